@@ -1,0 +1,41 @@
+# kaifang — the two commands: `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install test lint typecheck pytest demo system-deps clean bench
+
+install: $(STAMP)  ## create .venv with the kaifang command and the dev tools
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+system-deps:  ## Debian packages the tests need (PostgreSQL server), installed when missing
+	scripts/install-system-deps
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install system-deps
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest  ## ruff, mypy strict, and the whole pytest suite
+
+demo: install  ## generate and publish the demo data, then serve the portal at http://127.0.0.1:8000
+	$(BIN)/kaifang demo
+
+bench: install  ## the benchmarks (slow; see docs/benchmarks.md)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) kaifang-data .pytest_cache .mypy_cache .ruff_cache

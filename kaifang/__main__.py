@@ -1,0 +1,3 @@
+from kaifang.cli import main
+
+main()

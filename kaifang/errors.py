@@ -1,0 +1,141 @@
+"""The exception tree. Findings (reading problems, screening results, openness checks) are
+data, not exceptions; these are for failures that stop an operation.
+
+::
+
+    KaifangError                      (exit 1 / HTTP 400)
+    ├── ReadError                     a file cannot be read as a table (names file, row, column)
+    │   └── NotTabularError           the file is not tabular data at all
+    ├── ValidationError               bad metadata, policy or parameters (names the key)
+    ├── NotFoundError                 HTTP 404: no such dataset, resource, version, organization
+    ├── UnauthorizedError             HTTP 401: no or unknown token
+    ├── ForbiddenError                HTTP 403: the token's user may not do this
+    ├── ConflictError                 HTTP 409: the thing already exists
+    ├── PublishRefusedError           HTTP 422: the privacy gate refuses the publish
+    ├── QueryError                    HTTP 400: SQL refused by the query guard
+    │   └── QueryLimitError           HTTP 400: a time, row or memory limit stopped the query
+    └── RateLimitedError              HTTP 429: too many requests from one address
+
+Every error carries a ``message`` (what failed and where) and an optional ``hint`` (the next
+step). ``code`` is a stable slug for the JSON error envelope.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+class KaifangError(Exception):
+    """Base of every error kaifang raises on purpose."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, hint: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def __str__(self) -> str:
+        return f"{self.message}\nHint: {self.hint}" if self.hint else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.hint:
+            out["hint"] = self.hint
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+class ReadError(KaifangError):
+    """A file cannot be read as a table."""
+
+    code = "read_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {Path(file).name}" if file is not None else "",
+                f"row {row}" if row is not None else "",
+                f"column {column!r}" if column is not None else "",
+            )
+            if part
+        )
+        super().__init__(
+            f"{where}: {message}" if where else message,
+            hint=hint,
+            file=str(file) if file is not None else None,
+            row=row,
+            column=column,
+        )
+        self.file = file
+        self.row = row
+        self.column = column
+
+
+class NotTabularError(ReadError):
+    """The file is not tabular data (an image, a PDF, an empty file...)."""
+
+    code = "not_tabular"
+
+
+class ValidationError(KaifangError):
+    """Metadata, a policy file or request parameters are invalid."""
+
+    code = "validation_error"
+
+
+class NotFoundError(KaifangError):
+    status = 404
+    code = "not_found"
+
+
+class UnauthorizedError(KaifangError):
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(KaifangError):
+    status = 403
+    code = "forbidden"
+
+
+class ConflictError(KaifangError):
+    status = 409
+    code = "conflict"
+
+
+class PublishRefusedError(KaifangError):
+    """The privacy gate refuses to publish; ``details['columns']`` lists each column's fix."""
+
+    status = 422
+    code = "publish_refused"
+
+
+class QueryError(KaifangError):
+    """SQL that the query guard refuses."""
+
+    code = "query_refused"
+
+
+class QueryLimitError(QueryError):
+    """A query stopped by the time, row or memory limit."""
+
+    code = "query_limit"
+
+
+class RateLimitedError(KaifangError):
+    status = 429
+    code = "rate_limited"

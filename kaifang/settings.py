@@ -1,0 +1,111 @@
+"""One typed settings object, built from an environment mapping and passed in.
+
+Every setting has a default, an environment variable ``KAIFANG_<NAME>`` and a help text; the
+table in ``docs/settings.md`` is checked against :data:`SETTINGS` by the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaifang.errors import ValidationError
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = _setting(Path("kaifang-data"), "Where the catalog and tables live.")
+    database_url: str = _setting(
+        "",
+        "SQLAlchemy URL of the catalog; empty means a SQLite file catalog.sqlite in the data "
+        "directory. Use postgresql+psycopg://user:pass@host/db in production.",
+    )
+    storage_url: str = _setting(
+        "",
+        "Where table versions are stored; empty means <data_dir>/tables on local disk, "
+        "s3://bucket/prefix for an S3-compatible object store.",
+    )
+    s3_endpoint: str = _setting(
+        "", "Endpoint of the S3-compatible store, e.g. http://127.0.0.1:9000."
+    )
+    s3_access_key: str = _setting("", "Access key of the S3-compatible store.")
+    s3_secret_key: str = _setting("", "Secret key of the S3-compatible store.")
+    s3_region: str = _setting("us-east-1", "Region of the S3-compatible store.")
+    engine: str = _setting("duckdb", "Query engine: duckdb (in-process) or spark.")
+    spark_master: str = _setting("local[2]", "Spark master URL when engine is spark.")
+    query_timeout: float = _setting(5.0, "Seconds a query may run before it is stopped.")
+    query_max_rows: int = _setting(10_000, "Most rows a query returns.")
+    query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")
+    query_threads: int = _setting(2, "Threads a query may use.")
+    pseudonym_key: str = _setting(
+        "",
+        "Secret key for keyed-HMAC pseudonymization; never stored with the data. Required "
+        "only when a privacy policy pseudonymizes a column.",
+    )
+    k_anonymity: int = _setting(5, "Smallest equivalence class allowed over quasi-identifiers.")
+    k_anonymity_sensitive: int = _setting(
+        11, "Smallest equivalence class when a PDPA article 6 special category is present."
+    )
+    small_cell_threshold: int = _setting(3, "Counts below this are suppressed in aggregates.")
+    max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
+    rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
+    base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'catalog.sqlite'}"
+
+    @property
+    def tables_url(self) -> str:
+        return self.storage_url or str(self.data_dir / "tables")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+SETTINGS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def env_name(name: str) -> str:
+    return f"KAIFANG_{name.upper()}"
+
+
+def _convert(name: str, raw: str) -> Any:
+    default = SETTINGS[name].default
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, Path):
+            return Path(raw)
+    except ValueError:
+        raise ValidationError(
+            f"{env_name(name)}={raw!r} is not a valid {type(default).__name__}",
+            hint=SETTINGS[name].metadata["help"],
+        ) from None
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from ``KAIFANG_*`` variables in ``environ``, then ``overrides``."""
+    values: dict[str, Any] = {}
+    for name in SETTINGS:
+        raw = (environ or {}).get(env_name(name))
+        if raw is not None and raw != "":
+            values[name] = _convert(name, raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if values.get("engine", "duckdb") not in {"duckdb", "spark"}:
+        raise ValidationError(
+            f"unknown engine {values['engine']!r}", hint="Valid engines: duckdb, spark."
+        )
+    return Settings(**values)
