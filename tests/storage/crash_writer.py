@@ -1,6 +1,7 @@
 """Child process for the kill -9 tests: writes a large version and SIGKILLs itself.
 
-Usage: python crash_writer.py SETTINGS_JSON RESOURCE VERSION KILL_POINT
+Usage: python crash_writer.py SETTINGS_JSON RESOURCE VERSION KILL_POINT (the tests call
+:func:`run_crashing_writer`).
 
 KILL_POINT is ``after-batches:<n>`` (die when the writer asks for batch n+1),
 ``at-end`` (die when the writer asks for a batch after the last one, before its last files
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from kaifang.settings import load_settings
+from kaifang.settings import Settings, load_settings
 from kaifang.storage import VersionStore
 
 BATCHES = 60
@@ -63,6 +65,29 @@ def die_when_manifest_is_staged(staging_root: Path) -> None:
         if any(staging_root.glob("*/manifest.json")):
             die()
         time.sleep(0.0005)
+
+
+REPO = Path(__file__).resolve().parents[2]
+CHILD = Path(__file__)
+
+
+def run_crashing_writer(settings: Settings, kill_point: str) -> None:
+    overrides = {
+        "data_dir": str(settings.data_dir),
+        "storage_url": settings.storage_url,
+        "s3_endpoint": settings.s3_endpoint,
+        "s3_access_key": settings.s3_access_key,
+        "s3_secret_key": settings.s3_secret_key,
+    }
+    child = subprocess.run(
+        [sys.executable, str(CHILD), json.dumps(overrides), "theft", "2", kill_point],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
 
 
 def main() -> None:

@@ -3,10 +3,6 @@ version visible (a real child process kills itself; see crash_writer.py)."""
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,29 +10,7 @@ import pytest
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from tests.storage.conftest import make_table, reader_of
-from tests.storage.crash_writer import BATCH_ROWS, BATCHES
-
-REPO = Path(__file__).resolve().parents[2]
-CHILD = Path(__file__).with_name("crash_writer.py")
-
-
-def run_crashing_writer(settings: Settings, kill_point: str) -> None:
-    overrides = {
-        "data_dir": str(settings.data_dir),
-        "storage_url": settings.storage_url,
-        "s3_endpoint": settings.s3_endpoint,
-        "s3_access_key": settings.s3_access_key,
-        "s3_secret_key": settings.s3_secret_key,
-    }
-    child = subprocess.run(
-        [sys.executable, str(CHILD), json.dumps(overrides), "theft", "2", kill_point],
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr
+from tests.storage.crash_writer import BATCH_ROWS, BATCHES, run_crashing_writer
 
 
 def assert_old_version_intact_and_new_all_or_nothing(store: VersionStore) -> None:
