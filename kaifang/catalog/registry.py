@@ -42,6 +42,7 @@ class Target:
     current_version: int | None = None
     current_source_hash: str = ""
     registered_versions: list[int] = field(default_factory=list)
+    field_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
     def new_dataset(self) -> bool:
@@ -77,6 +78,9 @@ def _target_for(
         target.resource_name = resource.name
         target.current_version = resource.current_version
         target.registered_versions = [v.number for v in resource.versions]
+        target.field_descriptions = {
+            f["name"]: f["description"] for f in resource.fields if f.get("description")
+        }
         current = next((v for v in resource.versions if v.number == resource.current_version), None)
         target.current_source_hash = current.source_hash if current is not None else ""
     return target
