@@ -1,1 +1,22 @@
-"""storage."""
+"""storage: immutable, versioned Parquet on local disk or an S3-compatible object store.
+
+See docs/data-directory.md for the layout and docs/architecture.md for the contract.
+"""
+
+from __future__ import annotations
+
+from kaifang.storage.layout import check_resource_id
+from kaifang.storage.manifest import FORMAT_VERSION, FileEntry
+from kaifang.storage.scan import parquet_scan_sql
+from kaifang.storage.store import ROW_GROUP_ROWS, ROWS_PER_FILE, StoredVersion, VersionStore
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ROWS_PER_FILE",
+    "ROW_GROUP_ROWS",
+    "FileEntry",
+    "StoredVersion",
+    "VersionStore",
+    "check_resource_id",
+    "parquet_scan_sql",
+]

@@ -1,0 +1,141 @@
+"""How a version's files become visible all at once.
+
+- Local disk (:class:`LocalStaging`): files are written into
+  ``<resource>/_staging/<uuid>/``, each fsynced, then ``manifest.json``; the folders are
+  fsynced and the staging folder is renamed to ``v<NNNNNN>`` (a POSIX rename of a folder is
+  atomic), then the resource folder is fsynced. ``<resource>/_staging/<uuid>.lock`` is held
+  while the writer lives, so :func:`kaifang.storage.store.VersionStore.cleanup_staging`
+  knows an orphan from a live write.
+- Object store (:class:`ObjectStaging`): files are uploaded under the final prefix and
+  ``manifest.json`` is put last (one PUT appears atomically); a version without its manifest
+  does not exist for readers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow.fs as pafs
+
+from kaifang.errors import ConflictError
+from kaifang.storage.filesystem import StorageLocation
+from kaifang.storage.layout import MANIFEST_NAME, STAGING_DIR
+from kaifang.storage.locking import try_lock
+from kaifang.storage.writer import HashingSink
+
+
+class Staging(Protocol):
+    def open_sink(self, relative: str) -> HashingSink: ...
+    def commit(self, manifest: bytes) -> None: ...
+    def close(self) -> None: ...
+
+
+def conflict(resource_id: str, version: int) -> ConflictError:
+    return ConflictError(
+        f"resource {resource_id!r} already has version {version}",
+        hint="Committed versions are never overwritten; write the next version number.",
+        resource_id=resource_id,
+        version=version,
+    )
+
+
+def fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class LocalStaging:
+    def __init__(self, location: StorageLocation, resource_id: str, version: int, vdir: str):
+        self._resource_id, self._version, self._vdir = resource_id, version, vdir
+        self._resource_root = Path(location.path(resource_id))
+        self._base = Path(location.base)
+        staging_root = self._resource_root / STAGING_DIR
+        staging_root.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex
+        self._lock_path = staging_root / f"{token}.lock"
+        self._lock_path.touch()
+        descriptor = try_lock(self._lock_path)
+        if descriptor is None:  # a fresh uuid cannot be locked by anyone else
+            raise RuntimeError(f"cannot lock new staging lock {self._lock_path}")
+        self._lock_descriptor = descriptor
+        self.directory = staging_root / token
+        self.directory.mkdir()
+        self._committed = False
+
+    def open_sink(self, relative: str) -> HashingSink:
+        path = self.directory / relative.removeprefix(f"{self._vdir}/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return HashingSink(path.open("xb"), fsync=True)
+
+    def commit(self, manifest: bytes) -> None:
+        with (self.directory / MANIFEST_NAME).open("xb") as handle:
+            handle.write(manifest)
+            handle.flush()
+            os.fsync(handle.fileno())
+        for folder, _, _ in os.walk(self.directory, topdown=False):
+            fsync_dir(Path(folder))
+        final = self._resource_root / self._vdir
+        if final.exists():
+            raise conflict(self._resource_id, self._version)
+        try:
+            os.rename(self.directory, final)
+        except OSError as error:
+            if error.errno in {errno.EEXIST, errno.ENOTEMPTY}:
+                raise conflict(self._resource_id, self._version) from None
+            raise
+        self._committed = True
+        fsync_dir(self._resource_root)
+        fsync_dir(self._base)
+
+    def close(self) -> None:
+        if not self._committed:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            self._lock_path.unlink()
+        os.close(self._lock_descriptor)
+
+
+class ObjectStaging:
+    def __init__(self, location: StorageLocation, resource_id: str, version: int, vdir: str):
+        self._location, self._resource_id, self._version = location, resource_id, version
+        self._fs: pafs.FileSystem = location.filesystem
+        self._prefix = location.path(resource_id, vdir)
+        self._manifest_path = f"{self._prefix}/{MANIFEST_NAME}"
+        if self._manifest_exists():
+            raise conflict(resource_id, version)
+        # Objects under a manifest-less prefix are an earlier crashed attempt: no version.
+        self._fs.delete_dir_contents(self._prefix, missing_dir_ok=True)
+        self._written: list[str] = []
+        self._committed = False
+
+    def _manifest_exists(self) -> bool:
+        info = self._fs.get_file_info(self._manifest_path)
+        return bool(info.type == pafs.FileType.File)
+
+    def open_sink(self, relative: str) -> HashingSink:
+        path = self._location.path(self._resource_id, relative)
+        self._written.append(path)
+        return HashingSink(self._fs.open_output_stream(path), fsync=False)
+
+    def commit(self, manifest: bytes) -> None:
+        if self._manifest_exists():
+            raise conflict(self._resource_id, self._version)
+        with self._fs.open_output_stream(self._manifest_path) as stream:
+            stream.write(manifest)
+        self._committed = True
+
+    def close(self) -> None:
+        if self._committed or self._manifest_exists():
+            return  # never touch a committed version, ours or (after a conflict) another's
+        for path in self._written:
+            with contextlib.suppress(OSError):
+                self._fs.delete_file(path)

@@ -1,0 +1,76 @@
+"""Settings → a ``pyarrow.fs`` filesystem and the base path that holds the resource folders.
+
+Local disk is the default (``<data_dir>/tables``); ``storage_url = s3://bucket/prefix`` selects
+an S3-compatible object store reached through ``s3_endpoint`` with the configured keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyarrow.fs as pafs
+
+from kaifang.errors import ValidationError
+from kaifang.settings import Settings
+
+
+@dataclass(frozen=True)
+class StorageLocation:
+    """A filesystem and the base path (in that filesystem's own terms) of the tables."""
+
+    filesystem: pafs.FileSystem
+    base: str
+    is_local: bool
+
+    def path(self, *segments: str) -> str:
+        """The filesystem path of ``segments`` below the base."""
+        return "/".join([self.base.rstrip("/"), *segments])
+
+    def uri(self, *segments: str) -> str:
+        """What a reader outside this process uses: an absolute local path or ``s3://...``."""
+        return self.path(*segments) if self.is_local else f"s3://{self.path(*segments)}"
+
+
+def open_location(settings: Settings) -> StorageLocation:
+    """Build the storage location that ``settings`` describe."""
+    url = settings.tables_url
+    if url.startswith("s3://"):
+        return _s3_location(settings, url)
+    if "://" in url and not url.startswith("file://"):
+        raise ValidationError(
+            f"unsupported storage_url {url!r}",
+            hint="Use a local directory, file:///path, or s3://bucket/prefix.",
+            key="storage_url",
+        )
+    local = Path(urlsplit(url).path if url.startswith("file://") else url)
+    return StorageLocation(pafs.LocalFileSystem(), str(local.resolve()), is_local=True)
+
+
+def _s3_location(settings: Settings, url: str) -> StorageLocation:
+    parts = urlsplit(url)
+    bucket, prefix = parts.netloc, parts.path.strip("/")
+    if not bucket:
+        raise ValidationError(
+            f"storage_url {url!r} names no bucket",
+            hint="Write it as s3://bucket or s3://bucket/prefix.",
+            key="storage_url",
+        )
+    options: dict[str, object] = {"region": settings.s3_region}
+    if settings.s3_access_key or settings.s3_secret_key:
+        options["access_key"] = settings.s3_access_key
+        options["secret_key"] = settings.s3_secret_key
+    if settings.s3_endpoint:
+        endpoint = urlsplit(settings.s3_endpoint)
+        if endpoint.scheme not in {"http", "https"} or not endpoint.netloc:
+            raise ValidationError(
+                f"s3_endpoint {settings.s3_endpoint!r} is not an http(s) URL",
+                hint="Write it like http://127.0.0.1:9000 or https://s3.example.gov.tw.",
+                key="s3_endpoint",
+            )
+        options["endpoint_override"] = endpoint.netloc
+        options["scheme"] = endpoint.scheme
+    filesystem = pafs.S3FileSystem(**options)
+    base = f"{bucket}/{prefix}" if prefix else bucket
+    return StorageLocation(filesystem, base, is_local=False)
