@@ -96,7 +96,7 @@ def _with_progress(
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
-def _result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishResult:
+def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishResult:
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         assert resource is not None  # registered in this publish or found by plan_target
@@ -168,7 +168,7 @@ def publish_file(
                 key="title",
             )
         if target.resource is not None and target.current_source_hash == source_hash:
-            return _result_for(catalog, target.resource, unchanged=True)
+            return result_for(catalog, target.resource, unchanged=True)
         workdir = Path(tempfile.mkdtemp(prefix="kaifang-publish-"))
         con = duckdb.connect(
             config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
@@ -259,7 +259,7 @@ def _store_and_register(
                     metadata=meta,
                     file=table.file,
                 )
-            return _result_for(
+            return result_for(
                 catalog,
                 slug,
                 created_dataset=target.new_dataset,
