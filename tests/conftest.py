@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from click.testing import CliRunner
 
 from kaifang.settings import Settings, load_settings
@@ -18,3 +23,51 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# -- catalog backends: SQLite always, PostgreSQL on a real throwaway server ----------------
+PG_TEST_SERVER = Path(__file__).resolve().parent.parent / "scripts" / "pg-test-server"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server URL: ``KAIFANG_TEST_DATABASE_URL`` when set, else a throwaway server
+    started by scripts/pg-test-server for the session (a failure to start fails the tests)."""
+    preset = os.environ.get("KAIFANG_TEST_DATABASE_URL")
+    if preset:
+        yield preset
+        return
+    started = subprocess.run(
+        [str(PG_TEST_SERVER), "start"], capture_output=True, text=True, check=False, timeout=180
+    )
+    if started.returncode != 0:
+        pytest.fail(f"could not start PostgreSQL for the tests:\n{started.stderr}")
+    url, folder = started.stdout.split()[:2]
+    try:
+        yield url
+    finally:
+        subprocess.run([str(PG_TEST_SERVER), "stop", folder], check=False, timeout=120)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped after the test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def catalog_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings on a temporary data directory, with the catalog on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        return load_settings({}, data_dir=tmp_path / "data")
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return load_settings({}, data_dir=tmp_path / "data", database_url=url)

@@ -1,1 +1,38 @@
-"""catalog."""
+"""The catalog: organizations, users, roles, tokens, datasets, resources, versions, tags,
+licenses and dataset requests (SQLAlchemy 2 + Alembic; SQLite by default, PostgreSQL when
+``settings.database_url`` is set). The catalog says which version of a resource is current."""
+
+from kaifang.catalog.accounts import (
+    authenticate,
+    create_organization,
+    create_token,
+    create_user,
+    grant_role,
+    list_organizations,
+)
+from kaifang.catalog.categories import CATEGORIES, category
+from kaifang.catalog.datasets import history, list_datasets, show_dataset
+from kaifang.catalog.db import Catalog, open_catalog
+from kaifang.catalog.licenses import DEFAULT_LICENSE, LICENSES
+from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_LICENSE",
+    "LICENSES",
+    "Catalog",
+    "DatasetMetadata",
+    "authenticate",
+    "category",
+    "create_organization",
+    "create_token",
+    "create_user",
+    "grant_role",
+    "history",
+    "list_datasets",
+    "list_organizations",
+    "load_metadata",
+    "open_catalog",
+    "show_dataset",
+    "validate_metadata",
+]

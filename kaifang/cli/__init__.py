@@ -37,6 +37,22 @@ def main() -> None:
 
 
 # Explicit registration: one import and one add_command per command module.
-from kaifang.cli import inspect_cmd  # noqa: E402
+from kaifang.cli import (  # noqa: E402
+    accounts_cmd,
+    datasets_cmd,
+    history_cmd,
+    inspect_cmd,
+    publish_cmd,
+    query_cmd,
+)
 
 cli.add_command(inspect_cmd.inspect)
+cli.add_command(publish_cmd.publish)
+cli.add_command(datasets_cmd.datasets)
+cli.add_command(datasets_cmd.show)
+cli.add_command(history_cmd.history)
+cli.add_command(history_cmd.rollback)
+cli.add_command(query_cmd.query)
+cli.add_command(accounts_cmd.org)
+cli.add_command(accounts_cmd.user)
+cli.add_command(accounts_cmd.token)

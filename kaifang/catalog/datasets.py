@@ -1,0 +1,165 @@
+"""Reading the catalog: ``show`` and ``datasets`` objects, lookups and version history.
+
+The dict shapes here are the ``--json`` output of ``kaifang show``, ``kaifang datasets`` and
+``kaifang history``, and what the API layers serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from kaifang.catalog.accounts import organization_dict
+from kaifang.catalog.categories import category
+from kaifang.catalog.db import Catalog
+from kaifang.catalog.models import Dataset, Resource, Version
+from kaifang.catalog.search import search_filter_and_score
+from kaifang.errors import NotFoundError
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def resource_dict(resource: Resource) -> dict[str, Any]:
+    current = next((v for v in resource.versions if v.number == resource.current_version), None)
+    return {
+        "id": resource.slug,
+        "identifier": resource.identifier,
+        "name": resource.name,
+        "current_version": resource.current_version,
+        "rows": current.rows if current is not None else None,
+        "modified": _iso(resource.modified),
+        "fields": resource.fields,
+    }
+
+
+def dataset_dict(dataset: Dataset) -> dict[str, Any]:
+    """The ``kaifang show --json`` object."""
+    extras = dataset.extras or {}
+    return {
+        "id": dataset.slug,
+        "identifier": dataset.identifier,
+        "title": dataset.title,
+        "title_en": extras.get("title_en", ""),
+        "description": dataset.description,
+        "organization": organization_dict(dataset.organization),
+        "category": dataset.category or None,
+        "category_name": category(dataset.category).name if dataset.category else None,
+        "keywords": [tag.name for tag in dataset.tags],
+        "license": {
+            "id": dataset.license.id,
+            "title": dataset.license.title,
+            "url": dataset.license_url or dataset.license.url,
+        },
+        "cost": dataset.cost,
+        "cost_law": extras.get("cost_law", ""),
+        "update_frequency": dataset.update_frequency or None,
+        "temporal_coverage": {
+            "from": _iso(dataset.temporal_from),
+            "to": _iso(dataset.temporal_to),
+        },
+        "spatial": dataset.spatial,
+        "language": dataset.language,
+        "contact": {
+            "name": dataset.contact_name,
+            "email": dataset.contact_email,
+            "phone": dataset.contact_phone,
+        },
+        "landing_page": extras.get("landing_page", ""),
+        "notes": extras.get("notes", ""),
+        "created": _iso(dataset.created),
+        "modified": _iso(dataset.modified),
+        "resources": [resource_dict(r) for r in dataset.resources],
+    }
+
+
+_LOAD = (
+    selectinload(Dataset.organization),
+    selectinload(Dataset.license),
+    selectinload(Dataset.tags),
+    selectinload(Dataset.resources).selectinload(Resource.versions),
+)
+
+
+def find_dataset(session: Session, ref: str) -> Dataset:
+    """A dataset by its id (slug) or national identifier."""
+    dataset = session.scalar(
+        select(Dataset)
+        .where(or_(Dataset.slug == ref, Dataset.identifier == ref.upper()))
+        .options(*_LOAD)
+    )
+    if dataset is None:
+        raise NotFoundError(
+            f"dataset {ref!r} does not exist",
+            hint="List datasets with: kaifang datasets",
+            key="dataset",
+        )
+    return dataset
+
+
+def find_resource(session: Session, ref: str) -> Resource:
+    """A resource by its id (slug) or national identifier."""
+    resource = session.scalar(
+        select(Resource)
+        .where(or_(Resource.slug == ref, Resource.identifier == ref.upper()))
+        .options(selectinload(Resource.versions), selectinload(Resource.dataset))
+    )
+    if resource is None:
+        raise NotFoundError(
+            f"resource {ref!r} does not exist",
+            hint="See a dataset's resources with: kaifang show DATASET",
+            key="resource",
+        )
+    return resource
+
+
+def show_dataset(catalog: Catalog, ref: str) -> dict[str, Any]:
+    with catalog.read() as session:
+        return dataset_dict(find_dataset(session, ref))
+
+
+def list_datasets(
+    catalog: Catalog, *, search: str | None = None, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """``{data, count}``: every dataset shaped like ``show``; ranked when ``search`` is given,
+    else newest first. ``count`` counts all matches, ignoring ``limit``/``offset``."""
+    stmt = select(Dataset).options(*_LOAD)
+    if search and search.strip():
+        condition, score = search_filter_and_score(search)
+        stmt = stmt.where(condition).order_by(score.desc(), Dataset.modified.desc(), Dataset.id)
+    else:
+        stmt = stmt.order_by(Dataset.modified.desc(), Dataset.id.desc())
+    with catalog.read() as session:
+        datasets = session.scalars(stmt).all()
+        data = [dataset_dict(d) for d in datasets]
+    window = data[offset : offset + limit if limit is not None else None]
+    return {"data": window, "count": len(data)}
+
+
+def version_dict(version: Version) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "rows": version.rows,
+        "created": _iso(version.created),
+        "publisher": version.publisher,
+        "source_file": version.source_file,
+        "source_hash": version.source_hash,
+        "content_hash": version.content_hash,
+        "legal_basis": version.legal_basis or None,
+        "rollback_of": version.rollback_of,
+    }
+
+
+def history(catalog: Catalog, ref: str) -> dict[str, Any]:
+    """``{resource, identifier, dataset, current, versions: [...]}``, oldest version first."""
+    with catalog.read() as session:
+        resource = find_resource(session, ref)
+        return {
+            "resource": resource.slug,
+            "identifier": resource.identifier,
+            "dataset": resource.dataset.slug,
+            "current": resource.current_version,
+            "versions": [version_dict(v) for v in resource.versions],
+        }

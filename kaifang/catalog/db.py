@@ -1,0 +1,124 @@
+"""Opening the catalog: the engine (SQLite file by default, PostgreSQL when
+``settings.database_url`` is set), migrations applied on open, and sessions.
+
+SQLite runs in WAL mode with foreign keys on. Writes go through :meth:`Catalog.write`, which on
+SQLite takes the write lock up front (``BEGIN IMMEDIATE``) so that two writers never deadlock
+half-way; reads (:meth:`Catalog.read`) never block on writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaifang.errors import KaifangError
+from kaifang.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine) -> None:
+    """Run ``alembic upgrade head`` on ``engine`` unless it is already there."""
+    head = head_revision()
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let the "begin" hook below emit BEGIN
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_catalog_engine(url: str, *, immediate: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, immediate=immediate)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise KaifangError(
+            f"the database driver for {url.split(':', 1)[0]} is not installed ({exc.name})",
+            hint="Install it with: pip install 'kaifang[postgres]'",
+        ) from None
+
+
+class Catalog:
+    """An open catalog. Use ``with catalog.read() as s`` / ``with catalog.write() as s``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        url = settings.catalog_url
+        if url.startswith("sqlite"):
+            Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        self.engine = create_catalog_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._write_engine = (
+            create_catalog_engine(url, immediate=True) if self.is_sqlite else self.engine
+        )
+        upgrade(self._write_engine)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._write_engine.dispose()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """Open (creating and migrating as needed) the catalog that ``settings`` point at."""
+    return Catalog(settings)

@@ -1,0 +1,71 @@
+"""Identifiers: national ones (``ORGCODE-NNNNNN`` for a dataset, ``ORGCODE-NNNNNN-NNN`` for a
+resource) and URL-safe ids that are also valid SQL table names (``^[a-z][a-z0-9_]{0,62}$``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from kaifang.errors import ValidationError
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+ORG_CODE_RE = re.compile(r"^[0-9A-Z]{10}$")
+SLUG_MAX = 63
+# ``<resource>__v<N>`` names a pinned version in SQL, so a slug never holds a double underscore.
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_org_code(code: str) -> str:
+    """``379130000e`` -> ``379130000E``; a ValidationError unless it has the national form."""
+    normalized = code.strip().upper()
+    if not ORG_CODE_RE.match(normalized):
+        raise ValidationError(
+            f"organization code {code!r} is not a national organization code",
+            hint="Use the 10-character code of the agency (機關代碼), e.g. 379130000E.",
+            key="code",
+        )
+    return normalized
+
+
+def dataset_identifier(org_code: str, serial: int) -> str:
+    return f"{org_code}-{serial:06d}"
+
+
+def resource_identifier(dataset_identifier: str, serial: int) -> str:
+    return f"{dataset_identifier}-{serial:03d}"
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by ``_``; empty when ``text`` has no ASCII letters/digits
+    (Chinese titles: the caller falls back to another source)."""
+    ascii_text = "".join(
+        char if char.isascii() else " "
+        for char in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(char)
+    )
+    slug = _NOT_SLUG.sub("_", ascii_text.lower()).strip("_")
+    if slug and not slug[0].isalpha():
+        slug = f"t_{slug}"
+    return slug[:SLUG_MAX].rstrip("_")
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_RE.match(text)) and "__" not in text
+
+
+def unique_slug(candidates: list[str], fallback: str, taken: Callable[[str], bool]) -> str:
+    """The first candidate that slugifies to something free, else ``fallback`` with a number.
+
+    ``taken(slug)`` says whether a slug is already used."""
+    bases = [s for s in (slugify(c) for c in candidates) if s] + [fallback]
+    for base in bases:
+        if not taken(base):
+            return base
+    base = bases[0]
+    for n in range(2, 100_000):
+        suffix = f"_{n}"
+        slug = base[: SLUG_MAX - len(suffix)].rstrip("_") + suffix
+        if not taken(slug):
+            return slug
+    raise ValidationError(f"no free id left for {base!r}")  # pragma: no cover - 100k clashes

@@ -1,0 +1,226 @@
+"""SQLAlchemy 2 models of the catalog. Schema changes go through Alembic migrations in
+:mod:`kaifang.catalog.migrations`; a test checks the two agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("admin", "editor", "member")
+REQUEST_STATUSES = ("open", "answered", "fulfilled", "rejected")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    datasets: Mapped[list[Dataset]] = relationship(back_populates="organization")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+
+class Membership(Base):
+    """A user's role in one organization."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'member')", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship()
+
+
+class ApiToken(Base):
+    """An API token; only ``sha256(token)`` is kept. ``prefix`` finds the row."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class License(Base):
+    __tablename__ = "licenses"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(300), default="")
+    is_open: Mapped[bool] = mapped_column(default=True)
+
+
+dataset_tags = Table(
+    "dataset_tags",
+    Base.metadata,
+    Column("dataset_id", ForeignKey("datasets.id"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    __table_args__ = (UniqueConstraint("organization_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    identifier: Mapped[str] = mapped_column(String(32), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(3), default="")
+    license_id: Mapped[str] = mapped_column(ForeignKey("licenses.id"))
+    license_url: Mapped[str] = mapped_column(String(300), default="")
+    cost: Mapped[str] = mapped_column(String(100), default="free")
+    update_frequency: Mapped[str] = mapped_column(String(20), default="")
+    temporal_from: Mapped[date | None] = mapped_column(Date)
+    temporal_to: Mapped[date | None] = mapped_column(Date)
+    spatial: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(20), default="zh-TW")
+    contact_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), default="")
+    extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Lowercased, denormalized text for search (see kaifang.catalog.search).
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_keywords: Mapped[str] = mapped_column(Text, default="")
+    search_columns: Mapped[str] = mapped_column(Text, default="")
+    search_description: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="datasets")
+    license: Mapped[License] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=dataset_tags, order_by=Tag.name)
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="dataset", order_by="Resource.serial"
+    )
+
+
+class Resource(Base):
+    """A table of a dataset; ``slug`` is its SQL table name and storage key."""
+
+    __tablename__ = "resources"
+    __table_args__ = (UniqueConstraint("dataset_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    identifier: Mapped[str] = mapped_column(String(40), unique=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    current_version: Mapped[int | None] = mapped_column(Integer)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="resources")
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="resource", order_by="Version.number"
+    )
+
+
+class Version(Base):
+    """One immutable stored version of a resource, as registered by a publish."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("resource_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    publisher: Mapped[str] = mapped_column(String(100), default="")
+    source_file: Mapped[str] = mapped_column(String(300), default="")
+    source_hash: Mapped[str] = mapped_column(String(80), default="")
+    content_hash: Mapped[str] = mapped_column(String(80), default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    rollback_of: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    resource: Mapped[Resource] = relationship(back_populates="versions")
+
+
+class DatasetRequest(Base):
+    """A citizen's request that an organization publish some data."""
+
+    __tablename__ = "dataset_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'answered', 'fulfilled', 'rejected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    requester: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    response: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered: Mapped[datetime | None] = mapped_column(DateTime)
+
+    organization: Mapped[Organization] = relationship()

@@ -1,0 +1,286 @@
+"""The catalog side of a publish: find where a file goes, then register a stored version and
+make it current, in one transaction.
+
+:func:`plan_target` only reads; :func:`register_version` runs inside ``catalog.write()`` while
+the caller holds the storage lock of the resource. On PostgreSQL the rows that number things
+(the organization for dataset serials, the dataset for resource serials, the resource for
+version numbers) are locked with ``SELECT ... FOR UPDATE``; on SQLite the write transaction
+already holds the database's write lock (``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.datasets import find_dataset
+from kaifang.catalog.identifiers import (
+    dataset_identifier,
+    resource_identifier,
+    slugify,
+    unique_slug,
+)
+from kaifang.catalog.metadata import DatasetMetadata
+from kaifang.catalog.models import Dataset, Organization, Resource, Tag, Version, utcnow
+from kaifang.catalog.search import refresh_search_text
+from kaifang.errors import ConflictError, ForbiddenError
+
+
+@dataclass
+class Target:
+    """Where a publish goes. ``resource`` is the slug (a candidate one for a new resource)."""
+
+    org_code: str
+    resource_name: str
+    dataset: str | None = None  # slug of an existing dataset
+    resource: str | None = None  # slug of an existing resource
+    current_version: int | None = None
+    current_source_hash: str = ""
+    registered_versions: list[int] = field(default_factory=list)
+    field_descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def new_dataset(self) -> bool:
+        return self.dataset is None
+
+    @property
+    def new_resource(self) -> bool:
+        return self.resource is None
+
+
+def _pick_resource(dataset: Dataset, resource_ref: str | None, file: Path) -> Resource | None:
+    resources = list(dataset.resources)
+    if resource_ref is not None:
+        wanted = resource_ref.strip()
+        return next(
+            (r for r in resources if wanted in (r.slug, r.identifier, r.name)),
+            None,
+        )
+    if len(resources) == 1:
+        return resources[0]
+    names = {file.name, file.stem, slugify(file.stem)}
+    return next((r for r in resources if r.name in names or r.slug in names), None)
+
+
+def _target_for(
+    org: Organization, dataset: Dataset | None, resource: Resource | None, name: str
+) -> Target:
+    target = Target(org_code=org.code, resource_name=name)
+    if dataset is not None:
+        target.dataset = dataset.slug
+    if resource is not None:
+        target.resource = resource.slug
+        target.resource_name = resource.name
+        target.current_version = resource.current_version
+        target.registered_versions = [v.number for v in resource.versions]
+        target.field_descriptions = {
+            f["name"]: f["description"] for f in resource.fields if f.get("description")
+        }
+        current = next((v for v in resource.versions if v.number == resource.current_version), None)
+        target.current_source_hash = current.source_hash if current is not None else ""
+    return target
+
+
+def plan_target(
+    session: Session,
+    *,
+    org: str,
+    dataset: str | None,
+    resource: str | None,
+    file: Path,
+    title: str,
+    source_hash: str,
+) -> Target:
+    """Check the organization and dataset exist and say which resource the file updates.
+
+    Without ``dataset``, an earlier publish of the same file under the same title by the same
+    organization is found again (so running a demo twice creates nothing new)."""
+    organization = find_organization(session, org)
+    name = resource.strip() if resource else file.stem
+    if dataset is None:
+        same_title = session.scalars(
+            select(Dataset).where(
+                Dataset.organization_id == organization.id, Dataset.title == title
+            )
+        ).all()
+        for candidate in same_title:
+            for res in candidate.resources:
+                current = next((v for v in res.versions if v.number == res.current_version), None)
+                if current is not None and current.source_hash == source_hash:
+                    return _target_for(organization, candidate, res, name)
+        return _target_for(organization, None, None, name)
+    found = find_dataset(session, dataset)
+    if found.organization_id != organization.id:
+        raise ForbiddenError(
+            f"dataset {found.slug!r} belongs to organization {found.organization.code}, "
+            f"not {organization.code}",
+            hint=f"Publish it with --org {found.organization.code}.",
+        )
+    return _target_for(organization, found, _pick_resource(found, resource, file), name)
+
+
+def new_resource_slug(session: Session, target: Target, title: str) -> str:
+    """A free slug for a new resource: from its name, else the title, else the organization."""
+
+    def taken(slug: str) -> bool:
+        return session.scalar(select(Resource.id).where(Resource.slug == slug)) is not None
+
+    return unique_slug([target.resource_name, title], f"t_{target.org_code.lower()}", taken)
+
+
+def _apply_metadata(dataset: Dataset, meta: DatasetMetadata, session: Session) -> None:
+    dataset.description = meta.description or dataset.description
+    dataset.category = meta.category or dataset.category
+    dataset.license_id = meta.license
+    dataset.license_url = meta.license_url
+    dataset.cost = meta.cost
+    dataset.update_frequency = meta.update_frequency or dataset.update_frequency
+    dataset.temporal_from = meta.temporal_from or dataset.temporal_from
+    dataset.temporal_to = meta.temporal_to or dataset.temporal_to
+    dataset.spatial = meta.spatial or dataset.spatial
+    dataset.language = meta.language
+    dataset.contact_name = meta.contact_name or dataset.contact_name
+    dataset.contact_email = meta.contact_email or dataset.contact_email
+    dataset.contact_phone = meta.contact_phone or dataset.contact_phone
+    extras = dict(dataset.extras or {})
+    for key in ("title_en", "cost_law", "landing_page", "notes"):
+        if getattr(meta, key):
+            extras[key] = getattr(meta, key)
+    dataset.extras = extras
+    if meta.keywords:
+        tags = []
+        for word in dict.fromkeys(meta.keywords):
+            tag = session.scalar(select(Tag).where(Tag.name == word))
+            tags.append(tag or Tag(name=word))
+        dataset.tags = tags
+
+
+def _locked(session: Session, stmt: Any) -> Any:
+    """``stmt`` with ``FOR UPDATE`` where the backend supports row locks."""
+    return (
+        stmt.with_for_update() if session.bind and session.bind.dialect.name != "sqlite" else stmt
+    )
+
+
+def _create_dataset(session: Session, target: Target, title: str, file: Path) -> Dataset:
+    org = session.scalar(
+        _locked(session, select(Organization).where(Organization.code == target.org_code))
+    )
+    serial = (
+        session.scalar(select(func.max(Dataset.serial)).where(Dataset.organization_id == org.id))
+        or 0
+    ) + 1
+
+    def taken(slug: str) -> bool:
+        return session.scalar(select(Dataset.id).where(Dataset.slug == slug)) is not None
+
+    slug = unique_slug([title, file.stem], f"d_{org.code.lower()}", taken)
+    dataset = Dataset(
+        slug=slug,
+        identifier=dataset_identifier(org.code, serial),
+        organization=org,
+        serial=serial,
+        title=title,
+        license_id="OGDL-Taiwan-1.0",
+        extras={},
+        tags=[],
+        resources=[],
+    )
+    session.add(dataset)
+    return dataset
+
+
+@dataclass
+class NewVersion:
+    number: int
+    rows: int
+    publisher: str
+    source_file: str
+    source_hash: str
+    content_hash: str
+    fields: list[dict[str, Any]]
+    legal_basis: str = ""
+    rollback_of: int | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def register_version(
+    session: Session,
+    target: Target,
+    version: NewVersion,
+    *,
+    resource_slug: str,
+    title: str,
+    metadata: DatasetMetadata | None,
+    file: Path,
+) -> tuple[Dataset, Resource]:
+    """Create the dataset/resource if new, add the version and make it current."""
+    if target.dataset is None:
+        dataset = _create_dataset(session, target, title, file)
+    else:
+        dataset = session.scalar(
+            _locked(session, select(Dataset).where(Dataset.slug == target.dataset))
+        )
+        if title:
+            dataset.title = title
+    if metadata is not None:
+        _apply_metadata(dataset, metadata, session)
+    if target.resource is None:
+        session.flush()
+        serial = (
+            session.scalar(
+                select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id)
+            )
+            or 0
+        ) + 1
+        resource = Resource(
+            slug=resource_slug,
+            identifier=resource_identifier(dataset.identifier, serial),
+            dataset=dataset,
+            serial=serial,
+            name=target.resource_name,
+            versions=[],
+        )
+        session.add(resource)
+    else:
+        resource = session.scalar(
+            _locked(session, select(Resource).where(Resource.slug == target.resource))
+        )
+    latest = (
+        session.scalar(select(func.max(Version.number)).where(Version.resource_id == resource.id))
+        if resource.id
+        else None
+    )
+    if latest is not None and latest >= version.number:
+        raise ConflictError(
+            f"resource {resource.slug!r} already has version {latest}; "
+            f"version {version.number} would not be the newest",
+            hint="Another publish got there first; publish again.",
+        )
+    now = utcnow()
+    resource.versions.append(
+        Version(
+            number=version.number,
+            rows=version.rows,
+            created=now,
+            publisher=version.publisher,
+            source_file=version.source_file,
+            source_hash=version.source_hash,
+            content_hash=version.content_hash,
+            legal_basis=version.legal_basis,
+            rollback_of=version.rollback_of,
+            summary=version.summary,
+        )
+    )
+    resource.current_version = version.number
+    resource.fields = version.fields
+    resource.modified = now
+    dataset.modified = now
+    session.flush()
+    refresh_search_text(dataset)
+    return dataset, resource

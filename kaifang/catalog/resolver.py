@@ -1,0 +1,61 @@
+"""Table names in SQL -> Parquet files: a resource id means its current version,
+``<resource>__v<N>`` a pinned registered version. This is the ``resolver`` that
+``kaifang.query.run_sql(sql, *, resolver, settings)`` takes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kaifang.catalog.db import Catalog
+from kaifang.catalog.models import Resource
+from kaifang.storage import VersionStore
+
+Resolver = Callable[[str], list[str] | None]
+PINNED = re.compile(r"^(?P<resource>[a-z][a-z0-9_]*?)__v(?P<version>\d+)$")
+
+
+def parse_table_name(name: str) -> tuple[str, int | None]:
+    """``theft`` -> (``theft``, None); ``theft__v2`` -> (``theft``, 2)."""
+    lowered = name.strip().lower()
+    match = PINNED.match(lowered)
+    if match is None:
+        return lowered, None
+    return match["resource"], int(match["version"])
+
+
+def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
+    def resolve(name: str) -> list[str] | None:
+        slug, pinned = parse_table_name(name)
+        with catalog.read() as session:
+            resource = session.scalar(
+                select(Resource)
+                .where(Resource.slug == slug)
+                .options(selectinload(Resource.versions))
+            )
+            if resource is None:
+                return None
+            version = pinned if pinned is not None else resource.current_version
+            if version is None or version not in {v.number for v in resource.versions}:
+                return None
+        return store.version_files(slug, version)
+
+    return resolve
+
+
+def published_tables(catalog: Catalog) -> list[str]:
+    """Every name the resolver answers: resource ids with a current version, and
+    ``<id>__v<N>`` for each registered version."""
+    with catalog.read() as session:
+        resources = session.scalars(
+            select(Resource).options(selectinload(Resource.versions)).order_by(Resource.slug)
+        ).all()
+        names: list[str] = []
+        for resource in resources:
+            if resource.current_version is not None:
+                names.append(resource.slug)
+            names.extend(f"{resource.slug}__v{v.number}" for v in resource.versions)
+        return names

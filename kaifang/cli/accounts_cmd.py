@@ -1,0 +1,101 @@
+"""``kaifang org create``, ``kaifang user create``, ``kaifang token create``."""
+
+from __future__ import annotations
+
+import click
+
+from kaifang.catalog import (
+    create_organization,
+    create_token,
+    create_user,
+    list_organizations,
+    open_catalog,
+)
+from kaifang.catalog.models import ROLES
+from kaifang.cli.common import console, print_json
+from kaifang.settings import Settings
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+
+
+@click.group()
+def org() -> None:
+    """Organizations (agencies) that publish."""
+
+
+@org.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The organization's name, e.g. 臺北市政府警察局.")
+@click.option("--name-en", default="", help="English name.")
+@JSON_OPTION
+@click.pass_obj
+def org_create(settings: Settings, code: str, name: str, name_en: str, as_json: bool) -> None:
+    """Create organization CODE (the national organization code, e.g. 379130000E)."""
+    with open_catalog(settings) as catalog:
+        created = create_organization(catalog, code, name=name, name_en=name_en)
+    if as_json:
+        print_json(created)
+    else:
+        console.print(f"Created organization {created['code']} {created['name']}", highlight=False)
+
+
+@org.command("list")
+@JSON_OPTION
+@click.pass_obj
+def org_list(settings: Settings, as_json: bool) -> None:
+    """List organizations."""
+    with open_catalog(settings) as catalog:
+        orgs = list_organizations(catalog)
+    if as_json:
+        print_json({"data": orgs, "count": len(orgs)})
+        return
+    for item in orgs:
+        console.print(f"{item['code']}  {item['name']}", highlight=False)
+
+
+@click.group()
+def user() -> None:
+    """Users and their roles in organizations."""
+
+
+@user.command("create")
+@click.argument("name")
+@click.option("--email", default="", help="E-mail address.")
+@click.option("--org", "org_code", default=None, help="Organization code to join.")
+@click.option(
+    "--role", type=click.Choice(ROLES), default="editor", show_default=True, help="Role in --org."
+)
+@JSON_OPTION
+@click.pass_obj
+def user_create(
+    settings: Settings, name: str, email: str, org_code: str | None, role: str, as_json: bool
+) -> None:
+    """Create user NAME, optionally with a role in an organization."""
+    with open_catalog(settings) as catalog:
+        created = create_user(catalog, name, email=email, org=org_code, role=role)
+    if as_json:
+        print_json(created)
+        return
+    roles = ", ".join(f"{r} of {o}" for o, r in created["roles"].items())
+    console.print(f"Created user {created['name']}" + (f" ({roles})" if roles else ""))
+
+
+@click.group()
+def token() -> None:
+    """API tokens (only a hash is stored; the token is shown once)."""
+
+
+@token.command("create")
+@click.argument("user_name", metavar="USER")
+@click.option("--label", default="", help="What the token is for.")
+@JSON_OPTION
+@click.pass_obj
+def token_create(settings: Settings, user_name: str, label: str, as_json: bool) -> None:
+    """Create an API token for USER and print it once."""
+    with open_catalog(settings) as catalog:
+        new = create_token(catalog, user_name, label=label)
+    if as_json:
+        print_json(new.to_dict())
+        return
+    click.echo(new.token)
+    click.echo("Store this token now: it is not shown again.", err=True)

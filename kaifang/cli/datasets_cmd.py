@@ -1,0 +1,70 @@
+"""``kaifang datasets [--search Q]`` and ``kaifang show DATASET``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table as RichTable
+
+from kaifang.catalog import list_datasets, open_catalog, show_dataset
+from kaifang.cli.common import console, print_json
+from kaifang.settings import Settings
+
+
+@click.command()
+@click.option("--search", "query", default=None, help="Words to look for (中文 or English).")
+@click.option("--json", "as_json", is_flag=True, help="Print {data, count} as JSON.")
+@click.pass_obj
+def datasets(settings: Settings, query: str | None, as_json: bool) -> None:
+    """List published datasets, best matches first with --search."""
+    with open_catalog(settings) as catalog:
+        found = list_datasets(catalog, search=query)
+    if as_json:
+        print_json(found)
+        return
+    table = RichTable("id", "identifier", "title", "organization", "resources", title=None)
+    for item in found["data"]:
+        table.add_row(
+            item["id"],
+            item["identifier"],
+            item["title"],
+            item["organization"]["name"],
+            ", ".join(r["id"] for r in item["resources"]),
+        )
+    console.print(table)
+    console.print(f"{found['count']} dataset(s)", highlight=False)
+
+
+def _print_dataset(item: dict[str, Any]) -> None:
+    console.print(f"[bold]{item['title']}[/]  ({item['id']} · {item['identifier']})")
+    console.print(
+        f"{item['organization']['name']} · license {item['license']['id']}"
+        + (f" · category {item['category']} {item['category_name']}" if item["category"] else ""),
+        highlight=False,
+        markup=False,
+    )
+    if item["description"]:
+        console.print(item["description"], highlight=False, markup=False)
+    if item["keywords"]:
+        console.print("keywords: " + ", ".join(item["keywords"]), highlight=False, markup=False)
+    table = RichTable("resource", "identifier", "name", "version", "rows")
+    for res in item["resources"]:
+        table.add_row(
+            res["id"], res["identifier"], res["name"], str(res["current_version"]), str(res["rows"])
+        )
+    console.print(table)
+
+
+@click.command()
+@click.argument("dataset")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def show(settings: Settings, dataset: str, as_json: bool) -> None:
+    """Show DATASET (its id or national identifier): metadata and resources."""
+    with open_catalog(settings) as catalog:
+        item = show_dataset(catalog, dataset)
+    if as_json:
+        print_json(item)
+    else:
+        _print_dataset(item)

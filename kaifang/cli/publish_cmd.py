@@ -1,0 +1,103 @@
+"""``kaifang publish FILE``: read, screen, store and register a new version."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kaifang.cli.common import console, err_console, print_json
+from kaifang.publish import PublishResult, publish_file
+from kaifang.settings import Settings
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--org", "org_code", required=True, help="Code of the publishing organization.")
+@click.option("--title", default=None, help="Title of a new dataset.")
+@click.option("--dataset", default=None, help="Add a version to this dataset instead.")
+@click.option("--resource", default=None, help="Which resource of --dataset (default: by file).")
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="META.yaml with the dataset's metadata (see docs/metadata.md).",
+)
+@click.option("--license", "license_id", default=None, help="SPDX id (default OGDL-Taiwan-1.0).")
+@click.option("--policy", type=click.Path(path_type=Path), default=None, help="POLICY.yaml.")
+@click.option(
+    "--allow-personal-data",
+    "legal_basis",
+    default=None,
+    metavar="LEGAL_BASIS",
+    help="Publish personal data under this legal basis (recorded in the catalog).",
+)
+@click.option("--publisher", default=None, help="Who publishes (default: your login name).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def publish(
+    settings: Settings,
+    file: Path,
+    org_code: str,
+    title: str | None,
+    dataset: str | None,
+    resource: str | None,
+    metadata: Path | None,
+    license_id: str | None,
+    policy: Path | None,
+    legal_basis: str | None,
+    publisher: str | None,
+    as_json: bool,
+) -> None:
+    """Publish FILE as a new dataset, or as a new version of --dataset."""
+    run = functools.partial(
+        publish_file,
+        settings,
+        file,
+        org=org_code,
+        title=title,
+        dataset=dataset,
+        resource=resource,
+        metadata=metadata,
+        license=license_id,
+        policy=policy,
+        allow_personal_data=legal_basis,
+        publisher=publisher or getpass.getuser(),
+    )
+    if as_json:
+        print_json(run().to_dict())
+        return
+    with Progress(
+        TextColumn("[bold]publishing[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(file.name, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run(progress=report)
+    _print_result(result)
+
+
+def _print_result(result: PublishResult) -> None:
+    if result.unchanged:
+        console.print(
+            f"Unchanged: {result.resource} version {result.version} already holds this file.",
+            highlight=False,
+        )
+        return
+    made = "new dataset " if result.created_dataset else ""
+    console.print(
+        f"Published {made}{result.dataset} ({result.dataset_identifier}): resource "
+        f"{result.resource} ({result.resource_identifier}) version {result.version}, "
+        f"{result.rows} rows",
+        highlight=False,
+    )

@@ -1,0 +1,26 @@
+"""``kaifang query SQL``: read-only SQL over published resources."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table as RichTable
+
+from kaifang.catalog.readonly_sql import query_published
+from kaifang.cli.common import console, print_json
+from kaifang.settings import Settings
+
+
+@click.command()
+@click.argument("sql")
+@click.option("--json", "as_json", is_flag=True, help="Print {columns, rows} as JSON.")
+@click.pass_obj
+def query(settings: Settings, sql: str, as_json: bool) -> None:
+    """Run read-only SQL. Tables are resource ids (current version) or <id>__v<N>."""
+    result = query_published(settings, sql)
+    if as_json:
+        print_json(result)
+        return
+    table = RichTable(*result["columns"])
+    for row in result["rows"]:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
