@@ -9,15 +9,35 @@ endpoints, and :func:`to_spark_sql` transpiles a validated query for Spark.
 from __future__ import annotations
 
 from kaifang.query.engine import QueryEngine, QueryResult, Resolver, TableSource, run_sql
-from kaifang.query.guard import PINNED_VERSION, ValidatedQuery, validate_sql
+from kaifang.query.filters import OPERATORS, FilterInput
+from kaifang.query.guard import MAX_SQL_CHARS, PINNED_VERSION, ValidatedQuery, validate_sql
+from kaifang.query.rows import (
+    MAX_PAGE_ROWS,
+    METRICS,
+    RowsPage,
+    RowsQuery,
+    build_aggregate,
+    build_select,
+)
+from kaifang.query.spark import to_spark_sql
 
 __all__ = [
+    "MAX_PAGE_ROWS",
+    "MAX_SQL_CHARS",
+    "METRICS",
+    "OPERATORS",
     "PINNED_VERSION",
+    "FilterInput",
     "QueryEngine",
     "QueryResult",
     "Resolver",
+    "RowsPage",
+    "RowsQuery",
     "TableSource",
     "ValidatedQuery",
+    "build_aggregate",
+    "build_select",
     "run_sql",
+    "to_spark_sql",
     "validate_sql",
 ]
