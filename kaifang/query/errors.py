@@ -1,0 +1,50 @@
+"""DuckDB errors, turned into messages a data user can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+from kaifang.errors import QueryError, QueryLimitError
+from kaifang.settings import Settings
+
+
+def map_duckdb_error(
+    error: duckdb.Error, settings: Settings, files: Iterable[str] = ()
+) -> QueryError:
+    """The QueryError (or QueryLimitError) to show for a DuckDB error; never a traceback."""
+    if isinstance(error, duckdb.InterruptException):
+        return QueryLimitError(
+            f"stopped after {settings.query_timeout:.1f} s: the query took too long",
+            hint="Add a WHERE filter or aggregate first (GROUP BY), or select fewer columns.",
+            limit="time",
+        )
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return QueryLimitError(
+            f"stopped: the query needed more than its memory limit of "
+            f"{settings.query_memory_limit}",
+            hint="Aggregate before joining, filter with WHERE, or select fewer columns.",
+            limit="memory",
+        )
+    message = clean_message(str(error), files)
+    if isinstance(error, duckdb.PermissionException):
+        return QueryError(
+            "the query tried to reach something outside the published data",
+            hint="Queries can read published resources only.",
+        )
+    return QueryError(message, hint="Check the table and column names and the SQL syntax.")
+
+
+def clean_message(text: str, files: Iterable[str] = ()) -> str:
+    """DuckDB's message without the echoed SQL, catalog suggestions or file paths."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    lines = [
+        line
+        for line in paragraph.splitlines()
+        if line.strip() and not line.startswith(("LINE ", "Did you mean"))
+    ]
+    message = " ".join(line.strip() for line in lines) or "the query failed"
+    for path in files:
+        message = message.replace(path, "<data file>")
+    return message

@@ -1,0 +1,198 @@
+"""The query guard: parse with sqlglot, accept one read-only SELECT over published resources.
+
+Two parsers look at every query. sqlglot (DuckDB dialect) checks the statement's shape and
+resolves each table reference by scope (a CTE name is not a table); the SQL that runs is
+regenerated from sqlglot's tree, never the user's text, and that regenerated text is then
+parsed again by DuckDB itself (:mod:`kaifang.query.parse_check`), whose view of which
+functions it will call is checked against the allow-lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from kaifang.errors import QueryError
+from kaifang.query.parse_check import check_duckdb_parse
+
+MAX_SQL_CHARS = 100_000
+"""Longest SQL text accepted; longer text is refused before parsing."""
+
+PINNED_VERSION = re.compile(r"^(?P<resource>.+)__v(?P<version>[1-9][0-9]*)$")
+"""``<resource_id>__v<N>`` names version N of a resource; a bare id names the current one."""
+
+_QUERY_TYPES = (exp.Select, exp.SetOperation)
+_FORBIDDEN_ARGS = ("into", "locks")
+_TABLE_HINT = (
+    "Name a published resource by its id (e.g. FROM my_resource), or <id>__v<N> for version N."
+)
+
+
+@dataclass(frozen=True)
+class ValidatedQuery:
+    """A query the guard accepted: its tree and the resource names it reads."""
+
+    sql: str
+    expression: exp.Query
+    tables: tuple[str, ...]
+
+    def render(self, *, dialect: str = "duckdb", limit: int | None = None) -> str:
+        """The SQL to run (regenerated from the tree), optionally capped at ``limit`` rows."""
+        query = self.expression
+        if limit is not None:
+            query = _with_limit(query, limit)
+        return query.sql(dialect=dialect)
+
+    def rename_tables(self, names: Mapping[str, str], *, dialect: str) -> exp.Query:
+        """A copy of the tree whose resource tables read ``names[resource]`` instead (a
+        possibly dotted table name in ``dialect``); each keeps its name as its alias."""
+        tree = self.expression.copy()
+        for table in _physical_tables(tree):
+            target = names.get(table.name)
+            if target is None:
+                continue
+            parts = exp.to_table(target, dialect=dialect)
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+            for key in ("this", "db", "catalog"):
+                table.set(key, parts.args.get(key))
+        return tree
+
+
+def validate_sql(sql: str, *, known_tables: Callable[[str], bool]) -> ValidatedQuery:
+    """Parse ``sql`` and accept it only if it is one read-only query over known tables.
+
+    ``known_tables(name)`` says whether a table name (a resource id or ``<id>__v<N>``) is a
+    published resource. Raises :class:`~kaifang.errors.QueryError` saying what was refused.
+    """
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryError(
+            f"the SQL is {len(sql):,} characters long; the limit is {MAX_SQL_CHARS:,}",
+            hint="Shorten the query: filter with parameters or a WHERE clause, not long lists.",
+        )
+    expression = _parse_one(sql)
+    for node in expression.walk():
+        if isinstance(node, exp.Query) and any(node.args.get(arg) for arg in _FORBIDDEN_ARGS):
+            raise QueryError(
+                "SELECT ... INTO and row locks are not allowed: queries are read-only",
+                hint="Remove the INTO / FOR UPDATE clause.",
+            )
+    tables = _check_tables(expression, known_tables)
+    try:
+        check_duckdb_parse(expression.sql(dialect="duckdb"))
+    except RecursionError:
+        raise _too_deep() from None
+    return ValidatedQuery(sql=sql, expression=expression, tables=tables)
+
+
+def _parse_one(sql: str) -> exp.Query:
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except RecursionError:
+        raise _too_deep() from None
+    except SqlglotError as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise QueryError(
+            f"could not parse the SQL: {_strip_ansi(first)}",
+            hint="Check the syntax near the position given; only SELECT queries are accepted.",
+        ) from None
+    if len(statements) != 1:
+        raise QueryError(
+            f"expected exactly one statement, found {len(statements)}",
+            hint="Send one SELECT per request, without ';' between statements.",
+        )
+    statement = statements[0]
+    while isinstance(statement, exp.Subquery):
+        statement = statement.this
+    if not isinstance(statement, _QUERY_TYPES):
+        kind = statement.key.upper() if statement.key != "command" else _command_name(statement)
+        raise QueryError(
+            f"{kind} statements are not allowed: only SELECT queries can run",
+            hint="Queries are read-only: use SELECT, WITH and UNION / INTERSECT / EXCEPT.",
+        )
+    return statement
+
+
+def _command_name(statement: exp.Expr) -> str:
+    return str(statement.this).split()[0].upper() if statement.this else "this"
+
+
+def _check_tables(tree: exp.Query, known_tables: Callable[[str], bool]) -> tuple[str, ...]:
+    try:
+        physical = _physical_tables(tree)
+    except RecursionError:
+        raise _too_deep() from None
+    except SqlglotError as error:
+        raise QueryError(f"could not resolve the query's tables: {error}") from None
+    physical_ids = {id(table) for table in physical}
+    cte_ids = {id(node) for node in _cte_references(tree)}
+    names: list[str] = []
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            continue  # a table function: DuckDB's parse checks it against the allow-list
+        if id(table) in cte_ids and id(table) not in physical_ids:
+            continue
+        if table.args.get("db") or table.args.get("catalog"):
+            raise QueryError(
+                f"table {table.sql(dialect='duckdb')} is qualified by a schema or catalog",
+                hint=_TABLE_HINT,
+            )
+        if id(table) not in physical_ids:
+            raise QueryError(f"cannot tell what table {table.name!r} refers to", hint=_TABLE_HINT)
+        if not known_tables(table.name):
+            raise QueryError(f"table {table.name!r} is not a published resource", hint=_TABLE_HINT)
+        if table.name not in names:
+            names.append(table.name)
+    return tuple(names)
+
+
+def _scopes(tree: exp.Query) -> list[Scope]:
+    return list(traverse_scope(tree))
+
+
+def _physical_tables(tree: exp.Query) -> list[exp.Table]:
+    tables: list[exp.Table] = []
+    for scope in _scopes(tree):
+        for node, source in scope.selected_sources.values():
+            if isinstance(source, exp.Table) and isinstance(node, exp.Table):
+                if isinstance(node.this, exp.Identifier):
+                    tables.append(node)
+    return tables
+
+
+def _cte_references(tree: exp.Query) -> list[exp.Expr]:
+    return [
+        node
+        for scope in _scopes(tree)
+        for node, source in scope.selected_sources.values()
+        if isinstance(source, Scope)
+    ]
+
+
+def _with_limit(query: exp.Query, limit: int) -> exp.Query:
+    existing = query.args.get("limit")
+    if existing is None and not query.args.get("offset"):
+        capped = query.copy()
+        capped.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
+        return capped
+    wrapped: exp.Query = (
+        exp.select(exp.Star()).from_(query.copy().subquery("kaifang_result")).limit(limit)
+    )
+    return wrapped
+
+
+def _too_deep() -> QueryError:
+    return QueryError(
+        "the query is nested too deeply to analyse",
+        hint="Flatten it: use a CTE (WITH) instead of many nested parentheses or subqueries.",
+    )
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -1,0 +1,189 @@
+"""The SQL of the rows endpoint (filters, sort, fields, keyset paging) and of aggregates.
+
+The builders only write SQL with bound parameters; it then runs through the same guard and
+engine as any user query (:func:`kaifang.query.run_sql` / :class:`QueryEngine`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kaifang.errors import QueryError
+from kaifang.query.engine import QueryResult
+from kaifang.query.filters import FilterInput, check_columns, parse_filters, where_conditions
+from kaifang.query.keyset import (
+    Cursor,
+    OrderItem,
+    decode_cursor,
+    encode_cursor,
+    page_cursor,
+    resume_condition,
+)
+from kaifang.sqlutil import quote_ident
+
+MAX_PAGE_ROWS = 10_000
+"""Largest ``_limit`` of one page."""
+
+METRICS = ("count", "sum", "avg", "min", "max")
+_KEY_PREFIX = "__kaifang_key_"
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    next: str | None
+
+
+@dataclass(frozen=True)
+class RowsQuery:
+    """One page's SQL and parameters; unpacks as ``sql, params = build_select(...)``.
+
+    Run it with ``max_rows`` of at least ``limit + 1`` (the query asks for one row more than
+    the page to know whether another page follows), then call :meth:`page` on the result.
+    """
+
+    sql: str
+    params: list[Any]
+    limit: int
+    fields: tuple[str, ...]
+    order: tuple[OrderItem, ...]
+    key_positions: tuple[int, ...]
+    after: Cursor | None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.sql, self.params))
+
+    def page(self, result: QueryResult) -> RowsPage:
+        """The page's visible rows and the ``next`` token (None on the last page)."""
+        rows = result.rows[: self.limit]
+        width = len(self.fields)
+        has_next = len(result.rows) > self.limit or result.truncated
+        token = None
+        if has_next and rows:
+            keys = [tuple(row[i] for i in self.key_positions) for row in rows]
+            token = encode_cursor(page_cursor(self.order, keys, self.after))
+        return RowsPage(columns=list(self.fields), rows=[row[:width] for row in rows], next=token)
+
+
+def build_select(
+    table: str,
+    *,
+    columns: Sequence[str],
+    filters: FilterInput = (),
+    sort: Sequence[str] = (),
+    fields: Sequence[str] | None = None,
+    limit: int = 100,
+    after: str | None = None,
+    key: Sequence[str] | None = None,
+) -> RowsQuery:
+    """The SQL of one page of ``table`` (a resource name, as in user SQL).
+
+    ``columns`` are the table's columns; ``sort`` names columns, ``-col`` for descending;
+    ``fields`` picks the returned columns (default all); ``after`` is the previous page's
+    ``next`` token; ``key`` lists columns that identify a row (default: all columns), used
+    after ``sort`` to make the order total.
+    """
+    if not 1 <= limit <= MAX_PAGE_ROWS:
+        raise QueryError(
+            f"_limit must be between 1 and {MAX_PAGE_ROWS}, not {limit}",
+            hint=f"Ask for at most {MAX_PAGE_ROWS} rows and follow 'next' for more.",
+        )
+    chosen = tuple(fields) if fields else tuple(columns)
+    check_columns(chosen, columns, what="field")
+    order = _order(sort, columns, key)
+    conditions, params = where_conditions(parse_filters(filters, columns))
+    cursor = decode_cursor(after) if after else None
+    skip = 0
+    if cursor is not None:
+        if cursor.order != order:
+            raise QueryError(
+                "the next-page cursor was made for a different sort order",
+                hint="Keep _sort / _sort_desc unchanged while paging, or start again.",
+            )
+        condition, resume_params = resume_condition(cursor)
+        conditions.append(condition)
+        params.extend(resume_params)
+        skip = cursor.seen
+    selected = [quote_ident(name) for name in chosen]
+    key_positions: list[int] = []
+    for item in order:
+        if item.column in chosen:
+            key_positions.append(chosen.index(item.column))
+        else:
+            alias = f"{_KEY_PREFIX}{len(key_positions)}"
+            key_positions.append(len(selected))
+            selected.append(f"{quote_ident(item.column)} AS {quote_ident(alias)}")
+    sql = f"SELECT {', '.join(selected)} FROM {quote_ident(table)}"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    sql += " ORDER BY " + ", ".join(item.sql() for item in order)
+    sql += f" LIMIT {limit + 1}"
+    if skip:
+        sql += f" OFFSET {skip}"
+    return RowsQuery(
+        sql=sql,
+        params=params,
+        limit=limit,
+        fields=chosen,
+        order=order,
+        key_positions=tuple(key_positions),
+        after=cursor,
+    )
+
+
+def build_aggregate(
+    table: str,
+    *,
+    columns: Sequence[str],
+    group_by: Sequence[str] = (),
+    metrics: Sequence[str] = ("count",),
+    filters: FilterInput = (),
+) -> tuple[str, list[Any]]:
+    """SQL grouping ``table`` by ``group_by`` with ``metrics`` (``count``, ``sum:x``,
+    ``avg:x``, ``min:x``, ``max:x``; ``count:x`` counts non-null x); output columns are the
+    group columns, then ``count``, ``sum_x``...; groups come sorted."""
+    check_columns(group_by, columns, what="group_by column")
+    if not metrics:
+        raise QueryError("no metric asked for", hint="Use metric=count or e.g. metric=sum:x.")
+    selected = [quote_ident(name) for name in group_by]
+    for metric in metrics:
+        function, _, column = metric.partition(":")
+        if function not in METRICS or (function != "count" and not column):
+            raise QueryError(
+                f"unknown metric {metric!r}",
+                hint="Valid metrics: count, count:x, sum:x, avg:x, min:x, max:x.",
+            )
+        if column:
+            check_columns([column], columns, what="metric column")
+        argument = quote_ident(column) if column else "*"
+        alias = f"{function}_{column}" if column else function
+        selected.append(f"{function.upper()}({argument}) AS {quote_ident(alias)}")
+    conditions, params = where_conditions(parse_filters(filters, columns))
+    sql = f"SELECT {', '.join(selected)} FROM {quote_ident(table)}"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    if group_by:
+        group = ", ".join(quote_ident(name) for name in group_by)
+        order = ", ".join(f"{quote_ident(name)} ASC NULLS LAST" for name in group_by)
+        sql += f" GROUP BY {group} ORDER BY {order}"
+    return sql, params
+
+
+def _order(
+    sort: Sequence[str], columns: Sequence[str], key: Sequence[str] | None
+) -> tuple[OrderItem, ...]:
+    items = [
+        OrderItem(name[1:], descending=True) if name.startswith("-") else OrderItem(name)
+        for name in sort
+    ]
+    check_columns([item.column for item in items], columns, what="sort column")
+    tiebreak = list(key) if key is not None else list(columns)
+    check_columns(tiebreak, columns, what="key column")
+    sorted_columns = {item.column for item in items}
+    items.extend(OrderItem(name) for name in tiebreak if name not in sorted_columns)
+    if len({item.column for item in items}) != len(items):
+        raise QueryError("a column appears twice in the sort", hint="Sort on each column once.")
+    return tuple(items)
