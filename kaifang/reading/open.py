@@ -79,6 +79,13 @@ def open_table(
         table = _analyse(file, staged, workdir, con, column_types or {})
         con.close()
         return table
+    except duckdb.Error as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise ReadError(
+            f"cannot read the file ({str(exc).strip().splitlines()[0]})",
+            file=file,
+            hint="Check the file's format, or pass encoding=/delimiter= explicitly.",
+        ) from None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -7,6 +7,7 @@ then CP950 (a superset of Big5 as Windows writes it). UTF-16 is only recognized 
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from kaifang.errors import NotTabularError
 
 SAMPLE_BYTES = 512 * 1024
+_ODD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -77,9 +79,21 @@ def sniff_format(path: Path, head: bytes) -> str:
     text = head[len(guess.bom) :].decode(guess.name, errors="replace").lstrip()
     if not text:
         raise NotTabularError("the file holds only blank space", file=path)
+    if _looks_binary(text):
+        raise NotTabularError(
+            f"the file does not look like text in {guess.label} (control or undecodable bytes)",
+            file=path,
+            hint="kaifang reads CSV/TSV, XLSX, ODS and JSON arrays of objects.",
+        )
     if text.startswith("["):
         return "json"
     return "csv"
+
+
+def _looks_binary(text: str) -> bool:
+    """Over 2 % (and at least 4) control or replacement characters: not a text table."""
+    odd = len(_ODD_CHARACTERS.findall(text))
+    return odd >= 4 and odd > len(text) * 0.02
 
 
 def _zip_format(path: Path) -> str:
