@@ -10,23 +10,7 @@ from kaifang.errors import NotTabularError
 from kaifang.reading.staged import STAGED_NAME, Staged
 from kaifang.sqlutil import quote_ident, quote_literal
 
-_SCALAR_PREFIXES = (
-    "VARCHAR",
-    "BIGINT",
-    "INTEGER",
-    "DOUBLE",
-    "BOOLEAN",
-    "DATE",
-    "TIMESTAMP",
-    "TIME",
-    "DECIMAL",
-    "UBIGINT",
-    "HUGEINT",
-    "FLOAT",
-    "SMALLINT",
-    "TINYINT",
-    "UUID",
-)
+_NESTED_PREFIXES = ("STRUCT", "MAP", "UNION", "JSON")
 
 
 def stage_json(path: Path, workdir: Path, con: duckdb.DuckDBPyConnection) -> Staged:
@@ -46,7 +30,8 @@ def stage_json(path: Path, workdir: Path, con: duckdb.DuckDBPyConnection) -> Sta
     selects = []
     for i, (name, type_name, *_rest) in enumerate(described):
         column = quote_ident(str(name))
-        if str(type_name).startswith(_SCALAR_PREFIXES):
+        scalar = "[" not in str(type_name) and not str(type_name).startswith(_NESTED_PREFIXES)
+        if scalar:
             selects.append(f"CAST({column} AS VARCHAR) AS c{i}")
         else:
             selects.append(f"CAST(to_json({column}) AS VARCHAR) AS c{i}")

@@ -61,7 +61,7 @@ class Table:
     def batches(self, batch_rows: int = 65_536) -> pa.RecordBatchReader:
         """The typed rows as a stream of Arrow batches (memory stays bounded)."""
         con = duckdb.connect(config={"memory_limit": "512MB", "preserve_insertion_order": "true"})
-        reader: pa.RecordBatchReader = self.relation(con).fetch_record_batch(batch_rows)
+        reader: pa.RecordBatchReader = self.relation(con).to_arrow_reader(batch_rows)
         return reader
 
     # -- description ----------------------------------------------------------------------
