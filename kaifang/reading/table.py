@@ -59,8 +59,9 @@ class Table:
         return con.sql(self._select_sql)
 
     def batches(self, batch_rows: int = 65_536) -> pa.RecordBatchReader:
-        con = duckdb.connect()
-        reader: pa.RecordBatchReader = self.relation(con).fetch_record_batch(batch_rows)
+        """The typed rows as a stream of Arrow batches (memory stays bounded)."""
+        con = duckdb.connect(config={"memory_limit": "512MB", "preserve_insertion_order": "true"})
+        reader: pa.RecordBatchReader = self.relation(con).to_arrow_reader(batch_rows)
         return reader
 
     # -- description ----------------------------------------------------------------------
@@ -69,7 +70,7 @@ class Table:
 
     def report(self, preview: int = 5) -> dict[str, Any]:
         """The ``kaifang inspect --json`` object."""
-        con = duckdb.connect()
+        con = duckdb.connect(config={"memory_limit": "512MB"})
         rel = self.relation(con).limit(preview) if preview > 0 else None
         preview_rows = [
             [_jsonable(v) for v in row] for row in (rel.fetchall() if rel is not None else [])

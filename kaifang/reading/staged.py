@@ -1,0 +1,45 @@
+"""What every format's reader hands to inference: an all-text Parquet file plus what was
+learnt while reading (encoding, dialect, header, notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from kaifang.reading.model import Note
+
+STAGED_NAME = "staged.parquet"
+
+
+@dataclass
+class Staged:
+    """``parquet`` holds VARCHAR columns ``sources`` (``c0``, ``c1``...) in file order."""
+
+    parquet: Path
+    names: list[str]
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    undecodable_bytes: int = 0
+    notes: list[Note] = field(default_factory=list)
+    field_notes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.names))]
+
+
+def private_connection(workdir: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection whose memory is capped and which spills into ``workdir``."""
+    spill = workdir / "spill"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(
+        config={
+            "memory_limit": "512MB",
+            "temp_directory": str(spill),
+            "preserve_insertion_order": "true",
+        }
+    )
