@@ -124,6 +124,10 @@ def _open_format(facts: DatasetFacts, now: datetime) -> Outcome:
     )
 
 
+def _declared(resource: ResourceFacts, missing: str) -> str:
+    return resource.declared_format.upper() if resource.declared_format else missing
+
+
 def _declared_format(facts: DatasetFacts, now: datetime) -> Outcome:
     if not facts.resources:
         return no_resources()
@@ -138,12 +142,12 @@ def _declared_format(facts: DatasetFacts, now: datetime) -> Outcome:
             "Every resource's declared format matches the file's actual format.",
         )
     zh = [
-        f"{resource_label(r)} 標示為 {(r.declared_format or '（未標示）').upper()}，"
+        f"{resource_label(r)} 標示為 {_declared(r, '（未標示）')}，"
         f"實際為 {normalize_format(r.sniffed_format).upper()}"
         for r in wrong
     ]
     en = [
-        f"{resource_label(r)} is declared as {(r.declared_format or '(nothing)').upper()} "
+        f"{resource_label(r)} is declared as {_declared(r, '(nothing)')} "
         f"but is {normalize_format(r.sniffed_format).upper()}"
         for r in wrong
     ]
