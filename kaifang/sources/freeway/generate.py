@@ -19,7 +19,7 @@ from kaifang.errors import ValidationError
 from kaifang.sources.freeway import traffic, trips
 from kaifang.sources.freeway.gantry_table import write_gantry_table
 from kaifang.sources.freeway.layout import DaySink
-from kaifang.sources.freeway.network import build_network, build_pairs
+from kaifang.sources.freeway.network import Gantry, build_network, build_pairs
 from kaifang.sources.freeway.profile import slots_table, vehicle_table
 
 ALL_DATASETS = ("M03A", "M04A", "M05A", "M06A", "M07A", "M08A")
@@ -76,6 +76,7 @@ def generate_freeway(out_dir: Path, plan: FreewayPlan) -> GeneratedFreeway:
     result.gantry_table = write_gantry_table(out_dir, gantries, plan.start)
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("gantries", traffic.gantry_table(gantries))
         con.register("pairs", traffic.pair_table(build_pairs(gantries)))
         con.register("vehicles", vehicle_table())
@@ -95,7 +96,7 @@ def _generate_day(
     plan: FreewayPlan,
     day_no: int,
     day: date,
-    gantries: list[traffic.Gantry],
+    gantries: list[Gantry],
     result: GeneratedFreeway,
 ) -> None:
     wanted = set(plan.datasets)

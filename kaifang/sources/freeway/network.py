@@ -7,6 +7,7 @@ network is deterministic: the same ``scale`` always gives the same gantries.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -183,7 +184,7 @@ class Gantry:
 
 
 def _interpolate(waypoints: _Waypoints, km: float) -> tuple[float, float]:
-    for (k0, la0, lo0), (k1, la1, lo1) in zip(waypoints, waypoints[1:], strict=False):
+    for (k0, la0, lo0), (k1, la1, lo1) in itertools.pairwise(waypoints):
         if km <= k1 or (k1, la1, lo1) == waypoints[-1]:
             share = 0.0 if k1 == k0 else min(max((km - k0) / (k1 - k0), 0.0), 1.0)
             return la0 + share * (la1 - la0), lo0 + share * (lo1 - lo0)
@@ -272,7 +273,7 @@ def build_pairs(gantries: list[Gantry]) -> list[GantryPair]:
     for g in gantries:
         by_line.setdefault(g.line, []).append(g)
     for line_gantries in by_line.values():
-        for a, b in zip(line_gantries, line_gantries[1:], strict=False):
+        for a, b in itertools.pairwise(line_gantries):
             distance = max(round(b.travel_km - a.travel_km, 1), 0.1)
             pairs.append(GantryPair(a.gantry_id, b.gantry_id, distance, a.base_flow, False))
     ids = {g.gantry_id for g in gantries}
