@@ -55,10 +55,11 @@ def is_slug(text: str) -> bool:
 
 
 def unique_slug(candidates: list[str], fallback: str, taken: Callable[[str], bool]) -> str:
-    """The first candidate that slugifies to something free, else ``fallback`` with a number.
+    """The first candidate that slugifies to something free, else the first one numbered
+    (``theft_2``); ``fallback`` stands in when no candidate has ASCII letters or digits.
 
     ``taken(slug)`` says whether a slug is already used."""
-    bases = [s for s in (slugify(c) for c in candidates) if s] + [fallback]
+    bases = [s for s in (slugify(c) for c in candidates) if s] or [fallback]
     for base in bases:
         if not taken(base):
             return base

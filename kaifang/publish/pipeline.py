@@ -236,7 +236,7 @@ def _store_and_register(
                 legal_basis=legal_basis,
                 clustered_by=clustered_by,
             )
-            reader = _with_progress(rows.fetch_record_batch(BATCH_ROWS), table.rows, progress)
+            reader = _with_progress(rows.to_arrow_reader(BATCH_ROWS), table.rows, progress)
             stored = store.write_version(slug, number, reader, manifest)
             version = NewVersion(
                 number=number,
