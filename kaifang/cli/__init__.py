@@ -44,6 +44,7 @@ from kaifang.cli import (  # noqa: E402
     inspect_cmd,
     publish_cmd,
     query_cmd,
+    serve_cmd,
 )
 
 cli.add_command(inspect_cmd.inspect)
@@ -56,3 +57,4 @@ cli.add_command(query_cmd.query)
 cli.add_command(accounts_cmd.org)
 cli.add_command(accounts_cmd.user)
 cli.add_command(accounts_cmd.token)
+cli.add_command(serve_cmd.serve)

@@ -1,0 +1,77 @@
+"""``create_app(settings)``: the HTTP application — native API, the national spec, CKAN's
+Action API, catalog exports, and (when present) the web portal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from kaifang import __version__
+from kaifang.api.compat import ckan, tw_spec
+from kaifang.api.deps import Portal
+from kaifang.api.errors import install_error_handlers
+from kaifang.api.ratelimit import RateLimitMiddleware
+from kaifang.api.routes import catalog_exports, datasets, organizations, resources, sql, uploads
+from kaifang.settings import Settings
+
+SWAGGER_STATIC = Path(swagger_ui.__file__).parent / "static"
+
+DESCRIPTION = """\
+kaifang's Open API. Every dataset is also served through Taiwan's national cross-platform
+spec under `/api/v1/` and CKAN's Action API under `/api/3/action/`.
+
+Errors share one envelope: `{"error": {"code", "message", "hint"}, "status"}`.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    portal = Portal(settings)
+    app = FastAPI(
+        title="kaifang 開放 Open API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.portal = portal
+    install_error_handlers(app)
+
+    @app.exception_handler(tw_spec.SpecError)
+    async def spec_error(request: Request, exc: tw_spec.SpecError) -> JSONResponse:
+        return tw_spec.spec_error_response(exc)
+
+    for router in (
+        datasets.router,
+        resources.router,
+        sql.router,
+        organizations.router,
+        uploads.router,
+        catalog_exports.router,
+        tw_spec.router,
+        ckan.router,
+    ):
+        app.include_router(router)
+
+    app.mount("/static/swagger", StaticFiles(directory=SWAGGER_STATIC), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="kaifang Open API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    app.add_middleware(
+        RateLimitMiddleware, per_minute=settings.rate_limit, trusted=portal.token_is_valid
+    )
+    app.router.add_event_handler("shutdown", portal.close)
+    return app

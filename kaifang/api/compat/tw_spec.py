@@ -1,0 +1,335 @@
+"""Taiwan's national cross-platform spec (政府資料開放跨平臺介接規範) under ``/api/v1``.
+
+Paths, parameters and shapes follow the spec file (tests/api/fixtures/tw-cross-platform-api-v1.yaml,
+from the public repository PDIS/swagger_file, CC0). Errors keep the spec's shape
+``{"success": false, "error": {"type": "ER0xxx", "message": ...}}`` with a matching HTTP status.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from kaifang.api.deps import portal_of
+from kaifang.catalog.categories import category
+from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
+
+router = APIRouter(prefix="/api/v1", tags=["政府資料開放跨平臺介接規範"])
+
+FREQUENCY_ZH = {
+    "realtime": "即時",
+    "hourly": "每小時",
+    "daily": "每日",
+    "weekly": "每週",
+    "monthly": "每月",
+    "quarterly": "每季",
+    "half-yearly": "每半年",
+    "yearly": "每年",
+    "irregular": "不定期",
+}
+JSON_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "year": "integer"}
+
+
+class SpecError(Exception):
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def spec_error_response(exc: SpecError) -> JSONResponse:
+    return JSONResponse(
+        {"success": False, "error": {"type": exc.code, "message": exc.message}},
+        status_code=exc.status,
+    )
+
+
+def _ok(result: Any) -> JSONResponse:
+    return JSONResponse({"success": True, "result": result})
+
+
+def _check_params(request: Request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise SpecError(
+            "ER0200",
+            f"輸入的參數名稱錯誤：{', '.join(unknown)}；可用參數：{', '.join(sorted(allowed))}",
+            400,
+        )
+
+
+def _int_param(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise SpecError("ER0210", f"輸入的參數內容格式錯誤：{name}={raw!r} 須為非負整數", 400)
+    value = int(raw)
+    return min(value, maximum) if maximum is not None else value
+
+
+def _page(request: Request, items: list[Any]) -> list[Any]:
+    limit = _int_param(request, "limit", len(items))
+    offset = _int_param(request, "offset", 0)
+    return items[offset : offset + limit]
+
+
+@router.get("/rest/group", operation_id="listGroup")
+def list_group(request: Request) -> JSONResponse:
+    _check_params(request, {"limit", "offset"})
+    codes = [code for code, _count in portal_of(request).categories()]
+    return _ok(_page(request, codes))
+
+
+@router.get("/rest/group/{categoryCode}", operation_id="getDatasetIdInGroup")
+def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
+    _check_params(request, set())
+    try:
+        group = category(categoryCode)
+    except ValidationError:
+        raise SpecError(
+            "ER0100", f"找不到分類 {categoryCode}；分類為 3 碼服務分類，如 E00", 404
+        ) from None
+    portal = portal_of(request)
+    identifiers = portal.dataset_identifiers(category=categoryCode)
+    return _ok(
+        {
+            "categoryCode": categoryCode,
+            "display_name": group.name,
+            "description": f"{categoryCode} {group.name}（{group.name_en}）",
+            "package_count": len(identifiers),
+            "created": portal.created_at().strftime("%Y-%m-%d %H:%M:%S"),
+            "packages": identifiers,
+        }
+    )
+
+
+@router.get("/rest/tag", operation_id="listTag")
+def list_tag(request: Request) -> JSONResponse:
+    _check_params(request, {"limit", "offset"})
+    return _ok(_page(request, portal_of(request).tags()))
+
+
+@router.get("/rest/tag/{tagName}", operation_id="getDatasetIdOfTag")
+def dataset_ids_of_tag(request: Request, tagName: str) -> JSONResponse:
+    _check_params(request, set())
+    return _ok(portal_of(request).dataset_identifiers(tag=tagName))
+
+
+@router.get("/rest/dataset", operation_id="listDatasetId")
+def list_dataset_ids(request: Request) -> JSONResponse:
+    _check_params(request, {"modified", "limit", "offset"})
+    modified = request.query_params.get("modified")
+    since = None
+    if modified:
+        try:
+            since = datetime.fromisoformat(modified.replace("Z", "+00:00"))
+        except ValueError:
+            raise SpecError(
+                "ER0210",
+                f"modified={modified!r} 須為 RFC 3339 日期時間，如 2024-01-01T00:00:00Z",
+                400,
+            ) from None
+    identifiers = portal_of(request).dataset_identifiers(modified_since=since)
+    return _ok(_page(request, identifiers))
+
+
+@router.get("/rest/dataset/{identifier}", operation_id="getDatasetById")
+def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
+    _check_params(request, set())
+    portal = portal_of(request)
+    try:
+        dataset = portal.get_dataset(identifier)
+    except NotFoundError:
+        raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
+    return _ok(spec_metadata(dataset, base_url=str(request.base_url).rstrip("/")))
+
+
+def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
+    """A dataset in the shape of the spec's getDatasetById example."""
+    org = dataset.get("organization") or {}
+    contact = dataset.get("contact") or {}
+    coverage = dataset.get("temporal_coverage") or {}
+    fields = [
+        f"{c['name']}（{c['description']}）" if c.get("description") else c["name"]
+        for r in dataset.get("resources", [])[:1]
+        for c in r.get("schema", {}).get("fields", [])
+    ]
+    return {
+        "categoryCode": dataset.get("category") or "",
+        "identifier": dataset["identifier"],
+        "title": dataset["title"],
+        "description": dataset.get("description") or "",
+        "fieldDescription": "、".join(fields),
+        "type": "rawData",
+        "license": dataset["license"]["title"],
+        "licenseURL": dataset["license"]["url"] or "",
+        "cost": dataset.get("cost") or "免費",
+        "costURL": "",
+        "costLaw": "",
+        "organization": org.get("name", ""),
+        "organizationContactName": contact.get("name", ""),
+        "organizationContactPhone": contact.get("phone", ""),
+        "organizationContactEmail": contact.get("email", ""),
+        "publisher": org.get("name", ""),
+        "publisherContactName": contact.get("name", ""),
+        "publisherContactPhone": contact.get("phone", ""),
+        "publisherContactEmail": contact.get("email", ""),
+        "publisherOID": org.get("oid", ""),
+        "publisherOrgCode": org.get("code", ""),
+        "accrualPeriodicity": FREQUENCY_ZH.get(dataset.get("update_frequency") or "", "不定期"),
+        "temporalCoverageFrom": str(coverage.get("from") or ""),
+        "temporalCoverageTo": str(coverage.get("to") or ""),
+        "issued": _stamp(dataset.get("created")),
+        "modified": _stamp(dataset.get("modified")),
+        "spatial": dataset.get("spatial") or "",
+        "language": dataset.get("language") or "zh-TW",
+        "landingPage": f"{base_url}/datasets/{dataset['id']}",
+        "keyword": list(dataset.get("keywords") or []),
+        "numberOfData": sum(int(r.get("rows") or 0) for r in dataset.get("resources", [])),
+        "notes": dataset.get("notes") or dataset.get("legal_basis") or "",
+        "distribution": [
+            {
+                "resourceID": r["identifier"],
+                "resourceDescription": r.get("description") or r.get("name") or "",
+                "format": "CSV",
+                "resourceModified": _stamp(r.get("modified")),
+                "downloadURL": f"{base_url}/api/resources/{r['id']}/download.csv",
+                "metadataSourceOfData": f"{base_url}/api/datasets/{dataset['id']}",
+                "characterSetCode": "UTF-8",
+            }
+            for r in dataset.get("resources", [])
+        ],
+    }
+
+
+def _stamp(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return str(value.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+@router.get("/rest/datastore/{resourceID}", operation_id="getDataBySetId")
+def datastore(request: Request, resourceID: str) -> JSONResponse:
+    _check_params(request, {"filters", "q", "sort", "limit", "offset", "fields"})
+    portal = portal_of(request)
+    try:
+        resource = portal.get_resource(resourceID)
+    except NotFoundError:
+        raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
+    columns = {c["name"]: c for c in resource["schema"]["fields"]}
+    filters = _parse_filters(request.query_params.get("filters"), columns)
+    q = request.query_params.get("q")
+    if q is not None and len(q.strip()) < 2:
+        raise SpecError("ER0210", "q 關鍵字太短：請至少輸入 2 個字", 400)
+    sort = request.query_params.get("sort") or None
+    if sort is not None and sort not in columns:
+        raise SpecError(
+            "ER0220", f"sort 指定的欄位 {sort!r} 不存在；欄位：{', '.join(columns)}", 400
+        )
+    fields = _parse_fields(request.query_params.get("fields"), columns)
+    limit = _int_param(request, "limit", 100, maximum=portal.settings.query_max_rows)
+    offset = _int_param(request, "offset", 0)
+    try:
+        page = portal.datastore(
+            resource["id"],
+            filters=filters,
+            q=q,
+            sort=[(sort, False)] if sort else [],
+            fields=fields,
+            limit=limit,
+            offset=offset,
+        )
+    except QueryError as exc:
+        raise SpecError("ER0210", exc.message, 400) from None
+    except KaifangError as exc:
+        raise SpecError("ER0500", f"系統錯誤：{exc.message}", 500) from None
+    return _ok(
+        {
+            "resource_id": resource["identifier"],
+            "fields": [
+                {"id": name, "type": JSON_TYPES.get(columns[name]["type"], "string")}
+                for name in page.columns
+            ],
+            "records": page.records,
+            "limit": limit,
+            "offset": offset,
+            "total": page.total,
+        }
+    )
+
+
+def _columns(columns: dict[str, Any]) -> str:
+    return "欄位：" + ", ".join(columns)
+
+
+def _parse_filters(raw: str | None, columns: dict[str, Any]) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise SpecError("ER0210", 'filters 須為 JSON 物件，如 filters={"欄位":"值"}', 400)
+    unknown = [k for k in value if k not in columns]
+    if unknown:
+        raise SpecError(
+            "ER0220",
+            f"filters 指定的欄位不存在：{', '.join(unknown)}；欄位：{', '.join(columns)}",
+            400,
+        )
+    for key, item in value.items():
+        if isinstance(item, dict | list):
+            raise SpecError("ER0210", f"filters 的 {key} 須為單一值", 400)
+    return {str(k): v for k, v in value.items()}
+
+
+def _parse_fields(raw: str | None, columns: dict[str, Any]) -> list[str]:
+    if not raw:
+        return list(columns)
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    unknown = [n for n in names if n not in columns]
+    if unknown:
+        raise SpecError(
+            "ER0220",
+            f"fields 指定的欄位不存在：{', '.join(unknown)}；欄位：{', '.join(columns)}",
+            400,
+        )
+    return names
+
+
+@router.get("/dump/datastore/{resourceID}", operation_id="dumpDataBySetId")
+def dump(request: Request, resourceID: str, format: str = "csv") -> StreamingResponse:
+    _check_params(request, {"format"})
+    if format not in {"json", "csv", "xml"}:
+        raise SpecError("ER0210", f"format={format!r} 須為 json、csv 或 xml", 400)
+    portal = portal_of(request)
+    try:
+        resource = portal.get_resource(resourceID)
+    except NotFoundError:
+        raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
+    export = portal.export(resource["id"], format, bom=False)
+    return StreamingResponse(
+        _gzip(export.chunks),
+        media_type="application/x-gzip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{resource["identifier"]}.{format}.gz"'
+        },
+    )
+
+
+def _gzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Gzip a byte stream on the fly (wbits 31 = gzip framing)."""
+    stream = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        if out := stream.compress(chunk):
+            yield out
+    yield stream.flush()

@@ -1,0 +1,77 @@
+"""One error envelope per surface.
+
+- native API (``/api/...``): ``{"error": {"code", "message", "hint"?, "details"?}, "status"}``
+- CKAN Action API (``/api/3/action/...``, ``/api/action/...``): CKAN's
+  ``{"help", "success": false, "error": {"__type", "message"}}``
+- national spec (``/api/v1/...``): ``{"success": false, "error": {"type": "ER0xxx", "message"}}``
+
+Compatibility layers raise their own errors; everything else is turned into the native
+envelope here, including 404s for unknown routes and request validation errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kaifang.errors import KaifangError, RateLimitedError
+
+
+def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}, "status": status}
+    headers = {}
+    if status == 429 and "retry_after" in extra.get("details", {}):
+        headers["Retry-After"] = str(extra["details"]["retry_after"])
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _from_kaifang(exc: KaifangError) -> JSONResponse:
+    payload = exc.to_dict()
+    code = payload.pop("code")
+    message = payload.pop("message")
+    return native_error(exc.status, code, message, **payload)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(KaifangError)
+    async def kaifang_error(request: Request, exc: KaifangError) -> JSONResponse:
+        return _from_kaifang(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = str(exc.detail) if exc.detail else "error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such endpoint: {request.url.path}"
+        return native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"location": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg")}
+            for err in exc.errors()
+        ]
+        first = problems[0] if problems else {"location": "", "message": "invalid request"}
+        return native_error(
+            422,
+            "validation_error",
+            f"{first['location']}: {first['message']}",
+            details={"problems": problems},
+        )
+
+
+__all__ = ["RateLimitedError", "install_error_handlers", "native_error"]

@@ -1,0 +1,22 @@
+"""Native API: organizations, their openness, and the national ranking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from kaifang.api.deps import portal_of
+
+router = APIRouter(prefix="/api", tags=["organizations"])
+
+
+@router.get("/organizations", summary="Organizations with dataset counts")
+def list_organizations(request: Request) -> dict[str, Any]:
+    orgs = portal_of(request).organizations()
+    return {"data": orgs, "count": len(orgs)}
+
+
+@router.get("/organizations/{code}", summary="One organization and its datasets")
+def get_organization(request: Request, code: str) -> dict[str, Any]:
+    return portal_of(request).organization(code, with_datasets=True)

@@ -1,0 +1,63 @@
+"""Native API: a resource's rows, aggregates and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import StreamingResponse
+
+from kaifang.api.deps import portal_of
+from kaifang.export import FORMATS
+
+router = APIRouter(prefix="/api/resources", tags=["resources"])
+
+ROW_PARAMS_DOC = (
+    "Column filters: `col=value`, `col__gt`, `__gte`, `__lt`, `__lte`, `__ne`, `__in` (comma "
+    "list), `__contains`, `__startswith`, `__isnull` (true/false). `_sort` / `_sort_desc`, "
+    "`_fields` (comma list), `_limit` (default 100, max 10000), `_next` (cursor from the "
+    "previous page), `_version` (a published version number)."
+)
+
+
+@router.get("/{resource_id}", summary="One resource: schema, versions, screening")
+def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
+    return portal_of(request).get_resource(resource_id)
+
+
+@router.get(
+    "/{resource_id}/rows",
+    summary="Rows with filters, sorting and keyset paging",
+    description=ROW_PARAMS_DOC,
+)
+def rows(request: Request, resource_id: str) -> dict[str, Any]:
+    return portal_of(request).rows(resource_id, dict(request.query_params))
+
+
+@router.get(
+    "/{resource_id}/aggregate",
+    summary="Group-by aggregates",
+    description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
+)
+def aggregate(request: Request, resource_id: str) -> dict[str, Any]:
+    return portal_of(request).aggregate(resource_id, dict(request.query_params))
+
+
+@router.get(
+    "/{resource_id}/download.{fmt}", summary="Download a version", response_class=StreamingResponse
+)
+def download(
+    request: Request,
+    resource_id: str,
+    fmt: str = Path(..., description="csv, json, ndjson, parquet or xlsx"),
+    version: int | None = Query(None, ge=1, description="Version number; default current."),
+    bom: bool = Query(False, description="Start CSV with a UTF-8 BOM (for Excel)."),
+) -> StreamingResponse:
+    portal = portal_of(request)
+    export = portal.export(resource_id, fmt, version=version, bom=bom)
+    spec = FORMATS[fmt]
+    return StreamingResponse(
+        export.chunks,
+        media_type=spec.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )

@@ -1,0 +1,225 @@
+"""Reading published rows for the APIs: pages, aggregates, datastore searches, SQL, exports.
+
+Every query a client shapes runs through the safe query layer (validated SQL in the
+sandboxed engine); exports read the version's own files with SQL that kaifang writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from kaifang.errors import NotFoundError, QueryError, ValidationError
+from kaifang.export import FORMATS, stream_rows
+from kaifang.portal.jsonable import jsonable, record
+from kaifang.query import (
+    MAX_PAGE_ROWS,
+    QueryEngine,
+    QueryResult,
+    Resolver,
+    build_aggregate,
+    build_select,
+)
+from kaifang.sqlutil import quote_ident
+from kaifang.storage import VersionStore
+
+ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_version"}
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """What the data functions need to know about a resource."""
+
+    id: str
+    identifier: str
+    columns: list[str]
+    types: dict[str, str]
+    current_version: int | None
+    versions: dict[int, int]  # number -> rows
+
+    def table(self, version: int | None) -> tuple[str, int]:
+        number = version if version is not None else self.current_version
+        if number is None or number not in self.versions:
+            known = ", ".join(str(v) for v in sorted(self.versions)) or "none"
+            raise NotFoundError(
+                f"resource {self.id!r} has no version {number}",
+                hint=f"Published versions: {known}.",
+            )
+        name = self.id if version is None else f"{self.id}__v{number}"
+        return name, number
+
+
+@dataclass(frozen=True)
+class DatastorePage:
+    columns: list[str]
+    records: list[dict[str, Any]]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Export:
+    chunks: Iterator[bytes]
+    filename: str
+
+
+def _int(params: Mapping[str, str], key: str, default: int) -> int:
+    raw = params.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(f"{key}={raw!r} is not an integer", key=key) from None
+
+
+def _names(raw: str | None) -> list[str]:
+    return [name.strip() for name in (raw or "").split(",") if name.strip()]
+
+
+def rows_page(
+    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
+) -> dict[str, Any]:
+    """``{rows, next, total}`` for the native rows endpoint."""
+    version = _int(params, "_version", 0) or None
+    table, number = ref.table(version)
+    sort = _names(params.get("_sort")) + [f"-{n}" for n in _names(params.get("_sort_desc"))]
+    limit = _int(params, "_limit", 100)
+    if not 1 <= limit <= MAX_PAGE_ROWS:
+        raise ValidationError(
+            f"_limit must be between 1 and {MAX_PAGE_ROWS}, not {limit}", key="_limit"
+        )
+    filters = [(k, v) for k, v in params.items() if k not in ROW_CONTROL]
+    query = build_select(
+        table,
+        columns=ref.columns,
+        filters=filters,
+        sort=sort,
+        fields=_names(params.get("_fields")) or None,
+        limit=limit,
+        after=params.get("_next") or None,
+    )
+    result = engine.run_sql(query.sql, resolver=resolver, params=query.params, max_rows=limit + 1)
+    page = query.page(result)
+    return {
+        "rows": [record(page.columns, row) for row in page.rows],
+        "next": page.next,
+        "total": ref.versions[number],
+        "version": number,
+    }
+
+
+def aggregate(
+    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
+) -> dict[str, Any]:
+    version = _int(params, "_version", 0) or None
+    table, number = ref.table(version)
+    control = ROW_CONTROL | {"group_by", "metric"}
+    sql, values = build_aggregate(
+        table,
+        columns=ref.columns,
+        group_by=_names(params.get("group_by")),
+        metrics=_names(params.get("metric")) or ["count"],
+        filters=[(k, v) for k, v in params.items() if k not in control],
+    )
+    result = engine.run_sql(sql, resolver=resolver, params=values)
+    return {
+        "rows": [record(result.columns, row) for row in result.rows],
+        "truncated": result.truncated,
+        "version": number,
+    }
+
+
+def datastore(
+    engine: QueryEngine,
+    resolver: Resolver,
+    ref: ResourceRef,
+    *,
+    filters: Mapping[str, Any],
+    q: str | None,
+    sort: Sequence[tuple[str, bool]],
+    fields: Sequence[str],
+    limit: int,
+    offset: int,
+    include_total: bool = True,
+) -> DatastorePage:
+    """Offset paging with equality filters and a full-text ``q`` (CKAN / national spec)."""
+    table, number = ref.table(None)
+    conditions: list[str] = []
+    values: list[Any] = []
+    for name, value in filters.items():
+        if isinstance(value, list):
+            if not value:
+                conditions.append("FALSE")
+                continue
+            conditions.append(
+                f"CAST({quote_ident(name)} AS VARCHAR) IN ({', '.join('?' * len(value))})"
+            )
+            values.extend(str(v) for v in value)
+        else:
+            conditions.append(f"CAST({quote_ident(name)} AS VARCHAR) = ?")
+            values.append(str(value))
+    if q:
+        texts = [quote_ident(c) for c in ref.columns]
+        haystack = " || ' ' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in texts)
+        conditions.append(f"strpos(lower({haystack}), lower(?)) > 0")
+        values.append(q)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    order = ", ".join(f"{quote_ident(n)} {'DESC' if d else 'ASC'}" for n, d in sort)
+    select = ", ".join(quote_ident(f) for f in fields)
+    sql = f"SELECT {select} FROM {quote_ident(table)}{where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    result = engine.run_sql(sql, resolver=resolver, params=values, max_rows=limit)
+    total: int | None = None
+    if include_total:
+        if conditions:
+            counted = engine.run_sql(
+                f"SELECT count(*) FROM {quote_ident(table)}{where}",
+                resolver=resolver,
+                params=values,
+            )
+            total = int(counted.rows[0][0])
+        else:
+            total = ref.versions[number]
+    return DatastorePage(
+        columns=list(result.columns),
+        records=[record(result.columns, row) for row in result.rows],
+        total=total,
+    )
+
+
+def run_sql(engine: QueryEngine, resolver: Resolver, sql: str) -> QueryResult:
+    result = engine.run_sql(sql, resolver=resolver)
+    return QueryResult(
+        columns=result.columns,
+        rows=[tuple(jsonable(v) for v in row) for row in result.rows],
+        truncated=result.truncated,
+        elapsed_ms=result.elapsed_ms,
+    )
+
+
+def export(
+    store: VersionStore, ref: ResourceRef, fmt: str, *, version: int | None, bom: bool
+) -> Export:
+    if fmt not in FORMATS:
+        raise ValidationError(
+            f"unknown download format {fmt!r}", hint=f"Formats: {', '.join(FORMATS)}.", key="format"
+        )
+    _table, number = ref.table(version)
+    dataset = store.dataset(ref.id, number)
+
+    def chunks() -> Iterator[bytes]:
+        con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
+        try:
+            yield from stream_rows(con.from_arrow(dataset), fmt, bom=bom)
+        finally:
+            con.close()
+
+    return Export(chunks(), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+
+
+__all__ = ["DatastorePage", "Export", "QueryError", "ResourceRef"]
