@@ -75,7 +75,7 @@ class SplitGroup:
         zh_titles = "、".join(f"「{t}」" for t in titles)
         en_titles = ", ".join(f"'{t}'" for t in titles)
         return Text(
-            f"{zh_titles} 的欄位結構相同，請合併為一個資料集，並以一個欄位區分（例如「學制」或"
+            f"{zh_titles}的欄位結構相同，請合併為一個資料集，並以一個欄位區分（例如「學制」或"
             "「年度」），方便使用者一次下載與比較。",
             f"{en_titles} share one table structure: merge them into one dataset with a column "
             "that tells the parts apart (e.g. school level or year), so users can download "
