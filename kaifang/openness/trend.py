@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaifang.openness.split import SplitGroup
+
+if TYPE_CHECKING:
+    from kaifang.openness.score import DatasetScore
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class ScoreRecord:
     version: int
     score: int
     recorded_at: datetime
+
+    @classmethod
+    def of(cls, score: DatasetScore, *, version: int, recorded_at: datetime) -> ScoreRecord:
+        """The record to store when ``version`` of the scored dataset is published."""
+        return cls(score.dataset, version, score.score, recorded_at)
 
     def to_dict(self) -> dict[str, Any]:
         return {

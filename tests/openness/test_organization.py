@@ -14,6 +14,7 @@ from kaifang.openness import (
     DatasetFacts,
     DatasetRequest,
     ScoreRecord,
+    score_dataset,
     score_organization,
 )
 from tests.openness.factories import NOW, TAIPEI, dataset, resource
@@ -133,3 +134,13 @@ def test_no_history_no_trend_and_no_datasets_no_mean() -> None:
 def test_another_organizations_dataset_is_refused() -> None:
     with pytest.raises(ValidationError, match="moe-國小"):
         score_organization("TPE", [school_list("國小")], now=NOW)
+
+
+def test_a_score_record_is_made_from_a_dataset_score() -> None:
+    record = ScoreRecord.of(score_dataset(dataset(), now=NOW), version=3, recorded_at=NOW)
+    assert record.to_dict() == {
+        "dataset": "moe-elementary",
+        "version": 3,
+        "score": 100,
+        "recorded_at": "2026-03-01T09:00:00+08:00",
+    }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kaifang.openness import ColumnFacts, DatasetFacts, detect_split_datasets
-from kaifang.openness.split import same_kind_of_table
+from kaifang.openness.split import same_kind_of_table, similar_signature_pairs
 from tests.openness.factories import SCHOOL_COLUMNS, dataset, resource
 
 REORDERED_AND_RESPELLED = (
@@ -108,3 +110,29 @@ def test_near_identical_schemas_group_as_similar() -> None:
 def test_tables_with_fewer_than_three_columns_are_ignored() -> None:
     tiny = (ColumnFacts("代碼", "string"), ColumnFacts("名稱", "string"))
     assert detect_split_datasets([school_list("甲", tiny), school_list("乙", tiny)]) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_prefix_filter_finds_exactly_the_pairs_brute_force_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    vocabulary = [f"c{i}" for i in range(25)]
+    signatures = list(
+        {
+            frozenset(
+                (name, rng.choice(["string", "integer"]) if rng.random() < 0.05 else "string")
+                for name in rng.sample(vocabulary, rng.randint(3, 20))
+            )
+            for _ in range(150)
+        }
+    )
+    # near copies so that there are pairs to find
+    signatures += [s | {("extra", "string")} for s in signatures[:40] if len(s) >= 9]
+    signatures = list(dict.fromkeys(signatures))
+    brute = {
+        frozenset((a, b))
+        for i, a in enumerate(signatures)
+        for b in signatures[i + 1 :]
+        if same_kind_of_table(a, b)
+    }
+    assert brute  # the case is not vacuous
+    assert {frozenset(pair) for pair in similar_signature_pairs(signatures)} == brute

@@ -173,6 +173,8 @@ def _problem_line(problem: Mapping[str, Any]) -> tuple[str, str]:
         where_zh.append(f"欄位「{problem['column']}」")
         where_en.append(f"column '{problem['column']}'")
     message = problem.get("message") or problem.get("code") or ""
+    if not where_en:
+        return (message, message)
     return (" ".join(where_zh) + f"：{message}", ", ".join(where_en) + f": {message}")
 
 
@@ -186,10 +188,7 @@ def _parses_cleanly(facts: DatasetFacts, now: datetime) -> Outcome:
         if legacy:
             labels = [resource_label(r) for r in legacy]
             note_zh = f"（{listing(labels, zh=True)}原為 Big5，已無誤轉為 UTF-8）"
-            note_en = (
-                f" ({listing([resource_label(r) for r in legacy])} came in Big5 and was "
-                "converted to UTF-8 without loss)"
-            )
+            note_en = f" ({listing(labels)} came in Big5 and was converted to UTF-8 without loss)"
         return passed(
             f"每個資料資源的現行版本讀取時沒有任何問題{note_zh}。",
             f"The current version of every resource reads without problems{note_en}.",
@@ -206,9 +205,13 @@ def _parses_cleanly(facts: DatasetFacts, now: datetime) -> Outcome:
         if _is_legacy_encoding(resource.source_encoding):
             fix_zh.append(f"{label} 請改以 UTF-8 編碼匯出（原檔為 {resource.source_encoding}）")
             fix_en.append(f"export {label} as UTF-8 (the file was {resource.source_encoding})")
-    fix_zh.insert(0, "請修正上列儲存格使每欄值符合其型別後重新發布")
+    fix_zh.insert(
+        0, "請修正上列的列與儲存格（每列欄位數須與標題相同、每個值須符合欄位型別）後重新發布"
+    )
     fix_en.insert(
-        0, "correct the cells listed so that each value fits its column's type, then publish again"
+        0,
+        "fix the rows and cells listed (every row as many cells as the header, every value "
+        "of its column's type), then publish again",
     )
     return failed(
         Text("。".join(zh_lines) + "。", ". ".join(en_lines) + "."),
