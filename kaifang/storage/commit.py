@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import shutil
 import uuid
@@ -26,7 +27,6 @@ import pyarrow.fs as pafs
 from kaifang.errors import ConflictError
 from kaifang.storage.filesystem import StorageLocation
 from kaifang.storage.layout import MANIFEST_NAME, STAGING_DIR
-from kaifang.storage.locking import try_lock
 from kaifang.storage.writer import HashingSink
 
 
@@ -59,22 +59,41 @@ class LocalStaging:
         self._resource_root = Path(location.path(resource_id))
         self._base = Path(location.base)
         staging_root = self._resource_root / STAGING_DIR
+        self._final = self._resource_root / vdir
+        if self._final.exists():
+            raise self._conflict()
         staging_root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex
         self._lock_path = staging_root / f"{token}.lock"
-        self._lock_path.touch()
-        descriptor = try_lock(self._lock_path)
-        if descriptor is None:  # a fresh uuid cannot be locked by anyone else
-            raise RuntimeError(f"cannot lock new staging lock {self._lock_path}")
-        self._lock_descriptor = descriptor
+        # Lock before the folder exists, so a folder whose lock is free has no live writer.
+        self._lock_descriptor = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        fcntl.flock(self._lock_descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.directory = staging_root / token
         self.directory.mkdir()
         self._committed = False
 
+    def _conflict(self) -> ConflictError:
+        if (self._final / MANIFEST_NAME).exists():
+            return conflict(self._resource_id, self._version)
+        return ConflictError(
+            f"resource {self._resource_id!r}: folder {self._final} exists but has no "
+            f"manifest, so it is no version and blocks version {self._version}",
+            hint="Nothing kaifang writes looks like this; move the folder out of the tables "
+            "directory, then publish again.",
+            resource_id=self._resource_id,
+            version=self._version,
+        )
+
     def open_sink(self, relative: str) -> HashingSink:
         path = self.directory / relative.removeprefix(f"{self._vdir}/")
         path.parent.mkdir(parents=True, exist_ok=True)
-        return HashingSink(path.open("xb"), fsync=True)
+        handle = path.open("xb")
+
+        def sync() -> None:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+        return HashingSink(handle, before_close=sync)
 
     def commit(self, manifest: bytes) -> None:
         with (self.directory / MANIFEST_NAME).open("xb") as handle:
@@ -83,14 +102,13 @@ class LocalStaging:
             os.fsync(handle.fileno())
         for folder, _, _ in os.walk(self.directory, topdown=False):
             fsync_dir(Path(folder))
-        final = self._resource_root / self._vdir
-        if final.exists():
-            raise conflict(self._resource_id, self._version)
+        if self._final.exists():
+            raise self._conflict()
         try:
-            os.rename(self.directory, final)
+            os.rename(self.directory, self._final)
         except OSError as error:
             if error.errno in {errno.EEXIST, errno.ENOTEMPTY}:
-                raise conflict(self._resource_id, self._version) from None
+                raise self._conflict() from None
             raise
         self._committed = True
         fsync_dir(self._resource_root)
@@ -124,7 +142,7 @@ class ObjectStaging:
     def open_sink(self, relative: str) -> HashingSink:
         path = self._location.path(self._resource_id, relative)
         self._written.append(path)
-        return HashingSink(self._fs.open_output_stream(path), fsync=False)
+        return HashingSink(self._fs.open_output_stream(path))
 
     def commit(self, manifest: bytes) -> None:
         if self._manifest_exists():
