@@ -24,7 +24,7 @@ from typing import Protocol
 
 import pyarrow.fs as pafs
 
-from kaifang.errors import ConflictError
+from kaifang.errors import ConflictError, ValidationError
 from kaifang.storage.filesystem import StorageLocation
 from kaifang.storage.layout import MANIFEST_NAME, STAGING_DIR
 from kaifang.storage.writer import HashingSink
@@ -128,6 +128,14 @@ class ObjectStaging:
         self._fs: pafs.FileSystem = location.filesystem
         self._prefix = location.path(resource_id, vdir)
         self._manifest_path = f"{self._prefix}/{MANIFEST_NAME}"
+        bucket = location.base.split("/")[0]
+        if self._fs.get_file_info(bucket).type == pafs.FileType.NotFound:
+            raise ValidationError(
+                f"bucket {bucket!r} does not exist in the object store",
+                hint="kaifang does not create buckets: create it with the store's own tools, "
+                "or fix storage_url.",
+                key="storage_url",
+            )
         if self._manifest_exists():
             raise conflict(resource_id, version)
         # Objects under a manifest-less prefix are an earlier crashed attempt: no version.
