@@ -1,7 +1,7 @@
 """Stream record batches into the Parquet files of one version, in bounded memory.
 
 Rows are buffered per partition only until a row group is full (``row_group_rows``); across
-partitions at most ``max_open_files * row_group_rows`` rows are buffered (the largest buffer
+partitions at most ``BUFFERED_ROW_GROUPS * row_group_rows`` rows are buffered (the largest buffer
 is written early when more arrive), so memory stays bounded whatever the input size or the
 number of partition values. A file rolls over to the next part after ``rows_per_file`` rows;
 at most ``max_open_files`` files are open at once (the least recently used one is finished
@@ -26,6 +26,8 @@ from kaifang.storage.layout import part_name, partition_dir
 from kaifang.storage.manifest import FileEntry
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
+BUFFERED_ROW_GROUPS = 8
+"""Rows buffered across all partitions, in row groups, before the largest buffer is written."""
 
 
 class RawSink(Protocol):
@@ -135,7 +137,8 @@ class VersionWriter:
         self._partitions: dict[str | None, _Partition] = {}
         self._open: OrderedDict[str | None, _Partition] = OrderedDict()
         self._entries: list[tuple[tuple[int, int], FileEntry]] = []
-        self._buffered_budget = self._max_open_files * self._row_group_rows
+        self._buffered_budget = BUFFERED_ROW_GROUPS * self._row_group_rows
+        self._buffered_total = 0
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
@@ -193,6 +196,7 @@ class VersionWriter:
         partition = self._partition(value)
         partition.buffer.append(batch)
         partition.buffered += batch.num_rows
+        self._buffered_total += batch.num_rows
         while partition.buffered >= self._row_group_rows:
             self._flush(partition, self._row_group_rows)
         if self._partition_by is not None:
@@ -201,9 +205,8 @@ class VersionWriter:
     def _keep_buffers_in_budget(self) -> None:
         """With many partition values, write out the largest buffers early (smaller row
         groups) rather than hold a row group's worth of rows for every value."""
-        partitions = list(self._partitions.values())
-        while sum(p.buffered for p in partitions) > self._buffered_budget:
-            self._flush_all(max(partitions, key=lambda p: p.buffered))
+        while self._buffered_total > self._buffered_budget:
+            self._flush_all(max(self._partitions.values(), key=lambda p: p.buffered))
 
     def _flush_all(self, partition: _Partition) -> None:
         while partition.buffered:
@@ -221,8 +224,11 @@ class VersionWriter:
         current.rows += chunk
         partition.buffer = table.slice(chunk).to_batches()
         partition.buffered -= chunk
+        self._buffered_total -= chunk
         if current.rows >= self._rows_per_file:
             self._close_file(partition)
+        else:
+            self._open.move_to_end(partition.key)  # most recently used
 
     def _open_file(self, partition: _Partition) -> _OpenFile:
         while len(self._open) >= self._max_open_files:
