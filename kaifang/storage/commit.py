@@ -136,12 +136,21 @@ class ObjectStaging:
                 "or fix storage_url.",
                 key="storage_url",
             )
-        if self._manifest_exists():
-            raise conflict(resource_id, version)
-        # Objects under a manifest-less prefix are an earlier crashed attempt: no version.
-        self._fs.delete_dir_contents(self._prefix, missing_dir_ok=True)
+        self._remove_crashed_attempt()
         self._written: list[str] = []
         self._committed = False
+
+    def _remove_crashed_attempt(self) -> None:
+        """Objects under a prefix without manifest are a crashed attempt, not a version.
+
+        A manifest anywhere in the listing means the version exists: nothing is deleted.
+        """
+        selector = pafs.FileSelector(self._prefix, recursive=True, allow_not_found=True)
+        leftovers = [info for info in self._fs.get_file_info(selector) if info.is_file]
+        if any(info.path == self._manifest_path for info in leftovers):
+            raise conflict(self._resource_id, self._version)
+        for info in leftovers:
+            self._fs.delete_file(info.path)
 
     def _manifest_exists(self) -> bool:
         info = self._fs.get_file_info(self._manifest_path)
