@@ -8,7 +8,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-from kaifang.errors import ConflictError
+from kaifang.errors import ConflictError, ValidationError
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from tests.storage.conftest import make_table, reader_of
@@ -99,3 +99,10 @@ def test_kill_during_an_object_store_write_leaves_no_version(
     with s3_store.lock("theft"):
         s3_store.write_version("theft", 2, reader_of(make_table(10)), {})
     assert s3_store.dataset("theft", 2).count_rows() == 10
+
+
+def test_a_missing_bucket_is_named(s3_settings: Settings) -> None:
+    store = VersionStore(s3_settings.replace(storage_url="s3://no-such-bucket/tables"))
+    assert store.list_versions("theft") == []
+    with pytest.raises(ValidationError, match="bucket 'no-such-bucket' does not exist"):
+        store.write_version("theft", 1, reader_of(make_table(1)), {})
