@@ -85,7 +85,7 @@ def validate_sql(sql: str, *, known_tables: Callable[[str], bool]) -> ValidatedQ
             )
     tables = _check_tables(expression, known_tables)
     try:
-        check_duckdb_parse(expression.sql(dialect="duckdb"))
+        check_duckdb_parse(expression.sql(dialect="duckdb"), tables=tables)
     except RecursionError:
         raise _too_deep() from None
     return ValidatedQuery(sql=sql, expression=expression, tables=tables)
