@@ -107,7 +107,6 @@ def test_keyset_paging_walks_every_row_once(
             assert "OFFSET" not in query.sql
         else:  # only the exact duplicates of the last row are skipped, never whole pages
             assert query.sql.endswith(f"OFFSET {query.after.seen}")
-        )
         page = query.page(engine.run_sql(query.sql, resolver=tables.get, params=query.params))
         assert len(page.rows) <= limit
         seen.extend(page.rows)
