@@ -55,7 +55,7 @@ class ValidatedQuery:
         tree = self.expression.copy()
         for table in _physical_tables(tree):
             target = names.get(table.name)
-            if target is None:
+            if target is None or target == table.name:
                 continue
             parts = exp.to_table(target, dialect=dialect)
             if not table.alias:
