@@ -173,6 +173,14 @@ def test_time_limit_stops_the_query(resolver: Resolver, query_settings: Settings
     assert "WHERE" in (caught.value.hint or "")
 
 
+def test_memory_limit_stops_the_query(resolver: Resolver, query_settings: Settings) -> None:
+    settings = query_settings.replace(query_memory_limit="64MB", query_timeout=10.0)
+    with pytest.raises(QueryLimitError) as caught:
+        run_sql("SELECT list(x) FROM range(30000000) t(x)", resolver=resolver, settings=settings)
+    assert caught.value.message == "stopped: the query needed more than its memory limit of 64MB"
+    assert caught.value.details == {"limit": "memory"}
+
+
 def test_engine_is_shared_across_threads(tables: Tables, query_settings: Settings) -> None:
     root = Path(tables["people"][0]).parents[2]
     answers: dict[int, object] = {}

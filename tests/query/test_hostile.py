@@ -168,6 +168,12 @@ CASES: list[tuple[str, str, str, str]] = [
         LIMIT,
         "stopped",
     ),
+    (
+        "memory_blowup",
+        "SELECT length(string_agg(repeat('x', 1000), '')) FROM range(1000000)",
+        LIMIT,
+        "memory limit of 256MB",
+    ),
     ("deep_nesting", f"SELECT {NESTED}", REFUSED, "nested too deeply"),
     (
         "deep_subqueries",
