@@ -15,7 +15,7 @@ from kaifang.errors import QueryError, QueryLimitError
 from kaifang.query import QueryEngine, run_sql
 from kaifang.query.sandbox import sandboxed_connection
 from kaifang.settings import Settings
-from tests.query.conftest import CITIES, PEOPLE, PEOPLE_V1, Tables
+from tests.query.conftest import CITIES, PEOPLE, PEOPLE_V1, Tables, make_tables
 
 Resolver = Callable[[str], list[str] | None]
 
@@ -214,6 +214,15 @@ def _expect_limit(engine: QueryEngine, tables: Tables) -> bool:
     except QueryLimitError:
         return True
     return False
+
+
+def test_server_engine_reads_the_tables_directory(query_settings: Settings) -> None:
+    tables = make_tables(Path(query_settings.tables_url))
+    outside = make_tables(query_settings.data_dir.parent / "elsewhere")
+    with QueryEngine.for_storage(query_settings) as engine:
+        assert engine.run_sql("SELECT count(*) FROM cities", resolver=tables.get).rows == [(4,)]
+        with pytest.raises(QueryError, match="outside the published data"):
+            engine.run_sql("SELECT count(*) FROM cities", resolver=outside.get)
 
 
 def test_pyarrow_dataset_source(tables: Tables, query_settings: Settings) -> None:
