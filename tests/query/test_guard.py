@@ -36,6 +36,7 @@ def known(name: str) -> bool:
         ('SELECT * FROM "臺北市人口"', ("臺北市人口",)),
         ("FROM people SELECT id", ("people",)),
         ("SELECT * FROM people;", ("people",)),
+        ("((SELECT * FROM people))", ("people",)),
         (
             "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
             "SELECT * FROM r",
@@ -145,6 +146,11 @@ def test_allow_lists_name_real_functions_of_the_right_kind() -> None:
 def test_dangerous_functions_are_not_allowed(name: str) -> None:
     allowed = SCALAR_FUNCTIONS | AGGREGATE_FUNCTIONS | WINDOW_FUNCTIONS | TABLE_FUNCTIONS
     assert name not in allowed
+
+
+def test_parenthesized_query_with_modifiers_is_refused() -> None:
+    with pytest.raises(QueryError, match="Remove the outer parentheses"):
+        validate_sql("(SELECT * FROM people) LIMIT 1", known_tables=known)
 
 
 def test_every_refusal_names_what_and_what_next() -> None:
