@@ -88,8 +88,10 @@ class QueryEngine:
 
     @classmethod
     def for_storage(cls, settings: Settings) -> QueryEngine:
-        """The engine a server uses: it may read the local tables directory only."""
-        return cls(settings, allowed_directories=[settings.tables_url])
+        """The engine a server uses: it may read the local tables directory only (an object
+        store's tables come in as pyarrow Datasets, which need no file access)."""
+        local = "://" not in settings.tables_url
+        return cls(settings, allowed_directories=[settings.tables_url] if local else [])
 
     def close(self) -> None:
         with self._lock:

@@ -77,7 +77,7 @@ to_json array_to_json row_to_json from_json from_json_strict
 """
 
 _OTHER = """
-coalesce constant_or_null error gen_random_uuid if ifnull nullif typeof uuid uuidv4 uuidv7
+constant_or_null error gen_random_uuid if nullif typeof uuid uuidv4 uuidv7
 uuid_extract_timestamp uuid_extract_version equi_width_bins
 """
 

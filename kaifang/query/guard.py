@@ -55,7 +55,7 @@ class ValidatedQuery:
         tree = self.expression.copy()
         for table in _physical_tables(tree):
             target = names.get(table.name)
-            if target is None:
+            if target is None or target == table.name:
                 continue
             parts = exp.to_table(target, dialect=dialect)
             if not table.alias:
@@ -85,7 +85,7 @@ def validate_sql(sql: str, *, known_tables: Callable[[str], bool]) -> ValidatedQ
             )
     tables = _check_tables(expression, known_tables)
     try:
-        check_duckdb_parse(expression.sql(dialect="duckdb"))
+        check_duckdb_parse(expression.sql(dialect="duckdb"), tables=tables)
     except RecursionError:
         raise _too_deep() from None
     return ValidatedQuery(sql=sql, expression=expression, tables=tables)
@@ -109,6 +109,11 @@ def _parse_one(sql: str) -> exp.Query:
         )
     statement = statements[0]
     while isinstance(statement, exp.Subquery):
+        if any(value for key, value in statement.args.items() if key != "this"):
+            raise QueryError(
+                "a parenthesized query cannot be followed by ORDER BY, LIMIT or an alias here",
+                hint="Remove the outer parentheses: SELECT ... ORDER BY ... LIMIT ...",
+            )
         statement = statement.this
     if not isinstance(statement, _QUERY_TYPES):
         kind = statement.key.upper() if statement.key != "command" else _command_name(statement)
@@ -125,18 +130,17 @@ def _command_name(statement: exp.Expr) -> str:
 
 def _check_tables(tree: exp.Query, known_tables: Callable[[str], bool]) -> tuple[str, ...]:
     try:
-        physical = _physical_tables(tree)
+        physical, cte_references = _classify_tables(tree)
     except RecursionError:
         raise _too_deep() from None
     except SqlglotError as error:
         raise QueryError(f"could not resolve the query's tables: {error}") from None
     physical_ids = {id(table) for table in physical}
-    cte_ids = {id(node) for node in _cte_references(tree)}
     names: list[str] = []
     for table in tree.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             continue  # a table function: DuckDB's parse checks it against the allow-list
-        if id(table) in cte_ids and id(table) not in physical_ids:
+        if id(table) in cte_references and id(table) not in physical_ids:
             continue
         if table.args.get("db") or table.args.get("catalog"):
             raise QueryError(
@@ -152,27 +156,21 @@ def _check_tables(tree: exp.Query, known_tables: Callable[[str], bool]) -> tuple
     return tuple(names)
 
 
-def _scopes(tree: exp.Query) -> list[Scope]:
-    return list(traverse_scope(tree))
+def _classify_tables(tree: exp.Query) -> tuple[list[exp.Table], set[int]]:
+    """Table nodes that read a real table, and ids of the nodes that name a CTE, by scope."""
+    physical: list[exp.Table] = []
+    cte_references: set[int] = set()
+    for scope in traverse_scope(tree):
+        for node, source in scope.selected_sources.values():
+            if isinstance(source, Scope):
+                cte_references.add(id(node))
+            elif isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+                physical.append(node)
+    return physical, cte_references
 
 
 def _physical_tables(tree: exp.Query) -> list[exp.Table]:
-    tables: list[exp.Table] = []
-    for scope in _scopes(tree):
-        for node, source in scope.selected_sources.values():
-            if isinstance(source, exp.Table) and isinstance(node, exp.Table):
-                if isinstance(node.this, exp.Identifier):
-                    tables.append(node)
-    return tables
-
-
-def _cte_references(tree: exp.Query) -> list[exp.Expr]:
-    return [
-        node
-        for scope in _scopes(tree)
-        for node, source in scope.selected_sources.values()
-        if isinstance(source, Scope)
-    ]
+    return _classify_tables(tree)[0]
 
 
 def _with_limit(query: exp.Query, limit: int) -> exp.Query:

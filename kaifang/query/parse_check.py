@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Collection
 from typing import Any
 
 import duckdb
@@ -60,8 +61,9 @@ def duckdb_parse(sql: str) -> dict[str, Any]:
     return tree
 
 
-def check_duckdb_parse(sql: str) -> None:
-    """Refuse ``sql`` unless DuckDB parses it as one SELECT calling only allowed functions."""
+def check_duckdb_parse(sql: str, *, tables: Collection[str]) -> None:
+    """Refuse ``sql`` unless DuckDB parses it as one SELECT calling only allowed functions
+    and reading only ``tables`` (the resources the first guard accepted) or its own CTEs."""
     tree = duckdb_parse(sql)
     statements = tree.get("statements") or []
     if len(statements) != 1:
@@ -70,6 +72,41 @@ def check_duckdb_parse(sql: str) -> None:
             hint="Send one SELECT per request, without ';' between statements.",
         )
     _walk(statements[0], in_table_function=False)
+    allowed = {name.lower() for name in tables} | _cte_names(statements[0])
+    for name in _base_tables(statements[0]):
+        if name.lower() not in allowed:
+            raise QueryError(
+                f"table {name!r} is not a published resource",
+                hint="Name a published resource by its id; invisible or look-alike characters "
+                "in names are not accepted.",
+            )
+
+
+def _cte_names(node: Any) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, dict):
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            names.update(str(entry.get("key", "")).lower() for entry in cte_map.get("map", []))
+        for value in node.values():
+            names |= _cte_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            names |= _cte_names(item)
+    return names
+
+
+def _base_tables(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and "class" not in node:
+            found.append(str(node.get("table_name", "")))
+        for value in node.values():
+            found.extend(_base_tables(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_base_tables(item))
+    return found
 
 
 def _walk(node: Any, *, in_table_function: bool) -> None:

@@ -41,8 +41,8 @@ class RowsPage:
 class RowsQuery:
     """One page's SQL and parameters; unpacks as ``sql, params = build_select(...)``.
 
-    Run it with ``max_rows`` of at least ``limit + 1`` (the query asks for one row more than
-    the page to know whether another page follows), then call :meth:`page` on the result.
+    Run it with ``max_rows=query.max_rows`` (the query asks for one row more than the page to
+    know whether another page follows), then call :meth:`page` on the result.
     """
 
     sql: str
@@ -55,6 +55,11 @@ class RowsQuery:
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.sql, self.params))
+
+    @property
+    def max_rows(self) -> int:
+        """The ``max_rows`` to run this query with: the page and one row more."""
+        return self.limit + 1
 
     def page(self, result: QueryResult) -> RowsPage:
         """The page's visible rows and the ``next`` token (None on the last page)."""
