@@ -19,6 +19,7 @@ COUNT_KEYWORDS = (
 PERSON_DETECTORS = frozenset({"person_name", "romanized_name"})
 PERSON_ATTRIBUTES = frozenset({"birth_date", "age", "sex", "occupation"})
 PLACES = frozenset({"coarse_address", "coordinates", "trip_place", "address"})
+MIXED_RATE = 0.5  # below this share the identifiers sit among other content: mask them
 GENERALIZE_TO = {
     "address": "range30",
     "birth_date": "year",
@@ -89,10 +90,12 @@ def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) 
     rate = column.rate(primary)
     action = det.action
     reason = det.reason
-    if det.category == "direct_identifier" and column.free_text:
+    if det.name == "event_time" and column.avg_length <= 5:
+        action, reason = "keep", "時段已粗化，納入 k 匿名檢查 / a time band: kept, checked by k"
+    if det.category == "direct_identifier" and (column.free_text or rate < MIXED_RATE):
         action = "mask"
         reason = (
-            f"自由文字中含{det.label.split(' ')[0]}（{rate:.1%} 列），請遮蔽 / free text holds "
+            f"內容中含{det.label.split(' ')[0]}（{rate:.1%} 列），請遮蔽 / free text holds "
             f"{det.label.split(' ', 1)[-1]} in {rate:.1%} of rows: mask them"
         )
     return ColumnReport(
@@ -104,7 +107,7 @@ def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) 
         action,
         reason,
         column.free_text,
-        GENERALIZE_TO.get(det.name) if action == "generalize" else None,
+        _generalize_to(det.name, column) if action == "generalize" else None,
     )
 
 
@@ -114,3 +117,11 @@ def primary_detector(column: ColumnStats, report: ColumnReport) -> DetectorStats
         if report.detectors and stats.detector.name == report.detectors[0]:
             return stats
     return None
+
+
+def _generalize_to(detector: str, column: ColumnStats) -> str | None:
+    """Event times: hour for timestamps, month for dates (hour bands such as 18~21 are
+    kept by :func:`decide`)."""
+    if detector == "event_time":
+        return "hour" if column.avg_length > 10 else "month"
+    return GENERALIZE_TO.get(detector)

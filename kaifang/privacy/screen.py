@@ -102,7 +102,7 @@ def _add_examples(
             continue
         det, ctx = primary.detector, primary.context
         example = det.example_sql(f"n{i}", context=ctx)
-        shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*-]+$') THEN upper(e) ELSE e END"
+        shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
         parts.append(
             (
                 report,

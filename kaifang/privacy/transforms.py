@@ -71,7 +71,8 @@ def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
         number = f"CAST(regexp_extract({s}, '([0-9]+)(?:之[0-9]+)?號', 1) AS INTEGER)"
         low = f"(({number} - 1) // 30 * 30 + 1)"
         return (
-            f"CASE WHEN regexp_matches({s}, '[0-9]+(?:之[0-9]+)?號') THEN "
+            f"CASE WHEN regexp_matches({s}, '[0-9]+~[0-9]+號') THEN {s} "
+            f"WHEN regexp_matches({s}, '[0-9]+(?:之[0-9]+)?號') THEN "
             f"regexp_extract({s}, '^(.*?)[0-9]+(?:之[0-9]+)?號', 1) || CAST({low} AS VARCHAR) "
             f"|| '~' || CAST({low} + 29 AS VARCHAR) || '號' ELSE {s} END"
         )

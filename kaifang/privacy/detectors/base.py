@@ -127,9 +127,8 @@ def mask_sql(token: str, style: MaskStyle) -> str:
         )
     if style == "phone":
         return (
-            f"regexp_extract({t}, '^(\\+?[0-9()]{{3,5}})', 1) || "
-            f"regexp_replace(regexp_extract({t}, '^\\+?[0-9()]{{3,5}}(.*)[0-9]{{3}}$', 1), "
-            f"'[0-9]', '*', 'g') || right({t}, 3)"
+            f"left({t}, 4) || regexp_replace(substr({t}, 5, length({t}) - 7), '[0-9]', '*', 'g')"
+            f" || right({t}, 3)"
         )
     if style == "email":
         return f"left({t}, 1) || '***@' || split_part({t}, '@', 2)"

@@ -16,7 +16,7 @@ def _valid_ip_sql(token: str) -> str:
     octets = f"string_split({token}, '.')"
     return (
         f"(position(':' IN {token}) > 0 OR "
-        f"list_bool_and(list_transform({octets}, lambda o: CAST(o AS INTEGER) <= 255)))"
+        f"list_bool_and(list_transform({octets}, lambda o: coalesce(TRY_CAST(o AS INTEGER) <= 255, false))))"
     )
 
 
