@@ -21,7 +21,7 @@ from kaifang.privacy.detectors.base import Detector
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.sqlutil import quote_ident
 
-FREE_TEXT_LENGTH = 12
+FREE_TEXT_LENGTH = 20
 STRONG_MIN_RATE = 0.005
 CONTEXT_MIN_RATE = 0.2
 CHECKSUM_MIN_SHARE = 0.5

@@ -92,7 +92,9 @@ def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) 
     reason = det.reason
     if det.name == "event_time" and column.avg_length <= 5:
         action, reason = "keep", "時段已粗化，納入 k 匿名檢查 / a time band: kept, checked by k"
-    if det.category == "direct_identifier" and (column.free_text or rate < MIXED_RATE):
+    free_text = column.free_text
+    if det.category == "direct_identifier" and (free_text or rate < MIXED_RATE):
+        free_text = True
         action = "mask"
         reason = (
             f"內容中含{det.label.split(' ')[0]}（{rate:.1%} 列），請遮蔽 / free text holds "
@@ -106,7 +108,7 @@ def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) 
         [],
         action,
         reason,
-        column.free_text,
+        free_text,
         _generalize_to(det.name, column) if action == "generalize" else None,
     )
 
