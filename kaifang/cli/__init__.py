@@ -44,6 +44,7 @@ from kaifang.cli import (  # noqa: E402
     inspect_cmd,
     publish_cmd,
     query_cmd,
+    scan_cmd,
     serve_cmd,
 )
 
@@ -58,3 +59,4 @@ cli.add_command(accounts_cmd.org)
 cli.add_command(accounts_cmd.user)
 cli.add_command(accounts_cmd.token)
 cli.add_command(serve_cmd.serve)
+cli.add_command(scan_cmd.scan)

@@ -1,0 +1,152 @@
+"""The detector interface: one identifier type, expressed as SQL over a whole column.
+
+A detector never sees Python values. It contributes SQL expressions that DuckDB (or Spark)
+evaluates over a normalized column (full-width folded, lower-cased; see
+:mod:`kaifang.privacy.normalize`): ``hit_sql`` (the cell holds at least one valid token),
+``candidate_sql`` (the cell holds something of the right shape, checksum or not) and
+``example_sql`` (the first valid token, already masked). Checksums are SQL too
+(``list_transform`` over the token's characters).
+
+Third-party detectors are instances of :class:`Detector` (or a subclass) passed to
+:func:`kaifang.privacy.screen` through ``detectors=``; the built-in ones are registered in
+:mod:`kaifang.privacy.detectors`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from kaifang.privacy.model import Action, Category
+from kaifang.privacy.normalize import fold_text
+from kaifang.sqlutil import quote_literal
+
+MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coordinate", "none"]
+
+# A token must not be glued to other letters or digits (RE2 has no look-around, so the
+# boundaries are consumed, and the token is capture group 1).
+_LEFT = "(?:^|[^0-9a-z])"
+_RIGHT = "(?:$|[^0-9a-z])"
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One kind of identifier.
+
+    ``strong`` detectors are specific enough (checksums, explicit formats) that a few hits in
+    a free-text column count; the others fire only when most cells match, or when the column
+    name gives the context (``keywords``). ``needs_context`` detectors (9-digit passports,
+    12-digit NHI cards, romanized names) fire only with such a name. ``context_pattern`` is a
+    looser shape accepted only with a keyword name (unseparated landlines, for example).
+    """
+
+    name: str
+    category: Category
+    label: str
+    pattern: str
+    action: Action
+    reason: str
+    keywords: tuple[str, ...] = ()
+    needs_context: bool = False
+    strong: bool = False
+    whole_cell: bool = False
+    validate: Callable[[str], str] | None = None
+    context_pattern: str | None = None
+    contact: bool = False
+    mask_style: MaskStyle = "middle"
+    min_rate: float = 0.5
+    bounded: bool = True
+
+    # -- column context -------------------------------------------------------------------
+    def has_keyword(self, column_name: str) -> bool:
+        """Chinese keywords match anywhere in the name; ASCII ones match a whole word of it
+        (or its start or end when 4+ letters), so ``age`` is not found in ``percentage``."""
+        folded = fold_text(column_name)
+        words = [w for w in re.split(r"[^a-z0-9]+", folded) if w]
+        for keyword in self.keywords:
+            if not keyword.isascii():
+                if keyword in folded:
+                    return True
+            elif "_" in keyword or "-" in keyword:
+                if keyword in folded:
+                    return True
+            elif any(
+                w == keyword
+                or (len(keyword) >= 4 and (w.startswith(keyword) or w.endswith(keyword)))
+                for w in words
+            ):
+                return True
+        return False
+
+    # -- SQL ------------------------------------------------------------------------------
+    def token_regex(self, *, context: bool) -> str:
+        body = self.pattern
+        if context and self.context_pattern:
+            body = f"{body}|{self.context_pattern}"
+        if self.whole_cell:
+            return f"^({body})$"
+        if not self.bounded:
+            return f"({body})"
+        return f"{_LEFT}({body}){_RIGHT}"
+
+    def candidate_sql(self, value: str, *, context: bool) -> str:
+        rx = quote_literal(self.token_regex(context=context))
+        return f"regexp_matches({value}, {rx})"
+
+    def tokens_sql(self, value: str, *, context: bool) -> str:
+        """The valid tokens of a cell, as a list."""
+        rx = quote_literal(self.token_regex(context=context))
+        tokens = f"regexp_extract_all({value}, {rx}, 1)"
+        if self.validate is None:
+            return tokens
+        return f"list_filter({tokens}, lambda tok: {self.validate('tok')})"
+
+    def hit_sql(self, value: str, *, context: bool) -> str:
+        if self.validate is None:
+            return self.candidate_sql(value, context=context)
+        return (
+            f"CASE WHEN {self.candidate_sql(value, context=context)} "
+            f"THEN len({self.tokens_sql(value, context=context)}) > 0 ELSE false END"
+        )
+
+    def example_sql(self, value: str, *, context: bool) -> str:
+        """The first valid token of the cell, masked for display."""
+        return mask_sql(f"({self.tokens_sql(value, context=context)})[1]", self.mask_style)
+
+
+def mask_sql(token: str, style: MaskStyle) -> str:
+    """SQL that hides most of ``token`` the way Taiwanese agencies write it (王○明,
+    0912-***-678, A12****789)."""
+    t = token
+    if style == "name":
+        return (
+            f"CASE WHEN length({t}) <= 2 THEN left({t}, 1) || '○' "
+            f"ELSE left({t}, 1) || repeat('○', length({t}) - 2) || right({t}, 1) END"
+        )
+    if style == "phone":
+        return (
+            f"left({t}, 4) || regexp_replace(substr({t}, 5, length({t}) - 7), '[0-9]', '*', 'g')"
+            f" || right({t}, 3)"
+        )
+    if style == "email":
+        return f"left({t}, 1) || '***@' || split_part({t}, '@', 2)"
+    if style == "address":
+        return f"regexp_replace({t}, '[0-9]+(之[0-9]+)?號.*$', '**號')"
+    if style == "date":
+        return f"left({t}, 4) || regexp_replace(substr({t}, 5), '[0-9]', '*', 'g')"
+    if style == "coordinate":
+        return f"regexp_replace({t}, '([0-9]+\\.[0-9]{{2}})[0-9]+', '\\1**', 'g')"
+    if style == "none":
+        return t
+    return (
+        f"CASE WHEN length({t}) >= 8 THEN left({t}, 3) || repeat('*', length({t}) - 6) || "
+        f"right({t}, 3) WHEN length({t}) > 2 THEN left({t}, 1) || "
+        f"repeat('*', length({t}) - 2) || right({t}, 1) ELSE repeat('*', length({t})) END"
+    )
+
+
+def digit_sql(token: str, position: int | str) -> str:
+    """The decimal digit at 1-based ``position`` of ``token`` as an integer."""
+    return f"(ascii(substr({token}, {position}, 1)) - 48)"

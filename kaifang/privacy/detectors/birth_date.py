@@ -1,0 +1,24 @@
+"""Birth dates in any date form (ISO, slashes, 民國 ROC years, 7-digit ROC ``0740312``,
+8-digit ``19850312``), only under a column name such as 生日, 出生, birth, DOB."""
+
+from __future__ import annotations
+
+from kaifang.privacy.detectors.base import Detector
+
+DATE_PATTERN = (
+    r"(?:民國)?[0-9]{2,4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?"
+    r"|[01]?[0-9]{6}|(?:19|20)[0-9]{6}"
+)
+
+DETECTOR = Detector(
+    name="birth_date",
+    category="quasi_identifier",
+    label="出生日期 birth date",
+    pattern=DATE_PATTERN,
+    needs_context=True,
+    keywords=("生日", "出生", "birth", "dob", "生年"),
+    min_rate=0.5,
+    mask_style="date",
+    action="generalize",
+    reason="出生日期為間接識別資料，建議只保留年 / a birth date: keep the year only",
+)

@@ -1,0 +1,25 @@
+"""NFKC-style folding in SQL: DuckDB has ``nfc_normalize`` but no NFKC, so the full-width
+ASCII block (U+FF01–U+FF5E) and the ideographic space (U+3000) are folded with ``translate``,
+which covers what Taiwanese data actually contains (full-width digits, letters, hyphens)."""
+
+from __future__ import annotations
+
+from kaifang.sqlutil import quote_literal
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+
+
+def fold_sql(expr: str) -> str:
+    """``expr`` as text with full-width ASCII folded to half-width (case kept)."""
+    return f"translate(CAST({expr} AS VARCHAR), {quote_literal(_FULL)}, {quote_literal(_HALF)})"
+
+
+def normalized_sql(expr: str) -> str:
+    """``expr`` folded and lower-cased: what every detector pattern is written against."""
+    return f"lower(trim({fold_sql(expr)}))"
+
+
+def fold_text(text: str) -> str:
+    """The same folding in Python, for a handful of values (column names, examples)."""
+    return text.translate(str.maketrans(_FULL, _HALF)).strip().lower()

@@ -1,0 +1,196 @@
+"""``screen``: classify every column of a relation and measure k-anonymity.
+
+Sampling: classification reads every row up to ``sample_rows`` (default 200 000); a larger
+table is classified on a repeatable reservoir sample of that many rows, so a free-text
+identifier present in 1 row in 100 still shows up about 2 000 times. Row counts and
+k-anonymity always use every row.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from kaifang.privacy.classify import ColumnStats, column_stats, lookalike, normalized_view_sql
+from kaifang.privacy.decide import (
+    PERSON_ATTRIBUTES,
+    PLACES,
+    count_column,
+    decide,
+    fired,
+    is_institutional,
+    primary_detector,
+)
+from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector
+from kaifang.privacy.relations import query
+from kaifang.privacy.report import ColumnReport, Finding, KAnonymity, ScreeningReport
+from kaifang.privacy.verify import k_anonymity
+from kaifang.settings import Settings
+
+DEFAULT_SAMPLE_ROWS = 200_000
+_SAMPLE_SEED = 42
+
+
+def screen(
+    relation: duckdb.DuckDBPyRelation,
+    *,
+    settings: Settings,
+    table_name: str | None = None,
+    detectors: tuple[Detector, ...] = DEFAULT_DETECTORS,
+    sample_rows: int = DEFAULT_SAMPLE_ROWS,
+) -> ScreeningReport:
+    """Screen ``relation`` for personal data; see the module doc for the sampling rule."""
+    columns = list(relation.columns)
+    rows = int(relation.aggregate("count(*)").fetchall()[0][0])
+    sample = relation
+    if rows > sample_rows:
+        sample = query(
+            relation,
+            "screened",
+            f"SELECT * FROM screened USING SAMPLE reservoir({int(sample_rows)} ROWS) "
+            f"REPEATABLE ({_SAMPLE_SEED})",
+        )
+    con = duckdb.connect()
+    con.register("sample_rows", sample.to_arrow_table())
+    stats = column_stats(con, "sample_rows", columns, detectors)
+    institutional = is_institutional(stats)
+    found = {s.detector.name for c in stats for s in fired(c)}
+    places_or_people = bool(found & (PLACES | PERSON_ATTRIBUTES))
+    reports = [
+        decide(c, institutional=institutional, places_or_people=places_or_people) for c in stats
+    ]
+    _add_examples(con, columns, stats, reports)
+    counted = count_column(stats)
+    quasi = [r.name for r in reports if r.category == "quasi_identifier"]
+    sensitive = any(r.category == "sensitive" for r in reports)
+    if counted is not None:
+        kanon = _small_cells(relation, counted, settings)
+    else:
+        threshold = settings.k_anonymity_sensitive if sensitive else settings.k_anonymity
+        kanon = k_anonymity(relation, quasi, threshold)
+    findings = _findings(stats, reports, institutional, kanon, counted)
+    if rows > sample_rows:
+        findings.append(
+            Finding(
+                "sampled",
+                None,
+                f"columns classified on a repeatable sample of {sample_rows:,} of {rows:,} rows",
+            )
+        )
+    return ScreeningReport(
+        file=table_name,
+        rows=rows,
+        columns=reports,
+        quasi_identifiers=quasi,
+        k_anonymity=kanon,
+        findings=findings,
+        sampled_rows=min(rows, sample_rows),
+        count_column=counted,
+    )
+
+
+def _add_examples(
+    con: duckdb.DuckDBPyConnection,
+    columns: list[str],
+    stats: list[ColumnStats],
+    reports: list[ColumnReport],
+) -> None:
+    """Up to 3 masked examples per column with findings, in one query over the sample."""
+    parts: list[tuple[ColumnReport, str]] = []
+    for i, (column, report) in enumerate(zip(stats, reports, strict=True)):
+        primary = primary_detector(column, report)
+        if primary is None or report.category == "none":
+            continue
+        det, ctx = primary.detector, primary.context
+        example = det.example_sql(f"n{i}", context=ctx)
+        shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
+        parts.append(
+            (
+                report,
+                f"(SELECT list(DISTINCT {shown}) FROM (SELECT {example} AS e FROM norm "
+                f"WHERE {det.hit_sql(f'n{i}', context=ctx)} LIMIT 3))",
+            )
+        )
+    if not parts:
+        return
+    con.execute(f"CREATE TEMP VIEW norm AS {normalized_view_sql(columns, 'sample_rows')}")
+    row = con.execute("SELECT " + ", ".join(sql for _, sql in parts)).fetchone()
+    assert row is not None
+    for (report, _), examples in zip(parts, row, strict=True):
+        report.examples = [e for e in (examples or []) if e][:3]
+
+
+def _small_cells(relation: duckdb.DuckDBPyRelation, counted: str, settings: Settings) -> KAnonymity:
+    from kaifang.sqlutil import quote_ident
+
+    col = quote_ident(counted)
+    threshold = settings.small_cell_threshold
+    value = f"TRY_CAST({col} AS BIGINT)"
+    row = relation.aggregate(
+        f"min({value}) FILTER (WHERE {value} > 0), count(*) FILTER (WHERE {value} > 0 AND "
+        f"{value} < {threshold})"
+    ).fetchall()[0]
+    return KAnonymity(None if row[0] is None else int(row[0]), threshold, int(row[1]))
+
+
+def _findings(
+    stats: list[ColumnStats],
+    reports: list[ColumnReport],
+    institutional: bool,
+    kanon: KAnonymity,
+    counted: str | None,
+) -> list[Finding]:
+    out: list[Finding] = []
+    for column, report in zip(stats, reports, strict=True):
+        name = report.name
+        if report.category == "direct_identifier":
+            code = "free_text_identifier" if report.free_text else "direct_identifier"
+            out.append(
+                Finding(
+                    code,
+                    name,
+                    f"{name}: {', '.join(report.detectors)} in {report.match_rate:.1%} of rows;"
+                    f" fix: {report.action} the column in the policy",
+                )
+            )
+        elif report.category == "sensitive":
+            out.append(
+                Finding(
+                    "special_category",
+                    name,
+                    f"{name}: PDPA art. 6 special category; published only with k ≥ 11 and "
+                    "ℓ-diversity ≥ 2",
+                )
+            )
+        elif institutional and report.detectors and report.category == "none":
+            out.append(Finding("institution_contact", name, f"{name}: {report.reason}"))
+        for det_stats in column.detectors:
+            if lookalike(column, det_stats):
+                out.append(
+                    Finding(
+                        "checksum_lookalike",
+                        name,
+                        f"{name}: values shaped like {det_stats.detector.label} fail its "
+                        "checksum; treated as serial numbers, not identifiers",
+                    )
+                )
+    if not kanon.passes:
+        if counted is not None:
+            out.append(
+                Finding(
+                    "small_cells",
+                    counted,
+                    f"{kanon.violating_rows} counts below {kanon.threshold}; fix: "
+                    "suppress_small_cells (with complementary suppression)",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "k_anonymity",
+                    None,
+                    f"k = {kanon.k} over the quasi-identifiers (needs ≥ {kanon.threshold}); "
+                    f"{kanon.violating_rows} rows in rarer combinations; fix: generalize the "
+                    "quasi-identifiers or suppress rare rows",
+                )
+            )
+    return out

@@ -1,0 +1,166 @@
+"""De-identification transforms, each one DuckDB SQL expression (no Python per row), so the
+same policy can later run on Spark: drop, pseudonymize, mask, generalize, suppress, keep."""
+
+from __future__ import annotations
+
+import duckdb
+
+from kaifang.errors import ValidationError
+from kaifang.privacy.detectors import DEFAULT_DETECTORS
+from kaifang.privacy.detectors.base import MaskStyle, mask_sql
+from kaifang.privacy.normalize import fold_sql
+from kaifang.privacy.policy import ColumnPolicy, Policy
+from kaifang.privacy.pseudonym import hmac_sql
+from kaifang.privacy.relations import query
+from kaifang.settings import Settings
+from kaifang.sqlutil import quote_ident
+
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+
+
+def _text(column: str) -> str:
+    return f"trim({fold_sql(column)})"
+
+
+def mask_text_sql(column: str) -> str:
+    """Every strong identifier inside free text replaced by ``[遮蔽]`` (twice, since RE2
+    consumes the boundary character between two adjacent identifiers)."""
+    out = fold_sql(column)
+    for det in DEFAULT_DETECTORS:
+        if det.strong and det.category == "direct_identifier":
+            body = det.pattern
+            rx = f"({body})" if not det.bounded else f"(^|[^0-9a-z])(?:{body})($|[^0-9a-z])"
+            repl = "[遮蔽]" if not det.bounded else "\\1[遮蔽]\\2"
+            for _ in range(2):
+                out = f"regexp_replace({out}, '{rx}', '{repl}', 'gi')"
+    return out
+
+
+def date_sql(text: str) -> str:
+    """A DATE from ISO, slashed, 8-digit, 民國 ROC and 7-digit ROC writings (NULL if none)."""
+    roc = r"^(?:民國)?([0-9]{2,3})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$"
+    roc7 = r"^([01]?[0-9]{2})([0-9]{2})([0-9]{2})$"
+    iso = r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})"
+    ymd8 = r"^((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})$"
+
+    def build(rx: str, offset: int) -> str:
+        parts = [f"CAST(regexp_extract({text}, '{rx}', {i}) AS INTEGER)" for i in (1, 2, 3)]
+        return (
+            f"CASE WHEN regexp_matches({text}, '{rx}') THEN "
+            f"try(make_date({parts[0]} + {offset}, {parts[1]}, {parts[2]})) END"
+        )
+
+    return f"coalesce({build(iso, 0)}, {build(ymd8, 0)}, {build(roc, 1911)}, {build(roc7, 1911)})"
+
+
+def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
+    s = _text(column)
+    if to in ("month", "quarter", "year"):
+        d = date_sql(s)
+        if to == "year":
+            return f"CAST(year({d}) AS VARCHAR)"
+        if to == "quarter":
+            return f"CAST(year({d}) AS VARCHAR) || '-Q' || CAST(quarter({d}) AS VARCHAR)"
+        return f"strftime({d}, '%Y-%m')"
+    if to in ("band5", "band10"):
+        width = 5 if to == "band5" else 10
+        n = f"TRY_CAST(regexp_replace({s}, '歲', '') AS INTEGER)"
+        low = f"({n} // {width} * {width})"
+        return f"CAST({low} AS VARCHAR) || '-' || CAST({low} + {width - 1} AS VARCHAR)"
+    if to == "range30":
+        number = f"CAST(regexp_extract({s}, '([0-9]+)(?:之[0-9]+)?號', 1) AS INTEGER)"
+        low = f"(({number} - 1) // 30 * 30 + 1)"
+        return (
+            f"CASE WHEN regexp_matches({s}, '[0-9]+~[0-9]+號') THEN {s} "
+            f"WHEN regexp_matches({s}, '[0-9]+(?:之[0-9]+)?號') THEN "
+            f"regexp_extract({s}, '^(.*?)[0-9]+(?:之[0-9]+)?號', 1) || CAST({low} AS VARCHAR) "
+            f"|| '~' || CAST({low} + 29 AS VARCHAR) || '號' ELSE {s} END"
+        )
+    if to in ("village", "district", "county"):
+        county = "(?:[^縣市]{1,3}(?:縣|市))"
+        district = f"{county}?[^區鄉鎮市]{{1,4}}(?:區|鄉|鎮|市)"
+        rx = {
+            "county": f"^({county})",
+            "district": f"^({district})",
+            "village": f"^({district}?[^村里]{{1,4}}(?:村|里))",
+        }[to]
+        return f"nullif(regexp_extract({s}, '{rx}', 1), '')"
+    if to.startswith("grid"):
+        scale = 10 ** int(to[4:])
+        if numeric:
+            return f"floor(CAST({column} AS DOUBLE) * {scale}) / {scale}"
+
+        def grid(part: str) -> str:
+            return f"CAST(floor(TRY_CAST({part} AS DOUBLE) * {scale}) / {scale} AS VARCHAR)"
+
+        first = f"trim(split_part({s}, ',', 1))"
+        second = f"trim(split_part({s}, ',', 2))"
+        return (
+            f"CASE WHEN position(',' IN {s}) > 0 THEN {grid(first)} || ',' || {grid(second)} "
+            f"ELSE {grid(s)} END"
+        )
+    interval = {"5min": "INTERVAL 5 MINUTE", "hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY"}
+    t = f"TRY_CAST({s} AS TIMESTAMP)"
+    bucket = f"strftime(time_bucket({interval[to]}, {t}), '%Y-%m-%d %H:%M')"
+    return f"coalesce({bucket}, {s})"
+
+
+def column_sql(name: str, spec: ColumnPolicy, settings: Settings, *, numeric: bool) -> str | None:
+    """The SQL expression that replaces column ``name`` (None: the column is dropped)."""
+    col = quote_ident(name)
+    if spec.action == "drop":
+        return None
+    if spec.action == "pseudonymize":
+        return hmac_sql(col, settings, column=name)
+    if spec.action == "mask":
+        style = spec.style or "middle"
+        if style == "text":
+            return mask_text_sql(col)
+        masked: MaskStyle = style  # type: ignore[assignment]  # validated in policy.py
+        return f"CASE WHEN {col} IS NULL THEN NULL ELSE {mask_sql(_text(col), masked)} END"
+    if spec.action == "generalize":
+        assert spec.to is not None  # validated in policy.py
+        return generalize_sql(col, spec.to, numeric=numeric)
+    return col
+
+
+def apply_policy(
+    relation: duckdb.DuckDBPyRelation, policy: Policy, settings: Settings
+) -> duckdb.DuckDBPyRelation:
+    """``relation`` with the policy's column actions applied, then (with
+    ``suppress_rare_rows`` or any ``suppress`` column) rows in quasi-identifier combinations
+    rarer than k removed."""
+    present = list(relation.columns)
+    unknown = [name for name in policy.columns if name not in present]
+    if unknown:
+        raise ValidationError(
+            f"policy names columns the table does not have: {', '.join(map(repr, unknown))}",
+            hint=f"Columns are: {', '.join(present)}.",
+        )
+    types = {n: str(t).upper() for n, t in zip(present, relation.types, strict=True)}
+    select: list[str] = []
+    for name in present:
+        spec = policy.columns.get(name, ColumnPolicy("keep"))
+        expr = column_sql(name, spec, settings, numeric=types[name].startswith(_NUMERIC))
+        if expr is not None:
+            select.append(f"{expr} AS {quote_ident(name)}")
+    if not select:
+        raise ValidationError("the policy drops every column", hint="Keep at least one column.")
+    out = query(relation, "policy_input", f"SELECT {', '.join(select)} FROM policy_input")
+    kept = set(out.columns)
+    quasi = [c for c in policy.quasi_identifiers if c in kept]
+    quasi += [n for n, s in policy.columns.items() if s.action == "suppress" and n not in quasi]
+    if not quasi or not (
+        policy.suppress_rare_rows or any(s.action == "suppress" for s in policy.columns.values())
+    ):
+        return out
+    k = policy.k or (
+        settings.k_anonymity_sensitive if policy.sensitive_columns else settings.k_anonymity
+    )
+    group = ", ".join(quote_ident(c) for c in quasi)
+    return query(
+        out,
+        "suppress_input",
+        f"SELECT * EXCLUDE (_class_size) FROM (SELECT *, count(*) OVER (PARTITION BY {group}) "
+        f"AS _class_size FROM suppress_input) WHERE _class_size >= {int(k)}",
+    )
