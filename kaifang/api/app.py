@@ -18,6 +18,7 @@ from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import catalog_exports, datasets, organizations, resources, sql, uploads
 from kaifang.settings import Settings
+from kaifang.web import install_web
 
 SWAGGER_STATIC = Path(swagger_ui.__file__).parent / "static"
 
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router)
 
+    install_web(app)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_STATIC), name="swagger")
 
     @app.get("/docs", include_in_schema=False)

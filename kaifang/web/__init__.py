@@ -1,1 +1,21 @@
-"""web."""
+"""The web portal: server-rendered pages with progressive enhancement; every asset ships with
+the package (no CDN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kaifang.web.pages import router
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install_web(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
+
+
+__all__ = ["install_web"]
