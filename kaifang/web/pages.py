@@ -110,3 +110,9 @@ def dataset(request: Request, dataset_id: str) -> Response:
 def organization(request: Request, code: str) -> Response:
     portal = portal_of(request)
     return render(request, "organization.html", org=portal.organization(code, with_datasets=True))
+
+
+@router.get("/resources/{resource_id}", response_class=HTMLResponse)
+def resource(request: Request, resource_id: str) -> Response:
+    portal = portal_of(request)
+    return render(request, "resource.html", resource=portal.get_resource(resource_id))
