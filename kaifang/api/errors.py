@@ -11,11 +11,12 @@ envelope here, including 404s for unknown routes and request validation errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaifang.errors import KaifangError, RateLimitedError
@@ -47,16 +48,32 @@ _HTTP_CODES = {
 }
 
 
+API_PREFIXES = ("/api", "/catalog.jsonld", "/openapi.json")
+HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
+
+
+def _page_error(request: Request, status: int, message: str, hint: str | None) -> Response | None:
+    """An HTML error page for portal pages, when the web portal installed one."""
+    render: HtmlErrorPage | None = getattr(request.app.state, "html_error_page", None)
+    if render is None or request.url.path.startswith(API_PREFIXES):
+        return None
+    return render(request, status, message, hint)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KaifangError)
-    async def kaifang_error(request: Request, exc: KaifangError) -> JSONResponse:
-        return _from_kaifang(exc)
+    async def kaifang_error(request: Request, exc: KaifangError) -> Response:
+        page = _page_error(request, exc.status, exc.message, exc.hint)
+        return page if page is not None else _from_kaifang(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = str(exc.detail) if exc.detail else "error"
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.url.path}"
+        page = _page_error(request, exc.status_code, message, None)
+        if page is not None:
+            return page
         return native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
 
     @app.exception_handler(RequestValidationError)

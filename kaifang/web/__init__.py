@@ -8,13 +8,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kaifang.web.pages import router
+from kaifang.web.pages import error_page, router
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI) -> None:
     app.include_router(router)
+    app.state.html_error_page = error_page
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
 
 

@@ -116,3 +116,9 @@ def organization(request: Request, code: str) -> Response:
 def resource(request: Request, resource_id: str) -> Response:
     portal = portal_of(request)
     return render(request, "resource.html", resource=portal.get_resource(resource_id))
+
+
+def error_page(request: Request, status: int, message: str, hint: str | None) -> Response:
+    response = render(request, "error.html", status=status, message=message, hint=hint)
+    response.status_code = status
+    return response
