@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import XSS
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/search?q=竊盜", "/datasets/{dataset}", "/resources/{resource}", "/organizations/379130000E"],
+)
+def test_pages_render_in_chinese_by_default(
+    client: TestClient, published: dict[str, str], path: str
+) -> None:
+    response = client.get(path.format(**published))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-TW">' in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/datasets/{dataset}", "/search?q=竊盜", "/resources/{resource}", "/"]
+)
+def test_metadata_is_escaped(client: TestClient, published: dict[str, str], path: str) -> None:
+    text = client.get(path.format(**published)).text
+    assert "<script>alert" not in text
+    assert "<img src=x" not in text
+    if path.startswith("/datasets"):
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text
+
+
+def test_language_switch_is_remembered(client: TestClient) -> None:
+    first = client.get("/?lang=en")
+    assert '<html lang="en">' in first.text
+    assert first.cookies.get("kaifang_lang") == "en"
+    assert '<html lang="en">' in client.get("/search").text
+    client.cookies.clear()
+    assert '<html lang="zh-TW">' in client.get("/search").text
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"), [("en-US,en;q=0.9", "en"), ("zh-TW,zh;q=0.9", "zh-TW"), ("fr", "zh-TW")]
+)
+def test_accept_language(client: TestClient, header: str, lang: str) -> None:
+    response = client.get("/", headers={"Accept-Language": header})
+    assert f'<html lang="{lang}">' in response.text
+
+
+def test_unknown_dataset_is_an_html_page(client: TestClient) -> None:
+    response = client.get("/datasets/no-such-dataset")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no-such-dataset" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/portal/../pages.py", "/static/portal/%2e%2e/pages.py", "/static/portal/..%2fpages.py"],
+)
+def test_static_files_stay_in_their_folder(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "TEMPLATES" not in response.text
+
+
+def test_assets_are_local(client: TestClient, published: dict[str, str]) -> None:
+    for path in ("/", f"/resources/{published['resource']}", "/docs"):
+        text = client.get(path).text
+        assert "cdn" not in text.lower()
+        assert 'src="http' not in text
+        assert 'href="http' not in text or path != "/"
+    assert XSS  # the fixture's attack string is what the other tests look for
