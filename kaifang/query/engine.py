@@ -140,7 +140,7 @@ class QueryEngine:
         started = time.perf_counter()
         with self._lock:
             cursor = self._con.cursor()
-        timer = threading.Timer(self.settings.query_timeout, cursor.interrupt)
+        timer = threading.Timer(self.settings.query_timeout, _interrupt, args=(cursor,))
         timer.daemon = True
         timer.start()
         try:
@@ -161,6 +161,14 @@ class QueryEngine:
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _interrupt(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Stop the cursor's query; a query that has just finished (or a closed cursor) is fine."""
+    try:
+        cursor.interrupt()
+    except duckdb.Error:
+        pass
 
 
 def _expose(cursor: duckdb.DuckDBPyConnection, name: str, source: TableSource) -> None:
