@@ -140,12 +140,11 @@ class QueryEngine:
         started = time.perf_counter()
         with self._lock:
             cursor = self._con.cursor()
-        timer = threading.Timer(self.settings.query_timeout, cursor.interrupt)
+        timer = threading.Timer(self.settings.query_timeout, _interrupt, args=(cursor,))
         timer.daemon = True
         timer.start()
         try:
-            for name in validated.tables:
-                _expose(cursor, name, tables.sources[name])
+            _expose_all(cursor, validated.tables, tables.sources)
             result = cursor.execute(sql, list(params))
             columns = [str(column[0]) for column in result.description or []]
             rows = result.fetchall()
@@ -161,6 +160,31 @@ class QueryEngine:
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _interrupt(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Stop the cursor's query; a query that has just finished (or a closed cursor) is fine."""
+    try:
+        cursor.interrupt()
+    except duckdb.Error:
+        pass
+
+
+def _expose_all(
+    cursor: duckdb.DuckDBPyConnection, names: Sequence[str], sources: dict[str, TableSource]
+) -> None:
+    """One view per table; DuckDB matches names without regard to case, so ``People`` and
+    ``people`` in one query must be the same resource."""
+    exposed: dict[str, str] = {}
+    for name in names:
+        first = exposed.setdefault(name.casefold(), name)
+        if first == name:
+            _expose(cursor, name, sources[name])
+        elif sources[first] != sources[name]:
+            raise QueryError(
+                f"tables {first!r} and {name!r} differ only by case but are different resources",
+                hint="Quote the names exactly as the resources are published.",
+            )
 
 
 def _expose(cursor: duckdb.DuckDBPyConnection, name: str, source: TableSource) -> None:

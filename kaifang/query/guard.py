@@ -9,6 +9,7 @@ functions it will call is checked against the allow-lists.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,10 +45,9 @@ class ValidatedQuery:
 
     def render(self, *, dialect: str = "duckdb", limit: int | None = None) -> str:
         """The SQL to run (regenerated from the tree), optionally capped at ``limit`` rows."""
-        query = self.expression
-        if limit is not None:
-            query = _with_limit(query, limit)
-        return query.sql(dialect=dialect)
+        if _analyse(self.sql)[0] is self.expression:  # the cached tree: reuse its rendering
+            return _render(self.sql, dialect, limit)
+        return _render_tree(self.expression, dialect, limit)
 
     def rename_tables(self, names: Mapping[str, str], *, dialect: str) -> exp.Query:
         """A copy of the tree whose resource tables read ``names[resource]`` instead (a
@@ -76,6 +76,18 @@ def validate_sql(sql: str, *, known_tables: Callable[[str], bool]) -> ValidatedQ
             f"the SQL is {len(sql):,} characters long; the limit is {MAX_SQL_CHARS:,}",
             hint="Shorten the query: filter with parameters or a WHERE clause, not long lists.",
         )
+    expression, tables = _analyse(sql)
+    for name in tables:
+        if not known_tables(name):
+            raise QueryError(f"table {name!r} is not a published resource", hint=_TABLE_HINT)
+    return ValidatedQuery(sql=sql, expression=expression, tables=tables)
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(sql: str) -> tuple[exp.Query, tuple[str, ...]]:
+    """Both parsers' verdict on ``sql`` and the table names it reads, cached by text: the
+    rows endpoint sends the same SQL with different bound values, so most requests skip the
+    parsing. The tree is shared between callers; everything that changes it copies it first."""
     expression = _parse_one(sql)
     for node in expression.walk():
         if isinstance(node, exp.Query) and any(node.args.get(arg) for arg in _FORBIDDEN_ARGS):
@@ -83,12 +95,12 @@ def validate_sql(sql: str, *, known_tables: Callable[[str], bool]) -> ValidatedQ
                 "SELECT ... INTO and row locks are not allowed: queries are read-only",
                 hint="Remove the INTO / FOR UPDATE clause.",
             )
-    tables = _check_tables(expression, known_tables)
+    tables = _table_names(expression)
     try:
         check_duckdb_parse(expression.sql(dialect="duckdb"), tables=tables)
     except RecursionError:
         raise _too_deep() from None
-    return ValidatedQuery(sql=sql, expression=expression, tables=tables)
+    return expression, tables
 
 
 def _parse_one(sql: str) -> exp.Query:
@@ -128,7 +140,7 @@ def _command_name(statement: exp.Expr) -> str:
     return str(statement.this).split()[0].upper() if statement.this else "this"
 
 
-def _check_tables(tree: exp.Query, known_tables: Callable[[str], bool]) -> tuple[str, ...]:
+def _table_names(tree: exp.Query) -> tuple[str, ...]:
     try:
         physical, cte_references = _classify_tables(tree)
     except RecursionError:
@@ -149,8 +161,6 @@ def _check_tables(tree: exp.Query, known_tables: Callable[[str], bool]) -> tuple
             )
         if id(table) not in physical_ids:
             raise QueryError(f"cannot tell what table {table.name!r} refers to", hint=_TABLE_HINT)
-        if not known_tables(table.name):
-            raise QueryError(f"table {table.name!r} is not a published resource", hint=_TABLE_HINT)
         if table.name not in names:
             names.append(table.name)
     return tuple(names)
@@ -171,6 +181,17 @@ def _classify_tables(tree: exp.Query) -> tuple[list[exp.Table], set[int]]:
 
 def _physical_tables(tree: exp.Query) -> list[exp.Table]:
     return _classify_tables(tree)[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _render(sql: str, dialect: str, limit: int | None) -> str:
+    return _render_tree(_analyse(sql)[0], dialect, limit)
+
+
+def _render_tree(query: exp.Query, dialect: str, limit: int | None) -> str:
+    if limit is not None:
+        query = _with_limit(query, limit)
+    return query.sql(dialect=dialect)
 
 
 def _with_limit(query: exp.Query, limit: int) -> exp.Query:

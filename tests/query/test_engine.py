@@ -71,6 +71,18 @@ def test_queries_answer(
     assert result.elapsed_ms > 0
 
 
+def test_names_differing_by_case(tables: Tables, query_settings: Settings) -> None:
+    def any_case(name: str) -> list[str] | None:
+        return tables.get(name.lower())
+
+    sql = 'SELECT count(*) FROM People JOIN "PEOPLE" AS p2 USING (id)'
+    result = run_sql(sql, resolver=any_case, settings=query_settings)
+    assert result.rows == [(14,)]  # 10 single ids, and id 10 twice on each side
+    mixed = {"Cities": tables["cities"], "cities": tables["people"]}
+    with pytest.raises(QueryError, match="differ only by case"):
+        run_sql("SELECT * FROM Cities, cities", resolver=mixed.get, settings=query_settings)
+
+
 def test_columns_are_named(resolver: Resolver, query_settings: Settings) -> None:
     result = run_sql(
         "SELECT id, name AS who FROM people__v1", resolver=resolver, settings=query_settings

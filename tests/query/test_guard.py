@@ -148,6 +148,15 @@ def test_dangerous_functions_are_not_allowed(name: str) -> None:
     assert name not in allowed
 
 
+def test_cached_analysis_still_asks_which_tables_are_published() -> None:
+    sql = "SELECT count(*) FROM people"
+    first = validate_sql(sql, known_tables=known)
+    assert validate_sql(sql, known_tables=known).expression is first.expression
+    with pytest.raises(QueryError, match="'people' is not a published resource"):
+        validate_sql(sql, known_tables=lambda name: False)
+    assert first.render(limit=3) == "SELECT COUNT(*) FROM people LIMIT 3"
+
+
 def test_parenthesized_query_with_modifiers_is_refused() -> None:
     with pytest.raises(QueryError, match="Remove the outer parentheses"):
         validate_sql("(SELECT * FROM people) LIMIT 1", known_tables=known)
