@@ -103,7 +103,14 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raw = (environ or {}).get(env_name(name))
         if raw is not None and raw != "":
             values[name] = _convert(name, raw)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if name not in SETTINGS:
+            raise ValidationError(
+                f"unknown setting {name!r}", hint="Settings: " + ", ".join(SETTINGS) + "."
+            )
+        values[name] = Path(value) if isinstance(SETTINGS[name].default, Path) else value
     if values.get("engine", "duckdb") not in {"duckdb", "spark"}:
         raise ValidationError(
             f"unknown engine {values['engine']!r}", hint="Valid engines: duckdb, spark."

@@ -24,7 +24,8 @@ from kaifang.errors import QueryError
 from kaifang.query.errors import map_duckdb_error
 from kaifang.query.guard import ValidatedQuery, validate_sql
 from kaifang.settings import Settings
-from kaifang.sqlutil import quote_ident, quote_literal
+from kaifang.sqlutil import quote_ident
+from kaifang.storage.scan import parquet_scan_sql
 
 TableSource: TypeAlias = "Sequence[str] | pa_dataset.Dataset"
 """What a resolver returns for a table: its Parquet files, or a pyarrow Dataset (object stores)."""
@@ -198,8 +199,9 @@ def _expose(cursor: duckdb.DuckDBPyConnection, name: str, source: TableSource) -
             f"resource {name!r} has no data files",
             hint="Publish a version of the resource first.",
         )
-    paths = "[" + ", ".join(quote_literal(path) for path in files) + "]"
-    cursor.execute(f"CREATE TEMP VIEW {quote_ident(name)} AS SELECT * FROM read_parquet({paths})")
+    cursor.execute(
+        f"CREATE TEMP VIEW {quote_ident(name)} AS SELECT * FROM {parquet_scan_sql(files)}"
+    )
 
 
 def run_sql(
