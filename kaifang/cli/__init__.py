@@ -40,3 +40,6 @@ def main() -> None:
 from kaifang.cli import inspect_cmd  # noqa: E402
 
 cli.add_command(inspect_cmd.inspect)
+from kaifang.cli import generate_cmd  # noqa: E402
+
+cli.add_command(generate_cmd.generate)
