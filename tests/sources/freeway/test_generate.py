@@ -4,9 +4,9 @@ import csv
 import hashlib
 import re
 import tarfile
-from datetime import date
 from collections import Counter, defaultdict
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -214,7 +214,8 @@ def test_weekend_profile_differs(tmp_path: Path) -> None:
     totals = dict(
         duckdb.connect()
         .execute(
-            f"SELECT left(column0, 13), sum(column4::INTEGER) FROM read_csv({pattern}, header=false, "
+            f"SELECT left(column0, 13), sum(column4::INTEGER) "
+            f"FROM read_csv({pattern}, header=false, "
             "all_varchar=true) GROUP BY 1"
         )
         .fetchall()
