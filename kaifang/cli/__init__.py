@@ -36,10 +36,11 @@ def main() -> None:
     run_cli(cli)
 
 
-# Explicit registration: one import and one add_command per command module.
-from kaifang.cli import (  # noqa: E402
+# Explicit registration, one line per command module and per command, kept sorted.
+from kaifang.cli import (
     accounts_cmd,
     datasets_cmd,
+    generate_cmd,
     history_cmd,
     inspect_cmd,
     publish_cmd,
@@ -48,15 +49,20 @@ from kaifang.cli import (  # noqa: E402
     serve_cmd,
 )
 
-cli.add_command(inspect_cmd.inspect)
-cli.add_command(publish_cmd.publish)
-cli.add_command(datasets_cmd.datasets)
-cli.add_command(datasets_cmd.show)
-cli.add_command(history_cmd.history)
-cli.add_command(history_cmd.rollback)
-cli.add_command(query_cmd.query)
-cli.add_command(accounts_cmd.org)
-cli.add_command(accounts_cmd.user)
-cli.add_command(accounts_cmd.token)
-cli.add_command(serve_cmd.serve)
-cli.add_command(scan_cmd.scan)
+COMMANDS: tuple[click.Command, ...] = (
+    datasets_cmd.datasets,
+    generate_cmd.generate,
+    history_cmd.history,
+    inspect_cmd.inspect,
+    accounts_cmd.org,
+    publish_cmd.publish,
+    query_cmd.query,
+    history_cmd.rollback,
+    scan_cmd.scan,
+    serve_cmd.serve,
+    datasets_cmd.show,
+    accounts_cmd.token,
+    accounts_cmd.user,
+)
+for _command in COMMANDS:
+    cli.add_command(_command)

@@ -68,11 +68,7 @@ def generate_elections(out_dir: Path, plan: ElectionsPlan) -> GeneratedElections
     counties_2008 = build_counties(rng, COUNTIES_2008, scale=plan.scale, district_step=1)
     assign_constituencies(counties_2008, rng)
     legislative = Election("2008立委", 2008, DIALECT_2008, counties_2008)
-    races = [
-        Race(f"{c.name}第{n}選舉區", [_part(c, n)], rng.randint(2, 5), "constituency", f"{n:02d}")
-        for c in counties_2008
-        for n in range(1, c.constituencies + 1)
-    ]
+    races = _district_races(rng, counties_2008)
     _write(
         out_dir,
         "2008立委/區域立委",
@@ -121,11 +117,7 @@ def generate_elections(out_dir: Path, plan: ElectionsPlan) -> GeneratedElections
     counties_2024 = build_counties(rng, COUNTIES_2016[:3], scale=plan.scale, district_step=10)
     assign_constituencies(counties_2024, rng)
     legislators = Election("2024總統立委", 2024, DIALECT_2020, counties_2024)
-    races_2024 = [
-        Race(f"{c.name}第{n}選舉區", [_part(c, n)], rng.randint(2, 5), "constituency", f"{n:02d}")
-        for c in counties_2024
-        for n in range(1, c.constituencies + 1)
-    ]
+    races_2024 = _district_races(rng, counties_2024)
     _write(
         out_dir,
         "2024總統立委/區域立委",
@@ -137,6 +129,15 @@ def generate_elections(out_dir: Path, plan: ElectionsPlan) -> GeneratedElections
     if plan.zip_archive:
         result.zip_path = write_votedata_zip(out_dir, result.files)
     return result
+
+
+def _district_races(rng: random.Random, counties: list[County]) -> list[Race]:
+    """One race per legislative constituency, with 2 to 5 candidates."""
+    return [
+        Race(f"{c.name}第{n}選舉區", [_part(c, n)], rng.randint(2, 5), "constituency", f"{n:02d}")
+        for c in counties
+        for n in range(1, c.constituencies + 1)
+    ]
 
 
 def _part(county: County, constituency: int) -> County:

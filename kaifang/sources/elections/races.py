@@ -65,6 +65,14 @@ def area_rows(election: Election, races: list[Race]) -> Rows:
     return rows
 
 
+def _file_order(dialect: Dialect, tallies: list[Tally]) -> list[Tally]:
+    """2008 files list polling stations first and the aggregates after them; later files
+    go top-down (national, county, district, village, then that village's stations)."""
+    if dialect.era != "2008":
+        return tallies
+    return [t for t in tallies if t.station] + [t for t in tallies if not t.station]
+
+
 def _mark(elected: bool) -> str:
     return "*" if elected else " "
 
@@ -151,8 +159,9 @@ def race_files(
             if running_mates:
                 mate = make_person(rng, election.year, used)
                 cands.append(_candidate_row(race.top_codes(), i + 1, mate, party, False, True))
-        ctks += _vote_rows(dialect, tallies, winner)
-        prof += _profile_rows(dialect, tallies, leads, [leads[winner]])
+        ordered = _file_order(dialect, tallies)
+        ctks += _vote_rows(dialect, ordered, winner)
+        prof += _profile_rows(dialect, ordered, leads, [leads[winner]])
     return {
         "elbase": area_rows(election, races),
         "elcand": cands,
@@ -210,6 +219,7 @@ def party_list_files(
          _mark(won[i] > 0), " "]
         for i, (code, name) in enumerate(listed)
     ]  # fmt: skip
+    tallies = _file_order(dialect, tallies)
     ctks = _vote_rows(dialect, tallies, -1)
     for index, row in enumerate(ctks):
         row[-1] = _mark(won[index % len(listed)] > 0)

@@ -124,8 +124,8 @@ def _generate_day(
         if "M06A" in wanted:
             hourly = []
             for hour in range(24):
-                row = con.execute(trips.trip_lines_sql(hour)).fetchone()
-                hourly.append((hour * 60, row[0] if row and row[0] else ""))
+                rows = con.execute(trips.trip_lines_sql(hour)).fetchall()
+                hourly.append((hour * 60, str(rows[0][0] or "") if rows else ""))
             emit("M06A", hourly)
         if "M07A" in wanted:
             rows = con.execute(trips.trip_length_lines_sql(day)).fetchall()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 
@@ -56,8 +56,11 @@ class DaySink:
             return
         target = self.out_dir / archive_name(self.code, self.day)
         target.parent.mkdir(parents=True, exist_ok=True)
-        stamp = int(
-            (datetime(self.day.year, self.day.month, self.day.day) + timedelta(days=1)).timestamp()
+        # Member times: midnight after the day, Taiwan time, whatever the machine's zone.
+        taipei = timezone(timedelta(hours=8))
+        stamp = (
+            int(datetime(self.day.year, self.day.month, self.day.day, tzinfo=taipei).timestamp())
+            + 86400
         )
         raw = io.BytesIO()
         with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:

@@ -83,7 +83,7 @@ def build_pair_flows(con: duckdb.DuckDBPyConnection, seed: int, day_no: int) -> 
         CREATE OR REPLACE TEMP TABLE pair_flow AS
         WITH flows AS (
           SELECT m.k, p.gantry_from, p.gantry_to, m.vehicle_type, p.u_turn, p.distance_km,
-                 {count_sql(through, *keys, "'through'")} AS volume,
+                 least(m.volume, {count_sql(through, *keys, "'through'")}) AS volume,
                  CASE WHEN m.load / p.capacity > 0.8
                       THEN greatest(0.22, 1 - (m.load / p.capacity - 0.8) * 2.4)
                       ELSE 1.0 END AS recurrent,
