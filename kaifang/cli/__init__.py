@@ -37,7 +37,7 @@ def main() -> None:
 
 
 # Explicit registration, one line per command module and per command, kept sorted.
-from kaifang.cli import (
+from kaifang.cli import (  # noqa: E402
     accounts_cmd,
     datasets_cmd,
     generate_cmd,
