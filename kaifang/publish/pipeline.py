@@ -34,7 +34,12 @@ from kaifang.catalog.registry import (
 )
 from kaifang.errors import ValidationError
 from kaifang.publish.clustering import cluster_columns, clustered
-from kaifang.publish.manifest import build_manifest, described_fields, file_sha256
+from kaifang.publish.manifest import (
+    build_manifest,
+    described_fields,
+    file_sha256,
+    version_summary,
+)
 from kaifang.publish.result import Progress, PublishResult
 from kaifang.publish.screening import load_policy, screen_step
 from kaifang.reading import Table, open_table
@@ -247,7 +252,7 @@ def _store_and_register(
                 content_hash=stored.content_hash,
                 fields=fields,
                 legal_basis=legal_basis or "",
-                summary={"screening": screening, "clustered_by": clustered_by},
+                summary=version_summary(table, screening=screening, clustered_by=clustered_by),
             )
             with catalog.write() as session:
                 register_version(
