@@ -5,7 +5,10 @@ dataset and resource, the metadata and license, the policy file, and the file it
 full by ``open_table``). Then, under the storage lock of the resource, the next version number
 is taken past every number the catalog or the store knows (a version stored by a publish that
 died before registering it is skipped, never overwritten), the rows are streamed to Parquet,
-and one catalog transaction registers the version and makes it current. A crash before that
+and one catalog transaction registers the version, makes it current and records the
+dataset's openness score for it (in that same transaction, so that every registered version
+has its score record; scoring is a pure function of the catalog rows plus one manifest check
+per resource, so the write lock is held a few milliseconds longer). A crash before that
 commit leaves the previous version current.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +47,7 @@ from kaifang.publish.manifest import (
 from kaifang.publish.result import Progress, PublishResult
 from kaifang.publish.screening import load_policy, screen_step
 from kaifang.reading import Table, open_table
+from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -255,7 +260,7 @@ def _store_and_register(
                 summary=version_summary(table, screening=screening, clustered_by=clustered_by),
             )
             with catalog.write() as session:
-                register_version(
+                _, registered = register_version(
                     session,
                     target,
                     version,
@@ -264,6 +269,7 @@ def _store_and_register(
                     metadata=meta,
                     file=table.file,
                 )
+                record_registered_version(session, store, registered, now=datetime.now(UTC))
             return result_for(
                 catalog,
                 slug,
