@@ -44,6 +44,7 @@ from kaifang.cli import (  # noqa: E402
     inspect_cmd,
     publish_cmd,
     query_cmd,
+    score_cmd,
     serve_cmd,
 )
 
@@ -54,6 +55,7 @@ cli.add_command(datasets_cmd.show)
 cli.add_command(history_cmd.history)
 cli.add_command(history_cmd.rollback)
 cli.add_command(query_cmd.query)
+cli.add_command(score_cmd.score)
 cli.add_command(accounts_cmd.org)
 cli.add_command(accounts_cmd.user)
 cli.add_command(accounts_cmd.token)
