@@ -42,7 +42,8 @@ def _print_dataset(item: dict[str, Any]) -> None:
     )
     if item["band_note"]:
         console.print(item["band_note"]["zh"], highlight=False, markup=False)
-    table = RichTable("check", "points", "result", "reason / fix")
+    table = RichTable("check", "points", "result")
+    table.add_column("reason / fix", overflow="fold")
     for check in item["checks"]:
         mark = "✓" if check["passed"] else "✗"
         text = check["reason"]["zh"]

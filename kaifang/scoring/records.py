@@ -86,3 +86,20 @@ def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecor
         ScoreRecord(slugs[r.dataset_id], r.version or 0, r.score, aware(r.recorded_at))
         for r in rows
     ]
+
+
+def latest_by_slug(session: Session) -> dict[str, dict[str, Any]]:
+    """``{dataset id: {score, band, stars, recorded_at}}`` from each dataset's newest record,
+    in one query (what listings show without recomputing)."""
+    newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
+    rows = session.execute(
+        select(Dataset.slug, ScoreRecordRow)
+        .join(ScoreRecordRow, ScoreRecordRow.dataset_id == Dataset.id)
+        .where(ScoreRecordRow.id.in_(newest))
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for slug, row in rows:
+        shown = record_dict(row)
+        if shown is not None:
+            out[slug] = shown
+    return out
