@@ -137,14 +137,17 @@ class Portal:
         moment = now or datetime.now(UTC)
         return scoring.organization_openness(self.catalog, self.store, code, now=moment).to_dict()
 
-    def ranking(self, *, now: datetime | None = None) -> dict[str, Any]:
-        """``{data, count}``: organizations by mean score, with ranks by mean and by 金."""
-        rows = scoring.openness_ranking(self.catalog, self.store, now=now or datetime.now(UTC))
+    def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
+        """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with
+        its rank by mean and by 金."""
+        moment = now or datetime.now(UTC)
+        rows = scoring.openness_ranking(self.catalog, self.store, now=moment, by=by)
         return {"data": rows, "count": len(rows)}
 
-    def ranking_csv(self, *, now: datetime | None = None) -> str:
+    def ranking_csv(self, *, by: str = "mean", now: datetime | None = None) -> str:
         """The ranking as CSV: UTF-8 with BOM, CRLF, formula-like cells escaped."""
-        return scoring.openness_ranking_csv(self.catalog, self.store, now=now or datetime.now(UTC))
+        moment = now or datetime.now(UTC)
+        return scoring.openness_ranking_csv(self.catalog, self.store, now=moment, by=by)
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Dataset, Organization, Resource
 from kaifang.catalog.requests import open_requests_of
+from kaifang.errors import ValidationError
 from kaifang.openness import (
     DatasetRequest,
     DatasetScore,
@@ -88,18 +89,33 @@ def organization_openness(
         return _organization_score(session, store, find_organization(session, code), now=now)
 
 
+RANKING_ORDERS = ("mean", "gold")
+
+
 def openness_ranking(
-    catalog: Catalog, store: VersionStore, *, now: datetime
+    catalog: Catalog, store: VersionStore, *, now: datetime, by: str = "mean"
 ) -> list[dict[str, Any]]:
-    """Every organization, best mean score first, with its rank by mean and by 金 count."""
+    """Every organization with its rank by mean score and by 金 count, ordered by ``by``
+    (``mean``: best mean first; ``gold``: most 金 datasets first, then by mean)."""
+    if by not in RANKING_ORDERS:
+        raise ValidationError(
+            f"cannot order the ranking by {by!r}",
+            hint=f"Use one of: {', '.join(RANKING_ORDERS)}.",
+            key="by",
+        )
     with catalog.read() as session:
         orgs = session.scalars(select(Organization).order_by(Organization.code)).all()
-        return ranking([_organization_score(session, store, o, now=now) for o in orgs])
+        rows = ranking([_organization_score(session, store, o, now=now) for o in orgs])
+    if by == "gold":
+        rows.sort(key=lambda r: (r["rank_by_gold"], r["rank_by_mean"], r["organization"]))
+    return rows
 
 
-def openness_ranking_csv(catalog: Catalog, store: VersionStore, *, now: datetime) -> str:
+def openness_ranking_csv(
+    catalog: Catalog, store: VersionStore, *, now: datetime, by: str = "mean"
+) -> str:
     """The ranking as CSV (UTF-8 with BOM, CRLF, formula-like cells escaped)."""
-    return ranking_to_csv(openness_ranking(catalog, store, now=now))
+    return ranking_to_csv(openness_ranking(catalog, store, now=now, by=by))
 
 
 def record_registered_version(

@@ -109,6 +109,9 @@ def test_ranking_json_and_csv(scored: Scored) -> None:
         (ORG, 1),
         (OTHER_ORG, 2),
     ]
+    by_gold = scored.client.get("/api/openness/ranking", params={"by": "gold"}).json()
+    assert [r["organization"] for r in by_gold["data"]] == [ORG, OTHER_ORG]
+    assert scored.client.get("/api/openness/ranking", params={"by": "x"}).status_code in (400, 422)
     response = scored.client.get("/api/openness/ranking.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")

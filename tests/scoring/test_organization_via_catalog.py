@@ -8,8 +8,11 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.catalog.requests import answer_request, create_request
+from kaifang.errors import ValidationError
 from kaifang.scoring import (
     openness_ranking,
     openness_ranking_csv,
@@ -118,3 +121,36 @@ def test_ranking_by_mean_and_gold_with_an_escaped_csv(
     assert table[0][:4] == ["rank_by_mean", "rank_by_gold", "organization", "name"]
     assert table[3][3] == '\'=HYPERLINK("x")'
     assert "\r\n" in text
+
+
+def test_ranking_by_gold_count_differs_from_by_mean(
+    org_settings: Settings, publish: Publish
+) -> None:
+    budget = metadata(fields={"年度": "年度", "項目": "項目", "金額": "新臺幣元"})
+    publish(org_settings, "schools.csv", title="國小名錄")  # MOE: two gold and one 70
+    publish(
+        org_settings,
+        "budget.csv",
+        title="教育經費",
+        header=("年度", "項目", "金額"),
+        rows=[(2025, "人事費", 100)],
+        meta=budget,
+    )
+    publish(
+        org_settings,
+        "raw.csv",
+        title="原始資料",
+        header=("甲", "乙"),
+        rows=[("a", "b")],
+        meta=metadata(fields=None, keywords=None, contact=None, update_frequency=None),
+    )
+    publish(org_settings, "theft.csv", title="竊盜點位", org=OTHER_ORG)  # police: one gold
+    store = VersionStore(org_settings)
+    with open_catalog(org_settings) as catalog:
+        by_mean = openness_ranking(catalog, store, now=datetime.now(UTC))
+        by_gold = openness_ranking(catalog, store, now=datetime.now(UTC), by="gold")
+        with pytest.raises(ValidationError, match="by 'stars'"):
+            openness_ranking(catalog, store, now=datetime.now(UTC), by="stars")
+    assert [(r["organization"], r["gold"]) for r in by_mean] == [(OTHER_ORG, 1), (ORG, 2)]
+    assert [r["organization"] for r in by_gold] == [ORG, OTHER_ORG]
+    assert [(r["rank_by_mean"], r["rank_by_gold"]) for r in by_gold] == [(2, 1), (1, 2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from kaifang.api.deps import portal_of
@@ -29,9 +29,12 @@ def organization_openness(request: Request, code: str) -> dict[str, Any]:
     return portal_of(request).organization_openness(code)
 
 
+BY = Query("mean", pattern="^(mean|gold)$", description="Order by mean score or by 金 count.")
+
+
 @router.get("/openness/ranking", summary="Organizations ranked by mean score and by 金 datasets")
-def ranking(request: Request) -> dict[str, Any]:
-    return portal_of(request).ranking()
+def ranking(request: Request, by: str = BY) -> dict[str, Any]:
+    return portal_of(request).ranking(by=by)
 
 
 @router.get(
@@ -40,9 +43,9 @@ def ranking(request: Request) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def ranking_csv(request: Request) -> Response:
+def ranking_csv(request: Request, by: str = BY) -> Response:
     return Response(
-        portal_of(request).ranking_csv().encode("utf-8"),
+        portal_of(request).ranking_csv(by=by).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="openness-ranking.csv"'},
     )
