@@ -101,8 +101,9 @@ def _unresolved(screening: Mapping[str, Any]) -> list[Any]:
 def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
     """The privacy gate's input over the current versions: ``None`` when any of them was
     never screened; else ``{publishable, legal_basis, unresolved}`` — publishable only if
-    every version is, unresolved columns named ``resource.column``, and the legal bases
-    recorded at publish joined."""
+    every version is (screened publishable, or published under a recorded legal basis),
+    unresolved columns named ``resource.column``, and the legal bases recorded at publish
+    joined."""
     if not versions:
         return None
     publishable = True
@@ -112,8 +113,10 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
         screening = (version.summary or {}).get("screening") or {}
         if screening.get("status") == NOT_SCREENED or "publishable" not in screening:
             return None
-        publishable = publishable and bool(screening.get("publishable"))
         basis = (version.legal_basis or screening.get("legal_basis") or "").strip()
+        # A recorded legal basis lets personal data through the publish gate (privacy.gate),
+        # so such a version is publishable even where the screening flagged columns.
+        publishable = publishable and (bool(screening.get("publishable")) or bool(basis))
         if basis and basis not in bases:
             bases.append(basis)
         prefix = f"{version.resource.slug}." if len(versions) > 1 else ""

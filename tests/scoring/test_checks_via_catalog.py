@@ -89,7 +89,12 @@ CASES = [
         "G",
         True,
         ("公職人員選舉罷免法",),
-        screening={**SCREENED, "legal_basis": "公職人員選舉罷免法", "columns": [PERSON]},
+        screening={
+            **SCREENED,
+            "publishable": False,
+            "legal_basis": "公職人員選舉罷免法",
+            "columns": [PERSON],
+        },
     ),
     Case("G", False, ("never screened",), screening={"status": "not_screened"}),
 ]
