@@ -11,9 +11,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from kaifang.catalog import open_catalog
-from kaifang.catalog.models import Version
+from kaifang.catalog.models import Dataset, Version
 from kaifang.publish import publish_file
 from kaifang.scoring import dataset_openness
 from kaifang.settings import Settings
@@ -193,3 +194,28 @@ def test_a_perfect_publish_is_gold(org_settings: Settings, publish: Publish) -> 
         )
     assert (score.score, score.band is not None and score.band.slug) == (100, "gold")
     assert score.stars.level == 5  # 學校代碼 links to the school register
+
+
+def _set_extras(settings: Settings, dataset: str, **extras: Any) -> None:
+    with open_catalog(settings) as catalog, catalog.write() as session:
+        found = session.scalar(select(Dataset).where(Dataset.slug == dataset))
+        assert found is not None
+        found.extras = {**found.extras, **extras}
+
+
+def test_a_stated_grace_and_a_declared_format_come_from_the_extras(
+    org_settings: Settings, publish: Publish
+) -> None:
+    result = publish(org_settings, "schools.csv", meta=metadata(update_frequency="weekly"))
+    _set_extras(org_settings, result.dataset, grace_days=0, formats={result.resource: "XLSX"})
+    with open_catalog(org_settings) as catalog:
+        with catalog.read() as session:
+            created = session.scalars(select(Version)).one().created.replace(tzinfo=UTC)
+        score = dataset_openness(
+            catalog, VersionStore(org_settings), result.dataset, now=created + timedelta(days=9)
+        )
+    due = (created + timedelta(days=7, hours=8)).date().isoformat()  # no grace: 7 days
+    assert not score.check("T1").passed
+    assert f"due by {due}" in score.check("T1").reason.en
+    assert not score.check("F3").passed
+    assert "declared as XLSX but is CSV" in score.check("F3").reason.en
