@@ -37,7 +37,9 @@ def utf8_copy(file: Path, target: Path, *, skip_lines: int = 0) -> DecodedFile:
     try:
         raw = file.read_bytes()
     except OSError as error:
-        raise ReadError(f"cannot read ({error.strerror})", file=file, hint="Check the path.")
+        raise ReadError(
+            f"cannot read ({error.strerror})", file=file, hint="Check the path."
+        ) from None
     text, encoding, replaced = decode_text(raw)
     if skip_lines:
         text = "".join(text.splitlines(keepends=True)[skip_lines:])

@@ -73,7 +73,9 @@ def extract_votedata(archive: Path, target: Path) -> Path:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(zipped.read(info))
     except zipfile.BadZipFile:
-        raise ReadError("not a ZIP archive", file=archive, hint="Pass votedata.zip as downloaded.")
+        raise ReadError(
+            "not a ZIP archive", file=archive, hint="Pass votedata.zip as downloaded."
+        ) from None
     return target
 
 
