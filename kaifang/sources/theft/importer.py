@@ -207,9 +207,7 @@ def import_theft(settings: Settings, path: str | Path) -> ImportResult:
             source_file=", ".join(f.name for f in files),
             order_by=("category", "date", "編號"),
         )
-        return ImportResult(
-            [DatasetImport(imported.dataset, TITLE, [imported], problems=problems)]
-        )
+        return ImportResult([DatasetImport(imported.dataset, TITLE, [imported], problems=problems)])
     finally:
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
