@@ -66,10 +66,18 @@ _OUTPUT: tuple[tuple[str, str, str, str, str], ...] = (
     ("體系別代碼", "體系別", "string", "體系別代碼", "1 一般、2 技職、3 師範"),
     ("體系別", "體系別", "string", "體系別", "一般、技職、師範"),
 )
-LEVEL_FIELD = {"name": "level", "type": "string", "title": "學制",
-               "description": "學制代碼：e1 國小、j1 國中、high 高中、u1 大專、k1 幼兒園、sp1 特教"}  # fmt: skip
-LEVEL_TITLE_FIELD = {"name": "學制", "type": "string", "title": "學制名稱",
-                     "description": "學制名稱，如 國民小學"}  # fmt: skip
+LEVEL_FIELD = {
+    "name": "level",
+    "type": "string",
+    "title": "學制",
+    "description": "學制代碼：e1 國小、j1 國中、high 高中、u1 大專、k1 幼兒園、sp1 特教",
+}
+LEVEL_TITLE_FIELD = {
+    "name": "學制",
+    "type": "string",
+    "title": "學制名稱",
+    "description": "學制名稱，如 國民小學",
+}
 
 
 def resource_name(level: str) -> str:

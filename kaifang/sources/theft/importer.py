@@ -36,7 +36,7 @@ from kaifang.sources.common.publish import (
     publish_rows,
 )
 from kaifang.sources.common.text_files import read_text_csv, utf8_copy
-from kaifang.sources.sqltext import roc_compact_date_sql, trim_padding_sql, unify_tai_sql
+from kaifang.sources.sqltext import roc_compact_date_sql, trim_padding_sql
 from kaifang.sources.theft.columns import CATEGORIES, COLUMNS, PUBLISHER
 from kaifang.sources.theft.parse import (
     address_county_sql,
