@@ -109,9 +109,17 @@ def find_elections(path: Path) -> list[ElectionFolder]:
 
 
 def _title(root: Path, folder: Path) -> str:
-    parts = [p for p in folder.relative_to(root).parts if p.lower() not in _SKIP_PARTS]
-    if len(parts) < 2:  # the path is the election folder itself: keep its parent's name
-        parts = [p for p in (folder.parent.name, *parts) if p and p.lower() not in _SKIP_PARTS]
-    if not parts:
-        parts = [folder.name]
+    """The folder path below ``voteData/`` when the folder sits in one (so a tree and a leaf
+    import name an election alike), else below ``root`` — at least two parts, as a seat-type
+    folder (``總統``) alone says little."""
+    absolute = folder.resolve()
+    anchors = [p for p in absolute.parents if p.name.lower() in _SKIP_PARTS]
+    if anchors:
+        parts = list(absolute.relative_to(anchors[0]).parts)
+    else:
+        parts = list(folder.relative_to(root).parts)
+        base = root.resolve()
+        while len(parts) < 2 and base.name:
+            parts.insert(0, base.name)
+            base = base.parent
     return normalize_title(" ".join(parts))

@@ -125,7 +125,8 @@ def _constituency_level(con: duckdb.DuckDBPyConnection, base: str | None) -> boo
     if base is None:
         return False
     found = con.execute(
-        f"SELECT count(*) FROM {quote_ident(base)} WHERE NOT {cec_is_zero_sql('縣市')} "
+        f"SELECT count(*) FROM {quote_ident(base)} "
+        f"WHERE NOT ({cec_is_zero_sql('省市')} AND {cec_is_zero_sql('縣市')}) "
         f"AND NOT {cec_is_zero_sql('選區')} AND {cec_is_zero_sql('鄉鎮市區')}"
     ).fetchall()
     return bool(found[0][0])
