@@ -12,6 +12,12 @@ Big5 file has lost the characters Big5 lacks (``?``). Parsing is SQL over whole 
 7-digit ROC dates → DATE, hour bands → ``start_hour``/``end_hour`` (``23~01`` wraps,
 spaces tolerated), addresses → county, district, village, road with 台 unified to 臺 in
 those grouping columns while ``發生地點`` keeps the original text.
+
+Privacy: the rows are incidents, not people; the police coarsened each place to a house-number
+range or a crossing before publishing, and the screen classifies those places as coarse
+addresses (quasi-identifiers, never direct identifiers). A point file is unique per date and
+place by nature, so k-anonymity is reported in the manifest but does not gate
+(``about_people=False``); any direct identifier would still block the import.
 """
 
 from __future__ import annotations
@@ -206,6 +212,7 @@ def import_theft(settings: Settings, path: str | Path) -> ImportResult:
             metadata=_metadata(first, last),
             source_file=", ".join(f.name for f in files),
             order_by=("category", "date", "編號"),
+            about_people=False,
         )
         return ImportResult([DatasetImport(imported.dataset, TITLE, [imported], problems=problems)])
     finally:
