@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -41,7 +42,7 @@ def imported(
     return settings, import_elections(settings, generated / "voteData")
 
 
-def _rows(settings: Settings, resource: str, sql: str) -> list[tuple[object, ...]]:
+def _rows(settings: Settings, resource: str, sql: str) -> list[tuple[Any, ...]]:
     files = VersionStore(settings).version_files(resource, 1)
     con = duckdb.connect()
     con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet({files!r})")

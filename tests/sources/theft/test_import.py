@@ -7,6 +7,7 @@ import csv
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -27,7 +28,7 @@ HANDMADE = (
 )
 
 
-def _published(settings: Settings, sql: str) -> list[tuple[object, ...]]:
+def _published(settings: Settings, sql: str) -> list[tuple[Any, ...]]:
     store = VersionStore(settings)
     files = store.version_files(RESOURCE, max(store.list_versions(RESOURCE)))
     con = duckdb.connect()
