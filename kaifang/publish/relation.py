@@ -27,10 +27,9 @@ from sqlalchemy import select
 
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Organization, Resource
+from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.catalog.registry import register_version as register
-from kaifang.catalog.models import utcnow
 from kaifang.errors import ValidationError
 from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
 from kaifang.publish.result import PublishResult

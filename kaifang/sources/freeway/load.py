@@ -100,9 +100,8 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
     raw, typed, rejects = f"raw_{code}", f"typed_{code}", f"rejects_{code}"
     con.execute("SET preserve_insertion_order = true")
     try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM {_read_csv_sql(dataset, files, rejects)}"
-        )
+        source = _read_csv_sql(dataset, files, rejects)
+        con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM {source}")
     except duckdb.Error as error:
         raise ReadError(
             f"DuckDB could not read the {code} files ({error})",
