@@ -16,7 +16,15 @@ from kaifang.api.compat import ckan, tw_spec
 from kaifang.api.deps import Portal
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
-from kaifang.api.routes import catalog_exports, datasets, organizations, resources, sql, uploads
+from kaifang.api.routes import (
+    analyses_freeway,
+    catalog_exports,
+    datasets,
+    organizations,
+    resources,
+    sql,
+    uploads,
+)
 from kaifang.settings import Settings
 
 SWAGGER_STATIC = Path(swagger_ui.__file__).parent / "static"
@@ -53,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         organizations.router,
         uploads.router,
         catalog_exports.router,
+        analyses_freeway.router,
         tw_spec.router,
         ckan.router,
     ):
