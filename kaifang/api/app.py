@@ -18,6 +18,7 @@ from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
     analyses_civic,
+    analyses_freeway,
     catalog_exports,
     datasets,
     organizations,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         uploads.router,
         catalog_exports.router,
         analyses_civic.router,
+        analyses_freeway.router,
         tw_spec.router,
         ckan.router,
     ):

@@ -41,6 +41,7 @@ from kaifang.cli import (  # noqa: E402
     accounts_cmd,
     datasets_cmd,
     history_cmd,
+    import_cmd,
     inspect_cmd,
     publish_cmd,
     query_cmd,
@@ -60,3 +61,4 @@ cli.add_command(accounts_cmd.user)
 cli.add_command(accounts_cmd.token)
 cli.add_command(serve_cmd.serve)
 cli.add_command(scan_cmd.scan)
+cli.add_command(import_cmd.importer)

@@ -27,10 +27,9 @@ from sqlalchemy import select
 
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Organization, Resource
+from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.catalog.registry import register_version as register
-from kaifang.catalog.models import utcnow
 from kaifang.errors import ValidationError
 from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
 from kaifang.publish.result import PublishResult
@@ -88,11 +87,12 @@ def fingerprints(relation: duckdb.DuckDBPyRelation, partition_by: str | None) ->
     """``{partition value: "rows:hashsum"}`` (one entry ``"*"`` when not partitioned)."""
     columns = ", ".join(quote_ident(c) for c in relation.columns)
     key = f"CAST({quote_ident(partition_by)} AS VARCHAR)" if partition_by else "'*'"
-    rows = relation.query(
+    grouped = relation.query(
         "fingerprint_rows",
         f"SELECT {key}, count(*), CAST(sum(hash({columns})) AS VARCHAR) "
         f"FROM fingerprint_rows GROUP BY ALL",
-    ).fetchall()
+    )
+    rows = grouped.fetchall() if grouped is not None else []
     return {str(k): f"{n}:{s}" for k, n, s in rows}
 
 

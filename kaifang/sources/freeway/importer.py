@@ -32,6 +32,16 @@ from kaifang.sources.sqltext import trim_padding_sql
 from kaifang.sqlutil import quote_ident, quote_literal
 
 WORK_MEMORY_LIMIT = "1500MB"
+# Within a day, rows are sorted by gantry (pair) and then time: a question about one gantry
+# reads one row group of the day's file, and the day itself is one partition.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "M03A": ("GantryID",),
+    "M04A": ("GantryFrom", "GantryTo"),
+    "M05A": ("GantryFrom", "GantryTo"),
+    "M06A": ("GantryID_O",),
+    "M07A": ("GantryFrom",),
+    "M08A": ("GantryFrom", "GantryTo"),
+}
 
 
 @dataclass
@@ -129,7 +139,7 @@ def _import_dataset(
         fields=entries.dataset_fields(code),
         metadata=entries.dataset_metadata(code),
         partition_by=DATE_COLUMN,
-        order_by=(time_column(DATASETS[code]),),
+        order_by=(*_KEYS[code], time_column(DATASETS[code])),
         publisher=PUBLISHER,
         source_file=f"{len(files)} {code} files",
         screening=screening,

@@ -100,9 +100,8 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
     raw, typed, rejects = f"raw_{code}", f"typed_{code}", f"rejects_{code}"
     con.execute("SET preserve_insertion_order = true")
     try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM {_read_csv_sql(dataset, files, rejects)}"
-        )
+        source = _read_csv_sql(dataset, files, rejects)
+        con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT * FROM {source}")
     except duckdb.Error as error:
         raise ReadError(
             f"DuckDB could not read the {code} files ({error})",
@@ -137,21 +136,37 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
 def _problems(
     con: duckdb.DuckDBPyConnection, code: str, bad: str, rejects: str
 ) -> tuple[list[ImportProblem], int]:
+    """Lines left out: malformed ones (DuckDB's rejects, one per line) and untypeable ones.
+
+    An untypeable row's line is its ordinal among the file's accepted rows, shifted past the
+    file's rejected lines before it (only the reported rows are placed, never the whole data).
+    """
+    rejected = con.execute(
+        f"SELECT s.file_path, e.line, arg_min(e.error_type || ': ' || e.error_message, "
+        f"e.column_idx) FROM {rejects}_errors e JOIN {rejects}_scans s USING (scan_id, file_id) "
+        f"GROUP BY ALL ORDER BY 1, 2"
+    ).fetchall()
     invalid_sql = (
         f"WITH firsts AS (SELECT source_file, min(rowid) AS first_id FROM raw_{code} "
-        f"GROUP BY source_file) SELECT 'invalid_value', p.source_file, "
-        f"p.row_id - f.first_id + 1, 'a value cannot be read (timestamp, gantry or number)' "
+        f"GROUP BY source_file) SELECT p.source_file, p.row_id - f.first_id + 1 "
         f"FROM parsed_{code} p JOIN firsts f USING (source_file) WHERE {bad}"
     )
-    rejected_sql = (
-        f"SELECT 'malformed_line', s.file_path, e.line, e.error_type || ': ' || e.error_message "
-        f"FROM {rejects}_errors e JOIN {rejects}_scans s USING (scan_id, file_id)"
-    )
-    union = f"({invalid_sql}) UNION ALL ({rejected_sql})"
-    total = int(con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0])
-    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY 2, 3 LIMIT {MAX_PROBLEMS}").fetchall()
+    invalid_total = int(con.execute(f"SELECT count(*) FROM ({invalid_sql})").fetchall()[0][0])
+    invalid = con.execute(f"{invalid_sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall()
+    skipped: dict[str, list[int]] = {}
+    for file, line, _ in rejected:
+        skipped.setdefault(str(file), []).append(int(line))
+    found = [("malformed_line", str(f), int(line), str(m)) for f, line, m in rejected]
+    for file, ordinal in invalid:
+        line = int(ordinal)
+        for taken in skipped.get(str(file), []):
+            if taken <= line:
+                line += 1
+        message = "a value cannot be read (timestamp, gantry or number)"
+        found.append(("invalid_value", str(file), line, message))
+    found.sort(key=lambda p: (p[1], p[2]))
     problems = [
-        ImportProblem(str(c), Path(str(f)).name, int(line), f"{Path(str(f)).name} line {line}: {m}")
-        for c, f, line, m in rows
+        ImportProblem(c, Path(f).name, line, f"{Path(f).name} line {line}: {m}")
+        for c, f, line, m in found[:MAX_PROBLEMS]
     ]
-    return problems, total
+    return problems, invalid_total + len(rejected)

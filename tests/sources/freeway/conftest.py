@@ -1,0 +1,19 @@
+"""Generated TDCS fixtures: two days of every dataset on a reduced network (a few seconds)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kaifang.sources.freeway.generate import FreewayPlan, GeneratedFreeway, generate_freeway
+
+START = date(2024, 3, 25)
+
+
+@pytest.fixture(scope="session")
+def two_days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GeneratedFreeway]:
+    out = tmp_path_factory.mktemp("tdcs")
+    plan = FreewayPlan(start=START, days=2, scale=0.02, trips_per_day=4000, seed=7)
+    return out, generate_freeway(out, plan)
