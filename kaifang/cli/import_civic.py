@@ -1,7 +1,7 @@
 """``kaifang import elections|theft|schools PATH``: the civic importers.
 
-Three click commands for the ``import`` group (registered there with one
-``add_command`` line each); each calls one library function and prints its result.
+Three click commands, registered in the ``import`` group by kaifang.cli.import_cmd; each
+calls one library function and prints its result.
 """
 
 from __future__ import annotations

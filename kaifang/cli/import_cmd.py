@@ -63,3 +63,10 @@ def _print_freeway(result: FreewayImport) -> None:
                 f"  protected: times coarsened, {suppressed:,} rare trips suppressed",
                 highlight=False,
             )
+
+
+from kaifang.cli import import_civic  # noqa: E402
+
+importer.add_command(import_civic.elections)
+importer.add_command(import_civic.theft)
+importer.add_command(import_civic.schools)
