@@ -10,7 +10,8 @@ PATH is a file or a folder of them, Big5 (CP950) or UTF-8 with BOM; where a cate
 as both twins (``…點位資訊.csv`` and ``…-UTF8-BOM.csv``) the UTF-8 one is read, since the
 Big5 file has lost the characters Big5 lacks (``?``). Parsing is SQL over whole columns:
 7-digit ROC dates → DATE, hour bands → ``start_hour``/``end_hour`` (``23~01`` wraps,
-spaces tolerated), addresses → county, district, village, road with 台 unified to 臺 in
+spaces tolerated), rows repeated exactly across files (an earlier snapshot, a twin under
+another name) kept once, addresses → county, district, village, road with 台 unified to 臺 in
 those grouping columns while ``發生地點`` keeps the original text.
 
 Privacy: the rows are incidents, not people; the police coarsened each place to a house-number
@@ -162,8 +163,18 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[Path], workdir: Path) -> l
             {address_district_sql(place)} AS district,
             {address_village_sql(place)} AS village,
             {address_road_sql(place)} AS road
-        FROM raw_theft WHERE coalesce(trim(案類), '') <> ''"""
+        FROM (SELECT DISTINCT * FROM raw_theft) WHERE coalesce(trim(案類), '') <> ''"""
     )
+    duplicates = con.execute(
+        "SELECT (SELECT count(*) FROM raw_theft WHERE coalesce(trim(案類), '') <> '') "
+        "- (SELECT count(*) FROM theft)"
+    ).fetchall()[0][0]
+    if duplicates:
+        problems.append(
+            {"code": "duplicate_rows", "count": int(duplicates),
+             "message": f"{duplicates} rows repeat another file's row exactly (a twin or an "
+             "earlier snapshot); each is published once"}
+        )  # fmt: skip
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE date IS NULL), count(*) FILTER (WHERE start_hour IS NULL "
         "OR end_hour IS NULL), count(*) FILTER (WHERE district IS NULL), "

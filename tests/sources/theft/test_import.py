@@ -132,3 +132,18 @@ def test_each_twin_alone_reads_the_same_rows(year: Path, tmp_path: Path, bom: bo
         "FROM t",
     )
     assert hours == [(0,)]
+
+
+def test_rows_repeated_across_files_are_published_once(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    (folder / "2022-住宅.csv").write_bytes((HEADER + HANDMADE).encode("cp950"))
+    (folder / "2023-住宅.csv").write_bytes(
+        (
+            "\ufeff" + HEADER + HANDMADE + "5,住宅竊盜,1120301,03~06,臺北市士林區文林路1~30號\n"
+        ).encode("utf-8")
+    )
+    result = import_theft(settings, folder)
+    assert result.datasets[0].resources[0].rows == 5
+    problems = {p["code"]: p["count"] for p in result.to_dict()["problems"]}
+    assert problems["duplicate_rows"] == 4
