@@ -133,18 +133,23 @@ def screened(
     where: str,
     legal_basis: str | None = None,
     about_people: bool = True,
+    institutional: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Screen the rows as they will be published and pass them through the privacy gate.
 
     ``about_people=False`` says the rows describe areas, parties or vote counts rather than
     people or incidents: k-anonymity, a test of records about individuals, is then reported
     but does not block; direct identifiers still do. Returns the summary kept in the
-    manifest; raises PublishRefusedError when the gate blocks."""
+    manifest; raises PublishRefusedError when the gate blocks.
+
+    ``institutional`` names columns the source documents as an institution's own contact
+    data (a school's phone, address, web site): a detector firing there (a site given as an
+    IP address looks like a person's IP) is recorded in the summary, not gating."""
     report = screen(_with_values(relation), settings=settings, table_name=where)
     failures = [
         f
         for f in gate(report, None, allow_personal_data=legal_basis)
-        if about_people or f.code != "k_anonymity"
+        if (about_people or f.code != "k_anonymity") and f.column not in institutional
     ]
     if failures:
         listing = "; ".join(f.message for f in failures)
@@ -152,13 +157,18 @@ def screened(
             f"{where}: the privacy gate blocks publishing ({listing})",
             hint=failures[0].fix,
         )
-    personal = report.direct_identifiers
+    personal = [c for c in report.direct_identifiers if c not in institutional]
     return {
         "status": "legal_basis" if personal and legal_basis else "passed",
         "legal_basis": legal_basis if personal else None,
         "direct_identifiers": personal,
         "quasi_identifiers": report.quasi_identifiers,
         "k_anonymity": report.k_anonymity.k,
+        "institutional_contact": [
+            {"column": c.name, "detectors": list(c.detectors)}
+            for c in report.columns
+            if c.name in institutional and c.category == "direct_identifier"
+        ],
         "about_people": about_people,
         "rows": report.rows,
     }
@@ -177,10 +187,16 @@ def publish_rows(
     order_by: tuple[str, ...] = (),
     legal_basis: str | None = None,
     about_people: bool = True,
+    institutional: tuple[str, ...] = (),
 ) -> ResourceImport:
     """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
     summary = screened(
-        settings, relation, where=resource, legal_basis=legal_basis, about_people=about_people
+        settings,
+        relation,
+        where=resource,
+        legal_basis=legal_basis,
+        about_people=about_people,
+        institutional=institutional,
     )
     spec = RelationSpec(
         org=publisher.code,

@@ -172,3 +172,21 @@ def test_a_single_level_file_imports_alone(generated: Path, tmp_path: Path) -> N
         resource_name("u1"),
         resource_name("all"),
     ]
+
+
+def test_a_school_site_given_as_an_ip_address_does_not_block(tmp_path: Path) -> None:
+    """A detector that sees a person's IP in a school's web address is recorded, not gating."""
+    source = tmp_path / "u1_new.csv"
+    rows = [
+        f"{n:04d},國立第{n}大學,[30]臺北市,[106]臺北市大安區羅斯福路{n}號,(02)2{n:07d},"
+        f"http://140.112.{n % 250}.{n % 200 + 1},[1]一般"
+        for n in range(1, 41)
+    ]
+    header = "代碼,學校名稱,縣市名稱,地址,電話,網址,體系別"
+    source.write_text("\n".join(["103學年度大專校院名錄,,,,,,", ",,,,,,", header, *rows]) + "\n")
+    settings = load_settings({}, data_dir=tmp_path / "data")
+    result = import_schools(settings, source)
+    screening = result.datasets[0].resources[0].screening
+    assert screening["status"] == "passed"
+    assert screening["direct_identifiers"] == []
+    assert [c["column"] for c in screening["institutional_contact"]] == ["網址"]
