@@ -182,22 +182,25 @@ def import_schools(settings: Settings, path: str | Path) -> ImportResult:
         levels = [key for key in LEVELS if key in files]
         metadata = _metadata(levels)
         outcome = DatasetImport(dataset="", title=TITLE)
-        tables: list[str] = []
-        all_fields: dict[str, dict[str, Any]] = {}
-        for key in levels:
-            table, fields = _load_level(con, LEVELS[key], files[key], workdir)
-            tables.append(table)
-            all_fields.update({f["name"]: f for f in fields})
-            imported = _publish(settings, con.table(table), key, fields, metadata, files[key])
-            outcome.resources.append(imported)
+        loaded = {key: _load_level(con, LEVELS[key], files[key], workdir) for key in levels}
+        all_fields: dict[str, dict[str, Any]] = {
+            f["name"]: f for _, fields in loaded.values() for f in fields
+        }
         order = [o[0] for o in _OUTPUT if o[0] in all_fields] + ["level", "學制"]
-        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t in tables)
+        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t, _ in loaded.values())
         columns = ", ".join(quote_ident(c) for c in order)
         con.execute(f"CREATE TABLE schools_all AS SELECT {columns} FROM ({union})")
-        fields = [all_fields[c] for c in order]
-        outcome.resources.append(
-            _publish(settings, con.table("schools_all"), COMBINED, fields, metadata, None)
-        )
+        # The combined resource goes first: a new dataset takes its id (moe_schools_all)
+        # from the first resource published, and this one names every level.
+        combined = _publish(
+            settings, con.table("schools_all"), COMBINED,
+            [all_fields[c] for c in order], metadata, None,
+        )  # fmt: skip
+        for key, (table, fields) in loaded.items():
+            outcome.resources.append(
+                _publish(settings, con.table(table), key, fields, metadata, files[key])
+            )
+        outcome.resources.append(combined)
         outcome.dataset = outcome.resources[0].dataset
         return ImportResult([outcome])
     finally:
