@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
+from kaifang.api.routes import analyses_civic
 from kaifang.settings import Settings, load_settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.elections.importer import import_elections
@@ -194,3 +196,10 @@ def test_each_analysis_answers_within_a_second(
     started = time.perf_counter()
     _get(client, url.format(dataset=loaded[1]))
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_civic_analysis_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = [r.path for r in analyses_civic.router.routes if isinstance(r, APIRoute)]
+    assert len(paths) == 5
+    assert [p for p in paths if f"`GET {p}`" not in doc] == []
