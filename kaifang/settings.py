@@ -54,6 +54,11 @@ class Settings:
         11, "Smallest equivalence class when a PDPA article 6 special category is present."
     )
     small_cell_threshold: int = _setting(3, "Counts below this are suppressed in aggregates.")
+    freeway_trip_time_grain: str = _setting(
+        "5 minutes",
+        "Grain that freeway trip (M06A) times are floored to before publishing, e.g. "
+        "'5 minutes', '15 minutes' or 'hour'.",
+    )
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
     rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
     base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")

@@ -17,6 +17,8 @@ from kaifang.api.deps import Portal
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
+    analyses_civic,
+    analyses_freeway,
     catalog_exports,
     datasets,
     openness,
@@ -63,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
         openness.router,
         uploads.router,
         catalog_exports.router,
+        analyses_civic.router,
+        analyses_freeway.router,
         tw_spec.router,
         ckan.router,
     ):

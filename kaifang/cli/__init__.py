@@ -40,8 +40,10 @@ def main() -> None:
 from kaifang.cli import (  # noqa: E402
     accounts_cmd,
     datasets_cmd,
+    demo_cmd,
     generate_cmd,
     history_cmd,
+    import_cmd,
     inspect_cmd,
     publish_cmd,
     query_cmd,
@@ -52,8 +54,10 @@ from kaifang.cli import (  # noqa: E402
 
 COMMANDS: tuple[click.Command, ...] = (
     datasets_cmd.datasets,
+    demo_cmd.demo,
     generate_cmd.generate,
     history_cmd.history,
+    import_cmd.importer,
     inspect_cmd.inspect,
     accounts_cmd.org,
     publish_cmd.publish,

@@ -19,6 +19,7 @@ from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.portal import data, exports, views
+from kaifang.portal.analyses import FreewayAnalyses
 from kaifang.portal.data import DatastorePage, Export, ResourceRef
 from kaifang.portal.views import Page
 from kaifang.query import QueryEngine, QueryResult
@@ -37,6 +38,7 @@ class Portal:
         self.store = VersionStore(settings)
         self.engine = QueryEngine.for_storage(settings)
         self.resolver = catalog_resolver(self.catalog, self.store)
+        self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)

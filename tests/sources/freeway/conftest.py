@@ -1,5 +1,8 @@
+"""Generated TDCS fixtures: two days of every dataset on a reduced network (a few seconds)."""
+
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,3 +16,13 @@ SMALL = FreewayPlan(scale=0.05, trips_per_day=20_000, seed=7)
 def small_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GeneratedFreeway]:
     out = tmp_path_factory.mktemp("freeway")
     return out, generate_freeway(out, SMALL)
+
+
+START = date(2024, 3, 25)
+
+
+@pytest.fixture(scope="session")
+def two_days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GeneratedFreeway]:
+    out = tmp_path_factory.mktemp("tdcs")
+    plan = FreewayPlan(start=START, days=2, scale=0.02, trips_per_day=4000, seed=7)
+    return out, generate_freeway(out, plan)

@@ -1,0 +1,222 @@
+"""What the civic importers (elections, theft, schools) share: their result objects, the
+organization they publish under, the privacy screen and gate every resource passes, and one
+call to :func:`kaifang.publish.relation.publish_relation` per resource.
+
+The rows are a DuckDB table the importer built with SQL; nothing here loops over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+from sqlalchemy import select
+
+from kaifang.catalog.db import Catalog, open_catalog
+from kaifang.catalog.metadata import DatasetMetadata
+from kaifang.catalog.models import Organization
+from kaifang.errors import PublishRefusedError
+from kaifang.privacy import gate, screen
+from kaifang.publish.relation import RelationSpec, publish_relation
+from kaifang.settings import Settings
+from kaifang.sources.model import SourceColumn
+from kaifang.sqlutil import quote_ident
+
+LICENSE = "OGDL-Taiwan-1.0"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """An organization the importer registers: national organization code and names."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass
+class ResourceImport:
+    """One resource's outcome: ``version`` is the current version after the import."""
+
+    resource: str
+    version: int
+    rows: int
+    unchanged: bool
+    dataset: str = ""
+    name: str = ""
+    screening: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DatasetImport:
+    dataset: str
+    title: str
+    resources: list[ResourceImport] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """The ``--json`` object: ``{dataset, resources, problems}``; an elections tree imports
+    several datasets, listed in ``datasets`` (``dataset`` is then the first one)."""
+
+    datasets: list[DatasetImport] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        first = self.datasets[0].dataset if self.datasets else None
+        return {
+            "dataset": first,
+            "resources": [
+                {"dataset": d.dataset, **_resource(r)} for d in self.datasets for r in d.resources
+            ],
+            "problems": [p for d in self.datasets for p in d.problems],
+            "datasets": [
+                {**asdict(d), "resources": [_resource(r) for r in d.resources]}
+                for d in self.datasets
+            ],
+        }
+
+
+def _resource(item: ResourceImport) -> dict[str, Any]:
+    return {
+        "resource": item.resource,
+        "name": item.name,
+        "version": item.version,
+        "rows": item.rows,
+        "unchanged": item.unchanged,
+    }
+
+
+def ensure_publisher(settings: Settings, publisher: Publisher) -> None:
+    """Create the organization when the catalog does not have it yet."""
+    with open_catalog(settings) as catalog:
+        _ensure(catalog, publisher)
+
+
+def _ensure(catalog: Catalog, publisher: Publisher) -> None:
+    with catalog.write() as session:
+        found = session.scalar(select(Organization.id).where(Organization.code == publisher.code))
+        if found is None:
+            session.add(
+                Organization(code=publisher.code, name=publisher.name, name_en=publisher.name_en)
+            )
+
+
+def field_for(
+    column: SourceColumn, *, name: str | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    """A Table Schema field with the publisher's title and description."""
+    unit = f"（單位：{column.unit}）" if column.unit else ""
+    return {
+        "name": name or column.name,
+        "type": kind or column.type,
+        "title": column.title,
+        "description": f"{column.description}{unit}",
+    }
+
+
+def _with_values(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """``relation`` without its all-NULL columns (nothing to screen there; the screen's
+    detector aggregates come back NULL for them, which it does not expect yet)."""
+    counts = relation.aggregate(
+        ", ".join(f"count({quote_ident(c)})" for c in relation.columns)
+    ).fetchall()[0]
+    kept = [quote_ident(c) for c, n in zip(relation.columns, counts, strict=True) if n]
+    return relation.project(", ".join(kept)) if kept else relation
+
+
+def screened(
+    settings: Settings,
+    relation: duckdb.DuckDBPyRelation,
+    *,
+    where: str,
+    legal_basis: str | None = None,
+    about_people: bool = True,
+    institutional: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Screen the rows as they will be published and pass them through the privacy gate.
+
+    ``about_people=False`` says the rows describe areas, parties or vote counts rather than
+    people or incidents: k-anonymity, a test of records about individuals, is then reported
+    but does not block; direct identifiers still do. Returns the summary kept in the
+    manifest; raises PublishRefusedError when the gate blocks.
+
+    ``institutional`` names columns the source documents as an institution's own contact
+    data (a school's phone, address, web site): a detector firing there (a site given as an
+    IP address looks like a person's IP) is recorded in the summary, not gating."""
+    report = screen(_with_values(relation), settings=settings, table_name=where)
+    failures = [
+        f
+        for f in gate(report, None, allow_personal_data=legal_basis)
+        if (about_people or f.code != "k_anonymity") and f.column not in institutional
+    ]
+    if failures:
+        listing = "; ".join(f.message for f in failures)
+        raise PublishRefusedError(
+            f"{where}: the privacy gate blocks publishing ({listing})",
+            hint=failures[0].fix,
+        )
+    personal = [c for c in report.direct_identifiers if c not in institutional]
+    return {
+        "status": "legal_basis" if personal and legal_basis else "passed",
+        "legal_basis": legal_basis if personal else None,
+        "direct_identifiers": personal,
+        "quasi_identifiers": report.quasi_identifiers,
+        "k_anonymity": report.k_anonymity.k,
+        "institutional_contact": [
+            {"column": c.name, "detectors": list(c.detectors)}
+            for c in report.columns
+            if c.name in institutional and c.category == "direct_identifier"
+        ],
+        "about_people": about_people,
+        "rows": report.rows,
+    }
+
+
+def publish_rows(
+    settings: Settings,
+    relation: duckdb.DuckDBPyRelation,
+    *,
+    publisher: Publisher,
+    title: str,
+    resource: str,
+    fields: list[dict[str, Any]],
+    metadata: DatasetMetadata,
+    source_file: str,
+    order_by: tuple[str, ...] = (),
+    legal_basis: str | None = None,
+    about_people: bool = True,
+    institutional: tuple[str, ...] = (),
+) -> ResourceImport:
+    """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
+    summary = screened(
+        settings,
+        relation,
+        where=resource,
+        legal_basis=legal_basis,
+        about_people=about_people,
+        institutional=institutional,
+    )
+    spec = RelationSpec(
+        org=publisher.code,
+        title=title,
+        resource=resource,
+        fields=fields,
+        metadata=metadata,
+        order_by=order_by,
+        publisher=publisher.name,
+        legal_basis=summary.get("legal_basis"),
+        source_file=source_file,
+        screening=summary,
+    )
+    result = publish_relation(settings, relation, spec)
+    return ResourceImport(
+        resource=result.resource,
+        version=result.version,
+        rows=result.rows,
+        unchanged=result.unchanged,
+        dataset=result.dataset,
+        name=resource,
+        screening=summary,
+    )

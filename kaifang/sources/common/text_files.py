@@ -1,0 +1,64 @@
+"""Getting an agency's CSV into DuckDB as text: decode (UTF-8 BOM, UTF-8, then CP950) to a
+UTF-8 copy, then one ``read_csv`` with every column VARCHAR so the importer's SQL decides
+each type (codes stay strings)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from kaifang.errors import ReadError
+from kaifang.sqlutil import quote_literal
+
+
+@dataclass(frozen=True)
+class DecodedFile:
+    path: Path
+    encoding: str
+    replaced: int  # bytes CP950 could not decode, written as U+FFFD
+
+
+def decode_text(raw: bytes) -> tuple[str, str, int]:
+    """``(text, encoding, replaced)``: sniffed in the order BOM, strict UTF-8, CP950."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig", 0
+    try:
+        return raw.decode("utf-8"), "utf-8", 0
+    except UnicodeDecodeError:
+        text = raw.decode("cp950", errors="replace")
+        return text, "cp950", text.count("\ufffd")
+
+
+def utf8_copy(file: Path, target: Path, *, skip_lines: int = 0) -> DecodedFile:
+    """Write ``file`` as UTF-8 (without its first ``skip_lines`` lines) to ``target``."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise ReadError(
+            f"cannot read ({error.strerror})", file=file, hint="Check the path."
+        ) from None
+    text, encoding, replaced = decode_text(raw)
+    if skip_lines:
+        text = "".join(text.splitlines(keepends=True)[skip_lines:])
+    target.write_text(text, encoding="utf-8")
+    return DecodedFile(target, encoding, replaced)
+
+
+def read_text_csv(
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    names: Sequence[str],
+    *,
+    header: bool,
+) -> duckdb.DuckDBPyRelation:
+    """The rows of a UTF-8 CSV, every column VARCHAR and named ``names`` (short rows are
+    padded with NULL; surrounding quotes removed by the CSV reader)."""
+    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names)
+    return con.sql(
+        f"SELECT * FROM read_csv({quote_literal(str(file))}, header = {str(header).lower()}, "
+        f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"null_padding = true, strict_mode = false, columns = {{{columns}}})"
+    )

@@ -1,0 +1,125 @@
+"""Finding CEC elections under a path: an election folder, a tree of them, or ``votedata.zip``.
+
+An *election* is a folder that directly holds el*.csv files (``elbase`` — also the misnamed
+``elbese`` —, ``elcand``, ``elctks``, ``elpaty``, ``elprof``, ``elrepm``, ``elretks``); its
+title is the folder path below the tree's root (``voteData/`` left out), with full-width
+characters folded (``第１案`` → ``第1案``) and runs of spaces collapsed.
+
+The CEC's ZIP stores member names in Big5 without the UTF-8 flag: they are decoded with
+``name.encode('cp437').decode('big5')`` (CP950, a superset) unless the flag (bit 11) is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from kaifang.errors import ReadError
+from kaifang.sources.elections.columns import FILES
+
+MISNAMED = {"elbese": "elbase"}
+_SKIP_PARTS = {"votedata"}
+
+
+@dataclass
+class ElectionFolder:
+    folder: Path
+    title: str
+    files: dict[str, Path] = field(default_factory=dict)  # canonical stem -> file
+
+    @property
+    def key(self) -> str:
+        """A short ASCII id for the election's resources: its numbers plus a hash."""
+        digits = "_".join(re.findall(r"[0-9]+", self.title))[:24]
+        digest = hashlib.sha1(self.title.encode("utf-8")).hexdigest()[:6]
+        return f"{digits}_{digest}" if digits else digest
+
+
+def normalize_title(text: str) -> str:
+    """Full-width digits/letters folded (NFKC), whitespace runs collapsed to one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A ZIP member's real name: Big5 bytes unless the UTF-8 flag is set."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    try:
+        return raw.decode("cp950")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def extract_votedata(archive: Path, target: Path) -> Path:
+    """Extract ``archive`` under ``target`` with decoded member names; return ``target``."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            for info in zipped.infolist():
+                if info.is_dir():
+                    continue
+                name = PurePosixPath(member_name(info).replace("\\", "/"))
+                if name.is_absolute() or ".." in name.parts:
+                    raise ReadError(
+                        f"member {str(name)!r} points outside the archive",
+                        file=archive,
+                        hint="Unpack the archive by hand and import the folder.",
+                    )
+                out = target.joinpath(*name.parts)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(zipped.read(info))
+    except zipfile.BadZipFile:
+        raise ReadError(
+            "not a ZIP archive", file=archive, hint="Pass votedata.zip as downloaded."
+        ) from None
+    return target
+
+
+def _stem(path: Path) -> str | None:
+    stem = path.stem.strip().lower()
+    stem = MISNAMED.get(stem, stem)
+    return stem if stem in FILES and path.suffix.lower() == ".csv" else None
+
+
+def find_elections(path: Path) -> list[ElectionFolder]:
+    """Every election folder under ``path`` (itself included), sorted by title."""
+    if not path.is_dir():
+        raise ReadError("not a folder or .zip", file=path, hint="Pass an election folder.")
+    root = path
+    found: dict[Path, ElectionFolder] = {}
+    for file in sorted(path.rglob("*")):
+        stem = _stem(file) if file.is_file() else None
+        if stem is None:
+            continue
+        folder = file.parent
+        if folder not in found:
+            found[folder] = ElectionFolder(folder, _title(root, folder))
+        found[folder].files[stem] = file
+    if not found:
+        raise ReadError(
+            "no CEC files (elbase, elcand, elctks, elpaty, elprof) found",
+            file=path,
+            hint="Pass an election folder, a tree of them (voteData/) or votedata.zip.",
+        )
+    return sorted(found.values(), key=lambda e: e.title)
+
+
+def _title(root: Path, folder: Path) -> str:
+    """The folder path below ``voteData/`` when the folder sits in one (so a tree and a leaf
+    import name an election alike), else below ``root`` — at least two parts, as a seat-type
+    folder (``總統``) alone says little."""
+    absolute = folder.resolve()
+    anchors = [p for p in absolute.parents if p.name.lower() in _SKIP_PARTS]
+    if anchors:
+        parts = list(absolute.relative_to(anchors[0]).parts)
+    else:
+        parts = list(folder.relative_to(root).parts)
+        base = root.resolve()
+        while len(parts) < 2 and base.name:
+            parts.insert(0, base.name)
+            base = base.parent
+    return normalize_title(" ".join(parts))

@@ -1,0 +1,254 @@
+"""``import_elections(settings, path)``: CEC voteData → one dataset per election, one resource
+per file (elbase, elcand, elctks, elpaty, elprof, elrepm, elretks), under 中央選舉委員會.
+
+Each file is read with one headerless ``read_csv`` (every column text), then typed in SQL:
+quotes, apostrophe prefixes and padding are stripped (codes stay strings), counts and rates
+are cast, and elbase/elctks/elprof rows get a ``level`` column (national, county,
+constituency, district, village, station) from their zero codes, so sums can pick one level.
+
+Candidates' names and birth dates are personal data that the election laws make public; the
+importer records :data:`LEGAL_BASIS` with those resources and, by default, publishes the birth
+*year* (``出生年``) instead of the full date (``keep_birth_date=True`` keeps ``出生日期`` as a
+DATE).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
+from kaifang.settings import Settings
+from kaifang.sources.common.publish import (
+    LICENSE,
+    DatasetImport,
+    ImportResult,
+    Publisher,
+    ensure_publisher,
+    field_for,
+    publish_rows,
+)
+from kaifang.sources.common.text_files import read_text_csv
+from kaifang.sources.elections.columns import FILES, PUBLISHER
+from kaifang.sources.elections.discover import ElectionFolder, extract_votedata, find_elections
+from kaifang.sources.elections.parse import cec_code_sql, cec_is_zero_sql, cec_level_sql
+from kaifang.sources.model import SourceColumn
+from kaifang.sources.sqltext import roc_compact_date_sql
+from kaifang.sqlutil import quote_ident
+
+CEC = Publisher("A67000000D", PUBLISHER, "Central Election Commission")
+LEGAL_BASIS = (
+    "公職人員選舉罷免法第38條（候選人名單公告載明姓名、出生年月日、性別、出生地、推薦政黨、"
+    "學歷）及總統副總統選舉罷免法第28條；中央選舉委員會依法公告之候選人資料"
+)
+PERSONAL_FILES = ("elcand", "elrepm")
+LEVELLED_FILES = ("elbase", "elctks", "elprof")
+FILE_TITLES = {
+    "elbase": "行政區別",
+    "elcand": "候選人",
+    "elctks": "候選人得票",
+    "elpaty": "政黨",
+    "elprof": "選舉概況",
+    "elrepm": "政黨不分區代表名單",
+    "elretks": "政黨得票",
+}
+LEVEL_FIELD = {
+    "name": "level",
+    "type": "string",
+    "title": "層級",
+    "description": (
+        "此列的彙總層級：national 全國、county 縣市、constituency 選舉區、district 鄉鎮市區、"
+        "village 村里、station 投開票所；加總時只取同一層級，避免重複計算"
+    ),
+}
+
+
+def resource_name(election: ElectionFolder, stem: str) -> str:
+    """The table name of one file of one election, e.g. ``cec_2020_1a2b3c_elctks``."""
+    return f"cec_{election.key}_{stem}"
+
+
+def dataset_title(election: ElectionFolder) -> str:
+    return f"中選會選舉資料庫 {election.title}"
+
+
+def _metadata(election: ElectionFolder) -> DatasetMetadata:
+    files = "、".join(f"{stem}（{FILE_TITLES[stem]}）" for stem in sorted(election.files))
+    return validate_metadata(
+        {
+            "title": dataset_title(election),
+            "title_en": f"CEC election database: {election.title}",
+            "description": (
+                f"中央選舉委員會選舉資料庫「{election.title}」：{files}。得票與概況檔含全國、"
+                "縣市、選舉區、鄉鎮市區、村里各層彙總列及投開票所列，以 level 欄區分。"
+                "候選人姓名依選舉法規公告；出生日期僅公開出生年。"
+            ),
+            "category": "M00",
+            "keywords": ["選舉", "投票", "得票", "中選會", "選舉資料庫"],
+            "license": LICENSE,
+            "update_frequency": "irregular",
+            "landing_page": "https://data.cec.gov.tw/",
+            "language": "zh-TW",
+        },
+        source="elections",
+    )
+
+
+def _typed(column: SourceColumn, keep_birth_date: bool) -> tuple[str, dict[str, Any]]:
+    """The SELECT expression and Table Schema field of one column."""
+    raw = quote_ident(column.name)
+    text = cec_code_sql(raw)
+    if column.name == "出生日期":
+        if keep_birth_date:
+            return f"{roc_compact_date_sql(text)} AS 出生日期", field_for(column, kind="date")
+        year = f"try_cast(left({text}, length({text}) - 4) AS INTEGER) + 1911"
+        expr = f"CASE WHEN regexp_matches({text}, '^[0-9]{{6,7}}$') THEN {year} END AS 出生年"
+        described = SourceColumn(
+            "出生年", "出生年", "integer", "出生年（西元；由公告之出生日期取年）"
+        )
+        return expr, field_for(described)
+    if column.type == "integer":
+        return f"try_cast({text} AS BIGINT) AS {raw}", field_for(column)
+    if column.type == "number":
+        return f"try_cast({text} AS DOUBLE) AS {raw}", field_for(column)
+    if column.name == "當選註記":
+        return f"coalesce({text}, '') AS {raw}", field_for(column)
+    return f"nullif({text}, '') AS {raw}", field_for(column)
+
+
+def _constituency_level(con: duckdb.DuckDBPyConnection, base: str | None) -> bool:
+    """Whether the election has rows for electoral districts (選區) inside counties."""
+    if base is None:
+        return False
+    found = con.execute(
+        f"SELECT count(*) FROM {quote_ident(base)} "
+        f"WHERE NOT ({cec_is_zero_sql('省市')} AND {cec_is_zero_sql('縣市')}) "
+        f"AND NOT {cec_is_zero_sql('選區')} AND {cec_is_zero_sql('鄉鎮市區')}"
+    ).fetchall()
+    return bool(found[0][0])
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    stem: str,
+    file: Path,
+    *,
+    keep_birth_date: bool,
+    constituency_level: bool,
+) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Typed table ``t_<stem>``, its fields, and its problems (cells that failed a type)."""
+    columns = FILES[stem]
+    raw_name = f"raw_{stem}"
+    read_text_csv(con, file, [c.name for c in columns], header=False).create(raw_name)
+    typed = [_typed(c, keep_birth_date) for c in columns]
+    selects = [expr for expr, _ in typed]
+    fields = [f for _, f in typed]
+    if stem in LEVELLED_FILES:
+        station = "投開票所" if stem != "elbase" else None
+        level = cec_level_sql(
+            "省市", "縣市", "選區", "鄉鎮市區", "村里", station,
+            constituency_level=constituency_level,
+        )  # fmt: skip
+        selects.append(f"{level} AS level")
+        fields.append(LEVEL_FIELD)
+    table = f"t_{stem}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(selects)} FROM {raw_name} "
+        f"WHERE coalesce(trim({quote_ident(columns[0].name)}), '') <> ''"
+    )
+    return table, fields, _problems(con, raw_name, file, columns)
+
+
+def _problems(
+    con: duckdb.DuckDBPyConnection, raw: str, file: Path, columns: tuple[SourceColumn, ...]
+) -> list[dict[str, Any]]:
+    numeric = [c for c in columns if c.type in ("integer", "number")]
+    if not numeric:
+        return []
+    casts = {"integer": "BIGINT", "number": "DOUBLE"}
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {cec_code_sql(quote_ident(c.name))} <> '' AND "
+        f"try_cast({cec_code_sql(quote_ident(c.name))} AS {casts[c.type]}) IS NULL)"
+        for c in numeric
+    )
+    found = con.execute(f"SELECT {counts} FROM {raw}").fetchall()[0]
+    return [
+        {
+            "file": file.name,
+            "column": column.name,
+            "code": "not_a_number",
+            "count": int(count),
+            "message": f"{file.name}: {count} values of {column.name} are not numbers; "
+            "they are published empty",
+        }
+        for column, count in zip(numeric, found, strict=True)
+        if count
+    ]
+
+
+def _import_election(
+    settings: Settings, election: ElectionFolder, *, keep_birth_date: bool, workdir: Path
+) -> DatasetImport:
+    con = duckdb.connect(str(workdir / f"{election.key}.duckdb"))
+    try:
+        base = None
+        if "elbase" in election.files:
+            read_text_csv(
+                con, election.files["elbase"], [c.name for c in FILES["elbase"]], header=False
+            ).create("probe_elbase")
+            base = "probe_elbase"
+        constituency = _constituency_level(con, base)
+        outcome = DatasetImport(dataset="", title=dataset_title(election))
+        metadata = _metadata(election)
+        for stem in sorted(election.files):
+            file = election.files[stem]
+            table, fields, problems = _load_file(
+                con, stem, file, keep_birth_date=keep_birth_date, constituency_level=constituency
+            )
+            outcome.problems.extend(problems)
+            personal = stem in PERSONAL_FILES
+            imported = publish_rows(
+                settings,
+                con.table(table),
+                publisher=CEC,
+                title=outcome.title,
+                resource=resource_name(election, stem),
+                fields=fields,
+                metadata=metadata,
+                source_file=f"{election.folder.name}/{file.name}",
+                legal_basis=LEGAL_BASIS if personal else None,
+                about_people=personal,
+            )
+            outcome.dataset = imported.dataset
+            outcome.resources.append(imported)
+        return outcome
+    finally:
+        con.close()
+
+
+def import_elections(
+    settings: Settings, path: str | Path, *, keep_birth_date: bool = False
+) -> ImportResult:
+    """Import every election under ``path`` (a folder, a tree, or votedata.zip)."""
+    source = Path(path)
+    workdir = Path(tempfile.mkdtemp(prefix="kaifang-elections-"))
+    try:
+        root = source
+        if source.is_file() and source.suffix.lower() == ".zip":
+            root = extract_votedata(source, workdir / "votedata")
+        elections = find_elections(root)
+        ensure_publisher(settings, CEC)
+        result = ImportResult()
+        for election in elections:
+            result.datasets.append(
+                _import_election(
+                    settings, election, keep_birth_date=keep_birth_date, workdir=workdir
+                )
+            )
+        return result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

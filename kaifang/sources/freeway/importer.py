@@ -1,0 +1,194 @@
+"""``import_freeway(settings, path)``: TDCS files → one versioned, date-partitioned resource per
+dataset (M03A…M08A), plus the gantry coordinate table, registered under 交通部高速公路局.
+
+Steps: discover the files (:mod:`.discover`), read each dataset with one ``read_csv``
+(:mod:`.load`), protect trips (:mod:`.protect`), publish with
+:func:`kaifang.publish.relation.publish_relation` partitioned by ``Date``: days already
+published with the same rows are kept as they are, changed days are replaced and new days
+appended in a new version that reuses the other days' files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kaifang.catalog.db import open_catalog
+from kaifang.errors import ReadError
+from kaifang.publish.relation import RelationPublishResult, RelationSpec, publish_relation
+from kaifang.settings import Settings
+from kaifang.sources.freeway import catalog_entries as entries
+from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBLISHER
+from kaifang.sources.freeway.discover import discover
+from kaifang.sources.freeway.load import DATE_COLUMN, LoadedDataset, load_dataset, time_column
+from kaifang.sources.freeway.parse import gantry_id_sql
+from kaifang.sources.freeway.protect import protect_trips
+from kaifang.sources.sqltext import trim_padding_sql
+from kaifang.sqlutil import quote_ident, quote_literal
+
+WORK_MEMORY_LIMIT = "1500MB"
+# Within a day, rows are sorted by gantry (pair) and then time: a question about one gantry
+# reads one row group of the day's file, and the day itself is one partition.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "M03A": ("GantryID",),
+    "M04A": ("GantryFrom", "GantryTo"),
+    "M05A": ("GantryFrom", "GantryTo"),
+    "M06A": ("GantryID_O",),
+    "M07A": ("GantryFrom",),
+    "M08A": ("GantryFrom", "GantryTo"),
+}
+
+
+@dataclass
+class ImportedResource:
+    """What one dataset's import did."""
+
+    code: str
+    dataset: str
+    resource: str
+    version: int
+    rows: int
+    files: int
+    unchanged: bool
+    days_written: list[str] = field(default_factory=list)
+    days_kept: list[str] = field(default_factory=list)
+    problem_count: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    screening: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FreewayImport:
+    """The result of ``kaifang import freeway`` (its ``--json`` object)."""
+
+    path: str
+    organization: str
+    resources: list[ImportedResource] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _imported(
+    code: str, result: RelationPublishResult, files: int, loaded: LoadedDataset | None
+) -> ImportedResource:
+    return ImportedResource(
+        code=code,
+        dataset=result.dataset,
+        resource=result.resource,
+        version=result.version,
+        rows=result.rows,
+        files=files,
+        unchanged=result.unchanged,
+        days_written=result.partitions_written,
+        days_kept=result.partitions_reused,
+        problem_count=loaded.problem_count if loaded else 0,
+        problems=[p.to_dict() for p in loaded.problems] if loaded else [],
+        screening=result.screening,
+    )
+
+
+def import_freeway(
+    settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE
+) -> FreewayImport:
+    """Import every TDCS file under ``path``; see the module docstring."""
+    source = Path(path)
+    workdir = Path(tempfile.mkdtemp(prefix="kaifang-freeway-"))
+    try:
+        found = discover(source, workdir / "extracted")
+        with open_catalog(settings) as catalog:
+            entries.ensure_organization(catalog, org)
+        outcome = FreewayImport(path=str(source), organization=org)
+        con = duckdb.connect(
+            str(workdir / "work.duckdb"),
+            config={"memory_limit": WORK_MEMORY_LIMIT, "temp_directory": str(workdir / "tmp")},
+        )
+        try:
+            con.execute("SET enable_progress_bar = false")
+            for code in sorted(found.files):
+                outcome.resources.append(
+                    _import_dataset(con, settings, org, code, found.files[code])
+                )
+            if found.gantry_tables:
+                outcome.resources.append(
+                    _import_gantries(con, settings, org, found.gantry_tables[-1], workdir)
+                )
+        finally:
+            con.close()
+        return outcome
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _import_dataset(
+    con: duckdb.DuckDBPyConnection, settings: Settings, org: str, code: str, files: list[Path]
+) -> ImportedResource:
+    loaded = load_dataset(con, code, files)
+    table, screening = loaded.table, {"status": "not_personal", "message": "aggregate counts"}
+    if code == "M06A":
+        table, screening = protect_trips(con, loaded.table, settings)
+    spec = RelationSpec(
+        org=org,
+        title=entries.dataset_title(code),
+        resource=entries.resource_name(code),
+        fields=entries.dataset_fields(code),
+        metadata=entries.dataset_metadata(code),
+        partition_by=DATE_COLUMN,
+        order_by=(*_KEYS[code], time_column(DATASETS[code])),
+        publisher=PUBLISHER,
+        source_file=f"{len(files)} {code} files",
+        screening=screening,
+        extra_manifest={
+            "reading": {
+                "problems": [p.to_dict() for p in loaded.problems],
+                "problem_count": loaded.problem_count,
+            }
+        },
+    )
+    result = publish_relation(settings, con.table(table), spec)
+    return _imported(code, result, len(files), loaded)
+
+
+def _import_gantries(
+    con: duckdb.DuckDBPyConnection, settings: Settings, org: str, file: Path, workdir: Path
+) -> ImportedResource:
+    try:
+        text = file.read_bytes().decode("cp950")
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            f"not Big5/CP950 text at byte {error.start}",
+            file=file,
+            hint="The gantry table is published in Big5; pass the file as downloaded.",
+        ) from None
+    utf8 = workdir / "gantries.csv"
+    utf8.write_text(text, encoding="utf-8")
+    names = [c.name for c in GANTRY_TABLE_COLUMNS]
+    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names)
+    typed = [f"nullif({gantry_id_sql('gantry_code')}, '') AS GantryID"]
+    for column in GANTRY_TABLE_COLUMNS:
+        raw = trim_padding_sql(quote_ident(column.name))
+        value = f"try_cast({raw} AS DOUBLE)" if column.type == "number" else raw
+        typed.append(f"{value} AS {quote_ident(column.name)}")
+    con.execute(
+        f"CREATE OR REPLACE TABLE gantries AS SELECT {', '.join(typed)} FROM read_csv("
+        f"{quote_literal(str(utf8))}, header = true, auto_detect = false, delim = ',', "
+        f"quote = '\"', columns = {{{columns}}}) WHERE trim(gantry_code) <> ''"
+    )
+    spec = RelationSpec(
+        org=org,
+        title=entries.GANTRY_TITLE,
+        resource=entries.GANTRY_RESOURCE,
+        fields=entries.gantry_fields(),
+        metadata=entries.gantry_metadata(),
+        order_by=("GantryID",),
+        publisher=PUBLISHER,
+        source_file=file.name,
+        screening={"status": "not_personal", "message": "gantry locations"},
+    )
+    result = publish_relation(settings, con.table("gantries"), spec)
+    return _imported("gantries", result, 1, None)

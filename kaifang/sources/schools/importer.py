@@ -1,0 +1,231 @@
+"""``import_schools(settings, path)``: MOE school directories (學校名錄) → the dataset
+「各級學校名錄」 with one resource per level (``moe_schools_e1`` …) plus a combined resource
+(``moe_schools_all``, every level with a ``level`` column).
+
+Each file's title and blank rows are skipped (the header is found by its 代碼/學校名稱 cells),
+``[code]name`` fields (縣市名稱, 體系別) are split into code and name, the ``[postal]``
+prefix is split from the address, U+3000 and space padding is trimmed, and codes stay text.
+School phone numbers and addresses are institutional contact data, not personal data; the
+privacy screen classifies them so; :data:`INSTITUTIONAL_CONTACT` columns never gate (a
+detector firing there is recorded in the screening summary), other columns still would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
+from kaifang.errors import ReadError
+from kaifang.settings import Settings
+from kaifang.sources.common.publish import (
+    LICENSE,
+    DatasetImport,
+    ImportResult,
+    Publisher,
+    ensure_publisher,
+    field_for,
+    publish_rows,
+)
+from kaifang.sources.common.text_files import decode_text, read_text_csv, utf8_copy
+from kaifang.sources.model import SourceColumn
+from kaifang.sources.schools.columns import LEVELS, SchoolLevel
+from kaifang.sources.schools.parse import (
+    address_sql,
+    bracket_code_sql,
+    bracket_name_sql,
+    postal_code_sql,
+)
+from kaifang.sources.sqltext import trim_padding_sql
+from kaifang.sqlutil import quote_ident, quote_literal
+
+MOE = Publisher("A09000000E", "教育部", "Ministry of Education")
+TITLE = "各級學校名錄"
+COMBINED = "all"
+HEADER_SCAN_LINES = 10
+# The school's own contact data: never a person's, whatever a detector says (some university
+# sites are given as an IP address, http://140.x.x.x).
+INSTITUTIONAL_CONTACT = ("電話", "地址", "郵遞區號", "網址")
+
+# Published columns in order: (name, type, title, description). Split columns follow their
+# source column; a level publishes the ones its file has.
+_OUTPUT: tuple[tuple[str, str, str, str, str], ...] = (
+    # name, source column, type, title, description
+    ("學年度", "學年度", "integer", "學年度", "資料所屬學年度（民國）"),
+    ("代碼", "代碼", "string", "學校代碼", "學校代碼（保留前導 0）"),
+    ("學校名稱", "學校名稱", "string", "學校名稱", "學校名稱"),
+    ("公/私立", "公/私立", "string", "公/私立", "公立或私立"),
+    ("縣市代碼", "縣市名稱", "string", "縣市代碼", "縣市名稱欄 [代碼] 部分（部分為舊縣市代碼）"),
+    ("縣市名稱", "縣市名稱", "string", "縣市名稱", "縣市名稱（不含代碼）"),
+    ("鄉鎮市區名稱", "鄉鎮市區名稱", "string", "鄉鎮市區名稱", "鄉鎮市區名稱"),
+    ("郵遞區號", "地址", "string", "郵遞區號", "地址欄 [郵遞區號] 部分"),
+    ("地址", "地址", "string", "地址", "學校地址（機關聯絡資料，不含郵遞區號）"),
+    ("電話", "電話", "string", "電話", "學校電話（機關聯絡資料）；# 後為分機"),
+    ("網址", "網址", "string", "網址", "學校網址"),
+    ("備註", "備註", "string", "備註", "備註"),
+    ("體系別代碼", "體系別", "string", "體系別代碼", "1 一般、2 技職、3 師範"),
+    ("體系別", "體系別", "string", "體系別", "一般、技職、師範"),
+)
+LEVEL_FIELD = {
+    "name": "level",
+    "type": "string",
+    "title": "學制",
+    "description": "學制代碼：e1 國小、j1 國中、high 高中、u1 大專、k1 幼兒園、sp1 特教",
+}
+LEVEL_TITLE_FIELD = {
+    "name": "學制",
+    "type": "string",
+    "title": "學制名稱",
+    "description": "學制名稱，如 國民小學",
+}
+
+
+def resource_name(level: str) -> str:
+    return f"moe_schools_{level}"
+
+
+def _level_of(file: Path) -> SchoolLevel | None:
+    stem = file.stem.lower().removesuffix("_new")
+    return LEVELS.get(stem)
+
+
+def _files(path: Path) -> dict[str, Path]:
+    found = [path] if path.is_file() else sorted(path.rglob("*.csv"))
+    files = {level.key: f for f in found if (level := _level_of(f)) is not None}
+    if not files:
+        known = ", ".join(level.file for level in LEVELS.values())
+        raise ReadError("no school directory files found", file=path, hint=f"Expected {known}.")
+    return files
+
+
+def _header_line(file: Path) -> int:
+    """The index of the header row: the first line naming 代碼 and 學校名稱."""
+    text, _, _ = decode_text(file.read_bytes())
+    for index, line in enumerate(text.splitlines()[:HEADER_SCAN_LINES]):
+        if "代碼" in line and "學校名稱" in line:
+            return index
+    raise ReadError(
+        f"no header row (代碼, 學校名稱) in the first {HEADER_SCAN_LINES} lines",
+        file=file,
+        hint="Pass the file as the statistics office publishes it.",
+    )
+
+
+def _expression(name: str, source: str, kind: str) -> str:
+    raw = quote_ident(source)
+    if name in ("縣市代碼", "體系別代碼"):
+        return bracket_code_sql(raw)
+    if name in ("縣市名稱", "體系別"):
+        return bracket_name_sql(raw)
+    if name == "郵遞區號":
+        return postal_code_sql(raw)
+    if name == "地址":
+        return address_sql(raw)
+    if kind == "integer":
+        return f"try_cast({trim_padding_sql(raw)} AS INTEGER)"
+    return f"nullif({trim_padding_sql(raw)}, '')"
+
+
+def _load_level(
+    con: duckdb.DuckDBPyConnection, level: SchoolLevel, file: Path, workdir: Path
+) -> tuple[str, list[dict[str, Any]]]:
+    """Typed table ``schools_<level>`` and its fields."""
+    decoded = utf8_copy(file, workdir / f"{level.key}.csv", skip_lines=_header_line(file))
+    present = {c.name for c in level.columns}
+    raw = f"raw_{level.key}"
+    read_text_csv(con, decoded.path, [c.name for c in level.columns], header=True).create(raw)
+    outputs = [o for o in _OUTPUT if o[1] in present]
+    selects = [f"{_expression(n, s, k)} AS {quote_ident(n)}" for n, s, k, _, _ in outputs]
+    table = f"schools_{level.key}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(selects)}, "
+        f"{quote_literal(level.key)} AS level, {quote_literal(level.title)} AS 學制 "
+        f"FROM {raw} WHERE coalesce({trim_padding_sql('代碼')}, '') <> ''"
+    )
+    fields = [field_for(SourceColumn(n, t, k, d)) for n, _, k, t, d in outputs]
+    return table, [*fields, LEVEL_FIELD, LEVEL_TITLE_FIELD]
+
+
+def _metadata(levels: list[str]) -> DatasetMetadata:
+    listing = "、".join(LEVELS[key].title for key in levels)
+    return validate_metadata(
+        {
+            "title": TITLE,
+            "title_en": "Directory of schools at every level (MOE)",
+            "description": (
+                f"教育部統計處學校名錄，含{listing}，每一學制一個資源，另有合併各學制之資源"
+                "（以 level 欄區分）。縣市與體系別之 [代碼] 已拆為代碼欄，地址之郵遞區號已拆出。"
+                "學校電話與地址為機關聯絡資料。"
+            ),
+            "category": "C00",
+            "keywords": ["學校", "學校名錄", "教育", "國小", "國中", "高中", "大專", "幼兒園"],
+            "license": LICENSE,
+            "update_frequency": "yearly",
+            "landing_page": "https://stats.moe.gov.tw/",
+            "language": "zh-TW",
+        },
+        source="schools",
+    )
+
+
+def import_schools(settings: Settings, path: str | Path) -> ImportResult:
+    """Import every level's file under ``path``; see the module docstring."""
+    files = _files(Path(path))
+    workdir = Path(tempfile.mkdtemp(prefix="kaifang-schools-"))
+    con = duckdb.connect(str(workdir / "work.duckdb"))
+    try:
+        ensure_publisher(settings, MOE)
+        levels = [key for key in LEVELS if key in files]
+        metadata = _metadata(levels)
+        outcome = DatasetImport(dataset="", title=TITLE)
+        loaded = {key: _load_level(con, LEVELS[key], files[key], workdir) for key in levels}
+        all_fields: dict[str, dict[str, Any]] = {
+            f["name"]: f for _, fields in loaded.values() for f in fields
+        }
+        order = [o[0] for o in _OUTPUT if o[0] in all_fields] + ["level", "學制"]
+        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t, _ in loaded.values())
+        columns = ", ".join(quote_ident(c) for c in order)
+        con.execute(f"CREATE TABLE schools_all AS SELECT {columns} FROM ({union})")
+        # The combined resource goes first: a new dataset takes its id (moe_schools_all)
+        # from the first resource published, and this one names every level.
+        combined = _publish(
+            settings, con.table("schools_all"), COMBINED,
+            [all_fields[c] for c in order], metadata, None,
+        )  # fmt: skip
+        for key, (table, fields) in loaded.items():
+            outcome.resources.append(
+                _publish(settings, con.table(table), key, fields, metadata, files[key])
+            )
+        outcome.resources.append(combined)
+        outcome.dataset = outcome.resources[0].dataset
+        return ImportResult([outcome])
+    finally:
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _publish(
+    settings: Settings,
+    relation: duckdb.DuckDBPyRelation,
+    key: str,
+    fields: list[dict[str, Any]],
+    metadata: DatasetMetadata,
+    file: Path | None,
+) -> Any:
+    return publish_rows(
+        settings,
+        relation,
+        publisher=MOE,
+        title=TITLE,
+        resource=resource_name(key),
+        fields=fields,
+        metadata=metadata,
+        source_file=file.name if file else "every level",
+        order_by=("level", "代碼") if key == COMBINED else ("代碼",),
+        about_people=False,
+        institutional=INSTITUTIONAL_CONTACT,
+    )
