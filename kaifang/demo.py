@@ -33,6 +33,9 @@ class DemoPlan:
     freeway_scale: float = 0.25
     freeway_trips_per_day: int = 20_000
     theft_year: int = 2023
+    elections_scale: float = 0.5
+    theft_scale: float = 1.0
+    schools_scale: float = 1.0
     seed: int = 0
 
 
@@ -78,7 +81,7 @@ def load_demo(settings: Settings, plan: DemoPlan | None = None, *, say: Step = _
     elections = root / "elections"
     if not (elections / ".complete").exists():
         say("generating elections")
-        generate_elections(elections, ElectionsPlan(seed=plan.seed, scale=0.5))
+        generate_elections(elections, ElectionsPlan(seed=plan.seed, scale=plan.elections_scale))
         (elections / ".complete").touch()
     folder = _election_folder(elections)
     say(f"importing the election in {folder.name}")
@@ -87,7 +90,9 @@ def load_demo(settings: Settings, plan: DemoPlan | None = None, *, say: Step = _
     theft = root / "theft"
     if not (theft / ".complete").exists():
         say(f"generating theft points for {plan.theft_year}")
-        generate_theft(theft, TheftPlan(year=plan.theft_year, seed=plan.seed))
+        generate_theft(
+            theft, TheftPlan(year=plan.theft_year, seed=plan.seed, scale=plan.theft_scale)
+        )
         (theft / ".complete").touch()
     say("importing theft points")
     report.imported["theft"] = import_theft(settings, theft).to_dict()
@@ -95,7 +100,7 @@ def load_demo(settings: Settings, plan: DemoPlan | None = None, *, say: Step = _
     schools = root / "schools"
     if not (schools / ".complete").exists():
         say("generating school directories")
-        generate_schools(schools, SchoolsPlan(seed=plan.seed))
+        generate_schools(schools, SchoolsPlan(seed=plan.seed, scale=plan.schools_scale))
         (schools / ".complete").touch()
     say("importing school directories")
     report.imported["schools"] = import_schools(settings, schools).to_dict()
