@@ -1,8 +1,9 @@
-"""What every format's reader hands to inference: an all-text Parquet file plus what was
-learnt while reading (encoding, dialect, header, notes)."""
+"""What every format's reader hands to inference: ways to read the rows as text columns
+``c0, c1, ...`` in SQL, plus what was learnt while reading (encoding, dialect, header)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,14 +11,14 @@ import duckdb
 
 from kaifang.reading.model import Note
 
-STAGED_NAME = "staged.parquet"
-
 
 @dataclass
 class Staged:
-    """``parquet`` holds VARCHAR columns ``sources`` (``c0``, ``c1``...) in file order."""
+    """``attempts`` yields SQL table expressions to try in order (a stricter, faster reader
+    first); the first that reads every row is used. Each holds VARCHAR columns
+    :attr:`sources` in file order."""
 
-    parquet: Path
+    attempts: Iterator[str]
     names: list[str]
     format: str
     encoding: str | None = None
