@@ -8,12 +8,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kaifang.reading.dialect import parse_records, sample_text, sniff_delimiter
-from kaifang.reading.header import HeaderGuess, guess_header
+from kaifang.reading.header import MAX_PREAMBLE, HeaderGuess, guess_header
 from kaifang.reading.model import Note
+from kaifang.reading.plan import SAMPLE_ROWS
 from kaifang.reading.sniff_encoding import EncodingGuess, normalize_encoding_name, sniff_encoding
-from kaifang.reading.staged import Staged
+from kaifang.reading.staged import Source, Staged
 from kaifang.reading.transcode import transcode_to_utf8
-from kaifang.sqlutil import quote_literal
 
 # Tried in order: DuckDB's fast parallel reader, then the tolerant serial one (ragged rows,
 # quoted newlines together with short rows, stray quotes).
@@ -48,7 +48,8 @@ def stage_csv(
     whole = path.stat().st_size <= len(head)
     text = sample_text(head, guess.name, guess.bom, whole_file=whole)
     delim = delimiter or sniff_delimiter(text)
-    found = guess_header(parse_records(text, delim), header=header, column_names=column_names)
+    records = parse_records(text, delim, limit=SAMPLE_ROWS + MAX_PREAMBLE + 1)
+    found = guess_header(records[:2000], header=header, column_names=column_names)
     staged = Staged(
         attempts=iter(()),
         names=found.names,
@@ -63,7 +64,10 @@ def stage_csv(
         staged.notes.append(Note("bom-removed", "UTF-8 byte-order mark removed"))
     if not _consistent_line_endings(head):
         staged.notes.append(Note("line-endings", "mixed line endings (CRLF/LF) read as LF"))
-    staged.attempts = _attempts(path, head, workdir, guess, found, staged)
+    if not whole:
+        data = [r.cells for r in records if r.first_line > found.skip_lines]
+        staged.sample_rows = data[:SAMPLE_ROWS]
+    staged.attempts = _attempts(path, head, workdir, guess, found, staged, delim)
     return staged
 
 
@@ -74,7 +78,8 @@ def _attempts(
     guess: EncodingGuess,
     found: HeaderGuess,
     staged: Staged,
-) -> Iterator[str]:
+    delim: str,
+) -> Iterator[Source]:
     """DuckDB on the file itself when it is clean UTF-8 with at most a one-line header;
     otherwise (or when that fails, e.g. invalid UTF-8 past the sample) on a UTF-8 copy."""
     direct = (
@@ -85,17 +90,8 @@ def _attempts(
     )
     if direct:
         for options in READ_OPTIONS:
-            yield _read_csv(path, staged, skip=found.skip_lines, options=options)
+            yield Source(path, len(staged.names), "csv", found.skip_lines, delim, options)
     copy = transcode_to_utf8(path, guess, workdir / "staged.csv", skip_lines=found.skip_lines)
     staged.undecodable_bytes = copy.undecodable_bytes
     for options in READ_OPTIONS:
-        yield _read_csv(copy.path, staged, skip=0, options=options)
-
-
-def _read_csv(source: Path, staged: Staged, *, skip: int, options: str) -> str:
-    columns = "{" + ", ".join(f"{quote_literal(s)}: 'VARCHAR'" for s in staged.sources) + "}"
-    return (
-        f"read_csv({quote_literal(str(source))}, header=false, auto_detect=false, "
-        f"skip={skip}, delim={quote_literal(staged.delimiter or ',')}, quote='\"', "
-        f"escape='\"', columns={columns}{options})"
-    )
+        yield Source(copy.path, len(staged.names), "csv", 0, delim, options)

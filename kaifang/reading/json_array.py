@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from kaifang.errors import NotTabularError
-from kaifang.reading.staged import Staged
+from kaifang.reading.staged import Source, Staged
 from kaifang.sqlutil import quote_ident, quote_literal
 
 _NESTED_PREFIXES = ("STRUCT", "MAP", "UNION", "JSON")
@@ -41,7 +41,7 @@ def stage_json(path: Path, workdir: Path, con: duckdb.DuckDBPyConnection) -> Sta
         "(FORMAT parquet)"
     )
     return Staged(
-        attempts=iter([f"read_parquet({quote_literal(str(parquet))})"]),
+        attempts=iter([Source(parquet, len(names), "parquet")]),
         names=names,
         format="json",
         encoding="utf-8",

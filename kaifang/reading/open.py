@@ -18,14 +18,12 @@ from kaifang.errors import ReadError, ValidationError
 from kaifang.reading.csv_file import stage_csv
 from kaifang.reading.json_array import stage_json
 from kaifang.reading.model import FIELD_TYPES, Field, Note
-from kaifang.reading.normalize import normalized_view
-from kaifang.reading.plan import Analysis, analyse_columns
+from kaifang.reading.plan import Analysis, analyse_columns, output_select
 from kaifang.reading.problems import find_problems
 from kaifang.reading.sniff_encoding import read_head, sniff_format
 from kaifang.reading.spreadsheet import stage_spreadsheet
-from kaifang.reading.staged import Staged, private_connection
+from kaifang.reading.staged import Source, Staged, private_connection
 from kaifang.reading.table import Table, new_workdir
-from kaifang.sqlutil import quote_ident
 
 _HINT = "Check the file's format, or pass encoding=/delimiter= explicitly."
 
@@ -110,23 +108,24 @@ def _check_columns(column_types: Mapping[str, str] | None, names: Sequence[str])
 
 def _first_readable(
     con: duckdb.DuckDBPyConnection, file: Path, staged: Staged, column_types: Mapping[str, str]
-) -> tuple[str, Analysis]:
+) -> tuple[Source, Analysis]:
     """The first of the staged readers that reads every row, and its column analysis."""
     error = ""
-    for table_sql in staged.attempts:
+    for source in staged.attempts:
         try:
             analysis = analyse_columns(
                 con,
                 staged.names,
                 staged.sources,
-                table_sql,
+                source.sql(),
                 column_types,
                 count_undecodable=staged.undecodable_bytes > 0,
+                sample_rows=staged.sample_rows,
             )
         except duckdb.Error as exc:
             error = str(exc).strip().splitlines()[0]
             continue
-        return table_sql, analysis
+        return source, analysis
     raise ReadError(
         f"cannot parse as delimited text with delimiter {staged.delimiter!r}: {error}",
         file=file,
@@ -141,13 +140,13 @@ def _analyse(
     con: duckdb.DuckDBPyConnection,
     column_types: Mapping[str, str],
 ) -> Table:
-    table_sql, analysis = _first_readable(con, file, staged, column_types)
+    source, analysis = _first_readable(con, file, staged, column_types)
     plans = analysis.plans
     problems = find_problems(
         con,
         plans,
         staged.sources,
-        table_sql,
+        source.sql(),
         undecodable=analysis.undecodable,
         encoding=staged.encoding,
     )
@@ -166,8 +165,6 @@ def _analyse(
         field_notes = staged.field_notes.get(plan.name, []) + plan.notes
         fields.append(Field(name=plan.name, type=plan.type, notes=field_notes))
         notes.extend(Note(_note_code(m), m, column=plan.name) for m in plan.notes)
-    select = ", ".join(f"{p.typed_sql()} AS {quote_ident(p.name)}" for p in plans)
-    slow = {p.index for p in plans if p.normalized}
     return Table(
         file,
         format=staged.format,
@@ -176,7 +173,7 @@ def _analyse(
         header_row=staged.header_row,
         fields=fields,
         rows=analysis.rows,
-        select_sql=f"SELECT {select} FROM {normalized_view(staged.sources, table_sql, slow)}",
+        select_sql=output_select(plans, source),
         notes=notes,
         problems=problems,
         workdir=workdir,

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
 from kaifang.reading.infer import (
-    LEADING_ZERO,
     STATS,
     ColumnPlan,
     add_kind_notes,
@@ -29,9 +29,21 @@ from kaifang.reading.infer import (
     slow_aggregates,
 )
 from kaifang.reading.normalize import WHITESPACE, normalized_view, raw
-from kaifang.sqlutil import quote_literal
+from kaifang.reading.staged import Source
+from kaifang.sqlutil import quote_ident, quote_literal
 
 SAMPLE_ROWS = 10_000
+
+# DuckDB types its CSV reader can parse itself, for columns whose every value passed the
+# cheap check of that kind (the same cast the check used).
+NATIVE_TYPES = {
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "time": "TIME",
+}
 
 
 @dataclass
@@ -63,19 +75,26 @@ def analyse_columns(
     forced: Mapping[str, str],
     *,
     count_undecodable: bool,
+    sample_rows: Sequence[Sequence[str]] | None = None,
 ) -> Analysis:
+    """``sample_rows``: the file's first data rows as parsed while sniffing, when the file is
+    longer than that sample (saves DuckDB a pass over the file's head)."""
     width = len(names)
     every = range(width)
     extra = _undecodable_aggregates(width) if count_undecodable else []
 
-    sample_view = normalized_view(
-        sources, f"(SELECT * FROM {table_sql} LIMIT {SAMPLE_ROWS})", every
-    )
+    if sample_rows is not None:
+        con.register("kaifang_sample", _sample_table(sample_rows, width))
+        sample_sql = "kaifang_sample"
+    else:
+        sample_sql = f"(SELECT * FROM {table_sql} LIMIT {SAMPLE_ROWS})"
     aggregates = ["count(*)"] + [a for i in every for a in slow_aggregates(i)]
-    values = _run(con, aggregates + extra, sample_view)
+    if sample_rows is None:
+        aggregates += extra  # the sample may turn out to be the whole file
+    values = _run(con, aggregates, normalized_view(sources, sample_sql, every))
     size = len(STATS)
     sample = [_slow_stats(values[1 + i * size : 1 + (i + 1) * size]) for i in every]
-    if values[0] < SAMPLE_ROWS:
+    if sample_rows is None and values[0] < SAMPLE_ROWS:
         complete = [plan_column(names[i], i, sample[i], forced.get(names[i])) for i in every]
         return Analysis(values[0], complete, _undecodable(values[1 + width * size :]))
 
@@ -111,6 +130,15 @@ def analyse_columns(
     return Analysis(rows, [p for p in plans if p is not None], undecodable)
 
 
+def _sample_table(rows: Sequence[Sequence[str]], width: int) -> pa.Table:
+    """Sample rows as text columns c0.. (empty cells NULL, as DuckDB's reader gives them)."""
+    columns = {
+        f"c{i}": pa.array([(r[i] or None) if i < len(r) else None for r in rows], pa.string())
+        for i in range(width)
+    }
+    return pa.table(columns)
+
+
 def _undecodable(values: Sequence[int]) -> dict[int, int]:
     return {i: count for i, count in enumerate(values) if count}
 
@@ -120,13 +148,16 @@ def _fast_aggregates(kind: str, i: int) -> list[str]:
     numbers, trailing whitespace for strings."""
     v = raw(i)
     if kind in ("integer", "number"):
-        flagged = f"count_if(regexp_full_match({v}, '{LEADING_ZERO}'))"
+        # Text from "00" up to "0:" is exactly: a zero followed by a digit.
+        flagged = f"count_if({v} >= '00' AND {v} < '0:')"
     elif kind == "string":
-        endings = " OR ".join(f"ends_with({v}, {quote_literal(ch)})" for ch in WHITESPACE)
-        flagged = f"count_if({endings})"
+        endings = ", ".join(quote_literal(ch) for ch in WHITESPACE)
+        flagged = f"count_if(right({v}, 1) IN ({endings}))"
     else:
         flagged = "0"
-    return [f"count(NULLIF({v}, ''))", f"count({fast_sql(kind, i)})", flagged]
+    # count(v) counts quoted empty strings too: they fail the check and send the column to
+    # the full analysis, which reads them as empty.
+    return [f"count({v})", f"count({fast_sql(kind, i)})", flagged]
 
 
 def _fast_plan(
@@ -143,3 +174,20 @@ def _fast_plan(
     plan = ColumnPlan(name, index, kind, normalized=False)
     add_kind_notes(plan, leading_zeros=False)
     return plan
+
+
+def output_select(plans: Sequence[ColumnPlan], source: Source) -> str:
+    """The typed, normalized rows: DuckDB's reader parses clean typed columns natively;
+    every other column is computed from its text."""
+    native = {
+        f"c{p.index}": NATIVE_TYPES[p.kind]
+        for p in plans
+        if source.native_types and not p.normalized and p.kind in NATIVE_TYPES
+    }
+    columns = ", ".join(
+        f"{raw(p.index) if f'c{p.index}' in native else p.typed_sql()} AS {quote_ident(p.name)}"
+        for p in plans
+    )
+    slow = {p.index for p in plans if p.normalized}
+    sources = [f"c{i}" for i in range(source.width)]
+    return f"SELECT {columns} FROM {normalized_view(sources, source.sql(native), slow)}"

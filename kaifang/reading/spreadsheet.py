@@ -14,8 +14,7 @@ from kaifang.errors import NotTabularError, ReadError
 from kaifang.reading.dialect import Record
 from kaifang.reading.header import guess_header
 from kaifang.reading.model import Note
-from kaifang.reading.staged import Staged
-from kaifang.sqlutil import quote_literal
+from kaifang.reading.staged import Source, Staged
 
 
 def cell_text(value: Any) -> str:
@@ -71,7 +70,7 @@ def stage_spreadsheet(
     parquet = workdir / "staged.parquet"
     pq.write_table(pa.table(columns), parquet)
     staged = Staged(
-        attempts=iter([f"read_parquet({quote_literal(str(parquet))})"]),
+        attempts=iter([Source(parquet, width, "parquet")]),
         names=guess.names,
         format=file_format,
         header_row=guess.header_line,

@@ -16,8 +16,12 @@ from tests.reading.conftest import rows_of, types_of
 N = SAMPLE_ROWS * 3
 
 
-def column_file(values: list[str]) -> str:
-    return "id,v\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values))
+def column_file(values: list[str], *, pad: int = 0) -> str:
+    """``pad`` adds a text column of that width (files over the 512 KB sniffing sample are
+    proposed types from the sniffed rows; smaller ones by DuckDB's first rows)."""
+    filler = "," + "x" * pad if pad else ""
+    header = "id,v,pad\n" if pad else "id,v\n"
+    return header + "".join(f"{i},{v}{filler}\n" for i, v in enumerate(values))
 
 
 def late(values: list[str], row: int, value: str) -> list[str]:
@@ -50,10 +54,15 @@ def late(values: list[str], row: int, value: str) -> list[str]:
         "too-many-bad",
     ],
 )
+@pytest.mark.parametrize("pad", [0, 40], ids=["small", "over-sample"])
 def test_whole_column_is_checked(
-    read: Callable[..., Table], values: list[str], expected_type: str, problem_rows: list[int]
+    read: Callable[..., Table],
+    values: list[str],
+    expected_type: str,
+    problem_rows: list[int],
+    pad: int,
 ) -> None:
-    table = read(column_file(values))
+    table = read(column_file(values, pad=pad))
     assert table.rows == len(values)
     assert types_of(table)["v"] == expected_type
     assert [p.row for p in table.problems] == problem_rows
@@ -84,3 +93,33 @@ def test_problem_rows_stay_in_file_order_over_big_files(read: Callable[..., Tabl
     table = read(column_file(values))
     assert [p.row for p in table.problems] == [SAMPLE_ROWS * 5, SAMPLE_ROWS * 20, rows - 1]
     assert rows_of(table)[SAMPLE_ROWS * 20 - 1] == (SAMPLE_ROWS * 20 - 1, None)
+
+
+def test_clean_typed_columns_read_natively_give_the_same_values(
+    read: Callable[..., Table],
+) -> None:
+    line = "2016/6/6 07:25,2016/6/6,12,1.5,true,07:25,甲\n"
+    data = "at,day,n,x,flag,t,name\n" + line * N + ",,,,,,\n" + line.replace("12", "-3")
+    table = read(data)
+    assert types_of(table) == {
+        "at": "datetime",
+        "day": "date",
+        "n": "integer",
+        "x": "number",
+        "flag": "boolean",
+        "t": "time",
+        "name": "string",
+    }
+    rows = rows_of(table)
+    assert rows[0] == (
+        dt.datetime(2016, 6, 6, 7, 25),
+        dt.date(2016, 6, 6),
+        12,
+        1.5,
+        True,
+        dt.time(7, 25),
+        "甲",
+    )
+    assert rows[N] == (None,) * 7
+    assert rows[N + 1][2] == -3
+    assert table.problems == []
