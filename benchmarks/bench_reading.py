@@ -8,7 +8,9 @@ benchmarks/data/, then times in separate subprocesses, on the same files, in the
 - kaifang-relation:  open_table(file), then COPY table.relation(con) TO out.parquet (zstd)
 - kaifang-batches:   open_table(file), then table.batches() -> pyarrow ParquetWriter (zstd)
 
-Each subprocess reports its own wall time and peak RSS. Example:
+Each subprocess reports its own wall time and peak RSS; each run is repeated (interleaved)
+and the best time kept. DuckDB cannot read Big5 here (its `encodings` extension would have to
+be downloaded), so both files are compared with DuckDB on the UTF-8 file. Example:
 
     python benchmarks/bench_reading.py --size-gb 1 --rss-size-gb 5
 """
@@ -33,7 +35,7 @@ def generate_utf8(path: Path, size_gb: float) -> None:
 
     if path.exists() and path.stat().st_size >= size_gb * 1e9 * 0.98:
         return
-    rows = int(size_gb * 1e9 / 118)  # about 118 bytes per row
+    rows = int(size_gb * 1e9 / 72)  # rows are about 74 bytes
     con = duckdb.connect()
     con.execute(
         f"""COPY (
@@ -128,6 +130,9 @@ def main() -> None:
         "--rss-size-gb", type=float, default=5.0, help="size of the memory test file (0: skip)"
     )
     parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per engine and file (best kept)"
+    )
+    parser.add_argument(
         "--engines",
         default="duckdb,kaifang-relation,kaifang-batches",
         help="comma-separated engines to time",
@@ -146,9 +151,17 @@ def main() -> None:
     big5 = DATA / f"freeway-{args.size_gb:g}gb.big5.csv"
     generate_utf8(utf8, args.size_gb)
     generate_big5(utf8, big5)
-    results = [measure(e, utf8) for e in engines]
-    results += [measure(e, big5) for e in engines if e != "duckdb"]
-    by = {(r["engine"], r["file"]): float(str(r["seconds"])) for r in results}
+    # Interleaved repeats, best time kept: the machine is shared, so single runs are noisy.
+    results = []
+    for _ in range(args.repeat):
+        results += [measure(e, utf8) for e in engines]
+        results += [measure(e, big5) for e in engines if e != "duckdb"]
+    by: dict[tuple[object, object], float] = {}
+    for r in results:
+        key = (r["engine"], r["file"])
+        by[key] = min(by.get(key, float("inf")), float(str(r["seconds"])))
+    for (engine, file), seconds in by.items():
+        print(f"best {engine} on {file}: {seconds:.2f} s")
     duck = by.get(("duckdb", utf8.name))
     if duck:
         for (engine, file), seconds in by.items():

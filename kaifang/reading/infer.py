@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kaifang.reading import roc_dates
+from kaifang.reading.model import Note
 from kaifang.reading.normalize import WHITESPACE, normalized, raw, rtrimmed, unprefixed
 from kaifang.sqlutil import quote_literal
 
@@ -69,7 +70,10 @@ class ColumnPlan:
     normalized: bool = True
     rtrim: bool = False
     failures: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, code: str, message: str, count: int | None = None) -> None:
+        self.notes.append(Note(code, message, column=self.name, count=count))
 
     @property
     def type(self) -> str:
@@ -205,12 +209,19 @@ def plan_column(name: str, index: int, stats: Mapping[str, int], forced: str | N
     }
     plan.failures = nonnull - fitting[kind] if kind in fitting else 0
     if stats["trailing_space"]:
-        plan.notes.append(f"trailing whitespace removed from {stats['trailing_space']} value(s)")
+        count = stats["trailing_space"]
+        plan.note(
+            "trailing-whitespace", f"trailing whitespace removed from {count} value(s)", count
+        )
     if stats["apostrophe"]:
-        plan.notes.append(f"Excel apostrophe prefix removed from {stats['apostrophe']} code(s)")
+        count = stats["apostrophe"]
+        plan.note(
+            "apostrophe-prefix", f"Excel apostrophe prefix removed from {count} code(s)", count
+        )
     if stats["full_width"] and kind != "string":
-        plan.notes.append(
-            f"full-width characters normalized (NFKC) in {stats['full_width']} value(s)"
+        count = stats["full_width"]
+        plan.note(
+            "full-width", f"full-width characters normalized (NFKC) in {count} value(s)", count
         )
     add_kind_notes(plan, leading_zeros=stats["leading_zero"] > 0 and fits(stats["number"], nonnull))
     return plan
@@ -218,10 +229,12 @@ def plan_column(name: str, index: int, stats: Mapping[str, int], forced: str | N
 
 def add_kind_notes(plan: ColumnPlan, *, leading_zeros: bool) -> None:
     if plan.kind == "roc-date":
-        plan.notes.append("ROC (民國) dates converted to ISO dates")
+        plan.note("roc-date", "ROC (民國) dates converted to ISO dates")
     if leading_zeros and plan.kind == "string":
-        plan.notes.append("numbers with leading zeros kept as text (codes)")
+        plan.note("leading-zeros", "numbers with leading zeros kept as text (codes)")
     if plan.failures:
-        plan.notes.append(
-            f"{plan.failures} value(s) are not {plan.type}; read as empty (see problems)"
+        plan.note(
+            "type-errors",
+            f"{plan.failures} value(s) are not {plan.type}; read as empty (see problems)",
+            plan.failures,
         )

@@ -160,11 +160,13 @@ def _analyse(
                 count=staged.undecodable_bytes,
             )
         )
+    for name, messages in staged.field_notes.items():
+        notes.extend(Note("header-cleaned", message, column=name) for message in messages)
     fields = []
     for plan in plans:
-        field_notes = staged.field_notes.get(plan.name, []) + plan.notes
+        field_notes = staged.field_notes.get(plan.name, []) + [n.message for n in plan.notes]
         fields.append(Field(name=plan.name, type=plan.type, notes=field_notes))
-        notes.extend(Note(_note_code(m), m, column=plan.name) for m in plan.notes)
+        notes.extend(plan.notes)
     return Table(
         file,
         format=staged.format,
@@ -178,17 +180,3 @@ def _analyse(
         problems=problems,
         workdir=workdir,
     )
-
-
-def _note_code(message: str) -> str:
-    for needle, code in (
-        ("trailing whitespace", "trailing-whitespace"),
-        ("apostrophe", "apostrophe-prefix"),
-        ("full-width", "full-width"),
-        ("ROC", "roc-date"),
-        ("leading zeros", "leading-zeros"),
-        ("read as empty", "type-errors"),
-    ):
-        if needle in message:
-            return code
-    return "normalized"

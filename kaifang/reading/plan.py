@@ -167,7 +167,8 @@ def _fast_plan(
     if kind == "string":
         plan = ColumnPlan(name, index, kind, normalized=False, rtrim=flagged > 0)
         if flagged:
-            plan.notes.append(f"trailing whitespace removed from {flagged} value(s)")
+            message = f"trailing whitespace removed from {flagged} value(s)"
+            plan.note("trailing-whitespace", message, flagged)
         return plan
     if flagged or ok < nonnull:
         return None
