@@ -34,7 +34,8 @@ def inspect(file: Path, as_json: bool, preview: int, sheet: str | None) -> None:
         columns.add_row(col["name"], col["type"], "; ".join(col["notes"]))
     console.print(columns)
     for note in report["notes"]:
-        console.print(f"note: {note['message']}", highlight=False, markup=False)
+        if note.get("column") is None:  # column notes are in the table above
+            console.print(f"note: {note['message']}", highlight=False, markup=False)
     for problem in report["problems"]:
         console.print(
             f"problem: row {problem['row']}, column {problem['column']}: {problem['message']}",

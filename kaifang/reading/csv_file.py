@@ -1,25 +1,23 @@
-"""Delimited text: sniff, then let DuckDB parse (directly, or from a staged UTF-8 copy)."""
+"""Delimited text: sniff in Python, then let DuckDB parse — the file itself when it is clean
+UTF-8, else a staged UTF-8 copy (see :mod:`kaifang.reading.transcode`)."""
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import duckdb
-
-from kaifang.errors import ReadError
 from kaifang.reading.dialect import parse_records, sample_text, sniff_delimiter
-from kaifang.reading.header import guess_header
+from kaifang.reading.header import MAX_PREAMBLE, HeaderGuess, guess_header
 from kaifang.reading.model import Note
+from kaifang.reading.plan import SAMPLE_ROWS
 from kaifang.reading.sniff_encoding import EncodingGuess, normalize_encoding_name, sniff_encoding
-from kaifang.reading.staged import STAGED_NAME, Staged
+from kaifang.reading.staged import Source, Staged
 from kaifang.reading.transcode import transcode_to_utf8
-from kaifang.sqlutil import quote_literal
 
 # Tried in order: DuckDB's fast parallel reader, then the tolerant serial one (ragged rows,
 # quoted newlines together with short rows, stray quotes).
-_READ_OPTIONS = ("", ", null_padding=true, parallel=false, strict_mode=false")
+READ_OPTIONS = ("", ", null_padding=true, parallel=false, strict_mode=false")
 
 
 def _encoding(head: bytes, forced: str | None) -> EncodingGuess:
@@ -40,7 +38,6 @@ def stage_csv(
     path: Path,
     head: bytes,
     workdir: Path,
-    con: duckdb.DuckDBPyConnection,
     *,
     header: bool | None,
     column_names: Sequence[str] | None,
@@ -51,10 +48,10 @@ def stage_csv(
     whole = path.stat().st_size <= len(head)
     text = sample_text(head, guess.name, guess.bom, whole_file=whole)
     delim = delimiter or sniff_delimiter(text)
-    records = parse_records(text, delim)
-    found = guess_header(records, header=header, column_names=column_names)
+    records = parse_records(text, delim, limit=SAMPLE_ROWS + MAX_PREAMBLE + 1)
+    found = guess_header(records[:2000], header=header, column_names=column_names)
     staged = Staged(
-        parquet=workdir / STAGED_NAME,
+        attempts=iter(()),
         names=found.names,
         format="csv" if delim != "\t" else "tsv",
         encoding=guess.label,
@@ -65,53 +62,36 @@ def stage_csv(
     )
     if guess.bom and guess.name == "utf-8":
         staged.notes.append(Note("bom-removed", "UTF-8 byte-order mark removed"))
+    if not _consistent_line_endings(head):
+        staged.notes.append(Note("line-endings", "mixed line endings (CRLF/LF) read as LF"))
+    if not whole:
+        data = [r.cells for r in records if r.first_line > found.skip_lines]
+        staged.sample_rows = data[:SAMPLE_ROWS]
+    staged.attempts = _attempts(path, head, workdir, guess, found, staged, delim)
+    return staged
+
+
+def _attempts(
+    path: Path,
+    head: bytes,
+    workdir: Path,
+    guess: EncodingGuess,
+    found: HeaderGuess,
+    staged: Staged,
+    delim: str,
+) -> Iterator[Source]:
+    """DuckDB on the file itself when it is clean UTF-8 with at most a one-line header;
+    otherwise (or when that fails, e.g. invalid UTF-8 past the sample) on a UTF-8 copy."""
     direct = (
         guess.name == "utf-8"
         and _consistent_line_endings(head)
         and found.skip_lines <= 1
         and not found.header_is_multiline
     )
-    if direct and _copy_csv(con, path, staged, delim, skip=found.skip_lines, raise_errors=False):
-        return staged
-    if not _consistent_line_endings(head):
-        staged.notes.append(Note("line-endings", "mixed line endings (CRLF/LF) read as LF"))
-    text_copy = transcode_to_utf8(path, guess, workdir / "staged.csv", skip_lines=found.skip_lines)
-    staged.undecodable_bytes = text_copy.undecodable_bytes
-    _copy_csv(con, text_copy.path, staged, delim, skip=0, raise_errors=True, origin=path)
-    text_copy.path.unlink()
-    return staged
-
-
-def _copy_csv(
-    con: duckdb.DuckDBPyConnection,
-    source: Path,
-    staged: Staged,
-    delim: str,
-    *,
-    skip: int,
-    raise_errors: bool,
-    origin: Path | None = None,
-) -> bool:
-    columns = "{" + ", ".join(f"{quote_literal(s)}: 'VARCHAR'" for s in staged.sources) + "}"
-    last_error = ""
-    for options in _READ_OPTIONS:
-        read = (
-            f"read_csv({quote_literal(str(source))}, header=false, auto_detect=false, "
-            f"skip={skip}, delim={quote_literal(delim)}, quote='\"', escape='\"', "
-            f"columns={columns}{options})"
-        )
-        try:
-            con.execute(
-                f"COPY (SELECT * FROM {read}) TO {quote_literal(str(staged.parquet))} "
-                "(FORMAT parquet, COMPRESSION snappy)"
-            )
-            return True
-        except duckdb.Error as exc:
-            last_error = str(exc).strip().splitlines()[0]
-    if raise_errors:
-        raise ReadError(
-            f"cannot parse as delimited text with delimiter {delim!r}: {last_error}",
-            file=origin or source,
-            hint="Pass the delimiter or encoding explicitly, or check the quoting.",
-        )
-    return False
+    if direct:
+        for options in READ_OPTIONS:
+            yield Source(path, len(staged.names), "csv", found.skip_lines, delim, options)
+    copy = transcode_to_utf8(path, guess, workdir / "staged.csv", skip_lines=found.skip_lines)
+    staged.undecodable_bytes = copy.undecodable_bytes
+    for options in READ_OPTIONS:
+        yield Source(copy.path, len(staged.names), "csv", 0, delim, options)

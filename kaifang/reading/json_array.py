@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from kaifang.errors import NotTabularError
-from kaifang.reading.staged import STAGED_NAME, Staged
+from kaifang.reading.staged import Source, Staged
 from kaifang.sqlutil import quote_ident, quote_literal
 
 _NESTED_PREFIXES = ("STRUCT", "MAP", "UNION", "JSON")
@@ -35,9 +35,15 @@ def stage_json(path: Path, workdir: Path, con: duckdb.DuckDBPyConnection) -> Sta
             selects.append(f"CAST({column} AS VARCHAR) AS c{i}")
         else:
             selects.append(f"CAST(to_json({column}) AS VARCHAR) AS c{i}")
-    parquet = workdir / STAGED_NAME
+    parquet = workdir / "staged.parquet"
     con.execute(
         f"COPY (SELECT {', '.join(selects)} FROM {source}) TO {quote_literal(str(parquet))} "
         "(FORMAT parquet)"
     )
-    return Staged(parquet=parquet, names=names, format="json", encoding="utf-8", header_row=None)
+    return Staged(
+        attempts=iter([Source(parquet, len(names), "parquet")]),
+        names=names,
+        format="json",
+        encoding="utf-8",
+        header_row=None,
+    )

@@ -11,7 +11,7 @@ For each staged column ``c<i>`` (all VARCHAR) the normalized view has:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from kaifang.sqlutil import quote_ident, quote_literal
 
@@ -36,27 +36,39 @@ def normalized(i: int) -> str:
     return f"n_{i}"
 
 
-def normalized_view(sources: Sequence[str], table_sql: str, *, row_number: bool = False) -> str:
-    """A subquery giving raw/r/a/n columns for each staged column in ``sources``."""
+def normalized_view(
+    sources: Sequence[str],
+    table_sql: str,
+    normalize: Collection[int] = (),
+    *,
+    row_number: bool = False,
+) -> str:
+    """A subquery with ``raw_<i>`` for every staged column in ``sources`` and, for the column
+    indexes in ``normalize``, also ``r_<i>``, ``a_<i>`` and ``n_<i>``. ``row_number`` adds
+    ``data_row`` (1-based, in file order)."""
     ws = quote_literal(WHITESPACE)
-    row = ", file_row_number + 1 AS data_row" if row_number else ""
+    row = ", row_number() OVER () AS data_row" if row_number else ""
     row_out = ", data_row" if row_number else ""
-    step1 = ", ".join(
-        f"{quote_ident(s)} AS {raw(i)}, NULLIF(rtrim({quote_ident(s)}, {ws}), '') AS {rtrimmed(i)}"
-        for i, s in enumerate(sources)
-    )
-    step2 = ", ".join(
-        f"{raw(i)}, {rtrimmed(i)}, CASE WHEN starts_with({rtrimmed(i)}, '''') "
-        f"AND regexp_full_match({rtrimmed(i)}, '''[0-9]+') THEN substr({rtrimmed(i)}, 2) "
-        f"ELSE {rtrimmed(i)} END AS {unprefixed(i)}"
-        for i in range(len(sources))
-    )
-    step3 = ", ".join(
-        f"{raw(i)}, {rtrimmed(i)}, {unprefixed(i)}, NULLIF(translate(trim({unprefixed(i)}, {ws}), "
-        f"{quote_literal(FULL_WIDTH)}, {quote_literal(HALF_WIDTH)}), '') AS {normalized(i)}"
-        for i in range(len(sources))
-    )
+    step1, step2, step3 = [], [], []
+    for i, source in enumerate(sources):
+        r, a, n = rtrimmed(i), unprefixed(i), normalized(i)
+        step1.append(f"{quote_ident(source)} AS {raw(i)}")
+        step2.append(raw(i))
+        step3.append(raw(i))
+        if i not in normalize:
+            continue
+        step1.append(f"NULLIF(rtrim({quote_ident(source)}, {ws}), '') AS {r}")
+        step2.append(
+            f"{r}, CASE WHEN starts_with({r}, '''') AND regexp_full_match({r}, '''[0-9]+') "
+            f"THEN substr({r}, 2) ELSE {r} END AS {a}"
+        )
+        # ASCII-only values (the vast majority) skip the translation.
+        step3.append(
+            f"{r}, {a}, NULLIF(CASE WHEN strlen({a}) = length({a}) THEN trim({a}) ELSE "
+            f"translate(trim({a}, {ws}), {quote_literal(FULL_WIDTH)}, "
+            f"{quote_literal(HALF_WIDTH)}) END, '') AS {n}"
+        )
     return (
-        f"(SELECT {step3}{row_out} FROM (SELECT {step2}{row_out} FROM "
-        f"(SELECT {step1}{row} FROM {table_sql})))"
+        f"(SELECT {', '.join(step3)}{row_out} FROM (SELECT {', '.join(step2)}{row_out} FROM "
+        f"(SELECT {', '.join(step1)}{row} FROM {table_sql})))"
     )

@@ -1,9 +1,9 @@
 """``open_table``: any supported file -> an analysed :class:`Table`.
 
-Pipeline: sniff the format; stage the rows as all-text Parquet (CSV through DuckDB, from a
-UTF-8 copy when needed; workbooks through python-calamine; JSON through DuckDB); one aggregate
-pass infers each column's type; problems are located with SQL; the typed relation is a SELECT
-over the staged file.
+Pipeline: sniff the format; make the rows readable as text columns in DuckDB (CSV directly
+or from a staged UTF-8 copy; workbooks and JSON staged as Parquet); plan each column's type
+in SQL (:mod:`kaifang.reading.plan`); locate problems with SQL; the typed relation is a
+SELECT over the same source.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ import duckdb
 
 from kaifang.errors import ReadError, ValidationError
 from kaifang.reading.csv_file import stage_csv
-from kaifang.reading.infer import ColumnPlan, column_stats, plan_column
 from kaifang.reading.json_array import stage_json
 from kaifang.reading.model import FIELD_TYPES, Field, Note
-from kaifang.reading.normalize import normalized_view
-from kaifang.reading.problems import type_problems, undecodable_problems
+from kaifang.reading.plan import Analysis, analyse_columns, output_select
+from kaifang.reading.problems import find_problems
 from kaifang.reading.sniff_encoding import read_head, sniff_format
 from kaifang.reading.spreadsheet import stage_spreadsheet
-from kaifang.reading.staged import Staged, private_connection
+from kaifang.reading.staged import Source, Staged, private_connection
 from kaifang.reading.table import Table, new_workdir
-from kaifang.sqlutil import quote_ident, quote_literal
+
+_HINT = "Check the file's format, or pass encoding=/delimiter= explicitly."
 
 
 def open_table(
@@ -59,7 +59,6 @@ def open_table(
                 file,
                 head,
                 workdir,
-                con,
                 header=header,
                 column_names=names,
                 encoding=encoding,
@@ -76,16 +75,14 @@ def open_table(
             )
         else:
             staged = stage_json(file, workdir, con)
+        _check_columns(column_types, staged.names)
         table = _analyse(file, staged, workdir, con, column_types or {})
         con.close()
         return table
     except duckdb.Error as exc:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise ReadError(
-            f"cannot read the file ({str(exc).strip().splitlines()[0]})",
-            file=file,
-            hint="Check the file's format, or pass encoding=/delimiter= explicitly.",
-        ) from None
+        message = str(exc).strip().splitlines()[0]
+        raise ReadError(f"cannot read the file ({message})", file=file, hint=_HINT) from None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -100,6 +97,42 @@ def _check_types(column_types: Mapping[str, str] | None) -> None:
             )
 
 
+def _check_columns(column_types: Mapping[str, str] | None, names: Sequence[str]) -> None:
+    unknown = set(column_types or {}) - set(names)
+    if unknown:
+        raise ValidationError(
+            f"column_types names unknown column(s): {', '.join(sorted(unknown))}",
+            hint=f"Columns are: {', '.join(names)}.",
+        )
+
+
+def _first_readable(
+    con: duckdb.DuckDBPyConnection, file: Path, staged: Staged, column_types: Mapping[str, str]
+) -> tuple[Source, Analysis]:
+    """The first of the staged readers that reads every row, and its column analysis."""
+    error = ""
+    for source in staged.attempts:
+        try:
+            analysis = analyse_columns(
+                con,
+                staged.names,
+                staged.sources,
+                source.sql(),
+                column_types,
+                count_undecodable=staged.undecodable_bytes > 0,
+                sample_rows=staged.sample_rows,
+            )
+        except duckdb.Error as exc:
+            error = str(exc).strip().splitlines()[0]
+            continue
+        return source, analysis
+    raise ReadError(
+        f"cannot parse as delimited text with delimiter {staged.delimiter!r}: {error}",
+        file=file,
+        hint=_HINT,
+    )
+
+
 def _analyse(
     file: Path,
     staged: Staged,
@@ -107,19 +140,16 @@ def _analyse(
     con: duckdb.DuckDBPyConnection,
     column_types: Mapping[str, str],
 ) -> Table:
-    table_sql = f"read_parquet({quote_literal(str(staged.parquet))})"
-    unknown = set(column_types) - set(staged.names)
-    if unknown:
-        raise ValidationError(
-            f"column_types names unknown column(s): {', '.join(sorted(unknown))}",
-            hint=f"Columns are: {', '.join(staged.names)}.",
-        )
-    rows, stats = column_stats(con, staged.sources, table_sql)
-    plans: list[ColumnPlan] = []
-    for i, name in enumerate(staged.names):
-        forced = column_types.get(name)
-        plans.append(plan_column(name, i, stats[i], forced))
-    problems = type_problems(con, plans, staged.sources, table_sql)
+    source, analysis = _first_readable(con, file, staged, column_types)
+    plans = analysis.plans
+    problems = find_problems(
+        con,
+        plans,
+        staged.sources,
+        source.sql(),
+        undecodable=analysis.undecodable,
+        encoding=staged.encoding,
+    )
     notes = list(staged.notes)
     if staged.undecodable_bytes:
         notes.append(
@@ -130,17 +160,13 @@ def _analyse(
                 count=staged.undecodable_bytes,
             )
         )
-        problems = (
-            undecodable_problems(con, staged.names, staged.sources, table_sql, staged.encoding)
-            + problems
-        )
+    for name, messages in staged.field_notes.items():
+        notes.extend(Note("header-cleaned", message, column=name) for message in messages)
     fields = []
     for plan in plans:
-        field_notes = staged.field_notes.get(plan.name, []) + plan.notes
+        field_notes = staged.field_notes.get(plan.name, []) + [n.message for n in plan.notes]
         fields.append(Field(name=plan.name, type=plan.type, notes=field_notes))
-        for message in plan.notes:
-            notes.append(Note(_note_code(message), message, column=plan.name))
-    select = ", ".join(f"{p.typed_sql()} AS {quote_ident(p.name)}" for p in plans)
+        notes.extend(plan.notes)
     return Table(
         file,
         format=staged.format,
@@ -148,23 +174,9 @@ def _analyse(
         delimiter=staged.delimiter,
         header_row=staged.header_row,
         fields=fields,
-        rows=rows,
-        select_sql=f"SELECT {select} FROM {normalized_view(staged.sources, table_sql)}",
+        rows=analysis.rows,
+        select_sql=output_select(plans, source),
         notes=notes,
         problems=problems,
         workdir=workdir,
     )
-
-
-def _note_code(message: str) -> str:
-    for needle, code in (
-        ("trailing whitespace", "trailing-whitespace"),
-        ("apostrophe", "apostrophe-prefix"),
-        ("full-width", "full-width"),
-        ("ROC", "roc-date"),
-        ("leading zeros", "leading-zeros"),
-        ("read as empty", "type-errors"),
-    ):
-        if needle in message:
-            return code
-    return "normalized"

@@ -74,3 +74,13 @@ def time_sql(text: str) -> str:
         f"CASE WHEN regexp_full_match({text}, '{TIME}') "
         f"THEN try(make_time({_part(text, 1)}, {_part(text, 2)}, {seconds})) END"
     )
+
+
+def roc_compact_sql(text: str) -> str:
+    """A DATE from the 7-digit form ``yyyMMdd`` only (cheap: no regular expression groups)."""
+    compact = _roc_make_date(
+        f"CAST(substr({text}, 1, 3) AS INTEGER)",
+        f"CAST(substr({text}, 4, 2) AS INTEGER)",
+        f"CAST(substr({text}, 6, 2) AS INTEGER)",
+    )
+    return f"CASE WHEN regexp_full_match({text}, '{ROC_COMPACT}') THEN {compact} END"

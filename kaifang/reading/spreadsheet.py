@@ -14,7 +14,7 @@ from kaifang.errors import NotTabularError, ReadError
 from kaifang.reading.dialect import Record
 from kaifang.reading.header import guess_header
 from kaifang.reading.model import Note
-from kaifang.reading.staged import STAGED_NAME, Staged
+from kaifang.reading.staged import Source, Staged
 
 
 def cell_text(value: Any) -> str:
@@ -67,10 +67,10 @@ def stage_spreadsheet(
         f"c{i}": pa.array([r[i] if i < len(r) and r[i] != "" else None for r in data], pa.string())
         for i in range(width)
     }
-    parquet = workdir / STAGED_NAME
+    parquet = workdir / "staged.parquet"
     pq.write_table(pa.table(columns), parquet)
     staged = Staged(
-        parquet=parquet,
+        attempts=iter([Source(parquet, width, "parquet")]),
         names=guess.names,
         format=file_format,
         header_row=guess.header_line,

@@ -65,3 +65,10 @@ def test_invalid_utf8_after_the_sample_is_reported(read: Callable[..., Table]) -
     table = read(data, name="bad.csv")
     assert table.rows == 60_001
     assert [(p.row, p.code) for p in table.problems] == [(60_001, "undecodable-bytes")]
+
+
+def test_bom_before_headerless_data(read: Callable[..., Table]) -> None:
+    table = read(codecs.BOM_UTF8 + b"2024-03-25 00:00,01F0005S,31\n2024-03-25 00:05,01F0005S,32\n")
+    assert table.header_row is None
+    assert [f.type for f in table.fields] == ["datetime", "string", "integer"]
+    assert rows_of(table)[0][1:] == ("01F0005S", 31)

@@ -1,0 +1,194 @@
+"""Plan every column's type and normalization with as few passes over the data as possible.
+
+1. The first ``SAMPLE_ROWS`` rows are analysed in full (every type, every normalization);
+   if the file has no more rows, that is the whole analysis.
+2. Otherwise one pass over all rows checks each column against the type the sample
+   proposed: cheap native expressions on the raw text for clean columns, the full
+   normalizing analysis for columns whose sample needed it (apostrophes, full-width, ...).
+3. Columns with any value the cheap check rejects (a stray bad cell, a full-width digit or
+   another written form of date after the sample, a leading zero) are analysed in full,
+   over all rows, in one more pass — so late values are normalized like early ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from kaifang.reading.infer import (
+    STATS,
+    ColumnPlan,
+    add_kind_notes,
+    choose_kind,
+    fast_sql,
+    needs_normalizing,
+    plan_column,
+    slow_aggregates,
+)
+from kaifang.reading.normalize import WHITESPACE, normalized_view, raw
+from kaifang.reading.staged import Source
+from kaifang.sqlutil import quote_ident, quote_literal
+
+SAMPLE_ROWS = 10_000
+
+# DuckDB types its CSV reader can parse itself, for columns whose every value passed the
+# cheap check of that kind (the same cast the check used).
+NATIVE_TYPES = {
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "time": "TIME",
+}
+
+
+@dataclass
+class Analysis:
+    rows: int
+    plans: list[ColumnPlan]
+    undecodable: dict[int, int] = field(default_factory=dict)
+
+
+def _run(con: duckdb.DuckDBPyConnection, aggregates: Sequence[str], view: str) -> list[int]:
+    result = con.execute(f"SELECT {', '.join(aggregates)} FROM {view}").fetchone()
+    assert result is not None  # an aggregate without GROUP BY returns one row
+    return [int(v or 0) for v in result]
+
+
+def _undecodable_aggregates(count: int) -> list[str]:
+    return [f"count_if(contains({raw(i)}, '\ufffd'))" for i in range(count)]
+
+
+def _slow_stats(values: Sequence[int]) -> dict[str, int]:
+    return dict(zip(STATS, values, strict=True))
+
+
+def analyse_columns(
+    con: duckdb.DuckDBPyConnection,
+    names: Sequence[str],
+    sources: Sequence[str],
+    table_sql: str,
+    forced: Mapping[str, str],
+    *,
+    count_undecodable: bool,
+    sample_rows: Sequence[Sequence[str]] | None = None,
+) -> Analysis:
+    """``sample_rows``: the file's first data rows as parsed while sniffing, when the file is
+    longer than that sample (saves DuckDB a pass over the file's head)."""
+    width = len(names)
+    every = range(width)
+    extra = _undecodable_aggregates(width) if count_undecodable else []
+
+    if sample_rows is not None:
+        con.register("kaifang_sample", _sample_table(sample_rows, width))
+        sample_sql = "kaifang_sample"
+    else:
+        sample_sql = f"(SELECT * FROM {table_sql} LIMIT {SAMPLE_ROWS})"
+    aggregates = ["count(*)"] + [a for i in every for a in slow_aggregates(i)]
+    if sample_rows is None:
+        aggregates += extra  # the sample may turn out to be the whole file
+    values = _run(con, aggregates, normalized_view(sources, sample_sql, every))
+    size = len(STATS)
+    sample = [_slow_stats(values[1 + i * size : 1 + (i + 1) * size]) for i in every]
+    if sample_rows is None and values[0] < SAMPLE_ROWS:
+        complete = [plan_column(names[i], i, sample[i], forced.get(names[i])) for i in every]
+        return Analysis(values[0], complete, _undecodable(values[1 + width * size :]))
+
+    kinds = [forced.get(names[i]) or choose_kind(sample[i]) for i in every]
+    slow = {i for i in every if needs_normalizing(kinds[i], sample[i])}
+    aggregates = ["count(*)"]
+    for i in every:
+        aggregates.extend(slow_aggregates(i) if i in slow else _fast_aggregates(kinds[i], i))
+    values = _run(con, aggregates + extra, normalized_view(sources, table_sql, slow))
+    rows, position = values[0], 1
+    plans: list[ColumnPlan | None] = []
+    again: set[int] = set()
+    for i in every:
+        if i in slow:
+            stats = _slow_stats(values[position : position + size])
+            position += size
+            plans.append(plan_column(names[i], i, stats, forced.get(names[i])))
+            continue
+        nonnull, ok, flagged = values[position : position + 3]
+        position += 3
+        plan = _fast_plan(names[i], i, kinds[i], nonnull, ok, flagged)
+        if plan is None:
+            again.add(i)
+        plans.append(plan)
+    undecodable = _undecodable(values[position:])
+    if again:
+        order = sorted(again)
+        aggregates = [a for i in order for a in slow_aggregates(i)]
+        values = _run(con, aggregates, normalized_view(sources, table_sql, again))
+        for n, i in enumerate(order):
+            stats = _slow_stats(values[n * size : (n + 1) * size])
+            plans[i] = plan_column(names[i], i, stats, forced.get(names[i]))
+    return Analysis(rows, [p for p in plans if p is not None], undecodable)
+
+
+def _sample_table(rows: Sequence[Sequence[str]], width: int) -> pa.Table:
+    """Sample rows as text columns c0.. (empty cells NULL, as DuckDB's reader gives them)."""
+    columns = {
+        f"c{i}": pa.array([(r[i] or None) if i < len(r) else None for r in rows], pa.string())
+        for i in range(width)
+    }
+    return pa.table(columns)
+
+
+def _undecodable(values: Sequence[int]) -> dict[int, int]:
+    return {i: count for i, count in enumerate(values) if count}
+
+
+def _fast_aggregates(kind: str, i: int) -> list[str]:
+    """Non-empty values, values that parse as ``kind``, and a flag count: leading zeros for
+    numbers, trailing whitespace for strings."""
+    v = raw(i)
+    if kind in ("integer", "number"):
+        # Text from "00" up to "0:" is exactly: a zero followed by a digit.
+        flagged = f"count_if({v} >= '00' AND {v} < '0:')"
+    elif kind == "string":
+        endings = ", ".join(quote_literal(ch) for ch in WHITESPACE)
+        flagged = f"count_if(right({v}, 1) IN ({endings}))"
+    else:
+        flagged = "0"
+    # count(v) counts quoted empty strings too: they fail the check and send the column to
+    # the full analysis, which reads them as empty.
+    return [f"count({v})", f"count({fast_sql(kind, i)})", flagged]
+
+
+def _fast_plan(
+    name: str, index: int, kind: str, nonnull: int, ok: int, flagged: int
+) -> ColumnPlan | None:
+    """The plan for a clean column, or None when any value needs the full analysis."""
+    if kind == "string":
+        plan = ColumnPlan(name, index, kind, normalized=False, rtrim=flagged > 0)
+        if flagged:
+            message = f"trailing whitespace removed from {flagged} value(s)"
+            plan.note("trailing-whitespace", message, flagged)
+        return plan
+    if flagged or ok < nonnull:
+        return None
+    plan = ColumnPlan(name, index, kind, normalized=False)
+    add_kind_notes(plan, leading_zeros=False)
+    return plan
+
+
+def output_select(plans: Sequence[ColumnPlan], source: Source) -> str:
+    """The typed, normalized rows: DuckDB's reader parses clean typed columns natively;
+    every other column is computed from its text."""
+    native = {
+        f"c{p.index}": NATIVE_TYPES[p.kind]
+        for p in plans
+        if source.native_types and not p.normalized and p.kind in NATIVE_TYPES
+    }
+    columns = ", ".join(
+        f"{raw(p.index) if f'c{p.index}' in native else p.typed_sql()} AS {quote_ident(p.name)}"
+        for p in plans
+    )
+    slow = {p.index for p in plans if p.normalized}
+    sources = [f"c{i}" for i in range(source.width)]
+    return f"SELECT {columns} FROM {normalized_view(sources, source.sql(native), slow)}"
