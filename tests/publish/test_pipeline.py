@@ -116,9 +116,7 @@ def test_choosing_the_resource_of_a_dataset(
     file_name: str,
     expected: str,
 ) -> None:
-    first = publish_file(
-        org_settings, write_csv("theft.csv", ["a"], [[1]]), org=ORG, title="Mixed"
-    )
+    first = publish_file(org_settings, write_csv("theft.csv", ["a"], [[1]]), org=ORG, title="Mixed")
     publish_file(
         org_settings,
         write_csv("schools.csv", ["b"], [[1]]),
@@ -140,9 +138,7 @@ def test_choosing_the_resource_of_a_dataset(
     assert identifiers[:2] == [f"{ORG}-000001-001", f"{ORG}-000001-002"]
 
 
-def test_metadata_and_legal_basis_are_recorded(
-    org_settings: Settings, write_csv: WriteCsv
-) -> None:
+def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv: WriteCsv) -> None:
     file = write_csv("theft.csv", THEFT_HEADER, THEFT_ROWS)
     meta = {
         "title": "竊盜點位",
@@ -171,9 +167,9 @@ def test_metadata_and_legal_basis_are_recorded(
     assert shown["keywords"] == ["治安", "竊盜"]
     assert shown["temporal_coverage"] == {"from": "2023-01-01", "to": "2023-12-31"}
     assert shown["contact"]["email"] == "wang@example.gov.tw"
-    assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in shown["resources"][
-        0
-    ]["fields"]
+    assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in shown["resources"][0][
+        "fields"
+    ]
     assert versions[0]["legal_basis"] == "個人資料保護法第16條"
     manifest = VersionStore(org_settings).read_manifest(result.resource, 1)
     assert manifest["legal_basis"] == "個人資料保護法第16條"
