@@ -11,7 +11,7 @@ import pytest
 from kaifang.errors import KaifangError, NotFoundError, ReadError, ValidationError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
-from tests.publish.conftest import (
+from tests.publishing import (
     ORG,
     THEFT_HEADER,
     THEFT_ROWS,

@@ -17,7 +17,7 @@ from kaifang.catalog.resolver import catalog_resolver
 from kaifang.publish import publish_file
 from kaifang.settings import Settings, env_name
 from kaifang.storage import VersionStore, parquet_scan_sql
-from tests.publish.conftest import ORG, WriteCsv
+from tests.publishing import ORG, WriteCsv
 
 REPO = Path(__file__).resolve().parents[2]
 

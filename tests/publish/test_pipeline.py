@@ -8,7 +8,7 @@ from kaifang.catalog.identifiers import is_slug
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore, parquet_scan_sql
-from tests.publish.conftest import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
+from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
 
 
 def read_rows(settings: Settings, resource: str, version: int) -> list[tuple[object, ...]]:
