@@ -186,3 +186,18 @@ def test_progress_reports_rows_written(org_settings: Settings, write_csv: WriteC
     file = write_csv("t.csv", ["a"], [[i] for i in range(10)])
     publish_file(org_settings, file, org=ORG, title="t", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (10, 10)
+
+
+def test_another_organizations_dataset_is_refused(
+    org_settings: Settings, write_csv: WriteCsv
+) -> None:
+    from kaifang.catalog import create_organization
+    from kaifang.errors import ForbiddenError
+
+    with open_catalog(org_settings) as catalog:
+        create_organization(catalog, "376000000A", name="內政部")
+    first = publish_file(org_settings, write_csv("a.csv", ["x"], [[1]]), org=ORG, title="A")
+    with pytest.raises(ForbiddenError, match=f"--org {ORG}"):
+        publish_file(
+            org_settings, write_csv("b.csv", ["x"], [[2]]), org="376000000A", dataset=first.dataset
+        )
