@@ -158,6 +158,51 @@ def bench_kaifang(csv: Path, work: Path, source: Path) -> dict[str, Any]:
     }
 
 
+CSV_TYPES = {
+    "VehicleType": "SMALLINT",
+    "DetectionTime_O": "TIMESTAMP",
+    "GantryID_O": "VARCHAR",
+    "DetectionTime_D": "TIMESTAMP",
+    "GantryID_D": "VARCHAR",
+    "TripLength": "DOUBLE",
+    "TripEnd": "VARCHAR",
+    "TripInformation": "VARCHAR",
+}
+
+
+def store_step(csv: Path, data_dir: Path) -> None:
+    """What publish does after reading, on the typed rows the reader hands over: the screening
+    step, clustering (time, then key) and the versioned Parquet write (run in a subprocess)."""
+    from kaifang.publish.clustering import clustered
+    from kaifang.publish.pipeline import BATCH_ROWS, PUBLISH_MEMORY_LIMIT
+    from kaifang.publish.screening import screen_step
+    from kaifang.settings import load_settings
+    from kaifang.storage import VersionStore
+
+    settings = load_settings({}, data_dir=data_dir)
+    con = duckdb.connect(
+        config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(data_dir / "tmp")}
+    )
+    types = ", ".join(f"'{name}': '{kind}'" for name, kind in CSV_TYPES.items())
+    typed = con.sql(f"SELECT * FROM read_csv('{csv}', header = true, columns = {{{types}}})")
+    rows, _ = screen_step(typed, None, settings, None)
+    rows = clustered(rows, ["DetectionTime_O", "GantryID_O"])
+    store = VersionStore(settings)
+    with store.lock("m06a"):
+        stored = store.write_version("m06a", 1, rows.to_arrow_reader(BATCH_ROWS), {})
+    print(json.dumps({"rows": stored.rows, "bytes": stored.bytes}))
+
+
+def bench_store_step(csv: Path, work: Path, source: Path) -> dict[str, Any]:
+    data_dir = work / "store-step"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    seconds, peak, out = run_timed(
+        [sys.executable, __file__, "--internal-store-step", str(csv), str(data_dir)], env=env
+    )
+    return {"seconds": seconds, "peak_rss": peak, **json.loads(out)}
+
+
 def bench_postgres(csv: Path) -> dict[str, Any]:
     started = subprocess.run([str(PG_SERVER), "start"], capture_output=True, text=True, check=True)
     url, folder = started.stdout.split()[:2]
@@ -198,6 +243,9 @@ def bench_sqlite_utils(csv: Path, work: Path, rows: int, full_rows: int) -> dict
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--internal-store-step"]:
+        store_step(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows in the CSV")
     parser.add_argument(
@@ -234,6 +282,8 @@ def main() -> None:
     if "kaifang" not in args.skip:
         results["kaifang"] = bench_kaifang(csv, work, args.kaifang_source)
         print("kaifang publish:", results["kaifang"])
+        results["kaifang_after_reading"] = bench_store_step(csv, work, args.kaifang_source)
+        print("kaifang after reading:", results["kaifang_after_reading"])
     if "postgres" not in args.skip:
         results["postgres_copy"] = bench_postgres(csv)
         print("PostgreSQL COPY:", results["postgres_copy"])
