@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kaifang.catalog import history, open_catalog
+from kaifang.catalog import create_organization, history, open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.publish import publish_file
 from kaifang.settings import Settings, env_name
@@ -115,8 +115,6 @@ def test_a_version_stored_but_never_registered_is_skipped(
 def test_kill_9_during_publish_leaves_a_readable_current_version(
     settings: Settings, write_csv: WriteCsv
 ) -> None:
-    from kaifang.catalog import create_organization
-
     with open_catalog(settings) as catalog:
         create_organization(catalog, ORG, name="org")
     first = publish_file(

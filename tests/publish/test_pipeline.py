@@ -3,8 +3,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from kaifang.catalog import history, open_catalog, show_dataset
+from kaifang.catalog import create_organization, history, open_catalog, show_dataset
 from kaifang.catalog.identifiers import is_slug
+from kaifang.errors import ForbiddenError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore, parquet_scan_sql
@@ -191,9 +192,6 @@ def test_progress_reports_rows_written(org_settings: Settings, write_csv: WriteC
 def test_another_organizations_dataset_is_refused(
     org_settings: Settings, write_csv: WriteCsv
 ) -> None:
-    from kaifang.catalog import create_organization
-    from kaifang.errors import ForbiddenError
-
     with open_catalog(org_settings) as catalog:
         create_organization(catalog, "376000000A", name="內政部")
     first = publish_file(org_settings, write_csv("a.csv", ["x"], [[1]]), org=ORG, title="A")
