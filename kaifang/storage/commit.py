@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import shutil
 import uuid
@@ -23,10 +24,9 @@ from typing import Protocol
 
 import pyarrow.fs as pafs
 
-from kaifang.errors import ConflictError
+from kaifang.errors import ConflictError, ValidationError
 from kaifang.storage.filesystem import StorageLocation
 from kaifang.storage.layout import MANIFEST_NAME, STAGING_DIR
-from kaifang.storage.locking import try_lock
 from kaifang.storage.writer import HashingSink
 
 
@@ -59,22 +59,41 @@ class LocalStaging:
         self._resource_root = Path(location.path(resource_id))
         self._base = Path(location.base)
         staging_root = self._resource_root / STAGING_DIR
+        self._final = self._resource_root / vdir
+        if self._final.exists():
+            raise self._conflict()
         staging_root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex
         self._lock_path = staging_root / f"{token}.lock"
-        self._lock_path.touch()
-        descriptor = try_lock(self._lock_path)
-        if descriptor is None:  # a fresh uuid cannot be locked by anyone else
-            raise RuntimeError(f"cannot lock new staging lock {self._lock_path}")
-        self._lock_descriptor = descriptor
+        # Lock before the folder exists, so a folder whose lock is free has no live writer.
+        self._lock_descriptor = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        fcntl.flock(self._lock_descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.directory = staging_root / token
         self.directory.mkdir()
         self._committed = False
 
+    def _conflict(self) -> ConflictError:
+        if (self._final / MANIFEST_NAME).exists():
+            return conflict(self._resource_id, self._version)
+        return ConflictError(
+            f"resource {self._resource_id!r}: folder {self._final} exists but has no "
+            f"manifest, so it is no version and blocks version {self._version}",
+            hint="Nothing kaifang writes looks like this; move the folder out of the tables "
+            "directory, then publish again.",
+            resource_id=self._resource_id,
+            version=self._version,
+        )
+
     def open_sink(self, relative: str) -> HashingSink:
         path = self.directory / relative.removeprefix(f"{self._vdir}/")
         path.parent.mkdir(parents=True, exist_ok=True)
-        return HashingSink(path.open("xb"), fsync=True)
+        handle = path.open("xb")
+
+        def sync() -> None:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+        return HashingSink(handle, before_close=sync)
 
     def commit(self, manifest: bytes) -> None:
         with (self.directory / MANIFEST_NAME).open("xb") as handle:
@@ -83,14 +102,13 @@ class LocalStaging:
             os.fsync(handle.fileno())
         for folder, _, _ in os.walk(self.directory, topdown=False):
             fsync_dir(Path(folder))
-        final = self._resource_root / self._vdir
-        if final.exists():
-            raise conflict(self._resource_id, self._version)
+        if self._final.exists():
+            raise self._conflict()
         try:
-            os.rename(self.directory, final)
+            os.rename(self.directory, self._final)
         except OSError as error:
             if error.errno in {errno.EEXIST, errno.ENOTEMPTY}:
-                raise conflict(self._resource_id, self._version) from None
+                raise self._conflict() from None
             raise
         self._committed = True
         fsync_dir(self._resource_root)
@@ -110,12 +128,29 @@ class ObjectStaging:
         self._fs: pafs.FileSystem = location.filesystem
         self._prefix = location.path(resource_id, vdir)
         self._manifest_path = f"{self._prefix}/{MANIFEST_NAME}"
-        if self._manifest_exists():
-            raise conflict(resource_id, version)
-        # Objects under a manifest-less prefix are an earlier crashed attempt: no version.
-        self._fs.delete_dir_contents(self._prefix, missing_dir_ok=True)
+        bucket = location.base.split("/")[0]
+        if self._fs.get_file_info(bucket).type == pafs.FileType.NotFound:
+            raise ValidationError(
+                f"bucket {bucket!r} does not exist in the object store",
+                hint="kaifang does not create buckets: create it with the store's own tools, "
+                "or fix storage_url.",
+                key="storage_url",
+            )
+        self._remove_crashed_attempt()
         self._written: list[str] = []
         self._committed = False
+
+    def _remove_crashed_attempt(self) -> None:
+        """Objects under a prefix without manifest are a crashed attempt, not a version.
+
+        A manifest anywhere in the listing means the version exists: nothing is deleted.
+        """
+        selector = pafs.FileSelector(self._prefix, recursive=True, allow_not_found=True)
+        leftovers = [info for info in self._fs.get_file_info(selector) if info.is_file]
+        if any(info.path == self._manifest_path for info in leftovers):
+            raise conflict(self._resource_id, self._version)
+        for info in leftovers:
+            self._fs.delete_file(info.path)
 
     def _manifest_exists(self) -> bool:
         info = self._fs.get_file_info(self._manifest_path)
@@ -124,7 +159,7 @@ class ObjectStaging:
     def open_sink(self, relative: str) -> HashingSink:
         path = self._location.path(self._resource_id, relative)
         self._written.append(path)
-        return HashingSink(self._fs.open_output_stream(path), fsync=False)
+        return HashingSink(self._fs.open_output_stream(path))
 
     def commit(self, manifest: bytes) -> None:
         if self._manifest_exists():

@@ -25,14 +25,13 @@ import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from kaifang.errors import NotFoundError, ValidationError
+from kaifang.errors import NotFoundError
 from kaifang.settings import Settings
 from kaifang.storage.commit import LocalStaging, ObjectStaging, Staging, conflict
 from kaifang.storage.filesystem import StorageLocation, open_location
 from kaifang.storage.layout import (
     MANIFEST_NAME,
     STAGING_DIR,
-    check_entry_path,
     check_resource_id,
     check_version,
     parse_version_dir,
@@ -47,6 +46,7 @@ from kaifang.storage.manifest import (
     file_entries,
     load_manifest,
 )
+from kaifang.storage.reuse import resolve_reuse
 from kaifang.storage.staging import remove_stale_staging
 from kaifang.storage.writer import VersionWriter
 
@@ -113,7 +113,16 @@ class VersionStore:
         check_caller_manifest(resource_id, manifest)
         if version in self.list_versions(resource_id):
             raise conflict(resource_id, version)
-        reused = self._check_reuse(resource_id, version, reuse, batches.schema)
+        reused = resolve_reuse(
+            resource_id,
+            version,
+            reuse,
+            batches.schema,
+            entries_of=lambda source: self.file_entries(resource_id, source),
+            schema_of=lambda path: pq.read_schema(
+                self.location.path(resource_id, path), filesystem=self._fs
+            ),
+        )
         vdir = version_dir(version)
         staging: Staging = (
             LocalStaging(self.location, resource_id, version, vdir)
@@ -142,50 +151,6 @@ class VersionStore:
         finally:
             staging.close()
         return StoredVersion(resource_id, version, files, complete)
-
-    def _check_reuse(
-        self, resource_id: str, version: int, reuse: Sequence[FileEntry], schema: pa.Schema
-    ) -> list[FileEntry]:
-        """The stored entries for ``reuse``, after checking each names a committed file."""
-        entries: list[FileEntry] = []
-        manifests: dict[int, dict[str, FileEntry]] = {}
-        for wanted in reuse:
-            source = check_entry_path(resource_id, wanted.path)
-            if source >= version:
-                raise ValidationError(
-                    f"resource {resource_id!r} version {version} cannot reuse {wanted.path!r}",
-                    hint="Only files of earlier versions can be reused.",
-                    key="reuse",
-                )
-            if source not in manifests:
-                known = {e.path: e for e in self.file_entries(resource_id, source)}
-                manifests[source] = known
-                if known:
-                    self._check_schema(resource_id, next(iter(known)), schema)
-            stored = manifests[source].get(wanted.path)
-            if stored is None:
-                raise ValidationError(
-                    f"resource {resource_id!r} version {source} has no file {wanted.path!r}",
-                    hint="Reuse entries exactly as file_entries() returns them.",
-                    key="reuse",
-                )
-            if stored in entries:
-                raise ValidationError(
-                    f"resource {resource_id!r}: {wanted.path!r} is reused twice",
-                    key="reuse",
-                )
-            entries.append(stored)
-        return entries
-
-    def _check_schema(self, resource_id: str, path: str, schema: pa.Schema) -> None:
-        old = pq.read_schema(self.location.path(resource_id, path), filesystem=self._fs)
-        if not old.equals(schema, check_metadata=False):
-            raise ValidationError(
-                f"resource {resource_id!r}: reused file {path!r} has another schema than the "
-                "new rows",
-                hint=f"Reused files must match the new schema.\nOld: {old}\nNew: {schema}",
-                key="reuse",
-            )
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -1,16 +1,17 @@
 """Stream record batches into the Parquet files of one version, in bounded memory.
 
-Rows are buffered per output file only until a row group is full (``row_group_rows``), so
-memory stays near ``row_group_rows`` rows per open file whatever the input size; a file rolls
-over to the next part after ``rows_per_file`` rows; at most ``max_open_files`` files are open
-at once (the least recently used one is finished first, and a later batch for its partition
-starts a new part). Each file is hashed and counted as it is written.
+Rows are buffered per partition only until a row group is full (``row_group_rows``); across
+partitions at most ``BUFFERED_ROW_GROUPS * row_group_rows`` rows are buffered (the largest buffer
+is written early when more arrive), so memory stays bounded whatever the input size or the
+number of partition values. A file rolls over to the next part after ``rows_per_file`` rows;
+at most ``max_open_files`` files are open at once (the least recently used one is finished
+first, and a later batch for its partition starts a new part). Each file is hashed and
+counted as it is written.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from kaifang.storage.layout import part_name, partition_dir
 from kaifang.storage.manifest import FileEntry
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "write_statistics": True}
+BUFFERED_ROW_GROUPS = 8
+"""Rows buffered across all partitions, in row groups, before the largest buffer is written."""
 
 
 class RawSink(Protocol):
@@ -35,12 +38,13 @@ class RawSink(Protocol):
 class HashingSink:
     """A write-only file object that hashes and counts the bytes passing through.
 
-    With ``fsync`` (local disk), the bytes are forced to the device before the file closes.
+    ``before_close`` runs when the file is completed (local disk passes an fsync there);
+    :meth:`discard` closes without it, for files that are thrown away.
     """
 
-    def __init__(self, raw: RawSink, *, fsync: bool) -> None:
+    def __init__(self, raw: RawSink, *, before_close: Callable[[], None] | None = None) -> None:
         self._raw = raw
-        self._fsync = fsync
+        self._before_close = before_close
         self._digest = hashlib.sha256()
         self.size = 0
         self.closed = False
@@ -58,18 +62,19 @@ class HashingSink:
         return True
 
     def flush(self) -> None:
-        flush = getattr(self._raw, "flush", None)
-        if flush is not None:
-            flush()
+        """Parquet calls this often; the bytes reach the device in :meth:`close`."""
 
     def close(self) -> None:
         if self.closed:
             return
-        self.flush()
-        if self._fsync:
-            os.fsync(self._raw.fileno())  # type: ignore[attr-defined]  # local files have one
-        self._raw.close()
-        self.closed = True
+        if self._before_close is not None:
+            self._before_close()
+        self.discard()
+
+    def discard(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._raw.close()
 
     @property
     def sha256(self) -> str:
@@ -132,6 +137,8 @@ class VersionWriter:
         self._partitions: dict[str | None, _Partition] = {}
         self._open: OrderedDict[str | None, _Partition] = OrderedDict()
         self._entries: list[tuple[tuple[int, int], FileEntry]] = []
+        self._buffered_budget = BUFFERED_ROW_GROUPS * self._row_group_rows
+        self._buffered_total = 0
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
@@ -153,7 +160,7 @@ class VersionWriter:
         File order is partitions in the order their first row arrived, then part number.
         """
         for partition in list(self._partitions.values()):
-            self._flush(partition, partition.buffered)
+            self._flush_all(partition)
             self._close_file(partition)
         if not self._entries:  # no rows: one empty file keeps the schema readable
             empty = _Partition(None, self._version_dir, None)
@@ -162,11 +169,16 @@ class VersionWriter:
         return [entry for _, entry in sorted(self._entries, key=lambda item: item[0])]
 
     def abort(self) -> None:
-        """Close open files without completing them (the caller discards them)."""
+        """Drop open files without completing them (the caller removes them)."""
         for partition in self._partitions.values():
-            if partition.current is not None:
-                partition.current.sink.close()
-                partition.current = None
+            current, partition.current = partition.current, None
+            if current is None:
+                continue
+            try:
+                current.writer.close()
+            except Exception:  # the original failure matters, not this one
+                current.writer.is_open = False  # or its __del__ would try again
+            current.sink.discard()
 
     def _partition(self, value: str | None) -> _Partition:
         partition = self._partitions.get(value)
@@ -184,27 +196,39 @@ class VersionWriter:
         partition = self._partition(value)
         partition.buffer.append(batch)
         partition.buffered += batch.num_rows
+        self._buffered_total += batch.num_rows
         while partition.buffered >= self._row_group_rows:
             self._flush(partition, self._row_group_rows)
+        if self._partition_by is not None:
+            self._keep_buffers_in_budget()
+
+    def _keep_buffers_in_budget(self) -> None:
+        """With many partition values, write out the largest buffers early (smaller row
+        groups) rather than hold a row group's worth of rows for every value."""
+        while self._buffered_total > self._buffered_budget:
+            self._flush_all(max(self._partitions.values(), key=lambda p: p.buffered))
+
+    def _flush_all(self, partition: _Partition) -> None:
+        while partition.buffered:
+            self._flush(partition, partition.buffered)
 
     def _flush(self, partition: _Partition, rows: int) -> None:
-        """Write the first ``rows`` buffered rows, rolling over files as they fill."""
+        """Write up to ``rows`` buffered rows into the partition's file, at most until it is
+        full (the rest stays buffered and starts the next file with a whole row group)."""
         if rows <= 0:
             return
+        current = partition.current or self._open_file(partition)
+        chunk = min(rows, self._rows_per_file - current.rows)
         table = pa.Table.from_batches(partition.buffer, schema=self._schema)
-        written = 0
-        while written < rows:
-            current = partition.current or self._open_file(partition)
-            chunk = min(rows - written, self._rows_per_file - current.rows)
-            current.writer.write_table(
-                table.slice(written, chunk), row_group_size=self._row_group_rows
-            )
-            current.rows += chunk
-            written += chunk
-            if current.rows >= self._rows_per_file:
-                self._close_file(partition)
-        partition.buffer = table.slice(rows).to_batches()
-        partition.buffered -= rows
+        current.writer.write_table(table.slice(0, chunk), row_group_size=self._row_group_rows)
+        current.rows += chunk
+        partition.buffer = table.slice(chunk).to_batches()
+        partition.buffered -= chunk
+        self._buffered_total -= chunk
+        if current.rows >= self._rows_per_file:
+            self._close_file(partition)
+        else:
+            self._open.move_to_end(partition.key)  # most recently used
 
     def _open_file(self, partition: _Partition) -> _OpenFile:
         while len(self._open) >= self._max_open_files:
@@ -220,14 +244,8 @@ class VersionWriter:
 
     def _evict(self, partition: _Partition) -> None:
         """Finish the file of ``partition`` with what its buffer holds that still fits."""
-        current = partition.current
-        if current is not None and partition.buffered:
-            rows = min(partition.buffered, self._rows_per_file - current.rows)
-            table = pa.Table.from_batches(partition.buffer, schema=self._schema)
-            current.writer.write_table(table.slice(0, rows), row_group_size=self._row_group_rows)
-            current.rows += rows
-            partition.buffer = table.slice(rows).to_batches()
-            partition.buffered -= rows
+        if partition.buffered:
+            self._flush(partition, partition.buffered)
         self._close_file(partition)
 
     def _close_file(self, partition: _Partition) -> None:

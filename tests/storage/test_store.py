@@ -144,6 +144,13 @@ def test_reuse_refuses_files_that_are_not_earlier_committed_files(
     assert store.list_versions("theft") == [1]
 
 
+def test_reuse_refuses_a_file_listed_twice(store: VersionStore) -> None:
+    write(store, 1, make_table(100))
+    entry = store.file_entries("theft", 1)[0]
+    with pytest.raises(ValidationError, match="reused twice"):
+        write(store, 2, make_table(10), reuse=[entry, entry])
+
+
 def test_reuse_refuses_another_schema(store: VersionStore) -> None:
     write(store, 1, make_table(100))
     other = pa.table({"n": [1, 2]})
