@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -71,3 +72,28 @@ def catalog_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings
         return load_settings({}, data_dir=tmp_path / "data")
     url: str = request.getfixturevalue("fresh_postgres_url")
     return load_settings({}, data_dir=tmp_path / "data", database_url=url)
+
+
+# -- publishing: an organization in a fresh catalog, and CSV files --------------------------
+@pytest.fixture
+def org_settings(catalog_settings: Settings) -> Settings:
+    """Catalog settings (SQLite and PostgreSQL) with organization 379130000E created."""
+    from kaifang.catalog import create_organization, open_catalog
+
+    with open_catalog(catalog_settings) as catalog:
+        create_organization(catalog, "379130000E", name="臺北市政府警察局", name_en="Taipei Police")
+    return catalog_settings
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """``write_csv(name, header, rows)`` writes a UTF-8 CSV under tmp_path/files."""
+
+    def write(name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
+        path = tmp_path / "files" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    return write

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.catalog.accounts import organization_dict
@@ -123,19 +123,20 @@ def show_dataset(catalog: Catalog, ref: str) -> dict[str, Any]:
 def list_datasets(
     catalog: Catalog, *, search: str | None = None, limit: int | None = None, offset: int = 0
 ) -> dict[str, Any]:
-    """``{data, count}``: every dataset shaped like ``show``; ranked when ``search`` is given,
-    else newest first. ``count`` counts all matches, ignoring ``limit``/``offset``."""
-    stmt = select(Dataset).options(*_LOAD)
+    """``{data, count}``: datasets shaped like ``show``; ranked when ``search`` is given, else
+    newest first. ``count`` counts every match, ignoring ``limit``/``offset``."""
+    stmt = select(Dataset)
+    count = select(func.count()).select_from(Dataset)
     if search and search.strip():
         condition, score = search_filter_and_score(search)
         stmt = stmt.where(condition).order_by(score.desc(), Dataset.modified.desc(), Dataset.id)
+        count = count.where(condition)
     else:
         stmt = stmt.order_by(Dataset.modified.desc(), Dataset.id.desc())
+    stmt = stmt.options(*_LOAD).offset(offset).limit(limit)
     with catalog.read() as session:
-        datasets = session.scalars(stmt).all()
-        data = [dataset_dict(d) for d in datasets]
-    window = data[offset : offset + limit if limit is not None else None]
-    return {"data": window, "count": len(data)}
+        data = [dataset_dict(d) for d in session.scalars(stmt).all()]
+        return {"data": data, "count": session.scalar(count) or 0}
 
 
 def version_dict(version: Version) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from kaifang.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
+MIGRATION_LOCK_ID = 0x6B616966  # "kaif"
 
 
 def alembic_config() -> Config:
@@ -44,6 +45,12 @@ def upgrade(engine: Engine) -> None:
         if MigrationContext.configure(conn).get_current_revision() == head:
             return
     with engine.begin() as conn:
+        # Processes opening a new catalog at once: one migrates, the others wait and see it done
+        # (SQLite: the write engine's BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock).
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

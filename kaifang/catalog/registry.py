@@ -39,9 +39,7 @@ class Target:
     resource_name: str
     dataset: str | None = None  # slug of an existing dataset
     resource: str | None = None  # slug of an existing resource
-    current_version: int | None = None
     current_source_hash: str = ""
-    registered_versions: list[int] = field(default_factory=list)
     field_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -76,8 +74,6 @@ def _target_for(
     if resource is not None:
         target.resource = resource.slug
         target.resource_name = resource.name
-        target.current_version = resource.current_version
-        target.registered_versions = [v.number for v in resource.versions]
         target.field_descriptions = {
             f["name"]: f["description"] for f in resource.fields if f.get("description")
         }

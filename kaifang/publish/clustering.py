@@ -13,14 +13,23 @@ from kaifang.reading import Field
 from kaifang.sqlutil import quote_ident
 
 TIME_TYPES = ("datetime", "date")
-_CODE_NAME = re.compile(r"(id|code|no|key)$|(^|_)(id|code)(_|$)|代碼|代號|編號|編碼", re.IGNORECASE)
+CODE_WORDS = frozenset({"id", "code", "no", "key"})
+CODE_CHARACTERS = ("代碼", "代號", "編號", "編碼", "識別碼")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def is_code_like(name: str) -> bool:
+    """``GantryID_O``, ``station_code``, ``StopNo``, ``村里代碼`` are; ``VehicleType`` is not."""
+    if any(chars in name for chars in CODE_CHARACTERS):
+        return True
+    return any(word.lower() in CODE_WORDS for word in _WORD.findall(name))
 
 
 def cluster_columns(fields: Sequence[Field]) -> list[str]:
     """The ORDER BY columns for these fields: at most one time column and one key column."""
     time = next((f.name for f in fields if f.type in TIME_TYPES), None)
     key = next(
-        (f.name for f in fields if f.type in ("string", "integer") and _CODE_NAME.search(f.name)),
+        (f.name for f in fields if f.type in ("string", "integer") and is_code_like(f.name)),
         None,
     )
     return [name for name in (time, key) if name is not None]

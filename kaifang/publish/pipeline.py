@@ -52,7 +52,7 @@ from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
 BATCH_ROWS = 122_880
-PUBLISH_MEMORY_LIMIT = "1GB"
+PUBLISH_MEMORY_LIMIT = "512MB"  # DuckDB spills the sort beyond this; keeps 10M rows < 1 GB
 MetadataInput = str | Path | Mapping[str, Any] | DatasetMetadata | None
 
 

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
@@ -43,3 +48,26 @@ def test_sqlite_catalog_is_a_wal_file_with_foreign_keys(settings: Settings) -> N
         assert session.scalar(text("PRAGMA journal_mode")) == "wal"
         assert session.scalar(text("PRAGMA foreign_keys")) == 1
     assert (settings.data_dir / "catalog.sqlite").is_file()
+
+
+def test_processes_opening_a_new_catalog_at_once_migrate_it_once(
+    catalog_settings: Settings,
+) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(repo),
+        "KAIFANG_DATABASE_URL": catalog_settings.database_url,
+    }
+    command = [sys.executable, "-m", "kaifang", "--data-dir", str(catalog_settings.data_dir)]
+    procs = [
+        subprocess.Popen(
+            [*command, "org", "list", "--json"], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with open_catalog(catalog_settings) as catalog, catalog.read() as session:
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()

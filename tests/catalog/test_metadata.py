@@ -84,5 +84,5 @@ def test_load_metadata_from_yaml(tmp_path: Path) -> None:
 def test_load_metadata_rejects_non_mappings(tmp_path: Path, content: str) -> None:
     path = tmp_path / "meta.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValidationError, match="meta.yaml"):
+    with pytest.raises(ValidationError, match=r"meta\.yaml"):
         load_metadata(path)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from kaifang.catalog import history, open_catalog, show_dataset
+from kaifang.catalog import create_organization, history, open_catalog, show_dataset
 from kaifang.catalog.identifiers import is_slug
+from kaifang.errors import ForbiddenError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore, parquet_scan_sql
-from tests.publish.conftest import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
+from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
 
 
 def read_rows(settings: Settings, resource: str, version: int) -> list[tuple[object, ...]]:
@@ -41,18 +42,35 @@ def test_new_dataset_gets_identifiers_and_a_first_version(
             "current_version": 1,
             "rows": 3,
             "modified": shown["resources"][0]["modified"],
-            "fields": [{"name": n, "type": "string"} for n in THEFT_HEADER],
+            "fields": [
+                {"name": name, "type": kind}
+                for name, kind in zip(
+                    THEFT_HEADER, ["integer", "string", "date", "string"], strict=True
+                )
+            ],
         }
     ]
 
 
-def test_rows_are_clustered_by_the_code_like_column(
+def test_rows_are_clustered_by_time_then_the_code_like_column(
     org_settings: Settings, write_csv: WriteCsv
 ) -> None:
     file = write_csv("theft.csv", THEFT_HEADER, THEFT_ROWS)
     result = publish_file(org_settings, file, org=ORG, title="竊盜")
-    assert result.clustered_by == ["編號"]
-    assert [row[0] for row in read_rows(org_settings, result.resource, 1)] == ["1", "2", "3"]
+    assert result.clustered_by == ["發生日期", "編號"]
+    assert [row[0] for row in read_rows(org_settings, result.resource, 1)] == [1, 2, 3]
+
+
+def test_without_a_time_column_rows_are_clustered_by_the_code(
+    org_settings: Settings, write_csv: WriteCsv
+) -> None:
+    rows = [("0300", "丙"), ("0100", "甲"), ("0200", "乙")]
+    result = publish_file(
+        org_settings, write_csv("codes.csv", ["代碼", "名稱"], rows), org=ORG, title="代碼表"
+    )
+    assert result.clustered_by == ["代碼"]
+    codes = [row[0] for row in read_rows(org_settings, result.resource, 1)]
+    assert codes == ["0100", "0200", "0300"]
 
 
 def test_chinese_title_falls_back_to_the_file_name_for_ids(
@@ -186,3 +204,15 @@ def test_progress_reports_rows_written(org_settings: Settings, write_csv: WriteC
     file = write_csv("t.csv", ["a"], [[i] for i in range(10)])
     publish_file(org_settings, file, org=ORG, title="t", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (10, 10)
+
+
+def test_another_organizations_dataset_is_refused(
+    org_settings: Settings, write_csv: WriteCsv
+) -> None:
+    with open_catalog(org_settings) as catalog:
+        create_organization(catalog, "376000000A", name="內政部")
+    first = publish_file(org_settings, write_csv("a.csv", ["x"], [[1]]), org=ORG, title="A")
+    with pytest.raises(ForbiddenError, match=f"--org {ORG}"):
+        publish_file(
+            org_settings, write_csv("b.csv", ["x"], [[2]]), org="376000000A", dataset=first.dataset
+        )

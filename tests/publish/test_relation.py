@@ -14,7 +14,7 @@ from kaifang.publish import relation as relation_module
 from kaifang.publish.relation import RelationSpec, publish_relation
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
-from tests.publish.conftest import ORG
+from tests.publishing import ORG
 
 FIELDS = [
     {"name": "day", "type": "date", "description": "the day"},

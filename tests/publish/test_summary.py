@@ -12,7 +12,7 @@ from kaifang.catalog.models import Version
 from kaifang.publish import publish_file, rollback
 from kaifang.publish.manifest import MAX_PROBLEMS_IN_SUMMARY
 from kaifang.settings import Settings
-from tests.publish.conftest import ORG
+from tests.publishing import ORG
 
 HEADER = "行政區,案類,件數"
 ROWS = [f"臺北市中山區,住宅竊盜,{n}" for n in range(1_000)]  # 8 bad cells stay under 1 %

@@ -12,7 +12,46 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from kaifang.catalog.licenses import LICENSES
+# The licenses as of this revision (later changes get their own migration).
+LICENSES = [
+    (
+        "OGDL-Taiwan-1.0",
+        "政府資料開放授權條款－第1版 (Open Government Data License, version 1.0)",
+        "https://data.gov.tw/license",
+        True,
+    ),
+    (
+        "CC-BY-4.0",
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+        True,
+    ),
+    (
+        "CC0-1.0",
+        "Creative Commons Zero 1.0 (public domain dedication)",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        True,
+    ),
+    (
+        "CC-BY-SA-4.0",
+        "Creative Commons Attribution-ShareAlike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        True,
+    ),
+    (
+        "ODbL-1.0",
+        "Open Data Commons Open Database License 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        True,
+    ),
+    (
+        "PDDL-1.0",
+        "Open Data Commons Public Domain Dedication and License 1.0",
+        "https://opendatacommons.org/licenses/pddl/1-0/",
+        True,
+    ),
+    ("other", "Other license (see its URL)", "", False),
+]
 
 revision = "0001"
 down_revision = None
@@ -230,7 +269,7 @@ def upgrade() -> None:
     )
     op.bulk_insert(
         licenses,
-        [{"id": x.id, "title": x.title, "url": x.url, "is_open": x.is_open} for x in LICENSES],
+        [{"id": i, "title": t, "url": u, "is_open": o} for i, t, u, o in LICENSES],
     )
 
 

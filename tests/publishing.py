@@ -1,41 +1,18 @@
-"""Fixtures for publishing: an organization in a fresh catalog, and CSV files."""
+"""Helpers for tests that publish: the test organization, sample rows, catalog counts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
-from kaifang.catalog import create_organization, open_catalog
+from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Dataset, Resource, Version
 from kaifang.settings import Settings
 
 ORG = "379130000E"
 WriteCsv = Callable[..., Path]
-
-
-@pytest.fixture
-def org_settings(catalog_settings: Settings) -> Settings:
-    """Catalog settings (SQLite and PostgreSQL) with organization 379130000E created."""
-    with open_catalog(catalog_settings) as catalog:
-        create_organization(catalog, ORG, name="臺北市政府警察局", name_en="Taipei City Police")
-    return catalog_settings
-
-
-@pytest.fixture
-def write_csv(tmp_path: Path) -> WriteCsv:
-    def write(name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-        path = tmp_path / "files" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
-
-    return write
-
 
 THEFT_HEADER = ("編號", "案類", "發生日期", "發生地點")
 THEFT_ROWS = [

@@ -1,0 +1,299 @@
+"""Publishing a large M06A-like trip CSV: `kaifang publish` (screening included) vs PostgreSQL
+`COPY` into a typed table (how CKAN's xloader fills its DataStore) vs `sqlite-utils insert
+--csv` (how Datasette users load data), on the same file in the same run, with peak memory.
+
+    python benchmarks/bench_publish.py --rows 10000000
+    python benchmarks/bench_publish.py --rows 100000 --sqlite-utils-rows 100000   # quick check
+
+The CSV is generated under benchmarks/data/ (deterministic; reused when present). sqlite-utils
+runs on the first --sqlite-utils-rows rows and is extrapolated linearly to --rows, labelled so.
+Needs the bench extra (`pip install -e '.[bench]'`) and PostgreSQL server binaries
+(scripts/install-system-deps).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psutil
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+PG_SERVER = ROOT / "scripts" / "pg-test-server"
+ORG = "315000000H"
+
+TYPED_TABLE = """
+CREATE TABLE trips (
+  "VehicleType" smallint, "DetectionTime_O" timestamp, "GantryID_O" text,
+  "DetectionTime_D" timestamp, "GantryID_D" text, "TripLength" real, "TripEnd" char(1),
+  "TripInformation" text
+)"""
+
+
+def generate(path: Path, rows: int) -> None:
+    """A deterministic M06A-like day of trips, sorted by DetectionTime_O, with a header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"memory_limit": "2GB", "temp_directory": str(path.parent / "tmp")})
+    con.execute(
+        f"""
+        COPY (
+          WITH t AS (
+            SELECT i,
+                   TIMESTAMP '2024-03-05 00:00:00' + to_seconds((i * 86400) // {rows}) AS o,
+                   (hash(i) >> 1)::BIGINT AS h
+            FROM range({rows}) r(i)
+          ), g AS (
+            SELECT i, o, h,
+                   CASE WHEN h % 2 = 0 THEN 'N' ELSE 'S' END AS way,
+                   printf('%02dF%04d%s', 1 + h % 5, (h >> 8) % 3700, way) AS g1,
+                   printf('%02dF%04d%s', 1 + h % 5, (h >> 20) % 3700, way) AS g2,
+                   60 + (h >> 32) % 3000 AS dur
+            FROM t
+          )
+          SELECT [31, 32, 41, 42, 5][1 + h % 5] AS VehicleType,
+                 strftime(o, '%Y-%m-%d %H:%M:%S') AS DetectionTime_O,
+                 g1 AS GantryID_O,
+                 strftime(o + to_seconds(dur), '%Y-%m-%d %H:%M:%S') AS DetectionTime_D,
+                 g2 AS GantryID_D,
+                 round(1 + (h >> 40) % 3000 / 10.0, 1) AS TripLength,
+                 CASE WHEN h % 10 = 0 THEN 'N' ELSE 'Y' END AS TripEnd,
+                 strftime(o, '%Y-%m-%d %H:%M:%S') || '+' || g1 || '; '
+                   || strftime(o + to_seconds(dur // 2), '%Y-%m-%d %H:%M:%S') || '+'
+                   || printf('%02dF%04d%s', 1 + h % 5, (h >> 14) % 3700, 'N') || '; '
+                   || strftime(o + to_seconds(dur), '%Y-%m-%d %H:%M:%S') || '+' || g2
+                   AS TripInformation
+          FROM g ORDER BY i
+        ) TO '{path}' (HEADER, DELIMITER ',')
+        """
+    )
+    con.close()
+
+
+def head(src: Path, dst: Path, rows: int) -> None:
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        for n, line in enumerate(fin):
+            if n > rows:
+                break
+            fout.write(line)
+
+
+class PeakMemory:
+    """Samples the summed RSS of a process tree (or of given pids) every 0.1 s."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self.pids:
+                try:
+                    proc = psutil.Process(pid)
+                    total += proc.memory_info().rss
+                    total += sum(c.memory_info().rss for c in proc.children(recursive=True))
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with PeakMemory([proc.pid]) as memory:
+        out, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return elapsed, memory.peak, out
+
+
+def bench_kaifang(csv: Path, work: Path, source: Path) -> dict[str, Any]:
+    """``kaifang publish`` end to end, and ``kaifang inspect`` (reading alone) for the split."""
+    data_dir = work / "kaifang-data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    kaifang = [sys.executable, "-m", "kaifang", "--data-dir", str(data_dir)]
+    reading, reading_peak, _ = run_timed([*kaifang, "inspect", str(csv), "--json"], env=env)
+    subprocess.run(
+        [*kaifang, "org", "create", ORG, "--name", "交通部高速公路局"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    seconds, peak, out = run_timed(
+        [*kaifang, "publish", str(csv), "--org", ORG, "--title", "M06A trips", "--json"], env=env
+    )
+    result = json.loads(out)
+    return {
+        "seconds": seconds,
+        "peak_rss": peak,
+        "rows": result["rows"],
+        "inspect_seconds": reading,
+        "inspect_peak_rss": reading_peak,
+        "clustered_by": result["clustered_by"],
+        "screening": result["screening"]["status"],
+    }
+
+
+CSV_TYPES = {
+    "VehicleType": "SMALLINT",
+    "DetectionTime_O": "TIMESTAMP",
+    "GantryID_O": "VARCHAR",
+    "DetectionTime_D": "TIMESTAMP",
+    "GantryID_D": "VARCHAR",
+    "TripLength": "DOUBLE",
+    "TripEnd": "VARCHAR",
+    "TripInformation": "VARCHAR",
+}
+
+
+def store_step(csv: Path, data_dir: Path) -> None:
+    """What publish does after reading, on the typed rows the reader hands over: the screening
+    step, clustering (time, then key) and the versioned Parquet write (run in a subprocess)."""
+    from kaifang.publish.clustering import clustered
+    from kaifang.publish.pipeline import BATCH_ROWS, PUBLISH_MEMORY_LIMIT
+    from kaifang.publish.screening import screen_step
+    from kaifang.settings import load_settings
+    from kaifang.storage import VersionStore
+
+    settings = load_settings({}, data_dir=data_dir)
+    con = duckdb.connect(
+        config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(data_dir / "tmp")}
+    )
+    types = ", ".join(f"'{name}': '{kind}'" for name, kind in CSV_TYPES.items())
+    typed = con.sql(f"SELECT * FROM read_csv('{csv}', header = true, columns = {{{types}}})")
+    rows, _ = screen_step(typed, None, settings, None)
+    rows = clustered(rows, ["DetectionTime_O", "GantryID_O"])
+    store = VersionStore(settings)
+    with store.lock("m06a"):
+        stored = store.write_version("m06a", 1, rows.to_arrow_reader(BATCH_ROWS), {})
+    print(json.dumps({"rows": stored.rows, "bytes": stored.bytes}))
+
+
+def bench_store_step(csv: Path, work: Path, source: Path) -> dict[str, Any]:
+    data_dir = work / "store-step"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    seconds, peak, out = run_timed(
+        [sys.executable, __file__, "--internal-store-step", str(csv), str(data_dir)], env=env
+    )
+    return {"seconds": seconds, "peak_rss": peak, **json.loads(out)}
+
+
+def bench_postgres(csv: Path) -> dict[str, Any]:
+    started = subprocess.run([str(PG_SERVER), "start"], capture_output=True, text=True, check=True)
+    url, folder = started.stdout.split()[:2]
+    try:
+        conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(TYPED_TABLE)
+            backend = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])  # type: ignore[index]
+            t0 = time.perf_counter()
+            with PeakMemory([backend, os.getpid()]) as memory, conn.cursor() as cur:
+                with (
+                    cur.copy("COPY trips FROM STDIN (FORMAT csv, HEADER true)") as copy,
+                    csv.open("rb") as source,
+                ):
+                    while chunk := source.read(1 << 20):
+                        copy.write(chunk)
+            seconds = time.perf_counter() - t0
+            rows = conn.execute("SELECT count(*) FROM trips").fetchone()[0]  # type: ignore[index]
+        return {"seconds": seconds, "peak_rss": memory.peak, "rows": rows}
+    finally:
+        subprocess.run([str(PG_SERVER), "stop", folder], check=False)
+
+
+def bench_sqlite_utils(csv: Path, work: Path, rows: int, full_rows: int) -> dict[str, Any]:
+    subset = csv if rows >= full_rows else work / f"subset-{rows}.csv"
+    if subset != csv and not subset.exists():
+        head(csv, subset, rows)
+    db = work / "sqlite-utils.db"
+    db.unlink(missing_ok=True)
+    tool = shutil.which("sqlite-utils") or str(Path(sys.executable).parent / "sqlite-utils")
+    seconds, peak, _ = run_timed([tool, "insert", str(db), "trips", str(subset), "--csv"])
+    return {
+        "seconds": seconds,
+        "peak_rss": peak,
+        "rows": rows,
+        "extrapolated_seconds": seconds * full_rows / rows if rows < full_rows else None,
+    }
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--internal-store-step"]:
+        store_step(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows in the CSV")
+    parser.add_argument(
+        "--sqlite-utils-rows",
+        type=int,
+        default=1_000_000,
+        help="rows sqlite-utils loads (extrapolated to --rows when fewer)",
+    )
+    parser.add_argument(
+        "--kaifang-source",
+        type=Path,
+        default=ROOT,
+        help="the kaifang source tree to run (default: this checkout)",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["kaifang", "postgres", "sqlite-utils"],
+        help="skip a contender",
+    )
+    args = parser.parse_args()
+    work = DATA / "publish"
+    work.mkdir(parents=True, exist_ok=True)
+    csv = work / f"m06a-{args.rows}.csv"
+    if not csv.exists():
+        t0 = time.perf_counter()
+        generate(csv, args.rows)
+        print(
+            f"generated {csv.name}: {csv.stat().st_size / 1e9:.2f} GB in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+    results: dict[str, Any] = {"rows": args.rows, "csv_bytes": csv.stat().st_size}
+    if "kaifang" not in args.skip:
+        results["kaifang"] = bench_kaifang(csv, work, args.kaifang_source)
+        print("kaifang publish:", results["kaifang"])
+        results["kaifang_after_reading"] = bench_store_step(csv, work, args.kaifang_source)
+        print("kaifang after reading:", results["kaifang_after_reading"])
+    if "postgres" not in args.skip:
+        results["postgres_copy"] = bench_postgres(csv)
+        print("PostgreSQL COPY:", results["postgres_copy"])
+    if "sqlite-utils" not in args.skip:
+        results["sqlite_utils"] = bench_sqlite_utils(
+            csv, work, min(args.sqlite_utils_rows, args.rows), args.rows
+        )
+        print("sqlite-utils insert --csv:", results["sqlite_utils"])
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
