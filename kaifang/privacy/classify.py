@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kaifang.privacy.detectors.base import Detector
+from kaifang.privacy.detectors.base import CHAR_CLASSES, Detector
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.sqlutil import quote_ident
 
@@ -65,7 +65,26 @@ def column_stats(
     columns: list[str],
     detectors: tuple[Detector, ...],
 ) -> list[ColumnStats]:
-    """Run every detector over every column of ``source`` (a table name on ``con``)."""
+    """Run every detector over every column of ``source`` (a table name on ``con``).
+
+    A first cheap pass finds which character classes (digits, Latin letters, CJK, ``@``)
+    each column holds at all; a detector runs only on columns that hold what it
+    ``requires`` — a column of Chinese names never pays for the checksum detectors."""
+    classes = list(CHAR_CLASSES)
+    flags = ", ".join(
+        f"regexp_matches(n{i}, '{CHAR_CLASSES[c]}') AS n{i}_{c}"
+        for i in range(len(columns))
+        for c in classes
+    )
+    view = f"SELECT *, {flags} FROM ({normalized_view_sql(columns, source)})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE screened_cells AS {view}")
+    probe = [f"bool_or(n{i}_{c})" for i in range(len(columns)) for c in classes]
+    present_row = con.execute(f"SELECT {', '.join(probe)} FROM screened_cells").fetchone()
+    assert present_row is not None
+    present = [
+        {c for j, c in enumerate(classes) if present_row[i * len(classes) + j]}
+        for i in range(len(columns))
+    ]
     aggregates: list[str] = []
     plan: list[list[tuple[Detector, bool, bool]]] = []
     for i, name in enumerate(columns):
@@ -80,17 +99,24 @@ def column_stats(
             context = det.has_keyword(name)
             if det.needs_context and not context:
                 continue
-            aggregates.append(f"count_if({det.hit_sql(v, context=context)})")
+            if not set(det.requires) <= present[i]:
+                continue
+            # Cells without the characters a detector needs skip its regex entirely.
+            guard = " AND ".join(f"{v}_{c}" for c in det.requires) or "true"
+            hit = det.hit_sql(v, context=context)
+            aggregates.append(f"count_if(CASE WHEN {guard} THEN {hit} END)")
             with_candidates = det.validate is not None
             if with_candidates:
-                aggregates.append(f"count_if({det.candidate_sql(v, context=context)})")
+                candidate = det.candidate_sql(v, context=context)
+                aggregates.append(f"count_if(CASE WHEN {guard} THEN {candidate} END)")
             column_plan.append((det, context, with_candidates))
         plan.append(column_plan)
     if not aggregates:
         return []
-    sql = f"SELECT {', '.join(aggregates)} FROM ({normalized_view_sql(columns, source)})"
+    sql = f"SELECT {', '.join(aggregates)} FROM screened_cells"
     row = con.execute(sql).fetchone()
     assert row is not None  # an aggregate query always returns one row
+    con.execute("DROP TABLE screened_cells")
     values = list(row)
     out: list[ColumnStats] = []
     pos = 0

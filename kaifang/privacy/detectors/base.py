@@ -23,6 +23,16 @@ from kaifang.privacy.model import Action, Category
 from kaifang.privacy.normalize import fold_text
 from kaifang.sqlutil import quote_literal
 
+CharClass = Literal["digit", "latin", "cjk", "at"]
+# What a normalized cell must contain for a detector to have any chance (one cheap pass over
+# the sample decides which detectors run on which column).
+CHAR_CLASSES: dict[str, str] = {
+    "digit": "[0-9]",
+    "latin": "[a-z]",
+    "cjk": "[\\x{4e00}-\\x{9fff}]",
+    "at": "@",
+}
+
 MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coordinate", "none"]
 
 # A token must not be glued to other letters or digits (RE2 has no look-around, so the
@@ -58,6 +68,7 @@ class Detector:
     mask_style: MaskStyle = "middle"
     min_rate: float = 0.5
     bounded: bool = True
+    requires: tuple[CharClass, ...] = ()
 
     # -- column context -------------------------------------------------------------------
     def has_keyword(self, column_name: str) -> bool:

@@ -19,6 +19,7 @@ DETECTOR = Detector(
     keywords=("生日", "出生", "birth", "dob", "生年"),
     min_rate=0.5,
     mask_style="date",
+    requires=("digit",),
     action="generalize",
     reason="出生日期為間接識別資料，建議只保留年 / a birth date: keep the year only",
 )

@@ -28,6 +28,7 @@ DETECTOR = Detector(
     keywords=("統一編號", "統編", "ubn", "tax_id", "營利事業"),
     min_rate=0.8,
     mask_style="none",
+    requires=("digit",),
     action="keep",
     reason="統一編號屬法人識別碼，非個人資料（獨資商號除外）/ a company id, not personal data",
 )

@@ -25,6 +25,7 @@ DETECTOR = Detector(
     validate=luhn_sql,
     strong=True,
     keywords=("信用卡", "卡號", "card"),
+    requires=("digit",),
     action="drop",
     reason="信用卡號屬個人財務資料 / a card number is personal financial data",
 )

@@ -7,6 +7,7 @@ from kaifang.privacy.detectors.base import Detector
 
 AGE = Detector(
     name="age",
+    requires=("digit",),
     category="quasi_identifier",
     label="年齡 age",
     pattern="[0-9]{1,3}(?:歲)?",

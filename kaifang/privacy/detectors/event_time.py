@@ -19,6 +19,7 @@ DETECTOR = Detector(
     keywords=("日期", "時間", "時段", "date", "time"),
     min_rate=0.8,
     mask_style="none",
+    requires=("digit",),
     action="generalize",
     reason="事件時間配合地點可定位個人，建議粗化到小時或日 / coarsen times with places",
 )

@@ -16,7 +16,8 @@ def _valid_ip_sql(token: str) -> str:
     octets = f"string_split({token}, '.')"
     return (
         f"(position(':' IN {token}) > 0 OR "
-        f"list_bool_and(list_transform({octets}, lambda o: coalesce(TRY_CAST(o AS INTEGER) <= 255, false))))"
+        f"list_bool_and(list_transform({octets}, "
+        f"lambda o: coalesce(TRY_CAST(o AS INTEGER) <= 255, false))))"
     )
 
 
@@ -28,6 +29,7 @@ DETECTOR = Detector(
     validate=_valid_ip_sql,
     strong=True,
     keywords=("ip", "ip_address", "ipaddr", "ip位址"),
+    requires=("digit",),
     action="drop",
     reason="IP 位址可連結到個人 / an IP address can be linked to a person",
 )

@@ -60,6 +60,7 @@ DETECTOR = Detector(
     validate=tw_checksum_sql,
     strong=True,
     keywords=("身分證", "身份證", "id_no", "idno", "national_id", "統號"),
+    requires=("digit", "latin"),
     action="drop",
     reason="身分證字號可直接識別個人 / a national ID identifies a person directly",
 )

@@ -11,6 +11,7 @@ DETECTOR = Detector(
     pattern="[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}",
     needs_context=True,
     keywords=("健保", "nhi"),
+    requires=("digit",),
     action="drop",
     reason="健保卡號可直接識別個人 / an NHI card number identifies a person",
 )

@@ -11,6 +11,7 @@ DETECTOR = Detector(
     pattern="[0-9]{9}",
     needs_context=True,
     keywords=("護照", "passport"),
+    requires=("digit",),
     action="drop",
     reason="護照號碼可直接識別個人 / a passport number identifies a person",
 )

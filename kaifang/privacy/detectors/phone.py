@@ -35,6 +35,7 @@ DETECTOR = Detector(
         "fax",
     ),
     mask_style="phone",
+    requires=("digit",),
     action="drop",
     reason="個人電話屬個人資料 / a person's phone number is personal data",
 )
