@@ -13,7 +13,14 @@ import unicodedata
 from typing import Any
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
+import tldextract
+from presidio_analyzer import (
+    AnalyzerEngine,
+    BatchAnalyzerEngine,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -80,7 +87,14 @@ def _pattern(entity: str, regex: str, score: float, context: list[str] | None = 
     )
 
 
-def build_analyzer() -> AnalyzerEngine:
+def _offline_tldextract() -> None:
+    """Presidio's e-mail validation calls ``tldextract.extract``, which fetches the public
+    suffix list over the network; use the snapshot bundled with tldextract instead."""
+    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def build_analyzer() -> BatchAnalyzerEngine:
+    _offline_tldextract()
     registry = RecognizerRegistry(supported_languages=["zh"])
     letter, one_two, digit = "[A-Za-zＡ-Ｚａ-ｚ]", "[12１２]", "[0-9０-９]"
     registry.add_recognizer(
@@ -128,9 +142,10 @@ def build_analyzer() -> AnalyzerEngine:
         ),
     ):
         registry.add_recognizer(recognizer)
-    return AnalyzerEngine(
+    engine = AnalyzerEngine(
         registry=registry,
         nlp_engine=BlankChineseNlpEngine(),
         supported_languages=["zh"],
         default_score_threshold=0.4,
     )
+    return BatchAnalyzerEngine(analyzer_engine=engine)

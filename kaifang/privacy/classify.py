@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kaifang.privacy.detectors.base import CHAR_CLASSES, Detector
+from kaifang.privacy.detectors.base import CHAR_CLASSES, RAW_CHAR_CLASSES, Detector
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.sqlutil import quote_ident
 
@@ -77,9 +77,12 @@ def column_stats(
         for c in classes
     )
     view = f"SELECT *, {flags} FROM ({normalized_view_sql(columns, source)})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE screened_cells AS {view}")
-    probe = [f"bool_or(n{i}_{c})" for i in range(len(columns)) for c in classes]
-    present_row = con.execute(f"SELECT {', '.join(probe)} FROM screened_cells").fetchone()
+    probe = [
+        f"bool_or(regexp_matches(CAST({quote_ident(name)} AS VARCHAR), '{RAW_CHAR_CLASSES[c]}'))"
+        for name in columns
+        for c in classes
+    ]
+    present_row = con.execute(f"SELECT {', '.join(probe)} FROM {source}").fetchone()
     assert present_row is not None
     present = [
         {c for j, c in enumerate(classes) if present_row[i * len(classes) + j]}
@@ -113,10 +116,9 @@ def column_stats(
         plan.append(column_plan)
     if not aggregates:
         return []
-    sql = f"SELECT {', '.join(aggregates)} FROM screened_cells"
+    sql = f"SELECT {', '.join(aggregates)} FROM ({view})"
     row = con.execute(sql).fetchone()
     assert row is not None  # an aggregate query always returns one row
-    con.execute("DROP TABLE screened_cells")
     values = list(row)
     out: list[ColumnStats] = []
     pos = 0

@@ -32,6 +32,14 @@ CHAR_CLASSES: dict[str, str] = {
     "cjk": "[\\x{4e00}-\\x{9fff}]",
     "at": "@",
 }
+# The same classes before normalization (full-width and upper-case forms included), for the
+# cheap probe over the raw sample.
+RAW_CHAR_CLASSES: dict[str, str] = {
+    "digit": "[0-9０-９]",
+    "latin": "[a-zA-Zａ-ｚＡ-Ｚ]",
+    "cjk": "[\\x{4e00}-\\x{9fff}]",
+    "at": "[@＠]",
+}
 
 MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coordinate", "none"]
 
@@ -109,6 +117,9 @@ class Detector:
     def tokens_sql(self, value: str, *, context: bool) -> str:
         """The valid tokens of a cell, as a list."""
         rx = quote_literal(self.token_regex(context=context))
+        if self.whole_cell:
+            valid = "true" if self.validate is None else self.validate(value)
+            return f"CASE WHEN regexp_full_match({value}, {rx}) AND {valid} THEN [{value}] END"
         tokens = f"regexp_extract_all({value}, {rx}, 1)"
         if self.validate is None:
             return tokens
@@ -117,6 +128,8 @@ class Detector:
     def hit_sql(self, value: str, *, context: bool) -> str:
         if self.validate is None:
             return self.candidate_sql(value, context=context)
+        if self.whole_cell:
+            return f"({self.candidate_sql(value, context=context)} AND {self.validate(value)})"
         return (
             f"CASE WHEN {self.candidate_sql(value, context=context)} "
             f"THEN len({self.tokens_sql(value, context=context)}) > 0 ELSE false END"
