@@ -32,15 +32,6 @@ CHAR_CLASSES: dict[str, str] = {
     "cjk": "[\\x{4e00}-\\x{9fff}]",
     "at": "@",
 }
-# The same classes before normalization (full-width and upper-case forms included), for the
-# cheap probe over the raw sample.
-RAW_CHAR_CLASSES: dict[str, str] = {
-    "digit": "[0-9０-９]",
-    "latin": "[a-zA-Zａ-ｚＡ-Ｚ]",
-    "cjk": "[\\x{4e00}-\\x{9fff}]",
-    "at": "[@＠]",
-}
-
 MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coordinate", "none"]
 
 # A token must not be glued to other letters or digits (RE2 has no look-around, so the
@@ -77,6 +68,19 @@ class Detector:
     min_rate: float = 0.5
     bounded: bool = True
     requires: tuple[CharClass, ...] = ()
+    lengths: tuple[int, int | None] = (1, None)
+
+    def guard_sql(self, value: str, flags: str = "has_") -> str:
+        """SQL that is false for values this detector cannot match (too short, too long for a
+        whole-cell pattern, or without the characters it requires): a cheap test that spares
+        most cells the regex."""
+        low, high = self.lengths
+        parts = [f"{flags}{c}" for c in self.requires]
+        if high is not None:
+            parts.insert(0, f"length({value}) BETWEEN {low} AND {high}")
+        elif low > 1:
+            parts.insert(0, f"length({value}) >= {low}")
+        return " AND ".join(parts) or "true"
 
     # -- column context -------------------------------------------------------------------
     def has_keyword(self, column_name: str) -> bool:
@@ -129,9 +133,17 @@ class Detector:
         if self.validate is None:
             return self.candidate_sql(value, context=context)
         if self.whole_cell:
-            return f"({self.candidate_sql(value, context=context)} AND {self.validate(value)})"
+            candidate = self.candidate_sql(value, context=context)
+            return f"(CASE WHEN {candidate} THEN {self.validate(value)} ELSE false END)"
+        # A cell that is exactly one token (a structured column) is validated directly; only
+        # cells with tokens inside other text pay for extracting and filtering a list.
+        body = self.pattern
+        if context and self.context_pattern:
+            body = f"{body}|{self.context_pattern}"
+        whole = quote_literal(f"(?:{body})")
         return (
-            f"CASE WHEN {self.candidate_sql(value, context=context)} "
+            f"CASE WHEN regexp_full_match({value}, {whole}) THEN {self.validate(value)} "
+            f"WHEN {self.candidate_sql(value, context=context)} "
             f"THEN len({self.tokens_sql(value, context=context)}) > 0 ELSE false END"
         )
 

@@ -20,6 +20,7 @@ DETECTOR = Detector(
     min_rate=0.5,
     mask_style="date",
     requires=("digit",),
+    lengths=(6, None),
     action="generalize",
     reason="出生日期為間接識別資料，建議只保留年 / a birth date: keep the year only",
 )

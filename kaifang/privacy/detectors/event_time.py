@@ -20,6 +20,7 @@ DETECTOR = Detector(
     min_rate=0.8,
     mask_style="none",
     requires=("digit",),
+    lengths=(3, 40),
     action="generalize",
     reason="事件時間配合地點可定位個人，建議粗化到小時或日 / coarsen times with places",
 )

@@ -12,6 +12,7 @@ DETECTOR = Detector(
     needs_context=True,
     keywords=("健保", "nhi"),
     requires=("digit",),
+    lengths=(12, None),
     action="drop",
     reason="健保卡號可直接識別個人 / an NHI card number identifies a person",
 )

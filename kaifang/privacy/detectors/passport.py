@@ -12,6 +12,7 @@ DETECTOR = Detector(
     needs_context=True,
     keywords=("護照", "passport"),
     requires=("digit",),
+    lengths=(9, None),
     action="drop",
     reason="護照號碼可直接識別個人 / a passport number identifies a person",
 )

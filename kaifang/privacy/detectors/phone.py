@@ -36,6 +36,7 @@ DETECTOR = Detector(
     ),
     mask_style="phone",
     requires=("digit",),
+    lengths=(8, None),
     action="drop",
     reason="個人電話屬個人資料 / a person's phone number is personal data",
 )

@@ -17,6 +17,7 @@ DETECTOR = Detector(
     min_rate=0.5,
     mask_style="middle",
     requires=("latin",),
+    lengths=(5, 60),
     action="drop",
     reason="英文姓名可直接識別個人 / a romanized name identifies a person",
 )

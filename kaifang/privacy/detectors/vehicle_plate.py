@@ -17,6 +17,7 @@ DETECTOR = Detector(
     keywords=("車牌", "車號", "牌照", "plate", "license"),
     min_rate=0.5,
     requires=("digit",),
+    lengths=(6, None),
     action="drop",
     reason="車牌可連結到車主 / a plate links to its owner",
 )
