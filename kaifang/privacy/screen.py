@@ -1,8 +1,8 @@
 """``screen``: classify every column of a relation and measure k-anonymity.
 
-Sampling: classification reads every row up to ``sample_rows`` (default 200 000); a larger
+Sampling: classification reads every row up to ``sample_rows`` (default 100 000); a larger
 table is classified on a repeatable reservoir sample of that many rows, so a free-text
-identifier present in 1 row in 100 still shows up about 2 000 times. Row counts and
+identifier present in 1 row in 100 still shows up about 1 000 times. Row counts and
 k-anonymity always use every row.
 """
 
@@ -28,7 +28,7 @@ from kaifang.privacy.verify import k_anonymity
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident
 
-DEFAULT_SAMPLE_ROWS = 200_000
+DEFAULT_SAMPLE_ROWS = 100_000
 _SAMPLE_SEED = 42
 
 

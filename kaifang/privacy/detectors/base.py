@@ -36,7 +36,7 @@ MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coor
 
 # A token must not be glued to other letters or digits (RE2 has no look-around, so the
 # boundaries are consumed, and the token is capture group 1).
-_LEFT = "(?:^|[^0-9a-z])"
+_LEFT = "(?:^|[^0-9a-z.-])"  # a token glued by - or . to more characters is part of a bigger one
 _RIGHT = "(?:$|[^0-9a-z])"
 
 
@@ -69,6 +69,7 @@ class Detector:
     bounded: bool = True
     requires: tuple[CharClass, ...] = ()
     lengths: tuple[int, int | None] = (1, None)
+    not_keywords: tuple[str, ...] = ()
 
     def guard_sql(self, value: str, flags: str = "has_") -> str:
         """SQL that is false for values this detector cannot match (too short, too long for a
@@ -87,6 +88,8 @@ class Detector:
         """Chinese keywords match anywhere in the name; ASCII ones match a whole word of it
         (or its start or end when 4+ letters), so ``age`` is not found in ``percentage``."""
         folded = fold_text(column_name)
+        if any(word in folded for word in self.not_keywords):
+            return False
         words = [w for w in re.split(r"[^a-z0-9]+", folded) if w]
         for keyword in self.keywords:
             if not keyword.isascii():

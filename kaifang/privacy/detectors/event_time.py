@@ -5,7 +5,7 @@ space and time, so they are quasi-identifiers (the ETC trip re-identification ca
 from __future__ import annotations
 
 from kaifang.privacy.detectors.base import Detector
-from kaifang.privacy.detectors.birth_date import DATE_PATTERN
+from kaifang.privacy.detectors.birth_date import DATE_PATTERN, plausible_date_sql
 
 DETECTOR = Detector(
     name="event_time",
@@ -16,6 +16,7 @@ DETECTOR = Detector(
         r"|[0-9]{1,2}[~-][0-9]{1,2}(?:時)?"
     ),
     whole_cell=True,
+    validate=plausible_date_sql,
     keywords=("日期", "時間", "時段", "date", "time"),
     min_rate=0.8,
     mask_style="none",
