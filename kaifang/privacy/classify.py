@@ -88,39 +88,46 @@ def column_stats(
         "count(*) FILTER (WHERE v <> '')",
         "coalesce(sum(length(v) * w) / sum(w), 0)",
     ]
+    # Two projections, so that each regex runs once per distinct value: ``c<k>`` is the
+    # cheap guard then the detector's shape (candidate), ``h<k>`` confirms candidates
+    # (checksums). CASE, not AND: a CASE runs its branch only on the rows that pass.
+    candidate_columns: list[str] = []
+    confirm_columns: list[str] = []
     plan: list[tuple[Detector, list[bool], bool]] = []
     for det in detectors:
         contexts = [det.has_keyword(name) for name in columns]
         with_context = [str(i) for i, ctx in enumerate(contexts) if ctx]
         if det.needs_context and not with_context:
             continue
+        k = len(plan)
         guard = det.guard_sql("v")
         in_context = f"col IN ({', '.join(with_context) or 'NULL'})"
-        hit, candidate = det.hit_sql("v", context=False), det.candidate_sql("v", context=False)
         if det.needs_context:
             guard = f"{guard} AND {in_context}"
+        candidate = det.candidate_sql("v", context=False)
+        confirm = det.confirm_sql("v", context=False)
         if with_context and det.context_pattern:
-            hit = f"CASE WHEN {in_context} THEN {det.hit_sql('v', context=True)} ELSE {hit} END"
             candidate = (
                 f"CASE WHEN {in_context} THEN {det.candidate_sql('v', context=True)} "
                 f"ELSE {candidate} END"
             )
-        # CASE, not AND: DuckDB evaluates both sides of an AND inside an aggregate FILTER,
-        # while a CASE runs its branch only on the rows that pass the cheap guard.
-        aggregates.append(
-            f"coalesce(sum(w) FILTER (WHERE CASE WHEN {guard} THEN {hit} ELSE false END), 0)"
-        )
+            confirm = (
+                f"CASE WHEN {in_context} THEN {det.confirm_sql('v', context=True)} "
+                f"ELSE {confirm} END"
+            )
+        candidate_columns.append(f"CASE WHEN {guard} THEN {candidate} ELSE false END AS c{k}")
         with_candidates = det.validate is not None
         if with_candidates:
-            aggregates.append(
-                f"coalesce(sum(w) FILTER (WHERE CASE WHEN {guard} THEN {candidate} "
-                "ELSE false END), 0)"
-            )
+            confirm_columns.append(f"CASE WHEN c{k} THEN {confirm} ELSE false END AS h{k}")
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE h{k}), 0)")
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
+        else:
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
         plan.append((det, contexts, with_candidates))
-    sql = (
-        f"SELECT col, {', '.join(aggregates)} FROM ({distinct_cells_sql(columns, source)}) "
-        "GROUP BY col"
-    )
+    cells = distinct_cells_sql(columns, source)
+    level1 = f"SELECT col, v, w, {', '.join(['true AS c_none', *candidate_columns])} FROM ({cells})"
+    level2 = f"SELECT *, {', '.join(['true AS h_none', *confirm_columns])} FROM ({level1})"
+    sql = f"SELECT col, {', '.join(aggregates)} FROM ({level2}) GROUP BY col"
     by_column = {int(row[0]): list(row[1:]) for row in con.execute(sql).fetchall()}
     out: list[ColumnStats] = []
     for i, name in enumerate(columns):

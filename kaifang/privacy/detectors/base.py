@@ -132,23 +132,29 @@ class Detector:
             return tokens
         return f"list_filter({tokens}, lambda tok: {self.validate('tok')})"
 
-    def hit_sql(self, value: str, *, context: bool) -> str:
+    def confirm_sql(self, value: str, *, context: bool) -> str:
+        """SQL true when a cell whose ``candidate_sql`` matched holds a *valid* token. A cell
+        that is exactly one token (a structured column) is validated directly; only cells
+        with tokens inside other text pay for extracting and filtering a list."""
         if self.validate is None:
-            return self.candidate_sql(value, context=context)
+            return "true"
         if self.whole_cell:
-            candidate = self.candidate_sql(value, context=context)
-            return f"(CASE WHEN {candidate} THEN {self.validate(value)} ELSE false END)"
-        # A cell that is exactly one token (a structured column) is validated directly; only
-        # cells with tokens inside other text pay for extracting and filtering a list.
+            return self.validate(value)
         body = self.pattern
         if context and self.context_pattern:
             body = f"{body}|{self.context_pattern}"
         whole = quote_literal(f"(?:{body})")
         return (
             f"CASE WHEN regexp_full_match({value}, {whole}) THEN {self.validate(value)} "
-            f"WHEN {self.candidate_sql(value, context=context)} "
-            f"THEN len({self.tokens_sql(value, context=context)}) > 0 ELSE false END"
+            f"ELSE len({self.tokens_sql(value, context=context)}) > 0 END"
         )
+
+    def hit_sql(self, value: str, *, context: bool) -> str:
+        candidate = self.candidate_sql(value, context=context)
+        if self.validate is None:
+            return candidate
+        confirm = self.confirm_sql(value, context=context)
+        return f"(CASE WHEN {candidate} THEN {confirm} ELSE false END)"
 
     def example_sql(self, value: str, *, context: bool) -> str:
         """The first valid token of the cell, masked for display."""
