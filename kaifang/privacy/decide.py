@@ -22,6 +22,7 @@ PLACES = frozenset({"coarse_address", "coordinates", "trip_place", "address"})
 MIXED_RATE = 0.5  # below this share the identifiers sit among other content: mask them
 GENERALIZE_TO = {
     "address": "range30",
+    "coarse_address": "range30",  # ranges stay as they are; tune_policy may climb further
     "birth_date": "year",
     "age": "band10",
     "event_time": "hour",

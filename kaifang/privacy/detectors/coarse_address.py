@@ -22,6 +22,6 @@ DETECTOR = Detector(
     min_rate=0.7,
     requires=("cjk",),
     lengths=(2, 40),
-    action="keep",
+    action="generalize",
     reason="已粗化的地點為間接識別資料，納入 k 匿名檢查 / a coarse place is a quasi-identifier",
 )
