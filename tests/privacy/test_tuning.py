@@ -33,7 +33,7 @@ def test_tuning_reaches_k_within_budget(make_relation: MakeRelation, settings: S
     rel = make_relation(
         {
             "出生日期": [f"{1940 + i % 80}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
-            "性別": ["男", "女"] * (n // 2),
+            "性別": ["男" if i % 3 else "女" for i in range(n)],
         }
     )
     report = screen(rel, settings=settings)
