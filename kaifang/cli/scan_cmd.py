@@ -9,7 +9,7 @@ import duckdb
 from rich.table import Table as RichTable
 
 from kaifang.cli.common import console, print_json
-from kaifang.privacy import ScreeningReport, propose_policy, screen
+from kaifang.privacy import Policy, ScreeningReport, propose_policy, screen, tune_policy
 from kaifang.reading import open_table
 from kaifang.settings import Settings
 
@@ -19,6 +19,14 @@ def scan_file(path: Path, settings: Settings, *, sheet: str | None = None) -> Sc
     con = duckdb.connect()
     with open_table(path, sheet=sheet) as table:
         return screen(table.relation(con), settings=settings, table_name=str(path))
+
+
+def proposed_policy(path: Path, report: ScreeningReport, settings: Settings) -> Policy:
+    """The policy ``--write-policy`` writes: the report's proposal, with generalizations
+    coarsened until k-anonymity holds within the suppression budget."""
+    con = duckdb.connect()
+    with open_table(path) as table:
+        return tune_policy(table.relation(con), propose_policy(report), settings)
 
 
 @click.command()
@@ -38,7 +46,8 @@ def scan(
     """Screen FILE for personal data: each column's category, evidence and action."""
     report = scan_file(file, settings, sheet=sheet)
     if write_policy is not None:
-        write_policy.write_text(propose_policy(report).to_yaml(), encoding="utf-8")
+        policy = proposed_policy(file, report, settings)
+        write_policy.write_text(policy.to_yaml(), encoding="utf-8")
     if as_json:
         print_json(report.to_dict())
         return

@@ -10,6 +10,7 @@ from kaifang.privacy.policy import ColumnPolicy, Policy, load_policy, propose_po
 from kaifang.privacy.report import ColumnReport, Finding, KAnonymity, ScreeningReport
 from kaifang.privacy.screen import screen
 from kaifang.privacy.transforms import apply_policy
+from kaifang.privacy.tuning import tune_policy
 from kaifang.privacy.verify import Verification, verify
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "propose_policy",
     "screen",
     "suppress_small_cells",
+    "tune_policy",
     "verify",
 ]

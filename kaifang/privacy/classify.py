@@ -1,6 +1,7 @@
 """Column statistics (one SQL pass over the sample) and the per-column decision.
 
-One aggregate query computes, for every column and every detector, how many cells hold a
+One aggregate query over the distinct values of every column computes, for every column and
+every detector, how many cells hold a
 valid token (``hits``) and how many hold something of the right shape (``candidates``,
 checksum detectors only). A detector *fires* on a column when:
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kaifang.privacy.detectors.base import Detector
+from kaifang.privacy.detectors.base import CHAR_CLASSES, Detector
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.sqlutil import quote_ident
 
@@ -51,12 +52,24 @@ class ColumnStats:
         return stats.hits / self.non_empty if self.non_empty else 0.0
 
 
-def normalized_view_sql(columns: list[str], source: str) -> str:
-    """``SELECT`` of every column normalized once, as ``n0, n1, ...``."""
-    cols = ", ".join(
-        f"{normalized_sql(quote_ident(name))} AS n{i}" for i, name in enumerate(columns)
+def distinct_cells_sql(columns: list[str], source: str) -> str:
+    """Every column of ``source`` in long form, one row per distinct (column, value) with
+    its count ``w``, the value normalized (``v``) and flags for the character classes it
+    holds. Detectors then run once per distinct value: a column of 22 county names costs 22
+    evaluations, not one per row."""
+    as_text = ", ".join(
+        f"CAST({quote_ident(name)} AS VARCHAR) AS {quote_ident(str(i))}"
+        for i, name in enumerate(columns)
     )
-    return f"SELECT {cols} FROM {source}"
+    flags = ", ".join(
+        f"regexp_matches(v, '{rx}') AS has_{name}" for name, rx in CHAR_CLASSES.items()
+    )
+    return (
+        f"SELECT col, v, w, {flags} FROM (SELECT CAST(col AS INTEGER) AS col, "
+        f"{normalized_sql('raw')} AS v, w FROM (SELECT col, raw, count(*) AS w FROM "
+        f"(UNPIVOT (SELECT {as_text} FROM {source}) ON COLUMNS(*) INTO NAME col VALUE raw) "
+        "GROUP BY col, raw))"
+    )
 
 
 def column_stats(
@@ -65,49 +78,80 @@ def column_stats(
     columns: list[str],
     detectors: tuple[Detector, ...],
 ) -> list[ColumnStats]:
-    """Run every detector over every column of ``source`` (a table name on ``con``)."""
-    aggregates: list[str] = []
-    plan: list[list[tuple[Detector, bool, bool]]] = []
-    for i, name in enumerate(columns):
-        v = f"n{i}"
-        aggregates += [
-            f"count_if({v} <> '')",
-            f"approx_count_distinct({v})",
-            f"coalesce(avg(length({v})), 0)",
-        ]
-        column_plan = []
-        for det in detectors:
-            context = det.has_keyword(name)
-            if det.needs_context and not context:
-                continue
-            aggregates.append(f"count_if({det.hit_sql(v, context=context)})")
-            with_candidates = det.validate is not None
-            if with_candidates:
-                aggregates.append(f"count_if({det.candidate_sql(v, context=context)})")
-            column_plan.append((det, context, with_candidates))
-        plan.append(column_plan)
-    if not aggregates:
+    """Run every detector over every column of ``source`` (a table name on ``con``), in one
+    query over the distinct values (see :func:`distinct_cells_sql`). A value without the
+    characters a detector ``requires`` (digits, Latin letters, CJK, ``@``) skips its regex."""
+    if not columns:
         return []
-    sql = f"SELECT {', '.join(aggregates)} FROM ({normalized_view_sql(columns, source)})"
-    row = con.execute(sql).fetchone()
-    assert row is not None  # an aggregate query always returns one row
-    values = list(row)
+    aggregates = [
+        "sum(w) FILTER (WHERE v <> '')",
+        "count(*) FILTER (WHERE v <> '')",
+        "coalesce(sum(length(v) * w) / sum(w), 0)",
+    ]
+    # Two projections, so that each regex runs once per distinct value: ``c<k>`` is the
+    # cheap guard then the detector's shape (candidate), ``h<k>`` confirms candidates
+    # (checksums). CASE, not AND: a CASE runs its branch only on the rows that pass.
+    candidate_columns: list[str] = []
+    confirm_columns: list[str] = []
+    plan: list[tuple[Detector, list[bool], bool]] = []
+    for det in detectors:
+        contexts = [det.has_keyword(name) for name in columns]
+        with_context = [str(i) for i, ctx in enumerate(contexts) if ctx]
+        if det.needs_context and not with_context:
+            continue
+        k = len(plan)
+        guard = det.guard_sql("v")
+        in_context = f"col IN ({', '.join(with_context) or 'NULL'})"
+        if det.needs_context:
+            guard = f"{guard} AND {in_context}"
+        candidate = det.candidate_sql("v", context=False)
+        confirm = det.confirm_sql("v", context=False)
+        if with_context and det.context_pattern:
+            candidate = (
+                f"CASE WHEN {in_context} THEN {det.candidate_sql('v', context=True)} "
+                f"ELSE {candidate} END"
+            )
+            confirm = (
+                f"CASE WHEN {in_context} THEN {det.confirm_sql('v', context=True)} "
+                f"ELSE {confirm} END"
+            )
+        candidate_columns.append(f"CASE WHEN {guard} THEN {candidate} ELSE false END AS c{k}")
+        with_candidates = det.validate is not None
+        if with_candidates:
+            confirm_columns.append(f"CASE WHEN c{k} THEN {confirm} ELSE false END AS h{k}")
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE h{k}), 0)")
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
+        else:
+            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
+        plan.append((det, contexts, with_candidates))
+    cells = distinct_cells_sql(columns, source)
+    level1 = f"SELECT col, v, w, {', '.join(['true AS c_none', *candidate_columns])} FROM ({cells})"
+    level2 = f"SELECT *, {', '.join(['true AS h_none', *confirm_columns])} FROM ({level1})"
+    sql = f"SELECT col, {', '.join(aggregates)} FROM ({level2}) GROUP BY col"
+    by_column = {int(row[0]): list(row[1:]) for row in con.execute(sql).fetchall()}
     out: list[ColumnStats] = []
-    pos = 0
-    for name, column_plan in zip(columns, plan, strict=True):
-        non_empty, distinct, avg_length = values[pos : pos + 3]
-        pos += 3
+    for i, name in enumerate(columns):
+        values = by_column.get(i)
+        if values is None:  # every value NULL
+            out.append(ColumnStats(name, 0, 0, 0.0, []))
+            continue
+        non_empty, distinct, avg_length = values[:3]
+        pos = 3
         per_detector = []
-        for det, context, with_candidates in column_plan:
+        for det, contexts, with_candidates in plan:
             hits = int(values[pos])
             pos += 1
             candidates = hits
             if with_candidates:
                 candidates = int(values[pos])
                 pos += 1
-            per_detector.append(DetectorStats(det, context, hits, candidates))
+            if det.needs_context and not contexts[i]:
+                continue
+            per_detector.append(DetectorStats(det, contexts[i], hits, candidates))
         out.append(
-            ColumnStats(name, int(non_empty), int(distinct), float(avg_length), per_detector)
+            ColumnStats(
+                name, int(non_empty or 0), int(distinct or 0), float(avg_length), per_detector
+            )
         )
     return out
 

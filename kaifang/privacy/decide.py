@@ -22,6 +22,7 @@ PLACES = frozenset({"coarse_address", "coordinates", "trip_place", "address"})
 MIXED_RATE = 0.5  # below this share the identifiers sit among other content: mask them
 GENERALIZE_TO = {
     "address": "range30",
+    "coarse_address": "range30",  # ranges stay as they are; tune_policy may climb further
     "birth_date": "year",
     "age": "band10",
     "event_time": "hour",
@@ -71,13 +72,14 @@ def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) 
             "機關、學校或公司的聯絡資料，非個人資料 / an institution's contact data, not personal",
             column.free_text,
         )
-    if not places_or_people:
+    listed = [s.detector.name for s in hits]
+    if not places_or_people:  # times alone locate nobody: listed, but not a category
         hits = [s for s in hits if s.detector.name != "event_time"]
     if not hits:
         return ColumnReport(
             column.name,
             "none",
-            [],
+            listed,
             0.0,
             [],
             "keep",

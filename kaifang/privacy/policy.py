@@ -30,8 +30,10 @@ from kaifang.privacy.report import ScreeningReport
 
 GENERALIZE_TARGETS: dict[str, str] = {
     "month": "dates → YYYY-MM",
-    "quarter": "dates → YYYY-Qn",
+    "quarter": "dates → YYYYQn",
     "year": "dates → YYYY",
+    "year5": "dates → 5-year bands (1985-1989)",
+    "year10": "dates → 10-year bands (1980-1989)",
     "band5": "ages → 5-year bands",
     "band10": "ages → 10-year bands",
     "range30": "addresses → 30-number house ranges (1~30號)",

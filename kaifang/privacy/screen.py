@@ -1,8 +1,8 @@
 """``screen``: classify every column of a relation and measure k-anonymity.
 
-Sampling: classification reads every row up to ``sample_rows`` (default 200 000); a larger
+Sampling: classification reads every row up to ``sample_rows`` (default 100 000); a larger
 table is classified on a repeatable reservoir sample of that many rows, so a free-text
-identifier present in 1 row in 100 still shows up about 2 000 times. Row counts and
+identifier present in 1 row in 100 still shows up about 1 000 times. Row counts and
 k-anonymity always use every row.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from kaifang.privacy.classify import ColumnStats, column_stats, lookalike, normalized_view_sql
+from kaifang.privacy.classify import ColumnStats, column_stats, lookalike
 from kaifang.privacy.decide import (
     PERSON_ATTRIBUTES,
     PLACES,
@@ -21,12 +21,14 @@ from kaifang.privacy.decide import (
     primary_detector,
 )
 from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector
+from kaifang.privacy.normalize import normalized_sql
 from kaifang.privacy.relations import query
 from kaifang.privacy.report import ColumnReport, Finding, KAnonymity, ScreeningReport
 from kaifang.privacy.verify import k_anonymity
 from kaifang.settings import Settings
+from kaifang.sqlutil import quote_ident
 
-DEFAULT_SAMPLE_ROWS = 200_000
+DEFAULT_SAMPLE_ROWS = 100_000
 _SAMPLE_SEED = 42
 
 
@@ -54,13 +56,14 @@ def screen(
     stats = column_stats(con, "sample_rows", columns, detectors)
     institutional = is_institutional(stats)
     found = {s.detector.name for c in stats for s in fired(c)}
-    places_or_people = bool(found & (PLACES | PERSON_ATTRIBUTES))
+    places_or_people = not institutional and bool(found & (PLACES | PERSON_ATTRIBUTES))
     reports = [
         decide(c, institutional=institutional, places_or_people=places_or_people) for c in stats
     ]
     _add_examples(con, columns, stats, reports)
-    counted = count_column(stats)
     quasi = [r.name for r in reports if r.category == "quasi_identifier"]
+    # Small counts matter when the dimensions describe people or places.
+    counted = count_column(stats) if quasi else None
     sensitive = any(r.category == "sensitive" for r in reports)
     if counted is not None:
         kanon = _small_cells(relation, counted, settings)
@@ -96,23 +99,23 @@ def _add_examples(
 ) -> None:
     """Up to 3 masked examples per column with findings, in one query over the sample."""
     parts: list[tuple[ColumnReport, str]] = []
-    for i, (column, report) in enumerate(zip(stats, reports, strict=True)):
+    shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
+    for name, column, report in zip(columns, stats, reports, strict=True):
         primary = primary_detector(column, report)
         if primary is None or report.category == "none":
             continue
         det, ctx = primary.detector, primary.context
-        example = det.example_sql(f"n{i}", context=ctx)
-        shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
+        value = normalized_sql(quote_ident(name))
         parts.append(
             (
                 report,
-                f"(SELECT list(DISTINCT {shown}) FROM (SELECT {example} AS e FROM norm "
-                f"WHERE {det.hit_sql(f'n{i}', context=ctx)} LIMIT 3))",
+                f"(SELECT list(DISTINCT {shown}) FROM (SELECT {det.example_sql('v', context=ctx)} "
+                f"AS e FROM (SELECT {value} AS v FROM sample_rows) "
+                f"WHERE {det.hit_sql('v', context=ctx)} LIMIT 3))",
             )
         )
     if not parts:
         return
-    con.execute(f"CREATE TEMP VIEW norm AS {normalized_view_sql(columns, 'sample_rows')}")
     row = con.execute("SELECT " + ", ".join(sql for _, sql in parts)).fetchone()
     assert row is not None
     for (report, _), examples in zip(parts, row, strict=True):
@@ -120,8 +123,6 @@ def _add_examples(
 
 
 def _small_cells(relation: duckdb.DuckDBPyRelation, counted: str, settings: Settings) -> KAnonymity:
-    from kaifang.sqlutil import quote_ident
-
     col = quote_ident(counted)
     threshold = settings.small_cell_threshold
     value = f"TRY_CAST({col} AS BIGINT)"

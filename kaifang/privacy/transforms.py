@@ -55,12 +55,16 @@ def date_sql(text: str) -> str:
 
 def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
     s = _text(column)
-    if to in ("month", "quarter", "year"):
+    if to in ("month", "quarter", "year", "year5", "year10"):
         d = date_sql(s)
+        if to in ("year5", "year10"):
+            width = 5 if to == "year5" else 10
+            low = f"(year({d}) // {width} * {width})"
+            return f"CAST({low} AS VARCHAR) || '-' || CAST({low} + {width - 1} AS VARCHAR)"
         if to == "year":
             return f"CAST(year({d}) AS VARCHAR)"
         if to == "quarter":
-            return f"CAST(year({d}) AS VARCHAR) || '-Q' || CAST(quarter({d}) AS VARCHAR)"
+            return f"CAST(year({d}) AS VARCHAR) || 'Q' || CAST(quarter({d}) AS VARCHAR)"
         return f"strftime({d}, '%Y-%m')"
     if to in ("band5", "band10"):
         width = 5 if to == "band5" else 10
@@ -79,12 +83,15 @@ def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
     if to in ("village", "district", "county"):
         county = "(?:[^縣市]{1,3}(?:縣|市))"
         district = f"{county}?[^區鄉鎮市]{{1,4}}(?:區|鄉|鎮|市)"
-        rx = {
+        # A coarser level stands in when the finer one is missing (no 村/里 in the address).
+        levels = ["village", "district", "county"][["village", "district", "county"].index(to) :]
+        rxs = {
             "county": f"^({county})",
             "district": f"^({district})",
             "village": f"^({district}?[^村里]{{1,4}}(?:村|里))",
-        }[to]
-        return f"nullif(regexp_extract({s}, '{rx}', 1), '')"
+        }
+        found = ", ".join(f"nullif(regexp_extract({s}, '{rxs[level]}', 1), '')" for level in levels)
+        return f"coalesce({found})"
     if to.startswith("grid"):
         scale = 10 ** int(to[4:])
         if numeric:

@@ -138,3 +138,18 @@ def test_national_id_checksum_matches_python(screen_columns: ScreenColumns, pref
     bad = with_wrong_check_digit(good[:9])
     assert "tw_national_id" in screen_columns({"證號": [good] * 10}).column("證號").detectors
     assert screen_columns({"證號": [bad] * 10}).column("證號").detectors == []
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "detector"),
+    [
+        ("發生日期", ["1130105", "1121231"], "birth_date"),  # 發生日期 contains 生日
+        ("信用卡號", ["4111-0456-7890-1234", "4000-0212-3456-7899"], "phone"),
+        ("學校代碼", ["100997", "013345", "420588"], "event_time"),  # month/day impossible
+        ("健保卡號", ["000012345678"], "device_id"),
+    ],
+)
+def test_lookalike_shapes_inside_other_identifiers(
+    screen_columns: ScreenColumns, column: str, values: list[str], detector: str
+) -> None:
+    assert detector not in screen_columns({column: (values * 40)[:40]}).column(column).detectors

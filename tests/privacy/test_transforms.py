@@ -55,7 +55,7 @@ def test_mask_identifiers_inside_text(make_relation: MakeRelation, settings: Set
     ("value", "to", "expected"),
     [
         ("1985-03-12", "month", "1985-03"),
-        ("1985/03/12", "quarter", "1985-Q1"),
+        ("1985/03/12", "quarter", "1985Q1"),
         ("74/03/12", "year", "1985"),
         ("民國80年1月2日", "year", "1991"),
         ("0740312", "month", "1985-03"),
@@ -131,3 +131,17 @@ def test_suppress_rare_rows(make_relation: MakeRelation, settings: Settings) -> 
     rel = make_relation({"區": ["中正區"] * 6 + ["大安區"] * 2, "值": list(range(8))})
     policy = Policy(columns={"區": ColumnPolicy("suppress")})
     assert sorted(r[1] for r in apply_policy(rel, policy, settings).fetchall()) == list(range(6))
+
+
+@pytest.mark.parametrize(
+    ("value", "to", "expected"),
+    [
+        ("1987-03-12", "year5", "1985-1989"),
+        ("76/03/12", "year10", "1980-1989"),
+        ("臺北市中山區松江路1~30號", "village", "臺北市中山區"),  # no 村/里: the district
+    ],
+)
+def test_coarser_levels(
+    make_relation: MakeRelation, settings: Settings, value: str, to: str, expected: str
+) -> None:
+    assert apply_one(make_relation, settings, value, ColumnPolicy("generalize", to=to)) == expected

@@ -21,6 +21,8 @@ DETECTOR = Detector(
     contact=True,
     keywords=("地址", "住址", "戶籍", "通訊處", "居住地", "address"),
     mask_style="address",
+    requires=("cjk", "digit"),
+    lengths=(5, None),
     action="generalize",
     reason="門牌地址可識別住戶；請粗化為 1~30號 區間或村里 / a house address identifies a home",
 )

@@ -23,11 +23,20 @@ from kaifang.privacy.model import Action, Category
 from kaifang.privacy.normalize import fold_text
 from kaifang.sqlutil import quote_literal
 
+CharClass = Literal["digit", "latin", "cjk", "at"]
+# What a normalized cell must contain for a detector to have any chance (one cheap pass over
+# the sample decides which detectors run on which column).
+CHAR_CLASSES: dict[str, str] = {
+    "digit": "[0-9]",
+    "latin": "[a-z]",
+    "cjk": "[\\x{4e00}-\\x{9fff}]",
+    "at": "@",
+}
 MaskStyle = Literal["middle", "phone", "name", "email", "address", "date", "coordinate", "none"]
 
 # A token must not be glued to other letters or digits (RE2 has no look-around, so the
 # boundaries are consumed, and the token is capture group 1).
-_LEFT = "(?:^|[^0-9a-z])"
+_LEFT = "(?:^|[^0-9a-z.-])"  # a token glued by - or . to more characters is part of a bigger one
 _RIGHT = "(?:$|[^0-9a-z])"
 
 
@@ -58,12 +67,29 @@ class Detector:
     mask_style: MaskStyle = "middle"
     min_rate: float = 0.5
     bounded: bool = True
+    requires: tuple[CharClass, ...] = ()
+    lengths: tuple[int, int | None] = (1, None)
+    not_keywords: tuple[str, ...] = ()
+
+    def guard_sql(self, value: str, flags: str = "has_") -> str:
+        """SQL that is false for values this detector cannot match (too short, too long for a
+        whole-cell pattern, or without the characters it requires): a cheap test that spares
+        most cells the regex."""
+        low, high = self.lengths
+        parts = [f"{flags}{c}" for c in self.requires]
+        if high is not None:
+            parts.insert(0, f"length({value}) BETWEEN {low} AND {high}")
+        elif low > 1:
+            parts.insert(0, f"length({value}) >= {low}")
+        return " AND ".join(parts) or "true"
 
     # -- column context -------------------------------------------------------------------
     def has_keyword(self, column_name: str) -> bool:
         """Chinese keywords match anywhere in the name; ASCII ones match a whole word of it
         (or its start or end when 4+ letters), so ``age`` is not found in ``percentage``."""
         folded = fold_text(column_name)
+        if any(word in folded for word in self.not_keywords):
+            return False
         words = [w for w in re.split(r"[^a-z0-9]+", folded) if w]
         for keyword in self.keywords:
             if not keyword.isascii():
@@ -98,18 +124,37 @@ class Detector:
     def tokens_sql(self, value: str, *, context: bool) -> str:
         """The valid tokens of a cell, as a list."""
         rx = quote_literal(self.token_regex(context=context))
+        if self.whole_cell:
+            valid = "true" if self.validate is None else self.validate(value)
+            return f"CASE WHEN regexp_full_match({value}, {rx}) AND {valid} THEN [{value}] END"
         tokens = f"regexp_extract_all({value}, {rx}, 1)"
         if self.validate is None:
             return tokens
         return f"list_filter({tokens}, lambda tok: {self.validate('tok')})"
 
-    def hit_sql(self, value: str, *, context: bool) -> str:
+    def confirm_sql(self, value: str, *, context: bool) -> str:
+        """SQL true when a cell whose ``candidate_sql`` matched holds a *valid* token. A cell
+        that is exactly one token (a structured column) is validated directly; only cells
+        with tokens inside other text pay for extracting and filtering a list."""
         if self.validate is None:
-            return self.candidate_sql(value, context=context)
+            return "true"
+        if self.whole_cell:
+            return self.validate(value)
+        body = self.pattern
+        if context and self.context_pattern:
+            body = f"{body}|{self.context_pattern}"
+        whole = quote_literal(f"(?:{body})")
         return (
-            f"CASE WHEN {self.candidate_sql(value, context=context)} "
-            f"THEN len({self.tokens_sql(value, context=context)}) > 0 ELSE false END"
+            f"CASE WHEN regexp_full_match({value}, {whole}) THEN {self.validate(value)} "
+            f"ELSE len({self.tokens_sql(value, context=context)}) > 0 END"
         )
+
+    def hit_sql(self, value: str, *, context: bool) -> str:
+        candidate = self.candidate_sql(value, context=context)
+        if self.validate is None:
+            return candidate
+        confirm = self.confirm_sql(value, context=context)
+        return f"(CASE WHEN {candidate} THEN {confirm} ELSE false END)"
 
     def example_sql(self, value: str, *, context: bool) -> str:
         """The first valid token of the cell, masked for display."""

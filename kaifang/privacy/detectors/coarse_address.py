@@ -20,6 +20,8 @@ DETECTOR = Detector(
     contact=True,
     keywords=("村里", "里別", "鄉鎮", "行政區", "地點", "位置", "轄區"),
     min_rate=0.7,
-    action="keep",
+    requires=("cjk",),
+    lengths=(2, 40),
+    action="generalize",
     reason="已粗化的地點為間接識別資料，納入 k 匿名檢查 / a coarse place is a quasi-identifier",
 )

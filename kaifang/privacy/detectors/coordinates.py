@@ -35,6 +35,8 @@ DETECTOR = Detector(
     ),
     min_rate=0.5,
     mask_style="coordinate",
+    requires=("digit",),
+    lengths=(6, None),
     action="generalize",
     reason="精確座標可定位住所，建議網格化到小數 3 位 / precise coordinates locate a home",
 )

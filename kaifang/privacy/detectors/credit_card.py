@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from kaifang.privacy.detectors.base import Detector
 
+_DOUBLED = "[0,2,4,6,8,1,3,5,7,9]"  # digit sum of 2 × d
+
 
 def luhn_sql(token: str) -> str:
     """SQL: the digits of ``token`` pass the Luhn check (every second digit from the right is
-    doubled, 9 subtracted above 9, the sum is 0 mod 10)."""
-    digits = f"reverse(regexp_replace({token}, '[^0-9]', '', 'g'))"
-    doubled = "CASE WHEN d * 2 > 9 THEN d * 2 - 9 ELSE d * 2 END"
-    per_digit = f"CASE WHEN i % 2 = 0 THEN {doubled} ELSE d END"
-    return (
-        f"(list_sum(list_transform(list_transform(string_split({digits}, ''), "
-        f"lambda c: ascii(c) - 48), lambda d, i: {per_digit})) % 10 = 0)"
-    )
+    doubled, 9 subtracted above 9, the sum is 0 mod 10). The 13–16 digits the pattern allows
+    fit a BIGINT, so each digit is integer arithmetic: plain, fast vector operations."""
+    number = f"TRY_CAST(replace(replace({token}, '-', ''), ' ', '') AS BIGINT)"
+    terms = []
+    for k in range(1, 17):  # k-th digit from the right
+        digit = f"(({number} // {10 ** (k - 1)}) % 10)"
+        terms.append(f"({_DOUBLED})[{digit} + 1]" if k % 2 == 0 else digit)
+    return f"(({' + '.join(terms)}) % 10 = 0)"
 
 
 DETECTOR = Detector(
@@ -25,6 +27,8 @@ DETECTOR = Detector(
     validate=luhn_sql,
     strong=True,
     keywords=("信用卡", "卡號", "card"),
+    requires=("digit",),
+    lengths=(13, None),
     action="drop",
     reason="信用卡號屬個人財務資料 / a card number is personal financial data",
 )

@@ -7,6 +7,8 @@ from kaifang.privacy.detectors.base import Detector
 
 AGE = Detector(
     name="age",
+    lengths=(1, 4),
+    requires=("digit",),
     category="quasi_identifier",
     label="年齡 age",
     pattern="[0-9]{1,3}(?:歲)?",
@@ -22,6 +24,7 @@ AGE = Detector(
 
 SEX = Detector(
     name="sex",
+    lengths=(1, 6),
     category="quasi_identifier",
     label="性別 sex",
     pattern="男|女|男性|女性|m|f|male|female",

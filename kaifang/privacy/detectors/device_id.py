@@ -11,8 +11,9 @@ DETECTOR = Detector(
     label="裝置識別碼 device id",
     pattern=r"(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}",
     context_pattern=r"[0-9a-f]{6,32}",
-    keywords=("tag", "obu", "etag", "imei", "device", "裝置", "標籤", "mac", "卡號", "vehicle_id"),
+    keywords=("tag", "obu", "etag", "imei", "device", "裝置", "標籤", "mac", "vehicle_id"),
     min_rate=0.5,
+    lengths=(6, None),
     action="pseudonymize",
     reason="裝置碼可追蹤個人或車輛 / a device id tracks a person or vehicle",
 )

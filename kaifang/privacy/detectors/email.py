@@ -13,6 +13,8 @@ DETECTOR = Detector(
     contact=True,
     keywords=("email", "e-mail", "mail", "信箱", "郵件"),
     mask_style="email",
+    requires=("at",),
+    lengths=(6, None),
     action="drop",
     reason="個人電子郵件屬個人資料 / a person's e-mail address is personal data",
 )

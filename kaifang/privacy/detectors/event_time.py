@@ -5,7 +5,7 @@ space and time, so they are quasi-identifiers (the ETC trip re-identification ca
 from __future__ import annotations
 
 from kaifang.privacy.detectors.base import Detector
-from kaifang.privacy.detectors.birth_date import DATE_PATTERN
+from kaifang.privacy.detectors.birth_date import DATE_PATTERN, plausible_date_sql
 
 DETECTOR = Detector(
     name="event_time",
@@ -16,9 +16,12 @@ DETECTOR = Detector(
         r"|[0-9]{1,2}[~-][0-9]{1,2}(?:時)?"
     ),
     whole_cell=True,
+    validate=plausible_date_sql,
     keywords=("日期", "時間", "時段", "date", "time"),
     min_rate=0.8,
     mask_style="none",
+    requires=("digit",),
+    lengths=(3, 40),
     action="generalize",
     reason="事件時間配合地點可定位個人，建議粗化到小時或日 / coarsen times with places",
 )

@@ -1,10 +1,12 @@
-"""IPv4 (each octet at most 255) and IPv6 addresses (full or ``::``-compressed)."""
+"""IPv4 (each octet at most 255, checked by the pattern) and IPv6 addresses (full or
+``::``-compressed)."""
 
 from __future__ import annotations
 
 from kaifang.privacy.detectors.base import Detector
 
-_IPV4 = r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}"
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
 _IPV6 = (
     r"(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
     r"|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?"
@@ -12,22 +14,15 @@ _IPV6 = (
 )
 
 
-def _valid_ip_sql(token: str) -> str:
-    octets = f"string_split({token}, '.')"
-    return (
-        f"(position(':' IN {token}) > 0 OR "
-        f"list_bool_and(list_transform({octets}, lambda o: coalesce(TRY_CAST(o AS INTEGER) <= 255, false))))"
-    )
-
-
 DETECTOR = Detector(
     name="ip_address",
     category="direct_identifier",
     label="IP 位址 IP address",
     pattern=f"{_IPV4}|{_IPV6}",
-    validate=_valid_ip_sql,
     strong=True,
     keywords=("ip", "ip_address", "ipaddr", "ip位址"),
+    requires=("digit",),
+    lengths=(3, None),
     action="drop",
     reason="IP 位址可連結到個人 / an IP address can be linked to a person",
 )

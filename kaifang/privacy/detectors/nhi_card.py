@@ -11,6 +11,8 @@ DETECTOR = Detector(
     pattern="[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}",
     needs_context=True,
     keywords=("健保", "nhi"),
+    requires=("digit",),
+    lengths=(12, None),
     action="drop",
     reason="健保卡號可直接識別個人 / an NHI card number identifies a person",
 )

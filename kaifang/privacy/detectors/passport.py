@@ -11,6 +11,8 @@ DETECTOR = Detector(
     pattern="[0-9]{9}",
     needs_context=True,
     keywords=("護照", "passport"),
+    requires=("digit",),
+    lengths=(9, None),
     action="drop",
     reason="護照號碼可直接識別個人 / a passport number identifies a person",
 )

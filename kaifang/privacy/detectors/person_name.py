@@ -70,6 +70,8 @@ DETECTOR = Detector(
     keywords=PERSON_KEYWORDS,
     min_rate=0.8,
     mask_style="name",
+    requires=("cjk",),
+    lengths=(2, 7),
     action="drop",
     reason="姓名可直接識別個人；法定公開名冊可改為遮罩 王○明 / a name identifies a person",
 )

@@ -35,6 +35,8 @@ DETECTOR = Detector(
         "fax",
     ),
     mask_style="phone",
+    requires=("digit",),
+    lengths=(8, None),
     action="drop",
     reason="個人電話屬個人資料 / a person's phone number is personal data",
 )

@@ -14,6 +14,8 @@ DETECTOR = Detector(
     validate=tw_checksum_sql,
     strong=True,
     keywords=("居留證", "統一證號", "arc", "resident"),
+    requires=("digit", "latin"),
+    lengths=(10, None),
     action="drop",
     reason="居留證號可直接識別個人 / a resident certificate number identifies a person",
 )

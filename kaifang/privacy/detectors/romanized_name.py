@@ -16,6 +16,8 @@ DETECTOR = Detector(
     keywords=(*PERSON_KEYWORDS, "英文姓名", "name"),
     min_rate=0.5,
     mask_style="middle",
+    requires=("latin",),
+    lengths=(5, 60),
     action="drop",
     reason="英文姓名可直接識別個人 / a romanized name identifies a person",
 )

@@ -16,6 +16,8 @@ DETECTOR = Detector(
     context_pattern=r"[0-9]{3}-[0-9]{4}|[a-z]{2,3}[0-9]{3,4}|[0-9]{3,4}[a-z]{2,3}",
     keywords=("車牌", "車號", "牌照", "plate", "license"),
     min_rate=0.5,
+    requires=("digit",),
+    lengths=(6, None),
     action="drop",
     reason="車牌可連結到車主 / a plate links to its owner",
 )
