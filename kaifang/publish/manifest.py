@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from kaifang.catalog.models import utcnow
-from kaifang.reading import Table
+from kaifang.reading import Field, Table
 
 MAX_PROBLEMS_IN_MANIFEST = 1_000
 # The catalog keeps the first few problems in each version's summary (loaded with every
@@ -24,15 +27,46 @@ def file_sha256(path: Path) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-def described_fields(table: Table, descriptions: dict[str, str]) -> list[dict[str, Any]]:
-    """The Table Schema fields of ``table`` with the agency's column descriptions."""
-    fields = []
-    for f in table.fields:
+DUCKDB_TO_SCHEMA = {
+    "VARCHAR": "string",
+    "BIGINT": "integer",
+    "INTEGER": "integer",
+    "SMALLINT": "integer",
+    "TINYINT": "integer",
+    "HUGEINT": "integer",
+    "DOUBLE": "number",
+    "FLOAT": "number",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "datetime",
+    "TIME": "time",
+}
+
+
+def published_fields(read: Sequence[Field], relation: duckdb.DuckDBPyRelation) -> list[Field]:
+    """The fields of the rows as published: the privacy policy may have dropped columns or
+    changed their type (a date generalized to a month is text)."""
+    by_name = {f.name: f for f in read}
+    out = []
+    for name, dtype in zip(relation.columns, relation.dtypes, strict=True):
+        kind = DUCKDB_TO_SCHEMA.get(str(dtype).split("(")[0], "string")
+        original = by_name.get(name)
+        if original is not None and (original.type == kind or original.type == "year"):
+            out.append(original)
+        else:
+            out.append(Field(name=name, type=kind, notes=["changed by the privacy policy"]))
+    return out
+
+
+def described_fields(fields: Sequence[Field], descriptions: dict[str, str]) -> list[dict[str, Any]]:
+    """Table Schema fields with the agency's column descriptions."""
+    out = []
+    for f in fields:
         schema = f.to_schema()
         if descriptions.get(f.name):
             schema["description"] = descriptions[f.name]
-        fields.append(schema)
-    return fields
+        out.append(schema)
+    return out
 
 
 def build_manifest(

@@ -42,11 +42,12 @@ from kaifang.publish.manifest import (
     build_manifest,
     described_fields,
     file_sha256,
+    published_fields,
     version_summary,
 )
 from kaifang.publish.result import Progress, PublishResult
 from kaifang.publish.screening import load_policy, screen_step
-from kaifang.reading import Table, open_table
+from kaifang.reading import Field, Table, open_table
 from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -184,8 +185,11 @@ def publish_file(
             config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
         )
         try:
-            rows, screening = screen_step(table.relation(con), policy_map, settings, legal_basis)
-            order = cluster_columns(table.fields)
+            rows, screening = screen_step(
+                table.relation(con), policy_map, settings, legal_basis, name=path.name
+            )
+            fields = published_fields(table.fields, rows)
+            order = cluster_columns(fields)
             rows = clustered(rows, order)
             return _store_and_register(
                 catalog,
@@ -201,6 +205,7 @@ def publish_file(
                 legal_basis=legal_basis,
                 publisher=publisher or "",
                 progress=progress,
+                published=fields,
             )
         finally:
             con.close()
@@ -222,9 +227,10 @@ def _store_and_register(
     legal_basis: str | None,
     publisher: str,
     progress: Progress | None,
+    published: list[Field],
 ) -> PublishResult:
     descriptions = {**target.field_descriptions, **(meta.fields if meta else {})}
-    fields = described_fields(table, descriptions)
+    fields = described_fields(published, descriptions)
     while True:
         if target.resource is not None:
             slug = target.resource

@@ -1,9 +1,9 @@
-"""The screening step of a publish: where the privacy layer plugs in.
+"""The screening step of a publish: screen, apply the publisher's policy, screen the result
+again, verify it, and refuse while personal data would be published by accident.
 
-Until :mod:`kaifang.privacy` provides ``screen`` / ``apply_policy`` / ``verify``, the step
-passes every row through unchanged and says so in its summary; the pipeline around it (and
-the ``--policy`` / ``--allow-personal-data`` options, with the legal basis recorded in the
-catalog and the manifest) already has its final shape.
+The flow is the privacy layer's (docs/privacy.md): screen -> policy -> apply_policy -> screen
+again -> verify -> gate. A legal basis (``--allow-personal-data``) lets data that a law makes
+public through; it is recorded in the summary, the catalog and the manifest.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ from typing import Any
 import duckdb
 import yaml
 
-from kaifang.errors import ValidationError
+from kaifang.errors import PublishRefusedError, ValidationError
+from kaifang.privacy import Policy, ScreeningReport, apply_policy, gate, screen, verify
+from kaifang.privacy.decide import PERSON_ATTRIBUTES, PERSON_DETECTORS
 from kaifang.settings import Settings
+
+PERSON_SIGNALS = PERSON_DETECTORS | PERSON_ATTRIBUTES | {"special_category"}
 
 
 def load_policy(path: str | Path | None) -> dict[str, Any] | None:
-    """Read a ``--policy POLICY.yaml`` file as a mapping (validated further by privacy)."""
+    """Read a ``--policy POLICY.yaml`` file as a mapping (validated by the privacy layer)."""
     if path is None:
         return None
     file = Path(path)
@@ -35,10 +39,37 @@ def load_policy(path: str | Path | None) -> dict[str, Any] | None:
         raise ValidationError(f"{file.name}: not valid UTF-8 YAML ({exc})") from None
     if not isinstance(raw, Mapping):
         raise ValidationError(
-            f"{file.name}: a policy must be a YAML mapping of column: action",
-            hint="See docs/privacy.md for the policy format.",
+            f"{file.name}: a policy must be a YAML mapping with a 'columns' mapping",
+            hint="Write one with: kaifang scan FILE --write-policy POLICY.yaml",
         )
+    Policy.from_dict(dict(raw), source=f"policy {file.name}")  # fail before reading data
     return dict(raw)
+
+
+def _column_summary(before: ScreeningReport, policy: Policy | None) -> list[dict[str, Any]]:
+    out = []
+    for col in before.columns:
+        applied = policy.columns.get(col.name) if policy else None
+        if col.category == "none" and applied is None:
+            continue
+        out.append(
+            {
+                "name": col.name,
+                "category": col.category,
+                "detectors": list(col.detectors),
+                "match_rate": col.match_rate,
+                "recommended": col.action,
+                "applied": applied.to_dict() if applied else {"action": "keep"},
+            }
+        )
+    return out
+
+
+def describes_people(report: ScreeningReport) -> bool:
+    """Whether rows are records about people: a person's name or attribute (birth date, age,
+    sex, occupation), a special category, or any direct identifier was found."""
+    found = {name for col in report.columns for name in col.detectors}
+    return bool(report.direct_identifiers) or bool(found & PERSON_SIGNALS)
 
 
 def screen_step(
@@ -46,14 +77,53 @@ def screen_step(
     policy: Mapping[str, Any] | None,
     settings: Settings,
     allow_personal_data: str | None,
+    *,
+    name: str = "file",
 ) -> tuple[duckdb.DuckDBPyRelation, dict[str, Any]]:
-    """Screen ``relation`` and apply ``policy``; return the rows to publish and the summary
-    stored in the version's manifest. Placeholder: passes everything through."""
-    del settings  # used once the privacy layer lands
-    return relation, {
-        "status": "not_screened",
-        "message": "privacy screening is not installed yet; rows were published unchanged",
-        "policy": dict(policy) if policy else None,
-        "legal_basis": allow_personal_data or None,
-        "columns": [],
+    """The rows to publish and the screening summary kept with the version; raises
+    :class:`PublishRefusedError` listing each blocking column with its one-line fix."""
+    legal_basis = (allow_personal_data or "").strip() or None
+    before = screen(relation, settings=settings, table_name=name)
+    rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
+    if rules is None:
+        published, after, verification = relation, before, None
+    else:
+        unknown = sorted(set(rules.columns) - set(relation.columns))
+        if unknown:
+            raise ValidationError(
+                f"policy names columns the file does not have: {', '.join(unknown)}",
+                hint="Columns: " + ", ".join(relation.columns) + ".",
+            )
+        published = apply_policy(relation, rules, settings)
+        after = screen(published, settings=settings, table_name=name)
+        verification = verify(published, rules, settings, original_rows=before.rows)
+    failures = gate(after, verification, allow_personal_data=legal_basis)
+    about_people = describes_people(before)
+    if rules is None and not about_people:
+        # Incidents located in time and (coarsened) place, with no person in the row: the
+        # k-anonymity result is kept in the summary for review but does not block.
+        failures = [f for f in failures if f.code != "k_anonymity"]
+    if failures:
+        lines = "; ".join(f"{f.message} → {f.fix}" for f in failures)
+        raise PublishRefusedError(
+            f"{name}: not published, personal data would be released: {lines}",
+            hint="Write a policy with `kaifang scan FILE --write-policy POLICY.yaml`, edit it, "
+            "and publish with --policy POLICY.yaml; or, when a law makes the data public, "
+            'pass --allow-personal-data "LEGAL BASIS".',
+            columns=[f.to_dict() for f in failures],
+        )
+    personal = after.direct_identifiers
+    return published, {
+        "about_people": about_people,
+        "status": "legal_basis" if legal_basis and personal else "passed",
+        "publishable": True,
+        "legal_basis": legal_basis,
+        "direct_identifiers": personal,
+        "unresolved": personal if not legal_basis else [],
+        "quasi_identifiers": after.quasi_identifiers,
+        "k_anonymity": after.k_anonymity.to_dict(),
+        "columns": _column_summary(before, rules),
+        "policy": rules.to_dict() if rules else None,
+        "verification": verification.to_dict() if verification else None,
+        "rows_screened": before.rows,
     }

@@ -5,7 +5,7 @@ import pytest
 from kaifang.catalog import open_catalog
 from kaifang.catalog.readonly_sql import query_published
 from kaifang.catalog.resolver import catalog_resolver, parse_table_name, published_tables
-from kaifang.errors import QueryError, QueryLimitError
+from kaifang.errors import QueryError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -43,8 +43,8 @@ def test_resolver_maps_ids_and_pinned_versions_to_files(two_versions: Settings) 
 @pytest.mark.parametrize(
     ("sql", "rows"),
     [
-        ("SELECT n FROM theft", [["3"]]),
-        ("SELECT n FROM theft__v1 ORDER BY n", [["1"], ["2"]]),
+        ("SELECT n FROM theft", [[3]]),
+        ("SELECT n FROM theft__v1 ORDER BY n", [[1], [2]]),
         ("SELECT count(*) AS c FROM theft__v1 JOIN theft__v2 ON true", [[2]]),
     ],
 )
@@ -67,7 +67,9 @@ def test_query_cannot_touch_files_or_settings(two_versions: Settings, sql: str) 
         query_published(two_versions, sql)
 
 
-def test_query_row_limit(two_versions: Settings) -> None:
+def test_query_row_limit_truncates_and_says_so(two_versions: Settings) -> None:
     limited = two_versions.replace(query_max_rows=1)
-    with pytest.raises(QueryLimitError, match="KAIFANG_QUERY_MAX_ROWS"):
-        query_published(limited, "SELECT * FROM theft__v1")
+    result = query_published(limited, "SELECT n FROM theft__v1 ORDER BY n")
+    assert result["rows"] == [[1]]
+    assert result["truncated"] is True
+    assert query_published(two_versions, "SELECT n FROM theft__v1")["truncated"] is False

@@ -78,8 +78,10 @@ def test_organization_json_equals_the_library(
 def test_rescore_all_then_nothing_changes(
     runner: CliRunner, settings: Settings, published: PublishResult
 ) -> None:
-    first = json.loads(invoke(runner, settings, "--all", "--json")[1])
-    second = json.loads(invoke(runner, settings, "--all", "--json")[1])
+    now = json.loads(invoke(runner, settings, "--all", "--json")[1])
+    assert (now["scored"], now["recorded"], now["changed"]) == (1, 0, [])
+    first = json.loads(invoke(runner, settings, "--all", "--at", AT, "--json")[1])
+    second = json.loads(invoke(runner, settings, "--all", "--at", AT, "--json")[1])
     assert (first["scored"], first["changed"]) == (1, [published.dataset])
     assert (second["recorded"], second["changed"]) == (0, [])
 

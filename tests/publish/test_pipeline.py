@@ -193,7 +193,8 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
     assert manifest["legal_basis"] == "個人資料保護法第16條"
     assert manifest["source"]["file"] == "theft.csv"
     assert manifest["source"]["sha256"] == result.source_hash
-    assert manifest["screening"]["status"] == "not_screened"
+    assert manifest["screening"]["status"] == "passed"
+    assert manifest["screening"]["legal_basis"] == "個人資料保護法第16條"
     assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in manifest["schema"][
         "fields"
     ]

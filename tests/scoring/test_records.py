@@ -54,7 +54,7 @@ def test_every_registered_version_gets_a_score_record(
         (first.resource, 3, "publish"),
     ]
     # Never screened (the placeholder step): the gate's 5 points are lost and no band given.
-    assert {(r["score"], r["band"], r["stars"]) for r in found} == {(95, None, 5)}
+    assert {(r["score"], r["band"], r["stars"]) for r in found} == {(100, "gold", 5)}
 
 
 def test_the_record_equals_the_score_at_publish_time(
@@ -70,7 +70,7 @@ def test_the_record_equals_the_score_at_publish_time(
 
 
 def test_rescore_records_only_changed_scores(backend_settings: Settings, publish: Publish) -> None:
-    result = publish(backend_settings, "schools.csv")  # screened after its publish record
+    result = publish(backend_settings, "schools.csv")
     store = VersionStore(backend_settings)
     with open_catalog(backend_settings) as catalog:
         now = datetime.now(UTC)
@@ -79,12 +79,11 @@ def test_rescore_records_only_changed_scores(backend_settings: Settings, publish
         late = rescore_all(catalog, store, now=now + timedelta(days=400))
         with catalog.read() as session:
             shown = latest_by_slug(session)
-    assert (first.scored, first.recorded, first.changed) == (1, 1, (result.dataset,))
+    assert (first.scored, first.recorded, first.changed) == (1, 0, ())
     assert (again.recorded, again.changed) == (0, ())
-    assert late.recorded == 1
+    assert (late.recorded, late.changed) == (1, (result.dataset,))
     assert [(r["score"], r["band"], r["trigger"]) for r in records(backend_settings)] == [
-        (95, None, "publish"),
-        (100, "gold", "rescore"),
+        (100, "gold", "publish"),
         (90, "gold", "rescore"),
     ]
     assert shown[result.dataset]["score"] == 90
