@@ -99,7 +99,7 @@ def _read_csv_sql(dataset: TdcsDataset, files: list[Path], rejects: str) -> str:
 
 
 def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -> LoadedDataset:
-    """Read ``files`` (all of dataset ``code``) into table ``typed_<code>`` of ``con``."""
+    """Read ``files`` (all of dataset ``code``) into view ``typed_<code>`` of ``con``."""
     dataset = DATASETS[code]
     raw, typed, rejects = f"raw_{code}", f"typed_{code}", f"rejects_{code}"
     con.execute("SET preserve_insertion_order = true")
@@ -114,21 +114,22 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
         ) from None
     select = ", ".join(f"{typed_sql(c)} AS {quote_ident(c.name)}" for c in dataset.columns)
     last = quote_ident(dataset.columns[-1].name)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW parsed_{code} AS SELECT rowid AS row_id, source_file, "
-        f"({quote_ident(EXTRA_COLUMN)} IS NOT NULL OR {last} IS NULL) AS wrong_count, "
-        f"{select} FROM {raw}"
-    )
     time = quote_ident(time_column(dataset))
-    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
-    bad = _invalid_condition(dataset)
+    # One parsing pass: typed values, the date and whether the line is left out.
     con.execute(
-        f"CREATE OR REPLACE TABLE {typed} AS SELECT {names}, CAST({time} AS DATE) AS "
-        f"{quote_ident(DATE_COLUMN)} FROM parsed_{code} WHERE NOT ({bad})"
+        f"CREATE OR REPLACE TABLE parsed_{code} AS SELECT *, ({_invalid_condition(dataset)}) "
+        f"AS is_bad, CAST({time} AS DATE) AS {quote_ident(DATE_COLUMN)} FROM ("
+        f"SELECT rowid AS row_id, source_file, ({quote_ident(EXTRA_COLUMN)} IS NOT NULL OR "
+        f"{last} IS NULL) AS wrong_count, {select} FROM {raw})"
     )
-    problems, count = _problems(con, code, bad, rejects, len(dataset.columns))
-    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
     con.execute(f"DROP TABLE {raw}")
+    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {typed} AS SELECT {names}, {quote_ident(DATE_COLUMN)} "
+        f"FROM parsed_{code} WHERE NOT is_bad"
+    )
+    problems, count = _problems(con, code, rejects, len(dataset.columns))
+    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
     if rows == 0:
         first = problems[0].message if problems else "the files hold no rows"
         raise ReadError(
@@ -140,7 +141,7 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
 
 
 def _problems(
-    con: duckdb.DuckDBPyConnection, code: str, bad: str, rejects: str, width: int
+    con: duckdb.DuckDBPyConnection, code: str, rejects: str, width: int
 ) -> tuple[list[ImportProblem], int]:
     """Lines left out: malformed ones (DuckDB's rejects, one per line) and untypeable ones.
 
@@ -153,9 +154,9 @@ def _problems(
         f"GROUP BY ALL ORDER BY 1, 2"
     ).fetchall()
     invalid_sql = (
-        f"WITH firsts AS (SELECT source_file, min(rowid) AS first_id FROM raw_{code} "
+        f"WITH firsts AS (SELECT source_file, min(row_id) AS first_id FROM parsed_{code} "
         f"GROUP BY source_file) SELECT p.source_file, p.row_id - f.first_id + 1, p.wrong_count "
-        f"FROM parsed_{code} p JOIN firsts f USING (source_file) WHERE {bad}"
+        f"FROM parsed_{code} p JOIN firsts f USING (source_file) WHERE p.is_bad"
     )
     invalid_total = int(con.execute(f"SELECT count(*) FROM ({invalid_sql})").fetchall()[0][0])
     invalid = con.execute(f"{invalid_sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall()
