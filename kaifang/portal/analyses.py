@@ -62,7 +62,8 @@ class FreewayAnalyses:
         self.store = store
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _day_files(self, table: str, days: Sequence[str]) -> list[str]:
+    def day_files(self, table: str, days: Sequence[str]) -> list[str]:
+        """The current version's Parquet files of ``table`` holding the given ``days``."""
         with self.catalog.read() as session:
             version = session.scalar(select(Resource.current_version).where(Resource.slug == table))
         if version is None:
@@ -81,7 +82,7 @@ class FreewayAnalyses:
     def _run(
         self, sql: str, params: list[Any], tables: Sequence[str], days: Sequence[str]
     ) -> dict[str, Any]:
-        files = {table: self._day_files(table, days) for table in tables}
+        files = {table: self.day_files(table, days) for table in tables}
         read = sum(len(f) for f in files.values())
         if any(not f for f in files.values()):
             return {"columns": [], "rows": [], "files_read": 0, "truncated": False}

@@ -27,7 +27,7 @@ from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBL
 from kaifang.sources.freeway.discover import discover
 from kaifang.sources.freeway.load import DATE_COLUMN, LoadedDataset, load_dataset, time_column
 from kaifang.sources.freeway.parse import gantry_id_sql
-from kaifang.sources.freeway.protect import protect_trips
+from kaifang.sources.freeway.protect import grain_interval, protect_trips
 from kaifang.sources.sqltext import trim_padding_sql
 from kaifang.sqlutil import quote_ident, quote_literal
 
@@ -98,6 +98,7 @@ def import_freeway(
 ) -> FreewayImport:
     """Import every TDCS file under ``path``; see the module docstring."""
     source = Path(path)
+    grain_interval(settings.freeway_trip_time_grain)  # a bad setting fails before any write
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-freeway-"))
     try:
         found = discover(source, workdir / "extracted")

@@ -24,6 +24,9 @@ from kaifang.sqlutil import quote_ident, quote_literal
 
 MAX_PROBLEMS = 1_000
 DATE_COLUMN = "Date"
+# One column more than the manual's: a line with too many values fills it, and (with
+# null_padding) a line with too few leaves the last real column NULL.
+EXTRA_COLUMN = "_extra_values"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def typed_sql(column: SourceColumn) -> str:
 
 
 def _invalid_condition(dataset: TdcsDataset) -> str:
-    checks = [f"{quote_ident(c.name)} IS NULL" for c in dataset.columns]
+    checks = ["wrong_count", *(f"{quote_ident(c.name)} IS NULL" for c in dataset.columns)]
     if dataset.code == "M06A":
         checks.append(
             "len(TripInformation) = 0 OR "
@@ -84,18 +87,19 @@ def _invalid_condition(dataset: TdcsDataset) -> str:
 
 def _read_csv_sql(dataset: TdcsDataset, files: list[Path], rejects: str) -> str:
     listed = ", ".join(quote_literal(str(f)) for f in files)
-    columns = ", ".join(f"{quote_literal(c.name)}: 'VARCHAR'" for c in dataset.columns)
+    names = [*(c.name for c in dataset.columns), EXTRA_COLUMN]
+    columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in names)
     return (
         f"read_csv([{listed}], header = false, auto_detect = false, delim = ',', quote = '\"', "
         f"columns = {{{columns}}}, filename = 'source_file', store_rejects = true, "
         f"rejects_table = {quote_literal(rejects + '_errors')}, "
-        f"rejects_scan = {quote_literal(rejects + '_scans')}, null_padding = false, "
+        f"rejects_scan = {quote_literal(rejects + '_scans')}, null_padding = true, "
         "strict_mode = false)"
     )
 
 
 def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -> LoadedDataset:
-    """Read ``files`` (all of dataset ``code``) into table ``typed_<code>`` of ``con``."""
+    """Read ``files`` (all of dataset ``code``) into view ``typed_<code>`` of ``con``."""
     dataset = DATASETS[code]
     raw, typed, rejects = f"raw_{code}", f"typed_{code}", f"rejects_{code}"
     con.execute("SET preserve_insertion_order = true")
@@ -109,20 +113,23 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
             hint="Check the files are the upstream headerless CSV.",
         ) from None
     select = ", ".join(f"{typed_sql(c)} AS {quote_ident(c.name)}" for c in dataset.columns)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW parsed_{code} AS SELECT rowid AS row_id, source_file, "
-        f"{select} FROM {raw}"
-    )
+    last = quote_ident(dataset.columns[-1].name)
     time = quote_ident(time_column(dataset))
-    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
-    bad = _invalid_condition(dataset)
+    # One parsing pass: typed values, the date and whether the line is left out.
     con.execute(
-        f"CREATE OR REPLACE TABLE {typed} AS SELECT {names}, CAST({time} AS DATE) AS "
-        f"{quote_ident(DATE_COLUMN)} FROM parsed_{code} WHERE NOT ({bad})"
+        f"CREATE OR REPLACE TABLE parsed_{code} AS SELECT *, ({_invalid_condition(dataset)}) "
+        f"AS is_bad, CAST({time} AS DATE) AS {quote_ident(DATE_COLUMN)} FROM ("
+        f"SELECT rowid AS row_id, source_file, ({quote_ident(EXTRA_COLUMN)} IS NOT NULL OR "
+        f"{last} IS NULL) AS wrong_count, {select} FROM {raw})"
     )
-    problems, count = _problems(con, code, bad, rejects)
-    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
     con.execute(f"DROP TABLE {raw}")
+    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {typed} AS SELECT {names}, {quote_ident(DATE_COLUMN)} "
+        f"FROM parsed_{code} WHERE NOT is_bad"
+    )
+    problems, count = _problems(con, code, rejects, len(dataset.columns))
+    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
     if rows == 0:
         first = problems[0].message if problems else "the files hold no rows"
         raise ReadError(
@@ -134,7 +141,7 @@ def load_dataset(con: duckdb.DuckDBPyConnection, code: str, files: list[Path]) -
 
 
 def _problems(
-    con: duckdb.DuckDBPyConnection, code: str, bad: str, rejects: str
+    con: duckdb.DuckDBPyConnection, code: str, rejects: str, width: int
 ) -> tuple[list[ImportProblem], int]:
     """Lines left out: malformed ones (DuckDB's rejects, one per line) and untypeable ones.
 
@@ -147,9 +154,9 @@ def _problems(
         f"GROUP BY ALL ORDER BY 1, 2"
     ).fetchall()
     invalid_sql = (
-        f"WITH firsts AS (SELECT source_file, min(rowid) AS first_id FROM raw_{code} "
-        f"GROUP BY source_file) SELECT p.source_file, p.row_id - f.first_id + 1 "
-        f"FROM parsed_{code} p JOIN firsts f USING (source_file) WHERE {bad}"
+        f"WITH firsts AS (SELECT source_file, min(row_id) AS first_id FROM parsed_{code} "
+        f"GROUP BY source_file) SELECT p.source_file, p.row_id - f.first_id + 1, p.wrong_count "
+        f"FROM parsed_{code} p JOIN firsts f USING (source_file) WHERE p.is_bad"
     )
     invalid_total = int(con.execute(f"SELECT count(*) FROM ({invalid_sql})").fetchall()[0][0])
     invalid = con.execute(f"{invalid_sql} ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall()
@@ -157,13 +164,16 @@ def _problems(
     for file, line, _ in rejected:
         skipped.setdefault(str(file), []).append(int(line))
     found = [("malformed_line", str(f), int(line), str(m)) for f, line, m in rejected]
-    for file, ordinal in invalid:
+    for file, ordinal, wrong_count in invalid:
         line = int(ordinal)
         for taken in skipped.get(str(file), []):
             if taken <= line:
                 line += 1
-        message = "a value cannot be read (timestamp, gantry or number)"
-        found.append(("invalid_value", str(file), line, message))
+        if wrong_count:
+            found.append(("malformed_line", str(file), line, f"expected {width} values"))
+        else:
+            message = "a value cannot be read (timestamp, gantry or number)"
+            found.append(("invalid_value", str(file), line, message))
     found.sort(key=lambda p: (p[1], p[2]))
     problems = [
         ImportProblem(c, Path(f).name, line, f"{Path(f).name} line {line}: {m}")

@@ -21,6 +21,7 @@ M04A_LINES = [
     "2024-04-16 00:05:00,01F0005S,01F0017S,31,47,9",  # manual spelling, with seconds
     "2024/04/16 00:10,01F0005S,01F0017S,31,abc,9",  # line 5: not a number
     "2024/13/45 00:10,01F0005S,01F0017S,31,40,9",  # line 6: impossible date
+    "2024/04/16 00:20,01F0005S,01F0017S,31,40,9,7",  # line 7: a value too many
 ]
 
 
@@ -38,6 +39,7 @@ def test_timestamp_spellings_and_problem_lines(settings: Settings, tmp_path: Pat
         ("malformed_line", file.name, 2),
         ("invalid_value", file.name, 5),
         ("invalid_value", file.name, 6),
+        ("malformed_line", file.name, 7),
     ]
     with open_catalog(settings) as catalog:
         rows = run_sql(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
+
+from kaifang.portal import Portal
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import GeneratedFreeway
 from kaifang.sources.freeway.importer import import_freeway
-from kaifang.storage import VersionStore
+from kaifang.storage import VersionStore, parquet_scan_sql
 
 
 def _copy_day(source: Path, target: Path, day: str) -> Path:
@@ -49,3 +52,21 @@ def test_days_append_replace_and_reuse(
     assert not day1_files & v3_files
     assert v3.rows == v2.rows
     assert store.list_versions("freeway_m03a") == [1, 2, 3]  # history only grows
+
+
+def test_a_day_is_read_from_its_own_partition_only(
+    settings: Settings, two_days: tuple[Path, GeneratedFreeway]
+) -> None:
+    import_freeway(settings, two_days[0] / "M03A")
+    portal = Portal(settings)
+    try:
+        every = portal.store.version_files("freeway_m03a", 1)
+        day = portal.freeway.day_files("freeway_m03a", ["2024-03-26"])
+    finally:
+        portal.close()
+    assert len(every) == 2
+    assert len(day) == 1
+    assert "Date=2024-03-26" in day[0]
+    # The one file holds that day and nothing else.
+    dates = duckdb.sql(f"SELECT DISTINCT Date::VARCHAR FROM {parquet_scan_sql(day)}").fetchall()
+    assert dates == [("2024-03-26",)]
