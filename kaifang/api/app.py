@@ -16,7 +16,15 @@ from kaifang.api.compat import ckan, tw_spec
 from kaifang.api.deps import Portal
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
-from kaifang.api.routes import catalog_exports, datasets, organizations, resources, sql, uploads
+from kaifang.api.routes import (
+    catalog_exports,
+    datasets,
+    openness,
+    organizations,
+    resources,
+    sql,
+    uploads,
+)
 from kaifang.settings import Settings
 from kaifang.web import install_web
 
@@ -52,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
         resources.router,
         sql.router,
         organizations.router,
+        openness.router,
         uploads.router,
         catalog_exports.router,
         tw_spec.router,

@@ -224,3 +224,28 @@ class DatasetRequest(Base):
     answered: Mapped[datetime | None] = mapped_column(DateTime)
 
     organization: Mapped[Organization] = relationship()
+
+
+SCORE_TRIGGERS = ("publish", "rescore")
+
+
+class ScoreRecordRow(Base):
+    """A dataset's openness score as recorded when a version was published (``trigger`` =
+    ``publish``: ``resource`` and ``version`` name the version) or when scores were refreshed
+    (``rescore``: no version). The latest row per dataset is the score that listings show."""
+
+    __tablename__ = "score_records"
+    __table_args__ = (CheckConstraint("trigger IN ('publish', 'rescore')", name="trigger"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    version: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(16))
+    stars: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship()
+    resource: Mapped[Resource | None] = relationship()

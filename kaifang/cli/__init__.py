@@ -46,6 +46,7 @@ from kaifang.cli import (  # noqa: E402
     publish_cmd,
     query_cmd,
     scan_cmd,
+    score_cmd,
     serve_cmd,
 )
 
@@ -59,6 +60,7 @@ COMMANDS: tuple[click.Command, ...] = (
     query_cmd.query,
     history_cmd.rollback,
     scan_cmd.scan,
+    score_cmd.score,
     serve_cmd.serve,
     datasets_cmd.show,
     accounts_cmd.token,

@@ -41,7 +41,8 @@ class ResourceFacts:
     ``ods``, ``json``, ``pdf``...); ``declared_format`` is what the metadata claims.
     ``source_encoding`` is the encoding the agency's file was read in (the published output is
     always UTF-8). ``problems`` are the reading problems of the current version
-    (``{row, column, code, message}``). ``files_present`` is false when the catalog points at
+    (``{row, column, code, message}``); when only the first few are kept, ``problem_count``
+    gives how many there were in all. ``files_present`` is false when the catalog points at
     a version whose files the store cannot find.
     """
 
@@ -53,8 +54,14 @@ class ResourceFacts:
     rows: int = 0
     columns: Sequence[ColumnFacts] = ()
     problems: Sequence[Mapping[str, Any]] = ()
+    problem_count: int | None = None
     bulk_download: bool = True
     files_present: bool = True
+
+    @property
+    def total_problems(self) -> int:
+        """How many reading problems the current version had (``problems`` may list fewer)."""
+        return max(len(self.problems), self.problem_count or 0)
 
     @property
     def schema_signature(self) -> frozenset[tuple[str, str]]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kaifang import scoring
 from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
@@ -124,6 +125,29 @@ class Portal:
             for d in found[start : start + exports.PAGE_SIZE]
         ]
         return exports.dcat_catalog(details, page=page, base_url=base_url, total=len(found))
+
+    # -- openness -----------------------------------------------------------------------------
+    def dataset_openness(self, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
+        """The dataset's score at ``now`` (default: the current time), every check with its
+        reason and fix (``DatasetScore.to_dict()``)."""
+        moment = now or datetime.now(UTC)
+        return scoring.dataset_openness(self.catalog, self.store, ref, now=moment).to_dict()
+
+    def organization_openness(self, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+        moment = now or datetime.now(UTC)
+        return scoring.organization_openness(self.catalog, self.store, code, now=moment).to_dict()
+
+    def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
+        """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with
+        its rank by mean and by 金."""
+        moment = now or datetime.now(UTC)
+        rows = scoring.openness_ranking(self.catalog, self.store, now=moment, by=by)
+        return {"data": rows, "count": len(rows)}
+
+    def ranking_csv(self, *, by: str = "mean", now: datetime | None = None) -> str:
+        """The ranking as CSV: UTF-8 with BOM, CRLF, formula-like cells escaped."""
+        moment = now or datetime.now(UTC)
+        return scoring.openness_ranking_csv(self.catalog, self.store, now=moment, by=by)
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from kaifang.catalog.models import Organization
 from kaifang.errors import NotFoundError
 from kaifang.export import FORMATS
 from kaifang.portal.data import ResourceRef
+from kaifang.portal.openness import with_scores
 
 FacetValues = Callable[[dict[str, Any]], list[str]]
 FACET_FIELDS: dict[str, FacetValues] = {
@@ -74,11 +75,12 @@ def search(
 ) -> list[dict[str, Any]]:
     """Every matching dataset, ranked (search) or newest first."""
     found = list_datasets(catalog, search=q)["data"]
-    return [
+    matching = [
         d
         for d in found
         if _matches(d, org=org, tag=tag, license=license, format=format, category=category)
     ]
+    return with_scores(catalog, matching)
 
 
 def facet_counts(
@@ -109,7 +111,7 @@ def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
         out["legal_basis"] = next(
             (r["legal_basis"] for r in out["resources"] if r.get("legal_basis")), None
         )
-        return out
+    return with_scores(catalog, [out])[0]
 
 
 def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], ResourceRef]:

@@ -10,6 +10,9 @@ from kaifang.catalog.models import utcnow
 from kaifang.reading import Table
 
 MAX_PROBLEMS_IN_MANIFEST = 1_000
+# The catalog keeps the first few problems in each version's summary (loaded with every
+# listing, so it stays small); the manifest keeps up to MAX_PROBLEMS_IN_MANIFEST.
+MAX_PROBLEMS_IN_SUMMARY = 5
 _CHUNK = 1 << 20
 
 
@@ -66,4 +69,21 @@ def build_manifest(
         "screening": screening,
         "legal_basis": legal_basis,
         "clustered_by": clustered_by,
+    }
+
+
+def version_summary(
+    table: Table, *, screening: dict[str, Any], clustered_by: list[str]
+) -> dict[str, Any]:
+    """What the catalog keeps about a version besides its columns: the screening summary, the
+    sort order, how the agency's file was read (sniffed ``format`` and ``encoding``) and its
+    reading problems (the first few, and their count) — what openness scoring rates."""
+    return {
+        "screening": screening,
+        "clustered_by": clustered_by,
+        "source": {"format": table.format, "encoding": table.encoding},
+        "reading": {
+            "problems": [p.to_dict() for p in table.problems[:MAX_PROBLEMS_IN_SUMMARY]],
+            "problem_count": len(table.problems),
+        },
     }

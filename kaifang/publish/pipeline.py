@@ -5,7 +5,10 @@ dataset and resource, the metadata and license, the policy file, and the file it
 full by ``open_table``). Then, under the storage lock of the resource, the next version number
 is taken past every number the catalog or the store knows (a version stored by a publish that
 died before registering it is skipped, never overwritten), the rows are streamed to Parquet,
-and one catalog transaction registers the version and makes it current. A crash before that
+and one catalog transaction registers the version, makes it current and records the
+dataset's openness score for it (in that same transaction, so that every registered version
+has its score record; scoring is a pure function of the catalog rows plus one manifest check
+per resource, so the write lock is held a few milliseconds longer). A crash before that
 commit leaves the previous version current.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +38,16 @@ from kaifang.catalog.registry import (
 )
 from kaifang.errors import ValidationError
 from kaifang.publish.clustering import cluster_columns, clustered
-from kaifang.publish.manifest import build_manifest, described_fields, file_sha256
+from kaifang.publish.manifest import (
+    build_manifest,
+    described_fields,
+    file_sha256,
+    version_summary,
+)
 from kaifang.publish.result import Progress, PublishResult
 from kaifang.publish.screening import load_policy, screen_step
 from kaifang.reading import Table, open_table
+from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -247,10 +257,10 @@ def _store_and_register(
                 content_hash=stored.content_hash,
                 fields=fields,
                 legal_basis=legal_basis or "",
-                summary={"screening": screening, "clustered_by": clustered_by},
+                summary=version_summary(table, screening=screening, clustered_by=clustered_by),
             )
             with catalog.write() as session:
-                register_version(
+                _, registered = register_version(
                     session,
                     target,
                     version,
@@ -259,6 +269,7 @@ def _store_and_register(
                     metadata=meta,
                     file=table.file,
                 )
+                record_registered_version(session, store, registered, now=datetime.now(UTC))
             return result_for(
                 catalog,
                 slug,

@@ -3,6 +3,7 @@ names the old version's files (nothing is copied, nothing is deleted; history on
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ from kaifang.catalog.registry import NewVersion, plan_target, register_version
 from kaifang.errors import NotFoundError
 from kaifang.publish.pipeline import registered_numbers, result_for
 from kaifang.publish.result import PublishResult
+from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from kaifang.storage.manifest import STORE_KEYS
@@ -71,7 +73,7 @@ def rollback(
                     title="",
                     source_hash=source_hash,
                 )
-                register_version(
+                _, registered = register_version(
                     session,
                     target,
                     NewVersion(
@@ -91,4 +93,5 @@ def rollback(
                     metadata=None,
                     file=Path(source_file),
                 )
+                record_registered_version(session, store, registered, now=datetime.now(UTC))
             return result_for(catalog, slug)

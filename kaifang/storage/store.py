@@ -177,6 +177,12 @@ class VersionStore:
             if info.type == pafs.FileType.File
         ]
 
+    def has_version(self, resource_id: str, version: int) -> bool:
+        """Whether ``version`` of ``resource_id`` is committed (its manifest exists)."""
+        check_resource_id(resource_id)
+        path = self.location.path(resource_id, version_dir(version), MANIFEST_NAME)
+        return bool(self._fs.get_file_info(path).type == pafs.FileType.File)
+
     def read_manifest(self, resource_id: str, version: int) -> dict[str, Any]:
         check_resource_id(resource_id)
         path = self.location.path(resource_id, version_dir(version), MANIFEST_NAME)

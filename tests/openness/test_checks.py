@@ -171,3 +171,15 @@ def test_long_lists_are_cut_with_a_count() -> None:
     result = score_dataset(with_resource(columns=columns), now=NOW).check("M1")
     assert "and 4 more" in result.fix.en if result.fix else False
     assert "等 14 項" in result.reason.zh
+
+
+def test_parses_cleanly_counts_problems_beyond_those_listed() -> None:
+    only_first = resource(
+        problems=({"row": 2, "column": "電話", "code": "type-error", "message": "not a number"},),
+        problem_count=40,
+    )
+    result = score_dataset(dataset(resources=(only_first,)), now=NOW).check("F4")
+    assert not result.passed
+    assert "40 reading problem(s)" in result.reason.en
+    clean = dataset(resources=(resource(problem_count=0),))
+    assert score_dataset(clean, now=NOW).check("F4").passed

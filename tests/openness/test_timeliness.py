@@ -22,6 +22,8 @@ UPDATED = datetime(2026, 1, 10, 10, 0, tzinfo=TAIPEI)
         ("monthly", None, date(2026, 2, 25)),  # 31 + 15.5 days -> 02-25 22:00
         ("monthly", 0, date(2026, 2, 10)),
         ("quarterly", None, date(2026, 5, 28)),  # 92 + 46 days = 138
+        ("semiannual", None, date(2026, 10, 13)),  # 184 + 92 days = 276
+        ("semiannual", 0, date(2026, 7, 13)),
         ("yearly", None, date(2027, 7, 13)),  # 366 + 183 days = 549
         ("yearly", 30, date(2027, 2, 10)),
     ],
@@ -63,6 +65,7 @@ def test_irregular_never_falls_due() -> None:
         ("每 1 日", "daily"),
         ("每週", "weekly"),
         ("每季", "quarterly"),
+        ("每半年", "semiannual"),
         ("每年", "yearly"),
         ("annually", "yearly"),
         ("不定期", "irregular"),

@@ -52,6 +52,7 @@ def test_a_version_without_manifest_does_not_exist(s3_store: VersionStore) -> No
     with s3_store.location.filesystem.open_output_stream(leftover) as stream:
         stream.write(b"not yet a version")
     assert s3_store.list_versions("theft") == [1]
+    assert (s3_store.has_version("theft", 1), s3_store.has_version("theft", 2)) == (True, False)
 
     write(s3_store, 2, make_table(50))  # a crashed attempt's objects are replaced
 

@@ -183,6 +183,13 @@ def test_list_versions_ignores_staging_and_folders_without_manifest(
     (resource / "v7").mkdir()  # not a version folder name
     (resource / "v7" / "manifest.json").write_text("{}")
     assert store.list_versions("theft") == [2, 10]
+    assert [store.has_version("theft", n) for n in (2, 3, 4, 10, 11)] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_empty_input_writes_one_empty_file_with_the_schema(store: VersionStore) -> None:

@@ -181,7 +181,7 @@ def _problem_line(problem: Mapping[str, Any]) -> tuple[str, str]:
 def _parses_cleanly(facts: DatasetFacts, now: datetime) -> Outcome:
     if not facts.resources:
         return no_resources()
-    troubled = [r for r in facts.resources if r.problems]
+    troubled = [r for r in facts.resources if r.total_problems]
     if not troubled:
         legacy = [r for r in facts.resources if _is_legacy_encoding(r.source_encoding)]
         note_zh = note_en = ""
@@ -196,7 +196,7 @@ def _parses_cleanly(facts: DatasetFacts, now: datetime) -> Outcome:
     zh_lines, en_lines, fix_zh, fix_en = [], [], [], []
     for resource in troubled:
         label = resource_label(resource)
-        total = len(resource.problems)
+        total = resource.total_problems
         shown = [_problem_line(p) for p in list(resource.problems)[:MAX_LISTED_PROBLEMS]]
         zh_lines.append(f"{label} 有 {total} 個讀取問題：" + "；".join(z for z, _ in shown))
         en_lines.append(

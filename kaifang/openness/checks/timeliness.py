@@ -20,6 +20,7 @@ PERIODS: dict[str, timedelta] = {
     "weekly": timedelta(days=7),
     "monthly": timedelta(days=31),
     "quarterly": timedelta(days=92),
+    "semiannual": timedelta(days=184),
     "yearly": timedelta(days=366),
 }
 IRREGULAR = "irregular"
@@ -39,6 +40,9 @@ FREQUENCY_ALIASES: dict[str, str] = {
     "每季": "quarterly",
     "每3月": "quarterly",
     "quarter": "quarterly",
+    "每半年": "semiannual",
+    "每6月": "semiannual",
+    "semiannually": "semiannual",
     "每年": "yearly",
     "每1年": "yearly",
     "annual": "yearly",
@@ -52,9 +56,11 @@ FREQUENCY_ZH = {
     "weekly": "每週",
     "monthly": "每月",
     "quarterly": "每季",
+    "semiannual": "每半年",
     "yearly": "每年",
     "irregular": "不定期",
 }
+ZH_FREQUENCIES = "／".join(FREQUENCY_ZH.values())
 DEFAULT_GRACE_FACTOR = 0.5
 # Due dates and days overdue are counted in Taiwan calendar days (UTC+8, no daylight saving).
 TAIWAN = timezone(timedelta(hours=8), "Asia/Taipei")
@@ -117,7 +123,7 @@ def _up_to_date(facts: DatasetFacts, now: datetime) -> Outcome:
         return failed(
             Text("未標示更新頻率。", "No update frequency is declared."),
             Text(
-                f"請標示更新頻率（{valid} 之一；中文「每日／每週／每月／每季／每年／不定期」）。",
+                f"請標示更新頻率（{valid} 之一；中文「{ZH_FREQUENCIES}」）。",
                 f"Declare the update frequency: one of {valid}.",
             ),
         )
@@ -128,7 +134,7 @@ def _up_to_date(facts: DatasetFacts, now: datetime) -> Outcome:
                 f"The update frequency '{facts.update_frequency}' is not recognized.",
             ),
             Text(
-                f"請將更新頻率改為 {valid} 之一（或「每日／每週／每月／每季／每年／不定期」）。",
+                f"請將更新頻率改為 {valid} 之一（或「{ZH_FREQUENCIES}」）。",
                 f"Set the update frequency to one of {valid}.",
             ),
         )

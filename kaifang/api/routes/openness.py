@@ -1,0 +1,51 @@
+"""Native API: openness scores of a dataset and of an organization, and the national
+ranking (JSON and CSV). Scores are computed at request time (T1 depends on the clock)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from kaifang.api.deps import portal_of
+
+router = APIRouter(prefix="/api", tags=["openness"])
+
+
+@router.get(
+    "/datasets/{dataset_id}/openness",
+    summary="A dataset's openness score: every check with its reason and fix",
+)
+def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
+    return portal_of(request).dataset_openness(dataset_id)
+
+
+@router.get(
+    "/organizations/{code}/openness",
+    summary="An organization's openness: distribution, split datasets, overdue, requests, trend",
+)
+def organization_openness(request: Request, code: str) -> dict[str, Any]:
+    return portal_of(request).organization_openness(code)
+
+
+BY = Query("mean", pattern="^(mean|gold)$", description="Order by mean score or by 金 count.")
+
+
+@router.get("/openness/ranking", summary="Organizations ranked by mean score and by 金 datasets")
+def ranking(request: Request, by: str = BY) -> dict[str, Any]:
+    return portal_of(request).ranking(by=by)
+
+
+@router.get(
+    "/openness/ranking.csv",
+    summary="The ranking as CSV (UTF-8 with BOM for Excel)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def ranking_csv(request: Request, by: str = BY) -> Response:
+    return Response(
+        portal_of(request).ranking_csv(by=by).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="openness-ranking.csv"'},
+    )

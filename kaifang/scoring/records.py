@@ -1,0 +1,105 @@
+"""Score records in the catalog (``score_records``): written for every registered version and
+by rescoring, read for the trend and for the score shown in listings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kaifang.catalog.models import Dataset, ScoreRecordRow, utcnow
+from kaifang.openness import DatasetScore, ScoreRecord
+from kaifang.scoring.facts import aware
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """How the catalog stores times: naive UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def record_score(
+    session: Session,
+    dataset: Dataset,
+    score: DatasetScore,
+    *,
+    trigger: str,
+    resource_id: int | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> ScoreRecordRow:
+    """Add a score record for ``dataset`` in ``session``'s transaction."""
+    row = ScoreRecordRow(
+        dataset_id=dataset.id,
+        resource_id=resource_id,
+        version=version,
+        score=score.score,
+        band=score.band.slug if score.band is not None else None,
+        stars=score.stars.level,
+        trigger=trigger,
+        recorded_at=naive_utc(at) if at is not None else utcnow(),
+    )
+    session.add(row)
+    return row
+
+
+def latest_records(session: Session, dataset_ids: Iterable[int]) -> dict[int, ScoreRecordRow]:
+    """The newest record of each dataset (the highest id: records are only ever added)."""
+    ids = list(set(dataset_ids))
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(ScoreRecordRow.id))
+        .where(ScoreRecordRow.dataset_id.in_(ids))
+        .group_by(ScoreRecordRow.dataset_id)
+    )
+    rows = session.scalars(select(ScoreRecordRow).where(ScoreRecordRow.id.in_(newest)))
+    return {row.dataset_id: row for row in rows}
+
+
+def record_dict(row: ScoreRecordRow | None) -> dict[str, Any] | None:
+    """``{score, band, stars, recorded_at}`` — the score shown in listings and metadata."""
+    if row is None:
+        return None
+    return {
+        "score": row.score,
+        "band": row.band,
+        "stars": row.stars,
+        "recorded_at": aware(row.recorded_at).isoformat(),
+    }
+
+
+def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecord]:
+    """Every record of ``datasets`` as the library's ``ScoreRecord`` (a rescore has no
+    version and counts as version 0), oldest first."""
+    slugs = {d.id: d.slug for d in datasets}
+    if not slugs:
+        return []
+    rows = session.scalars(
+        select(ScoreRecordRow)
+        .where(ScoreRecordRow.dataset_id.in_(list(slugs)))
+        .order_by(ScoreRecordRow.id)
+    )
+    return [
+        ScoreRecord(slugs[r.dataset_id], r.version or 0, r.score, aware(r.recorded_at))
+        for r in rows
+    ]
+
+
+def latest_by_slug(session: Session) -> dict[str, dict[str, Any]]:
+    """``{dataset id: {score, band, stars, recorded_at}}`` from each dataset's newest record,
+    in one query (what listings show without recomputing)."""
+    newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
+    rows = session.execute(
+        select(Dataset.slug, ScoreRecordRow)
+        .join(ScoreRecordRow, ScoreRecordRow.dataset_id == Dataset.id)
+        .where(ScoreRecordRow.id.in_(newest))
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for slug, row in rows:
+        shown = record_dict(row)
+        if shown is not None:
+            out[slug] = shown
+    return out

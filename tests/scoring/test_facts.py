@@ -1,0 +1,59 @@
+"""The screening summary of each current version -> the privacy gate's one input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kaifang.catalog.models import Resource, Version
+from kaifang.scoring import screening_facts
+
+PHONE = {"name": "電話", "category": "direct_identifier"}
+SCREENED = {"status": "screened", "publishable": True, "columns": []}
+
+
+def version(slug: str, screening: dict[str, Any] | None, legal_basis: str = "") -> Version:
+    summary = {"screening": screening} if screening is not None else {}
+    return Version(resource=Resource(slug=slug), number=1, summary=summary, legal_basis=legal_basis)
+
+
+@pytest.mark.parametrize(
+    ("versions", "expected"),
+    [
+        ([], None),
+        ([version("a", None)], None),
+        ([version("a", {"status": "not_screened", "legal_basis": "法"})], None),
+        ([version("a", SCREENED), version("b", {"status": "not_screened"})], None),
+        (
+            [version("a", SCREENED)],
+            {"publishable": True, "legal_basis": None, "unresolved": []},
+        ),
+        (
+            [version("a", SCREENED), version("b", {**SCREENED, "columns": [PHONE]})],
+            {
+                "publishable": True,
+                "legal_basis": None,
+                "unresolved": [{"column": "b.電話", "category": "direct_identifier"}],
+            },
+        ),
+        (
+            [version("a", {**SCREENED, "publishable": False, "columns": [PHONE]})],
+            {
+                "publishable": False,
+                "legal_basis": None,
+                "unresolved": [{"column": "電話", "category": "direct_identifier"}],
+            },
+        ),
+        (
+            [version("a", {**SCREENED, "publishable": False, "unresolved": ["姓名"]}, "選罷法")],
+            {"publishable": True, "legal_basis": "選罷法", "unresolved": ["姓名"]},
+        ),
+        (
+            [version("a", SCREENED, "法一"), version("b", SCREENED, "法二")],
+            {"publishable": True, "legal_basis": "法一；法二", "unresolved": []},
+        ),
+    ],
+)
+def test_screening_facts(versions: list[Version], expected: dict[str, Any] | None) -> None:
+    assert screening_facts(versions) == expected
