@@ -8,7 +8,13 @@ from tests.web.conftest import XSS
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/search?q=竊盜", "/datasets/{dataset}", "/resources/{resource}", "/organizations/379130000E"],
+    [
+        "/",
+        "/search?q=竊盜",
+        "/datasets/{dataset}",
+        "/resources/{resource}",
+        "/organizations/379130000E",
+    ],
 )
 def test_pages_render_in_chinese_by_default(
     client: TestClient, published: dict[str, str], path: str
@@ -56,7 +62,11 @@ def test_unknown_dataset_is_an_html_page(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/static/portal/../pages.py", "/static/portal/%2e%2e/pages.py", "/static/portal/..%2fpages.py"],
+    [
+        "/static/portal/../pages.py",
+        "/static/portal/%2e%2e/pages.py",
+        "/static/portal/..%2fpages.py",
+    ],
 )
 def test_static_files_stay_in_their_folder(client: TestClient, path: str) -> None:
     response = client.get(path)
