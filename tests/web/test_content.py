@@ -110,7 +110,7 @@ def test_unknown_dashboard_is_404(client: TestClient) -> None:
 
 def test_organization_dashboard(client: TestClient) -> None:
     text = client.get("/organizations/379130000E").text
-    for heading in ("開放度儀表板", "逾期未更新", "疑似拆分之資料集", "待回覆的資料需求"):
+    for heading in ("開放度儀表板", "逾期未更新", "疑似拆分之資料集", "資料需求（0 件待回覆）"):
         assert heading in text
     assert text.count('role="img"') == 2
 

@@ -30,12 +30,12 @@
 
   // A line (or bars) of [label, value] pairs; flagged points drawn in the alert colour.
   function series(figure, data, title, kind, flagged) {
-    const width = 760, height = 300, left = 60, bottom = 70, top = 12;
+    const width = 760, height = 300, left = 60, bottom = 70, top = 12, right = 30;
     const max = Math.max(1, ...data.map((d) => d[1]));
-    const step = (width - left) / Math.max(1, data.length);
+    const step = (width - left - right) / Math.max(1, data.length);
     const y = (v) => top + (height - bottom - top) * (1 - v / max);
     const svg = svgBox(width, height, title);
-    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }));
+    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: "axis" }));
     svg.appendChild(el("text", { x: 2, y: top + 10 }, max.toLocaleString()));
     svg.appendChild(el("text", { x: 2, y: height - bottom }, "0"));
     if (kind === "line") {
@@ -64,6 +64,8 @@
     const width = left + w * cols.length + 10, height = top + h * rows.length + 10;
     const max = Math.max(1, ...rows.flatMap((r) => cols.map((c) => cell(r, c))));
     const svg = svgBox(width, height, title);
+    svg.setAttribute("width", String(width));
+    svg.classList.add("fixed");
     cols.forEach((c, j) => svg.appendChild(el("text", { x: left + w * j + w / 2, y: top - 8, "text-anchor": "middle" }, c)));
     rows.forEach((r, i) => {
       svg.appendChild(el("text", { x: left - 6, y: top + h * i + h / 2 + 4, "text-anchor": "end" }, r));
@@ -102,7 +104,8 @@
     "theft-heatmap": (figure, body) => {
       const totals = sum(body.rows, (r) => `${r.district}|${r.start_hour}~${r.end_hour}`, (r) => r.cases);
       const districts = Array.from(new Set(body.rows.map((r) => r.district))).sort();
-      const bands = Array.from(new Set(body.rows.map((r) => `${r.start_hour}~${r.end_hour}`))).sort();
+      const bandRows = new Map(body.rows.map((r) => [`${r.start_hour}~${r.end_hour}`, Number(r.start_hour)]));
+      const bands = Array.from(bandRows.keys()).sort((a, b) => bandRows.get(a) - bandRows.get(b));
       heatmap(figure, districts, bands, (d, b) => totals.get(`${d}|${b}`) || 0, zh ? "行政區 × 時段 竊盜案件數" : "Theft cases by district × hour band");
     },
     "theft-trend": (figure, body) => {

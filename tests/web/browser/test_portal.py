@@ -140,7 +140,40 @@ def test_request_flow(page: Page, site: Site) -> None:
     screenshot(page, "organization")
 
 
-def test_theft_dashboard_page(page: Page, site: Site) -> None:
+# The analyses endpoints come from branches freeway and civic; until they are merged here, the
+# dashboards are drawn from answers of their documented shape, served by page.route.
+HOTSPOTS = {
+    "rows": [
+        {
+            "district": d,
+            "start_hour": s,
+            "end_hour": s + 2,
+            "weekday": 1,
+            "category": "home",
+            "cases": n,
+        }
+        for d, base in (("大安區", 3), ("文山區", 1), ("中正區", 2))
+        for s, n in ((0, base), (6, base * 2), (12, base + 1), (18, base * 4))
+    ]
+}
+TREND = {
+    "rows": [{"month": f"2015-{m:02d}", "category": "home", "cases": 10 + m} for m in range(1, 13)]
+}
+
+
+def test_theft_dashboard_draws_heat_map_and_trend(page: Page, site: Site) -> None:
+    page.route("**/api/analyses/theft/hotspots?*", lambda route: route.fulfill(json=HOTSPOTS))
+    page.route("**/api/analyses/theft/trend?*", lambda route: route.fulfill(json=TREND))
     page.goto(site.url + "/dashboards/theft")
-    expect(page.locator(".dashboard .chart-area").first).not_to_be_empty()
+    heat = page.locator("[data-kind=theft-heatmap] svg rect")
+    expect(heat).to_have_count(12)
+    expect(page.locator("[data-kind=theft-heatmap] svg rect.heat-5")).to_have_count(1)
+    expect(page.locator("[data-kind=theft-trend] svg circle")).to_have_count(12)
     screenshot(page, "dashboard-theft")
+
+
+def test_dashboard_reports_a_failing_endpoint(page: Page, site: Site) -> None:
+    page.goto(site.url + "/dashboards/freeway")
+    page.get_by_label("日期").fill("2024-03-25")
+    page.get_by_label("日期").press("Enter")
+    expect(page.locator("[data-kind=freeway-busiest] .error")).to_contain_text("無法取得分析")
