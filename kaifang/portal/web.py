@@ -60,7 +60,13 @@ def search_page(
     facets["band"] = dict(Counter(_band_of(d) for d in found).most_common())
     if band:
         found = [d for d in found if _band_of(d) == band]
-    return {"items": found[offset : offset + limit], "count": len(found), "facets": facets}
+    names = {d["organization"]["code"].lower(): d["organization"]["name"] for d in found}
+    return {
+        "items": found[offset : offset + limit],
+        "count": len(found),
+        "facets": facets,
+        "labels": {"organization": names},
+    }
 
 
 def home_page(

@@ -79,6 +79,7 @@ def search(
         page=page,
         pages=max(1, -(-found["count"] // PAGE_SIZE)),
         facets=found["facets"],
+        facet_labels=found["labels"],
         facet_params=SEARCH_FACETS,
         active=active,
         link=link,

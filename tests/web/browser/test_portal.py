@@ -49,6 +49,10 @@ def test_filtered_sorted_preview(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/resources/{site.resource}")
     rows = page.locator("#preview tbody tr")
     expect(rows).to_have_count(25)
+    expect(page.locator("#preview-status")).to_have_text("顯示第 1–25 筆（共 60 筆）")
+    page.get_by_role("button", name="下一頁").click()
+    expect(page.locator("#preview-status")).to_have_text("顯示第 26–50 筆（共 60 筆）")
+    expect(page.locator("#preview tbody tr td:nth-child(1)").first).to_have_text("26")
     page.get_by_label("欄位", exact=True).select_option("案類")
     page.get_by_label("值", exact=True).fill("汽車竊盜")
     page.get_by_label("值", exact=True).press("Enter")  # the keyboard submits the filter
@@ -89,6 +93,9 @@ def test_language_switch_is_remembered(page: Page, site: Site) -> None:
     screenshot(page, "home-en")
 
 
+PETITIONS = "姓名,行政區,件數\n王小明,大安區,3\n陳大文,文山區,5\n林美麗,中正區,2\n".encode()
+
+
 def _log_in(page: Page, site: Site) -> None:
     page.goto(site.url + "/login")
     page.get_by_label("API 權杖").fill(site.token)
@@ -104,7 +111,7 @@ def test_upload_screen_publish(page: Page, site: Site) -> None:
             {
                 "name": "petitions.csv",
                 "mimeType": "text/csv",
-                "buffer": "姓名,行政區,件數\n王小明,大安區,3\n陳大文,文山區,5\n林美麗,中正區,2\n".encode(),
+                "buffer": PETITIONS,
             }
         ]
     )
