@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import re
 import time
@@ -120,7 +121,5 @@ def test_uploads_expire_after_an_hour(settings: Settings) -> None:
     assert oct((area.root / kept).stat().st_mode & 0o777) == "0o700"
 
 
-def _stream(data: bytes):  # type: ignore[no-untyped-def]
-    import io
-
+def _stream(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)

@@ -75,7 +75,7 @@
         const rect = el("rect", { x: left + w * j, y: top + h * i, width: w - 2, height: h - 2, class: `heat heat-${level}` });
         rect.appendChild(el("title", {}, `${r} ${c}: ${n}`));
         svg.appendChild(rect);
-        svg.appendChild(el("text", { x: left + w * j + w / 2, y: top + h * i + h / 2 + 4, "text-anchor": "middle", class: level >= 3 ? "on-dark" : "" }, String(n)));
+        svg.appendChild(el("text", { x: left + w * j + w / 2, y: top + h * i + h / 2 + 4, "text-anchor": "middle", class: level >= 4 ? "on-dark" : "" }, String(n)));
       });
     });
     figure.replaceChildren(svg);

@@ -124,6 +124,7 @@ def test_upload_screen_publish(page: Page, site: Site) -> None:
     page.get_by_role("button", name="上架", exact=True).click()
     expect(page.locator("tr.has-error")).to_contain_text("姓名")
     expect(page.get_by_label("處理方式 姓名")).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "publish-error")
     page.get_by_label("處理方式 姓名").select_option("drop")
     page.get_by_role("button", name="上架", exact=True).click()
     expect(page.locator("h1")).to_have_text("陳情統計")
