@@ -220,6 +220,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix the marked fields, then publish.",
     ),
     "publish.done": ("已上架第 {version} 版。", "Version {version} is published."),
+    "problem.needs-decision": (
+        "請決定此欄的處理方式（刪除、遮罩、概化…），或填寫法律依據。",
+        "Decide this column (drop, mask, generalize…) or record a legal basis.",
+    ),
+    "problem.generalize-target": ("請選擇要概化為何種層級。", "Choose what to generalize to."),
+    "problem.title": (
+        "請為新資料集命名，或填寫既有資料集編號。",
+        "Name the new dataset, or give an existing dataset id.",
+    ),
     "page.label": ("分頁", "Pages"),
     "dash.freeway": ("國道交通", "Freeway traffic"),
     "dash.freeway.about": (

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from kaifang.portal.uploads import WRITE_ROLES, UploadArea, publish_upload
+from kaifang.web.i18n import language_of, translator
 from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf
 
@@ -76,7 +77,10 @@ async def publish(request: Request, upload_id: str) -> Response:
     result, problems = publish_upload(_uploads(request), user, upload_id, form)
     if result is None:
         by_column: dict[str, list[str]] = {}
+        translate = translator(language_of(request))
         for problem in problems:
-            by_column.setdefault(problem.column, []).append(problem.message)
+            known = translate(f"problem.{problem.code}")
+            message = problem.message if known == f"problem.{problem.code}" else known
+            by_column.setdefault(problem.column, []).append(message)
         return _review(request, upload_id, status=422, problems=by_column, form=form)
     return redirect(f"/datasets/{result['dataset']}?published={result['version']}")

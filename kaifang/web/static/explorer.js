@@ -46,8 +46,8 @@
     const zh = document.documentElement.lang === "zh-TW";
     status.textContent = body.rows.length === 0
       ? (zh ? "沒有符合的資料列。" : "No rows match.")
-      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（共 ${body.total} 筆）`
-        : `Rows ${first}–${first + body.rows.length - 1} (of ${body.total})`;
+      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（全表 ${body.total} 筆）`
+        : `Rows ${first}–${first + body.rows.length - 1} (table has ${body.total})`;
   }
 
   root.querySelector("#filters").addEventListener("submit", (event) => {

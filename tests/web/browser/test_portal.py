@@ -49,15 +49,16 @@ def test_filtered_sorted_preview(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/resources/{site.resource}")
     rows = page.locator("#preview tbody tr")
     expect(rows).to_have_count(25)
-    expect(page.locator("#preview-status")).to_have_text("顯示第 1–25 筆（共 60 筆）")
+    expect(page.locator("#preview-status")).to_have_text("顯示第 1–25 筆（全表 60 筆）")
     page.get_by_role("button", name="下一頁").click()
-    expect(page.locator("#preview-status")).to_have_text("顯示第 26–50 筆（共 60 筆）")
+    expect(page.locator("#preview-status")).to_have_text("顯示第 26–50 筆（全表 60 筆）")
     expect(page.locator("#preview tbody tr td:nth-child(1)").first).to_have_text("26")
     page.get_by_label("欄位", exact=True).select_option("案類")
     page.get_by_label("值", exact=True).fill("汽車竊盜")
     page.get_by_label("值", exact=True).press("Enter")  # the keyboard submits the filter
     expect(page.locator("#active-filters")).to_contain_text("汽車竊盜")
     expect(rows).to_have_count(15)
+    expect(page.get_by_role("button", name="下一頁")).to_be_disabled()
     expect(page.locator("#preview tbody tr td:nth-child(2)").first).to_have_text("汽車竊盜")
     page.get_by_role("button", name="編號").click()
     page.get_by_role("button", name="編號").click()  # descending
