@@ -41,7 +41,8 @@
     if (kind === "line") {
       svg.appendChild(el("polyline", { class: "line", points: data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ") }));
     }
-    const every = Math.max(1, Math.ceil(data.length / 24));
+    const every = Math.max(1, Math.ceil(data.length / 12));
+    const short = (label) => String(label).replace(/^\d{4}-(\d\d-\d\d)[T ](\d\d:\d\d).*$/, "$1 $2").slice(0, 16);
     data.forEach(([label, value], i) => {
       const x = left + step * i;
       const mark = kind === "line"
@@ -51,7 +52,7 @@
       svg.appendChild(mark);
       if (i % every === 0) {
         const tx = x + step / 2, ty = height - bottom + 12;
-        svg.appendChild(el("text", { x: tx, y: ty, transform: `rotate(40 ${tx} ${ty})` }, String(label).slice(0, 16)));
+        svg.appendChild(el("text", { x: tx, y: ty, transform: `rotate(40 ${tx} ${ty})` }, short(label)));
       }
     });
     figure.replaceChildren(svg);
@@ -139,7 +140,9 @@
       const params = new URLSearchParams();
       let path = form.getAttribute("action");
       new FormData(form).forEach((value, key) => {
-        if (form.dataset.path && key === "dataset") { path = form.dataset.path.replace("{dataset}", encodeURIComponent(value)); return; }
+        // A path template such as /api/analyses/elections/{election}/results takes that field.
+        const template = form.getAttribute("data-path");
+        if (template && template.includes(`{${key}}`)) { path = template.replace(`{${key}}`, encodeURIComponent(value)); return; }
         if (value !== "") params.append(key, String(value));
       });
       message(figure, zh ? "載入中…" : "Loading…", false);

@@ -186,3 +186,56 @@ def test_dashboard_reports_a_failing_endpoint(page: Page, site: Site) -> None:
     page.get_by_label("日期").fill("2024-03-25")
     page.get_by_label("日期").press("Enter")
     expect(page.locator("[data-kind=freeway-busiest] .error")).to_contain_text("無法取得分析")
+
+
+TRAVEL = {
+    "rows": [
+        {
+            "time": f"2024-03-25T{h:02d}:00:00",
+            "volume": 800 + 40 * h,
+            "speed_kmh": 92 - (55 if 7 <= h <= 9 else 0),
+            "travel_time_s": 300,
+            "congested": 7 <= h <= 9,
+        }
+        for h in range(24)
+    ]
+}
+RESULTS = {
+    "rows": [
+        {
+            "名稱": area,
+            "名字": name,
+            "政黨名稱": party,
+            "得票數": votes,
+            "vote_share": share,
+            "turnout": turnout,
+        }
+        for area, turnout in (("臺北市", 70.1), ("新北市", 66.4), ("臺中市", 68.9))
+        for name, party, votes, share in (
+            ("甲", "A黨", 500_000, 55.0),
+            ("乙", "B黨", 400_000, 45.0),
+        )
+    ]
+}
+
+
+def test_freeway_and_election_dashboards_draw(page: Page, site: Site) -> None:
+    page.route("**/api/analyses/freeway/travel?*", lambda route: route.fulfill(json=TRAVEL))
+    page.goto(site.url + "/dashboards/freeway")
+    page.get_by_label("起點門架").fill("01F0005S")
+    page.get_by_label("終點門架").fill("01F0017S")
+    section = page.locator("[data-kind=freeway-travel]")
+    section.get_by_label("開始").fill("2024-03-25T00:00")
+    section.get_by_label("結束").fill("2024-03-26T00:00")
+    section.get_by_role("button", name="畫圖").click()
+    expect(section.locator("svg circle")).to_have_count(24)
+    expect(section.locator("svg circle.alert")).to_have_count(3)  # the congested hours
+    screenshot(page, "dashboard-freeway")
+
+    page.route("**/api/analyses/elections/*/results?*", lambda route: route.fulfill(json=RESULTS))
+    page.goto(site.url + "/dashboards/elections")
+    page.get_by_label("選舉資料集編號").fill("2020-president")
+    page.get_by_role("button", name="畫圖").click()
+    expect(page.locator(".dashboard svg rect")).to_have_count(3)
+    expect(page.locator(".dashboard table tbody tr")).to_have_count(6)
+    screenshot(page, "dashboard-elections")
