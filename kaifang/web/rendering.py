@@ -3,6 +3,7 @@ user and CSRF token in every template."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from kaifang.api.deps import portal_of
 from kaifang.portal import web as portal_web
@@ -24,12 +26,30 @@ def _with_lang(params: Any, lang: str) -> str:
     return urlencode({**dict(params), "lang": lang})
 
 
+def snippet(text: str | None, query: str | None, *, width: int = 160) -> Markup:
+    """``width`` characters of ``text`` around the first query term, the terms in ``<mark>``.
+    Every piece of the text is escaped; only the ``<mark>`` tags are markup."""
+    body = text or ""
+    terms = [t for t in (query or "").split() if t]
+    lowered = body.lower()
+    hits = [(lowered.find(t.lower()), t) for t in terms if lowered.find(t.lower()) >= 0]
+    start = max(0, min(hits)[0] - width // 3) if hits else 0
+    window = body[start : start + width]
+    pattern = "|".join(re.escape(t) for t in terms)
+    pieces = re.split(f"({pattern})", window, flags=re.IGNORECASE) if pattern else [window]
+    out = Markup("…") if start else Markup("")
+    for index, piece in enumerate(pieces):
+        out += Markup("<mark>{}</mark>").format(piece) if index % 2 else escape(piece)
+    return out + (Markup("…") if start + width < len(body) else Markup(""))
+
+
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value or 0)
 
 
 TEMPLATES.env.filters["langparams"] = _with_lang
 TEMPLATES.env.filters["number"] = _number
+TEMPLATES.env.filters["snippet"] = snippet
 
 
 def current_user(request: Request) -> dict[str, Any] | None:
