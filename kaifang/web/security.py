@@ -41,14 +41,23 @@ DOCS_CSP = (
 
 
 def session_key(settings: Settings) -> str:
-    """The installation's signing key, created once (mode 0600) in the data directory."""
+    """The installation's signing key, created once (mode 0600) in the data directory.
+
+    Written to a private temporary file and hard-linked into place, so that several workers
+    starting together agree on one key and none reads a half-written file."""
     path = Path(settings.data_dir) / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f"{KEY_FILE}.{secrets.token_hex(8)}")
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(staging, path)
+        except FileExistsError:
+            pass  # another worker won; use its key
+        finally:
+            staging.unlink()
     return path.read_text(encoding="ascii").strip()
 
 

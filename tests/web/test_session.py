@@ -115,3 +115,24 @@ def test_pages_have_no_inline_script(client: TestClient, published: dict[str, st
     for path in ("/", f"/datasets/{published['dataset']}", f"/resources/{published['resource']}"):
         text = client.get(path).text
         assert "<script>" not in text and "onclick" not in text.lower()
+
+
+def test_the_session_key_is_private_and_stable(settings: Settings) -> None:
+    from kaifang.web.security import KEY_FILE, session_key
+
+    first = session_key(settings)
+    assert session_key(settings) == first and len(first) == 64
+    key_file = settings.data_dir / KEY_FILE
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in settings.data_dir.iterdir() if p.name.startswith(KEY_FILE)] == [
+        KEY_FILE
+    ]
+
+
+def test_a_tampered_session_is_a_new_anonymous_one(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    log_in(client, tokens["steward"])
+    cookie = client.cookies["kaifang_session"]
+    client.cookies.set("kaifang_session", cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB"))
+    assert "steward" not in client.get("/").text
