@@ -129,6 +129,15 @@ def dataset_page(portal: Portal, ref: str, *, now: datetime | None = None) -> di
     return dataset
 
 
+def resource_page(portal: Portal, ref: str) -> dict[str, Any]:
+    """The resource with its dataset's title and organization, for the explorer page."""
+    resource = portal.get_resource(ref)
+    dataset = portal.get_dataset(resource["dataset_id"])
+    resource["dataset_title"] = dataset["title"]
+    resource["organization"] = dataset["organization"]
+    return resource
+
+
 def _response_days(request: DatasetRequest) -> int | None:
     if request.answered is None:
         return None

@@ -100,7 +100,8 @@ def organization(request: Request, code: str) -> Response:
 
 @router.get("/resources/{resource_id}", response_class=HTMLResponse)
 def resource(request: Request, resource_id: str) -> Response:
-    return render(request, "resource.html", resource=portal_of(request).get_resource(resource_id))
+    detail = portal_web.resource_page(portal_of(request), resource_id)
+    return render(request, "resource.html", resource=detail)
 
 
 def error_page(request: Request, status: int, message: str, hint: str | None) -> Response:
