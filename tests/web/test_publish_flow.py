@@ -81,6 +81,8 @@ def test_upload_screen_adjust_publish(
     assert done.status_code == 303, done.text
     dataset_page = client.get(done.headers["location"])
     assert "陳情案件" in dataset_page.text and 'role="status"' in dataset_page.text
+    privacy = dataset_page.text.split('id="privacy"')[1]
+    assert re.search(r"<td>姓名</td><td>刪除欄位</td>", privacy)  # the policy as published
     assert not any((Path(settings.data_dir) / "uploads").iterdir())  # cleaned after publish
 
 
