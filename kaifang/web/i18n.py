@@ -95,6 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.previous": ("上一頁", "Previous"),
     "page.next": ("下一頁", "Next"),
     "error.title": ("發生錯誤", "Something went wrong"),
+    "sep": ("：", ": "),
     "skip": ("跳到主要內容", "Skip to content"),
     "nav.label": ("主選單", "Main"),
     "nav.dashboards": ("分析儀表板", "Dashboards"),

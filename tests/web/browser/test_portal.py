@@ -89,9 +89,15 @@ def test_language_switch_is_remembered(page: Page, site: Site) -> None:
     page.locator("#lang-switch").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Open Data Portal")
+    screenshot(page, "home-en")
     page.goto(site.url + "/search")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    screenshot(page, "home-en")
+    page.goto(f"{site.url}/datasets/{site.dataset}")
+    expect(page.locator("#openness")).to_contain_text("How to fix")
+    screenshot(page, "dataset-en")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site.url + "/")
+    screenshot(page, "home-phone")
 
 
 PETITIONS = "姓名,行政區,件數\n王小明,大安區,3\n陳大文,文山區,5\n林美麗,中正區,2\n".encode()
