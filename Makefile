@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-system-deps:  ## Debian packages the tests need (PostgreSQL server), installed when missing
+system-deps:  ## Debian packages the tests need (PostgreSQL, chromium, Noto CJK fonts), installed when missing
 	scripts/install-system-deps
 
 lint: install

@@ -41,6 +41,13 @@
     });
     state.next = body.next;
     document.getElementById("next-page").disabled = !body.next;
+    const first = state.cursors.length * 25 + 1;
+    const status = document.getElementById("preview-status");
+    const zh = document.documentElement.lang === "zh-TW";
+    status.textContent = body.rows.length === 0
+      ? (zh ? "沒有符合的資料列。" : "No rows match.")
+      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（全表 ${body.total} 筆）`
+        : `Rows ${first}–${first + body.rows.length - 1} (table has ${body.total})`;
   }
 
   root.querySelector("#filters").addEventListener("submit", (event) => {
@@ -49,11 +56,13 @@
     const op = document.getElementById("filter-op").value;
     const value = document.getElementById("filter-value").value;
     state.filters.push([column + op, value]);
+    state.cursors = [];
     document.getElementById("active-filters").textContent = state.filters.map(([k, v]) => `${k} = ${v}`).join(" · ");
     load(null);
   });
   document.getElementById("filter-clear").addEventListener("click", () => {
     state.filters = [];
+    state.cursors = [];
     document.getElementById("active-filters").textContent = "";
     load(null);
   });
@@ -61,13 +70,18 @@
     button.addEventListener("click", () => {
       state.desc = state.sort === button.dataset.column ? !state.desc : false;
       state.sort = button.dataset.column;
+      state.cursors = [];
       root.querySelectorAll("#preview thead th").forEach((th) => th.removeAttribute("aria-sort"));
       button.parentElement.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
       load(null);
     });
   });
-  document.getElementById("next-page").addEventListener("click", () => { if (state.next) load(state.next); });
-  document.getElementById("first-page").addEventListener("click", () => load(null));
+  document.getElementById("next-page").addEventListener("click", () => {
+    if (!state.next) return;
+    state.cursors.push(state.next);
+    load(state.next);
+  });
+  document.getElementById("first-page").addEventListener("click", () => { state.cursors = []; load(null); });
   load(null);
 
   // -- chart builder ------------------------------------------------------------------------
@@ -85,20 +99,20 @@
     const data = rows.slice(0, 60).map((r) => [String(r[group]), Number(r[metricKey]) || 0]);
     const width = 720, height = 320, left = 60, bottom = 80, top = 10;
     const max = Math.max(1, ...data.map((d) => d[1]));
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", width: "100%" });
+    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
     svg.appendChild(el("title", {}, `${metricKey} by ${group}`));
     const step = (width - left) / Math.max(1, data.length);
     const y = (v) => top + (height - bottom - top) * (1 - v / max);
-    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, stroke: "#4a5560" }));
+    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }));
     svg.appendChild(el("text", { x: 4, y: y(max) + 4, "font-size": 11 }, max.toLocaleString()));
     if (kind === "line") {
       const points = data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ");
-      svg.appendChild(el("polyline", { points, fill: "none", stroke: "#0b5cad", "stroke-width": 2 }));
+      svg.appendChild(el("polyline", { points, class: "line" }));
     }
     data.forEach(([label, value], i) => {
       const x = left + step * i;
       if (kind !== "line") {
-        const bar = el("rect", { x: x + 2, y: y(value), width: Math.max(1, step - 4), height: height - bottom - y(value), fill: "#0b5cad" });
+        const bar = el("rect", { x: x + 2, y: y(value), width: Math.max(1, step - 4), height: height - bottom - y(value), class: "bar" });
         bar.appendChild(el("title", {}, `${label}: ${value}`));
         svg.appendChild(bar);
       }
@@ -121,7 +135,12 @@
     const response = await fetch(`/api/resources/${encodeURIComponent(resource)}/aggregate?${params}`);
     const body = await response.json();
     if (!response.ok) {
-      document.getElementById("chart").textContent = body.error ? body.error.message : String(response.status);
+      const figure = document.getElementById("chart");
+      figure.replaceChildren();
+      const p = document.createElement("p");
+      p.className = "error";
+      p.textContent = body.error ? body.error.message : String(response.status);
+      figure.appendChild(p);
       return;
     }
     const key = metric === "count" ? "count" : metric.replace(":", "_");

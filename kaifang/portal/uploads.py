@@ -1,0 +1,204 @@
+"""Uploads waiting to be published from the portal.
+
+A file uploaded by an editor lives in a private folder (mode 0700) under
+``<data_dir>/uploads/<random id>/`` until it is published or an hour has passed. ``inspect``
+gives the reading report, the screening report and the proposed privacy policy; ``publish``
+applies the policy the editor adjusted and publishes through the normal pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import yaml
+
+from kaifang.errors import ForbiddenError, KaifangError, NotFoundError, ValidationError
+from kaifang.privacy import propose_policy, screen
+from kaifang.privacy.model import ACTIONS
+from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
+from kaifang.reading import open_table
+from kaifang.settings import Settings
+
+MAX_AGE_SECONDS = 3600
+UPLOAD_ID_BYTES = 18
+META_FILE = "upload.json"
+POLICY_FILE = "policy.yaml"
+
+
+@dataclass(frozen=True)
+class PolicyProblem:
+    """A column whose chosen action cannot be applied, shown beside that column."""
+
+    column: str
+    code: str
+    message: str
+
+
+class UploadArea:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = Path(settings.data_dir) / "uploads"
+
+    def _folder(self, upload_id: str) -> Path:
+        if not upload_id.replace("-", "").replace("_", "").isalnum() or len(upload_id) > 64:
+            raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
+        folder = self.root / upload_id
+        if not (folder / META_FILE).is_file():
+            raise NotFoundError(
+                f"upload {upload_id!r} does not exist or has expired",
+                hint="Uploads are kept for an hour; upload the file again.",
+                key="upload",
+            )
+        return folder
+
+    def clean_expired(self, *, now: float | None = None) -> int:
+        """Remove uploads older than an hour; the number removed."""
+        moment = time.time() if now is None else now
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for folder in self.root.iterdir():
+            if folder.is_dir() and moment - folder.stat().st_mtime > MAX_AGE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+    def save(self, owner: str, filename: str, stream: BinaryIO, *, org: str) -> str:
+        """Keep an uploaded file; its random id."""
+        self.clean_expired()
+        name = Path(filename or "upload.csv").name.strip() or "upload.csv"
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        upload_id = secrets.token_urlsafe(UPLOAD_ID_BYTES)
+        folder = self.root / upload_id
+        folder.mkdir(mode=0o700)
+        with (folder / name).open("wb") as out:
+            shutil.copyfileobj(stream, out, length=1024 * 1024)
+        meta = {"owner": owner, "file": name, "org": org}
+        (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return upload_id
+
+    def meta(self, upload_id: str) -> dict[str, Any]:
+        folder = self._folder(upload_id)
+        meta: dict[str, Any] = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        meta["path"] = folder / str(meta["file"])
+        meta["id"] = upload_id
+        return meta
+
+    def inspect(self, upload_id: str) -> dict[str, Any]:
+        """``{upload, reading, screening, policy}`` for the review page."""
+        meta = self.meta(upload_id)
+        con = duckdb.connect()
+        try:
+            with open_table(meta["path"]) as table:
+                reading = table.report(preview=5)
+                report = screen(table.relation(con), settings=self.settings)
+        finally:
+            con.close()
+        return {
+            "upload": {k: v for k, v in meta.items() if k != "path"},
+            "reading": reading,
+            "screening": report.to_dict(),
+            "policy": propose_policy(report).to_dict(),
+            "actions": list(ACTIONS),
+            "generalize_targets": GENERALIZE_TARGETS,
+        }
+
+    def policy_from_form(
+        self, proposed: dict[str, Any], choices: dict[str, str], *, legal_basis: str
+    ) -> tuple[Policy, list[PolicyProblem]]:
+        """The proposed policy with the editor's per-column actions, and what is wrong."""
+        problems: list[PolicyProblem] = []
+        data = dict(proposed)
+        columns = {name: dict(spec) for name, spec in (proposed.get("columns") or {}).items()}
+        for name, spec in columns.items():
+            action = choices.get(f"action:{name}", spec["action"])
+            target = choices.get(f"to:{name}") or spec.get("to")
+            if action not in ACTIONS:
+                problems.append(PolicyProblem(name, "unknown-action", f"unknown action {action!r}"))
+                continue
+            spec["action"] = action
+            if action == "generalize":
+                if target not in GENERALIZE_TARGETS:
+                    problems.append(
+                        PolicyProblem(name, "generalize-target", "choose what to generalize to")
+                    )
+                    continue
+                spec["to"] = target
+            else:
+                spec.pop("to", None)
+            if action == "review" and not legal_basis.strip():
+                problems.append(
+                    PolicyProblem(
+                        name,
+                        "needs-decision",
+                        "decide this column (drop, mask, generalize…) or record a legal basis",
+                    )
+                )
+        data["columns"] = columns
+        try:
+            return Policy.from_dict(data, source="the policy form"), problems
+        except ValidationError as exc:
+            return Policy(columns={}), [*problems, PolicyProblem("", "invalid", exc.message)]
+
+    def write_policy(self, upload_id: str, policy: Policy) -> Path:
+        path = self._folder(upload_id) / POLICY_FILE
+        path.write_text(yaml.safe_dump(policy.to_dict(), allow_unicode=True), encoding="utf-8")
+        return path
+
+    def discard(self, upload_id: str) -> None:
+        shutil.rmtree(self._folder(upload_id), ignore_errors=True)
+
+
+WRITE_ROLES = {"admin", "editor"}
+
+
+def publish_upload(
+    area: UploadArea,
+    user: dict[str, Any],
+    upload_id: str,
+    form: dict[str, str],
+) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
+    """Publish an upload with the editor's policy: ``(result, [])``, or ``(None, problems)``
+    with each problem naming the column or form field that caused it."""
+    from kaifang.publish import publish_file
+
+    meta = area.meta(upload_id)
+    if meta["owner"] != user["name"]:
+        raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
+    org = meta["org"]
+    if user["roles"].get(org) not in WRITE_ROLES:
+        raise ForbiddenError(
+            f"user {user['name']!r} may not publish to {org}",
+            hint=f"An admin of {org} can grant the editor role.",
+        )
+    legal_basis = form.get("legal_basis", "").strip()
+    proposed = json.loads(form.get("proposed_policy") or "{}")
+    policy, problems = area.policy_from_form(proposed, form, legal_basis=legal_basis)
+    title, dataset = form.get("title", "").strip(), form.get("dataset", "").strip()
+    if not title and not dataset:
+        problems.append(PolicyProblem("", "title", "give the new dataset a title"))
+    if problems:
+        return None, problems
+    try:
+        result = publish_file(
+            area.settings,
+            meta["path"],
+            org=org,
+            title=title or None,
+            dataset=dataset or None,
+            policy=area.write_policy(upload_id, policy),
+            allow_personal_data=legal_basis or None,
+            publisher=user["name"],
+        )
+    except KaifangError as exc:
+        column = str(exc.details.get("column") or exc.details.get("key") or "")
+        return None, [PolicyProblem(column, "publish", exc.message)]
+    area.discard(upload_id)
+    return result.to_dict(), []

@@ -1,0 +1,199 @@
+"""What the portal's pages need beyond the API views: the home page's summary, a dataset's
+version history with schema changes, an organization's dashboard with its requests, and the
+session's user. Each page calls one function here (thin routes)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from kaifang.catalog import requests as dataset_requests
+from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.models import ApiToken, DatasetRequest
+from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
+from kaifang.portal import views
+
+if TYPE_CHECKING:
+    from kaifang.portal import Portal
+
+ANSWER_ROLES = {"admin", "editor"}
+OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
+
+
+def session_user(portal: Portal, prefix: str | None) -> dict[str, Any] | None:
+    """The user whose live (unrevoked) API token has ``prefix``, else None."""
+    if not prefix:
+        return None
+    with portal.catalog.read() as session:
+        row = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+        if row is None or row.revoked is not None:
+            return None
+        user = row.user
+        return {
+            "name": user.name,
+            "roles": {m.organization.code: m.role for m in user.memberships},
+        }
+
+
+def _band_of(dataset: dict[str, Any]) -> str:
+    openness = dataset.get("openness") or {}
+    return str(openness.get("band") or "none")
+
+
+def search_page(
+    portal: Portal,
+    *,
+    q: str | None,
+    filters: dict[str, str],
+    band: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """Results and facet counts (organization, category, tag, format, licence, band)."""
+    found = views.search(portal.catalog, q=q, **filters)
+    facets = views.facet_counts(
+        found, ["organization", "groups", "tags", "res_format", "license_id"]
+    )
+    facets["band"] = dict(Counter(_band_of(d) for d in found).most_common())
+    if band:
+        found = [d for d in found if _band_of(d) == band]
+    names = {d["organization"]["code"].lower(): d["organization"]["name"] for d in found}
+    return {
+        "items": found[offset : offset + limit],
+        "count": len(found),
+        "facets": facets,
+        "labels": {"organization": names},
+    }
+
+
+def home_page(
+    portal: Portal, usage: Counter[str], *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Counts, newest and most used datasets, categories and the openness ranking."""
+    everything = views.search(portal.catalog)
+    by_resource = {r["id"]: d for d in everything for r in d["resources"]}
+    used: Counter[str] = Counter()
+    for resource_id, hits in usage.items():
+        if resource_id in by_resource:
+            used[by_resource[resource_id]["id"]] += hits
+    by_id = {d["id"]: d for d in everything}
+    popular = [{**by_id[i], "uses": n} for i, n in used.most_common(6)]
+    return {
+        "dataset_count": len(everything),
+        "row_count": sum(r.get("rows") or 0 for d in everything for r in d["resources"]),
+        "newest": everything[:6],
+        "popular": popular,
+        "categories": dict(portal.categories()),
+        "ranking": portal.ranking(now=now)["data"],
+    }
+
+
+def _schema_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
+    old = {f["name"]: f.get("type") for f in before}
+    new = {f["name"]: f.get("type") for f in after}
+    return {
+        "added": [n for n in new if n not in old],
+        "removed": [n for n in old if n not in new],
+        "retyped": [(n, old[n], new[n]) for n in new if n in old and old[n] != new[n]],
+    }
+
+
+def version_history(portal: Portal, resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resource's versions, newest first, each with its row-count change and the fields
+    added, removed or retyped since the version before (from the versions' manifests)."""
+    history: list[dict[str, Any]] = []
+    previous_fields: list[dict[str, Any]] | None = None
+    previous_rows: int | None = None
+    for version in sorted(resource["versions"], key=lambda v: v["version"]):
+        try:
+            manifest = portal.store.read_manifest(resource["id"], version["version"])
+            fields = list((manifest.get("schema") or {}).get("fields") or [])
+        except KaifangError:
+            fields = []
+        changes = _schema_changes(previous_fields, fields) if previous_fields is not None else None
+        delta = version["rows"] - previous_rows if previous_rows is not None else None
+        history.append({**version, "row_delta": delta, "schema_changes": changes})
+        previous_fields, previous_rows = fields, version["rows"]
+    return list(reversed(history))
+
+
+def dataset_page(portal: Portal, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
+    """The dataset with its openness checks and each resource's annotated version history."""
+    dataset = portal.get_dataset(ref)
+    for resource in dataset["resources"]:
+        resource["history"] = version_history(portal, resource)
+    dataset["score"] = portal.dataset_openness(dataset["id"], now=now)
+    return dataset
+
+
+def resource_page(portal: Portal, ref: str) -> dict[str, Any]:
+    """The resource with its dataset's title and organization, for the explorer page."""
+    resource = portal.get_resource(ref)
+    dataset = portal.get_dataset(resource["dataset_id"])
+    resource["dataset_title"] = dataset["title"]
+    resource["organization"] = dataset["organization"]
+    return resource
+
+
+def _response_days(request: DatasetRequest) -> int | None:
+    if request.answered is None:
+        return None
+    return max(0, (request.answered - request.created).days)
+
+
+def organization_page(portal: Portal, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+    """The organization, its datasets, its openness view and its dataset requests."""
+    moment = now or datetime.now(UTC)
+    org = portal.organization(code, with_datasets=True)
+    openness = portal.organization_openness(org["code"], now=moment)
+    with portal.catalog.read() as session:
+        organization = find_organization(session, org["code"])
+        rows = session.scalars(
+            select(DatasetRequest)
+            .where(DatasetRequest.organization_id == organization.id)
+            .order_by(DatasetRequest.created.desc(), DatasetRequest.id.desc())
+        ).all()
+        requests = [
+            {**dataset_requests.request_dict(r, now=moment), "response_days": _response_days(r)}
+            for r in rows
+        ]
+    answered = [r["response_days"] for r in requests if r["response_days"] is not None]
+    return {
+        "org": org,
+        "openness": openness,
+        "requests": requests,
+        "open_requests": [r for r in requests if r["status"] == "open"],
+        "median_response_days": sorted(answered)[len(answered) // 2] if answered else None,
+    }
+
+
+def create_request(
+    portal: Portal, org: str, *, title: str, description: str, requester: str
+) -> dict[str, Any]:
+    """Anyone may ask an organization for a dataset."""
+    return dataset_requests.create_request(
+        portal.catalog, org, title=title, description=description, requester=requester
+    )
+
+
+def answer_request(
+    portal: Portal, user: dict[str, Any] | None, request_id: int, *, status: str, response: str
+) -> dict[str, Any]:
+    """A member (editor or admin) of the asked organization answers its request."""
+    with portal.catalog.read() as session:
+        row = session.get(DatasetRequest, request_id)
+        if row is None:
+            raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
+        org = row.organization.code
+    role = (user or {}).get("roles", {}).get(org)
+    if role not in ANSWER_ROLES:
+        raise ForbiddenError(
+            f"only an editor or admin of {org} may answer its requests",
+            hint="Log in with an API token of a member of that organization.",
+        )
+    return dataset_requests.answer_request(
+        portal.catalog, request_id, status=status, response=response
+    )

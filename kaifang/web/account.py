@@ -1,0 +1,62 @@
+"""Login with an API token (the session keeps the token's prefix, never the token), logout."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kaifang.api.deps import portal_of
+from kaifang.errors import UnauthorizedError
+from kaifang.web.rendering import redirect, render
+from kaifang.web.security import check_csrf, session_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths; anything else goes home (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    token: str = Form(""),
+    csrf: str = Form(""),
+    next: str = Form("/"),
+) -> Response:
+    check_csrf(request, csrf)
+    try:
+        user = portal_of(request).authenticate(token)
+    except UnauthorizedError as exc:
+        return render(request, "login.html", status=401, next=_safe_next(next), error=exc)
+    session = session_of(request)
+    session.clear()
+    session.update(
+        {
+            "csrf": secrets.token_urlsafe(24),
+            "user": user["name"],
+            "prefix": token.strip().split("_", 2)[1],
+        }
+    )
+    request.state.session_changed = True
+    return redirect(_safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    session = session_of(request)
+    session.pop("user", None)
+    session.pop("prefix", None)
+    request.state.session_changed = True
+    return redirect("/")

@@ -1,0 +1,30 @@
+"""The flagship dashboards: freeway traffic, theft hot spots, election results.
+
+The pages are forms plus an SVG drawn by static/dashboards.js from the analyses endpoints
+(``/api/analyses/freeway/...``, ``/api/analyses/theft/...``,
+``/api/analyses/elections/{dataset}/...``); without JavaScript the form still links to the
+endpoint's JSON."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kaifang.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+DASHBOARDS = ("freeway", "theft", "elections")
+
+
+@router.get("/dashboards", response_class=HTMLResponse)
+def dashboards(request: Request) -> Response:
+    return render(request, "dashboards.html", kind=None)
+
+
+@router.get("/dashboards/{kind}", response_class=HTMLResponse)
+def dashboard(request: Request, kind: str) -> Response:
+    if kind not in DASHBOARDS:
+        from kaifang.errors import NotFoundError
+
+        raise NotFoundError(f"no dashboard {kind!r}", hint=f"Dashboards: {', '.join(DASHBOARDS)}.")
+    return render(request, f"dashboard_{kind}.html", kind=kind)

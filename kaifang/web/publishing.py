@@ -1,0 +1,86 @@
+"""Publishing from the portal, for logged-in editors: upload a file, read the inspect and
+screening reports, adjust the proposed privacy policy column by column, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from kaifang.portal.uploads import WRITE_ROLES, UploadArea, publish_upload
+from kaifang.web.i18n import language_of, translator
+from kaifang.web.rendering import current_user, redirect, render
+from kaifang.web.security import check_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+def _editor(request: Request) -> dict[str, Any] | None:
+    return current_user(request)
+
+
+def _uploads(request: Request) -> UploadArea:
+    area: UploadArea = request.app.state.web_uploads
+    return area
+
+
+def _orgs(user: dict[str, Any]) -> list[str]:
+    return sorted(code for code, role in user["roles"].items() if role in WRITE_ROLES)
+
+
+@router.get("/publish", response_class=HTMLResponse)
+def publish_form(request: Request) -> Response:
+    user = _editor(request)
+    if user is None:
+        return redirect("/login?next=/publish")
+    return render(request, "publish.html", orgs=_orgs(user), error=None)
+
+
+@router.post("/publish", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    file: UploadFile = File(...),
+    org: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    check_csrf(request, csrf)
+    user = _editor(request)
+    if user is None:
+        return redirect("/login?next=/publish")
+    if org not in _orgs(user):
+        message = "choose an organization you may publish to"
+        return render(request, "publish.html", status=422, orgs=_orgs(user), error=message)
+    upload_id = _uploads(request).save(user["name"], file.filename or "", file.file, org=org)
+    return redirect(f"/publish/{upload_id}")
+
+
+def _review(request: Request, upload_id: str, **context: Any) -> Response:
+    report = _uploads(request).inspect(upload_id)
+    return render(request, "publish_review.html", report=report, **context)
+
+
+@router.get("/publish/{upload_id}", response_class=HTMLResponse)
+def review(request: Request, upload_id: str) -> Response:
+    if _editor(request) is None:
+        return redirect("/login?next=/publish")
+    return _review(request, upload_id, problems={}, form={})
+
+
+@router.post("/publish/{upload_id}", response_class=HTMLResponse)
+async def publish(request: Request, upload_id: str) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    check_csrf(request, form.get("csrf"))
+    user = _editor(request)
+    if user is None:
+        return redirect("/login?next=/publish")
+    result, problems = publish_upload(_uploads(request), user, upload_id, form)
+    if result is None:
+        by_column: dict[str, list[str]] = {}
+        translate = translator(language_of(request))
+        for problem in problems:
+            known = translate(f"problem.{problem.code}")
+            message = problem.message if known == f"problem.{problem.code}" else known
+            by_column.setdefault(problem.column, []).append(message)
+        return _review(request, upload_id, status=422, problems=by_column, form=form)
+    return redirect(f"/datasets/{result['dataset']}?published={result['version']}")

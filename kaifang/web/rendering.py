@@ -1,0 +1,89 @@
+"""Rendering portal pages: the Jinja2 environment (autoescaped), the language, the session's
+user and CSRF token in every template."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from kaifang.api.deps import portal_of
+from kaifang.portal import web as portal_web
+from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
+from kaifang.web.security import session_of
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _with_lang(params: Any, lang: str) -> str:
+    """The current query string with ``lang`` switched (for the language link)."""
+    return urlencode({**dict(params), "lang": lang})
+
+
+def snippet(text: str | None, query: str | None, *, width: int = 160) -> Markup:
+    """``width`` characters of ``text`` around the first query term, the terms in ``<mark>``.
+    Every piece of the text is escaped; only the ``<mark>`` tags are markup."""
+    body = text or ""
+    terms = [t for t in (query or "").split() if t]
+    lowered = body.lower()
+    hits = [(lowered.find(t.lower()), t) for t in terms if lowered.find(t.lower()) >= 0]
+    start = max(0, min(hits)[0] - width // 3) if hits else 0
+    window = body[start : start + width]
+    pattern = "|".join(re.escape(t) for t in terms)
+    pieces = re.split(f"({pattern})", window, flags=re.IGNORECASE) if pattern else [window]
+    out = Markup("…") if start else Markup("")
+    for index, piece in enumerate(pieces):
+        out += Markup("<mark>{}</mark>").format(piece) if index % 2 else escape(piece)
+    return out + (Markup("…") if start + width < len(body) else Markup(""))
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int | float) else str(value or 0)
+
+
+TEMPLATES.env.filters["langparams"] = _with_lang
+TEMPLATES.env.filters["number"] = _number
+TEMPLATES.env.filters["snippet"] = snippet
+
+
+def current_user(request: Request) -> dict[str, Any] | None:
+    """The logged-in user (looked up again from the token prefix on every request)."""
+    session = session_of(request)
+    cached: dict[str, Any] | None = getattr(request.state, "user", None)
+    if cached is None and session.get("prefix"):
+        cached = portal_web.session_user(portal_of(request), session["prefix"])
+        request.state.user = cached
+    return cached
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    lang = language_of(request)
+    session = session_of(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": lang,
+            "t": translator(lang),
+            "other_lang": LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0],
+            "base_url": str(request.base_url).rstrip("/"),
+            "csrf": session["csrf"],
+            "user": current_user(request),
+            **context,
+        },
+        status_code=status,
+    )
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def redirect(url: str) -> Response:
+    """After a successful POST: see the result with GET (303)."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,68 @@
+"""Dataset requests: anyone asks an organization for data; its members answer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kaifang.api.deps import portal_of
+from kaifang.catalog.requests import ANSWERS
+from kaifang.errors import ValidationError
+from kaifang.portal import web as portal_web
+from kaifang.web.rendering import current_user, redirect, render
+from kaifang.web.security import check_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+def request_form(request: Request, org: str | None = None) -> Response:
+    orgs = portal_of(request).organizations()
+    return render(request, "request_new.html", orgs=orgs, chosen=org, error=None, form={})
+
+
+@router.post("/requests", response_class=HTMLResponse)
+def create(
+    request: Request,
+    org: str = Form(""),
+    title: str = Form(""),
+    description: str = Form(""),
+    requester: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    check_csrf(request, csrf)
+    portal = portal_of(request)
+    try:
+        portal_web.create_request(
+            portal, org, title=title, description=description, requester=requester
+        )
+    except ValidationError as exc:
+        form = {"title": title, "description": description, "requester": requester}
+        return render(
+            request,
+            "request_new.html",
+            status=422,
+            orgs=portal.organizations(),
+            chosen=org,
+            error=exc,
+            form=form,
+        )
+    return redirect(f"/organizations/{org}#requests")
+
+
+@router.post("/requests/{request_id}/answer")
+def answer(
+    request: Request,
+    request_id: int,
+    status: str = Form(""),
+    response: str = Form(""),
+    csrf: str = Form(""),
+) -> Response:
+    check_csrf(request, csrf)
+    answered = portal_web.answer_request(
+        portal_of(request), current_user(request), request_id, status=status, response=response
+    )
+    return redirect(f"/organizations/{answered['organization']}#requests")
+
+
+__all__ = ["ANSWERS", "router"]

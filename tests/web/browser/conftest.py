@@ -1,0 +1,148 @@
+"""A real uvicorn server on 127.0.0.1:<free port> over a temporary data directory, and Debian's
+chromium driven by Playwright (``executable_path``; never ``playwright install``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from kaifang.catalog.accounts import create_organization, create_token, create_user
+from kaifang.catalog.db import open_catalog
+from kaifang.publish import publish_file
+from kaifang.settings import load_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+XSS_TITLE = '竊盜點位 <img src=x onerror=alert(1)><script>alert("x")</script>'
+CATEGORIES = ("住宅竊盜", "汽車竊盜", "機車竊盜", "自行車竊盜")
+DISTRICTS = ("大安區", "文山區", "中正區", "信義區")
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    dataset: str
+    resource: str
+    token: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _theft_csv(path: Path) -> None:
+    lines = ["編號,案類,發生日期,發生時段,行政區,件數"]
+    for i in range(60):
+        day = 1040101 + (i % 28)
+        band = ("00~02", "06~08", "12~14", "18~20")[i % 4]
+        lines.append(f"{i + 1},{CATEGORIES[i % 4]},{day},{band},{DISTRICTS[i % 3]},{1 + i % 5}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _build(data_dir: Path, work: Path) -> tuple[str, str, str]:
+    settings = load_settings({}, data_dir=data_dir)
+    with open_catalog(settings) as catalog:
+        create_organization(catalog, "379130000E", name="臺北市政府警察局")
+        create_user(catalog, "steward", org="379130000E", role="editor")
+        token = create_token(catalog, "steward").token
+    data = work / "theft.csv"
+    _theft_csv(data)
+    meta = work / "meta.yaml"
+    meta.write_text(
+        yaml.safe_dump(
+            {
+                "title": XSS_TITLE,
+                "description": "臺北市竊盜案件點位（測試資料）<b>not bold</b>",
+                "keywords": ["竊盜", "治安"],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    result = publish_file(settings, data, org="379130000E", metadata=str(meta))
+    return result.dataset, result.resource, token
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    work = tmp_path_factory.mktemp("browser")
+    dataset, resource, token = _build(work / "data", work)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "KAIFANG_DATA_DIR": str(work / "data"), "KAIFANG_BASE_URL": url}
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/datasets", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the server did not start:\n{(work / 'server.log').read_text()}")
+                time.sleep(0.2)
+        yield Site(url, dataset, resource, token)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/install-system-deps")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-TW")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
