@@ -14,6 +14,8 @@ import pytest
 from tests.api.conftest import Published
 from tests.api.data import ORG, OTHER_ORG
 
+NotFound, Invalid = ckanapi.NotFound, ckanapi.ValidationError
+
 
 @pytest.fixture(scope="module", params=[False, True], ids=["post", "get_only"])
 def ckan(request: pytest.FixtureRequest, live_server: str) -> Iterator[ckanapi.RemoteCKAN]:
@@ -152,17 +154,17 @@ def test_datastore_search_sql(ckan: ckanapi.RemoteCKAN, published: Published) ->
 @pytest.mark.parametrize(
     ("action", "params", "error"),
     [
-        ("package_show", {"id": "nope"}, ckanapi.NotFound),
-        ("organization_show", {"id": "nope"}, ckanapi.NotFound),
-        ("resource_show", {"id": "nope"}, ckanapi.NotFound),
-        ("datastore_search", {"resource_id": "nope"}, ckanapi.NotFound),
-        ("package_show", {}, ckanapi.ValidationError),
-        ("datastore_search", {"resource_id": "freeway", "limit": "many"}, ckanapi.ValidationError),
-        ("datastore_search", {"resource_id": "freeway", "filters": {"x": 1}}, ckanapi.ValidationError),
-        ("datastore_search", {"resource_id": "freeway", "sort": "nope"}, ckanapi.ValidationError),
-        ("datastore_search", {"resource_id": "freeway", "records_format": "xml"}, ckanapi.ValidationError),
-        ("datastore_search_sql", {"sql": "SELECT * FROM nope"}, ckanapi.ValidationError),
-        ("datastore_search_sql", {"sql": "SELECT * FROM read_csv('/etc/passwd')"}, ckanapi.ValidationError),
+        ("package_show", {"id": "nope"}, NotFound),
+        ("organization_show", {"id": "nope"}, NotFound),
+        ("resource_show", {"id": "nope"}, NotFound),
+        ("datastore_search", {"resource_id": "nope"}, NotFound),
+        ("package_show", {}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "limit": "many"}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "filters": {"x": 1}}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "sort": "nope"}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "records_format": "xml"}, Invalid),
+        ("datastore_search_sql", {"sql": "SELECT * FROM nope"}, Invalid),
+        ("datastore_search_sql", {"sql": "SELECT * FROM read_csv('/etc/passwd')"}, Invalid),
     ],
 )  # fmt: skip
 def test_errors_are_ckanapi_exceptions(
