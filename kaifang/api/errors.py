@@ -6,11 +6,14 @@
 - national spec (``/api/v1/...``): ``{"success": false, "error": {"type": "ER0xxx", "message"}}``
 
 Compatibility layers raise their own errors; everything else is turned into the native
-envelope here, including 404s for unknown routes and request validation errors.
+envelope here, including 404s for unknown routes, request validation errors and unexpected
+failures (500: logged with the traceback, answered without it, in the shape of the surface
+that was asked).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaifang.errors import KaifangError, RateLimitedError
 
+log = logging.getLogger("kaifang.api")
+CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
+SPEC_PREFIX = "/api/v1/"
+
 
 def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}, "status": status}
@@ -27,6 +34,29 @@ def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResp
     if status == 429 and "retry_after" in extra.get("details", {}):
         headers["Retry-After"] = str(extra["details"]["retry_after"])
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def internal_error(path: str) -> JSONResponse:
+    """A 500 in the envelope of the surface ``path`` belongs to; details stay in the log."""
+    message = f"internal error while answering {path}; the server log has the details"
+    if path.startswith(SPEC_PREFIX):
+        return JSONResponse(
+            {"success": False, "error": {"type": "ER0500", "message": f"系統錯誤：{message}"}},
+            status_code=500,
+        )
+    if path.startswith(CKAN_PREFIXES):
+        action = path.rstrip("/").rsplit("/", 1)[-1]
+        return JSONResponse(
+            {
+                "help": f"/api/3/action/help_show?name={action}",
+                "success": False,
+                "error": {"__type": "Internal Server Error", "message": message},
+            },
+            status_code=500,
+        )
+    return native_error(
+        500, "internal_error", message, hint="Try again later; if it persists, tell the operator."
+    )
 
 
 def _from_kaifang(exc: KaifangError) -> JSONResponse:
@@ -59,6 +89,11 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"no such endpoint: {request.url.path}"
         return native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        return internal_error(request.url.path)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
@@ -74,4 +109,4 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
-__all__ = ["RateLimitedError", "install_error_handlers", "native_error"]
+__all__ = ["RateLimitedError", "install_error_handlers", "internal_error", "native_error"]

@@ -6,6 +6,7 @@ sandboxed engine); exports read the version's own files with SQL that kaifang wr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -219,7 +220,14 @@ def export(
         finally:
             con.close()
 
-    return Export(chunks(), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+    return Export(_primed(chunks()), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+
+
+def _primed(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Compute the first chunk now, so that a failure to read the version is an error
+    response rather than a download cut short after its headers were sent."""
+    first = next(chunks, None)
+    return itertools.chain([] if first is None else [first], chunks)
 
 
 __all__ = ["DatastorePage", "Export", "QueryError", "ResourceRef"]

@@ -4,6 +4,8 @@ a sweep over every route of the app, plus a table of bad requests for each route
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,8 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Published
+from kaifang.api.app import create_app
+from tests.api.conftest import Published, publish_fixtures
 
 COMPAT_PREFIXES = ("/api/v1/", "/api/3/", "/api/action/")
 
@@ -156,3 +159,26 @@ def test_validation_errors_list_each_problem(client: TestClient) -> None:
     locations = [p["location"] for p in error["details"]["problems"]]
     assert locations == ["query.limit", "query.offset"]
     assert error["message"].startswith("query.limit:")
+
+
+# -- unexpected failures: a version whose Parquet files were overwritten with garbage --------
+@pytest.fixture
+def damaged(tmp_path: Path) -> Iterator[TestClient]:
+    published = publish_fixtures(tmp_path / "data", tmp_path / "files")
+    for part in (published.settings.data_dir / "tables" / "freeway").rglob("*.parquet"):
+        part.write_bytes(b"not parquet " * 100)
+    with TestClient(create_app(published.settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_an_unexpected_failure_is_a_500_in_each_surfaces_shape(
+    damaged: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    native = damaged.get("/api/resources/freeway/download.csv")
+    error = assert_envelope(native, 500)
+    assert error["code"] == "internal_error"
+    assert "tables" not in error["message"], "file paths stay in the log"
+    assert "unexpected error on /api/resources/freeway/download.csv" in caplog.text
+    spec = damaged.get("/api/v1/dump/datastore/379130000E-000001-001?format=csv")
+    assert (spec.status_code, spec.json()["error"]["type"]) == (500, "ER0500")
+    assert damaged.get("/api/resources/theft/download.csv").status_code == 200
