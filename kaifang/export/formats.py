@@ -7,10 +7,12 @@ Excel itself) writes cell by cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -152,8 +154,14 @@ def _xlsx(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 
 def _cell(value: object) -> object:
+    """A value xlsxwriter writes as the right cell type: numbers (decimals included) stay
+    numbers; dates, times and anything else become their ISO text."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     return str(value)
 
 
