@@ -16,6 +16,7 @@ import duckdb
 from kaifang.errors import NotFoundError, QueryError, ValidationError
 from kaifang.export import FORMATS, stream_rows
 from kaifang.portal.jsonable import jsonable, record
+from kaifang.portal.runner import QueryRunner
 from kaifang.query import (
     MAX_PAGE_ROWS,
     QueryEngine,
@@ -80,9 +81,7 @@ def _names(raw: str | None) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
-def rows_page(
-    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
-) -> dict[str, Any]:
+def rows_page(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
     """``{rows, next, total}`` for the native rows endpoint."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
@@ -102,7 +101,14 @@ def rows_page(
         limit=limit,
         after=params.get("_next") or None,
     )
-    result = engine.run_sql(query.sql, resolver=resolver, params=query.params, max_rows=limit + 1)
+    result = runner.run(
+        query.sql,
+        table=table,
+        resource_id=ref.id,
+        version=number,
+        params=query.params,
+        max_rows=limit + 1,
+    )
     page = query.page(result)
     return {
         "rows": [record(page.columns, row) for row in page.rows],
@@ -112,9 +118,7 @@ def rows_page(
     }
 
 
-def aggregate(
-    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
-) -> dict[str, Any]:
+def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     control = ROW_CONTROL | {"group_by", "metric"}
@@ -125,7 +129,7 @@ def aggregate(
         metrics=_names(params.get("metric")) or ["count"],
         filters=[(k, v) for k, v in params.items() if k not in control],
     )
-    result = engine.run_sql(sql, resolver=resolver, params=values)
+    result = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
     return {
         "rows": [record(result.columns, row) for row in result.rows],
         "truncated": result.truncated,
@@ -134,8 +138,7 @@ def aggregate(
 
 
 def datastore(
-    engine: QueryEngine,
-    resolver: Resolver,
+    runner: QueryRunner,
     ref: ResourceRef,
     *,
     filters: Mapping[str, Any],
@@ -174,13 +177,17 @@ def datastore(
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    result = engine.run_sql(sql, resolver=resolver, params=values, max_rows=limit)
+    result = runner.run(
+        sql, table=table, resource_id=ref.id, version=number, params=values, max_rows=limit
+    )
     total: int | None = None
     if include_total:
         if conditions:
-            counted = engine.run_sql(
+            counted = runner.run(
                 f"SELECT count(*) FROM {quote_ident(table)}{where}",
-                resolver=resolver,
+                table=table,
+                resource_id=ref.id,
+                version=number,
                 params=values,
             )
             total = int(counted.rows[0][0])
