@@ -69,6 +69,8 @@ def test_aggregate_without_group_by_counts_the_version(client: TestClient) -> No
     old = client.get("/api/resources/freeway/aggregate?_version=1&metric=count").json()
     assert (now["rows"], now["version"]) == ([{"count": 2_500}], 2)
     assert (old["rows"], old["version"]) == ([{"count": FREEWAY_V1_ROWS}], 1)
+    scanned = client.get("/api/sql", params={"sql": "SELECT count(*) FROM freeway__v1"})
+    assert scanned.json()["rows"] == [[FREEWAY_V1_ROWS]]  # the manifest's count is the truth
 
 
 @pytest.mark.parametrize(
