@@ -208,7 +208,7 @@ def questions(rows: int) -> list[Question]:
     days = max(1, rows // ROWS_PER_INTERVAL * 5 // (60 * 24))
     agg_sql = (
         'SELECT "VehicleType", count(*) AS n, sum("Volume") AS volume, avg("Volume") AS mean '
-        'FROM freeway GROUP BY 1 ORDER BY 1'
+        "FROM freeway GROUP BY 1 ORDER BY 1"
     )
 
     def k_page(rng: random.Random) -> str:
@@ -229,8 +229,10 @@ def questions(rows: int) -> list[Question]:
         Question("filtered page (1 gantry, 6 h, 100 rows)", k_page, d_page),
         Question(
             "group-by aggregate, whole table",
-            lambda rng: "/api/resources/freeway/aggregate?group_by=VehicleType"
-            "&metric=count,sum:Volume,avg:Volume",
+            lambda rng: (
+                "/api/resources/freeway/aggregate?group_by=VehicleType"
+                "&metric=count,sum:Volume,avg:Volume"
+            ),
             lambda rng: "/freeway.json?_shape=objects&sql=" + agg_sql.replace('"', ""),
         ),
         Question(
@@ -257,12 +259,18 @@ class Latency:
         }
 
 
-def measure_latency(base: str, make: Callable[[random.Random], str], count: int) -> Latency:
+def measure_latency(
+    base: str, make: Callable[[random.Random], str], count: int, budget: float
+) -> Latency:
+    """``count`` sequential requests, or as many as fit in ``budget`` seconds (``n`` says)."""
     rng = random.Random(42)
     result = Latency()
+    deadline = time.monotonic() + budget
     with httpx.Client(base_url=base, timeout=300) as client:
         client.get(make(random.Random(0)))  # warm-up
         for _ in range(count):
+            if time.monotonic() > deadline:
+                break
             url = make(rng)
             started = time.perf_counter()
             response = client.get(url)
@@ -312,12 +320,14 @@ def soak_urls(rows: int) -> list[Callable[[random.Random], str]]:
         lambda rng: f"/api/organizations/{ORG}",
         lambda rng: "/api/resources/freeway",
         page,
-        lambda rng: f"/api/resources/freeway/rows?VehicleType={rng.choice(VEHICLE_TYPES)}"
-        "&_limit=50",
+        lambda rng: (
+            f"/api/resources/freeway/rows?VehicleType={rng.choice(VEHICLE_TYPES)}&_limit=50"
+        ),
         lambda rng: f"/api/resources/{sample}/rows?_sort_desc=Volume&_limit=200",
         lambda rng: "/api/resources/freeway/aggregate?group_by=Direction&metric=count,max:Volume",
-        lambda rng: "/api/sql?sql=SELECT+count(*)+FROM+freeway+WHERE+Volume+>+"
-        + str(rng.randrange(500)),
+        lambda rng: (
+            "/api/sql?sql=SELECT+count(*)+FROM+freeway+WHERE+Volume+>+" + str(rng.randrange(500))
+        ),
         lambda rng: f"/api/resources/{sample}/download.{rng.choice(['csv', 'json', 'xlsx'])}",
         lambda rng: f"/api/resources/{sample}/download.parquet",
         lambda rng: "/api/datasets/freeway_traffic_volume/datapackage.json",
@@ -381,6 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="Per question and server.")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--throughput-seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--series-seconds",
+        type=float,
+        default=300.0,
+        help="Stop a latency series after this long (the result's n says how many ran).",
+    )
     parser.add_argument("--soak-clients", type=int, default=32)
     parser.add_argument("--soak-seconds", type=float, default=120.0)
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "api")
@@ -399,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
             row: dict[str, Any] = {}
             for who, make in (("kaifang", question.kaifang), ("datasette", question.datasette)):
                 print(f"... {question.name}: {who}", flush=True)
-                latency = measure_latency(bases[who], make, args.requests).summary()
+                latency = measure_latency(
+                    bases[who], make, args.requests, args.series_seconds
+                ).summary()
                 throughput = measure_throughput(
                     bases[who], make, args.concurrency, args.throughput_seconds
                 )
