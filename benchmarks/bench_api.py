@@ -147,8 +147,7 @@ def free_port() -> int:
 
 @contextmanager
 def server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    log = open(os.devnull, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -170,7 +169,6 @@ def server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subpro
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 def kaifang_server(data_dir: Path, port: int) -> Any:
