@@ -6,14 +6,11 @@
 - national spec (``/api/v1/...``): ``{"success": false, "error": {"type": "ER0xxx", "message"}}``
 
 Compatibility layers raise their own errors; everything else is turned into the native
-envelope here, including 404s for unknown routes, request validation errors and unexpected
-failures (500: logged with the traceback, answered without it, in the shape of the surface
-that was asked).
+envelope here, including 404s for unknown routes and request validation errors.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,7 +20,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaifang.errors import KaifangError, RateLimitedError
 
-log = logging.getLogger("kaifang.api")
 CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
 SPEC_PREFIX = "/api/v1/"
 
@@ -37,7 +33,9 @@ def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResp
 
 
 def internal_error(path: str) -> JSONResponse:
-    """A 500 in the envelope of the surface ``path`` belongs to; details stay in the log."""
+    """A 500 for an unexpected failure, in the envelope of the surface ``path`` belongs to.
+    The traceback is not sent; Starlette re-raises the exception after this response so
+    that the server logs it."""
     message = f"internal error while answering {path}; the server log has the details"
     if path.startswith(SPEC_PREFIX):
         return JSONResponse(
@@ -89,11 +87,6 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"no such endpoint: {request.url.path}"
         return native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected error on %s", request.url.path, exc_info=exc)
-        return internal_error(request.url.path)
-
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
@@ -107,6 +100,10 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{first['location']}: {first['message']}",
             details={"problems": problems},
         )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        return internal_error(request.url.path)
 
 
 __all__ = ["RateLimitedError", "install_error_handlers", "internal_error", "native_error"]
