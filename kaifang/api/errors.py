@@ -21,6 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaifang.errors import KaifangError, RateLimitedError
 
+CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
+SPEC_PREFIX = "/api/v1/"
+
 
 def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}, "status": status}
@@ -28,6 +31,31 @@ def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResp
     if status == 429 and "retry_after" in extra.get("details", {}):
         headers["Retry-After"] = str(extra["details"]["retry_after"])
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def internal_error(path: str) -> JSONResponse:
+    """A 500 for an unexpected failure, in the envelope of the surface ``path`` belongs to.
+    The traceback is not sent; Starlette re-raises the exception after this response so
+    that the server logs it."""
+    message = f"internal error while answering {path}; the server log has the details"
+    if path.startswith(SPEC_PREFIX):
+        return JSONResponse(
+            {"success": False, "error": {"type": "ER0500", "message": f"系統錯誤：{message}"}},
+            status_code=500,
+        )
+    if path.startswith(CKAN_PREFIXES):
+        action = path.rstrip("/").rsplit("/", 1)[-1]
+        return JSONResponse(
+            {
+                "help": f"/api/3/action/help_show?name={action}",
+                "success": False,
+                "error": {"__type": "Internal Server Error", "message": message},
+            },
+            status_code=500,
+        )
+    return native_error(
+        500, "internal_error", message, hint="Try again later; if it persists, tell the operator."
+    )
 
 
 def _from_kaifang(exc: KaifangError) -> JSONResponse:
@@ -90,5 +118,9 @@ def install_error_handlers(app: FastAPI) -> None:
             details={"problems": problems},
         )
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        return internal_error(request.url.path)
 
-__all__ = ["RateLimitedError", "install_error_handlers", "native_error"]
+
+__all__ = ["RateLimitedError", "install_error_handlers", "internal_error", "native_error"]

@@ -7,10 +7,12 @@ Excel itself) writes cell by cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -50,7 +52,7 @@ def escape_formulas(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
 def _csv(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
     if bom:
         yield "\ufeff".encode()
-    reader = escape_formulas(rel).fetch_record_batch(BATCH_ROWS)
+    reader = escape_formulas(rel).to_arrow_reader(BATCH_ROWS)
     header = True
     for batch in reader:
         buf = io.BytesIO()
@@ -71,7 +73,7 @@ def _json_lines(rel: duckdb.DuckDBPyRelation) -> Iterator[str]:
     """One JSON object per row, serialized by DuckDB (vectorized)."""
     cols = ", ".join(quote_ident(c) for c in rel.columns)
     line_rel = rel.project(f"to_json(struct_pack({cols}))::VARCHAR AS line") if cols else rel
-    for batch in line_rel.fetch_record_batch(BATCH_ROWS):
+    for batch in line_rel.to_arrow_reader(BATCH_ROWS):
         lines = batch.column(0).to_pylist()
         if lines:
             yield "\n".join(lines)
@@ -113,7 +115,7 @@ def _xml(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
     body = " || ".join(parts) if parts else "''"
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n<records>\n'
     line_rel = rel.project(f"'<record>' || {body} || '</record>' AS line")
-    for batch in line_rel.fetch_record_batch(BATCH_ROWS):
+    for batch in line_rel.to_arrow_reader(BATCH_ROWS):
         lines = batch.column(0).to_pylist()
         if lines:
             yield ("\n".join(lines) + "\n").encode()
@@ -121,7 +123,7 @@ def _xml(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 
 def _parquet(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
-    reader = rel.fetch_record_batch(BATCH_ROWS)
+    reader = rel.to_arrow_reader(BATCH_ROWS)
     with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as spool:
         with pq.ParquetWriter(spool, reader.schema, compression="zstd") as writer:
             for batch in reader:
@@ -141,7 +143,7 @@ def _xlsx(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
         sheet = workbook.add_worksheet("data")
         sheet.write_row(0, 0, rel.columns)
         row_index = 0
-        for batch in escape_formulas(rel.limit(XLSX_MAX_ROWS)).fetch_record_batch(BATCH_ROWS):
+        for batch in escape_formulas(rel.limit(XLSX_MAX_ROWS)).to_arrow_reader(BATCH_ROWS):
             for row in zip(*(col.to_pylist() for col in batch.columns), strict=True):
                 row_index += 1
                 sheet.write_row(row_index, 0, [_cell(v) for v in row])
@@ -152,8 +154,14 @@ def _xlsx(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 
 def _cell(value: object) -> object:
+    """A value xlsxwriter writes as the right cell type: numbers (decimals included) stay
+    numbers; dates, times and anything else become their ISO text."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     return str(value)
 
 

@@ -21,6 +21,7 @@ from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.portal import data, exports, views
 from kaifang.portal.analyses import FreewayAnalyses
 from kaifang.portal.data import DatastorePage, Export, ResourceRef
+from kaifang.portal.runner import QueryRunner
 from kaifang.portal.views import Page
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.settings import Settings
@@ -39,6 +40,7 @@ class Portal:
         self.engine = QueryEngine.for_storage(settings)
         self.resolver = catalog_resolver(self.catalog, self.store)
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
+        self.runner = QueryRunner(self.engine, self.resolver, self.store)
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
@@ -153,13 +155,13 @@ class Portal:
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.rows_page(self.engine, self.resolver, self._ref(ref), params)
+        return data.rows_page(self.runner, self._ref(ref), params)
 
     def aggregate(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.aggregate(self.engine, self.resolver, self._ref(ref), params)
+        return data.aggregate(self.runner, self._ref(ref), params)
 
     def datastore(self, ref: str, **options: Any) -> DatastorePage:
-        return data.datastore(self.engine, self.resolver, self._ref(ref), **options)
+        return data.datastore(self.runner, self._ref(ref), **options)
 
     def sql(self, sql: str) -> QueryResult:
         return data.run_sql(self.engine, self.resolver, sql)

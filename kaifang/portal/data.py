@@ -6,6 +6,7 @@ sandboxed engine); exports read the version's own files with SQL that kaifang wr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ import duckdb
 from kaifang.errors import NotFoundError, QueryError, ValidationError
 from kaifang.export import FORMATS, stream_rows
 from kaifang.portal.jsonable import jsonable, record
+from kaifang.portal.runner import QueryRunner
 from kaifang.query import (
     MAX_PAGE_ROWS,
     QueryEngine,
@@ -79,9 +81,7 @@ def _names(raw: str | None) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
-def rows_page(
-    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
-) -> dict[str, Any]:
+def rows_page(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
     """``{rows, next, total}`` for the native rows endpoint."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
@@ -101,7 +101,14 @@ def rows_page(
         limit=limit,
         after=params.get("_next") or None,
     )
-    result = engine.run_sql(query.sql, resolver=resolver, params=query.params, max_rows=limit + 1)
+    result = runner.run(
+        query.sql,
+        table=table,
+        resource_id=ref.id,
+        version=number,
+        params=query.params,
+        max_rows=limit + 1,
+    )
     page = query.page(result)
     return {
         "rows": [record(page.columns, row) for row in page.rows],
@@ -111,20 +118,20 @@ def rows_page(
     }
 
 
-def aggregate(
-    engine: QueryEngine, resolver: Resolver, ref: ResourceRef, params: Mapping[str, str]
-) -> dict[str, Any]:
+def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     control = ROW_CONTROL | {"group_by", "metric"}
+    group_by = _names(params.get("group_by"))
+    metrics = _names(params.get("metric")) or ["count"]
+    filters = [(k, v) for k, v in params.items() if k not in control]
+    if not group_by and not filters and metrics == ["count"]:
+        # the manifest counted the version's rows when it was written
+        return {"rows": [{"count": ref.versions[number]}], "truncated": False, "version": number}
     sql, values = build_aggregate(
-        table,
-        columns=ref.columns,
-        group_by=_names(params.get("group_by")),
-        metrics=_names(params.get("metric")) or ["count"],
-        filters=[(k, v) for k, v in params.items() if k not in control],
+        table, columns=ref.columns, group_by=group_by, metrics=metrics, filters=filters
     )
-    result = engine.run_sql(sql, resolver=resolver, params=values)
+    result = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
     return {
         "rows": [record(result.columns, row) for row in result.rows],
         "truncated": result.truncated,
@@ -133,8 +140,7 @@ def aggregate(
 
 
 def datastore(
-    engine: QueryEngine,
-    resolver: Resolver,
+    runner: QueryRunner,
     ref: ResourceRef,
     *,
     filters: Mapping[str, Any],
@@ -173,13 +179,17 @@ def datastore(
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    result = engine.run_sql(sql, resolver=resolver, params=values, max_rows=limit)
+    result = runner.run(
+        sql, table=table, resource_id=ref.id, version=number, params=values, max_rows=limit
+    )
     total: int | None = None
     if include_total:
         if conditions:
-            counted = engine.run_sql(
+            counted = runner.run(
                 f"SELECT count(*) FROM {quote_ident(table)}{where}",
-                resolver=resolver,
+                table=table,
+                resource_id=ref.id,
+                version=number,
                 params=values,
             )
             total = int(counted.rows[0][0])
@@ -219,7 +229,14 @@ def export(
         finally:
             con.close()
 
-    return Export(chunks(), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+    return Export(_primed(chunks()), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+
+
+def _primed(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Compute the first chunk now, so that a failure to read the version is an error
+    response rather than a download cut short after its headers were sent."""
+    first = next(chunks, None)
+    return itertools.chain([] if first is None else [first], chunks)
 
 
 __all__ = ["DatastorePage", "Export", "QueryError", "ResourceRef"]

@@ -316,7 +316,10 @@ def dump(request: Request, resourceID: str, format: str = "csv") -> StreamingRes
         resource = portal.get_resource(resourceID)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
-    export = portal.export(resource["id"], format, bom=False)
+    try:
+        export = portal.export(resource["id"], format, bom=False)
+    except KaifangError as exc:  # the catalog lists the resource but its files cannot be read
+        raise SpecError("ER0500", f"系統錯誤：{exc.message}", 500) from None
     return StreamingResponse(
         _gzip(export.chunks),
         media_type="application/x-gzip",

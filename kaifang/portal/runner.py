@@ -1,0 +1,92 @@
+"""Running the SQL that kaifang's own builders write (rows, aggregates, datastore searches).
+
+Every such query still passes the guard and runs in the sandboxed engine, but two costs that
+do not change between requests are paid once:
+
+- the guard's verdict, per SQL text: builders bind every value as a parameter, so one shape of
+  request (same resource, filters, sort and fields) is the same text whatever the values;
+- the file list of a version: versions are immutable (docs/architecture.md), so the files of
+  (resource, version N) never change. Which version is current is still asked of the catalog
+  on every request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from kaifang.errors import QueryError
+from kaifang.query import QueryEngine, QueryResult, Resolver, ValidatedQuery, validate_sql
+from kaifang.query.engine import ResolvedTables, TableSource
+from kaifang.storage import VersionStore
+
+MAX_SHAPES = 1_024
+MAX_VERSIONS = 4_096
+
+
+class _Bounded(OrderedDict[Any, Any]):
+    """A dict that forgets its least recently used entry past ``limit`` (callers lock)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key: Any, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
+class QueryRunner:
+    """Runs builder SQL for a resource version through the guard and the engine."""
+
+    def __init__(self, engine: QueryEngine, resolver: Resolver, store: VersionStore) -> None:
+        self.engine = engine
+        self.resolver = resolver
+        self.store = store
+        self._shapes = _Bounded(MAX_SHAPES)
+        self._files = _Bounded(MAX_VERSIONS)
+        self._lock = threading.Lock()
+
+    def version_files(self, resource_id: str, version: int) -> list[str]:
+        key = (resource_id, version)
+        with self._lock:
+            cached: list[str] | None = self._files.get(key)
+        if cached is None:
+            cached = self.store.version_files(resource_id, version)
+            with self._lock:
+                self._files.remember(key, cached)
+        return cached
+
+    def run(
+        self,
+        sql: str,
+        *,
+        table: str,
+        resource_id: str,
+        version: int,
+        params: Sequence[Any] = (),
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run ``sql``, in which ``table`` names version ``version`` of ``resource_id``."""
+
+        def resolve(name: str) -> TableSource | None:
+            if name == table:
+                return self.version_files(resource_id, version)
+            return self.resolver(name)
+
+        tables = ResolvedTables(resolve)
+        with self._lock:
+            validated: ValidatedQuery | None = self._shapes.get(sql)
+        if validated is None:
+            validated = validate_sql(sql, known_tables=tables.known)
+            with self._lock:
+                self._shapes.remember(sql, validated)
+        else:
+            missing = [name for name in validated.tables if not tables.known(name)]
+            if missing:
+                raise QueryError(f"unknown table {missing[0]!r}")
+        return self.engine.run_validated(validated, tables, params=params, max_rows=max_rows)

@@ -1,0 +1,179 @@
+"""CKAN Action API subset, driven by the real ``ckanapi`` client against a live server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import ckanapi
+import pytest
+
+from tests.api.conftest import Published
+from tests.api.data import ORG, OTHER_ORG
+
+NotFound, Invalid = ckanapi.NotFound, ckanapi.ValidationError
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["post", "get_only"])
+def ckan(request: pytest.FixtureRequest, live_server: str) -> Iterator[ckanapi.RemoteCKAN]:
+    with ckanapi.RemoteCKAN(live_server, get_only=request.param) as remote:
+        yield remote
+
+
+def test_status_show(ckan: ckanapi.RemoteCKAN) -> None:
+    status = ckan.action.status_show()
+    assert status["api_version"] == 3
+    assert "datastore" in status["extensions"]
+
+
+def test_package_list(ckan: ckanapi.RemoteCKAN, published: Published) -> None:
+    assert sorted(ckan.action.package_list()) == sorted(
+        [published.freeway.dataset, published.theft.dataset, published.school.dataset]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"freeway_traffic_volume", "theft", "school_directory"}),
+        ({"q": "竊盜"}, {"theft"}),
+        ({"q": "freeway"}, {"freeway_traffic_volume"}),
+        ({"q": "*:*", "fq": f"organization:{ORG.lower()}"}, {"freeway_traffic_volume", "theft"}),
+        ({"fq": f'organization:"{OTHER_ORG.lower()}"'}, {"school_directory"}),
+        ({"fq": "tags:交通"}, {"freeway_traffic_volume"}),
+        ({"fq": "res_format:CSV"}, {"freeway_traffic_volume", "theft", "school_directory"}),
+        ({"fq": f"tags:education AND organization:{OTHER_ORG}"}, {"school_directory"}),
+        ({"fq": "tags:education +organization:" + ORG}, set()),
+    ],
+)
+def test_package_search(
+    ckan: ckanapi.RemoteCKAN, params: dict[str, Any], expected: set[str]
+) -> None:
+    result = ckan.action.package_search(**params)
+    assert result["count"] == len(expected)
+    assert {p["name"] for p in result["results"]} == expected
+
+
+def test_package_search_pages_with_rows_and_start(ckan: ckanapi.RemoteCKAN) -> None:
+    everything = [p["name"] for p in ckan.action.package_search(rows=10)["results"]]
+    pages = [ckan.action.package_search(rows=2, start=s) for s in (0, 2)]
+    assert [p["count"] for p in pages] == [3, 3]
+    assert [r["name"] for page in pages for r in page["results"]] == everything
+
+
+def test_package_search_facets(ckan: ckanapi.RemoteCKAN) -> None:
+    result = ckan.action.package_search(
+        **{"facet.field": json.dumps(["organization", "tags", "res_format"]), "rows": 0}
+    )
+    assert result["results"] == []
+    assert result["facets"]["organization"] == {ORG.lower(): 2, OTHER_ORG.lower(): 1}
+    assert result["facets"]["tags"]["竊盜"] == 1
+    assert result["facets"]["res_format"]["CSV"] == 3
+    items = result["search_facets"]["organization"]["items"]
+    assert {i["name"]: i["count"] for i in items} == {ORG.lower(): 2, OTHER_ORG.lower(): 1}
+
+
+def test_package_show_and_resource_show(ckan: ckanapi.RemoteCKAN, live_server: str) -> None:
+    package = ckan.action.package_show(id="theft")
+    assert package["title"] == "竊盜點位資訊"
+    assert package["organization"]["name"] == ORG.lower()
+    assert {t["name"] for t in package["tags"]} == {"竊盜", "治安"}
+    (resource,) = package["resources"]
+    assert resource["datastore_active"] is True
+    assert resource["url"] == f"{live_server}/api/resources/theft/download.csv"
+    shown = ckan.action.resource_show(id=resource["id"])
+    assert shown["package_id"] == package["id"] == "theft"
+
+
+def test_organization_list_and_show(ckan: ckanapi.RemoteCKAN) -> None:
+    assert ckan.action.organization_list() == sorted([ORG, OTHER_ORG])
+    full = ckan.action.organization_list(all_fields=True)
+    assert {o["name"]: o["package_count"] for o in full} == {
+        ORG.lower(): 2,
+        OTHER_ORG.lower(): 1,
+    }
+    org = ckan.action.organization_show(id=ORG.lower(), include_datasets=True)
+    assert org["title"] == "臺北市政府警察局"
+    assert {p["name"] for p in org["packages"]} == {"freeway_traffic_volume", "theft"}
+
+
+def test_datastore_search_objects(ckan: ckanapi.RemoteCKAN, published: Published) -> None:
+    filters: Any = {"GantryID": "01F0005N", "VehicleType": 31}
+    if ckan.get_only:  # a GET carries JSON parameters as strings, as with CKAN itself
+        filters = json.dumps(filters)
+    result = ckan.action.datastore_search(
+        resource_id="freeway",
+        filters=filters,
+        fields=["id", "Volume"],
+        sort="Volume desc, id asc",
+        limit=5,
+        offset=2,
+    )
+    chosen = sorted(
+        (r for r in published.rows if r.gantry == "01F0005N" and r.vehicle_type == 31),
+        key=lambda r: (-r.volume, r.id),
+    )
+    assert result["total"] == len(chosen)
+    assert [f["id"] for f in result["fields"]] == ["id", "Volume"]
+    assert result["records"] == [{"id": r.id, "Volume": r.volume} for r in chosen[2:7]]
+
+
+def test_datastore_search_q_and_total(ckan: ckanapi.RemoteCKAN) -> None:
+    result = ckan.action.datastore_search(resource_id="theft", q="汽車")
+    assert result["total"] == 2
+    assert {r["案類"] for r in result["records"]} == {"汽車竊盜"}
+    without = ckan.action.datastore_search(resource_id="theft", include_total=False)
+    assert "total" not in without
+
+
+@pytest.mark.parametrize("records_format", ["lists", "csv"])
+def test_datastore_search_records_formats(ckan: ckanapi.RemoteCKAN, records_format: str) -> None:
+    result = ckan.action.datastore_search(
+        resource_id="theft", fields="編號,發生地點", sort="編號", records_format=records_format
+    )
+    records = result["records"]
+    if records_format == "csv":
+        records = [[int(a), b] for a, b in csv.reader(io.StringIO(records))]
+    assert records[0] == [1, "臺北市大安區"]
+    assert records[1][1].startswith("'=") if records_format == "csv" else records[1][1][0] == "="
+
+
+def test_datastore_search_sql(ckan: ckanapi.RemoteCKAN, published: Published) -> None:
+    result = ckan.action.datastore_search_sql(
+        sql='SELECT "VehicleType", count(*) AS n FROM freeway GROUP BY 1 ORDER BY 1'
+    )
+    counts: dict[int, int] = {}
+    for r in published.rows:
+        counts[r.vehicle_type] = counts.get(r.vehicle_type, 0) + 1
+    assert result["records"] == [{"VehicleType": k, "n": v} for k, v in sorted(counts.items())]
+
+
+@pytest.mark.parametrize(
+    ("action", "params", "error"),
+    [
+        ("package_show", {"id": "nope"}, NotFound),
+        ("organization_show", {"id": "nope"}, NotFound),
+        ("resource_show", {"id": "nope"}, NotFound),
+        ("datastore_search", {"resource_id": "nope"}, NotFound),
+        ("package_show", {}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "limit": "many"}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "filters": {"x": 1}}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "sort": "nope"}, Invalid),
+        ("datastore_search", {"resource_id": "freeway", "records_format": "xml"}, Invalid),
+        ("datastore_search_sql", {"sql": "SELECT * FROM nope"}, Invalid),
+        ("datastore_search_sql", {"sql": "SELECT * FROM read_csv('/etc/passwd')"}, Invalid),
+    ],
+)  # fmt: skip
+def test_errors_are_ckanapi_exceptions(
+    ckan: ckanapi.RemoteCKAN, action: str, params: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        ckan.call_action(action, params)
+
+
+def test_an_unknown_action_is_a_ckan_error(ckan: ckanapi.RemoteCKAN) -> None:
+    with pytest.raises(ckanapi.CKANAPIError):
+        ckan.call_action("package_create", {"name": "x"})

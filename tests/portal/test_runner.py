@@ -1,0 +1,43 @@
+"""QueryRunner: builder SQL is validated once per shape, values stay bound parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kaifang.errors import QueryError
+from kaifang.portal import Portal
+from tests.api.conftest import Published
+
+
+@pytest.fixture
+def portal(published: Published) -> Iterator[Portal]:
+    service = Portal(published.settings)
+    yield service
+    service.close()
+
+
+def test_one_shape_many_values(portal: Portal, published: Published) -> None:
+    for vehicle_type in (31, 32, 41, 42, 5):
+        body = portal.aggregate("freeway", {"VehicleType": str(vehicle_type)})
+        expected = sum(1 for r in published.rows if r.vehicle_type == vehicle_type)
+        assert body["rows"] == [{"count": expected}]
+    assert len(portal.runner._shapes) == 1
+
+
+def test_a_cached_shape_still_checks_its_tables(portal: Portal) -> None:
+    sql = 'SELECT count(*) FROM "freeway" JOIN "school" USING (id)'
+    for _ in range(2):
+        result = portal.runner.run(sql, table="freeway", resource_id="freeway", version=2)
+        assert result.rows == [(30,)]
+    with pytest.raises(QueryError, match="nope"):
+        portal.runner.run(
+            'SELECT count(*) FROM "nope"', table="freeway", resource_id="freeway", version=2
+        )
+
+
+def test_version_files_are_remembered_per_version(portal: Portal) -> None:
+    first = portal.runner.version_files("freeway", 1)
+    assert portal.runner.version_files("freeway", 1) is first
+    assert portal.runner.version_files("freeway", 2) != first
