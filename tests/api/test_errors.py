@@ -59,6 +59,9 @@ BAD_REQUESTS: dict[tuple[str, str], list[tuple[str, int, str]]] = {
         ("/api/datasets/nope/resources/x/versions", 422, "validation_error"),  # no file part
     ],
     ("GET", "/api/organizations"): [("/api/organizations?x=1&x=2", 200, "")],  # no parameters
+    ("GET", "/api/analyses/theft/trend"): [  # no theft resource in this fixture
+        ("/api/analyses/theft/trend?category=bike", 404, "not_found")
+    ],
     ("GET", "/api/organizations/{code}"): [("/api/organizations/000000000X", 404, "not_found")],
     ("GET", "/api/resources/{resource_id}"): [("/api/resources/nope", 404, "not_found")],
     ("GET", "/api/resources/{resource_id}/rows"): [

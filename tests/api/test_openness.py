@@ -129,10 +129,10 @@ def test_listings_and_detail_show_the_recorded_score(scored: Scored) -> None:
         100,
         "gold",
     )
-    # Without metadata or screening it loses M1, M2, M3, T1 and G; the failed gate: no band.
+    # Screened at publish but without metadata it loses M1, M2, M3 and T1: silver.
     assert (shown[scored.theft.dataset]["score"], shown[scored.theft.dataset]["band"]) == (
-        70,
-        None,
+        75,
+        "silver",
     )
     detail = scored.client.get(f"/api/datasets/{scored.schools.dataset}").json()
     assert {"score", "band", "stars", "recorded_at"} <= set(detail["openness"])
