@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+import pyarrow.dataset as pads
 
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import Resolver, catalog_resolver, published_tables
@@ -39,7 +40,15 @@ def run_readonly_sql(
         }
     )
     try:
-        files_by_table = {name: files for name in tables if (files := resolver(name))}
+        sources = {name: source for name in tables if (source := resolver(name)) is not None}
+        files_by_table = {
+            name: source
+            for name, source in sources.items()
+            if not isinstance(source, pads.Dataset) and source
+        }
+        for name, source in sources.items():
+            if isinstance(source, pads.Dataset):  # an object store's version: no file access
+                con.register(name, source)
         allowed = sorted({f for files in files_by_table.values() for f in files})
         if allowed:
             con.execute(f"SET allowed_paths = [{', '.join(quote_literal(f) for f in allowed)}]")
@@ -56,7 +65,7 @@ def run_readonly_sql(
         except duckdb.Error as exc:
             raise QueryError(
                 f"the query failed: {exc}",
-                hint=f"Published tables: {', '.join(sorted(files_by_table)) or 'none'}.",
+                hint=f"Published tables: {', '.join(sorted(sources)) or 'none'}.",
             ) from None
         if len(rows) > settings.query_max_rows:
             raise QueryLimitError(

@@ -23,6 +23,7 @@ from kaifang.query import (
     build_aggregate,
     build_select,
 )
+from kaifang.query.engines import SqlEngine
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore
 
@@ -192,7 +193,7 @@ def datastore(
     )
 
 
-def run_sql(engine: QueryEngine, resolver: Resolver, sql: str) -> QueryResult:
+def run_sql(engine: SqlEngine, resolver: Resolver, sql: str) -> QueryResult:
     result = engine.run_sql(sql, resolver=resolver)
     return QueryResult(
         columns=result.columns,
