@@ -50,7 +50,7 @@ def escape_formulas(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
 def _csv(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
     if bom:
         yield "\ufeff".encode()
-    reader = escape_formulas(rel).fetch_record_batch(BATCH_ROWS)
+    reader = escape_formulas(rel).to_arrow_reader(BATCH_ROWS)
     header = True
     for batch in reader:
         buf = io.BytesIO()
@@ -71,7 +71,7 @@ def _json_lines(rel: duckdb.DuckDBPyRelation) -> Iterator[str]:
     """One JSON object per row, serialized by DuckDB (vectorized)."""
     cols = ", ".join(quote_ident(c) for c in rel.columns)
     line_rel = rel.project(f"to_json(struct_pack({cols}))::VARCHAR AS line") if cols else rel
-    for batch in line_rel.fetch_record_batch(BATCH_ROWS):
+    for batch in line_rel.to_arrow_reader(BATCH_ROWS):
         lines = batch.column(0).to_pylist()
         if lines:
             yield "\n".join(lines)
@@ -113,7 +113,7 @@ def _xml(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
     body = " || ".join(parts) if parts else "''"
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n<records>\n'
     line_rel = rel.project(f"'<record>' || {body} || '</record>' AS line")
-    for batch in line_rel.fetch_record_batch(BATCH_ROWS):
+    for batch in line_rel.to_arrow_reader(BATCH_ROWS):
         lines = batch.column(0).to_pylist()
         if lines:
             yield ("\n".join(lines) + "\n").encode()
@@ -121,7 +121,7 @@ def _xml(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 
 def _parquet(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
-    reader = rel.fetch_record_batch(BATCH_ROWS)
+    reader = rel.to_arrow_reader(BATCH_ROWS)
     with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as spool:
         with pq.ParquetWriter(spool, reader.schema, compression="zstd") as writer:
             for batch in reader:
@@ -141,7 +141,7 @@ def _xlsx(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
         sheet = workbook.add_worksheet("data")
         sheet.write_row(0, 0, rel.columns)
         row_index = 0
-        for batch in escape_formulas(rel.limit(XLSX_MAX_ROWS)).fetch_record_batch(BATCH_ROWS):
+        for batch in escape_formulas(rel.limit(XLSX_MAX_ROWS)).to_arrow_reader(BATCH_ROWS):
             for row in zip(*(col.to_pylist() for col in batch.columns), strict=True):
                 row_index += 1
                 sheet.write_row(row_index, 0, [_cell(v) for v in row])
