@@ -35,6 +35,8 @@ def spark_session(settings: Settings, *, app_name: str = "kaifang") -> SparkSess
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(max(2, settings.query_threads * 2)))
         .config("spark.sql.session.timeZone", "UTC")
+        # DuckDB's TRY_CAST and try() give NULL on bad input; so does Spark without ANSI mode
+        .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
         .config("spark.executor.memory", "512m")
         .config("spark.driver.memory", "1g")
