@@ -93,17 +93,19 @@ def spark_policy_sql(
     return tree.transform(_spark_equivalent).sql(dialect="spark")
 
 
-def _spark_equivalent(node: exp.Expression) -> exp.Expression:
+def _spark_equivalent(node: exp.Expr) -> exp.Expr:
     """DuckDB functions sqlglot cannot write for Spark, rewritten: ``try(x)`` is ``x`` (the
     session runs with ANSI mode off, where a bad date is NULL), and ``time_bucket`` of N
     minutes/hours/days is the timestamp truncated to the unit minus the remainder."""
     if isinstance(node, exp.Try):
-        return node.this
+        inner: exp.Expr = node.this
+        return inner
     if isinstance(node, exp.RegexpReplace):
         return _java_regexp_replace(node)
     if isinstance(node, exp.DateBin):
         interval = node.this
-        unit = interval.unit.name.upper() if isinstance(interval, exp.Interval) else ""
+        unit_var = interval.unit if isinstance(interval, exp.Interval) else None
+        unit = unit_var.name.upper() if unit_var is not None else ""
         if unit not in _UNIT_PART:
             raise ValidationError(f"time bucket {interval.sql()} has no Spark form")
         width = int(interval.this.name)
@@ -116,7 +118,7 @@ def _spark_equivalent(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _java_regexp_replace(node: exp.RegexpReplace) -> exp.Expression:
+def _java_regexp_replace(node: exp.RegexpReplace) -> exp.Expr:
     """Spark replaces every match and knows no flags argument: case-insensitivity moves into
     the pattern as ``(?i)`` and back-references are written ``$1`` instead of ``\\1``."""
     modifiers = node.args.get("modifiers")
