@@ -29,8 +29,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings on a temporary data directory; with ``--catalog=postgres`` the catalog is a
     fresh PostgreSQL database, so the same tests run on both backends."""
-    if request.config.getoption("--catalog") == "postgres":
+    on_postgres = request.config.getoption("--catalog") == "postgres"
+    if on_postgres and request.node.get_closest_marker("sqlite") is None:
         url: str = request.getfixturevalue("fresh_postgres_url")
+        # the CLI reads its settings from the environment: point it at the same catalog
+        request.getfixturevalue("monkeypatch").setenv("KAIFANG_DATABASE_URL", url)
         return load_settings({}, data_dir=tmp_path / "data", database_url=url)
     return load_settings({}, data_dir=tmp_path / "data")
 

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 ORG = "379130000E"
 PUBLISHERS, EACH = 2, 3
+PUBLISHER = [sys.executable, "-m", "tests.scaleout.publisher"]
 
 
 def get_json(base: str, path: str, **params: str) -> Any:
@@ -76,10 +77,10 @@ def test_workers_and_publishers_share_one_catalog(
     shared = publish_file(settings, first, org=ORG, title="shared")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shared_args = [shared.dataset, shared.resource]
     publishers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.scaleout.publisher", str(data_dir), fresh_postgres_url]
-            + [f"p{n}", str(EACH), shared.dataset, shared.resource],
+            [*PUBLISHER, str(data_dir), fresh_postgres_url, f"p{n}", str(EACH), *shared_args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
