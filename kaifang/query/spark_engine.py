@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.dataset as pa_dataset
+from sqlglot import exp
 
 from kaifang.errors import QueryError, QueryLimitError
 from kaifang.query.engine import QueryResult, ResolvedTables, Resolver, TableSource
@@ -87,7 +88,7 @@ class SparkEngine:
         if limit < 0:
             raise QueryError(f"max_rows must be 0 or more, not {limit}")
         try:
-            sql = validated.render(dialect="spark", limit=limit + 1)
+            sql = spark_sql(validated, limit=limit + 1)
         except RecursionError:
             raise QueryError("the query is nested too deeply to run") from None
         started = time.perf_counter()
@@ -125,6 +126,17 @@ class SparkEngine:
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def spark_sql(validated: ValidatedQuery, *, limit: int) -> str:
+    """The guard's query as Spark SQL capped at ``limit`` rows, every identifier back-quoted
+    (Spark accepts unquoted identifiers in ASCII only, and column names here are often 中文)."""
+    query = validated.rename_tables({}, dialect="spark")
+    if query.args.get("limit") is None and not query.args.get("offset"):
+        query.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
+    else:
+        query = exp.select(exp.Star()).from_(query.subquery("kaifang_result")).limit(limit)
+    return query.sql(dialect="spark", identify=True)
 
 
 def register_views(
