@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install test lint typecheck pytest demo system-deps clean bench
+.PHONY: install test lint typecheck pytest pytest-postgres demo system-deps clean bench
 
 install: $(STAMP)  ## create .venv with the kaifang command and the dev tools
 
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-system-deps:  ## Debian packages the tests need (PostgreSQL, chromium, Noto CJK fonts), installed when missing
+system-deps:  ## Debian packages the tests need (PostgreSQL, Java for Spark, chromium, Noto CJK fonts), installed when missing
 	scripts/install-system-deps
 
 lint: install
@@ -28,7 +28,13 @@ typecheck: install
 pytest: install system-deps
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest  ## ruff, mypy strict, and the whole pytest suite
+# The catalog-dependent suites again, with the `settings` fixture on a fresh PostgreSQL
+# database per test (the throwaway server the tests start): the same tests on both backends.
+PG_SUITES := tests/catalog tests/publish tests/scoring tests/web tests/cli tests/openness tests/api
+pytest-postgres: install system-deps
+	$(BIN)/python -m pytest --catalog=postgres -m "not spark" $(PG_SUITES)
+
+test: lint typecheck pytest pytest-postgres  ## ruff, mypy strict, every test, then the catalog suites on PostgreSQL
 
 demo: install  ## generate and publish the demo data, then serve the portal at http://127.0.0.1:8000
 	$(BIN)/kaifang demo

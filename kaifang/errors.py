@@ -139,3 +139,10 @@ class QueryLimitError(QueryError):
 class RateLimitedError(KaifangError):
     status = 429
     code = "rate_limited"
+
+
+class EngineUnavailableError(KaifangError):
+    """A configured scale-out part (Spark, Java) is missing or cannot be reached."""
+
+    status = 503
+    code = "engine_unavailable"

@@ -27,6 +27,18 @@ class Settings:
         "SQLAlchemy URL of the catalog; empty means a SQLite file catalog.sqlite in the data "
         "directory. Use postgresql+psycopg://user:pass@host/db in production.",
     )
+    database_pool_size: int = _setting(
+        5, "Connections each process keeps open to a PostgreSQL catalog (SQLAlchemy pool_size)."
+    )
+    database_max_overflow: int = _setting(
+        10, "Extra PostgreSQL connections a process may open under load (max_overflow)."
+    )
+    database_pool_timeout: float = _setting(
+        30.0, "Seconds to wait for a free catalog connection before failing (pool_timeout)."
+    )
+    database_pool_recycle: int = _setting(
+        1800, "Seconds after which a catalog connection is replaced (pool_recycle)."
+    )
     storage_url: str = _setting(
         "",
         "Where table versions are stored; empty means <data_dir>/tables on local disk, "

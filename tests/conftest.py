@@ -16,8 +16,26 @@ from click.testing import CliRunner
 from kaifang.settings import Settings, load_settings
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--catalog",
+        choices=("sqlite", "postgres"),
+        default=os.environ.get("KAIFANG_TEST_CATALOG", "sqlite"),
+        help="Catalog of the `settings` fixture: sqlite (default) or postgres, a fresh database "
+        "on the throwaway server per test (env KAIFANG_TEST_CATALOG; `make test` runs both).",
+    )
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings on a temporary data directory; with ``--catalog=postgres`` the catalog is a
+    fresh PostgreSQL database, so the same tests run on both backends."""
+    on_postgres = request.config.getoption("--catalog") == "postgres"
+    if on_postgres and request.node.get_closest_marker("sqlite") is None:
+        url: str = request.getfixturevalue("fresh_postgres_url")
+        # the CLI reads its settings from the environment: point it at the same catalog
+        request.getfixturevalue("monkeypatch").setenv("KAIFANG_DATABASE_URL", url)
+        return load_settings({}, data_dir=tmp_path / "data", database_url=url)
     return load_settings({}, data_dir=tmp_path / "data")
 
 

@@ -8,7 +8,7 @@ half-way; reads (:meth:`Catalog.read`) never block on writers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -75,16 +75,30 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
-def create_catalog_engine(url: str, *, immediate: bool = False) -> Engine:
+def create_catalog_engine(
+    url: str, *, immediate: bool = False, pool: Mapping[str, Any] | None = None
+) -> Engine:
+    """An engine on ``url``; ``pool`` holds SQLAlchemy pool options for a server database
+    (see :func:`pool_options`)."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url, immediate=immediate)
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **(pool or {}))
     except ModuleNotFoundError as exc:
         raise KaifangError(
             f"the database driver for {url.split(':', 1)[0]} is not installed ({exc.name})",
             hint="Install it with: pip install 'kaifang[postgres]'",
         ) from None
+
+
+def pool_options(settings: Settings) -> dict[str, Any]:
+    """The connection pool of a PostgreSQL catalog, from the ``database_pool_*`` settings."""
+    return {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+        "pool_timeout": settings.database_pool_timeout,
+        "pool_recycle": settings.database_pool_recycle,
+    }
 
 
 class Catalog:
@@ -95,7 +109,7 @@ class Catalog:
         url = settings.catalog_url
         if url.startswith("sqlite"):
             Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-        self.engine = create_catalog_engine(url)
+        self.engine = create_catalog_engine(url, pool=pool_options(settings))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._write_engine = (
             create_catalog_engine(url, immediate=True) if self.is_sqlite else self.engine

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pyarrow.dataset as pads
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +15,9 @@ from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
 from kaifang.storage import VersionStore
 
-Resolver = Callable[[str], list[str] | None]
+Resolver = Callable[[str], "list[str] | pads.Dataset | None"]
+"""Local versions resolve to their Parquet files; an object store's to a pyarrow Dataset,
+which DuckDB and Spark scan without file access of their own."""
 PINNED = re.compile(r"^(?P<resource>[a-z][a-z0-9_]*?)__v(?P<version>\d+)$")
 
 
@@ -28,7 +31,9 @@ def parse_table_name(name: str) -> tuple[str, int | None]:
 
 
 def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
-    def resolve(name: str) -> list[str] | None:
+    local = store.location.is_local
+
+    def resolve(name: str) -> list[str] | pads.Dataset | None:
         slug, pinned = parse_table_name(name)
         with catalog.read() as session:
             resource = session.scalar(
@@ -41,7 +46,9 @@ def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
             version = pinned if pinned is not None else resource.current_version
             if version is None or version not in {v.number for v in resource.versions}:
                 return None
-        return store.version_files(slug, version)
+        if local:
+            return store.version_files(slug, version)
+        return store.dataset(slug, version)
 
     return resolve
 

@@ -13,10 +13,21 @@ from kaifang.settings import Settings
 @click.command()
 @click.argument("sql")
 @click.option("--json", "as_json", is_flag=True, help="Print {columns, rows} as JSON.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default=None,
+    help="Query engine; default: the engine setting (KAIFANG_ENGINE).",
+)
 @click.pass_obj
-def query(settings: Settings, sql: str, as_json: bool) -> None:
+def query(settings: Settings, sql: str, as_json: bool, engine: str | None) -> None:
     """Run read-only SQL. Tables are resource ids (current version) or <id>__v<N>."""
-    result = query_published(settings, sql)
+    if (engine or settings.engine) == "spark":
+        from kaifang.scaleout.query import query_published_spark
+
+        result = query_published_spark(settings, sql)
+    else:
+        result = query_published(settings, sql)
     if as_json:
         print_json(result)
         return

@@ -24,6 +24,7 @@ from kaifang.portal.data import DatastorePage, Export, ResourceRef
 from kaifang.portal.runner import QueryRunner
 from kaifang.portal.views import Page
 from kaifang.query import QueryEngine, QueryResult
+from kaifang.query.engines import open_sql_engine
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -38,6 +39,7 @@ class Portal:
         self.catalog = open_catalog(settings)
         self.store = VersionStore(settings)
         self.engine = QueryEngine.for_storage(settings)
+        self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
         self.runner = QueryRunner(self.engine, self.resolver, self.store)
@@ -164,7 +166,7 @@ class Portal:
         return data.datastore(self.runner, self._ref(ref), **options)
 
     def sql(self, sql: str) -> QueryResult:
-        return data.run_sql(self.engine, self.resolver, sql)
+        return data.run_sql(self.sql_engine, self.resolver, sql)
 
     def export(
         self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False

@@ -19,12 +19,12 @@ from kaifang.portal.jsonable import jsonable, record
 from kaifang.portal.runner import QueryRunner
 from kaifang.query import (
     MAX_PAGE_ROWS,
-    QueryEngine,
     QueryResult,
     Resolver,
     build_aggregate,
     build_select,
 )
+from kaifang.query.engines import SqlEngine
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore
 
@@ -202,7 +202,7 @@ def datastore(
     )
 
 
-def run_sql(engine: QueryEngine, resolver: Resolver, sql: str) -> QueryResult:
+def run_sql(engine: SqlEngine, resolver: Resolver, sql: str) -> QueryResult:
     result = engine.run_sql(sql, resolver=resolver)
     return QueryResult(
         columns=result.columns,

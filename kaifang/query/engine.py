@@ -91,8 +91,10 @@ class QueryEngine:
     def for_storage(cls, settings: Settings) -> QueryEngine:
         """The engine a server uses: it may read the local tables directory only (an object
         store's tables come in as pyarrow Datasets, which need no file access)."""
-        local = "://" not in settings.tables_url
-        return cls(settings, allowed_directories=[settings.tables_url] if local else [])
+        from kaifang.storage.filesystem import open_location
+
+        location = open_location(settings)
+        return cls(settings, allowed_directories=[location.path()] if location.is_local else [])
 
     def close(self) -> None:
         with self._lock:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
@@ -43,6 +44,7 @@ def test_reopening_does_not_migrate_again(catalog_settings: Settings) -> None:
         assert session.scalar(text("SELECT count(*) FROM alembic_version")) == 1
 
 
+@pytest.mark.sqlite
 def test_sqlite_catalog_is_a_wal_file_with_foreign_keys(settings: Settings) -> None:
     with open_catalog(settings) as catalog, catalog.read() as session:
         assert session.scalar(text("PRAGMA journal_mode")) == "wal"

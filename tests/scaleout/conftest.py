@@ -1,0 +1,56 @@
+"""A real Spark standalone cluster (one master, one worker) on 127.0.0.1 for the session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kaifang.query.spark_engine import SparkEngine
+from kaifang.scaleout.session import spark_session
+from kaifang.settings import load_settings
+
+SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "spark-test-cluster"
+
+
+@pytest.fixture(scope="session")
+def spark_master() -> Iterator[str]:
+    """``spark://127.0.0.1:<port>`` of a cluster started by scripts/spark-test-cluster; a
+    failure to start (no Java, no PySpark) fails the tests with the install command."""
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # the driver binds to loopback too
+    started = subprocess.run(
+        [str(SPARK_TEST_CLUSTER), "start", "1", "1g"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+        env={**os.environ, "KAIFANG_PYTHON": sys.executable},
+    )
+    if started.returncode != 0:
+        pytest.fail(
+            "could not start the Spark test cluster:\n"
+            f"{started.stderr}\nInstall Java with: scripts/install-system-deps "
+            "(apt-get install openjdk-17-jre-headless) and PySpark with: pip install -e '.[spark]'"
+        )
+    master, folder = started.stdout.split()[:2]
+    try:
+        yield master
+    finally:
+        session = spark_session(load_settings({}, spark_master=master))
+        session.stop()
+        subprocess.run([str(SPARK_TEST_CLUSTER), "stop", folder], check=False, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def spark_engine(spark_master: str, tmp_path_factory: pytest.TempPathFactory) -> SparkEngine:
+    settings = load_settings(
+        {},
+        data_dir=tmp_path_factory.mktemp("spark-data"),
+        spark_master=spark_master,
+        query_timeout=120.0,
+    )
+    return SparkEngine(settings)

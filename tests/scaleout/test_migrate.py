@@ -1,0 +1,67 @@
+"""A local data directory (SQLite + Parquet on disk) moved to PostgreSQL + object storage:
+the same datasets answer the same queries, and publishing goes on there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kaifang.catalog import create_organization, open_catalog
+from kaifang.errors import ConflictError
+from kaifang.portal import Portal
+from kaifang.publish import publish_file
+from kaifang.scaleout.migrate import migrate_data_dir
+from kaifang.settings import Settings, load_settings
+from tests.storage.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3_server
+
+pytestmark = pytest.mark.postgres
+ORG = "379130000E"
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    with running_s3_server(tmp_path_factory.mktemp("s3") / "server.log") as server:
+        yield server
+
+
+def test_local_data_directory_moves_to_postgres_and_s3(
+    tmp_path: Path, fresh_postgres_url: str, s3: S3Server
+) -> None:
+    local = load_settings({}, data_dir=tmp_path / "local")
+    with open_catalog(local) as catalog:
+        create_organization(catalog, ORG, name="臺北市政府警察局")
+    csv = tmp_path / "theft.csv"
+    csv.write_text("編號,案類\n1,住宅竊盜\n2,汽車竊盜\n", encoding="utf-8")
+    first = publish_file(local, csv, org=ORG, title="竊盜")
+    csv.write_text("編號,案類\n1,住宅竊盜\n2,汽車竊盜\n3,機車竊盜\n", encoding="utf-8")
+    publish_file(local, csv, org=ORG, dataset=first.dataset, resource=first.resource)
+
+    s3.create_bucket("moved")
+    target: Settings = local.replace(
+        data_dir=tmp_path / "server",
+        database_url=fresh_postgres_url,
+        storage_url="s3://moved/tables",
+        s3_endpoint=s3.endpoint,
+        s3_access_key=ACCESS_KEY,
+        s3_secret_key=SECRET_KEY,
+        s3_region=REGION,
+    )
+    report = migrate_data_dir(local, target)
+    assert report.catalog_rows["versions"] == 2
+    assert report.files >= 4  # two versions, each a manifest and Parquet
+
+    portal = Portal(target)
+    try:
+        rid = first.resource
+        assert portal.sql(f"SELECT count(*) FROM {rid}").rows == [(3,)]
+        assert portal.sql(f"SELECT count(*) FROM {rid}__v1").rows == [(2,)]
+    finally:
+        portal.close()
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert publish_file(target, other, org=ORG, title="新的").created_dataset  # fresh ids
+
+    with pytest.raises(ConflictError, match="not empty"):
+        migrate_data_dir(local, target)
