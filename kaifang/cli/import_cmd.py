@@ -30,12 +30,19 @@ def importer() -> None:
     show_default=True,
     help="Organization code of 交通部高速公路局 (created when missing).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="spark parses bulk history (M03A, M04A, M05A, M08A) on KAIFANG_SPARK_MASTER.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def freeway(settings: Settings, path: Path, org_code: str, as_json: bool) -> None:
+def freeway(settings: Settings, path: Path, org_code: str, engine: str, as_json: bool) -> None:
     """Import TDCS M03A…M08A files (a CSV, a day folder, a daily .tar.gz or a folder of them)
     and the gantry coordinate table, partitioned by day."""
-    result = import_freeway(settings, path, org=org_code)
+    result = import_freeway(settings, path, org=org_code, engine=engine)
     if as_json:
         print_json(result.to_dict())
         return

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kaifang.errors import ValidationError
+import duckdb
+
+from kaifang.errors import ReadError, ValidationError
 from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import DATASETS, TdcsDataset
+from kaifang.sources.freeway.load import DATE_COLUMN, LoadedDataset, time_column
 from kaifang.sqlutil import quote_ident, quote_literal
 
 if TYPE_CHECKING:
@@ -150,3 +153,42 @@ def _dataset(code: str) -> TdcsDataset:
     if code not in DATASETS:
         raise ValidationError(f"unknown TDCS dataset {code!r}", hint=f"Use {', '.join(DATASETS)}.")
     return DATASETS[code]
+
+
+SPARK_DATASETS = ("M03A", "M04A", "M05A", "M08A")
+
+
+def load_dataset_spark(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    code: str,
+    files: list[Path],
+    workdir: Path,
+) -> LoadedDataset:
+    """The bulk-history path of ``kaifang import freeway --engine spark``: Spark parses and
+    types ``files`` into Parquet on the cluster; the result becomes view ``typed_<code>`` of
+    ``con`` with the same columns as :func:`kaifang.sources.freeway.load.load_dataset`, so
+    protection and the partitioned publish run unchanged. Lines Spark could not type (a
+    NULL time) are counted as problems."""
+    session = spark_session(settings, app_name="kaifang-import-freeway")
+    folder = workdir / "spark" / code
+    frame = read_tdcs_spark(session, code, [str(f) for f in files])
+    frame.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
+    dataset = _dataset(code)
+    time = quote_ident(time_column(dataset))
+    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
+    scan = f"read_parquet({quote_literal(str(folder / '*.parquet'))})"
+    typed = f"typed_{code}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {typed} AS SELECT {names}, CAST({time} AS DATE) AS "
+        f"{quote_ident(DATE_COLUMN)} FROM {scan} WHERE {time} IS NOT NULL"
+    )
+    total = int(con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0])
+    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
+    if rows == 0:
+        raise ReadError(
+            f"no {code} row could be read by Spark ({total} lines)",
+            file=files[0],
+            hint="Check the files are TDCS " + code + "; or import without --engine spark.",
+        )
+    return LoadedDataset(code, typed, rows, len(files), [], total - rows)

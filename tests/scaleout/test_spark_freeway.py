@@ -12,6 +12,8 @@ from kaifang.query import QueryEngine
 from kaifang.query.spark_engine import SparkEngine
 from kaifang.scaleout.freeway import ANALYSES, import_freeway_spark, tdcs_duckdb_sql, tdcs_files
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
+from kaifang.sources.freeway.importer import import_freeway
+from kaifang.storage import VersionStore
 
 pytestmark = pytest.mark.spark
 CODES = ("M03A", "M05A")
@@ -69,3 +71,22 @@ def test_analyses_agree(
     assert got.columns == expected.columns
     assert got.rows == expected.rows
     assert expected.rows  # the analysis found something to compare
+
+
+def test_import_freeway_on_spark_publishes_what_duckdb_publishes(
+    history: tuple[Path, dict[str, int]],
+    spark_engine: SparkEngine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``kaifang import freeway --engine spark``: the same resources, rows and per-day
+    partitions as the DuckDB import of the same files."""
+    root, generated = history
+    published = {}
+    for engine in ("duckdb", "spark"):
+        settings = spark_engine.settings.replace(data_dir=tmp_path_factory.mktemp(engine))
+        result = import_freeway(settings, root, engine=engine)
+        published[engine] = {r.code: (r.resource, r.version, r.rows) for r in result.resources}
+        files = VersionStore(settings).version_files("freeway_m03a", 1)
+        assert sum("Date=" in f for f in files) == 2  # one partition per generated day
+    assert published["spark"] == published["duckdb"]
+    assert published["spark"]["M03A"][2] == generated["M03A"]

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from kaifang.catalog.db import open_catalog
-from kaifang.errors import ReadError
+from kaifang.errors import ReadError, ValidationError
 from kaifang.publish.relation import RelationPublishResult, RelationSpec, publish_relation
 from kaifang.settings import Settings
 from kaifang.sources.freeway import catalog_entries as entries
@@ -94,9 +94,13 @@ def _imported(
 
 
 def import_freeway(
-    settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE
+    settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE, engine: str = "duckdb"
 ) -> FreewayImport:
-    """Import every TDCS file under ``path``; see the module docstring."""
+    """Import every TDCS file under ``path``; see the module docstring. ``engine="spark"``
+    parses the bulk datasets (M03A, M04A, M05A, M08A) on ``settings.spark_master``; trips
+    (M06A, M07A) and the gantry table are read by DuckDB either way."""
+    if engine not in ("duckdb", "spark"):
+        raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
     grain_interval(settings.freeway_trip_time_grain)  # a bad setting fails before any write
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-freeway-"))
@@ -113,7 +117,7 @@ def import_freeway(
             con.execute("SET enable_progress_bar = false")
             for code in sorted(found.files):
                 outcome.resources.append(
-                    _import_dataset(con, settings, org, code, found.files[code])
+                    _import_dataset(con, settings, org, code, found.files[code], engine, workdir)
                 )
             if found.gantry_tables:
                 outcome.resources.append(
@@ -127,9 +131,22 @@ def import_freeway(
 
 
 def _import_dataset(
-    con: duckdb.DuckDBPyConnection, settings: Settings, org: str, code: str, files: list[Path]
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    org: str,
+    code: str,
+    files: list[Path],
+    engine: str,
+    workdir: Path,
 ) -> ImportedResource:
-    loaded = load_dataset(con, code, files)
+    loaded: LoadedDataset | None = None
+    if engine == "spark":
+        from kaifang.scaleout.freeway import SPARK_DATASETS, load_dataset_spark
+
+        if code in SPARK_DATASETS:
+            loaded = load_dataset_spark(con, settings, code, files, workdir)
+    if loaded is None:
+        loaded = load_dataset(con, code, files)
     table, screening = loaded.table, {"status": "not_personal", "message": "aggregate counts"}
     if code == "M06A":
         table, screening = protect_trips(con, loaded.table, settings)
