@@ -5,14 +5,14 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
-from kaifang.catalog.models import ApiToken, DatasetRequest
+from kaifang.catalog.models import ApiToken, Dataset, DatasetRequest, Resource
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.portal import views
 
@@ -197,3 +197,39 @@ def answer_request(
     return dataset_requests.answer_request(
         portal.catalog, request_id, status=status, response=response
     )
+
+
+def dashboard_choices(portal: Portal) -> dict[str, Any]:
+    """What the dashboards' forms offer: the election datasets (those with a ``*_elctks``
+    vote table) and the days the freeway volume table (M03A) holds."""
+    with portal.catalog.read() as session:
+        rows = session.execute(
+            select(Resource.slug, Resource.current_version, Dataset.slug, Dataset.title)
+            .join(Resource.dataset)
+            .where(Resource.current_version.is_not(None))
+        ).all()
+    elections = sorted(
+        {(dataset, title) for slug, _, dataset, title in rows if slug.endswith("_elctks")},
+        key=lambda pair: pair[1],
+    )
+    days: set[str] = set()
+    for slug, version, _, _ in rows:
+        if slug == "freeway_m03a" and version is not None:
+            entries = portal.store.file_entries(slug, version)
+            days |= {str(e.partition["Date"]) for e in entries if (e.partition or {}).get("Date")}
+    freeway: dict[str, str] = {}
+    if days:
+        first = date.fromisoformat(min(days))
+        busiest = portal.freeway.busiest_sections(day=first, limit=1)["rows"]
+        freeway = {
+            "day": first.isoformat(),
+            "from": f"{first.isoformat()}T00:00",
+            "to": f"{(first + timedelta(days=1)).isoformat()}T00:00",
+            "gantry_from": str(busiest[0]["GantryFrom"]) if busiest else "",
+            "gantry_to": str(busiest[0]["GantryTo"]) if busiest else "",
+        }
+    return {
+        "elections": [{"id": dataset, "title": title} for dataset, title in elections],
+        "freeway_days": sorted(days),
+        "freeway": freeway,
+    }

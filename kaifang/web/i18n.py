@@ -253,7 +253,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.elections": ("選舉結果", "Election results"),
     "dash.elections.about": ("各地區得票與投票率（中選會資料）。", "Votes and turnout by area."),
     "dash.elections.results": ("各地區結果", "Results by area"),
-    "dash.election": ("選舉資料集編號", "Election dataset id"),
+    "dash.election": ("選舉", "Election"),
+    "dash.elections.none": (
+        "尚未匯入選舉資料：請執行 kaifang import elections。",
+        "No election is imported yet: run kaifang import elections.",
+    ),
+    "dash.freeway.none": (
+        "尚未匯入國道資料：請執行 kaifang import freeway。",
+        "No freeway traffic is imported yet: run kaifang import freeway.",
+    ),
     "dash.level": ("層級", "Level"),
     "dash.level.national": ("全國", "national"),
     "dash.level.county": ("縣市", "county"),
