@@ -216,7 +216,8 @@ def dashboard_choices(portal: Portal) -> dict[str, Any]:
     for slug, version, _, _ in rows:
         if slug == "freeway_m03a" and version is not None:
             entries = portal.store.file_entries(slug, version)
-            days |= {str(e.partition["Date"]) for e in entries if (e.partition or {}).get("Date")}
+            found = ((e.partition or {}).get("Date") for e in entries)
+            days |= {str(day) for day in found if day}
     freeway: dict[str, str] = {}
     if days:
         first = date.fromisoformat(min(days))
