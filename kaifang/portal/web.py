@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.models import ApiToken, Dataset, DatasetRequest, Resource
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.portal import views
@@ -65,7 +66,11 @@ def search_page(
         "items": found[offset : offset + limit],
         "count": len(found),
         "facets": facets,
-        "labels": {"organization": names},
+        "labels": {
+            "organization": names,
+            # a service category's names by language (the facet's value is its code)
+            "groups": {c.code: {"zh-TW": c.name, "en": c.name_en} for c in CATEGORIES},
+        },
     }
 
 
@@ -120,11 +125,27 @@ def version_history(portal: Portal, resource: dict[str, Any]) -> list[dict[str, 
     return list(reversed(history))
 
 
+def resource_label(resource: dict[str, Any], dataset: dict[str, Any]) -> str:
+    """What a citizen reads for a resource: its name, unless an importer left the table slug
+    there; then the dataset's title, followed by the source file when the dataset has several
+    resources (e.g. 中選會選舉資料庫 … — elcand.csv)."""
+    name = str(resource.get("name") or "")
+    if name and name != resource.get("id"):
+        return name
+    title = str(dataset.get("title") or name)
+    if len(dataset.get("resources") or []) <= 1:
+        return title
+    versions = resource.get("versions") or []
+    source = str((versions[-1] if versions else {}).get("source_file") or "")
+    return f"{title} — {source.rsplit('/', 1)[-1]}" if source else f"{title} — {name}"
+
+
 def dataset_page(portal: Portal, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The dataset with its openness checks and each resource's annotated version history."""
     dataset = portal.get_dataset(ref)
     for resource in dataset["resources"]:
         resource["history"] = version_history(portal, resource)
+        resource["label"] = resource_label(resource, dataset)
     dataset["score"] = portal.dataset_openness(dataset["id"], now=now)
     return dataset
 
@@ -134,6 +155,8 @@ def resource_page(portal: Portal, ref: str) -> dict[str, Any]:
     resource = portal.get_resource(ref)
     dataset = portal.get_dataset(resource["dataset_id"])
     resource["dataset_title"] = dataset["title"]
+    own = next((r for r in dataset["resources"] if r["id"] == resource["id"]), resource)
+    resource["label"] = resource_label({**own, **resource}, dataset)
     resource["organization"] = dataset["organization"]
     return resource
 

@@ -240,3 +240,26 @@ def test_election_dashboard_draws_real_results(page: Page, site: Site) -> None:
     expect(table.first).to_contain_text(f"{top['得票數']:,}")
     expect(table.first).to_contain_text(top["名字"])
     screenshot(page, "dashboard-elections")
+
+
+@pytest.mark.parametrize(
+    ("dataset", "expected"),
+    [
+        # an importer's summary: the candidates' names are public by law
+        ("t_2020", ("依法公開之個人資料", "名字", "是否為個人紀錄")),
+        # the freeway trips' protection: coarsened times, rare trips suppressed
+        ("etc_m06a", ("已去識別化", "時間粗化", "稀有旅次抑制", "k ≥ 5")),
+        ("taipei_theft_points", ("通過篩檢", "發生地點")),
+    ],
+)
+def test_privacy_section_shows_what_the_screen_did(
+    page: Page, site: Site, dataset: str, expected: tuple[str, ...]
+) -> None:
+    page.goto(f"{site.url}/datasets/{dataset}")
+    privacy = page.locator("#privacy")
+    for text in expected:
+        expect(privacy).to_contain_text(text)
+    assert not re.search(r"k = (?!\d)", privacy.inner_text()), "a k without its number"
+    expect(page.locator("h2", has_text="cec_")).to_have_count(0)  # no table slugs as titles
+    privacy.scroll_into_view_if_needed()
+    screenshot(page, f"privacy-{dataset}")
