@@ -130,7 +130,14 @@ def _import_dataset(
     con: duckdb.DuckDBPyConnection, settings: Settings, org: str, code: str, files: list[Path]
 ) -> ImportedResource:
     loaded = load_dataset(con, code, files)
-    table, screening = loaded.table, {"status": "not_personal", "message": "aggregate counts"}
+    table, screening = (
+        loaded.table,
+        {
+            "status": "not_personal",
+            "publishable": True,
+            "message": "aggregate counts",
+        },
+    )
     if code == "M06A":
         table, screening = protect_trips(con, loaded.table, settings)
     spec = RelationSpec(
@@ -189,7 +196,7 @@ def _import_gantries(
         order_by=("GantryID",),
         publisher=PUBLISHER,
         source_file=file.name,
-        screening={"status": "not_personal", "message": "gantry locations"},
+        screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
     result = publish_relation(settings, con.table("gantries"), spec)
     return _imported("gantries", result, 1, None)

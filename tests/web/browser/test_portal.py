@@ -261,5 +261,9 @@ def test_privacy_section_shows_what_the_screen_did(
         expect(privacy).to_contain_text(text)
     assert not re.search(r"k = (?!\d)", privacy.inner_text()), "a k without its number"
     expect(page.locator("h2", has_text="cec_")).to_have_count(0)  # no table slugs as titles
+    # the openness score's privacy check (G) reads the same summary: screened, so it passes
+    gate = page.locator("#openness tbody tr", has_text="個人資料把關")
+    expect(gate).to_have_count(1)
+    expect(gate).not_to_have_class(re.compile("failed"))
     privacy.scroll_into_view_if_needed()
     screenshot(page, f"privacy-{dataset}")
