@@ -85,6 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.none": ("未偵測到個人資料。", "No personal data was detected."),
     "privacy.legal": ("依法公開之個人資料：{basis}", "Personal data made public by law: {basis}"),
     "org.datasets": ("資料集", "Datasets"),
+    "org.trend.none": (
+        "尚無足夠的每月分數紀錄可畫出趨勢。",
+        "Not enough monthly score records yet to draw a trend.",
+    ),
     "org.overdue": ("逾期未更新", "Overdue updates"),
     "org.split": ("疑似拆分之資料集", "Datasets that look split"),
     "org.requests": ("待回覆的資料需求", "Open dataset requests"),
