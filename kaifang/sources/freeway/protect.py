@@ -73,6 +73,7 @@ def protect_trips(
     before, after = int(counts[0]), int(counts[1])
     report = {
         "status": "protected",
+        "publishable": True,
         "rules": [
             {
                 "code": "times_coarsened",

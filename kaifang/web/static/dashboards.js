@@ -41,7 +41,7 @@
     if (kind === "line") {
       svg.appendChild(el("polyline", { class: "line", points: data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ") }));
     }
-    const every = Math.max(1, Math.ceil(data.length / 12));
+    const every = Math.max(1, Math.ceil(data.length / (kind === "bar" ? 30 : 12)));
     const short = (label) => String(label).replace(/^\d{4}-(\d\d-\d\d)[T ](\d\d:\d\d).*$/, "$1 $2").slice(0, 16);
     data.forEach(([label, value], i) => {
       const x = left + step * i;

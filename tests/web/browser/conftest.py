@@ -3,6 +3,7 @@ chromium driven by Playwright (``executable_path``; never ``playwright install``
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,6 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from kaifang.catalog.accounts import create_organization, create_token, create_user
 from kaifang.catalog.db import open_catalog
+from kaifang.demo import DemoPlan, load_demo
 from kaifang.publish import publish_file
 from kaifang.settings import load_settings
 
@@ -37,11 +40,22 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 XSS_TITLE = '竊盜點位 <img src=x onerror=alert(1)><script>alert("x")</script>'
 CATEGORIES = ("住宅竊盜", "汽車竊盜", "機車竊盜", "自行車竊盜")
 DISTRICTS = ("大安區", "文山區", "中正區", "信義區")
+# A small demo (every flagship source, as `kaifang demo` loads it) under the same data
+# directory, so the dashboards draw from the real analyses endpoints.
+SMALL_DEMO = DemoPlan(
+    freeway_days=1,
+    freeway_scale=0.02,
+    freeway_trips_per_day=2000,
+    elections_scale=0.1,
+    theft_scale=0.1,
+    schools_scale=0.05,
+)
 
 
 @dataclass(frozen=True)
 class Site:
     url: str
+    data_dir: Path
     dataset: str
     resource: str
     token: str
@@ -83,6 +97,7 @@ def _build(data_dir: Path, work: Path) -> tuple[str, str, str]:
         encoding="utf-8",
     )
     result = publish_file(settings, data, org="379130000E", metadata=str(meta))
+    load_demo(settings, SMALL_DEMO)
     return result.dataset, result.resource, token
 
 
@@ -110,7 +125,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start:\n{(work / 'server.log').read_text()}")
                 time.sleep(0.2)
-        yield Site(url, dataset, resource, token)
+        yield Site(url, work / "data", dataset, resource, token)
     finally:
         server.terminate()
         try:
@@ -141,6 +156,12 @@ def page(browser: Browser) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
+
+
+def api(site: Site, path: str) -> Any:
+    """The JSON answer of one API call, to compare with what a page draws."""
+    with urllib.request.urlopen(site.url + path, timeout=30) as response:
+        return json.loads(response.read())
 
 
 def screenshot(page: Page, name: str) -> None:

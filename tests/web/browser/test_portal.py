@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.browser.conftest import XSS_TITLE, Site, screenshot
+from tests.web.browser.conftest import XSS_TITLE, Site, api, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,8 +18,9 @@ def test_search_from_the_home_page(page: Page, site: Site) -> None:
     page.get_by_role("searchbox").fill("竊盜")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
-    expect(page.locator("#result-count")).to_contain_text("共 1 筆資料集")
-    expect(page.locator(".results h3 a")).to_have_text(XSS_TITLE)
+    expect(page.locator("#result-count")).to_contain_text("共 2 筆資料集")  # with the demo's
+    expect(page.locator(".results h3 a", has_text="竊盜點位 <img")).to_have_text(XSS_TITLE)
+    expect(page.locator(".results h3 a", has_text="臺北市竊盜點位資訊")).to_be_visible()
     screenshot(page, "search")
 
 
@@ -100,7 +101,7 @@ def test_language_switch_is_remembered(page: Page, site: Site) -> None:
     screenshot(page, "home-phone")
 
 
-PETITIONS = "姓名,行政區,件數\n王小明,大安區,3\n陳大文,文山區,5\n林美麗,中正區,2\n".encode()
+PETITIONS = "姓名,行政區,件數\n王小明,大安區,3\n陳大文,文山區,5\n林美麗,中正區,4\n".encode()
 
 
 def _log_in(page: Page, site: Site) -> None:
@@ -134,6 +135,8 @@ def test_upload_screen_publish(page: Page, site: Site) -> None:
     screenshot(page, "publish-error")
     page.get_by_label("處理方式 姓名").select_option("drop")
     page.get_by_role("button", name="上架", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "publish-done")
     expect(page.locator("h1")).to_have_text("陳情統計")
     expect(page.get_by_role("status")).to_contain_text("已上架第 1 版")
 
@@ -155,93 +158,112 @@ def test_request_flow(page: Page, site: Site) -> None:
     screenshot(page, "organization")
 
 
-# The analyses endpoints come from branches freeway and civic; until they are merged here, the
-# dashboards are drawn from answers of their documented shape, served by page.route.
-HOTSPOTS = {
-    "rows": [
-        {
-            "district": d,
-            "start_hour": s,
-            "end_hour": s + 2,
-            "weekday": 1,
-            "category": "home",
-            "cases": n,
-        }
-        for d, base in (("大安區", 3), ("文山區", 1), ("中正區", 2))
-        for s, n in ((0, base), (6, base * 2), (12, base + 1), (18, base * 4))
-    ]
-}
-TREND = {
-    "rows": [{"month": f"2015-{m:02d}", "category": "home", "cases": 10 + m} for m in range(1, 13)]
-}
+# The dashboards draw from the real analyses endpoints over the small demo the site loads; each
+# test compares what the page drew with the endpoint's own answer.
+
+
+def _numbers(texts: list[str]) -> list[int]:
+    return [int(t.replace(",", "")) for t in texts]
 
 
 def test_theft_dashboard_draws_heat_map_and_trend(page: Page, site: Site) -> None:
-    page.route("**/api/analyses/theft/hotspots?*", lambda route: route.fulfill(json=HOTSPOTS))
-    page.route("**/api/analyses/theft/trend?*", lambda route: route.fulfill(json=TREND))
+    hotspots = api(site, "/api/analyses/theft/hotspots?limit=10000")["rows"]
+    trend = api(site, "/api/analyses/theft/trend")["rows"]
+    districts = {r["district"] for r in hotspots}
+    bands = {(r["start_hour"], r["end_hour"]) for r in hotspots}
+    assert len(districts) > 3 and len(bands) > 3, "the demo should spread thefts out"
     page.goto(site.url + "/dashboards/theft")
     heat = page.locator("[data-kind=theft-heatmap] svg rect")
-    expect(heat).to_have_count(12)
-    expect(page.locator("[data-kind=theft-heatmap] svg rect.heat-5")).to_have_count(1)
-    expect(page.locator("[data-kind=theft-trend] svg circle")).to_have_count(12)
+    expect(heat).to_have_count(len(districts) * len(bands))
+    cells = page.locator("[data-kind=theft-heatmap] svg text:not([text-anchor=end])")
+    counts = _numbers(cells.all_text_contents()[len(bands) :])  # after the column headers
+    assert sum(counts) == sum(r["cases"] for r in hotspots)
+    assert max(counts) > 0
+    expect(page.locator("[data-kind=theft-heatmap] svg rect.heat-5").first).to_be_visible()
+    months = {r["month"] for r in trend}
+    expect(page.locator("[data-kind=theft-trend] svg circle")).to_have_count(len(months))
     screenshot(page, "dashboard-theft")
 
 
 def test_dashboard_reports_a_failing_endpoint(page: Page, site: Site) -> None:
     page.goto(site.url + "/dashboards/freeway")
-    page.get_by_label("日期").fill("2024-03-25")
-    page.get_by_label("日期").press("Enter")
-    expect(page.locator("[data-kind=freeway-busiest] .error")).to_contain_text("無法取得分析")
-
-
-TRAVEL = {
-    "rows": [
-        {
-            "time": f"2024-03-25T{h:02d}:00:00",
-            "volume": 800 + 40 * h,
-            "speed_kmh": 92 - (55 if 7 <= h <= 9 else 0),
-            "travel_time_s": 300,
-            "congested": 7 <= h <= 9,
-        }
-        for h in range(24)
-    ]
-}
-RESULTS = {
-    "rows": [
-        {
-            "名稱": area,
-            "名字": name,
-            "政黨名稱": party,
-            "得票數": votes,
-            "vote_share": share,
-            "turnout": turnout,
-        }
-        for area, turnout in (("臺北市", 70.1), ("新北市", 66.4), ("臺中市", 68.9))
-        for name, party, votes, share in (
-            ("甲", "A黨", 500_000, 55.0),
-            ("乙", "B黨", 400_000, 45.0),
-        )
-    ]
-}
-
-
-def test_freeway_and_election_dashboards_draw(page: Page, site: Site) -> None:
-    page.route("**/api/analyses/freeway/travel?*", lambda route: route.fulfill(json=TRAVEL))
-    page.goto(site.url + "/dashboards/freeway")
-    page.get_by_label("起點門架").fill("01F0005S")
-    page.get_by_label("終點門架").fill("01F0017S")
-    section = page.locator("[data-kind=freeway-travel]")
+    section = page.locator("[data-kind=freeway-volume]")
     section.get_by_label("開始").fill("2024-03-25T00:00")
-    section.get_by_label("結束").fill("2024-03-26T00:00")
+    section.get_by_label("結束").fill("2024-06-25T00:00")  # past the 31-day limit
     section.get_by_role("button", name="畫圖").click()
-    expect(section.locator("svg circle")).to_have_count(24)
-    expect(section.locator("svg circle.alert")).to_have_count(3)  # the congested hours
+    expect(section.locator(".error")).to_contain_text("無法取得分析")
+
+
+def test_freeway_dashboard_draws_real_traffic(page: Page, site: Site) -> None:
+    day = "2024-03-25"
+    window = f"from={day}T00:00&to=2024-03-26T00:00"
+    busiest = api(site, f"/api/analyses/freeway/busiest?day={day}")["rows"]
+    pair = busiest[0]
+    travel = api(
+        site,
+        f"/api/analyses/freeway/travel?gantry_from={pair['GantryFrom']}"
+        f"&gantry_to={pair['GantryTo']}&{window}",
+    )["rows"]
+    volume = api(site, f"/api/analyses/freeway/volume?gantry={pair['GantryFrom']}&{window}")
+    hours = {r["hour"] for r in volume["rows"]}
+    assert travel and len(hours) == 24
+    page.goto(site.url + "/dashboards/freeway")  # the forms start on the demo's first day
+    sections = {
+        kind: page.locator(f"[data-kind=freeway-{kind}]")
+        for kind in ("volume", "travel", "busiest")
+    }
+    expect(sections["volume"].locator("svg circle")).to_have_count(len(hours))
+    first_hour = sum(r["volume"] for r in volume["rows"] if r["hour"] == min(hours))
+    expect(sections["volume"].locator("svg circle title").first).to_have_text(
+        re.compile(rf": {first_hour:,}$")
+    )
+    expect(sections["travel"].locator("svg circle")).to_have_count(len(travel))
+    congested = sum(1 for r in travel if r["congested"])
+    expect(sections["travel"].locator("svg circle.alert")).to_have_count(congested)
+    bars = sections["busiest"].locator("svg rect")
+    expect(bars).to_have_count(len(busiest))
+    expect(bars.first.locator("title")).to_have_text(
+        f"{pair['GantryFrom']}→{pair['GantryTo']}: {pair['volume']:,}"
+    )
     screenshot(page, "dashboard-freeway")
 
-    page.route("**/api/analyses/elections/*/results?*", lambda route: route.fulfill(json=RESULTS))
+
+def test_election_dashboard_draws_real_results(page: Page, site: Site) -> None:
     page.goto(site.url + "/dashboards/elections")
-    page.get_by_label("選舉資料集編號").fill("2020-president")
-    page.get_by_role("button", name="畫圖").click()
-    expect(page.locator(".dashboard svg rect")).to_have_count(3)
-    expect(page.locator(".dashboard table tbody tr")).to_have_count(6)
+    election = page.get_by_label("選舉").input_value()
+    results = api(site, f"/api/analyses/elections/{election}/results?level=county")["rows"]
+    areas = {r["名稱"] for r in results}
+    expect(page.locator(".dashboard svg rect")).to_have_count(len(areas))
+    table = page.locator(".dashboard table tbody tr")
+    expect(table).to_have_count(min(30, len(results)))
+    top = max(results, key=lambda r: r["得票數"])
+    expect(table.first).to_contain_text(f"{top['得票數']:,}")
+    expect(table.first).to_contain_text(top["名字"])
     screenshot(page, "dashboard-elections")
+
+
+@pytest.mark.parametrize(
+    ("dataset", "expected"),
+    [
+        # an importer's summary: the candidates' names are public by law
+        ("t_2020", ("依法公開之個人資料", "名字", "是否為個人紀錄")),
+        # the freeway trips' protection: coarsened times, rare trips suppressed
+        ("etc_m06a", ("已去識別化", "時間粗化", "稀有旅次抑制", "k ≥ 5")),
+        ("taipei_theft_points", ("通過篩檢", "發生地點")),
+    ],
+)
+def test_privacy_section_shows_what_the_screen_did(
+    page: Page, site: Site, dataset: str, expected: tuple[str, ...]
+) -> None:
+    page.goto(f"{site.url}/datasets/{dataset}")
+    privacy = page.locator("#privacy")
+    for text in expected:
+        expect(privacy).to_contain_text(text)
+    assert not re.search(r"k = (?!\d)", privacy.inner_text()), "a k without its number"
+    expect(page.locator("h2", has_text="cec_")).to_have_count(0)  # no table slugs as titles
+    # the openness score's privacy check (G) reads the same summary: screened, so it passes
+    gate = page.locator("#openness tbody tr", has_text="個人資料把關")
+    expect(gate).to_have_count(1)
+    expect(gate).not_to_have_class(re.compile("failed"))
+    privacy.scroll_into_view_if_needed()
+    screenshot(page, f"privacy-{dataset}")
