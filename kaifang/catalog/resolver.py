@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
+from kaifang.errors import NotFoundError, StoredDataError
 from kaifang.storage import VersionStore
 
 Resolver = Callable[[str], list[str] | None]
@@ -41,7 +42,14 @@ def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
             version = pinned if pinned is not None else resource.current_version
             if version is None or version not in {v.number for v in resource.versions}:
                 return None
-        return store.version_files(slug, version)
+        try:
+            return store.version_files(slug, version)
+        except NotFoundError:
+            raise StoredDataError(
+                f"version {version} of resource {slug!r} is listed in the catalog but its "
+                "files are missing from storage",
+                hint="This is a server fault: the operator should restore or re-publish it.",
+            ) from None
 
     return resolve
 
