@@ -45,7 +45,7 @@ def listed_files(store: VersionStore, resource_id: str, version: int) -> list[st
         raise missing_version(resource_id, version) from None
 
 
-class _Bounded(OrderedDict[Any, Any]):
+class Bounded(OrderedDict[Any, Any]):
     """A dict that forgets its least recently used entry past ``limit`` (callers lock)."""
 
     def __init__(self, limit: int) -> None:
@@ -66,8 +66,8 @@ class QueryRunner:
         self.engine = engine
         self.resolver = resolver
         self.store = store
-        self._shapes = _Bounded(MAX_SHAPES)
-        self._files = _Bounded(MAX_VERSIONS)
+        self._shapes = Bounded(MAX_SHAPES)
+        self._files = Bounded(MAX_VERSIONS)
         self._lock = threading.Lock()
 
     def version_files(self, resource_id: str, version: int) -> list[str]:
