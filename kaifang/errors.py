@@ -136,6 +136,14 @@ class QueryLimitError(QueryError):
     code = "query_limit"
 
 
+class StoredDataError(KaifangError):
+    """Published data the catalog lists cannot be read (files missing or damaged): the
+    server's fault, not the request's, so a 500 on every surface."""
+
+    status = 500
+    code = "stored_data_error"
+
+
 class RateLimitedError(KaifangError):
     status = 429
     code = "rate_limited"

@@ -11,6 +11,7 @@ envelope here, including 404s for unknown routes and request validation errors.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kaifang.errors import KaifangError, RateLimitedError
 
+LOG = logging.getLogger(__name__)
 CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
 SPEC_PREFIX = "/api/v1/"
 
@@ -91,6 +93,8 @@ def _page_error(request: Request, status: int, message: str, hint: str | None) -
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KaifangError)
     async def kaifang_error(request: Request, exc: KaifangError) -> Response:
+        if exc.status >= 500:  # the server's fault: the operator needs it in the log
+            LOG.error("%s %s: %s", request.method, request.url.path, exc)
         page = _page_error(request, exc.status, exc.message, exc.hint)
         return page if page is not None else _from_kaifang(exc)
 

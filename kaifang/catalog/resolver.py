@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
+from kaifang.errors import NotFoundError, StoredDataError
 from kaifang.storage import VersionStore
 
 Resolver = Callable[[str], "list[str] | pads.Dataset | None"]
@@ -46,9 +47,16 @@ def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
             version = pinned if pinned is not None else resource.current_version
             if version is None or version not in {v.number for v in resource.versions}:
                 return None
-        if local:
-            return store.version_files(slug, version)
-        return store.dataset(slug, version)
+        try:
+            if local:
+                return store.version_files(slug, version)
+            return store.dataset(slug, version)
+        except NotFoundError:
+            raise StoredDataError(
+                f"version {version} of resource {slug!r} is listed in the catalog but its "
+                "files are missing from storage",
+                hint="This is a server fault: the operator should restore or re-publish it.",
+            ) from None
 
     return resolve
 

@@ -21,6 +21,7 @@ from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.portal import data, exports, views
 from kaifang.portal.analyses import FreewayAnalyses
 from kaifang.portal.data import DatastorePage, Export, ResourceRef
+from kaifang.portal.refs import ResourceRefs
 from kaifang.portal.runner import QueryRunner
 from kaifang.portal.views import Page
 from kaifang.query import QueryEngine, QueryResult
@@ -43,6 +44,7 @@ class Portal:
         self.resolver = catalog_resolver(self.catalog, self.store)
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
         self.runner = QueryRunner(self.engine, self.resolver, self.store)
+        self.refs = ResourceRefs(self.catalog)
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
@@ -81,7 +83,7 @@ class Portal:
         return views.resource_detail(self.catalog, ref)[0]
 
     def _ref(self, ref: str) -> ResourceRef:
-        return views.resource_detail(self.catalog, ref)[1]
+        return self.refs.get(ref)
 
     def dataset_identifiers(
         self,

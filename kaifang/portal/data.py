@@ -16,7 +16,7 @@ import duckdb
 from kaifang.errors import NotFoundError, QueryError, ValidationError
 from kaifang.export import FORMATS, stream_rows
 from kaifang.portal.jsonable import jsonable, record
-from kaifang.portal.runner import QueryRunner
+from kaifang.portal.runner import QueryRunner, missing_version
 from kaifang.query import (
     MAX_PAGE_ROWS,
     QueryResult,
@@ -220,7 +220,10 @@ def export(
             f"unknown download format {fmt!r}", hint=f"Formats: {', '.join(FORMATS)}.", key="format"
         )
     _table, number = ref.table(version)
-    dataset = store.dataset(ref.id, number)
+    try:
+        dataset = store.dataset(ref.id, number)
+    except NotFoundError:
+        raise missing_version(ref.id, number) from None
 
     def chunks() -> Iterator[bytes]:
         con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from kaifang.errors import QueryError
+from kaifang.errors import NotFoundError, QueryError, StoredDataError
 from kaifang.query import QueryEngine, QueryResult, Resolver, ValidatedQuery, validate_sql
 from kaifang.query.engine import ResolvedTables, TableSource
 from kaifang.storage import VersionStore
@@ -26,7 +26,26 @@ MAX_SHAPES = 1_024
 MAX_VERSIONS = 4_096
 
 
-class _Bounded(OrderedDict[Any, Any]):
+def missing_version(resource_id: str, version: int) -> StoredDataError:
+    """The error for a version the catalog lists but storage no longer holds."""
+    return StoredDataError(
+        f"version {version} of resource {resource_id!r} is listed in the catalog but its "
+        "files are missing from storage",
+        hint="This is a server fault: the operator should restore or re-publish the version.",
+        resource_id=resource_id,
+        version=version,
+    )
+
+
+def listed_files(store: VersionStore, resource_id: str, version: int) -> list[str]:
+    """The files of a version the catalog lists; a missing manifest is a server fault."""
+    try:
+        return store.version_files(resource_id, version)
+    except NotFoundError:
+        raise missing_version(resource_id, version) from None
+
+
+class Bounded(OrderedDict[Any, Any]):
     """A dict that forgets its least recently used entry past ``limit`` (callers lock)."""
 
     def __init__(self, limit: int) -> None:
@@ -47,8 +66,8 @@ class QueryRunner:
         self.engine = engine
         self.resolver = resolver
         self.store = store
-        self._shapes = _Bounded(MAX_SHAPES)
-        self._files = _Bounded(MAX_VERSIONS)
+        self._shapes = Bounded(MAX_SHAPES)
+        self._files = Bounded(MAX_VERSIONS)
         self._lock = threading.Lock()
 
     def version_files(self, resource_id: str, version: int) -> list[str]:
@@ -56,7 +75,7 @@ class QueryRunner:
         with self._lock:
             cached: list[str] | None = self._files.get(key)
         if cached is None:
-            cached = self.store.version_files(resource_id, version)
+            cached = listed_files(self.store, resource_id, version)
             with self._lock:
                 self._files.remember(key, cached)
         return cached

@@ -4,6 +4,8 @@ quasi-identifiers only next to a place or person attributes."""
 
 from __future__ import annotations
 
+import re
+
 from kaifang.privacy.classify import ColumnStats, DetectorStats, fires
 from kaifang.privacy.model import CATEGORY_RANK
 from kaifang.privacy.normalize import fold_text
@@ -30,6 +32,16 @@ GENERALIZE_TO = {
 }
 
 
+def names_keyword(name: str, keywords: tuple[str, ...]) -> bool:
+    """Whether the column ``name`` holds one of ``keywords``: a CJK keyword anywhere (CJK
+    names have no word breaks), a Latin keyword only as a whole word, so ``vote_count``,
+    ``VoteCount`` and ``count`` name a count but ``county`` and ``account`` do not."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)  # split camelCase before folding
+    folded = fold_text(words)
+    latin = set(re.findall(r"[a-z]+", folded))
+    return any(word in latin if word.isascii() else word in folded for word in keywords)
+
+
 def fired(column: ColumnStats) -> list[DetectorStats]:
     return [s for s in column.detectors if fires(column, s)]
 
@@ -37,10 +49,9 @@ def fired(column: ColumnStats) -> list[DetectorStats]:
 def is_institutional(columns: list[ColumnStats]) -> bool:
     """The table describes institutions, not people: an institution-name or company-id
     column, and no person name, person attribute or special category anywhere."""
-    names = [fold_text(c.name) for c in columns]
     found = {s.detector.name for c in columns for s in fired(c)}
     has_institution = "company_tax_id" in found or any(
-        word in name for name in names for word in INSTITUTION_KEYWORDS
+        names_keyword(c.name, INSTITUTION_KEYWORDS) for c in columns
     )
     people = found & (PERSON_DETECTORS | PERSON_ATTRIBUTES | {"special_category"})
     return has_institution and not people
@@ -49,8 +60,7 @@ def is_institutional(columns: list[ColumnStats]) -> bool:
 def count_column(columns: list[ColumnStats]) -> str | None:
     """The count column of an aggregate table (件數, 人數, count...), if any."""
     for col in columns:
-        folded = fold_text(col.name)
-        if any(word in folded for word in COUNT_KEYWORDS):
+        if names_keyword(col.name, COUNT_KEYWORDS):
             return col.name
     return None
 

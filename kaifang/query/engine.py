@@ -1,10 +1,9 @@
 """Run validated SQL in the DuckDB sandbox, with time, row and memory limits.
 
 A :class:`QueryEngine` holds one sandboxed DuckDB database and is meant to live as long as the
-server: each query gets its own cursor (a connection of its own to the same database, as DuckDB
-connections cannot be shared across threads mid-query), its resources appear in that cursor
-only, as temporary views named like the resources, and a timer interrupts that cursor alone
-when the time limit passes.
+server. Each thread runs its queries on a cursor of its own, which keeps the resource views
+it has created (kaifang.query.cursors); one watchdog thread interrupts a query that passes
+the time limit (kaifang.query.watchdog).
 """
 
 from __future__ import annotations
@@ -21,14 +20,13 @@ import duckdb
 import pyarrow.dataset as pa_dataset
 
 from kaifang.errors import QueryError
+from kaifang.query.cursors import CursorPool, TableSource
 from kaifang.query.errors import map_duckdb_error
 from kaifang.query.guard import ValidatedQuery, validate_sql
+from kaifang.query.watchdog import Watchdog
 from kaifang.settings import Settings
-from kaifang.sqlutil import quote_ident
-from kaifang.storage.scan import parquet_scan_sql
 
-TableSource: TypeAlias = "Sequence[str] | pa_dataset.Dataset"
-"""What a resolver returns for a table: its Parquet files, or a pyarrow Dataset (object stores)."""
+__all__ = ["QueryEngine", "QueryResult", "ResolvedTables", "Resolver", "TableSource", "run_sql"]
 
 Resolver: TypeAlias = "Callable[[str], TableSource | None]"
 
@@ -86,6 +84,8 @@ class QueryEngine:
             settings, allowed_directories=allowed_directories, allowed_paths=allowed_paths
         )
         self._lock = threading.Lock()
+        self._cursors = CursorPool(self._con)
+        self._watchdog = Watchdog()
 
     @classmethod
     def for_storage(cls, settings: Settings) -> QueryEngine:
@@ -97,6 +97,8 @@ class QueryEngine:
         return cls(settings, allowed_directories=[location.path()] if location.is_local else [])
 
     def close(self) -> None:
+        self._watchdog.close()
+        self._cursors.close()
         with self._lock:
             self._con.close()
 
@@ -141,21 +143,16 @@ class QueryEngine:
         except RecursionError:
             raise QueryError("the query is nested too deeply to run") from None
         started = time.perf_counter()
-        with self._lock:
-            cursor = self._con.cursor()
-        timer = threading.Timer(self.settings.query_timeout, _interrupt, args=(cursor,))
-        timer.daemon = True
-        timer.start()
+        held = self._cursors.get()
         try:
-            _expose_all(cursor, validated.tables, tables.sources)
-            result = cursor.execute(sql, list(params))
-            columns = [str(column[0]) for column in result.description or []]
-            rows = result.fetchall()
+            held.expose(validated.tables, tables.sources)
+            with self._watchdog.watch(held.cursor, self.settings.query_timeout):
+                result = held.cursor.execute(sql, list(params))
+                columns = [str(column[0]) for column in result.description or []]
+                rows = result.fetchall()
         except duckdb.Error as error:
+            self._cursors.discard(held)  # its state after a failure is unknown: start afresh
             raise map_duckdb_error(error, self.settings, tables.files()) from None
-        finally:
-            timer.cancel()
-            cursor.close()
         truncated = len(rows) > limit
         return QueryResult(
             columns=columns,
@@ -163,47 +160,6 @@ class QueryEngine:
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
-
-
-def _interrupt(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Stop the cursor's query; a query that has just finished (or a closed cursor) is fine."""
-    try:
-        cursor.interrupt()
-    except duckdb.Error:
-        pass
-
-
-def _expose_all(
-    cursor: duckdb.DuckDBPyConnection, names: Sequence[str], sources: dict[str, TableSource]
-) -> None:
-    """One view per table; DuckDB matches names without regard to case, so ``People`` and
-    ``people`` in one query must be the same resource."""
-    exposed: dict[str, str] = {}
-    for name in names:
-        first = exposed.setdefault(name.casefold(), name)
-        if first == name:
-            _expose(cursor, name, sources[name])
-        elif sources[first] != sources[name]:
-            raise QueryError(
-                f"tables {first!r} and {name!r} differ only by case but are different resources",
-                hint="Quote the names exactly as the resources are published.",
-            )
-
-
-def _expose(cursor: duckdb.DuckDBPyConnection, name: str, source: TableSource) -> None:
-    """Make ``source`` readable as table ``name`` in this cursor only."""
-    if isinstance(source, pa_dataset.Dataset):
-        cursor.register(name, source)
-        return
-    files: list[str] = list(source)
-    if not files:
-        raise QueryError(
-            f"resource {name!r} has no data files",
-            hint="Publish a version of the resource first.",
-        )
-    cursor.execute(
-        f"CREATE TEMP VIEW {quote_ident(name)} AS SELECT * FROM {parquet_scan_sql(files)}"
-    )
 
 
 def run_sql(

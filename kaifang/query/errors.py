@@ -6,14 +6,18 @@ from collections.abc import Iterable
 
 import duckdb
 
-from kaifang.errors import QueryError, QueryLimitError
+from kaifang.errors import KaifangError, QueryError, QueryLimitError, StoredDataError
 from kaifang.settings import Settings
 
 
 def map_duckdb_error(
     error: duckdb.Error, settings: Settings, files: Iterable[str] = ()
-) -> QueryError:
-    """The QueryError (or QueryLimitError) to show for a DuckDB error; never a traceback."""
+) -> KaifangError:
+    """The QueryError (or QueryLimitError) to show for a DuckDB error; never a traceback.
+
+    User SQL cannot name files (the guard refuses table functions), so an IO error, or any
+    error that names one of the published files, is about stored data: a
+    :class:`StoredDataError` (500), not the query's fault."""
     if isinstance(error, duckdb.InterruptException):
         return QueryLimitError(
             f"stopped after {settings.query_timeout:.1f} s: the query took too long",
@@ -27,7 +31,17 @@ def map_duckdb_error(
             hint="Aggregate before joining, filter with WHERE, or select fewer columns.",
             limit="memory",
         )
-    message = clean_message(str(error), files)
+    files = list(files)
+    text = str(error)
+    message = clean_message(text, files)
+    names_file = any(path in text for path in files)
+    if isinstance(error, duckdb.IOException) or (
+        names_file and isinstance(error, duckdb.InvalidInputException)
+    ):
+        return StoredDataError(
+            f"the published data files cannot be read ({message})",
+            hint="This is a server fault: the operator should re-publish or restore the version.",
+        )
     if isinstance(error, duckdb.PermissionException):
         return QueryError(
             "the query tried to reach something outside the published data",

@@ -229,3 +229,42 @@ def test_the_server_still_sees_the_exception_to_log_it(damaged: TestClient) -> N
     strict = TestClient(damaged.app)  # raises what reaches the server, as uvicorn logs it
     with pytest.raises(Exception, match="parquet"):
         strict.get("/api/resources/freeway/download.csv")
+
+
+# -- the server's fault: stored files the catalog lists are damaged or gone ------------------
+def _broken_client(tmp_path: Path, damage: str) -> TestClient:
+    published = publish_fixtures(tmp_path / "data", tmp_path / "files")
+    versions = published.settings.data_dir / "tables" / "freeway"
+    if damage == "corrupt":
+        for part in versions.rglob("*.parquet"):
+            part.write_bytes(b"not parquet " * 100)
+    elif damage == "files_deleted":
+        for part in versions.rglob("*.parquet"):
+            part.unlink()
+    else:  # the whole version folder, manifest included
+        for folder in versions.iterdir():
+            for path in sorted(folder.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+            folder.rmdir()
+    return TestClient(create_app(published.settings), raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "files_deleted", "version_deleted"])
+def test_unreadable_stored_data_is_a_500_on_every_surface(tmp_path: Path, damage: str) -> None:
+    with _broken_client(tmp_path, damage) as client:
+        for path in (
+            "/api/resources/freeway/rows?_limit=5",
+            "/api/resources/freeway/rows?Volume=3",
+            "/api/resources/freeway/aggregate?group_by=GantryID",
+            "/api/sql?sql=SELECT+count(*)+FROM+freeway",
+        ):
+            error = assert_envelope(client.get(path), 500)
+            assert error["code"] == "stored_data_error", (path, error)
+            assert "tables" not in error["message"], "file paths stay in the log"
+        ckan = client.get("/api/3/action/datastore_search?resource_id=freeway&limit=5")
+        assert ckan.status_code == 500, ckan.text
+        assert ckan.json()["success"] is False
+        assert ckan.json()["error"]["__type"] == "Internal Server Error"
+        spec = client.get("/api/v1/rest/datastore/379130000E-000001-001?limit=5")
+        assert (spec.status_code, spec.json()["error"]["type"]) == (500, "ER0500"), spec.text
+        assert client.get("/api/resources/theft/rows?_limit=5").status_code == 200

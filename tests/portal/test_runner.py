@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from kaifang.errors import QueryError
+from kaifang.errors import NotFoundError, QueryError
 from kaifang.portal import Portal
+from kaifang.publish.rollback import rollback
 from tests.api.conftest import Published
 
 
@@ -41,3 +42,18 @@ def test_version_files_are_remembered_per_version(portal: Portal) -> None:
     first = portal.runner.version_files("freeway", 1)
     assert portal.runner.version_files("freeway", 1) is first
     assert portal.runner.version_files("freeway", 2) != first
+
+
+def test_resource_refs_are_cached_until_the_current_version_changes(
+    portal: Portal, published: Published
+) -> None:
+    first = portal.refs.get("freeway")
+    assert first.current_version == 2
+    assert portal.refs.get("freeway") is first
+    assert portal.refs.get(first.identifier) == first
+    rollback(published.settings, "freeway", to=1)  # another process publishes v1 again as v3
+    moved = portal.refs.get("freeway")
+    assert (moved.current_version, sorted(moved.versions)) == (3, [1, 2, 3])
+    assert portal.rows("freeway", {"_limit": "1"})["version"] == 3
+    with pytest.raises(NotFoundError):
+        portal.refs.get("nope")

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from kaifang.privacy import ScreeningReport, screen
+from kaifang.privacy.decide import COUNT_KEYWORDS, names_keyword
 from kaifang.settings import Settings
 from tests.privacy.conftest import national_ids
 
@@ -149,3 +150,55 @@ def test_aggregate_table_reports_small_cells(screen_columns: ScreenColumns) -> N
     assert report.count_column == "人數"
     assert report.k_anonymity.violating_rows == 1
     assert "small_cells" in {f.code for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    ("name", "names_count"),
+    [
+        ("count", True),
+        ("vote_count", True),
+        ("VoteCount", True),
+        ("Total", True),
+        ("死亡人數", True),
+        ("ｃｏｕｎｔ", True),
+        ("county", False),
+        ("County", False),
+        ("account", False),
+        ("counter", False),
+        ("縣市", False),
+    ],
+)
+def test_count_keyword_matches_whole_words(name: str, names_count: bool) -> None:
+    assert names_keyword(name, COUNT_KEYWORDS) is names_count
+
+
+@pytest.mark.parametrize(
+    ("columns", "counted"),
+    [
+        ({"county": ["臺北市", "臺中市", "高雄市"], "count": [1, 15, 40]}, "count"),
+        ({"county": ["臺北市", "臺中市", "高雄市"], "人數": [1, 15, 40]}, "人數"),
+        ({"county": ["臺北市", "臺中市", "高雄市"], "sex": ["男", "女", "男"]}, None),
+    ],
+)
+def test_county_column_is_not_the_count_column(
+    screen_columns: ScreenColumns, columns: dict[str, list[object]], counted: str | None
+) -> None:
+    report = screen_columns(columns)
+    assert report.column("county").category == "quasi_identifier"
+    assert report.count_column == counted
+
+
+@pytest.mark.parametrize("null_type", ["VARCHAR", "INTEGER", "NULL"])
+def test_all_null_column_is_screened_as_empty(settings: Settings, null_type: str) -> None:
+    cast = "NULL" if null_type == "NULL" else f"NULL::{null_type}"
+    relation = duckdb.connect().sql(
+        f"SELECT '候選人' || i::VARCHAR AS 政黨, {cast} AS 候選人姓名, {cast} AS 出生年次, "
+        "CASE WHEN i % 2 = 0 THEN '男' ELSE '女' END AS 性別, i AS 得票數 FROM range(300) t(i)"
+    )
+    report = screen(relation, settings=settings)
+    assert report.rows == 300
+    assert [c.name for c in report.columns] == ["政黨", "候選人姓名", "出生年次", "性別", "得票數"]
+    for name in ("候選人姓名", "出生年次"):
+        assert report.column(name).category == "none"
+        assert report.column(name).action == "keep"
+    assert report.column("性別").category == "quasi_identifier"

@@ -113,6 +113,10 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
     except QueryError as exc:
         return ckan_error_response(name, invalid("query", exc.message))
     except KaifangError as exc:
+        if exc.status >= 500:  # stored data the catalog lists cannot be read
+            return ckan_error_response(
+                name, CkanError("Internal Server Error", exc.message, exc.status)
+            )
         return ckan_error_response(name, invalid("request", exc.message))
     return JSONResponse({"help": _help(name), "success": True, "result": result})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from kaifang.api.deps import portal_of
 from kaifang.export import FORMATS
@@ -27,20 +27,23 @@ def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
 
 @router.get(
     "/{resource_id}/rows",
+    response_class=JSONResponse,
     summary="Rows with filters, sorting and keyset paging",
     description=ROW_PARAMS_DOC,
 )
-def rows(request: Request, resource_id: str) -> dict[str, Any]:
-    return portal_of(request).rows(resource_id, dict(request.query_params))
+def rows(request: Request, resource_id: str) -> JSONResponse:
+    # The page's values are JSON-ready (kaifang.portal.jsonable): skip FastAPI's re-encoding.
+    return JSONResponse(portal_of(request).rows(resource_id, dict(request.query_params)))
 
 
 @router.get(
     "/{resource_id}/aggregate",
+    response_class=JSONResponse,
     summary="Group-by aggregates",
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
-def aggregate(request: Request, resource_id: str) -> dict[str, Any]:
-    return portal_of(request).aggregate(resource_id, dict(request.query_params))
+def aggregate(request: Request, resource_id: str) -> JSONResponse:
+    return JSONResponse(portal_of(request).aggregate(resource_id, dict(request.query_params)))
 
 
 @router.get(

@@ -21,7 +21,6 @@ from kaifang.privacy import gate, screen
 from kaifang.publish.relation import RelationSpec, publish_relation
 from kaifang.settings import Settings
 from kaifang.sources.model import SourceColumn
-from kaifang.sqlutil import quote_ident
 
 LICENSE = "OGDL-Taiwan-1.0"
 
@@ -116,16 +115,6 @@ def field_for(
     }
 
 
-def _with_values(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """``relation`` without its all-NULL columns (nothing to screen there; the screen's
-    detector aggregates come back NULL for them, which it does not expect yet)."""
-    counts = relation.aggregate(
-        ", ".join(f"count({quote_ident(c)})" for c in relation.columns)
-    ).fetchall()[0]
-    kept = [quote_ident(c) for c, n in zip(relation.columns, counts, strict=True) if n]
-    return relation.project(", ".join(kept)) if kept else relation
-
-
 def screened(
     settings: Settings,
     relation: duckdb.DuckDBPyRelation,
@@ -145,7 +134,7 @@ def screened(
     ``institutional`` names columns the source documents as an institution's own contact
     data (a school's phone, address, web site): a detector firing there (a site given as an
     IP address looks like a person's IP) is recorded in the summary, not gating."""
-    report = screen(_with_values(relation), settings=settings, table_name=where)
+    report = screen(relation, settings=settings, table_name=where)
     failures = [
         f
         for f in gate(report, None, allow_personal_data=legal_basis)
