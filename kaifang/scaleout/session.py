@@ -6,6 +6,7 @@ without it raises a :class:`~kaifang.errors.EngineUnavailableError` that says ho
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from kaifang.errors import EngineUnavailableError
@@ -18,6 +19,9 @@ SPARK_INSTALL_HINT = (
     "Install the Spark extra: pip install -e '.[spark]' (PySpark), and a Java 17 runtime: "
     "scripts/install-system-deps (Debian package openjdk-17-jre-headless)."
 )
+
+
+START_ATTEMPTS = 3
 
 
 def spark_session(settings: Settings, *, app_name: str = "kaifang") -> SparkSession:
@@ -41,12 +45,19 @@ def spark_session(settings: Settings, *, app_name: str = "kaifang") -> SparkSess
         .config("spark.executor.memory", "512m")
         .config("spark.driver.memory", "1g")
     )
-    try:
-        session = builder.getOrCreate()
-    except Exception as error:  # the JVM failed to start or reach the master
-        raise EngineUnavailableError(
-            f"could not start a Spark session on {settings.spark_master!r}: {error}",
-            hint="Check KAIFANG_SPARK_MASTER and that Java is installed. " + SPARK_INSTALL_HINT,
-        ) from None
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            session = builder.getOrCreate()
+            break
+        except Exception as error:  # the JVM failed to start or reach the master
+            # A JVM that dies while starting (a busy machine) usually starts on a retry.
+            if attempt == START_ATTEMPTS:
+                raise EngineUnavailableError(
+                    f"could not start a Spark session on {settings.spark_master!r} "
+                    f"after {START_ATTEMPTS} attempts: {error}",
+                    hint="Check KAIFANG_SPARK_MASTER and that Java is installed. "
+                    + SPARK_INSTALL_HINT,
+                ) from None
+            time.sleep(2.0 * attempt)
     session.sparkContext.setLogLevel("FATAL")  # errors reach the caller as QueryError
     return session
