@@ -175,11 +175,13 @@ def store_step(csv: Path, data_dir: Path) -> None:
     step, clustering (time, then key) and the versioned Parquet write (run in a subprocess)."""
     from kaifang.publish.clustering import clustered
     from kaifang.publish.pipeline import BATCH_ROWS, PUBLISH_MEMORY_LIMIT
+    from kaifang.publish.prefetch import prefetched
     from kaifang.publish.screening import screen_step
     from kaifang.settings import load_settings
     from kaifang.storage import VersionStore
 
     settings = load_settings({}, data_dir=data_dir)
+    (data_dir / "tmp").mkdir(parents=True, exist_ok=True)  # DuckDB spills the sort here
     con = duckdb.connect(
         config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(data_dir / "tmp")}
     )
@@ -189,7 +191,7 @@ def store_step(csv: Path, data_dir: Path) -> None:
     rows = clustered(rows, ["DetectionTime_O", "GantryID_O"])
     store = VersionStore(settings)
     with store.lock("m06a"):
-        stored = store.write_version("m06a", 1, rows.to_arrow_reader(BATCH_ROWS), {})
+        stored = store.write_version("m06a", 1, prefetched(rows.to_arrow_reader(BATCH_ROWS)), {})
     print(json.dumps({"rows": stored.rows, "bytes": stored.bytes}))
 
 

@@ -39,10 +39,13 @@ def screen(
     table_name: str | None = None,
     detectors: tuple[Detector, ...] = DEFAULT_DETECTORS,
     sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    rows: int | None = None,
 ) -> ScreeningReport:
-    """Screen ``relation`` for personal data; see the module doc for the sampling rule."""
+    """Screen ``relation`` for personal data; see the module doc for the sampling rule.
+    ``rows``: the relation's row count when the caller knows it (saves a pass over it)."""
     columns = list(relation.columns)
-    rows = int(relation.aggregate("count(*)").fetchall()[0][0])
+    if rows is None:
+        rows = int(relation.aggregate("count(*)").fetchall()[0][0])
     sample = relation
     if rows > sample_rows:
         sample = query(

@@ -45,6 +45,7 @@ from kaifang.publish.manifest import (
     published_fields,
     version_summary,
 )
+from kaifang.publish.prefetch import prefetched
 from kaifang.publish.result import Progress, PublishResult
 from kaifang.publish.screening import load_policy, screen_step
 from kaifang.reading import Field, Table, open_table
@@ -186,7 +187,12 @@ def publish_file(
         )
         try:
             rows, screening = screen_step(
-                table.relation(con), policy_map, settings, legal_basis, name=path.name
+                table.relation(con),
+                policy_map,
+                settings,
+                legal_basis,
+                name=path.name,
+                rows=table.rows,
             )
             fields = published_fields(table.fields, rows)
             order = cluster_columns(fields)
@@ -252,7 +258,9 @@ def _store_and_register(
                 legal_basis=legal_basis,
                 clustered_by=clustered_by,
             )
-            reader = _with_progress(rows.to_arrow_reader(BATCH_ROWS), table.rows, progress)
+            reader = _with_progress(
+                prefetched(rows.to_arrow_reader(BATCH_ROWS)), table.rows, progress
+            )
             stored = store.write_version(slug, number, reader, manifest)
             version = NewVersion(
                 number=number,

@@ -79,11 +79,13 @@ def screen_step(
     allow_personal_data: str | None,
     *,
     name: str = "file",
+    rows: int | None = None,
 ) -> tuple[duckdb.DuckDBPyRelation, dict[str, Any]]:
     """The rows to publish and the screening summary kept with the version; raises
-    :class:`PublishRefusedError` listing each blocking column with its one-line fix."""
+    :class:`PublishRefusedError` listing each blocking column with its one-line fix.
+    ``rows``: the relation's row count when the reader already knows it (saves a pass)."""
     legal_basis = (allow_personal_data or "").strip() or None
-    before = screen(relation, settings=settings, table_name=name)
+    before = screen(relation, settings=settings, table_name=name, rows=rows)
     rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
     if rules is None:
         published, after, verification = relation, before, None
