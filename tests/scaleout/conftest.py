@@ -40,9 +40,10 @@ def spark_master() -> Iterator[str]:
     try:
         yield master
     finally:
-        session = spark_session(load_settings({}, spark_master=master))
-        session.stop()
-        subprocess.run([str(SPARK_TEST_CLUSTER), "stop", folder], check=False, timeout=120)
+        try:
+            spark_session(load_settings({}, spark_master=master)).stop()
+        finally:  # the cluster stops even when the driver's JVM is gone
+            subprocess.run([str(SPARK_TEST_CLUSTER), "stop", folder], check=False, timeout=120)
 
 
 @pytest.fixture(scope="session")
