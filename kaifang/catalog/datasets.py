@@ -35,6 +35,15 @@ def resource_dict(resource: Resource) -> dict[str, Any]:
     }
 
 
+def legal_basis(dataset: Dataset) -> str | None:
+    """The legal basis under which a current version publishes personal data, if any."""
+    for resource in dataset.resources:
+        for version in resource.versions:
+            if version.number == resource.current_version and version.legal_basis:
+                return version.legal_basis
+    return None
+
+
 def dataset_dict(dataset: Dataset) -> dict[str, Any]:
     """The ``kaifang show --json`` object."""
     extras = dataset.extras or {}
@@ -72,6 +81,7 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         "created": _iso(dataset.created),
         "modified": _iso(dataset.modified),
         "resources": [resource_dict(r) for r in dataset.resources],
+        "legal_basis": legal_basis(dataset),
     }
 
 

@@ -108,9 +108,6 @@ def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
             item["dataset_id"] = dataset.slug
             item["screening"] = current.summary.get("screening", {}) if current else {}
             item["legal_basis"] = (current.legal_basis or None) if current else None
-        out["legal_basis"] = next(
-            (r["legal_basis"] for r in out["resources"] if r.get("legal_basis")), None
-        )
     return with_scores(catalog, [out])[0]
 
 
