@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kaifang.query.spark_engine import SparkEngine
-from kaifang.scaleout.session import spark_session
 from kaifang.settings import load_settings
 
 SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "spark-test-cluster"
@@ -41,7 +40,11 @@ def spark_master() -> Iterator[str]:
         yield master
     finally:
         try:
-            spark_session(load_settings({}, spark_master=master)).stop()
+            from pyspark.sql import SparkSession
+
+            active = SparkSession.getActiveSession()  # stop a session, never start one here
+            if active is not None:
+                active.stop()
         finally:  # the cluster stops even when the driver's JVM is gone
             subprocess.run([str(SPARK_TEST_CLUSTER), "stop", folder], check=False, timeout=120)
 
