@@ -90,7 +90,19 @@ def spark_policy_sql(
             "'text'); pseudonymize and mask free text with the DuckDB engine.",
         )
     tree = sqlglot.parse_one(policy_sql(types, policy, settings, table=table), read="duckdb")
-    return tree.transform(_spark_equivalent).sql(dialect="spark")
+    return tree.transform(_whole_match).transform(_spark_equivalent).sql(dialect="spark")
+
+
+def _whole_match(node: exp.Expr) -> exp.Expr:
+    """DuckDB's ``regexp_full_match(x, 'p')`` as Spark's ``x RLIKE '^(?:p)$'`` (a pass of its
+    own, before the rewrites that rebuild nodes around their arguments)."""
+    if not isinstance(node, exp.RegexpFullMatch):
+        return node
+    value, pattern = node.this, node.expression
+    if not isinstance(pattern, exp.Literal) or not pattern.is_string:
+        raise ValidationError("regexp_full_match needs a literal pattern to run on Spark")
+    anchored = exp.Literal.string(f"^(?:{pattern.this})$")
+    return exp.RegexpLike(this=value, expression=anchored)
 
 
 def _spark_equivalent(node: exp.Expr) -> exp.Expr:
