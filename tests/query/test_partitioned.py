@@ -1,5 +1,6 @@
-"""Partitioned versions keep their columns' stored types when queried: the engine reads
-version files with Hive partitioning off, so a `code=001` folder never becomes the number 1."""
+"""Partitioned versions keep their columns' stored types when queried: a `code=001` folder
+never turns the code into the number 1. (The engine reads with Hive partitioning off; DuckDB
+2.0 also keeps a column the files hold, so this guards the result, not that one setting.)"""
 
 from __future__ import annotations
 
