@@ -1,6 +1,6 @@
 """The ``kaifang`` command. Thin: every command calls one library function.
 
-Commands are registered explicitly at the bottom of this module.
+Commands are listed in ``COMMANDS`` and imported only when they run (:mod:`kaifang.cli.lazy`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,31 @@ import click
 
 from kaifang import __version__
 from kaifang.cli.common import run_cli
+from kaifang.cli.lazy import LazyGroup
 from kaifang.settings import Settings, load_settings
 
+# One line per command: "module:attribute", imported when the command runs; kept sorted.
+COMMANDS: dict[str, str] = {
+    "datasets": "kaifang.cli.datasets_cmd:datasets",
+    "demo": "kaifang.cli.demo_cmd:demo",
+    "generate": "kaifang.cli.generate_cmd:generate",
+    "history": "kaifang.cli.history_cmd:history",
+    "import": "kaifang.cli.import_cmd:importer",
+    "inspect": "kaifang.cli.inspect_cmd:inspect",
+    "org": "kaifang.cli.accounts_cmd:org",
+    "publish": "kaifang.cli.publish_cmd:publish",
+    "query": "kaifang.cli.query_cmd:query",
+    "rollback": "kaifang.cli.history_cmd:rollback",
+    "scan": "kaifang.cli.scan_cmd:scan",
+    "score": "kaifang.cli.score_cmd:score",
+    "serve": "kaifang.cli.serve_cmd:serve",
+    "show": "kaifang.cli.datasets_cmd:show",
+    "token": "kaifang.cli.accounts_cmd:token",
+    "user": "kaifang.cli.accounts_cmd:user",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaifang")
 @click.option(
     "--data-dir",
@@ -34,41 +55,3 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 def main() -> None:
     run_cli(cli)
-
-
-# Explicit registration, one line per command module and per command, kept sorted.
-from kaifang.cli import (  # noqa: E402
-    accounts_cmd,
-    datasets_cmd,
-    demo_cmd,
-    generate_cmd,
-    history_cmd,
-    import_cmd,
-    inspect_cmd,
-    publish_cmd,
-    query_cmd,
-    scan_cmd,
-    score_cmd,
-    serve_cmd,
-)
-
-COMMANDS: tuple[click.Command, ...] = (
-    datasets_cmd.datasets,
-    demo_cmd.demo,
-    generate_cmd.generate,
-    history_cmd.history,
-    import_cmd.importer,
-    inspect_cmd.inspect,
-    accounts_cmd.org,
-    publish_cmd.publish,
-    query_cmd.query,
-    history_cmd.rollback,
-    scan_cmd.scan,
-    score_cmd.score,
-    serve_cmd.serve,
-    datasets_cmd.show,
-    accounts_cmd.token,
-    accounts_cmd.user,
-)
-for _command in COMMANDS:
-    cli.add_command(_command)

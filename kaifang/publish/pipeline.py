@@ -4,11 +4,13 @@ Everything that can be checked is checked before anything is written: the organi
 dataset and resource, the metadata and license, the policy file, and the file itself (read in
 full by ``open_table``). Then, under the storage lock of the resource, the next version number
 is taken past every number the catalog or the store knows (a version stored by a publish that
-died before registering it is skipped, never overwritten), the rows are streamed to Parquet,
-and one catalog transaction registers the version, makes it current and records the
-dataset's openness score for it (in that same transaction, so that every registered version
-has its score record; scoring is a pure function of the catalog rows plus one manifest check
-per resource, so the write lock is held a few milliseconds longer). A crash before that
+died before registering it is skipped, never overwritten), the rows are streamed to Parquet in
+the store's staging area — in the file's own order when it already follows the time column,
+sorted otherwise — the screening gate checks the written rows before they become visible (a
+refusal discards them), and one catalog transaction registers the version, makes it current and
+records the dataset's openness score for it (in that same transaction, so that every registered
+version has its score record; scoring is a pure function of the catalog rows plus one manifest
+check per resource, so the write lock is held a few milliseconds longer). A crash before that
 commit leaves the previous version current.
 """
 
@@ -16,13 +18,16 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.fs as pafs
 from sqlalchemy import select
 
 from kaifang.catalog.db import Catalog, open_catalog
@@ -45,13 +50,19 @@ from kaifang.publish.manifest import (
     published_fields,
     version_summary,
 )
+from kaifang.publish.ordering import OutOfOrder, in_order
 from kaifang.publish.prefetch import prefetched
 from kaifang.publish.result import Progress, PublishResult
-from kaifang.publish.screening import load_policy, screen_step
-from kaifang.reading import Field, Table, open_table
+from kaifang.publish.screening import (
+    ScreeningPlan,
+    finish_screening,
+    load_policy,
+    prepare_screening,
+)
+from kaifang.reading import Table, open_table
 from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
-from kaifang.storage import VersionStore
+from kaifang.storage import StoredVersion, VersionStore, parquet_scan_sql
 
 BATCH_ROWS = 122_880
 PUBLISH_MEMORY_LIMIT = "512MB"  # DuckDB spills the sort beyond this; keeps 10M rows < 1 GB
@@ -159,63 +170,115 @@ def publish_file(
     policy_map = load_policy(policy)
     title = (title or (meta.title if meta else "") or "").strip()
     legal_basis = (allow_personal_data or "").strip() or None
-    with open_table(path) as table, open_catalog(settings) as catalog:
-        _check_fields(meta, table)
-        source_hash = file_sha256(path)
-        with catalog.read() as session:
-            target = plan_target(
-                session,
-                org=org,
-                dataset=dataset,
-                resource=resource,
-                file=path,
-                title=title,
-                source_hash=source_hash,
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-hash") as hashing:
+        # The source hash reads the file once more; it runs while the reader analyses it.
+        source_hash_future = hashing.submit(file_sha256, path)
+        with open_table(path) as table, open_catalog(settings) as catalog:
+            _check_fields(meta, table)
+            source_hash = source_hash_future.result()
+            with catalog.read() as session:
+                target = plan_target(
+                    session,
+                    org=org,
+                    dataset=dataset,
+                    resource=resource,
+                    file=path,
+                    title=title,
+                    source_hash=source_hash,
+                )
+            if target.new_dataset and not title:
+                raise ValidationError(
+                    "title: a new dataset needs a title",
+                    hint="Pass --title TITLE (or title: in --metadata), or --dataset ID to add "
+                    "a version to an existing dataset.",
+                    key="title",
+                )
+            if target.resource is not None and target.current_source_hash == source_hash:
+                return result_for(catalog, target.resource, unchanged=True)
+            workdir = Path(tempfile.mkdtemp(prefix="kaifang-publish-"))
+            con = duckdb.connect(
+                config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
             )
-        if target.new_dataset and not title:
-            raise ValidationError(
-                "title: a new dataset needs a title",
-                hint="Pass --title TITLE (or title: in --metadata), or --dataset ID to add a "
-                "version to an existing dataset.",
-                key="title",
-            )
-        if target.resource is not None and target.current_source_hash == source_hash:
-            return result_for(catalog, target.resource, unchanged=True)
-        workdir = Path(tempfile.mkdtemp(prefix="kaifang-publish-"))
-        con = duckdb.connect(
-            config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
+            try:
+                rows, plan = prepare_screening(
+                    table.relation(con),
+                    policy_map,
+                    settings,
+                    legal_basis,
+                    name=path.name,
+                    rows=table.rows,
+                )
+                return _store_and_register(
+                    catalog,
+                    VersionStore(settings),
+                    target,
+                    table=table,
+                    rows=rows,
+                    screening=ScreeningGate(plan, settings, con),
+                    meta=meta,
+                    title=title,
+                    source_hash=source_hash,
+                    legal_basis=legal_basis,
+                    publisher=publisher or "",
+                    progress=progress,
+                )
+            finally:
+                con.close()
+                shutil.rmtree(workdir, ignore_errors=True)
+
+
+class ScreeningGate:
+    """The second half of the screening step, run on a version's written files before they
+    become visible (``VersionStore.write_version``'s ``before_commit``): what is screened is
+    exactly what would be published. A refusal discards the files."""
+
+    def __init__(self, plan: ScreeningPlan, settings: Settings, con: duckdb.DuckDBPyConnection):
+        self.plan, self.settings, self.con = plan, settings, con
+        self.summary: dict[str, Any] = {}
+
+    def __call__(self, staged: pads.Dataset) -> dict[str, Any]:
+        if isinstance(staged.filesystem, pafs.LocalFileSystem):
+            written = self.con.sql(f"SELECT * FROM {parquet_scan_sql(staged.files)}")
+        else:
+            written = self.con.from_arrow(staged)
+        rows = staged.count_rows()
+        self.summary = finish_screening(self.plan, written, self.settings, rows=rows)
+        return {"screening": self.summary}
+
+
+def _write_clustered(
+    store: VersionStore,
+    slug: str,
+    number: int,
+    rows: duckdb.DuckDBPyRelation,
+    order: list[str],
+    *,
+    manifest: dict[str, Any],
+    gate: ScreeningGate,
+    progress: Callable[[pa.RecordBatchReader], pa.RecordBatchReader],
+) -> tuple[StoredVersion, list[str]]:
+    """Write the version clustered by ``order``: in the file's own order when it already
+    follows the first clustering column (no sort, see :mod:`kaifang.publish.ordering`),
+    sorted otherwise. Returns the stored version and the order it is clustered by."""
+
+    def write(reader: pa.RecordBatchReader, clustered_by: list[str]) -> StoredVersion:
+        return store.write_version(
+            slug,
+            number,
+            progress(prefetched(reader)),
+            {**manifest, "clustered_by": clustered_by},
+            before_commit=gate,
         )
+
+    if order:
+        in_file_order = rows.to_arrow_reader(BATCH_ROWS)
         try:
-            rows, screening = screen_step(
-                table.relation(con),
-                policy_map,
-                settings,
-                legal_basis,
-                name=path.name,
-                rows=table.rows,
-            )
-            fields = published_fields(table.fields, rows)
-            order = cluster_columns(fields)
-            rows = clustered(rows, order)
-            return _store_and_register(
-                catalog,
-                VersionStore(settings),
-                target,
-                table=table,
-                rows=rows,
-                meta=meta,
-                title=title,
-                source_hash=source_hash,
-                screening=screening,
-                clustered_by=order,
-                legal_basis=legal_basis,
-                publisher=publisher or "",
-                progress=progress,
-                published=fields,
-            )
+            return write(in_order(in_file_order, order[0]), order[:1]), order[:1]
+        except OutOfOrder:
+            pass  # nothing was committed; write the sorted rows instead
         finally:
-            con.close()
-            shutil.rmtree(workdir, ignore_errors=True)
+            in_file_order.close()  # frees the connection for the sorted query
+    return write(clustered(rows, order).to_arrow_reader(BATCH_ROWS), order), order
 
 
 def _store_and_register(
@@ -225,16 +288,15 @@ def _store_and_register(
     *,
     table: Table,
     rows: duckdb.DuckDBPyRelation,
+    screening: ScreeningGate,
     meta: DatasetMetadata | None,
     title: str,
     source_hash: str,
-    screening: dict[str, Any],
-    clustered_by: list[str],
     legal_basis: str | None,
     publisher: str,
     progress: Progress | None,
-    published: list[Field],
 ) -> PublishResult:
+    published = published_fields(table.fields, rows)
     descriptions = {**target.field_descriptions, **(meta.fields if meta else {})}
     fields = described_fields(published, descriptions)
     while True:
@@ -248,20 +310,27 @@ def _store_and_register(
             if target.resource is None and known:
                 continue  # another publish registered this slug meanwhile: pick another
             number = max([*known, *store.list_versions(slug)], default=0) + 1
+
             manifest = build_manifest(
                 table,
                 resource=slug,
                 fields=fields,
                 source_hash=source_hash,
                 publisher=publisher,
-                screening=screening,
+                screening={},  # both filled in by _write_clustered: the gate's summary
                 legal_basis=legal_basis,
-                clustered_by=clustered_by,
+                clustered_by=[],  # and the order the rows were written in
             )
-            reader = _with_progress(
-                prefetched(rows.to_arrow_reader(BATCH_ROWS)), table.rows, progress
+            stored, clustered_by = _write_clustered(
+                store,
+                slug,
+                number,
+                rows,
+                cluster_columns(published),
+                manifest=manifest,
+                gate=screening,
+                progress=(lambda reader: _with_progress(reader, table.rows, progress)),
             )
-            stored = store.write_version(slug, number, reader, manifest)
             version = NewVersion(
                 number=number,
                 rows=stored.rows,
@@ -271,7 +340,9 @@ def _store_and_register(
                 content_hash=stored.content_hash,
                 fields=fields,
                 legal_basis=legal_basis or "",
-                summary=version_summary(table, screening=screening, clustered_by=clustered_by),
+                summary=version_summary(
+                    table, screening=screening.summary, clustered_by=clustered_by
+                ),
             )
             with catalog.write() as session:
                 _, registered = register_version(

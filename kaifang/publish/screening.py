@@ -2,13 +2,18 @@
 again, verify it, and refuse while personal data would be published by accident.
 
 The flow is the privacy layer's (docs/privacy.md): screen -> policy -> apply_policy -> screen
-again -> verify -> gate. A legal basis (``--allow-personal-data``) lets data that a law makes
+again -> verify -> gate, in two halves around the version's write. :func:`prepare_screening`
+applies the policy (screening the rows as read only when there is one); the publish writes
+the rows to the store's staging area; :func:`finish_screening` screens the rows as written,
+verifies them and applies the gate before the version becomes visible (a refusal discards
+the staged files). A legal basis (``--allow-personal-data``) lets data that a law makes
 public through; it is recorded in the summary, the catalog and the manifest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +77,18 @@ def describes_people(report: ScreeningReport) -> bool:
     return bool(report.direct_identifiers) or bool(found & PERSON_SIGNALS)
 
 
-def screen_step(
+@dataclass(frozen=True)
+class ScreeningPlan:
+    """What the first half of the screening step decided, for the second half to finish."""
+
+    name: str
+    legal_basis: str | None
+    rules: Policy | None
+    before: ScreeningReport | None  # the rows as read, screened only when a policy applies
+    original_rows: int | None
+
+
+def prepare_screening(
     relation: duckdb.DuckDBPyRelation,
     policy: Mapping[str, Any] | None,
     settings: Settings,
@@ -80,25 +96,41 @@ def screen_step(
     *,
     name: str = "file",
     rows: int | None = None,
-) -> tuple[duckdb.DuckDBPyRelation, dict[str, Any]]:
-    """The rows to publish and the screening summary kept with the version; raises
-    :class:`PublishRefusedError` listing each blocking column with its one-line fix.
-    ``rows``: the relation's row count when the reader already knows it (saves a pass)."""
+) -> tuple[duckdb.DuckDBPyRelation, ScreeningPlan]:
+    """The rows to write (the policy applied, if any) and the plan that
+    :func:`finish_screening` completes on the written rows. Without a policy nothing is read
+    here: the written rows are the rows as read, and they are screened once, after writing."""
     legal_basis = (allow_personal_data or "").strip() or None
-    before = screen(relation, settings=settings, table_name=name, rows=rows)
     rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
     if rules is None:
-        published, after, verification = relation, before, None
-    else:
-        unknown = sorted(set(rules.columns) - set(relation.columns))
-        if unknown:
-            raise ValidationError(
-                f"policy names columns the file does not have: {', '.join(unknown)}",
-                hint="Columns: " + ", ".join(relation.columns) + ".",
-            )
-        published = apply_policy(relation, rules, settings)
-        after = screen(published, settings=settings, table_name=name)
-        verification = verify(published, rules, settings, original_rows=before.rows)
+        return relation, ScreeningPlan(name, legal_basis, None, None, rows)
+    unknown = sorted(set(rules.columns) - set(relation.columns))
+    if unknown:
+        raise ValidationError(
+            f"policy names columns the file does not have: {', '.join(unknown)}",
+            hint="Columns: " + ", ".join(relation.columns) + ".",
+        )
+    before = screen(relation, settings=settings, table_name=name, rows=rows)
+    published = apply_policy(relation, rules, settings)
+    return published, ScreeningPlan(name, legal_basis, rules, before, before.rows)
+
+
+def finish_screening(
+    plan: ScreeningPlan,
+    published: duckdb.DuckDBPyRelation,
+    settings: Settings,
+    *,
+    rows: int | None = None,
+) -> dict[str, Any]:
+    """Screen the rows about to be published, verify the policy's result and apply the gate:
+    the screening summary kept with the version, or :class:`PublishRefusedError` listing each
+    blocking column with its one-line fix. ``rows``: the published row count, when known."""
+    name, legal_basis, rules = plan.name, plan.legal_basis, plan.rules
+    after = screen(published, settings=settings, table_name=name, rows=rows)
+    before = plan.before or after
+    verification = None
+    if rules is not None:
+        verification = verify(published, rules, settings, original_rows=plan.original_rows)
     failures = gate(after, verification, allow_personal_data=legal_basis)
     about_people = describes_people(before)
     if rules is None and not about_people:
@@ -115,7 +147,7 @@ def screen_step(
             columns=[f.to_dict() for f in failures],
         )
     personal = after.direct_identifiers
-    return published, {
+    return {
         "about_people": about_people,
         "status": "legal_basis" if legal_basis and personal else "passed",
         "publishable": True,
@@ -129,3 +161,23 @@ def screen_step(
         "verification": verification.to_dict() if verification else None,
         "rows_screened": before.rows,
     }
+
+
+def screen_step(
+    relation: duckdb.DuckDBPyRelation,
+    policy: Mapping[str, Any] | None,
+    settings: Settings,
+    allow_personal_data: str | None,
+    *,
+    name: str = "file",
+    rows: int | None = None,
+) -> tuple[duckdb.DuckDBPyRelation, dict[str, Any]]:
+    """Both halves on one relation, nothing written: the rows to publish and the screening
+    summary, or :class:`PublishRefusedError`. ``rows``: the relation's row count when the
+    reader already knows it (saves a pass)."""
+    published, plan = prepare_screening(
+        relation, policy, settings, allow_personal_data, name=name, rows=rows
+    )
+    return published, finish_screening(
+        plan, published, settings, rows=rows if plan.rules is None else None
+    )

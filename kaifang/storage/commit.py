@@ -32,6 +32,7 @@ from kaifang.storage.writer import HashingSink
 
 class Staging(Protocol):
     def open_sink(self, relative: str) -> HashingSink: ...
+    def staged_path(self, relative: str) -> str: ...
     def commit(self, manifest: bytes) -> None: ...
     def close(self) -> None: ...
 
@@ -84,8 +85,12 @@ class LocalStaging:
             version=self._version,
         )
 
+    def staged_path(self, relative: str) -> str:
+        """Where the file ``relative`` (to the resource folder) is until the commit."""
+        return str(self.directory / relative.removeprefix(f"{self._vdir}/"))
+
     def open_sink(self, relative: str) -> HashingSink:
-        path = self.directory / relative.removeprefix(f"{self._vdir}/")
+        path = Path(self.staged_path(relative))
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("xb")
 
@@ -156,8 +161,12 @@ class ObjectStaging:
         info = self._fs.get_file_info(self._manifest_path)
         return bool(info.type == pafs.FileType.File)
 
+    def staged_path(self, relative: str) -> str:
+        """Files go to their final keys at once: the missing manifest hides them."""
+        return self._location.path(self._resource_id, relative)
+
     def open_sink(self, relative: str) -> HashingSink:
-        path = self._location.path(self._resource_id, relative)
+        path = self.staged_path(relative)
         self._written.append(path)
         return HashingSink(self._fs.open_output_stream(path))
 

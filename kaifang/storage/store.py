@@ -14,7 +14,7 @@ so the caller's ``with store.lock(...)`` would deadlock it); call it inside one.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,9 @@ from kaifang.storage.manifest import (
 from kaifang.storage.reuse import resolve_reuse
 from kaifang.storage.staging import remove_stale_staging
 from kaifang.storage.writer import VersionWriter
+
+BeforeCommit = Callable[[pads.Dataset], Mapping[str, Any]]
+"""Checks a written, not yet visible version; returns entries to add to its manifest."""
 
 ROW_GROUP_ROWS = 122_880
 ROWS_PER_FILE = 10_000_000
@@ -102,8 +105,14 @@ class VersionStore:
         *,
         partition_by: str | None = None,
         reuse: Sequence[FileEntry] = (),
+        before_commit: BeforeCommit | None = None,
     ) -> StoredVersion:
         """Stream ``batches`` into version ``version`` and make it visible at once.
+
+        ``before_commit`` sees the written files (a dataset of the version as it will be)
+        before anything is visible, and returns entries to add to the manifest; if it raises,
+        nothing is committed and the staged files are removed (the publish gate uses it to
+        screen exactly the bytes it would publish).
 
         Raises ConflictError if the version exists; ValidationError for a bad id, manifest,
         partition column or reused file. Call it inside ``with self.lock(resource_id)``.
@@ -146,6 +155,11 @@ class VersionStore:
                 writer.abort()
                 raise
             files = (*reused, *written)
+            if before_commit is not None:
+                paths = [self.location.path(resource_id, f.path) for f in reused]
+                paths += [staging.staged_path(f.path) for f in written]
+                staged = pads.dataset(paths, format="parquet", filesystem=self._fs)
+                manifest = {**manifest, **before_commit(staged)}
             complete = complete_manifest(manifest, files)
             staging.commit(dump_manifest(complete))
         finally:

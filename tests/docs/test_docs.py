@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _command_paths(group: click.Group, prefix: str = "kaifang") -> list[str]:
     paths = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{prefix} {name} does not load"
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             paths.extend(_command_paths(command, path))

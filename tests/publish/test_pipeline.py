@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 
@@ -217,3 +219,40 @@ def test_another_organizations_dataset_is_refused(
         publish_file(
             org_settings, write_csv("b.csv", ["x"], [[2]]), org="376000000A", dataset=first.dataset
         )
+
+
+@pytest.mark.parametrize(
+    ("times", "clustered_by"),
+    [
+        # in time order already: kept as it is, no sort
+        ([f"2023-01-{1 + i // 10_000:02d}" for i in range(130_000)], ["日期"]),
+        # out of order from the first rows: sorted
+        ([f"2023-01-{13 - i // 10_000:02d}" for i in range(130_000)], ["日期", "編號"]),
+        # in order for more than a batch (122,880 rows), then not: written again, sorted
+        (
+            [f"2023-01-{1 + i // 10_000:02d}" for i in range(129_999)] + ["2023-01-01"],
+            ["日期", "編號"],
+        ),
+    ],
+    ids=["ordered", "unordered", "late"],
+)
+def test_a_file_in_time_order_is_not_sorted_again(
+    org_settings: Settings, write_csv: WriteCsv, times: list[str], clustered_by: list[str]
+) -> None:
+    rows = [(f"{(i * 7919) % 130_000:06d}", t) for i, t in enumerate(times)]
+    result = publish_file(
+        org_settings, write_csv("days.csv", ["編號", "日期"], rows), org=ORG, title="日"
+    )
+    assert result.clustered_by == clustered_by
+    stored = read_rows(org_settings, result.resource, 1)
+    as_read = [(code, date.fromisoformat(t)) for code, t in rows]
+    if clustered_by == ["日期"]:
+        assert stored == as_read  # the file's own order
+    else:
+        assert stored == sorted(as_read, key=lambda r: (r[1], r[0]))
+    assert leftovers_in_staging(org_settings) == []
+
+
+def leftovers_in_staging(settings: Settings) -> list[str]:
+    tables = settings.data_dir / "tables"
+    return [str(p) for p in tables.glob("*/_staging/*")]

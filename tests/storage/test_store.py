@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
@@ -264,3 +265,36 @@ def test_manifest_is_utf8_json_on_disk(store: VersionStore) -> None:
     raw = (Path(store.location.base) / "theft" / "v000001" / "manifest.json").read_bytes()
     assert json.loads(raw.decode("utf-8"))["title"] == "竊盜點位"
     assert "竊盜點位".encode() in raw
+
+
+def test_before_commit_sees_the_written_rows_and_adds_to_the_manifest(
+    store: VersionStore,
+) -> None:
+    table = make_table(10_000)
+    seen: list[int] = []
+
+    def check(staged: pads.Dataset) -> dict[str, object]:
+        seen.append(staged.count_rows())
+        assert not store.has_version("theft", 1)  # not visible yet
+        return {"screening": {"status": "passed"}}
+
+    with store.lock("theft"):
+        store.write_version("theft", 1, reader_of(table), dict(MANIFEST), before_commit=check)
+    assert seen == [10_000]
+    assert store.read_manifest("theft", 1)["screening"] == {"status": "passed"}
+
+
+def test_a_failing_before_commit_leaves_no_version_and_no_files(store: VersionStore) -> None:
+    write(store, 1, make_table(100))
+
+    def refuse(staged: pads.Dataset) -> dict[str, object]:
+        raise PermissionError("refused")
+
+    with store.lock("theft"), pytest.raises(PermissionError, match="refused"):
+        store.write_version(
+            "theft", 2, reader_of(make_table(10_000)), dict(MANIFEST), before_commit=refuse
+        )
+    assert store.list_versions("theft") == [1]
+    resource = Path(store.location.path("theft"))
+    assert sorted(p.name for p in resource.iterdir()) == ["_staging", "v000001"]
+    assert [p for p in (resource / "_staging").iterdir() if p.suffix != ".lock"] == []
