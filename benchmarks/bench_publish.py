@@ -2,8 +2,11 @@
 `COPY` into a typed table (how CKAN's xloader fills its DataStore) vs `sqlite-utils insert
 --csv` (how Datasette users load data), on the same file in the same run, with peak memory.
 
-    python benchmarks/bench_publish.py --rows 10000000
+    python benchmarks/bench_publish.py --rows 10000000 --repeat 3
     python benchmarks/bench_publish.py --rows 100000 --sqlite-utils-rows 100000   # quick check
+
+The file is in time order, as TDCS writes its trip files, so kaifang keeps its order; the
+``kaifang-shuffled`` contender publishes the same rows in hash order, which must be sorted.
 
 The CSV is generated under benchmarks/data/ (deterministic; reused when present). sqlite-utils
 runs on the first --sqlite-utils-rows rows and is extrapolated linearly to --rows, labelled so.
@@ -158,51 +161,16 @@ def bench_kaifang(csv: Path, work: Path, source: Path) -> dict[str, Any]:
     }
 
 
-CSV_TYPES = {
-    "VehicleType": "SMALLINT",
-    "DetectionTime_O": "TIMESTAMP",
-    "GantryID_O": "VARCHAR",
-    "DetectionTime_D": "TIMESTAMP",
-    "GantryID_D": "VARCHAR",
-    "TripLength": "DOUBLE",
-    "TripEnd": "VARCHAR",
-    "TripInformation": "VARCHAR",
-}
-
-
-def store_step(csv: Path, data_dir: Path) -> None:
-    """What publish does after reading, on the typed rows the reader hands over: the screening
-    step, clustering (time, then key) and the versioned Parquet write (run in a subprocess)."""
-    from kaifang.publish.clustering import clustered
-    from kaifang.publish.pipeline import BATCH_ROWS, PUBLISH_MEMORY_LIMIT
-    from kaifang.publish.prefetch import prefetched
-    from kaifang.publish.screening import screen_step
-    from kaifang.settings import load_settings
-    from kaifang.storage import VersionStore
-
-    settings = load_settings({}, data_dir=data_dir)
-    (data_dir / "tmp").mkdir(parents=True, exist_ok=True)  # DuckDB spills the sort here
-    con = duckdb.connect(
-        config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(data_dir / "tmp")}
-    )
-    types = ", ".join(f"'{name}': '{kind}'" for name, kind in CSV_TYPES.items())
-    typed = con.sql(f"SELECT * FROM read_csv('{csv}', header = true, columns = {{{types}}})")
-    rows, _ = screen_step(typed, None, settings, None)
-    rows = clustered(rows, ["DetectionTime_O", "GantryID_O"])
-    store = VersionStore(settings)
-    with store.lock("m06a"):
-        stored = store.write_version("m06a", 1, prefetched(rows.to_arrow_reader(BATCH_ROWS)), {})
-    print(json.dumps({"rows": stored.rows, "bytes": stored.bytes}))
-
-
-def bench_store_step(csv: Path, work: Path, source: Path) -> dict[str, Any]:
-    data_dir = work / "store-step"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(source)}
-    seconds, peak, out = run_timed(
-        [sys.executable, __file__, "--internal-store-step", str(csv), str(data_dir)], env=env
-    )
-    return {"seconds": seconds, "peak_rss": peak, **json.loads(out)}
+def shuffled(csv: Path) -> Path:
+    """The same rows in a hash order (not in time order): the publish must sort them."""
+    out = csv.with_name(csv.stem + "-shuffled.csv")
+    if not out.exists():
+        con = duckdb.connect(config={"memory_limit": "2GB", "temp_directory": str(csv.parent)})
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true) "
+            f"ORDER BY hash(TripInformation, VehicleType)) TO '{out}' (HEADER)"
+        )
+    return out
 
 
 def bench_postgres(csv: Path) -> dict[str, Any]:
@@ -245,9 +213,6 @@ def bench_sqlite_utils(csv: Path, work: Path, rows: int, full_rows: int) -> dict
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--internal-store-step"]:
-        store_step(Path(sys.argv[2]), Path(sys.argv[3]))
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows in the CSV")
     parser.add_argument(
@@ -263,10 +228,13 @@ def main() -> None:
         help="the kaifang source tree to run (default: this checkout)",
     )
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of kaifang and of PostgreSQL, alternating"
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=["kaifang", "postgres", "sqlite-utils"],
+        choices=["kaifang", "kaifang-shuffled", "postgres", "sqlite-utils"],
         help="skip a contender",
     )
     args = parser.parse_args()
@@ -281,14 +249,16 @@ def main() -> None:
             f"{time.perf_counter() - t0:.1f} s"
         )
     results: dict[str, Any] = {"rows": args.rows, "csv_bytes": csv.stat().st_size}
-    if "kaifang" not in args.skip:
-        results["kaifang"] = bench_kaifang(csv, work, args.kaifang_source)
-        print("kaifang publish:", results["kaifang"])
-        results["kaifang_after_reading"] = bench_store_step(csv, work, args.kaifang_source)
-        print("kaifang after reading:", results["kaifang_after_reading"])
-    if "postgres" not in args.skip:
-        results["postgres_copy"] = bench_postgres(csv)
-        print("PostgreSQL COPY:", results["postgres_copy"])
+    for run in range(args.repeat):
+        if "kaifang" not in args.skip:
+            results.setdefault("kaifang", []).append(bench_kaifang(csv, work, args.kaifang_source))
+            print(f"kaifang publish (run {run + 1}):", results["kaifang"][-1], flush=True)
+        if "postgres" not in args.skip:
+            results.setdefault("postgres_copy", []).append(bench_postgres(csv))
+            print(f"PostgreSQL COPY (run {run + 1}):", results["postgres_copy"][-1], flush=True)
+    if "kaifang-shuffled" not in args.skip:
+        results["kaifang_shuffled"] = bench_kaifang(shuffled(csv), work, args.kaifang_source)
+        print("kaifang publish, rows not in time order:", results["kaifang_shuffled"], flush=True)
     if "sqlite-utils" not in args.skip:
         results["sqlite_utils"] = bench_sqlite_utils(
             csv, work, min(args.sqlite_utils_rows, args.rows), args.rows
