@@ -42,7 +42,12 @@ from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import M06A
 from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN, LoadedDataset
-from kaifang.sources.freeway.protect import parse_grain, protection_report, verification_sql
+from kaifang.sources.freeway.protect import (
+    TripVerification,
+    parse_grain,
+    protection_report,
+    verification_sql,
+)
 from kaifang.sources.sqltext import PADDING
 from kaifang.sqlutil import quote_ident, quote_literal
 
@@ -138,18 +143,17 @@ def protect_trips_spark_sql(view: str, settings: Settings) -> str:
     )
 
 
-def verify_trips_spark(
-    session: SparkSession, view: str, settings: Settings
-) -> tuple[int, int, int]:
-    """``classes, smallest_class, times_off_grain`` of the protected trips in ``view``."""
+def verify_trips_spark(session: SparkSession, view: str, settings: Settings) -> TripVerification:
+    """The :class:`TripVerification` of the protected trips in ``view``."""
     width = parse_grain(settings.freeway_trip_time_grain).microseconds
 
     def floor(expr: str) -> str:
         return floor_spark_sql(expr, width)
 
     off_trip = f"exists(TripInformation, p -> p.time <> {floor('p.time')})"
-    row = session.sql(verification_sql(view, floor, off_trip)).collect()[0]
-    return int(row[0]), int(row[1]), int(row[2])
+    return TripVerification.from_row(
+        session.sql(verification_sql(view, floor, off_trip)).collect()[0]
+    )
 
 
 def protect_trips_spark(
@@ -170,10 +174,8 @@ def protect_trips_spark(
     protected = session.sql(protect_trips_spark_sql("m06a_parsed", settings))
     protected.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
     session.read.parquet(str(folder)).createOrReplaceTempView("m06a_protected")
-    rows_out = int(session.sql("SELECT count(*) FROM m06a_protected").collect()[0][0])
     verification = verify_trips_spark(session, "m06a_protected", settings)
-    rows_in = int(total) - int(bad)
-    report = protection_report(settings, rows_in, rows_out, verification)
+    report = protection_report(settings, int(total) - int(bad), verification)
     return folder, int(total), int(bad), report
 
 

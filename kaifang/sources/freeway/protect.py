@@ -17,7 +17,7 @@ report with :func:`protection_report`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,8 +77,24 @@ def grain_interval(grain: str) -> str:
     return parse_grain(grain).duckdb_interval
 
 
+@dataclass(frozen=True)
+class TripVerification:
+    """What the protected trips hold: rows, (origin, destination, hour) classes, the smallest
+    class and the trips with a time off the grain."""
+
+    rows: int
+    classes: int
+    smallest_class: int
+    times_off_grain: int
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> TripVerification:
+        """From the one row of :func:`verification_sql`."""
+        return cls(*(int(value) for value in row))
+
+
 def verification_sql(table: str, floor: Callable[[str], str], trip_time_off_grain: str) -> str:
-    """SQL (DuckDB and Spark alike) giving ``classes, smallest_class, times_off_grain`` of the
+    """SQL (DuckDB and Spark alike) giving the one row of a :class:`TripVerification` of the
     protected trips in ``table``; ``floor(expr)`` floors a time to the grain in the engine's
     dialect and ``trip_time_off_grain`` says whether any ``TripInformation`` time is off it."""
     off = (
@@ -86,19 +102,24 @@ def verification_sql(table: str, floor: Callable[[str], str], trip_time_off_grai
         f"DetectionTime_D <> {floor('DetectionTime_D')} OR {trip_time_off_grain}"
     )
     return (
-        "SELECT count(*), coalesce(min(n), 0), coalesce(sum(off), 0) FROM ("
+        "SELECT coalesce(sum(n), 0), count(*), coalesce(min(n), 0), coalesce(sum(off), 0) FROM ("
         f"SELECT count(*) AS n, sum(CASE WHEN {off} THEN 1 ELSE 0 END) AS off FROM {table} "
         "GROUP BY GantryID_O, GantryID_D, date_trunc('hour', DetectionTime_O)) AS classes"
     )
 
 
 def protection_report(
-    settings: Settings, rows_in: int, rows_out: int, verification: tuple[int, int, int]
+    settings: Settings, rows_in: int, verification: TripVerification
 ) -> dict[str, Any]:
-    """The screening report of protected trips (either engine); refuses the publish when the
-    verification found a class smaller than k or a time off the grain."""
+    """The screening report of protected trips (either engine): ``rows_in`` trips were
+    protected into rows that ``verification`` describes. Refuses the publish when a class is
+    smaller than k or a time is off the grain."""
     grain, k = settings.freeway_trip_time_grain, settings.k_anonymity
-    classes, smallest, off_grain = verification
+    rows_out, smallest, off_grain = (
+        verification.rows,
+        verification.smallest_class,
+        verification.times_off_grain,
+    )
     if (rows_out and smallest < k) or off_grain:
         raise PublishRefusedError(
             f"M06A: protected trips failed verification: smallest class {smallest} trips "
@@ -127,7 +148,7 @@ def protection_report(
             },
         ],
         "verification": {
-            "classes": classes,
+            "classes": verification.classes,
             "smallest_class": smallest,
             "times_off_grain": off_grain,
         },
@@ -158,13 +179,10 @@ def protect_trips(
         f"'gantry': p.gantry}}) AS TripInformation, Date "
         f"FROM counted WHERE class_size >= {int(k)}"
     )
-    counts = con.execute(
-        f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM protected_trips)"
-    ).fetchall()[0]
+    rows_in = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     off_trip = (
         f"list_bool_or(list_transform(TripInformation, lambda p: p.time <> {floor('p.time')}))"
     )
     found = con.execute(verification_sql("protected_trips", floor, off_trip)).fetchall()[0]
-    verification = (int(found[0]), int(found[1]), int(found[2]))
-    report = protection_report(settings, int(counts[0]), int(counts[1]), verification)
+    report = protection_report(settings, rows_in, TripVerification.from_row(found))
     return "protected_trips", report
