@@ -10,8 +10,8 @@ types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.loa
    ``TripInformation`` as ``array<struct<time: timestamp_ntz, gantry: string>>`` (DuckDB's
    ``STRUCT(time TIMESTAMP, gantry VARCHAR)[]`` once written to Parquet). Lines that cannot be
    typed are left out and counted (the DuckDB path also names their file and line; Spark
-   does not know a row's line, so here they are a count). The parsed rows are written to the
-   work folder as Parquet, so the costly CSV pass runs once.
+   does not know a row's line, so here they are a count). The counts are observed metrics of
+   the job that writes the protected rows, so the CSV files are read once.
 2. **Protect.** Times are floored to ``freeway_trip_time_grain`` (also inside the
    ``TripInformation`` array, with Spark's higher-order ``transform``) and trips whose
    (origin, destination, hour) class has fewer than ``k_anonymity`` members are suppressed
@@ -52,7 +52,7 @@ from kaifang.sources.sqltext import PADDING
 from kaifang.sqlutil import quote_ident, quote_literal
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 # DuckDB's time_bucket origin for intervals of minutes and hours.
 _BUCKET_ORIGIN = "TIMESTAMP_NTZ'2000-01-03 00:00:00'"
@@ -156,27 +156,39 @@ def verify_trips_spark(session: SparkSession, view: str, settings: Settings) -> 
     )
 
 
+def read_trips_spark(session: SparkSession, files: list[Path]) -> DataFrame:
+    """The M06A ``files`` parsed: the typed columns, ``is_bad`` and ``Date``
+    (:func:`parse_trips_spark_sql`)."""
+    schema = ", ".join(f"`{name}` STRING" for name in (*_COLUMNS, EXTRA_COLUMN))
+    raw = session.read.schema(schema).option("header", "false").csv([str(f) for f in files])
+    raw.createOrReplaceTempView("m06a_raw")
+    return session.sql(parse_trips_spark_sql("m06a_raw"))
+
+
 def protect_trips_spark(
     settings: Settings, files: list[Path], out_dir: Path
 ) -> tuple[Path, int, int, dict[str, Any]]:
     """Parse, protect and verify the M06A ``files`` on ``settings.spark_master``; write the
     protected trips as zstd Parquet to ``<out_dir>/M06A``. Returns that folder, the line
     count, the count of lines left out and the screening report."""
+    from pyspark.sql import Observation
+    from pyspark.sql.functions import expr
+
     session = spark_session(settings, app_name="kaifang-import-freeway")
-    schema = ", ".join(f"`{name}` STRING" for name in (*_COLUMNS, EXTRA_COLUMN))
-    raw = session.read.schema(schema).option("header", "false").csv([str(f) for f in files])
-    raw.createOrReplaceTempView("m06a_raw")
-    parsed_dir, folder = out_dir / "M06A-parsed", out_dir / "M06A"
-    parsed = session.sql(parse_trips_spark_sql("m06a_raw"))
-    parsed.write.mode("overwrite").option("compression", "zstd").parquet(str(parsed_dir))
-    session.read.parquet(str(parsed_dir)).createOrReplaceTempView("m06a_parsed")
-    total, bad = session.sql("SELECT count(*), count_if(is_bad) FROM m06a_parsed").collect()[0]
+    # Lines read and left out are counted while the protected rows are written (one job).
+    lines = Observation("m06a_lines")
+    parsed = read_trips_spark(session, files).observe(
+        lines, expr("count(*)").alias("total"), expr("count_if(is_bad)").alias("bad")
+    )
+    parsed.createOrReplaceTempView("m06a_parsed")
+    folder = out_dir / "M06A"
     protected = session.sql(protect_trips_spark_sql("m06a_parsed", settings))
     protected.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
+    total, bad = int(lines.get["total"]), int(lines.get["bad"])
     session.read.parquet(str(folder)).createOrReplaceTempView("m06a_protected")
     verification = verify_trips_spark(session, "m06a_protected", settings)
-    report = protection_report(settings, int(total) - int(bad), verification)
-    return folder, int(total), int(bad), report
+    report = protection_report(settings, total - bad, verification)
+    return folder, total, bad, report
 
 
 def load_protected_trips_spark(

@@ -15,7 +15,7 @@ from kaifang.query import run_sql
 from kaifang.query.spark_engine import SparkEngine
 from kaifang.scaleout.freeway import tdcs_files
 from kaifang.scaleout.session import spark_session
-from kaifang.scaleout.trips import floor_spark_sql, protect_trips_spark
+from kaifang.scaleout.trips import floor_spark_sql, protect_trips_spark, read_trips_spark
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
@@ -81,7 +81,9 @@ def both(
     table, duck_report = protect_trips(con, loaded.table, settings)
     out = tmp_path_factory.mktemp("spark-trips")
     folder, total, bad, spark_report = protect_trips_spark(settings, files, out)
-    parsed = f"read_parquet('{out / 'M06A-parsed' / '*.parquet'}')"
+    parsed_dir = out / "parsed"
+    read_trips_spark(spark_session(settings), files).write.parquet(str(parsed_dir))
+    parsed = f"read_parquet('{parsed_dir / '*.parquet'}')"
     result = {
         "duckdb_parsed": con.execute(
             f"SELECT {COLUMNS} FROM {loaded.table} ORDER BY ALL"
