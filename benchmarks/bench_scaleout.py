@@ -1,18 +1,26 @@
-"""Scale-out benchmark: the freeway analyses on DuckDB and on a Spark standalone cluster
-(one master, one worker on 127.0.0.1), over the same generated TDCS history, in one run.
+"""Scale-out benchmark: the freeway analyses and the M06A trip import on DuckDB and on a Spark
+standalone cluster (one master, one worker on 127.0.0.1), over the same generated TDCS
+history, in one run.
 
     python benchmarks/bench_scaleout.py --days 7 --scale 0.25 --spark-cores 2
+    python benchmarks/bench_scaleout.py --parts trips --trip-days 2 --trips-per-day 200000
 
-Generates M03A and M05A under benchmarks/data/scaleout (kept between runs for the same plan),
-imports them to Parquet with both engines (DuckDB COPY; Spark CSV -> Parquet), then runs each
-analysis in kaifang.scaleout.freeway.ANALYSES on both (best of --repeat) through the real query
-engines (QueryEngine, SparkEngine). Prints a Markdown table and rows/s per core.
+Analyses: generates M03A and M05A under benchmarks/data/scaleout (kept between runs for the
+same plan), imports them to Parquet with both engines (DuckDB COPY; Spark CSV -> Parquet),
+then runs each analysis in kaifang.scaleout.freeway.ANALYSES on both (best of --repeat)
+through the real query engines (QueryEngine, SparkEngine). Prints a Markdown table and rows/s
+per core.
+
+Trips: generates M06A (--trip-days days of --trips-per-day trips) and runs the whole
+``import_freeway`` (parse, protect, verify, publish partitioned by day) with engine duckdb and
+engine spark into fresh data folders, checking both publish the same rows and report.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,8 +42,9 @@ from kaifang.scaleout.freeway import (  # noqa: E402
     tdcs_files,
 )
 from kaifang.scaleout.session import spark_session  # noqa: E402
-from kaifang.settings import load_settings  # noqa: E402
+from kaifang.settings import Settings, load_settings  # noqa: E402
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway  # noqa: E402
+from kaifang.sources.freeway.importer import import_freeway  # noqa: E402
 
 CODES = ("M03A", "M05A")
 
@@ -49,15 +58,57 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=int, default=7, help="Days of history to generate.")
-    parser.add_argument("--scale", type=float, default=0.25, help="Share of the gantry network.")
-    parser.add_argument("--spark-cores", type=int, default=2, help="Cores of the Spark worker.")
-    parser.add_argument("--duckdb-threads", type=int, default=2, help="DuckDB threads.")
-    parser.add_argument("--repeat", type=int, default=3, help="Runs per analysis (best kept).")
-    args = parser.parse_args()
+def trips_data(days: int, trips_per_day: int) -> Path:
+    """Generated M06A days (kept between runs of the same plan)."""
+    data = ROOT / "benchmarks" / "data" / "scaleout" / f"trips-d{days}-t{trips_per_day}"
+    if not (data / "M06A").exists():
+        plan = FreewayPlan(
+            start=date(2024, 3, 25), days=days, datasets=("M06A",), trips_per_day=trips_per_day
+        )
+        generate_freeway(data, plan)
+    return data
 
+
+def import_trips(settings: Settings, data: Path, repeat: int) -> list[str]:
+    """``import_freeway`` of the generated trips with each engine into a fresh data folder
+    (best of ``repeat``); returns the report lines (seconds, rows, screening) and checks both
+    engines agree. The Spark session is started first; each import's time includes
+    publishing the small gantry table."""
+    outcomes = {}
+    spark_session(settings).sql("SELECT 1").collect()  # the JVM starts before the clock does
+    for engine in ("duckdb", "spark"):
+        target = data / f"kaifang-{engine}"
+        times = []
+        for _ in range(repeat):
+            shutil.rmtree(target, ignore_errors=True)
+            started = time.perf_counter()
+            result = import_freeway(settings.replace(data_dir=target), data, engine=engine)
+            times.append(time.perf_counter() - started)
+        (m06a,) = [r for r in result.resources if r.code == "M06A"]
+        outcomes[engine] = (times, m06a)
+    duck, spark = outcomes["duckdb"][1], outcomes["spark"][1]
+    if (duck.rows, duck.screening) != (spark.rows, spark.screening):
+        raise SystemExit(f"engines disagree: {duck.rows} vs {spark.rows} rows published")
+    size = sum(f.stat().st_size for f in (data / "M06A").rglob("*.csv"))
+    rows_in = int(duck.screening["rows_in"])
+    lines = [
+        f"trips: {rows_in:,} trips in {duck.files} files ({size / 1e6:,.0f} MB of CSV), "
+        f"{duck.rows:,} published, {duck.screening['suppressed_rows']:,} suppressed "
+        f"(k = {settings.k_anonymity}, grain {settings.freeway_trip_time_grain})",
+        "| engine | import M06A s (best) | trips/s | every run s |",
+        "|---|---:|---:|---|",
+    ]
+    for engine, (times, _) in outcomes.items():
+        runs = ", ".join(f"{t:.1f}" for t in times)
+        lines.append(f"| {engine} | {min(times):.1f} | {rows_in / min(times):,.0f} | {runs} |")
+    return lines
+
+
+def analyses_duckdb(
+    args: argparse.Namespace,
+) -> tuple[Path, dict[str, int], dict[str, list[str]], float]:
+    """Generate M03A/M05A and import them with DuckDB: the data folder, rows per dataset,
+    DuckDB's Parquet files per table and the import seconds."""
     data = ROOT / "benchmarks" / "data" / "scaleout" / f"d{args.days}-s{args.scale}"
     if not (data / "M03A").exists():
         plan = FreewayPlan(
@@ -78,6 +129,65 @@ def main() -> None:
         rows[code] = con.execute(f"SELECT count(*) FROM '{target}'").fetchall()[0][0]
     duck_import = time.perf_counter() - started
     con.close()
+    return data, rows, duck_files, duck_import
+
+
+def analyses_spark(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """The analyses part on both engines (DuckDB's import first); the report lines."""
+    data, rows, duck_files, duck_import = analyses_duckdb(args)
+    started = time.perf_counter()
+    imported = import_freeway_spark(settings, data, datasets=CODES, out_dir=data / "spark")
+    spark_import = time.perf_counter() - started
+    spark_files = {
+        code.lower(): sorted(str(p) for p in f.glob("part-*.parquet"))
+        for code, f in imported.folders.items()
+    }
+    spark = SparkEngine(settings)
+    spark.run_sql("SELECT count(*) FROM m03a", resolver=spark_files.get)  # warm executors
+    results = []
+    with QueryEngine(settings, allowed_directories=[data]) as duck:
+        for name, sql in ANALYSES.items():
+            table_rows = rows["M05A" if "m05a" in sql else "M03A"]
+            d = best_of(args.repeat, lambda q=sql: duck.run_sql(q, resolver=duck_files.get))
+            s = best_of(args.repeat, lambda q=sql: spark.run_sql(q, resolver=spark_files.get))
+            results.append((name, table_rows, d, s))
+    total = sum(rows.values())
+    lines = [
+        f"history: {args.days} days, scale {args.scale}: "
+        + ", ".join(f"{c} {n:,} rows" for c, n in rows.items()),
+        f"import CSV -> Parquet ({total:,} rows): DuckDB {duck_import:.2f} s "
+        f"({total / duck_import / args.duckdb_threads:,.0f} rows/s/core), "
+        f"Spark {spark_import:.2f} s ({total / spark_import / args.spark_cores:,.0f} rows/s/core)",
+        "| analysis | rows scanned | DuckDB s | Spark s | DuckDB rows/s/core | Spark rows/s/core |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, n, d, s in results:
+        lines.append(
+            f"| {name} | {n:,} | {d:.3f} | {s:.3f} | {n / d / args.duckdb_threads:,.0f} | "
+            f"{n / s / args.spark_cores:,.0f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=7, help="Days of history to generate.")
+    parser.add_argument("--scale", type=float, default=0.25, help="Share of the gantry network.")
+    parser.add_argument("--spark-cores", type=int, default=2, help="Cores of the Spark worker.")
+    parser.add_argument("--duckdb-threads", type=int, default=2, help="DuckDB threads.")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per analysis (best kept).")
+    parser.add_argument(
+        "--parts",
+        choices=("all", "analyses", "trips"),
+        default="all",
+        help="What to measure: the analyses, the M06A trip import, or both.",
+    )
+    parser.add_argument("--trip-days", type=int, default=2, help="Days of M06A trips.")
+    parser.add_argument(
+        "--trips-per-day", type=int, default=200_000, help="M06A trips per generated day."
+    )
+    args = parser.parse_args()
+    trips = trips_data(args.trip_days, args.trips_per_day) if args.parts != "analyses" else None
 
     cluster = ROOT / "scripts" / "spark-test-cluster"
     env = {**os.environ, "KAIFANG_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
@@ -91,54 +201,24 @@ def main() -> None:
         timeout=300,
     )
     master, folder = up.stdout.split()[:2]
+    lines: list[str] = []
     try:
         settings = load_settings(
             {},
-            data_dir=data / "kaifang",
+            data_dir=ROOT / "benchmarks" / "data" / "scaleout" / "kaifang",
             spark_master=master,
             query_timeout=3600.0,
             query_threads=args.duckdb_threads,
             query_memory_limit="4GB",
         )
-        started = time.perf_counter()
-        imported = import_freeway_spark(settings, data, datasets=CODES, out_dir=data / "spark")
-        spark_import = time.perf_counter() - started
-        spark_files = {
-            code.lower(): sorted(str(p) for p in f.glob("part-*.parquet"))
-            for code, f in imported.folders.items()
-        }
-        spark = SparkEngine(settings)
-        spark.run_sql("SELECT count(*) FROM m03a", resolver=spark_files.get)  # warm executors
-        results = []
-        with QueryEngine(settings, allowed_directories=[data]) as duck:
-            for name, sql in ANALYSES.items():
-                table_rows = rows["M05A" if "m05a" in sql else "M03A"]
-                d = best_of(args.repeat, lambda q=sql: duck.run_sql(q, resolver=duck_files.get))
-                s = best_of(args.repeat, lambda q=sql: spark.run_sql(q, resolver=spark_files.get))
-                results.append((name, table_rows, d, s))
+        if args.parts != "trips":
+            lines += analyses_spark(args, settings)
+        if trips is not None:
+            lines += import_trips(settings, trips, args.repeat)
         spark_session(settings).stop()
     finally:
         subprocess.run([str(cluster), "stop", folder], check=False, timeout=120)
-
-    total = sum(rows.values())
-    print(
-        f"history: {args.days} days, scale {args.scale}: "
-        + ", ".join(f"{c} {n:,} rows" for c, n in rows.items())
-    )
-    print(
-        f"import CSV -> Parquet ({total:,} rows): DuckDB {duck_import:.2f} s "
-        f"({total / duck_import / args.duckdb_threads:,.0f} rows/s/core), "
-        f"Spark {spark_import:.2f} s ({total / spark_import / args.spark_cores:,.0f} rows/s/core)"
-    )
-    print(
-        "| analysis | rows scanned | DuckDB s | Spark s | DuckDB rows/s/core | Spark rows/s/core |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, n, d, s in results:
-        print(
-            f"| {name} | {n:,} | {d:.3f} | {s:.3f} | {n / d / args.duckdb_threads:,.0f} | "
-            f"{n / s / args.spark_cores:,.0f} |"
-        )
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

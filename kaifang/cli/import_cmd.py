@@ -35,7 +35,8 @@ def importer() -> None:
     type=click.Choice(["duckdb", "spark"]),
     default="duckdb",
     show_default=True,
-    help="spark parses bulk history (M03A, M04A, M05A, M08A) on KAIFANG_SPARK_MASTER.",
+    help="spark parses bulk history (M03A, M04A, M05A, M08A) and parses and protects trips "
+    "(M06A) on KAIFANG_SPARK_MASTER; M07A and the gantry table stay on DuckDB.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj

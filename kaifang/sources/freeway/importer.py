@@ -6,6 +6,11 @@ Steps: discover the files (:mod:`.discover`), read each dataset with one ``read_
 :func:`kaifang.publish.relation.publish_relation` partitioned by ``Date``: days already
 published with the same rows are kept as they are, changed days are replaced and new days
 appended in a new version that reuses the other days' files.
+
+With ``engine="spark"`` the cluster parses M03A, M04A, M05A and M08A
+(:func:`kaifang.scaleout.freeway.load_dataset_spark`) and parses, protects and verifies M06A
+trips (:func:`kaifang.scaleout.trips.load_protected_trips_spark`), writing Parquet that the
+same publish step registers; M07A (small hourly averages) and the gantry table stay on DuckDB.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "M07A": ("GantryFrom",),
     "M08A": ("GantryFrom", "GantryTo"),
 }
+_AGGREGATES = {"status": "not_personal", "publishable": True, "message": "aggregate counts"}
 
 
 @dataclass
@@ -97,8 +103,9 @@ def import_freeway(
     settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE, engine: str = "duckdb"
 ) -> FreewayImport:
     """Import every TDCS file under ``path``; see the module docstring. ``engine="spark"``
-    parses the bulk datasets (M03A, M04A, M05A, M08A) on ``settings.spark_master``; trips
-    (M06A, M07A) and the gantry table are read by DuckDB either way."""
+    parses the bulk datasets (M03A, M04A, M05A, M08A) and parses and protects the trips
+    (M06A) on ``settings.spark_master``; M07A and the gantry table are read by DuckDB either
+    way."""
     if engine not in ("duckdb", "spark"):
         raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
@@ -130,6 +137,31 @@ def import_freeway(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    code: str,
+    files: list[Path],
+    engine: str,
+    workdir: Path,
+) -> tuple[LoadedDataset, str, dict[str, Any]]:
+    """The rows to publish (a table or view of ``con``) and their screening report."""
+    if engine == "spark":
+        from kaifang.scaleout.freeway import SPARK_DATASETS, load_dataset_spark
+        from kaifang.scaleout.trips import load_protected_trips_spark
+
+        if code == "M06A":
+            return load_protected_trips_spark(con, settings, files, workdir)
+        if code in SPARK_DATASETS:
+            loaded = load_dataset_spark(con, settings, code, files, workdir)
+            return loaded, loaded.table, dict(_AGGREGATES)
+    loaded = load_dataset(con, code, files)
+    if code == "M06A":
+        table, screening = protect_trips(con, loaded.table, settings)
+        return loaded, table, screening
+    return loaded, loaded.table, dict(_AGGREGATES)
+
+
 def _import_dataset(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -139,20 +171,7 @@ def _import_dataset(
     engine: str,
     workdir: Path,
 ) -> ImportedResource:
-    loaded: LoadedDataset | None = None
-    if engine == "spark":
-        from kaifang.scaleout.freeway import SPARK_DATASETS, load_dataset_spark
-
-        if code in SPARK_DATASETS:
-            loaded = load_dataset_spark(con, settings, code, files, workdir)
-    if loaded is None:
-        loaded = load_dataset(con, code, files)
-    table, screening = (
-        loaded.table,
-        {"status": "not_personal", "publishable": True, "message": "aggregate counts"},
-    )
-    if code == "M06A":
-        table, screening = protect_trips(con, loaded.table, settings)
+    loaded, table, screening = _load(con, settings, code, files, engine, workdir)
     spec = RelationSpec(
         org=org,
         title=entries.dataset_title(code),

@@ -1,0 +1,211 @@
+"""M06A trips on Spark: parse, protect and verify a year of trip files on the cluster.
+
+The Spark path of ``kaifang import freeway --engine spark`` for M06A, giving the same rows,
+types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.load`,
+:mod:`kaifang.sources.freeway.parse`, :mod:`kaifang.sources.freeway.protect`):
+
+1. **Parse.** The headerless CSV files are read as strings (one extra column catches lines
+   with too many values) and typed in Spark SQL exactly as the DuckDB SQL does: padding
+   trimmed, gantry ids normalized, timestamps with ``/`` or ``-`` and with or without seconds,
+   ``TripInformation`` as ``array<struct<time: timestamp_ntz, gantry: string>>`` (DuckDB's
+   ``STRUCT(time TIMESTAMP, gantry VARCHAR)[]`` once written to Parquet). Lines that cannot be
+   typed are left out and counted (the DuckDB path also names their file and line; Spark
+   does not know a row's line, so here they are a count). The counts are observed metrics of
+   the job that writes the protected rows, so the CSV files are read once.
+2. **Protect.** Times are floored to ``freeway_trip_time_grain`` (also inside the
+   ``TripInformation`` array, with Spark's higher-order ``transform``) and trips whose
+   (origin, destination, hour) class has fewer than ``k_anonymity`` members are suppressed
+   with a window count. The floor mirrors DuckDB's ``time_bucket`` (buckets counted from
+   2000-01-03 00:00, DuckDB's origin) from the same parsed grain, as a width in microseconds.
+   The result is written as typed zstd Parquet.
+3. **Verify, then report.** The screening the DuckDB path stores with the version is the
+   protection report: rows in, rows out, the rules, and a verification of the protected rows.
+   Here the verification runs on Spark over the *written* Parquet read back, i.e. over the
+   exact rows that are published, and it scales with the cluster (one aggregation); the row
+   counts come from the written files as well. :func:`protection_report` (shared with DuckDB)
+   builds the report and refuses the publish if a class is below k or a time is off the grain.
+
+The importer then publishes the written Parquet through the same path as the other Spark
+datasets: a DuckDB view over the files handed to ``publish_relation``, partitioned by
+``Date``. M07A (one small file per hour of averages) stays on DuckDB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from kaifang.errors import ReadError
+from kaifang.scaleout.session import spark_session
+from kaifang.settings import Settings
+from kaifang.sources.freeway.columns import M06A
+from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN, LoadedDataset
+from kaifang.sources.freeway.protect import (
+    TripVerification,
+    parse_grain,
+    protection_report,
+    verification_sql,
+)
+from kaifang.sources.sqltext import PADDING
+from kaifang.sqlutil import quote_ident, quote_literal
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+# DuckDB's time_bucket origin for intervals of minutes and hours.
+_BUCKET_ORIGIN = "TIMESTAMP_NTZ'2000-01-03 00:00:00'"
+_CODE_PATTERN = r"^([0-9]{2}[A-Z]+)-([0-9]{3})\.([0-9])([NSEW])$"
+_COLUMNS = tuple(c.name for c in M06A.columns)
+
+
+def _trim(expr: str) -> str:
+    return f"trim(BOTH '{PADDING}' FROM {expr})"
+
+
+def timestamp_spark_sql(expr: str) -> str:
+    """Spark's :func:`~kaifang.sources.freeway.parse.tdcs_timestamp_sql`: a TIMESTAMP_NTZ
+    from ``2024-03-25 08:00:11``, ``2024/03/25 08:00`` or ``2016/6/6 7:25``; NULL otherwise."""
+    text = f"replace({_trim(expr)}, '/', '-')"
+    return (
+        f"coalesce(to_timestamp_ntz({text}, 'yyyy-M-d H:m:s'), "
+        f"to_timestamp_ntz({text}, 'yyyy-M-d H:m'))"
+    )
+
+
+def trip_information_spark_sql(expr: str) -> str:
+    """Spark's :func:`~kaifang.sources.freeway.parse.trip_information_sql`."""
+    stamp = timestamp_spark_sql("split_part(s, '+', 1)")
+    gantry = _trim("split_part(s, '+', 2)")
+    return (
+        f"transform(filter(split({expr}, ';'), s -> trim(s) <> ''), "
+        f"s -> named_struct('time', {stamp}, 'gantry', {gantry}))"
+    )
+
+
+def parse_trips_spark_sql(view: str) -> str:
+    """Spark SQL typing the raw string columns of ``view`` as the DuckDB path does, with
+    ``is_bad`` (the line is left out) and ``Date``."""
+    typed = {
+        "VehicleType": f"nullif({_trim('VehicleType')}, '')",
+        "DetectionTime_O": timestamp_spark_sql("DetectionTime_O"),
+        "GantryID_O": _gantry("GantryID_O"),
+        "DetectionTime_D": timestamp_spark_sql("DetectionTime_D"),
+        "GantryID_D": _gantry("GantryID_D"),
+        "TripLength": f"CAST({_trim('TripLength')} AS DOUBLE)",
+        "TripEnd": f"nullif({_trim('TripEnd')}, '')",
+        "TripInformation": trip_information_spark_sql("TripInformation"),
+    }
+    select = ", ".join(f"{sql} AS {name}" for name, sql in typed.items())
+    bad = " OR ".join(
+        [
+            "wrong_count",
+            *(f"{name} IS NULL" for name in _COLUMNS),
+            "size(TripInformation) = 0",
+            "exists(TripInformation, p -> p.time IS NULL)",
+        ]
+    )
+    return (
+        f"SELECT {', '.join(_COLUMNS)}, coalesce({bad}, true) AS is_bad, "
+        f"CAST(DetectionTime_O AS DATE) AS {DATE_COLUMN} FROM (SELECT "
+        f"({EXTRA_COLUMN} IS NOT NULL OR TripInformation IS NULL) AS wrong_count, {select} "
+        f"FROM {view})"
+    )
+
+
+def _gantry(name: str) -> str:
+    return f"nullif(regexp_replace(upper({_trim(name)}), '{_CODE_PATTERN}', '$1$2$3$4'), '')"
+
+
+def floor_spark_sql(expr: str, microseconds: int) -> str:
+    """``expr`` floored to a grain of ``microseconds``, as DuckDB's ``time_bucket`` does."""
+    return (
+        f"TIMESTAMPADD(MICROSECOND, -pmod(TIMESTAMPDIFF(MICROSECOND, {_BUCKET_ORIGIN}, {expr}), "
+        f"{int(microseconds)}), {expr})"
+    )
+
+
+def protect_trips_spark_sql(view: str, settings: Settings) -> str:
+    """Spark SQL of the protected trips of ``view`` (parsed rows with ``is_bad``)."""
+    width = parse_grain(settings.freeway_trip_time_grain).microseconds
+
+    def floor(expr: str) -> str:
+        return floor_spark_sql(expr, width)
+
+    return (
+        f"SELECT VehicleType, {floor('DetectionTime_O')} AS DetectionTime_O, GantryID_O, "
+        f"{floor('DetectionTime_D')} AS DetectionTime_D, GantryID_D, TripLength, TripEnd, "
+        f"transform(TripInformation, p -> named_struct('time', {floor('p.time')}, "
+        f"'gantry', p.gantry)) AS TripInformation, {DATE_COLUMN} FROM (SELECT *, count(*) OVER "
+        f"(PARTITION BY GantryID_O, GantryID_D, date_trunc('HOUR', DetectionTime_O)) AS "
+        f"class_size FROM {view} WHERE NOT is_bad) WHERE class_size >= {int(settings.k_anonymity)}"
+    )
+
+
+def verify_trips_spark(session: SparkSession, view: str, settings: Settings) -> TripVerification:
+    """The :class:`TripVerification` of the protected trips in ``view``."""
+    width = parse_grain(settings.freeway_trip_time_grain).microseconds
+
+    def floor(expr: str) -> str:
+        return floor_spark_sql(expr, width)
+
+    off_trip = f"exists(TripInformation, p -> p.time <> {floor('p.time')})"
+    return TripVerification.from_row(
+        session.sql(verification_sql(view, floor, off_trip)).collect()[0]
+    )
+
+
+def read_trips_spark(session: SparkSession, files: list[Path]) -> DataFrame:
+    """The M06A ``files`` parsed: the typed columns, ``is_bad`` and ``Date``
+    (:func:`parse_trips_spark_sql`)."""
+    schema = ", ".join(f"`{name}` STRING" for name in (*_COLUMNS, EXTRA_COLUMN))
+    raw = session.read.schema(schema).option("header", "false").csv([str(f) for f in files])
+    raw.createOrReplaceTempView("m06a_raw")
+    return session.sql(parse_trips_spark_sql("m06a_raw"))
+
+
+def protect_trips_spark(
+    settings: Settings, files: list[Path], out_dir: Path
+) -> tuple[Path, int, int, dict[str, Any]]:
+    """Parse, protect and verify the M06A ``files`` on ``settings.spark_master``; write the
+    protected trips as zstd Parquet to ``<out_dir>/M06A``. Returns that folder, the line
+    count, the count of lines left out and the screening report."""
+    from pyspark.sql import Observation
+    from pyspark.sql.functions import expr
+
+    session = spark_session(settings, app_name="kaifang-import-freeway")
+    # Lines read and left out are counted while the protected rows are written (one job).
+    lines = Observation("m06a_lines")
+    parsed = read_trips_spark(session, files).observe(
+        lines, expr("count(*)").alias("total"), expr("count_if(is_bad)").alias("bad")
+    )
+    parsed.createOrReplaceTempView("m06a_parsed")
+    folder = out_dir / "M06A"
+    protected = session.sql(protect_trips_spark_sql("m06a_parsed", settings))
+    protected.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
+    total, bad = int(lines.get["total"]), int(lines.get["bad"])
+    session.read.parquet(str(folder)).createOrReplaceTempView("m06a_protected")
+    verification = verify_trips_spark(session, "m06a_protected", settings)
+    report = protection_report(settings, total - bad, verification)
+    return folder, total, bad, report
+
+
+def load_protected_trips_spark(
+    con: duckdb.DuckDBPyConnection, settings: Settings, files: list[Path], workdir: Path
+) -> tuple[LoadedDataset, str, dict[str, Any]]:
+    """The M06A step of ``kaifang import freeway --engine spark``: :func:`protect_trips_spark`
+    into ``<workdir>/spark``, then view ``protected_trips`` of ``con`` over the written
+    Parquet (what the importer publishes) and the screening report."""
+    folder, total, bad, report = protect_trips_spark(settings, files, workdir / "spark")
+    if total == bad:
+        raise ReadError(
+            f"no M06A row could be read by Spark ({total} lines)",
+            file=files[0],
+            hint="Check the files are TDCS M06A; or import without --engine spark.",
+        )
+    names = ", ".join(quote_ident(name) for name in (*_COLUMNS, DATE_COLUMN))
+    scan = f"read_parquet({quote_literal(str(folder / '*.parquet'))})"
+    con.execute(f"CREATE OR REPLACE VIEW protected_trips AS SELECT {names} FROM {scan}")
+    loaded = LoadedDataset("M06A", "protected_trips", total - bad, len(files), [], bad)
+    return loaded, "protected_trips", report
