@@ -1,4 +1,5 @@
-"""Shared fixtures: settings on a temporary data directory, and the CLI runner."""
+"""Shared fixtures: settings on a temporary data directory with the catalog on the run's backend
+(SQLite by default, PostgreSQL with ``--catalog=postgres``), and the CLI runner."""
 
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--catalog",
         choices=("sqlite", "postgres"),
         default=os.environ.get("KAIFANG_TEST_CATALOG", "sqlite"),
-        help="Catalog of the `settings` fixture: sqlite (default) or postgres, a fresh database "
-        "on the throwaway server per test (env KAIFANG_TEST_CATALOG; `make test` runs both).",
+        help="Catalog backend of the settings tests build: sqlite (default) or postgres, a fresh "
+        "database on the throwaway server for each (env KAIFANG_TEST_CATALOG; `make test` runs "
+        "the suite on both).",
     )
 
 
 @pytest.fixture
 def settings(
-    request: pytest.FixtureRequest, make_settings: Callable[..., Settings], tmp_path: Path
+    request: pytest.FixtureRequest, make_settings: MakeSettings, tmp_path: Path
 ) -> Settings:
     """Settings on a temporary data directory; with ``--catalog=postgres`` the catalog is a
     fresh PostgreSQL database, so the same tests run on both backends (tests marked ``sqlite``
@@ -117,6 +119,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def catalogs(request: pytest.FixtureRequest) -> Iterator[Catalogs]:
+    """The run's catalog backend, for fixtures of any scope (``catalogs.settings(data_dir)``)."""
     backend: str = request.config.getoption("--catalog")
     if backend == "postgres":  # set up first, so the server outlives the databases on it
         request.getfixturevalue("postgres_url")
@@ -154,7 +157,9 @@ def fresh_postgres_url(catalogs: Catalogs) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def catalog_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings on a temporary data directory, with the catalog on SQLite or PostgreSQL."""
+    """Settings on a temporary data directory, with the catalog on SQLite or PostgreSQL (an
+    empty database, so opening it migrates). With ``--catalog=postgres`` only the PostgreSQL
+    half runs."""
     if request.param == "sqlite":
         return load_settings({}, data_dir=tmp_path / "data")
     url: str = request.getfixturevalue("fresh_postgres_url")
