@@ -1,19 +1,19 @@
-"""Shared fixtures: settings on a temporary data directory, and the CLI runner."""
+"""Shared fixtures: settings on a temporary data directory with the catalog on the run's backend
+(SQLite by default, PostgreSQL with ``--catalog=postgres``), and the CLI runner."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy
 from click.testing import CliRunner
 
 from kaifang.settings import Settings, load_settings
+from tests.catalogs import Catalogs, MakeSettings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,22 +21,71 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--catalog",
         choices=("sqlite", "postgres"),
         default=os.environ.get("KAIFANG_TEST_CATALOG", "sqlite"),
-        help="Catalog of the `settings` fixture: sqlite (default) or postgres, a fresh database "
-        "on the throwaway server per test (env KAIFANG_TEST_CATALOG; `make test` runs both).",
+        help="Catalog backend of the settings tests build: sqlite (default) or postgres, a fresh "
+        "database on the throwaway server for each (env KAIFANG_TEST_CATALOG; `make test` runs "
+        "the suite on both).",
     )
 
 
 @pytest.fixture
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+def settings(
+    request: pytest.FixtureRequest, make_settings: MakeSettings, tmp_path: Path
+) -> Settings:
     """Settings on a temporary data directory; with ``--catalog=postgres`` the catalog is a
-    fresh PostgreSQL database, so the same tests run on both backends."""
-    on_postgres = request.config.getoption("--catalog") == "postgres"
-    if on_postgres and request.node.get_closest_marker("sqlite") is None:
-        url: str = request.getfixturevalue("fresh_postgres_url")
-        # the CLI reads its settings from the environment: point it at the same catalog
-        request.getfixturevalue("monkeypatch").setenv("KAIFANG_DATABASE_URL", url)
-        return load_settings({}, data_dir=tmp_path / "data", database_url=url)
-    return load_settings({}, data_dir=tmp_path / "data")
+    fresh PostgreSQL database, so the same tests run on both backends (tests marked ``sqlite``
+    keep the SQLite file)."""
+    if request.node.get_closest_marker("sqlite") is not None:
+        return load_settings({}, data_dir=tmp_path / "data")
+    made = make_settings(tmp_path / "data")
+    if made.database_url:  # the CLI reads its settings from the environment: same catalog
+        request.getfixturevalue("monkeypatch").setenv("KAIFANG_DATABASE_URL", made.database_url)
+    return made
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--catalog=postgres``, drop the SQLite half of the tests parametrized over both
+    backends (``catalog_settings``): the SQLite run already ran it, and this run is PostgreSQL's."""
+    if config.getoption("--catalog") != "postgres":
+        return
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("catalog_settings") == "sqlite"
+        (dropped if on_sqlite else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_allowed_here(request: pytest.FixtureRequest, sqlite_allowed: list[Path]) -> None:
+    """Tests marked ``sqlite`` may leave a SQLite catalog in their tmp_path on any backend."""
+    if request.node.get_closest_marker("sqlite") is not None:
+        sqlite_allowed.append(request.getfixturevalue("tmp_path"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_allowed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Path]]:
+    """With ``--catalog=postgres``, fail the session when a test left a SQLite catalog in the
+    temporary folders: some settings bypassed the PostgreSQL catalog (use the ``settings`` /
+    ``make_settings`` fixtures or ``catalogs.settings``) and the run would silently test SQLite."""
+    allowed: list[Path] = []
+    yield allowed
+    if request.config.getoption("--catalog") != "postgres":
+        return
+    stray = [
+        path
+        for path in tmp_path_factory.getbasetemp().rglob("catalog.sqlite")
+        if not any(path.is_relative_to(folder) for folder in allowed)
+    ]
+    if stray:
+        pytest.fail(
+            "--catalog=postgres, yet tests built SQLite catalogs (route their settings through "
+            "the settings/make_settings fixtures or catalogs.settings):\n"
+            + "\n".join(str(path) for path in stray)
+        )
 
 
 @pytest.fixture
@@ -68,24 +117,49 @@ def postgres_url() -> Iterator[str]:
         subprocess.run([str(PG_TEST_SERVER), "stop", folder], check=False, timeout=120)
 
 
-@pytest.fixture
-def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
-    """A new, empty database on the test server, dropped after the test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+@pytest.fixture(scope="session")
+def catalogs(request: pytest.FixtureRequest) -> Iterator[Catalogs]:
+    """The run's catalog backend, for fixtures of any scope (``catalogs.settings(data_dir)``)."""
+    backend: str = request.config.getoption("--catalog")
+    if backend == "postgres":  # set up first, so the server outlives the databases on it
+        request.getfixturevalue("postgres_url")
+    made = Catalogs(backend, lambda: str(request.getfixturevalue("postgres_url")))
     try:
-        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+        yield made
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        made.close()
+
+
+@pytest.fixture
+def make_settings(catalogs: Catalogs) -> Iterator[MakeSettings]:
+    """``make_settings(data_dir, **overrides)``: settings on this run's catalog backend (a new
+    PostgreSQL database each call with ``--catalog=postgres``), dropped after the test."""
+    made: list[str] = []
+
+    def make(data_dir: Path, **overrides: Any) -> Settings:
+        built = catalogs.settings(data_dir, **overrides)
+        made.append(built.database_url)
+        return built
+
+    yield make
+    catalogs.drop(made)
+
+
+@pytest.fixture
+def fresh_postgres_url(catalogs: Catalogs) -> Iterator[str]:
+    """A new, empty database on the test server, dropped after the test."""
+    url = catalogs.new_database()
+    try:
+        yield url
+    finally:
+        catalogs.drop([url])
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def catalog_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings on a temporary data directory, with the catalog on SQLite or PostgreSQL."""
+    """Settings on a temporary data directory, with the catalog on SQLite or PostgreSQL (an
+    empty database, so opening it migrates). With ``--catalog=postgres`` only the PostgreSQL
+    half runs."""
     if request.param == "sqlite":
         return load_settings({}, data_dir=tmp_path / "data")
     url: str = request.getfixturevalue("fresh_postgres_url")

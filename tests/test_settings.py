@@ -9,6 +9,8 @@ from kaifang.settings import load_settings
 
 
 def test_environment_then_overrides() -> None:
+    """Settings alone, no catalog opened: without ``database_url`` the catalog is the SQLite
+    file in the data directory, on either test backend."""
     settings = load_settings(
         {"KAIFANG_DATA_DIR": "/srv/a", "KAIFANG_QUERY_TIMEOUT": "2.5", "KAIFANG_RATE_LIMIT": "7"},
         data_dir="/srv/b",

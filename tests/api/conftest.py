@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from kaifang.api.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.publish import PublishResult, publish_file
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from tests.api.data import (
     ORG,
     OTHER_ORG,
@@ -28,6 +28,7 @@ from tests.api.data import (
     write_freeway,
     write_theft,
 )
+from tests.catalogs import Catalogs
 
 FREEWAY_V1_ROWS = 2_000
 
@@ -45,9 +46,8 @@ class Published:
         return self.rows[:FREEWAY_V1_ROWS]
 
 
-def publish_fixtures(data_dir: Path, files: Path) -> Published:
+def publish_fixtures(settings: Settings, files: Path) -> Published:
     """Two organizations, three datasets; the freeway resource has two versions."""
-    settings = load_settings({}, data_dir=data_dir, rate_limit=0)
     with open_catalog(settings) as catalog:
         create_organization(catalog, ORG, name="臺北市政府警察局", name_en="Taipei City Police")
         create_organization(catalog, OTHER_ORG, name="教育部", name_en="Ministry of Education")
@@ -98,9 +98,9 @@ def publish_fixtures(data_dir: Path, files: Path) -> Published:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+def published(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Published:
     root = tmp_path_factory.mktemp("api")
-    return publish_fixtures(root / "data", root / "files")
+    return publish_fixtures(catalogs.settings(root / "data", rate_limit=0), root / "files")
 
 
 @pytest.fixture(scope="session")

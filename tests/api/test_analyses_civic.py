@@ -17,12 +17,13 @@ from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
 from kaifang.api.routes import analyses_civic
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.elections.importer import import_elections
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
 from kaifang.sources.theft.importer import import_theft
+from tests.catalogs import Catalogs
 
 ELECTION = "voteData/2022-111年地方公職人員選舉/C1/prv"
 KEYS = {label: key for key, label in CATEGORIES.items()}
@@ -37,8 +38,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def loaded(files: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, str]:
-    settings = load_settings({}, data_dir=tmp_path_factory.mktemp("data"))
+def loaded(
+    files: Path, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
+) -> tuple[Settings, str]:
+    settings = catalogs.settings(tmp_path_factory.mktemp("data"))
     result = import_elections(settings, files / "cec" / ELECTION)
     import_theft(settings, files / "theft")
     return settings, result.datasets[0].dataset

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
-from kaifang.settings import load_settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
+from tests.catalogs import Catalogs
 
 DAY1, DAY2 = "20240325", "20240326"
 
@@ -36,8 +36,10 @@ def tdcs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client(tdcs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = load_settings({}, data_dir=tmp_path_factory.mktemp("data"), rate_limit=0)
+def client(
+    tdcs: Path, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
+) -> Iterator[TestClient]:
+    settings = catalogs.settings(tmp_path_factory.mktemp("data"), rate_limit=0)
     import_freeway(settings, tdcs)
     with TestClient(create_app(settings)) as test_client:
         yield test_client

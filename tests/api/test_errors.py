@@ -14,7 +14,9 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
+from kaifang.settings import Settings
 from tests.api.conftest import Published, publish_fixtures
+from tests.catalogs import MakeSettings
 
 COMPAT_PREFIXES = ("/api/v1/", "/api/3/", "/api/action/")
 
@@ -207,8 +209,9 @@ def test_validation_errors_list_each_problem(client: TestClient) -> None:
 
 # -- unexpected failures: a version whose Parquet files were overwritten with garbage --------
 @pytest.fixture
-def damaged(tmp_path: Path) -> Iterator[TestClient]:
-    published = publish_fixtures(tmp_path / "data", tmp_path / "files")
+def damaged(tmp_path: Path, make_settings: MakeSettings) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path / "data", rate_limit=0)
+    published = publish_fixtures(settings, tmp_path / "files")
     for part in (published.settings.data_dir / "tables" / "freeway").rglob("*.parquet"):
         part.write_bytes(b"not parquet " * 100)
     with TestClient(create_app(published.settings), raise_server_exceptions=False) as client:
@@ -232,8 +235,8 @@ def test_the_server_still_sees_the_exception_to_log_it(damaged: TestClient) -> N
 
 
 # -- the server's fault: stored files the catalog lists are damaged or gone ------------------
-def _broken_client(tmp_path: Path, damage: str) -> TestClient:
-    published = publish_fixtures(tmp_path / "data", tmp_path / "files")
+def _broken_client(settings: Settings, files: Path, damage: str) -> TestClient:
+    published = publish_fixtures(settings, files)
     versions = published.settings.data_dir / "tables" / "freeway"
     if damage == "corrupt":
         for part in versions.rglob("*.parquet"):
@@ -250,8 +253,11 @@ def _broken_client(tmp_path: Path, damage: str) -> TestClient:
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "files_deleted", "version_deleted"])
-def test_unreadable_stored_data_is_a_500_on_every_surface(tmp_path: Path, damage: str) -> None:
-    with _broken_client(tmp_path, damage) as client:
+def test_unreadable_stored_data_is_a_500_on_every_surface(
+    tmp_path: Path, make_settings: MakeSettings, damage: str
+) -> None:
+    settings = make_settings(tmp_path / "data", rate_limit=0)
+    with _broken_client(settings, tmp_path / "files", damage) as client:
         for path in (
             "/api/resources/freeway/rows?_limit=5",
             "/api/resources/freeway/rows?Volume=3",

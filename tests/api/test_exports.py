@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
 from kaifang.portal import exports
+from kaifang.settings import Settings
 from tests.api.conftest import Published
 
 
@@ -97,10 +98,8 @@ def test_docs_serve_swagger_ui_from_local_files(client: TestClient) -> None:
         assert client.get(asset).status_code == 200, asset
 
 
-def test_an_empty_data_directory_still_answers(tmp_path: Path) -> None:
-    from kaifang.settings import load_settings
-
-    with TestClient(create_app(load_settings({}, data_dir=tmp_path / "empty"))) as empty:
+def test_an_empty_data_directory_still_answers(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as empty:
         assert empty.get("/api/datasets").json()["count"] == 0
         assert empty.get("/catalog.jsonld").json()["dcat:dataset"] == []
         assert empty.get("/api/3/action/package_list").json()["result"] == []

@@ -16,8 +16,9 @@ from kaifang.api.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.publish import PublishResult, publish_file
 from kaifang.scoring import dataset_openness, rescore_all
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from kaifang.storage import VersionStore
+from tests.catalogs import Catalogs
 from tests.scoring.conftest import (
     ORG,
     ORG_NAME,
@@ -46,9 +47,9 @@ def _write(path: Path, header: tuple[str, ...], rows: list[tuple[object, ...]]) 
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scored]:
+def scored(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterator[Scored]:
     root = tmp_path_factory.mktemp("openness")
-    settings = load_settings({}, data_dir=root / "data", rate_limit=0)
+    settings = catalogs.settings(root / "data", rate_limit=0)
     with open_catalog(settings) as catalog:
         create_organization(catalog, ORG, name=ORG_NAME)
         create_organization(catalog, OTHER_ORG, name="=cmd|' /C calc'!A0")

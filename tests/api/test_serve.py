@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import Published, free_port, wait_until_up
+from tests.catalogs import catalog_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_the_api(published: Published, workers: int) -> None:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**catalog_env(published.settings), "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "kaifang", "serve", "--port", str(port)]
     command += ["--data-dir", str(published.settings.data_dir), "--workers", str(workers)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from kaifang.api.app import create_app
 from tests.api.conftest import Published, publish_fixtures
+from tests.catalogs import MakeSettings
 
 SPEC = Path(__file__).parent / "fixtures" / "tw-cross-platform-api-v1.yaml"
 FREEWAY = "379130000E-000001-001"  # the freeway resource's national identifier
@@ -179,9 +180,10 @@ def test_errors(client: TestClient, url: str, status: int, code: str) -> None:
 
 
 @pytest.fixture
-def broken(tmp_path: Path) -> Iterator[TestClient]:
+def broken(tmp_path: Path, make_settings: MakeSettings) -> Iterator[TestClient]:
     """A data directory whose freeway resource lost its Parquet files."""
-    published = publish_fixtures(tmp_path / "data", tmp_path / "files")
+    settings = make_settings(tmp_path / "data", rate_limit=0)
+    published = publish_fixtures(settings, tmp_path / "files")
     shutil.rmtree(published.settings.data_dir / "tables" / published.freeway.resource)
     with TestClient(create_app(published.settings), raise_server_exceptions=False) as client:
         yield client

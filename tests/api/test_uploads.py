@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from kaifang.api.app import create_app
 from kaifang.catalog import create_organization, create_token, create_user, open_catalog
 from kaifang.publish import publish_file
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from tests.api.data import ORG, OTHER_ORG, THEFT_ROWS, write_theft
+from tests.catalogs import MakeSettings
 
 URL = "/api/datasets/theft/resources/theft/versions"
 
@@ -28,8 +29,8 @@ class Accounts:
 
 
 @pytest.fixture
-def accounts(tmp_path: Path) -> Accounts:
-    settings = load_settings({}, data_dir=tmp_path / "data", rate_limit=0)
+def accounts(tmp_path: Path, make_settings: MakeSettings) -> Accounts:
+    settings = make_settings(tmp_path / "data", rate_limit=0)
     with open_catalog(settings) as catalog:
         create_organization(catalog, ORG, name="臺北市政府警察局")
         create_organization(catalog, OTHER_ORG, name="教育部")

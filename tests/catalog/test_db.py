@@ -46,6 +46,7 @@ def test_reopening_does_not_migrate_again(catalog_settings: Settings) -> None:
 
 @pytest.mark.sqlite
 def test_sqlite_catalog_is_a_wal_file_with_foreign_keys(settings: Settings) -> None:
+    """The SQLite file itself, so SQLite on either test backend (marked ``sqlite``)."""
     with open_catalog(settings) as catalog, catalog.read() as session:
         assert session.scalar(text("PRAGMA journal_mode")) == "wal"
         assert session.scalar(text("PRAGMA foreign_keys")) == 1

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kaifang.cli import cli
+from kaifang.settings import Settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
@@ -27,10 +28,10 @@ def _generate(source: str, out: Path) -> Path:
 
 @pytest.mark.parametrize("source", ["elections", "schools", "theft"])
 def test_json_is_the_import_result_and_a_rerun_is_unchanged(
-    source: str, tmp_path: Path, runner: CliRunner
+    source: str, tmp_path: Path, runner: CliRunner, settings: Settings
 ) -> None:
     path = _generate(source, tmp_path / "in")
-    base = ["--data-dir", str(tmp_path / "data"), "import", source, str(path)]
+    base = ["--data-dir", str(settings.data_dir), "import", source, str(path)]
     first = runner.invoke(cli, [*base, "--json"])
     assert first.exit_code == 0, first.output
     out = json.loads(first.output)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kaifang.query.spark_engine import SparkEngine
-from kaifang.settings import load_settings
+from tests.catalogs import Catalogs
 
 SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "spark-test-cluster"
 
@@ -50,11 +50,12 @@ def spark_master() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def spark_engine(spark_master: str, tmp_path_factory: pytest.TempPathFactory) -> SparkEngine:
-    settings = load_settings(
-        {},
-        data_dir=tmp_path_factory.mktemp("spark-data"),
-        spark_master=spark_master,
-        query_timeout=120.0,
+def spark_engine(
+    spark_master: str, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
+) -> SparkEngine:
+    """The engine on the cluster; its settings carry the run's catalog backend, so tests that
+    derive settings from it (``spark_engine.settings.replace(data_dir=...)``) publish there."""
+    settings = catalogs.settings(
+        tmp_path_factory.mktemp("spark-data"), spark_master=spark_master, query_timeout=120.0
     )
     return SparkEngine(settings)

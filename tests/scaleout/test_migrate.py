@@ -1,5 +1,7 @@
 """A local data directory (SQLite + Parquet on disk) moved to PostgreSQL + object storage:
-the same datasets answer the same queries, and publishing goes on there."""
+the same datasets answer the same queries, and publishing goes on there.
+
+The source is a SQLite catalog on every run (that is what is migrated), hence ``sqlite``."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from kaifang.scaleout.migrate import migrate_data_dir
 from kaifang.settings import Settings, load_settings
 from tests.storage.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3_server
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.sqlite]
 ORG = "379130000E"
 
 

@@ -14,6 +14,7 @@ from kaifang.scaleout.freeway import ANALYSES, import_freeway_spark, tdcs_duckdb
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
 from kaifang.storage import VersionStore
+from tests.catalogs import MakeSettings
 
 pytestmark = pytest.mark.spark
 CODES = ("M03A", "M05A")
@@ -77,13 +78,19 @@ def test_import_freeway_on_spark_publishes_what_duckdb_publishes(
     history: tuple[Path, dict[str, int]],
     spark_engine: SparkEngine,
     tmp_path_factory: pytest.TempPathFactory,
+    make_settings: MakeSettings,
 ) -> None:
     """``kaifang import freeway --engine spark``: the same resources, rows and per-day
-    partitions as the DuckDB import of the same files."""
+    partitions as the DuckDB import of the same files (each into a catalog of its own)."""
     root, generated = history
     published = {}
+    cluster = spark_engine.settings
     for engine in ("duckdb", "spark"):
-        settings = spark_engine.settings.replace(data_dir=tmp_path_factory.mktemp(engine))
+        settings = make_settings(
+            tmp_path_factory.mktemp(engine),
+            spark_master=cluster.spark_master,
+            query_timeout=cluster.query_timeout,
+        )
         result = import_freeway(settings, root, engine=engine)
         published[engine] = {r.code: (r.resource, r.version, r.rows) for r in result.resources}
         files = VersionStore(settings).version_files("freeway_m03a", 1)

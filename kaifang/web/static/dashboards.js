@@ -136,7 +136,13 @@
     const form = section.querySelector("form");
     const figure = section.querySelector(".chart-area");
     const draw = DRAW[section.dataset.kind];
+    // A new run cancels the one in flight, so an older request that answers late (the page's
+    // own first draw, say) never replaces what the newer one showed.
+    let inFlight = null;
     async function run() {
+      if (inFlight) inFlight.abort();
+      const controller = new AbortController();
+      inFlight = controller;
       const params = new URLSearchParams();
       let path = form.getAttribute("action");
       new FormData(form).forEach((value, key) => {
@@ -147,8 +153,9 @@
       });
       message(figure, zh ? "載入中…" : "Loading…", false);
       try {
-        const response = await fetch(`${path}?${params}`);
+        const response = await fetch(`${path}?${params}`, { signal: controller.signal });
         const body = await response.json().catch(() => ({}));
+        if (controller.signal.aborted) return;
         if (!response.ok) {
           const detail = body.error ? body.error.message : Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : String(response.status);
           message(figure, (zh ? "無法取得分析：" : "The analysis failed: ") + detail, true);
@@ -157,7 +164,7 @@
         if (!body.rows || body.rows.length === 0) { message(figure, zh ? "沒有資料。" : "No data.", false); return; }
         draw(figure, body);
       } catch (error) {
-        message(figure, String(error), true);
+        if (!controller.signal.aborted) message(figure, String(error), true);
       }
     }
     form.addEventListener("submit", (event) => { event.preventDefault(); run(); });

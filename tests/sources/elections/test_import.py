@@ -11,12 +11,13 @@ import duckdb
 import pytest
 
 from kaifang.portal import Portal
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from kaifang.sources.common.publish import ImportResult
 from kaifang.sources.elections.discover import find_elections, member_name, normalize_title
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.elections.importer import LEGAL_BASIS, import_elections
 from kaifang.storage import VersionStore
+from tests.catalogs import Catalogs, MakeSettings
 
 FOLDERS = {
     "2008立委 區域立委": "2008",
@@ -36,9 +37,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(
-    generated: Path, tmp_path_factory: pytest.TempPathFactory
+    generated: Path, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
 ) -> tuple[Settings, ImportResult]:
-    settings = load_settings({}, data_dir=tmp_path_factory.mktemp("data"))
+    settings = catalogs.settings(tmp_path_factory.mktemp("data"))
     return settings, import_elections(settings, generated / "voteData")
 
 
@@ -139,8 +140,10 @@ def test_candidates_publish_birth_year_under_the_legal_basis(
         portal.close()
 
 
-def test_keep_birth_date_publishes_the_full_date(generated: Path, tmp_path: Path) -> None:
-    settings = load_settings({}, data_dir=tmp_path / "data")
+def test_keep_birth_date_publishes_the_full_date(
+    generated: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    settings = make_settings(tmp_path / "data")
     folder = generated / "voteData/2022-111年地方公職人員選舉/C1/prv"
     result = import_elections(settings, folder, keep_birth_date=True)
     assert result.datasets[0].title == "中選會選舉資料庫 2022-111年地方公職人員選舉 C1 prv"
@@ -177,7 +180,9 @@ def test_folder_titles_fold_full_width_digits_and_spaces(tmp_path: Path) -> None
     assert normalize_title("　２０２０　總統 ") == "2020 總統"
 
 
-def test_bare_quoted_and_apostrophe_rows_read_alike(tmp_path: Path) -> None:
+def test_bare_quoted_and_apostrophe_rows_read_alike(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     """One election folder whose files mix the eras' spellings and line ends."""
     folder = tmp_path / "混合"
     folder.mkdir()
@@ -185,7 +190,7 @@ def test_bare_quoted_and_apostrophe_rows_read_alike(tmp_path: Path) -> None:
     (folder / "elbese.csv").write_bytes(
         '"\'63","\'000","\'00","\'000","\'0000","臺北市"\r\n63,000,00,010,0000,松山區\n'.encode()
     )
-    settings = load_settings({}, data_dir=tmp_path / "data")
+    settings = make_settings(tmp_path / "data")
     result = import_elections(settings, folder)
     base = next(r.resource for r in result.datasets[0].resources if r.resource.endswith("elbase"))
     assert _rows(settings, base, "SELECT 縣市, 鄉鎮市區, 名稱, level FROM t ORDER BY 鄉鎮市區") == [

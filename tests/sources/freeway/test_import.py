@@ -19,6 +19,7 @@ from kaifang.sources.freeway.columns import ATTRIBUTION, DATASETS
 from kaifang.sources.freeway.generate import FreewayPlan, GeneratedFreeway, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
 from kaifang.storage import VersionStore
+from tests.catalogs import MakeSettings
 
 
 def _sql(settings: Settings, sql: str) -> list[tuple[object, ...]]:
@@ -94,14 +95,16 @@ def test_dataset_metadata_in_the_catalog(
     assert "km/h" in speed["description"]
 
 
-def test_daily_archive_equals_the_folder(settings: Settings, tmp_path: Path) -> None:
+def test_daily_archive_equals_the_folder(
+    settings: Settings, tmp_path: Path, make_settings: MakeSettings
+) -> None:
     plan = FreewayPlan(days=1, scale=0.02, datasets=("M03A",), seed=3)
     generate_freeway(tmp_path / "folder", plan)
     generate_freeway(tmp_path / "archive", FreewayPlan(**{**plan.__dict__, "archive": True}))
     archive = tmp_path / "archive" / "M03A_20240325.tar.gz"
     assert archive.exists()
     from_archive = import_freeway(settings, archive).resources[0]
-    other = settings.replace(data_dir=tmp_path / "other")
+    other = make_settings(tmp_path / "other")  # a catalog of its own
     from_folder = import_freeway(other, tmp_path / "folder" / "M03A").resources[0]
     assert from_archive.rows == from_folder.rows == 57_600
     assert _sql(settings, "SELECT sum(Volume) FROM freeway_m03a") == _sql(

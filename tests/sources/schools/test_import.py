@@ -15,12 +15,13 @@ import pytest
 from kaifang.openness import ColumnFacts, DatasetFacts, ResourceFacts, detect_split_datasets
 from kaifang.portal import Portal
 from kaifang.privacy import gate, screen
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from kaifang.sources.common.publish import ImportResult
 from kaifang.sources.schools.columns import LEVELS
 from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
 from kaifang.sources.schools.importer import MOE, import_schools, resource_name
 from kaifang.storage import VersionStore
+from tests.catalogs import Catalogs, MakeSettings
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +33,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(
-    generated: Path, tmp_path_factory: pytest.TempPathFactory
+    generated: Path, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
 ) -> tuple[Settings, ImportResult]:
-    settings = load_settings({}, data_dir=tmp_path_factory.mktemp("data"))
+    settings = catalogs.settings(tmp_path_factory.mktemp("data"))
     return settings, import_schools(settings, generated)
 
 
@@ -165,8 +166,10 @@ def test_split_detection_flags_levels_published_apart_but_not_this_layout(
     assert len(groups[0].datasets) >= 2
 
 
-def test_a_single_level_file_imports_alone(generated: Path, tmp_path: Path) -> None:
-    settings = load_settings({}, data_dir=tmp_path / "data")
+def test_a_single_level_file_imports_alone(
+    generated: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    settings = make_settings(tmp_path / "data")
     result = import_schools(settings, generated / "u1_new.csv")
     assert [r.resource for r in result.datasets[0].resources] == [
         resource_name("u1"),
@@ -174,7 +177,9 @@ def test_a_single_level_file_imports_alone(generated: Path, tmp_path: Path) -> N
     ]
 
 
-def test_a_school_site_given_as_an_ip_address_does_not_block(tmp_path: Path) -> None:
+def test_a_school_site_given_as_an_ip_address_does_not_block(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
     """A detector that sees a person's IP in a school's web address is recorded, not gating."""
     source = tmp_path / "u1_new.csv"
     rows = [
@@ -184,7 +189,7 @@ def test_a_school_site_given_as_an_ip_address_does_not_block(tmp_path: Path) -> 
     ]
     header = "代碼,學校名稱,縣市名稱,地址,電話,網址,體系別"
     source.write_text("\n".join(["103學年度大專校院名錄,,,,,,", ",,,,,,", header, *rows]) + "\n")
-    settings = load_settings({}, data_dir=tmp_path / "data")
+    settings = make_settings(tmp_path / "data")
     result = import_schools(settings, source)
     screening = result.datasets[0].resources[0].screening
     assert screening["status"] == "passed"

@@ -13,11 +13,12 @@ import duckdb
 import pytest
 
 from kaifang.privacy import gate, screen
-from kaifang.settings import Settings, load_settings
+from kaifang.settings import Settings
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
 from kaifang.sources.theft.importer import RESOURCE, TITLE, import_theft
 from kaifang.storage import VersionStore
+from tests.catalogs import MakeSettings
 
 HEADER = "編號,案類,發生日期,發生時段,發生地點\n"
 HANDMADE = (
@@ -97,8 +98,10 @@ def _expected(folder: Path, *, bom: bool) -> list[dict[str, str]]:
     return rows
 
 
-def test_a_year_imports_once_from_the_utf8_twins(year: Path, tmp_path: Path) -> None:
-    settings = load_settings({}, data_dir=tmp_path / "data")
+def test_a_year_imports_once_from_the_utf8_twins(
+    year: Path, tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    settings = make_settings(tmp_path / "data")
     first = import_theft(settings, year)
     expected = _expected(year, bom=True)
     assert first.datasets[0].resources[0].rows == len(expected)
@@ -117,13 +120,15 @@ def test_a_year_imports_once_from_the_utf8_twins(year: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("bom", [True, False])
-def test_each_twin_alone_reads_the_same_rows(year: Path, tmp_path: Path, bom: bool) -> None:
+def test_each_twin_alone_reads_the_same_rows(
+    year: Path, tmp_path: Path, bom: bool, make_settings: MakeSettings
+) -> None:
     folder = tmp_path / "one"
     folder.mkdir()
     for file in year.glob("*.csv"):
         if file.stem.endswith("-UTF8-BOM") == bom:
             (folder / file.name).write_bytes(file.read_bytes())
-    settings = load_settings({}, data_dir=tmp_path / "data")
+    settings = make_settings(tmp_path / "data")
     result = import_theft(settings, folder)
     assert result.datasets[0].resources[0].rows == len(_expected(year, bom=True))
     hours = _published(

@@ -4,7 +4,6 @@ chromium driven by Playwright (``executable_path``; never ``playwright install``
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -23,7 +22,8 @@ from kaifang.catalog.accounts import create_organization, create_token, create_u
 from kaifang.catalog.db import open_catalog
 from kaifang.demo import DemoPlan, load_demo
 from kaifang.publish import publish_file
-from kaifang.settings import load_settings
+from kaifang.settings import Settings
+from tests.catalogs import Catalogs, catalog_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -76,8 +76,7 @@ def _theft_csv(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _build(data_dir: Path, work: Path) -> tuple[str, str, str]:
-    settings = load_settings({}, data_dir=data_dir)
+def _build(settings: Settings, work: Path) -> tuple[str, str, str]:
     with open_catalog(settings) as catalog:
         create_organization(catalog, "379130000E", name="臺北市政府警察局")
         create_user(catalog, "steward", org="379130000E", role="editor")
@@ -102,12 +101,13 @@ def _build(data_dir: Path, work: Path) -> tuple[str, str, str]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterator[Site]:
     work = tmp_path_factory.mktemp("browser")
-    dataset, resource, token = _build(work / "data", work)
+    settings = catalogs.settings(work / "data")
+    dataset, resource, token = _build(settings, work)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "KAIFANG_DATA_DIR": str(work / "data"), "KAIFANG_BASE_URL": url}
+    env = {**catalog_env(settings), "KAIFANG_BASE_URL": url}
     log = (work / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Route, expect
 
 from tests.web.browser.conftest import XSS_TITLE, Site, api, screenshot
 
@@ -192,6 +194,34 @@ def test_dashboard_reports_a_failing_endpoint(page: Page, site: Site) -> None:
     section.get_by_label("結束").fill("2024-06-25T00:00")  # past the 31-day limit
     section.get_by_role("button", name="畫圖").click()
     expect(section.locator(".error")).to_contain_text("無法取得分析")
+
+
+def test_a_late_answer_to_an_older_request_does_not_replace_the_newer_one(
+    page: Page, site: Site
+) -> None:
+    """The page's own first draw answers after the user's request: the user's answer stays."""
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/api/analyses/freeway/volume\?"), hold_the_first)
+    page.goto(site.url + "/dashboards/freeway")
+    section = page.locator("[data-kind=freeway-volume]")
+    expect(section.locator(".chart-area")).to_contain_text("載入中")
+    section.get_by_label("開始").fill("2024-03-25T00:00")
+    section.get_by_label("結束").fill("2024-06-25T00:00")  # past the 31-day limit
+    section.get_by_role("button", name="畫圖").click()
+    expect(section.locator(".error")).to_contain_text("無法取得分析")
+    assert len(held) == 1
+    with contextlib.suppress(PlaywrightError):  # the page may have cancelled it already
+        held[0].continue_()
+    page.wait_for_timeout(1500)  # time for a late answer to land
+    expect(section.locator(".error")).to_contain_text("無法取得分析")
+    assert section.locator("svg").count() == 0
 
 
 def test_freeway_dashboard_draws_real_traffic(page: Page, site: Site) -> None:
