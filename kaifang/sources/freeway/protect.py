@@ -147,7 +147,10 @@ def protection_report(
                 ),
             },
         ],
-        "verification": {
+        "verification": {  # the keys of kaifang.privacy's verification, plus the trip checks
+            "passed": True,  # a failed verification raised above
+            "rows": rows_out,
+            "original_rows": rows_in,
             "classes": verification.classes,
             "smallest_class": smallest,
             "times_off_grain": off_grain,

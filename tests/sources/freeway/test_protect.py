@@ -60,7 +60,14 @@ def test_protected_trips_are_verified_and_reported(tmp_path: Path) -> None:
     _trips(con, {("01F0005S", "01F0017S", 8): 4, ("01F0005S", "01F0017S", 9): 2})
     _, report = protect_trips(con, "typed", settings)
     assert (report["rows_in"], report["rows_out"], report["suppressed_rows"]) == (6, 4, 2)
-    assert report["verification"] == {"classes": 1, "smallest_class": 4, "times_off_grain": 0}
+    assert report["verification"] == {
+        "passed": True,
+        "rows": 4,
+        "original_rows": 6,
+        "classes": 1,
+        "smallest_class": 4,
+        "times_off_grain": 0,
+    }
     published = con.execute(
         "SELECT DISTINCT DetectionTime_O, DetectionTime_D, TripInformation[1].time "
         "FROM protected_trips"
