@@ -48,8 +48,9 @@ def adopt_files(
     """Stage ``files`` in order under ``version_dir`` and return their schema and entries.
 
     Files of one partition are numbered ``part-0``, ``part-1``… in the order given. With
-    ``rename`` (local source, local store) the sources are moved, so they are gone from the
-    source folder afterwards whatever the outcome.
+    ``rename`` (local source, local store) the sources are moved, so once the checks of every
+    file (readable Parquet, one schema, partition column present) have passed they are gone
+    from the source folder whatever the outcome.
     """
     if not files:
         raise ValidationError(
@@ -58,10 +59,11 @@ def adopt_files(
             key="files",
         )
     schema = _read_schema(files[0], source_fs)
+    for adopted in files:  # every file is checked before any is moved
+        _check_file(adopted, schema, source_fs)
     next_index: dict[str, int] = {}
     entries: list[FileEntry] = []
     for adopted in files:
-        _check_file(adopted, schema, source_fs)
         directory = _directory(adopted.partition)
         index = next_index.get(directory, 0)
         next_index[directory] = index + 1
