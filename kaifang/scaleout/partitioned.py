@@ -53,7 +53,7 @@ def write_partitioned_spark(
 ) -> PartitionedFiles:
     """Write ``frame`` under ``folder`` (replaced) as described in the module docstring and
     return the files, in partition order, with each partition's fingerprint."""
-    from pyspark.sql.functions import col
+    from pyspark.sql.functions import col, expr
 
     columns = list(frame.columns)
     keyed = frame.withColumn(_FOLDER_KEY, col(_ident(partition_by)).cast("string"))
@@ -75,13 +75,13 @@ def write_partitioned_spark(
         session.read.parquet(str(folder))
         .selectExpr(f"{key} AS k", f"CAST(xxhash64({hashed}) AS DECIMAL(38, 0)) AS h")
         .groupBy("k")
-        .agg({"*": "count", "h": "sum"})
+        .agg(expr("count(*)").alias("n"), expr("sum(h)").alias("s"))
         .collect()
     )
     prints = {
-        (NULL_PARTITION if r["k"] is None else str(r["k"])): (
-            f"{FINGERPRINT_SCHEME}:{r['count(1)']}:{r['sum(h)']}"
-        )
+        (
+            NULL_PARTITION if r["k"] is None else str(r["k"])
+        ): f"{FINGERPRINT_SCHEME}:{r['n']}:{r['s']}"
         for r in rows
     }
     return PartitionedFiles(_files(folder, partition_by), prints, SOURCE_FORMAT)

@@ -37,21 +37,9 @@ class AdoptedFile:
     partition: Mapping[str, str | None] | None = field(default=None)
 
 
-def adopt_files(
-    files: Sequence[AdoptedFile],
-    staging: Staging,
-    *,
-    version_dir: str,
-    source_fs: pafs.FileSystem,
-    rename: bool,
-) -> tuple[pa.Schema, list[FileEntry]]:
-    """Stage ``files`` in order under ``version_dir`` and return their schema and entries.
-
-    Files of one partition are numbered ``part-0``, ``part-1``… in the order given. With
-    ``rename`` (local source, local store) the sources are moved, so once the checks of every
-    file (readable Parquet, one schema, partition column present) have passed they are gone
-    from the source folder whatever the outcome.
-    """
+def check_adopted(files: Sequence[AdoptedFile], source_fs: pafs.FileSystem) -> pa.Schema:
+    """The schema of ``files``, after checking every one is readable Parquet with the first
+    file's schema and its partition column inside (nothing is moved yet)."""
     if not files:
         raise ValidationError(
             "no files to adopt",
@@ -59,8 +47,25 @@ def adopt_files(
             key="files",
         )
     schema = _read_schema(files[0], source_fs)
-    for adopted in files:  # every file is checked before any is moved
+    for adopted in files:
         _check_file(adopted, schema, source_fs)
+        _directory(adopted.partition)
+    return schema
+
+
+def stage_files(
+    files: Sequence[AdoptedFile],
+    staging: Staging,
+    *,
+    version_dir: str,
+    source_fs: pafs.FileSystem,
+    rename: bool,
+) -> list[FileEntry]:
+    """Stage ``files`` (checked by :func:`check_adopted`) in order under ``version_dir`` and
+    return their entries. Files of one partition are numbered ``part-0``, ``part-1``… in the
+    order given. With ``rename`` (local source, local store) the sources are moved, so they
+    are gone from the source folder afterwards whatever the outcome of the commit.
+    """
     next_index: dict[str, int] = {}
     entries: list[FileEntry] = []
     for adopted in files:
@@ -83,7 +88,7 @@ def adopt_files(
                 partition=dict(adopted.partition) if adopted.partition is not None else None,
             )
         )
-    return schema, entries
+    return entries
 
 
 def _directory(partition: Mapping[str, str | None] | None) -> str:

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from kaifang.errors import NotFoundError
 from kaifang.settings import Settings
-from kaifang.storage.adopt import AdoptedFile, adopt_files
+from kaifang.storage.adopt import AdoptedFile, check_adopted, stage_files
 from kaifang.storage.commit import LocalStaging, ObjectStaging, Staging, conflict
 from kaifang.storage.filesystem import StorageLocation, open_location
 from kaifang.storage.layout import (
@@ -166,9 +166,10 @@ class VersionStore:
         renamed into the version's staging folder (copied if on another device) and are gone
         from their folder afterwards, whether or not the commit succeeds; otherwise they are
         copied (streamed) and left in place. Rows come from each file's footer, bytes and
-        SHA-256 from one streamed read; every file must have the first file's schema (and the
-        reused files too). ``reuse`` and ``before_commit`` work as in :meth:`write_version`;
-        on any failure nothing becomes visible and the staged files are removed.
+        SHA-256 from one streamed read. Every file is checked before any is moved: readable
+        Parquet with the first file's schema (the reused files' too), partition column inside.
+        ``reuse`` and ``before_commit`` work as in :meth:`write_version`; on any failure
+        nothing becomes visible and the staged files are removed.
 
         Raises ConflictError if the version exists; ValidationError for a bad id, manifest,
         file, schema or reused file. Call it inside ``with self.lock(resource_id)``.
@@ -180,16 +181,17 @@ class VersionStore:
             raise conflict(resource_id, version)
         source_fs = source_filesystem or pafs.LocalFileSystem()
         rename = self.location.is_local and isinstance(source_fs, pafs.LocalFileSystem)
+        schema = check_adopted(files, source_fs)
+        reused = self._reused(resource_id, version, reuse, schema)
         staging = self._staging(resource_id, version)
         try:
-            schema, adopted = adopt_files(
+            adopted = stage_files(
                 files,
                 staging,
                 version_dir=version_dir(version),
                 source_fs=source_fs,
                 rename=rename,
             )
-            reused = self._reused(resource_id, version, reuse, schema)
             return self._commit(
                 staging, resource_id, version, reused, adopted, manifest, before_commit
             )

@@ -84,7 +84,7 @@ def test_adopted_version_reuses_earlier_files(store: VersionStore, tmp_path: Pat
 
 @pytest.mark.parametrize(
     "problem",
-    ["before_commit", "schema", "conflict", "partition column"],
+    ["before_commit", "schema", "conflict", "partition column", "reuse"],
 )
 def test_a_failed_adoption_leaves_no_version_and_no_staged_files(
     store: VersionStore, tmp_path: Path, problem: str
@@ -92,7 +92,7 @@ def test_a_failed_adoption_leaves_no_version_and_no_staged_files(
     with store.lock("theft"):
         store.write_version("theft", 1, reader_of(make_table(10)), dict(MANIFEST))
     files = written_elsewhere(tmp_path / "spark", make_table(3_000))
-    version, check = 2, None
+    version, check, reuse = 2, None, []
     expected: type[Exception] = ValidationError
     if problem == "before_commit":
 
@@ -107,11 +107,15 @@ def test_a_failed_adoption_leaves_no_version_and_no_staged_files(
         files.append(AdoptedFile(str(other), {"day": "2024-01-09"}))
     elif problem == "conflict":
         version, expected = 1, ConflictError
+    elif problem == "reuse":
+        reuse = [FileEntry("v000001/part-9.parquet", 1, 1, "00")]
     else:
         files = [AdoptedFile(f.source, {"station": "x"}) for f in files]
 
     with pytest.raises(expected):
-        adopt(store, version, files, before_commit=check)
+        adopt(store, version, files, reuse=reuse, before_commit=check)
+    # Refused before anything moved, the sources stay; after the moves they went with staging.
+    assert all(Path(f.source).exists() for f in files) == (problem != "before_commit")
 
     assert store.list_versions("theft") == [1]
     resource = Path(store.location.path("theft"))
