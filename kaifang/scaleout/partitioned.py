@@ -9,10 +9,12 @@ writes them, so the store can adopt them as they are
 - within a partition, rows sorted by the publish's clustering (e.g. gantry, then time), each
   partition written by one task, so one file per partition unless it passes
   :data:`~kaifang.storage.ROWS_PER_FILE` rows;
-- zstd, with ``parquet.block.size`` = :data:`PARQUET_BLOCK_BYTES`. Spark sizes row groups in
-  buffered bytes, not rows: 16 MiB holds about the store's 122,880 rows of a trip (about
-  130 bytes buffered each), more rows of the narrower aggregate datasets (M03A's row groups
-  are bigger in rows but still a few MiB compressed).
+- zstd, row groups of the store's :data:`~kaifang.storage.ROW_GROUP_ROWS` (122,880) rows:
+  Spark's ``parquet.block.size`` counts buffered bytes, and the bytes a row takes depend on
+  the data (generated trips encode to about 10 bytes a row, so 16 MiB would hold 1.6 M of
+  them), so the row count is set directly with parquet-java's
+  ``parquet.block.row.count.limit``; ``parquet.block.size`` =
+  :data:`PARQUET_BLOCK_BYTES` (32 MiB) only caps a row group of unusually wide rows.
 
 **Fingerprints.** ``publish_relation``'s fingerprint of a partition is ``rows:sum`` of
 DuckDB's ``hash()`` over the row; DuckDB's hash function (its own MurmurHash-based mixing,
@@ -32,13 +34,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from kaifang.publish.adopted import PartitionedFiles
-from kaifang.storage import ROWS_PER_FILE, AdoptedFile
+from kaifang.storage import ROW_GROUP_ROWS, ROWS_PER_FILE, AdoptedFile
 from kaifang.storage.layout import NULL_PARTITION
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-PARQUET_BLOCK_BYTES = 16 * 1024 * 1024
+PARQUET_BLOCK_BYTES = 32 * 1024 * 1024
 FINGERPRINT_SCHEME = "spark-xxhash64"
 SOURCE_FORMAT = "spark-parquet"
 _FOLDER_KEY = "_kaifang_partition"
@@ -65,6 +67,7 @@ def write_partitioned_spark(
         .partitionBy(_FOLDER_KEY)
         .option("compression", "zstd")
         .option("parquet.block.size", str(PARQUET_BLOCK_BYTES))
+        .option("parquet.block.row.count.limit", str(ROW_GROUP_ROWS))
         .option("maxRecordsPerFile", str(ROWS_PER_FILE))
         .parquet(str(folder))
     )

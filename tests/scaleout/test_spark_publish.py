@@ -21,7 +21,7 @@ from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import FreewayImport, import_freeway
-from kaifang.storage import AdoptedFile, VersionStore
+from kaifang.storage import ROW_GROUP_ROWS, AdoptedFile, VersionStore
 
 pytestmark = pytest.mark.spark
 CODES = ("M03A", "M06A")
@@ -158,3 +158,14 @@ def test_a_failed_adoption_of_spark_files_leaves_nothing(
     assert store.list_versions("trips") == []
     staging = Path(store.location.path("trips")) / "_staging"
     assert list(staging.iterdir()) == []
+
+
+def test_spark_row_groups_have_the_store_s_rows(spark_engine: SparkEngine, tmp_path: Path) -> None:
+    frame = spark_session(spark_engine.settings).sql(
+        "SELECT id, DATE'2024-03-25' AS Date FROM range(0, 300000)"
+    )
+    written = write_partitioned_spark(frame, tmp_path, partition_by="Date", order_by=["id"])
+    (only,) = written.files
+    metadata = pq.ParquetFile(only.source).metadata
+    groups = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+    assert groups == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 300_000 - 2 * ROW_GROUP_ROWS]
