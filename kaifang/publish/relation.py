@@ -11,6 +11,9 @@ With ``partition_by`` (e.g. a ``Date`` column), each partition value gets a fing
 publish then writes only the partitions that are new or whose rows changed, and *reuses* the
 current version's files of every other partition (no copying). Publishing rows whose
 partitions all have their current fingerprints changes nothing (``unchanged``).
+
+:func:`publish_partitions` is the catalog side shared with
+:func:`kaifang.publish.adopted.publish_files`, which publishes files Spark already wrote.
 """
 
 from __future__ import annotations
