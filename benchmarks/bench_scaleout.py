@@ -13,7 +13,9 @@ per core.
 
 Trips: generates M06A (--trip-days days of --trips-per-day trips) and runs the whole
 ``import_freeway`` (parse, protect, verify, publish partitioned by day) with engine duckdb and
-engine spark into fresh data folders, checking both publish the same rows and report.
+engine spark into fresh data folders, checking both publish the same rows and report; then
+the publish step alone on the trips Spark wrote: DuckDB reading them back and writing the
+version vs the store adopting Spark's files.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from kaifang.catalog.db import open_catalog  # noqa: E402
+from kaifang.publish.adopted import PartitionedFiles, publish_files  # noqa: E402
+from kaifang.publish.relation import RelationSpec, publish_relation  # noqa: E402
 from kaifang.query import QueryEngine  # noqa: E402
 from kaifang.query.spark_engine import SparkEngine  # noqa: E402
 from kaifang.scaleout.freeway import (  # noqa: E402
@@ -42,9 +47,12 @@ from kaifang.scaleout.freeway import (  # noqa: E402
     tdcs_files,
 )
 from kaifang.scaleout.session import spark_session  # noqa: E402
+from kaifang.scaleout.trips import protect_trips_spark  # noqa: E402
 from kaifang.settings import Settings, load_settings  # noqa: E402
+from kaifang.sources.freeway import catalog_entries as entries  # noqa: E402
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway  # noqa: E402
 from kaifang.sources.freeway.importer import import_freeway  # noqa: E402
+from kaifang.storage import AdoptedFile  # noqa: E402
 
 CODES = ("M03A", "M05A")
 
@@ -169,6 +177,69 @@ def analyses_spark(args: argparse.Namespace, settings: Settings) -> list[str]:
     return lines
 
 
+def publish_step(settings: Settings, data: Path, repeat: int) -> list[str]:
+    """The publish step alone, on the same protected trips Spark wrote (partitioned by day,
+    sorted): DuckDB reading them back (fingerprints, sort, write_version; the path before
+    Spark wrote the versions) vs the store adopting Spark's files (publish_files). Each run
+    publishes a fresh copy of the files into a fresh data folder (the copy is not timed)."""
+    files = [Path(f) for f in tdcs_files(data, "M06A")]
+    work = data / "publish-step"
+    shutil.rmtree(work, ignore_errors=True)
+    order = ("GantryID_O", "DetectionTime_O")
+    trips = protect_trips_spark(settings, files, work / "spark", order_by=order)
+    spec = RelationSpec(
+        org=entries.ORG_CODE,
+        title=entries.dataset_title("M06A"),
+        resource=entries.resource_name("M06A"),
+        fields=entries.dataset_fields("M06A"),
+        metadata=entries.dataset_metadata("M06A"),
+        partition_by="Date",
+        order_by=order,
+        source_file=f"{len(files)} M06A files",
+        screening=trips.report,
+    )
+    names = ", ".join(f["name"] for f in spec.fields)
+    times: dict[str, list[float]] = {"duckdb": [], "adopt": []}
+    for run in range(repeat):
+        for method in times:
+            copy = work / f"{method}-{run}"
+            shutil.copytree(trips.folder, copy / "files")
+            target = settings.replace(data_dir=copy / "data")
+            with open_catalog(target) as catalog:
+                entries.ensure_organization(catalog, entries.ORG_CODE)
+            started = time.perf_counter()
+            if method == "duckdb":
+                con = duckdb.connect(config={"threads": target.query_threads})
+                scan = f"read_parquet('{copy / 'files' / '*' / '*.parquet'}')"
+                con.execute(f"CREATE VIEW trips AS SELECT {names} FROM {scan}")
+                result = publish_relation(target, con.table("trips"), spec)
+                con.close()
+            else:
+                moved = [
+                    AdoptedFile(
+                        str(copy / "files" / Path(f.source).relative_to(trips.folder)), f.partition
+                    )
+                    for f in trips.written.files
+                ]
+                written = PartitionedFiles(
+                    moved, trips.written.fingerprints, trips.written.source_format
+                )
+                result = publish_files(target, written, spec)
+            times[method].append(time.perf_counter() - started)
+            if result.rows != trips.report["rows_out"]:
+                raise SystemExit(f"{method}: {result.rows} rows published")
+    rows = result.rows
+    lines = [
+        f"publish step: {rows:,} protected trips in {len(trips.written.files)} day files",
+        "| publish | best s | trips/s | every run s |",
+        "|---|---:|---:|---|",
+    ]
+    for method, runs in times.items():
+        every = ", ".join(f"{t:.2f}" for t in runs)
+        lines.append(f"| {method} | {min(runs):.2f} | {rows / min(runs):,.0f} | {every} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=7, help="Days of history to generate.")
@@ -215,6 +286,7 @@ def main() -> None:
             lines += analyses_spark(args, settings)
         if trips is not None:
             lines += import_trips(settings, trips, args.repeat)
+            lines += publish_step(settings, trips, args.repeat)
         spark_session(settings).stop()
     finally:
         subprocess.run([str(cluster), "stop", folder], check=False, timeout=120)

@@ -11,13 +11,16 @@ With ``partition_by`` (e.g. a ``Date`` column), each partition value gets a fing
 publish then writes only the partitions that are new or whose rows changed, and *reuses* the
 current version's files of every other partition (no copying). Publishing rows whose
 partitions all have their current fingerprints changes nothing (``unchanged``).
+
+:func:`publish_partitions` is the catalog side shared with
+:func:`kaifang.publish.adopted.publish_files`, which publishes files Spark already wrote.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,7 @@ from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
 from kaifang.publish.result import PublishResult
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident, quote_literal
-from kaifang.storage import FileEntry, VersionStore
+from kaifang.storage import FileEntry, StoredVersion, VersionStore
 
 
 @dataclass
@@ -64,12 +67,11 @@ class RelationSpec:
     extra_manifest: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _check_fields(spec: RelationSpec, relation: duckdb.DuckDBPyRelation) -> None:
+def check_fields(spec: RelationSpec, columns: list[str]) -> None:
     names = [str(f.get("name")) for f in spec.fields]
-    if names != list(relation.columns):
+    if names != columns:
         raise ValidationError(
-            f"resource {spec.resource!r}: fields {names} do not match the rows' columns "
-            f"{list(relation.columns)}",
+            f"resource {spec.resource!r}: fields {names} do not match the rows' columns {columns}",
             hint="Describe every column, in the rows' order.",
             key="fields",
         )
@@ -116,13 +118,66 @@ def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
         return version.number, dict(version.summary.get("partitions", {}))
 
 
+WriteVersion = Callable[
+    [VersionStore, str, int, dict[str, Any], list[FileEntry], list[str]], StoredVersion
+]
+"""Stores version ``number`` of resource ``slug``: ``(store, slug, number, manifest, reuse,
+changed partitions)``; called under the resource's storage lock."""
+
+
 def publish_relation(
     settings: Settings, relation: duckdb.DuckDBPyRelation, spec: RelationSpec
 ) -> RelationPublishResult:
     """Publish ``relation`` as the next version of ``spec.resource`` (creating the dataset and
     resource on first use); see the module docstring for partitions and reuse."""
-    _check_fields(spec, relation)
+    check_fields(spec, list(relation.columns))
     prints = fingerprints(relation, spec.partition_by)
+
+    def write(
+        store: VersionStore,
+        slug: str,
+        number: int,
+        manifest: dict[str, Any],
+        reuse: list[FileEntry],
+        changed: list[str],
+    ) -> StoredVersion:
+        rows = relation
+        if spec.partition_by is not None:
+            listed = ", ".join(quote_literal(p) for p in changed)
+            key = f"CAST({quote_ident(spec.partition_by)} AS VARCHAR)"
+            rows = relation.filter(f"{key} IN ({listed})")
+        order = clustering(spec)
+        if order:
+            rows = rows.order(", ".join(quote_ident(c) for c in order))
+        return store.write_version(
+            slug,
+            number,
+            rows.to_arrow_reader(BATCH_ROWS),
+            manifest,
+            partition_by=spec.partition_by,
+            reuse=reuse,
+        )
+
+    return publish_partitions(settings, spec, prints, write, source_format="relation")
+
+
+def clustering(spec: RelationSpec) -> list[str]:
+    """The columns a version's rows are sorted by: the partition column, then ``order_by``."""
+    return [*([spec.partition_by] if spec.partition_by else []), *spec.order_by]
+
+
+def publish_partitions(
+    settings: Settings,
+    spec: RelationSpec,
+    prints: Mapping[str, str],
+    write: WriteVersion,
+    *,
+    source_format: str,
+) -> RelationPublishResult:
+    """The catalog side of a publish whose rows have fingerprints ``prints``: find or create
+    the dataset and resource, and under the resource's storage lock compare ``prints`` with
+    the current version's, let ``write`` store the next version (changed partitions written,
+    the others reused), and register it in one catalog transaction."""
     store = VersionStore(settings)
     with open_catalog(settings) as catalog:
         dataset = _find_dataset(catalog, spec.org, spec.title)
@@ -147,7 +202,7 @@ def publish_relation(
                 if target.resource is None and known:
                     continue  # another publish took this slug meanwhile
                 return _write_and_register(
-                    catalog, store, target, slug, relation, spec, prints, known
+                    catalog, store, target, slug, spec, dict(prints), known, write, source_format
                 )
 
 
@@ -156,10 +211,11 @@ def _write_and_register(
     store: VersionStore,
     target: Target,
     slug: str,
-    relation: duckdb.DuckDBPyRelation,
     spec: RelationSpec,
     prints: dict[str, str],
     known: list[int],
+    write: WriteVersion,
+    source_format: str,
 ) -> RelationPublishResult:
     current, old_prints = _current(catalog, slug)
     changed = sorted(p for p, fp in prints.items() if old_prints.get(p) != fp)
@@ -167,7 +223,6 @@ def _write_and_register(
         base = result_for(catalog, slug, unchanged=True)
         return RelationPublishResult(**base.to_dict(), partitions_reused=sorted(old_prints))
     reuse: list[FileEntry] = []
-    rows = relation
     kept: dict[str, str] = {}
     if spec.partition_by is not None:
         if current is not None:
@@ -176,11 +231,7 @@ def _write_and_register(
                 if value is not None and value not in changed:
                     reuse.append(entry)
             kept = {p: fp for p, fp in old_prints.items() if p not in changed}
-        listed = ", ".join(quote_literal(p) for p in changed)
-        rows = relation.filter(f"CAST({quote_ident(spec.partition_by)} AS VARCHAR) IN ({listed})")
-    order = [*([spec.partition_by] if spec.partition_by else []), *spec.order_by]
-    if order:
-        rows = rows.order(", ".join(quote_ident(c) for c in order))
+    order = clustering(spec)
     all_prints = {**kept, **{p: prints[p] for p in changed}}
     source_hash = (
         "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
@@ -195,21 +246,14 @@ def _write_and_register(
     manifest = {
         "resource": slug,
         "schema": {"fields": spec.fields},
-        "source": {"file": spec.source_file, "sha256": source_hash, "format": "relation"},
+        "source": {"file": spec.source_file, "sha256": source_hash, "format": source_format},
         "created": utcnow().isoformat(),
         "publisher": spec.publisher,
         "legal_basis": spec.legal_basis,
         **summary,
         **spec.extra_manifest,
     }
-    stored = store.write_version(
-        slug,
-        number,
-        rows.to_arrow_reader(BATCH_ROWS),
-        manifest,
-        partition_by=spec.partition_by,
-        reuse=reuse,
-    )
+    stored = write(store, slug, number, manifest, reuse, changed)
     version = NewVersion(
         number=number,
         rows=stored.rows,

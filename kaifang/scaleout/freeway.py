@@ -10,17 +10,18 @@ the analyses both engines run, so DuckDB and Spark can be compared on the same f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from kaifang.errors import ReadError, ValidationError
+from kaifang.publish.adopted import PartitionedFiles
+from kaifang.scaleout.partitioned import write_partitioned_spark
 from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import DATASETS, TdcsDataset
-from kaifang.sources.freeway.load import DATE_COLUMN, LoadedDataset, time_column
+from kaifang.sources.freeway.load import DATE_COLUMN, time_column
 from kaifang.sqlutil import quote_ident, quote_literal
 
 if TYPE_CHECKING:
@@ -158,37 +159,51 @@ def _dataset(code: str) -> TdcsDataset:
 SPARK_DATASETS = ("M03A", "M04A", "M05A", "M08A")
 
 
-def load_dataset_spark(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    code: str,
-    files: list[Path],
-    workdir: Path,
-) -> LoadedDataset:
+@dataclass(frozen=True)
+class SparkDataset:
+    """What :func:`write_dataset_spark` wrote: the version's files with their fingerprints,
+    the lines read and the lines left out (no time)."""
+
+    written: PartitionedFiles
+    lines: int
+    left_out: int
+
+
+def write_dataset_spark(
+    settings: Settings, code: str, files: list[Path], out_dir: Path, *, order_by: Sequence[str]
+) -> SparkDataset:
     """The bulk-history path of ``kaifang import freeway --engine spark``: Spark parses and
-    types ``files`` into Parquet on the cluster; the result becomes view ``typed_<code>`` of
-    ``con`` with the same columns as :func:`kaifang.sources.freeway.load.load_dataset`, so
-    protection and the partitioned publish run unchanged. Lines Spark could not type (a
-    NULL time) are counted as problems."""
+    types ``files`` with the columns of :func:`kaifang.sources.freeway.load.load_dataset`
+    (counts as INTEGER, plus ``Date``), leaves out lines without a time (counted as problems)
+    and writes the version's files under ``<out_dir>/<code>``, partitioned by ``Date`` and
+    sorted by ``order_by`` within a day (:func:`write_partitioned_spark`)."""
+    from pyspark.sql import Observation
+    from pyspark.sql.functions import expr
+
     session = spark_session(settings, app_name="kaifang-import-freeway")
-    folder = workdir / "spark" / code
-    frame = read_tdcs_spark(session, code, [str(f) for f in files])
-    frame.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
     dataset = _dataset(code)
-    time = quote_ident(time_column(dataset))
-    names = ", ".join(quote_ident(c.name) for c in dataset.columns)
-    scan = f"read_parquet({quote_literal(str(folder / '*.parquet'))})"
-    typed = f"typed_{code}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {typed} AS SELECT {names}, CAST({time} AS DATE) AS "
-        f"{quote_ident(DATE_COLUMN)} FROM {scan} WHERE {time} IS NOT NULL"
+    time = f"`{time_column(dataset)}`"
+    typed = [
+        f"CAST(`{c.name}` AS INT) AS `{c.name}`" if c.type == "integer" else f"`{c.name}`"
+        for c in dataset.columns
+    ]
+    lines = Observation(f"{code.lower()}_lines")
+    frame = (
+        read_tdcs_spark(session, code, [str(f) for f in files])
+        .observe(
+            lines, expr("count(*)").alias("total"), expr(f"count_if({time} IS NULL)").alias("bad")
+        )
+        .where(f"{time} IS NOT NULL")
+        .selectExpr(*typed, f"CAST({time} AS DATE) AS `{DATE_COLUMN}`")
     )
-    total = int(con.execute(f"SELECT count(*) FROM {scan}").fetchall()[0][0])
-    rows = int(con.execute(f"SELECT count(*) FROM {typed}").fetchall()[0][0])
-    if rows == 0:
+    written = write_partitioned_spark(
+        frame, out_dir / code, partition_by=DATE_COLUMN, order_by=order_by
+    )
+    total, bad = int(lines.get["total"]), int(lines.get["bad"])
+    if total == bad:
         raise ReadError(
             f"no {code} row could be read by Spark ({total} lines)",
             file=files[0],
             hint="Check the files are TDCS " + code + "; or import without --engine spark.",
         )
-    return LoadedDataset(code, typed, rows, len(files), [], total - rows)
+    return SparkDataset(written, total, bad)

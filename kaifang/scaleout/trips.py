@@ -25,23 +25,27 @@ types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.loa
    counts come from the written files as well. :func:`protection_report` (shared with DuckDB)
    builds the report and refuses the publish if a class is below k or a time is off the grain.
 
-The importer then publishes the written Parquet through the same path as the other Spark
-datasets: a DuckDB view over the files handed to ``publish_relation``, partitioned by
-``Date``. M07A (one small file per hour of averages) stays on DuckDB.
+The protected rows are written as the version's own files (:mod:`kaifang.scaleout.partitioned`:
+one folder per ``Date``, sorted by gantry and time within a day, with per-day fingerprints),
+which the importer publishes with :func:`kaifang.publish.adopted.publish_files`: the store
+adopts the files, and no row passes through this machine. M07A (one small file per hour of
+averages) stays on DuckDB.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from kaifang.errors import ReadError
+from kaifang.publish.adopted import PartitionedFiles
+from kaifang.scaleout.partitioned import write_partitioned_spark
 from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import M06A
-from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN, LoadedDataset
+from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN
 from kaifang.sources.freeway.protect import (
     TripVerification,
     parse_grain,
@@ -49,7 +53,6 @@ from kaifang.sources.freeway.protect import (
     verification_sql,
 )
 from kaifang.sources.sqltext import PADDING
-from kaifang.sqlutil import quote_ident, quote_literal
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -165,12 +168,28 @@ def read_trips_spark(session: SparkSession, files: list[Path]) -> DataFrame:
     return session.sql(parse_trips_spark_sql("m06a_raw"))
 
 
+@dataclass(frozen=True)
+class ProtectedTripsSpark:
+    """What :func:`protect_trips_spark` wrote: the version's files with their fingerprints,
+    the line count, the count of lines left out and the screening report."""
+
+    written: PartitionedFiles
+    folder: Path
+    lines: int
+    left_out: int
+    report: dict[str, Any]
+
+
 def protect_trips_spark(
-    settings: Settings, files: list[Path], out_dir: Path
-) -> tuple[Path, int, int, dict[str, Any]]:
+    settings: Settings,
+    files: list[Path],
+    out_dir: Path,
+    *,
+    order_by: Sequence[str] = ("GantryID_O", "DetectionTime_O"),
+) -> ProtectedTripsSpark:
     """Parse, protect and verify the M06A ``files`` on ``settings.spark_master``; write the
-    protected trips as zstd Parquet to ``<out_dir>/M06A``. Returns that folder, the line
-    count, the count of lines left out and the screening report."""
+    protected trips under ``<out_dir>/M06A`` as a version's files, partitioned by ``Date``
+    and sorted by ``order_by`` within a day (:func:`write_partitioned_spark`)."""
     from pyspark.sql import Observation
     from pyspark.sql.functions import expr
 
@@ -183,29 +202,18 @@ def protect_trips_spark(
     parsed.createOrReplaceTempView("m06a_parsed")
     folder = out_dir / "M06A"
     protected = session.sql(protect_trips_spark_sql("m06a_parsed", settings))
-    protected.write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
+    written = write_partitioned_spark(
+        protected, folder, partition_by=DATE_COLUMN, order_by=order_by
+    )
     total, bad = int(lines.get["total"]), int(lines.get["bad"])
-    session.read.parquet(str(folder)).createOrReplaceTempView("m06a_protected")
-    verification = verify_trips_spark(session, "m06a_protected", settings)
-    report = protection_report(settings, total - bad, verification)
-    return folder, total, bad, report
-
-
-def load_protected_trips_spark(
-    con: duckdb.DuckDBPyConnection, settings: Settings, files: list[Path], workdir: Path
-) -> tuple[LoadedDataset, str, dict[str, Any]]:
-    """The M06A step of ``kaifang import freeway --engine spark``: :func:`protect_trips_spark`
-    into ``<workdir>/spark``, then view ``protected_trips`` of ``con`` over the written
-    Parquet (what the importer publishes) and the screening report."""
-    folder, total, bad, report = protect_trips_spark(settings, files, workdir / "spark")
     if total == bad:
         raise ReadError(
             f"no M06A row could be read by Spark ({total} lines)",
             file=files[0],
             hint="Check the files are TDCS M06A; or import without --engine spark.",
         )
-    names = ", ".join(quote_ident(name) for name in (*_COLUMNS, DATE_COLUMN))
-    scan = f"read_parquet({quote_literal(str(folder / '*.parquet'))})"
-    con.execute(f"CREATE OR REPLACE VIEW protected_trips AS SELECT {names} FROM {scan}")
-    loaded = LoadedDataset("M06A", "protected_trips", total - bad, len(files), [], bad)
-    return loaded, "protected_trips", report
+    rows = session.read.parquet(str(folder)).select(*_COLUMNS, DATE_COLUMN)
+    rows.createOrReplaceTempView("m06a_protected")
+    verification = verify_trips_spark(session, "m06a_protected", settings)
+    report = protection_report(settings, total - bad, verification)
+    return ProtectedTripsSpark(written, folder, total, bad, report)

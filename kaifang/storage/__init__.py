@@ -5,6 +5,7 @@ See docs/data-directory.md for the layout and docs/architecture.md for the contr
 
 from __future__ import annotations
 
+from kaifang.storage.adopt import AdoptedFile
 from kaifang.storage.layout import check_resource_id
 from kaifang.storage.manifest import FORMAT_VERSION, FileEntry
 from kaifang.storage.scan import parquet_scan_sql
@@ -14,6 +15,7 @@ __all__ = [
     "FORMAT_VERSION",
     "ROWS_PER_FILE",
     "ROW_GROUP_ROWS",
+    "AdoptedFile",
     "FileEntry",
     "StoredVersion",
     "VersionStore",

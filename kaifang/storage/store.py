@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from kaifang.errors import NotFoundError
 from kaifang.settings import Settings
+from kaifang.storage.adopt import AdoptedFile, check_adopted, stage_files
 from kaifang.storage.commit import LocalStaging, ObjectStaging, Staging, conflict
 from kaifang.storage.filesystem import StorageLocation, open_location
 from kaifang.storage.layout import (
@@ -122,27 +123,13 @@ class VersionStore:
         check_caller_manifest(resource_id, manifest)
         if version in self.list_versions(resource_id):
             raise conflict(resource_id, version)
-        reused = resolve_reuse(
-            resource_id,
-            version,
-            reuse,
-            batches.schema,
-            entries_of=lambda source: self.file_entries(resource_id, source),
-            schema_of=lambda path: pq.read_schema(
-                self.location.path(resource_id, path), filesystem=self._fs
-            ),
-        )
-        vdir = version_dir(version)
-        staging: Staging = (
-            LocalStaging(self.location, resource_id, version, vdir)
-            if self.location.is_local
-            else ObjectStaging(self.location, resource_id, version, vdir)
-        )
+        staging = self._staging(resource_id, version)
         try:
+            reused = self._reused(resource_id, version, reuse, batches.schema)
             writer = VersionWriter(
                 batches.schema,
                 staging.open_sink,
-                version_dir=vdir,
+                version_dir=version_dir(version),
                 partition_by=partition_by,
                 row_group_rows=self.row_group_rows,
                 rows_per_file=self.rows_per_file,
@@ -154,16 +141,102 @@ class VersionStore:
             except BaseException:
                 writer.abort()
                 raise
-            files = (*reused, *written)
-            if before_commit is not None:
-                paths = [self.location.path(resource_id, f.path) for f in reused]
-                paths += [staging.staged_path(f.path) for f in written]
-                staged = pads.dataset(paths, format="parquet", filesystem=self._fs)
-                manifest = {**manifest, **before_commit(staged)}
-            complete = complete_manifest(manifest, files)
-            staging.commit(dump_manifest(complete))
+            return self._commit(
+                staging, resource_id, version, reused, written, manifest, before_commit
+            )
         finally:
             staging.close()
+
+    def adopt_version(
+        self,
+        resource_id: str,
+        version: int,
+        files: Sequence[AdoptedFile],
+        manifest: dict[str, Any],
+        *,
+        source_filesystem: pafs.FileSystem | None = None,
+        reuse: Sequence[FileEntry] = (),
+        before_commit: BeforeCommit | None = None,
+    ) -> StoredVersion:
+        """Make finished Parquet ``files`` (written by another engine, e.g. Spark) version
+        ``version``, with the atomicity of :meth:`write_version`.
+
+        ``files`` are paths on ``source_filesystem`` (default: local disk) with their partition
+        values, in file order. When both the sources and the store are on local disk they are
+        renamed into the version's staging folder (copied if on another device) and are gone
+        from their folder afterwards, whether or not the commit succeeds; otherwise they are
+        copied (streamed) and left in place. Rows come from each file's footer, bytes and
+        SHA-256 from one streamed read. Every file is checked before any is moved: readable
+        Parquet with the first file's schema (the reused files' too), partition column inside.
+        ``reuse`` and ``before_commit`` work as in :meth:`write_version`; on any failure
+        nothing becomes visible and the staged files are removed.
+
+        Raises ConflictError if the version exists; ValidationError for a bad id, manifest,
+        file, schema or reused file. Call it inside ``with self.lock(resource_id)``.
+        """
+        check_resource_id(resource_id)
+        check_version(version)
+        check_caller_manifest(resource_id, manifest)
+        if version in self.list_versions(resource_id):
+            raise conflict(resource_id, version)
+        source_fs = source_filesystem or pafs.LocalFileSystem()
+        rename = self.location.is_local and isinstance(source_fs, pafs.LocalFileSystem)
+        schema = check_adopted(files, source_fs)
+        reused = self._reused(resource_id, version, reuse, schema)
+        staging = self._staging(resource_id, version)
+        try:
+            adopted = stage_files(
+                files,
+                staging,
+                version_dir=version_dir(version),
+                source_fs=source_fs,
+                rename=rename,
+            )
+            return self._commit(
+                staging, resource_id, version, reused, adopted, manifest, before_commit
+            )
+        finally:
+            staging.close()
+
+    def _staging(self, resource_id: str, version: int) -> Staging:
+        vdir = version_dir(version)
+        if self.location.is_local:
+            return LocalStaging(self.location, resource_id, version, vdir)
+        return ObjectStaging(self.location, resource_id, version, vdir)
+
+    def _reused(
+        self, resource_id: str, version: int, reuse: Sequence[FileEntry], schema: pa.Schema
+    ) -> list[FileEntry]:
+        return resolve_reuse(
+            resource_id,
+            version,
+            reuse,
+            schema,
+            entries_of=lambda source: self.file_entries(resource_id, source),
+            schema_of=lambda path: pq.read_schema(
+                self.location.path(resource_id, path), filesystem=self._fs
+            ),
+        )
+
+    def _commit(
+        self,
+        staging: Staging,
+        resource_id: str,
+        version: int,
+        reused: Sequence[FileEntry],
+        written: Sequence[FileEntry],
+        manifest: dict[str, Any],
+        before_commit: BeforeCommit | None,
+    ) -> StoredVersion:
+        """Check the staged version (``before_commit``), then put its manifest last."""
+        files = (*reused, *written)
+        if before_commit is not None:
+            paths = [self.location.path(resource_id, f.path) for f in reused]
+            paths += [staging.staged_path(f.path) for f in written]
+            staged = pads.dataset(paths, format="parquet", filesystem=self._fs)
+            manifest = {**manifest, **before_commit(staged)}
+        complete = complete_manifest(manifest, files)
+        staging.commit(dump_manifest(complete))
         return StoredVersion(resource_id, version, files, complete)
 
     # -- reading -----------------------------------------------------------------------------

@@ -80,10 +80,12 @@ def both(
     loaded = load_dataset(con, "M06A", files)
     table, duck_report = protect_trips(con, loaded.table, settings)
     out = tmp_path_factory.mktemp("spark-trips")
-    folder, total, bad, spark_report = protect_trips_spark(settings, files, out)
+    spark = protect_trips_spark(settings, files, out)
+    folder, total, bad, spark_report = spark.folder, spark.lines, spark.left_out, spark.report
     parsed_dir = out / "parsed"
     read_trips_spark(spark_session(settings), files).write.parquet(str(parsed_dir))
     parsed = f"read_parquet('{parsed_dir / '*.parquet'}')"
+    written = f"read_parquet('{folder / '*' / '*.parquet'}')"  # one folder per Date
     result = {
         "duckdb_parsed": con.execute(
             f"SELECT {COLUMNS} FROM {loaded.table} ORDER BY ALL"
@@ -92,15 +94,13 @@ def both(
             f"SELECT {COLUMNS} FROM {parsed} WHERE NOT is_bad ORDER BY ALL"
         ).fetchall(),
         "duckdb_rows": con.execute(f"SELECT {COLUMNS} FROM {table} ORDER BY ALL").fetchall(),
-        "spark_rows": con.execute(
-            f"SELECT {COLUMNS} FROM read_parquet('{folder / '*.parquet'}') ORDER BY ALL"
-        ).fetchall(),
+        "spark_rows": con.execute(f"SELECT {COLUMNS} FROM {written} ORDER BY ALL").fetchall(),
         "types": [
             con.execute(f"DESCRIBE SELECT {COLUMNS} FROM {source}").fetchall()
-            for source in (table, f"read_parquet('{folder / '*.parquet'}')")
+            for source in (table, written)
         ],
         "spark_classes": con.execute(
-            f"SELECT min(n) FROM (SELECT count(*) AS n FROM read_parquet('{folder / '*.parquet'}') "
+            f"SELECT min(n) FROM (SELECT count(*) AS n FROM {written} "
             "GROUP BY GantryID_O, GantryID_D, date_trunc('hour', DetectionTime_O))"
         ).fetchall()[0][0],
         "left_out": (loaded.problem_count, bad, total - bad, loaded.rows),

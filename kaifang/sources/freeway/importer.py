@@ -8,15 +8,19 @@ published with the same rows are kept as they are, changed days are replaced and
 appended in a new version that reuses the other days' files.
 
 With ``engine="spark"`` the cluster parses M03A, M04A, M05A and M08A
-(:func:`kaifang.scaleout.freeway.load_dataset_spark`) and parses, protects and verifies M06A
-trips (:func:`kaifang.scaleout.trips.load_protected_trips_spark`), writing Parquet that the
-same publish step registers; M07A (small hourly averages) and the gantry table stay on DuckDB.
+(:func:`kaifang.scaleout.freeway.write_dataset_spark`) and parses, protects and verifies M06A
+trips (:func:`kaifang.scaleout.trips.protect_trips_spark`), and writes each version's files
+itself, partitioned by ``Date``, sorted like the DuckDB path's and fingerprinted per day;
+:func:`kaifang.publish.adopted.publish_files` has the store adopt the files of new or changed
+days (no row is read on this machine) with the same catalog guarantees. M07A (small hourly
+averages) and the gantry table stay on DuckDB.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +29,19 @@ import duckdb
 
 from kaifang.catalog.db import open_catalog
 from kaifang.errors import ReadError, ValidationError
+from kaifang.publish.adopted import publish_files
 from kaifang.publish.relation import RelationPublishResult, RelationSpec, publish_relation
 from kaifang.settings import Settings
 from kaifang.sources.freeway import catalog_entries as entries
 from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBLISHER
 from kaifang.sources.freeway.discover import discover
-from kaifang.sources.freeway.load import DATE_COLUMN, LoadedDataset, load_dataset, time_column
+from kaifang.sources.freeway.load import (
+    DATE_COLUMN,
+    ImportProblem,
+    LoadedDataset,
+    load_dataset,
+    time_column,
+)
 from kaifang.sources.freeway.parse import gantry_id_sql
 from kaifang.sources.freeway.protect import grain_interval, protect_trips
 from kaifang.sources.sqltext import trim_padding_sql
@@ -47,6 +58,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "M07A": ("GantryFrom",),
     "M08A": ("GantryFrom", "GantryTo"),
 }
+SPARK_CODES = ("M03A", "M04A", "M05A", "M06A", "M08A")
+"""What ``engine="spark"`` parses and writes on the cluster (M07A is a small file an hour)."""
 _AGGREGATES = {"status": "not_personal", "publishable": True, "message": "aggregate counts"}
 
 
@@ -81,7 +94,11 @@ class FreewayImport:
 
 
 def _imported(
-    code: str, result: RelationPublishResult, files: int, loaded: LoadedDataset | None
+    code: str,
+    result: RelationPublishResult,
+    files: int,
+    problem_count: int = 0,
+    problems: Sequence[ImportProblem] = (),
 ) -> ImportedResource:
     return ImportedResource(
         code=code,
@@ -93,8 +110,8 @@ def _imported(
         unchanged=result.unchanged,
         days_written=result.partitions_written,
         days_kept=result.partitions_reused,
-        problem_count=loaded.problem_count if loaded else 0,
-        problems=[p.to_dict() for p in loaded.problems] if loaded else [],
+        problem_count=problem_count,
+        problems=[p.to_dict() for p in problems],
         screening=result.screening,
     )
 
@@ -138,28 +155,32 @@ def import_freeway(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    code: str,
-    files: list[Path],
-    engine: str,
-    workdir: Path,
+    con: duckdb.DuckDBPyConnection, settings: Settings, code: str, files: list[Path]
 ) -> tuple[LoadedDataset, str, dict[str, Any]]:
     """The rows to publish (a table or view of ``con``) and their screening report."""
-    if engine == "spark":
-        from kaifang.scaleout.freeway import SPARK_DATASETS, load_dataset_spark
-        from kaifang.scaleout.trips import load_protected_trips_spark
-
-        if code == "M06A":
-            return load_protected_trips_spark(con, settings, files, workdir)
-        if code in SPARK_DATASETS:
-            loaded = load_dataset_spark(con, settings, code, files, workdir)
-            return loaded, loaded.table, dict(_AGGREGATES)
     loaded = load_dataset(con, code, files)
     if code == "M06A":
         table, screening = protect_trips(con, loaded.table, settings)
         return loaded, table, screening
     return loaded, loaded.table, dict(_AGGREGATES)
+
+
+def _spec(
+    org: str, code: str, files: list[Path], screening: dict[str, Any], reading: dict[str, Any]
+) -> RelationSpec:
+    return RelationSpec(
+        org=org,
+        title=entries.dataset_title(code),
+        resource=entries.resource_name(code),
+        fields=entries.dataset_fields(code),
+        metadata=entries.dataset_metadata(code),
+        partition_by=DATE_COLUMN,
+        order_by=(*_KEYS[code], time_column(DATASETS[code])),
+        publisher=PUBLISHER,
+        source_file=f"{len(files)} {code} files",
+        screening=screening,
+        extra_manifest={"reading": reading},
+    )
 
 
 def _import_dataset(
@@ -171,27 +192,37 @@ def _import_dataset(
     engine: str,
     workdir: Path,
 ) -> ImportedResource:
-    loaded, table, screening = _load(con, settings, code, files, engine, workdir)
-    spec = RelationSpec(
-        org=org,
-        title=entries.dataset_title(code),
-        resource=entries.resource_name(code),
-        fields=entries.dataset_fields(code),
-        metadata=entries.dataset_metadata(code),
-        partition_by=DATE_COLUMN,
-        order_by=(*_KEYS[code], time_column(DATASETS[code])),
-        publisher=PUBLISHER,
-        source_file=f"{len(files)} {code} files",
-        screening=screening,
-        extra_manifest={
-            "reading": {
-                "problems": [p.to_dict() for p in loaded.problems],
-                "problem_count": loaded.problem_count,
-            }
-        },
-    )
+    if engine == "spark" and code in SPARK_CODES:
+        return _import_dataset_spark(settings, org, code, files, workdir)
+    loaded, table, screening = _load(con, settings, code, files)
+    reading = {
+        "problems": [p.to_dict() for p in loaded.problems],
+        "problem_count": loaded.problem_count,
+    }
+    spec = _spec(org, code, files, screening, reading)
     result = publish_relation(settings, con.table(table), spec)
-    return _imported(code, result, len(files), loaded)
+    return _imported(code, result, len(files), loaded.problem_count, loaded.problems)
+
+
+def _import_dataset_spark(
+    settings: Settings, org: str, code: str, files: list[Path], workdir: Path
+) -> ImportedResource:
+    """Spark parses (and for M06A protects and verifies) the rows and writes the version's
+    files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`)."""
+    from kaifang.scaleout.freeway import write_dataset_spark
+    from kaifang.scaleout.trips import protect_trips_spark
+
+    order = (*_KEYS[code], time_column(DATASETS[code]))
+    if code == "M06A":
+        trips = protect_trips_spark(settings, files, workdir / "spark", order_by=order)
+        written, left_out, screening = trips.written, trips.left_out, trips.report
+    else:
+        bulk = write_dataset_spark(settings, code, files, workdir / "spark", order_by=order)
+        written, left_out, screening = bulk.written, bulk.left_out, dict(_AGGREGATES)
+    # Spark does not know a line's file and line number: the lines left out are a count.
+    spec = _spec(org, code, files, screening, {"problems": [], "problem_count": left_out})
+    result = publish_files(settings, written, spec)
+    return _imported(code, result, len(files), left_out, [])
 
 
 def _import_gantries(
@@ -231,4 +262,4 @@ def _import_gantries(
         screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
     result = publish_relation(settings, con.table("gantries"), spec)
-    return _imported("gantries", result, 1, None)
+    return _imported("gantries", result, 1)
