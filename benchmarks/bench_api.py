@@ -202,6 +202,10 @@ def _window(rng: random.Random, days: int) -> tuple[str, str, str]:
     return gantry, f"2024-01-{day:02d} {hour:02d}:00:00", f"2024-01-{day:02d} {hour + 6:02d}:00:00"
 
 
+QUESTION_KEYS = ("page", "aggregate", "count")
+"""Short names of :func:`questions`, in order, for ``--questions``."""
+
+
 def questions(rows: int) -> list[Question]:
     days = max(1, rows // ROWS_PER_INTERVAL * 5 // (60 * 24))
     agg_sql = (
@@ -400,6 +404,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "api")
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--prepare-only", action="store_true", help="Build the data and stop.")
+    parser.add_argument(
+        "--questions",
+        default="page,aggregate,count",
+        help="Comma-separated subset of page, aggregate, count (default: all).",
+    )
+    parser.add_argument(
+        "--servers", default="kaifang,datasette", help="Comma-separated subset (default: both)."
+    )
+    parser.add_argument("--skip-soak", action="store_true", help="Measure latency only.")
     args = parser.parse_args(argv)
 
     kaifang_dir, db_path = prepare(args.data, args.rows)
@@ -409,9 +422,15 @@ def main(argv: list[str] | None = None) -> int:
     k_port, d_port = free_port(), free_port()
     with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port):
         bases = {"kaifang": f"http://127.0.0.1:{k_port}", "datasette": f"http://127.0.0.1:{d_port}"}
-        for question in questions(args.rows):
+        wanted = set(args.questions.split(","))
+        servers = args.servers.split(",")
+        for key, question in zip(QUESTION_KEYS, questions(args.rows), strict=True):
+            if key not in wanted:
+                continue
             row: dict[str, Any] = {}
-            for who, make in (("kaifang", question.kaifang), ("datasette", question.datasette)):
+            makers = {"kaifang": question.kaifang, "datasette": question.datasette}
+            for who in servers:
+                make = makers[who]
                 print(f"... {question.name}: {who}", flush=True)
                 latency = measure_latency(
                     bases[who], make, args.requests, args.series_seconds
@@ -422,10 +441,11 @@ def main(argv: list[str] | None = None) -> int:
                 row[who] = {**latency, "throughput": throughput}
                 print(f"    {json.dumps(row[who])}", flush=True)
             results["questions"][question.name] = row
-        print(f"... soak: {args.soak_clients} clients, {args.soak_seconds:.0f} s", flush=True)
-        results["soak"] = soak(
-            bases["kaifang"], k_proc.pid, args.rows, args.soak_clients, args.soak_seconds
-        )
+        if not args.skip_soak:
+            print(f"... soak: {args.soak_clients} clients, {args.soak_seconds:.0f} s", flush=True)
+            results["soak"] = soak(
+                bases["kaifang"], k_proc.pid, args.rows, args.soak_clients, args.soak_seconds
+            )
     print(json.dumps(results, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
