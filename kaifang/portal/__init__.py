@@ -42,6 +42,12 @@ class Portal:
         self.engine = QueryEngine.for_storage(settings)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
+        # the DuckDB engine may read serving copies of large versions; Spark reads Parquet
+        self.sql_resolver = (
+            catalog_resolver(self.catalog, self.store, serving=self.engine.serving)
+            if self.sql_engine is self.engine
+            else self.resolver
+        )
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
         self.runner = QueryRunner(self.engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
@@ -168,7 +174,7 @@ class Portal:
         return data.datastore(self.runner, self._ref(ref), **options)
 
     def sql(self, sql: str) -> QueryResult:
-        return data.run_sql(self.sql_engine, self.resolver, sql)
+        return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
     def export(
         self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False
