@@ -288,8 +288,12 @@ def measure_latency(
 
 
 def measure_throughput(
-    base: str, make: Callable[[random.Random], str], clients: int, seconds: float
+    base: str, make: Callable[[random.Random], str], clients: int, seconds: float, pid: int
 ) -> dict[str, float]:
+    """Requests per second with ``clients`` threads, and the server's CPU time per request
+    (process ``pid`` and its children: what a request costs whatever else runs)."""
+    server = psutil.Process(pid)
+    cpu_before = _cpu_seconds(server)
     stop = time.monotonic() + seconds
     done = Counter[str]()
     lock = threading.Lock()
@@ -309,11 +313,18 @@ def measure_throughput(
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
+    cpu = _cpu_seconds(server) - cpu_before
     return {
         "requests_per_s": round(done["ok"] / elapsed, 1),
         "ok": done["ok"],
         "errors": done["error"],
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(1, done["ok"] + done["error"]), 2),
     }
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def soak_urls(rows: int) -> list[Callable[[random.Random], str]]:
@@ -432,8 +443,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results: dict[str, Any] = {"rows": args.rows, "questions": {}}
     k_port, d_port = free_port(), free_port()
-    with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port):
+    with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port) as d_proc:
         bases = {"kaifang": f"http://127.0.0.1:{k_port}", "datasette": f"http://127.0.0.1:{d_port}"}
+        pids = {"kaifang": k_proc.pid, "datasette": d_proc.pid}
         wanted = set(args.questions.split(","))
         servers = args.servers.split(",")
         for key, question in zip(QUESTION_KEYS, questions(args.rows), strict=True):
@@ -448,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                     bases[who], make, args.requests, args.series_seconds, args.warmup_seconds
                 ).summary()
                 throughput = measure_throughput(
-                    bases[who], make, args.concurrency, args.throughput_seconds
+                    bases[who], make, args.concurrency, args.throughput_seconds, pids[who]
                 )
                 row[who] = {**latency, "throughput": throughput}
                 print(f"    {json.dumps(row[who])}", flush=True)
