@@ -56,6 +56,11 @@ class Settings:
     query_max_rows: int = _setting(10_000, "Most rows a query returns.")
     query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")
     query_threads: int = _setting(2, "Threads a query may use.")
+    query_page_threads: int = _setting(
+        1,
+        "Threads of the engine that answers rows pages (small, selective queries): with one "
+        "thread each, concurrent pages use the cores instead of splitting each page.",
+    )
     serving_copies: bool = _setting(
         True,
         "Keep a DuckDB-format serving copy of each large version under "

@@ -103,20 +103,24 @@ class QueryEngine:
         self._attached: set[str] = set()
 
     @classmethod
-    def for_storage(cls, settings: Settings) -> QueryEngine:
+    def for_storage(
+        cls, settings: Settings, *, serving: ServingCopies | None = None
+    ) -> QueryEngine:
         """The engine a server uses: it may read the local tables directory only (an object
         store's tables come in as pyarrow Datasets, which need no file access), and the
-        serving copies' directory when they are on."""
+        serving copies' directory when they are on (``serving``: another engine's copies,
+        to share their builds; by default the engine starts its own)."""
         from kaifang.storage.filesystem import open_location
 
         location = open_location(settings)
         directories = [location.path()] if location.is_local else []
-        serving = None
         if settings.serving_copies:
             root = serving_root(settings)
             root.mkdir(parents=True, exist_ok=True)
             directories.append(str(root))
-            serving = ServingCopies(settings)
+            serving = serving or ServingCopies(settings)
+        else:
+            serving = None
         return cls(settings, allowed_directories=directories, serving=serving)
 
     def close(self) -> None:
