@@ -152,3 +152,26 @@ def test_a_corrupt_or_missing_copy_falls_back_to_the_parquet(
             assert engine.run_sql("SELECT sum(age) FROM people", resolver=resolve).rows == [(410,)]
     finally:
         serving.close()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "copied"),
+    [
+        ({"serving_copy_min_rows": 12}, True),
+        ({"serving_copy_min_rows": 13}, False),  # too small a version
+        ({"serving_copy_min_rows": 1, "serving_copies": False}, False),  # turned off
+    ],
+)
+def test_only_large_enough_versions_get_a_copy_and_only_when_on(
+    overrides: dict[str, object], copied: bool, tables: Tables, query_settings: Settings
+) -> None:
+    settings = query_settings.replace(**overrides)
+    serving = ServingCopies(settings)
+    try:
+        assert serving.source("people", 2, tables["people"], rows=12) == tables["people"]
+        serving.wait()
+        assert copy_path(settings, "people", 2).exists() is copied
+        again = serving.source("people", 2, tables["people"], rows=12)
+        assert isinstance(again, ServingCopy) is copied
+    finally:
+        serving.close()
