@@ -202,6 +202,10 @@ def _window(rng: random.Random, days: int) -> tuple[str, str, str]:
     return gantry, f"2024-01-{day:02d} {hour:02d}:00:00", f"2024-01-{day:02d} {hour + 6:02d}:00:00"
 
 
+QUESTION_KEYS = ("page", "aggregate", "count")
+"""Short names of :func:`questions`, in order, for ``--questions``."""
+
+
 def questions(rows: int) -> list[Question]:
     days = max(1, rows // ROWS_PER_INTERVAL * 5 // (60 * 24))
     agg_sql = (
@@ -258,14 +262,19 @@ class Latency:
 
 
 def measure_latency(
-    base: str, make: Callable[[random.Random], str], count: int, budget: float
+    base: str, make: Callable[[random.Random], str], count: int, budget: float, warmup: float
 ) -> Latency:
-    """``count`` sequential requests, or as many as fit in ``budget`` seconds (``n`` says)."""
+    """``count`` sequential requests, or as many as fit in ``budget`` seconds (``n`` says),
+    after ``warmup`` seconds of the same kind of requests (not measured)."""
     rng = random.Random(42)
     result = Latency()
-    deadline = time.monotonic() + budget
     with httpx.Client(base_url=base, timeout=300) as client:
-        client.get(make(random.Random(0)))  # warm-up
+        warm = random.Random(0)
+        client.get(make(warm))
+        warm_until = time.monotonic() + warmup
+        while time.monotonic() < warm_until:  # e.g. while kaifang builds its serving copy
+            client.get(make(warm))
+        deadline = time.monotonic() + budget
         for _ in range(count):
             if time.monotonic() > deadline:
                 break
@@ -279,8 +288,12 @@ def measure_latency(
 
 
 def measure_throughput(
-    base: str, make: Callable[[random.Random], str], clients: int, seconds: float
+    base: str, make: Callable[[random.Random], str], clients: int, seconds: float, pid: int
 ) -> dict[str, float]:
+    """Requests per second with ``clients`` threads, and the server's CPU time per request
+    (process ``pid`` and its children: what a request costs whatever else runs)."""
+    server = psutil.Process(pid)
+    cpu_before = _cpu_seconds(server)
     stop = time.monotonic() + seconds
     done = Counter[str]()
     lock = threading.Lock()
@@ -300,11 +313,18 @@ def measure_throughput(
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
+    cpu = _cpu_seconds(server) - cpu_before
     return {
         "requests_per_s": round(done["ok"] / elapsed, 1),
         "ok": done["ok"],
         "errors": done["error"],
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(1, done["ok"] + done["error"]), 2),
     }
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def soak_urls(rows: int) -> list[Callable[[random.Random], str]]:
@@ -395,11 +415,27 @@ def main(argv: list[str] | None = None) -> int:
         default=300.0,
         help="Stop a latency series after this long (the result's n says how many ran).",
     )
+    parser.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=10.0,
+        help="Unmeasured requests before each series (kaifang builds a large version's "
+        "serving copy in the background on its first query).",
+    )
     parser.add_argument("--soak-clients", type=int, default=32)
     parser.add_argument("--soak-seconds", type=float, default=120.0)
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "api")
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--prepare-only", action="store_true", help="Build the data and stop.")
+    parser.add_argument(
+        "--questions",
+        default="page,aggregate,count",
+        help="Comma-separated subset of page, aggregate, count (default: all).",
+    )
+    parser.add_argument(
+        "--servers", default="kaifang,datasette", help="Comma-separated subset (default: both)."
+    )
+    parser.add_argument("--skip-soak", action="store_true", help="Measure latency only.")
     args = parser.parse_args(argv)
 
     kaifang_dir, db_path = prepare(args.data, args.rows)
@@ -407,25 +443,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results: dict[str, Any] = {"rows": args.rows, "questions": {}}
     k_port, d_port = free_port(), free_port()
-    with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port):
+    with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port) as d_proc:
         bases = {"kaifang": f"http://127.0.0.1:{k_port}", "datasette": f"http://127.0.0.1:{d_port}"}
-        for question in questions(args.rows):
+        pids = {"kaifang": k_proc.pid, "datasette": d_proc.pid}
+        wanted = set(args.questions.split(","))
+        servers = args.servers.split(",")
+        for key, question in zip(QUESTION_KEYS, questions(args.rows), strict=True):
+            if key not in wanted:
+                continue
             row: dict[str, Any] = {}
-            for who, make in (("kaifang", question.kaifang), ("datasette", question.datasette)):
+            makers = {"kaifang": question.kaifang, "datasette": question.datasette}
+            for who in servers:
+                make = makers[who]
                 print(f"... {question.name}: {who}", flush=True)
                 latency = measure_latency(
-                    bases[who], make, args.requests, args.series_seconds
+                    bases[who], make, args.requests, args.series_seconds, args.warmup_seconds
                 ).summary()
                 throughput = measure_throughput(
-                    bases[who], make, args.concurrency, args.throughput_seconds
+                    bases[who], make, args.concurrency, args.throughput_seconds, pids[who]
                 )
                 row[who] = {**latency, "throughput": throughput}
                 print(f"    {json.dumps(row[who])}", flush=True)
             results["questions"][question.name] = row
-        print(f"... soak: {args.soak_clients} clients, {args.soak_seconds:.0f} s", flush=True)
-        results["soak"] = soak(
-            bases["kaifang"], k_proc.pid, args.rows, args.soak_clients, args.soak_seconds
-        )
+        if not args.skip_soak:
+            print(f"... soak: {args.soak_clients} clients, {args.soak_seconds:.0f} s", flush=True)
+            results["soak"] = soak(
+                bases["kaifang"], k_proc.pid, args.rows, args.soak_clients, args.soak_seconds
+            )
     print(json.dumps(results, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

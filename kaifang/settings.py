@@ -56,6 +56,23 @@ class Settings:
     query_max_rows: int = _setting(10_000, "Most rows a query returns.")
     query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")
     query_threads: int = _setting(2, "Threads a query may use.")
+    query_page_threads: int = _setting(
+        1,
+        "Threads of the engine that answers rows pages (small, selective queries): with one "
+        "thread each, concurrent pages use the cores instead of splitting each page.",
+    )
+    serving_copies: bool = _setting(
+        True,
+        "Keep a DuckDB-format serving copy of each large version under "
+        "<data_dir>/cache/serving, built in the background on first query (a rebuildable "
+        "cache; the Parquet version stays the truth).",
+    )
+    serving_copy_min_rows: int = _setting(
+        1_000_000, "Rows a version needs before it gets a serving copy."
+    )
+    serving_copy_budget_mb: int = _setting(
+        4096, "Disk the serving copies may use, in MB; the least recently used go first."
+    )
     pseudonym_key: str = _setting(
         "",
         "Secret key for keyed-HMAC pseudonymization; never stored with the data. Required "

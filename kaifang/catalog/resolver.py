@@ -14,11 +14,13 @@ from sqlalchemy.orm import selectinload
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
 from kaifang.errors import NotFoundError, StoredDataError
+from kaifang.query.serving import ServingCopies, ServingCopy
 from kaifang.storage import VersionStore
 
-Resolver = Callable[[str], "list[str] | pads.Dataset | None"]
+Resolver = Callable[[str], "list[str] | pads.Dataset | ServingCopy | None"]
 """Local versions resolve to their Parquet files; an object store's to a pyarrow Dataset,
-which DuckDB and Spark scan without file access of their own."""
+which DuckDB and Spark scan without file access of their own; a large version may resolve to
+its serving copy (kaifang.query.serving)."""
 PINNED = re.compile(r"^(?P<resource>[a-z][a-z0-9_]*?)__v(?P<version>\d+)$")
 
 
@@ -31,10 +33,25 @@ def parse_table_name(name: str) -> tuple[str, int | None]:
     return match["resource"], int(match["version"])
 
 
-def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
+def catalog_resolver(
+    catalog: Catalog, store: VersionStore, *, serving: ServingCopies | None = None
+) -> Resolver:
+    """The resolver over the catalog; with ``serving``, a large version resolves to its
+    DuckDB serving copy once that is ready (for the DuckDB engine only: Spark reads Parquet)."""
     local = store.location.is_local
 
-    def resolve(name: str) -> list[str] | pads.Dataset | None:
+    def resolve(name: str) -> list[str] | pads.Dataset | ServingCopy | None:
+        source = _resolve(name)
+        if source is None or serving is None:
+            return source
+        slug, version, files, rows = source
+        return serving.source(slug, version, files, rows=rows)
+
+    def plain(name: str) -> list[str] | pads.Dataset | ServingCopy | None:
+        source = _resolve(name)
+        return None if source is None else source[2]
+
+    def _resolve(name: str) -> tuple[str, int, list[str] | pads.Dataset, int] | None:
         slug, pinned = parse_table_name(name)
         with catalog.read() as session:
             resource = session.scalar(
@@ -45,12 +62,13 @@ def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
             if resource is None:
                 return None
             version = pinned if pinned is not None else resource.current_version
-            if version is None or version not in {v.number for v in resource.versions}:
+            rows = {v.number: v.rows for v in resource.versions}.get(version or 0)
+            if version is None or rows is None:
                 return None
         try:
             if local:
-                return store.version_files(slug, version)
-            return store.dataset(slug, version)
+                return slug, version, store.version_files(slug, version), rows
+            return slug, version, store.dataset(slug, version), rows
         except NotFoundError:
             raise StoredDataError(
                 f"version {version} of resource {slug!r} is listed in the catalog but its "
@@ -58,7 +76,7 @@ def catalog_resolver(catalog: Catalog, store: VersionStore) -> Resolver:
                 hint="This is a server fault: the operator should restore or re-publish it.",
             ) from None
 
-    return resolve
+    return resolve if serving is not None else plain
 
 
 def published_tables(catalog: Catalog) -> list[str]:

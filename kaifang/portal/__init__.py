@@ -42,14 +42,28 @@ class Portal:
         self.engine = QueryEngine.for_storage(settings)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
+        # the DuckDB engine may read serving copies of large versions; Spark reads Parquet
+        self.sql_resolver = (
+            catalog_resolver(self.catalog, self.store, serving=self.engine.serving)
+            if self.sql_engine is self.engine
+            else self.resolver
+        )
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
         self.runner = QueryRunner(self.engine, self.resolver, self.store)
+        # rows pages on an engine of their own with fewer threads (query_page_threads): a
+        # second thread per page cost more CPU than it saved once many clients ask at once
+        self.page_engine = QueryEngine.for_storage(
+            settings.replace(query_threads=settings.query_page_threads),
+            serving=self.engine.serving,
+        )
+        self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
 
     def close(self) -> None:
+        self.page_engine.close()
         self.engine.close()
         self.catalog.close()
 
@@ -159,7 +173,7 @@ class Portal:
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.rows_page(self.runner, self._ref(ref), params)
+        return data.rows_page(self.pages, self._ref(ref), params)
 
     def aggregate(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
         return data.aggregate(self.runner, self._ref(ref), params)
@@ -168,7 +182,7 @@ class Portal:
         return data.datastore(self.runner, self._ref(ref), **options)
 
     def sql(self, sql: str) -> QueryResult:
-        return data.run_sql(self.sql_engine, self.resolver, sql)
+        return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
     def export(
         self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False

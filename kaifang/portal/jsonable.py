@@ -29,5 +29,12 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+"""Exact types that are already JSON values (the common case: skip the isinstance chain)."""
+
+
 def record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
-    return {name: jsonable(value) for name, value in zip(columns, row, strict=True)}
+    return {
+        name: value if type(value) in _AS_IS else jsonable(value)
+        for name, value in zip(columns, row, strict=True)
+    }

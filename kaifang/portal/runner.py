@@ -37,12 +37,15 @@ def missing_version(resource_id: str, version: int) -> StoredDataError:
     )
 
 
-def listed_files(store: VersionStore, resource_id: str, version: int) -> list[str]:
-    """The files of a version the catalog lists; a missing manifest is a server fault."""
+def listed_files(store: VersionStore, resource_id: str, version: int) -> tuple[list[str], int]:
+    """The files and row count of a version the catalog lists; a missing manifest is a
+    server fault."""
     try:
-        return store.version_files(resource_id, version)
+        entries = store.file_entries(resource_id, version)
     except NotFoundError:
         raise missing_version(resource_id, version) from None
+    files = [store.location.uri(resource_id, entry.path) for entry in entries]
+    return files, sum(entry.rows for entry in entries)
 
 
 class Bounded(OrderedDict[Any, Any]):
@@ -71,9 +74,21 @@ class QueryRunner:
         self._lock = threading.Lock()
 
     def version_files(self, resource_id: str, version: int) -> list[str]:
+        return self._listed(resource_id, version)[0]
+
+    def version_source(self, resource_id: str, version: int) -> TableSource:
+        """What a query reads for the version: its serving copy when one is ready
+        (kaifang.query.serving), else its files."""
+        files, rows = self._listed(resource_id, version)
+        serving = self.engine.serving
+        if serving is None:
+            return files
+        return serving.source(resource_id, version, files, rows=rows)
+
+    def _listed(self, resource_id: str, version: int) -> tuple[list[str], int]:
         key = (resource_id, version)
         with self._lock:
-            cached: list[str] | None = self._files.get(key)
+            cached: tuple[list[str], int] | None = self._files.get(key)
         if cached is None:
             cached = listed_files(self.store, resource_id, version)
             with self._lock:
@@ -94,7 +109,7 @@ class QueryRunner:
 
         def resolve(name: str) -> TableSource | None:
             if name == table:
-                return self.version_files(resource_id, version)
+                return self.version_source(resource_id, version)
             return self.resolver(name)
 
         tables = ResolvedTables(resolve)

@@ -20,11 +20,13 @@ import duckdb
 import pyarrow.dataset as pa_dataset
 
 from kaifang.errors import QueryError
+from kaifang.query.serving import SERVING_TABLE, ServingCopy, copy_alias
 from kaifang.sqlutil import quote_ident
 from kaifang.storage.scan import parquet_scan_sql
 
-TableSource: TypeAlias = "Sequence[str] | pa_dataset.Dataset"
-"""What a resolver returns for a table: its Parquet files, or a pyarrow Dataset (object stores)."""
+TableSource: TypeAlias = "Sequence[str] | pa_dataset.Dataset | ServingCopy"
+"""What a resolver returns for a table: its Parquet files, a pyarrow Dataset (object stores),
+or a serving copy the engine attaches (kaifang.query.serving)."""
 
 MAX_VIEWS_PER_CURSOR = 64
 """Past this many views a thread's cursor is replaced, so views of old versions cannot pile up."""
@@ -106,12 +108,20 @@ def _key(source: TableSource) -> object:
     """What identifies a source: its file list, or the Dataset object itself."""
     if isinstance(source, pa_dataset.Dataset):
         return ("dataset", id(source))
+    if isinstance(source, ServingCopy):
+        return ("copy", source.path)
     return tuple(source)
 
 
 def _create_view(cursor: duckdb.DuckDBPyConnection, name: str, source: TableSource) -> None:
     if isinstance(source, pa_dataset.Dataset):
         cursor.register(name, source)
+        return
+    if isinstance(source, ServingCopy):  # attached read-only by the engine beforehand
+        cursor.execute(
+            f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS SELECT * FROM "
+            f"{copy_alias(source.path)}.{SERVING_TABLE}"
+        )
         return
     files: list[str] = list(source)
     if not files:

@@ -3,7 +3,8 @@
 A :class:`QueryEngine` holds one sandboxed DuckDB database and is meant to live as long as the
 server. Each thread runs its queries on a cursor of its own, which keeps the resource views
 it has created (kaifang.query.cursors); one watchdog thread interrupts a query that passes
-the time limit (kaifang.query.watchdog).
+the time limit (kaifang.query.watchdog). A source may be a serving copy (a large version in
+DuckDB's format, kaifang.query.serving): the engine attaches it read-only, once.
 """
 
 from __future__ import annotations
@@ -23,12 +24,22 @@ from kaifang.errors import QueryError
 from kaifang.query.cursors import CursorPool, TableSource
 from kaifang.query.errors import map_duckdb_error
 from kaifang.query.guard import ValidatedQuery, validate_sql
+from kaifang.query.serving import (
+    SERVING_TABLE,
+    ServingCopies,
+    ServingCopy,
+    attach_sql,
+    copy_alias,
+    serving_root,
+)
 from kaifang.query.watchdog import Watchdog
 from kaifang.settings import Settings
 
 __all__ = ["QueryEngine", "QueryResult", "ResolvedTables", "Resolver", "TableSource", "run_sql"]
 
 Resolver: TypeAlias = "Callable[[str], TableSource | None]"
+MAX_ATTACHED = 64
+"""Most serving copies one engine attaches; later ones are read from their Parquet."""
 
 
 @dataclass
@@ -55,12 +66,13 @@ class ResolvedTables:
         return True
 
     def files(self) -> list[str]:
-        return [
-            path
-            for source in self.sources.values()
-            if not isinstance(source, pa_dataset.Dataset)
-            for path in source
-        ]
+        """The Parquet files the sources read (a serving copy's are those it mirrors)."""
+        files: list[str] = []
+        for source in self.sources.values():
+            plain = source.fallback if isinstance(source, ServingCopy) else source
+            if not isinstance(plain, pa_dataset.Dataset):
+                files.extend(plain)
+        return files
 
 
 class QueryEngine:
@@ -76,6 +88,7 @@ class QueryEngine:
         *,
         allowed_directories: Iterable[str | Path] = (),
         allowed_paths: Iterable[str | Path] = (),
+        serving: ServingCopies | None = None,
     ) -> None:
         from kaifang.query.sandbox import sandboxed_connection
 
@@ -86,17 +99,33 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._cursors = CursorPool(self._con)
         self._watchdog = Watchdog()
+        self.serving = serving
+        self._attached: set[str] = set()
 
     @classmethod
-    def for_storage(cls, settings: Settings) -> QueryEngine:
+    def for_storage(
+        cls, settings: Settings, *, serving: ServingCopies | None = None
+    ) -> QueryEngine:
         """The engine a server uses: it may read the local tables directory only (an object
-        store's tables come in as pyarrow Datasets, which need no file access)."""
+        store's tables come in as pyarrow Datasets, which need no file access), and the
+        serving copies' directory when they are on (``serving``: another engine's copies,
+        to share their builds; by default the engine starts its own)."""
         from kaifang.storage.filesystem import open_location
 
         location = open_location(settings)
-        return cls(settings, allowed_directories=[location.path()] if location.is_local else [])
+        directories = [location.path()] if location.is_local else []
+        if settings.serving_copies:
+            root = serving_root(settings)
+            root.mkdir(parents=True, exist_ok=True)
+            directories.append(str(root))
+            serving = serving or ServingCopies(settings)
+        else:
+            serving = None
+        return cls(settings, allowed_directories=directories, serving=serving)
 
     def close(self) -> None:
+        if self.serving is not None:
+            self.serving.close()
         self._watchdog.close()
         self._cursors.close()
         with self._lock:
@@ -143,6 +172,7 @@ class QueryEngine:
         except RecursionError:
             raise QueryError("the query is nested too deeply to run") from None
         started = time.perf_counter()
+        self._attach_copies(tables.sources)
         held = self._cursors.get()
         try:
             held.expose(validated.tables, tables.sources)
@@ -160,6 +190,33 @@ class QueryEngine:
             truncated=truncated,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _attach_copies(self, sources: dict[str, TableSource]) -> None:
+        """Attach each serving copy among ``sources`` read-only (once per engine); a copy that
+        will not attach, or holds the wrong number of rows, is replaced by its Parquet."""
+        for name, source in sources.items():
+            if isinstance(source, ServingCopy) and not self._attach(source):
+                sources[name] = source.fallback
+
+    def _attach(self, copy: ServingCopy) -> bool:
+        alias = copy_alias(copy.path)
+        with self._lock:
+            if alias in self._attached:
+                return True
+            if len(self._attached) >= MAX_ATTACHED:
+                return False
+            try:
+                self._con.execute(attach_sql(copy.path, alias))
+                counted = self._con.execute(f"SELECT count(*) FROM {alias}.{SERVING_TABLE}")
+                if counted.fetchall() != [(copy.rows,)]:
+                    self._con.execute(f"DETACH {alias}")
+                    raise duckdb.IOException(f"{copy.path} does not hold {copy.rows} rows")
+            except duckdb.Error:
+                if self.serving is not None:
+                    self.serving.discard(copy)
+                return False
+            self._attached.add(alias)
+            return True
 
 
 def run_sql(

@@ -196,6 +196,8 @@ def _render_tree(query: exp.Query, dialect: str, limit: int | None) -> str:
 
 def _with_limit(query: exp.Query, limit: int) -> exp.Query:
     existing = query.args.get("limit")
+    if _caps_at(existing, limit) and not query.args.get("offset"):
+        return query  # its own LIMIT already returns no more (a builder's page: no wrapping)
     if existing is None and not query.args.get("offset"):
         capped = query.copy()
         capped.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
@@ -204,6 +206,16 @@ def _with_limit(query: exp.Query, limit: int) -> exp.Query:
         exp.select(exp.Star()).from_(query.copy().subquery("kaifang_result")).limit(limit)
     )
     return wrapped
+
+
+def _caps_at(existing: exp.Expression | None, limit: int) -> bool:
+    """Whether ``existing`` is a plain ``LIMIT <integer>`` of at most ``limit`` rows."""
+    if not isinstance(existing, exp.Limit):
+        return False
+    if {key for key, value in existing.args.items() if value} != {"expression"}:
+        return False
+    count = existing.expression
+    return isinstance(count, exp.Literal) and count.is_int and int(count.name) <= limit
 
 
 def _too_deep() -> QueryError:

@@ -24,6 +24,7 @@ from sqlglot import exp
 from kaifang.errors import QueryError, QueryLimitError
 from kaifang.query.engine import QueryResult, ResolvedTables, Resolver, TableSource
 from kaifang.query.guard import ValidatedQuery, validate_sql
+from kaifang.query.serving import ServingCopy
 from kaifang.scaleout.session import spark_session
 from kaifang.settings import Settings
 
@@ -159,7 +160,10 @@ def register_views(
 
 
 def source_frame(session: SparkSession, name: str, source: TableSource) -> DataFrame:
-    """A Spark DataFrame over one version: its Parquet files, or a pyarrow Dataset."""
+    """A Spark DataFrame over one version: its Parquet files, or a pyarrow Dataset (a DuckDB
+    serving copy is read through the Parquet it mirrors)."""
+    if isinstance(source, ServingCopy):
+        source = source.fallback
     if isinstance(source, pa_dataset.Dataset):
         return session.createDataFrame(source.to_table())
     files = list(source)

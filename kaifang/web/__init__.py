@@ -3,21 +3,19 @@ the package (no CDN). See docs/portal.md."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kaifang.portal.uploads import UploadArea
 from kaifang.portal.usage import UsageCounter
 from kaifang.web import account, dashboards, pages, publishing, requests_pages
+from kaifang.web.middleware import PortalMiddleware
 from kaifang.web.pages import error_page
-from kaifang.web.security import Sessions, security_middleware
+from kaifang.web.security import Sessions
 
 STATIC = Path(__file__).parent / "static"
-COUNTED = re.compile(r"^/api/resources/([^/]+)/(rows|download\.[a-z]+)$")
 
 
 def install_web(app: FastAPI) -> None:
@@ -30,17 +28,7 @@ def install_web(app: FastAPI) -> None:
     app.state.html_error_page = error_page
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
 
-    @app.middleware("http")
-    async def count_use(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        match = COUNTED.match(request.url.path)
-        if match and response.status_code == 200:
-            usage.hit(match.group(1))
-        return response
-
-    app.middleware("http")(security_middleware)
+    app.add_middleware(PortalMiddleware, sessions=app.state.web_sessions, usage=usage)
     app.router.add_event_handler("shutdown", usage.flush)
 
 

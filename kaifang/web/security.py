@@ -15,7 +15,6 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,24 +108,3 @@ def check_csrf(request: Request, submitted: str | None) -> None:
             "the form's security token is missing or out of date",
             hint="Reload the page and submit the form again.",
         )
-
-
-async def security_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if headers.get("content-type", "").startswith("text/html"):
-        docs = request.url.path == "/docs"
-        headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else PORTAL_CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
-    session = getattr(request.state, "session", None)
-    if session is not None and (
-        getattr(request.state, "session_fresh", False)
-        or getattr(request.state, "session_changed", False)
-    ):
-        sessions: Sessions = request.app.state.web_sessions
-        sessions.save(response, session)
-    return response

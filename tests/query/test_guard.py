@@ -92,6 +92,25 @@ def test_limit_is_added_to_what_runs_not_to_what_was_sent() -> None:
     assert nested.render(limit=3).startswith("SELECT * FROM (SELECT")
 
 
+@pytest.mark.parametrize(
+    ("sql", "runs"),
+    [
+        # its own LIMIT already returns no more than the cap: runs as it is
+        ("SELECT * FROM people ORDER BY id LIMIT 11", "SELECT * FROM people ORDER BY id LIMIT 11"),
+        ("SELECT * FROM people LIMIT 3", "SELECT * FROM people LIMIT 3"),
+        # anything else is capped from outside
+        ("SELECT * FROM people LIMIT 12", "SELECT * FROM (SELECT * FROM people LIMIT 12) AS"),
+        ("SELECT * FROM people LIMIT 10%", "SELECT * FROM (SELECT * FROM people LIMIT 10 PERC"),
+        ("SELECT * FROM people LIMIT 5 + 5", "SELECT * FROM (SELECT * FROM people LIMIT 5 + 5)"),
+        ("SELECT * FROM people LIMIT -1", "SELECT * FROM (SELECT * FROM people LIMIT -1) AS"),
+    ],
+)
+def test_a_limit_within_the_cap_is_not_wrapped(sql: str, runs: str) -> None:
+    rendered = validate_sql(sql, known_tables=known).render(limit=11)
+    assert rendered.startswith(runs)
+    assert rendered == runs or rendered.endswith("LIMIT 11")
+
+
 def _duckdb_functions() -> dict[str, set[str]]:
     con = duckdb.connect()
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kaifang.errors import QueryError, QueryLimitError
-from kaifang.query import QueryEngine, run_sql
+from kaifang.query import QueryEngine, TableSource, run_sql
+from kaifang.query.serving import ServingCopy, build_copy, copy_alias, serving_root
 from kaifang.settings import Settings, load_settings
 from tests.query.conftest import PEOPLE, Tables, make_tables
 
@@ -250,3 +251,67 @@ def test_refused_or_stopped_on_a_reused_engine(
     _check(outcome, fragment, caught.value)
     assert not out.exists()
     assert engine.run_sql(NORMAL, resolver=tables.get).rows == [(len(PEOPLE["id"]),)]
+
+
+# -- the same cases where the resources are attached serving copies (kaifang.query.serving) --
+COPY_WRITES: list[tuple[str, str]] = [
+    ("insert_copy_alias", "INSERT INTO {alias}.data SELECT * FROM {alias}.data"),
+    ("select_copy_alias", "SELECT * FROM {alias}.data"),
+    ("delete_copy_alias", "DELETE FROM {alias}.data"),
+    ("detach_copy", "DETACH {alias}"),
+    ("attach_copy_writable", "ATTACH '{path}' AS again"),
+    ("update_through_view", "UPDATE people SET age = 0"),
+    ("create_in_copy", "CREATE TABLE {alias}.extra AS SELECT 1"),
+]
+
+
+@pytest.fixture(scope="module")
+def shared_copies(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[QueryEngine, Tables, Callable[[str], TableSource | None]]]:
+    root = tmp_path_factory.mktemp("copies")
+    tables = make_tables(root / "tables")
+    settings = load_settings(
+        {}, data_dir=root / "data", query_timeout=1.0, query_memory_limit="256MB"
+    )
+    sources: dict[str, TableSource] = dict(tables)
+    for name, rows in (("people", len(PEOPLE["id"])), ("cities", 4)):
+        path = build_copy(settings, name, 1, tables[name], rows=rows)
+        assert path is not None
+        sources[name] = ServingCopy(str(path), rows, tables[name])
+    engine = QueryEngine(settings, allowed_directories=[root / "tables", serving_root(settings)])
+    yield engine, tables, sources.get
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "outcome", "fragment"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_refused_or_stopped_when_reading_serving_copies(
+    sql: str,
+    outcome: str,
+    fragment: str,
+    shared_copies: tuple[QueryEngine, Tables, Callable[[str], TableSource | None]],
+) -> None:
+    engine, tables, resolve = shared_copies
+    out = Path(tables["people"][0]).parents[3] / "out"
+    with pytest.raises(QueryError) as caught:
+        engine.run_sql(_sql(sql, tables, out), resolver=resolve)
+    _check(outcome, fragment, caught.value)
+    assert not out.exists()
+    assert engine.run_sql(NORMAL, resolver=resolve).rows == [(len(PEOPLE["id"]),)]
+
+
+@pytest.mark.parametrize("sql", [c[1] for c in COPY_WRITES], ids=[c[0] for c in COPY_WRITES])
+def test_users_cannot_name_or_write_an_attached_copy(
+    sql: str, shared_copies: tuple[QueryEngine, Tables, Callable[[str], TableSource | None]]
+) -> None:
+    engine, _tables, resolve = shared_copies
+    engine.run_sql(NORMAL, resolver=resolve)  # attaches the copies
+    copy = resolve("people")
+    assert isinstance(copy, ServingCopy)
+    text = sql.format(alias=copy_alias(copy.path), path=copy.path)
+    with pytest.raises(QueryError) as caught:
+        engine.run_sql(text, resolver=resolve)
+    assert caught.value.hint
+    assert engine.run_sql("SELECT sum(age) FROM people", resolver=resolve).rows == [(410,)]

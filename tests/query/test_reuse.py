@@ -13,7 +13,7 @@ import pytest
 from kaifang.errors import QueryError, QueryLimitError
 from kaifang.query import QueryEngine
 from kaifang.query.cursors import CursorPool
-from kaifang.query.watchdog import Watchdog
+from kaifang.query.watchdog import MIN_PRUNE, Watchdog
 from kaifang.settings import Settings
 from tests.query.conftest import Tables
 
@@ -83,6 +83,23 @@ def test_the_watchdog_interrupts_only_the_query_it_watches() -> None:
         assert watchdog.watching == 0
         time.sleep(0.4)  # the finished query's deadline passes while the cursor is idle
         assert cursor.execute("SELECT count(*) FROM range(30000000)").fetchall() == [(30000000,)]
+        started = time.monotonic()
+        with pytest.raises(duckdb.InterruptException), watchdog.watch(cursor, 0.2):
+            cursor.execute(SLOW).fetchall()
+        assert time.monotonic() - started < 5
+    finally:
+        watchdog.close()
+        cursor.close()
+
+
+def test_a_short_deadline_after_long_ones_still_interrupts_and_the_queue_stays_bounded() -> None:
+    watchdog = Watchdog()
+    cursor = duckdb.connect().cursor()
+    try:
+        for _ in range(2_000):  # finished queries whose (long) deadlines have not passed
+            with watchdog.watch(cursor, 3600):
+                pass
+        assert len(watchdog._deadlines) <= 2 * 1 + MIN_PRUNE + 1
         started = time.monotonic()
         with pytest.raises(duckdb.InterruptException), watchdog.watch(cursor, 0.2):
             cursor.execute(SLOW).fetchall()
