@@ -9,6 +9,7 @@ k-anonymity always use every row.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from kaifang.privacy.classify import ColumnStats, column_stats, lookalike
 from kaifang.privacy.decide import (
@@ -40,22 +41,30 @@ def screen(
     detectors: tuple[Detector, ...] = DEFAULT_DETECTORS,
     sample_rows: int = DEFAULT_SAMPLE_ROWS,
     rows: int | None = None,
+    sample: pa.Table | None = None,
 ) -> ScreeningReport:
     """Screen ``relation`` for personal data; see the module doc for the sampling rule.
-    ``rows``: the relation's row count when the caller knows it (saves a pass over it)."""
+    ``rows``: the relation's row count when the caller knows it (saves a pass over it).
+    ``sample``: rows the caller already drew from the relation at random (a publish draws them
+    while writing, :mod:`kaifang.publish.sampling`); classification then uses them instead
+    of a reservoir pass."""
     columns = list(relation.columns)
     if rows is None:
         rows = int(relation.aggregate("count(*)").fetchall()[0][0])
-    sample = relation
-    if rows > sample_rows:
-        sample = query(
+    if sample is not None:
+        sampled = sample
+    elif rows > sample_rows:
+        sampled = query(
             relation,
             "screened",
             f"SELECT * FROM screened USING SAMPLE reservoir({int(sample_rows)} ROWS) "
             f"REPEATABLE ({_SAMPLE_SEED})",
-        )
+        ).to_arrow_table()
+    else:
+        sampled = relation.to_arrow_table()
+    sample_size = min(rows, sampled.num_rows)
     con = duckdb.connect()
-    con.register("sample_rows", sample.to_arrow_table())
+    con.register("sample_rows", sampled)
     stats = column_stats(con, "sample_rows", columns, detectors)
     institutional = is_institutional(stats)
     found = {s.detector.name for c in stats for s in fired(c)}
@@ -74,12 +83,12 @@ def screen(
         threshold = settings.k_anonymity_sensitive if sensitive else settings.k_anonymity
         kanon = k_anonymity(relation, quasi, threshold)
     findings = _findings(stats, reports, institutional, kanon, counted)
-    if rows > sample_rows:
+    if rows > sample_size:
         findings.append(
             Finding(
                 "sampled",
                 None,
-                f"columns classified on a repeatable sample of {sample_rows:,} of {rows:,} rows",
+                f"columns classified on a repeatable sample of {sample_size:,} of {rows:,} rows",
             )
         )
     return ScreeningReport(
@@ -89,7 +98,7 @@ def screen(
         quasi_identifiers=quasi,
         k_anonymity=kanon,
         findings=findings,
-        sampled_rows=min(rows, sample_rows),
+        sampled_rows=sample_size,
         count_column=counted,
     )
 

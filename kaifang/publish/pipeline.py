@@ -53,6 +53,7 @@ from kaifang.publish.manifest import (
 from kaifang.publish.ordering import OutOfOrder, in_order
 from kaifang.publish.prefetch import prefetched
 from kaifang.publish.result import Progress, PublishResult
+from kaifang.publish.sampling import StreamSample
 from kaifang.publish.screening import (
     ScreeningPlan,
     finish_screening,
@@ -235,6 +236,7 @@ class ScreeningGate:
     def __init__(self, plan: ScreeningPlan, settings: Settings, con: duckdb.DuckDBPyConnection):
         self.plan, self.settings, self.con = plan, settings, con
         self.summary: dict[str, Any] = {}
+        self.sample: StreamSample | None = None  # drawn while the files were written
 
     def __call__(self, staged: pads.Dataset) -> dict[str, Any]:
         if isinstance(staged.filesystem, pafs.LocalFileSystem):
@@ -242,7 +244,8 @@ class ScreeningGate:
         else:
             written = self.con.from_arrow(staged)
         rows = staged.count_rows()
-        self.summary = finish_screening(self.plan, written, self.settings, rows=rows)
+        sample = self.sample.table() if self.sample is not None else None
+        self.summary = finish_screening(self.plan, written, self.settings, rows=rows, sample=sample)
         return {"screening": self.summary}
 
 
@@ -253,6 +256,7 @@ def _write_clustered(
     rows: duckdb.DuckDBPyRelation,
     order: list[str],
     *,
+    expected_rows: int,
     manifest: dict[str, Any],
     gate: ScreeningGate,
     progress: Callable[[pa.RecordBatchReader], pa.RecordBatchReader],
@@ -262,10 +266,11 @@ def _write_clustered(
     sorted otherwise. Returns the stored version and the order it is clustered by."""
 
     def write(reader: pa.RecordBatchReader, clustered_by: list[str]) -> StoredVersion:
+        gate.sample = StreamSample(expected_rows)
         return store.write_version(
             slug,
             number,
-            progress(prefetched(reader)),
+            progress(prefetched(gate.sample.tap(reader))),
             {**manifest, "clustered_by": clustered_by},
             before_commit=gate,
         )
@@ -327,6 +332,7 @@ def _store_and_register(
                 number,
                 rows,
                 cluster_columns(published),
+                expected_rows=table.rows,
                 manifest=manifest,
                 gate=screening,
                 progress=(lambda reader: _with_progress(reader, table.rows, progress)),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from kaifang.errors import PublishRefusedError, ValidationError
@@ -121,12 +122,14 @@ def finish_screening(
     settings: Settings,
     *,
     rows: int | None = None,
+    sample: pa.Table | None = None,
 ) -> dict[str, Any]:
     """Screen the rows about to be published, verify the policy's result and apply the gate:
     the screening summary kept with the version, or :class:`PublishRefusedError` listing each
-    blocking column with its one-line fix. ``rows``: the published row count, when known."""
+    blocking column with its one-line fix. ``rows``: the published row count, when known;
+    ``sample``: a random sample of those rows, when already drawn."""
     name, legal_basis, rules = plan.name, plan.legal_basis, plan.rules
-    after = screen(published, settings=settings, table_name=name, rows=rows)
+    after = screen(published, settings=settings, table_name=name, rows=rows, sample=sample)
     before = plan.before or after
     verification = None
     if rules is not None:
