@@ -164,23 +164,3 @@ def finish_screening(
         "verification": verification.to_dict() if verification else None,
         "rows_screened": before.rows,
     }
-
-
-def screen_step(
-    relation: duckdb.DuckDBPyRelation,
-    policy: Mapping[str, Any] | None,
-    settings: Settings,
-    allow_personal_data: str | None,
-    *,
-    name: str = "file",
-    rows: int | None = None,
-) -> tuple[duckdb.DuckDBPyRelation, dict[str, Any]]:
-    """Both halves on one relation, nothing written: the rows to publish and the screening
-    summary, or :class:`PublishRefusedError`. ``rows``: the relation's row count when the
-    reader already knows it (saves a pass)."""
-    published, plan = prepare_screening(
-        relation, policy, settings, allow_personal_data, name=name, rows=rows
-    )
-    return published, finish_screening(
-        plan, published, settings, rows=rows if plan.rules is None else None
-    )
