@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from kaifang.api.app import create_app
 from kaifang.query.serving import ServingCopy, copy_path
 from tests.api.conftest import Published, publish_fixtures
+from tests.catalogs import Catalogs
 
 ROWS = "/api/resources/freeway/rows"
 AGGREGATE = "/api/resources/freeway/aggregate"
@@ -34,10 +35,10 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def clients(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
 ) -> Iterator[tuple[Published, TestClient, TestClient]]:
     root = tmp_path_factory.mktemp("serving")
-    published = publish_fixtures(root / "data", root / "files")
+    published = publish_fixtures(catalogs.settings(root / "data", rate_limit=0), root / "files")
     plain = published.settings.replace(serving_copies=False)
     copies = published.settings.replace(serving_copy_min_rows=1)
     with TestClient(create_app(plain)) as from_parquet, TestClient(create_app(copies)) as served:
