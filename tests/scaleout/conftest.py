@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kaifang.query.spark_engine import SparkEngine
+from kaifang.settings import Settings
 from tests.catalogs import Catalogs
 
 SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "spark-test-cluster"
@@ -53,9 +55,23 @@ def spark_master() -> Iterator[str]:
 def spark_engine(
     spark_master: str, tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
 ) -> SparkEngine:
-    """The engine on the cluster; its settings carry the run's catalog backend, so tests that
-    derive settings from it (``spark_engine.settings.replace(data_dir=...)``) publish there."""
+    """The engine on the cluster, with its own catalog on the run's backend. Tests that publish
+    build their own settings with :func:`spark_settings` (a catalog of their own each)."""
     settings = catalogs.settings(
         tmp_path_factory.mktemp("spark-data"), spark_master=spark_master, query_timeout=120.0
     )
     return SparkEngine(settings)
+
+
+@pytest.fixture(scope="session")
+def spark_settings(spark_master: str, catalogs: Catalogs) -> Callable[..., Settings]:
+    """``spark_settings(data_dir, **overrides)``: settings on the cluster with a catalog of
+    their own on the run's backend (a data directory must not share another's catalog: on
+    PostgreSQL a copied database URL would)."""
+
+    def make(data_dir: Path, **overrides: Any) -> Settings:
+        return catalogs.settings(
+            data_dir, spark_master=spark_master, query_timeout=120.0, **overrides
+        )
+
+    return make

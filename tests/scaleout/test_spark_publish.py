@@ -4,6 +4,7 @@ let one reuse the other's days."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,13 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def imports(
-    history: Path, spark_engine: SparkEngine, tmp_path_factory: pytest.TempPathFactory
+    history: Path,
+    spark_settings: Callable[..., Settings],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[Settings, FreewayImport]]:
     out = {}
     for engine in ("duckdb", "spark"):
-        settings = spark_engine.settings.replace(
-            data_dir=tmp_path_factory.mktemp(engine), k_anonymity=3
-        )
+        settings = spark_settings(tmp_path_factory.mktemp(engine), k_anonymity=3)
         out[engine] = (settings, import_freeway(settings, history, engine=engine))
     return out
 

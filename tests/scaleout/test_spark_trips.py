@@ -3,6 +3,7 @@ DuckDB path on the same files, and ``import_freeway(engine="spark")`` publishes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,6 @@ import pytest
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.query import run_sql
-from kaifang.query.spark_engine import SparkEngine
 from kaifang.scaleout.freeway import tdcs_files
 from kaifang.scaleout.session import spark_session
 from kaifang.scaleout.trips import floor_spark_sql, protect_trips_spark, read_trips_spark
@@ -64,9 +64,11 @@ def trips(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def settings(spark_engine: SparkEngine, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return spark_engine.settings.replace(
-        data_dir=tmp_path_factory.mktemp("trips-data"), k_anonymity=K, freeway_trip_time_grain=GRAIN
+def settings(
+    spark_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return spark_settings(
+        tmp_path_factory.mktemp("trips-data"), k_anonymity=K, freeway_trip_time_grain=GRAIN
     )
 
 
