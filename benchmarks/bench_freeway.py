@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kaifang.portal import Portal  # noqa: E402
+from kaifang.service import Service  # noqa: E402
 from kaifang.settings import load_settings  # noqa: E402
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway  # noqa: E402
 
@@ -212,7 +212,7 @@ def analyses(day: date, keys: tuple[str, str, str]) -> dict[str, dict[str, Any]]
 
 
 def run_queries(
-    portal: Portal,
+    service: Service,
     pg_url: str | None,
     sqlite_path: Path | None,
     day: date,
@@ -228,7 +228,9 @@ def run_queries(
     lite = sqlite3.connect(sqlite_path) if sqlite_path else None
     for name, spec in analyses(day, keys).items():
         method, kwargs = spec["kaifang"]
-        row = {"kaifang": timed(lambda m=method, k=kwargs: getattr(portal.freeway, m)(**k), repeat)}
+        row = {
+            "kaifang": timed(lambda m=method, k=kwargs: getattr(service.freeway, m)(**k), repeat)
+        }
         if pg is not None:
             sql = spec["sql"].format(hour="date_trunc('hour', timeinterval)").replace("?", "%s")
             row["postgres"] = timed(
@@ -297,14 +299,14 @@ def main() -> None:
                 "rows_per_s": total / seconds,
             }
         settings = load_settings({}, data_dir=base / "kaifang-data")
-        portal = Portal(settings)
+        service = Service(settings)
         try:
             day = START + timedelta(days=args.days - 1)
             report["queries"] = run_queries(
-                portal, pg_url, sqlite_path, day, pick_keys(out), args.repeat
+                service, pg_url, sqlite_path, day, pick_keys(out), args.repeat
             )
         finally:
-            portal.close()
+            service.close()
     finally:
         if pg_dir:
             subprocess.run([str(ROOT / "scripts" / "pg-test-server"), "stop", pg_dir], check=False)

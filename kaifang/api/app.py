@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
 from kaifang.api.compat import ckan, tw_spec
-from kaifang.api.deps import Portal
+from kaifang.api.deps import Service
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
@@ -41,7 +41,7 @@ Errors share one envelope: `{"error": {"code", "message", "hint"}, "status"}`.
 
 
 def create_app(settings: Settings) -> FastAPI:
-    portal = Portal(settings)
+    service = Service(settings)
     app = FastAPI(
         title="kaifang 開放 Open API",
         version=__version__,
@@ -50,7 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.portal = portal
+    app.state.service = service
     install_error_handlers(app)
 
     @app.exception_handler(tw_spec.SpecError)
@@ -86,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     app.add_middleware(
-        RateLimitMiddleware, per_minute=settings.rate_limit, trusted=portal.token_is_valid
+        RateLimitMiddleware, per_minute=settings.rate_limit, trusted=service.token_is_valid
     )
-    app.router.add_event_handler("shutdown", portal.close)
+    app.router.add_event_handler("shutdown", service.close)
     return app

@@ -1,15 +1,15 @@
-"""How routes reach the portal service that ``create_app`` built."""
+"""How routes reach the service layer that ``create_app`` built."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
-from kaifang.portal import Portal
+from kaifang.service import Service
 
 
-def portal_of(request: Request) -> Portal:
-    portal: Portal = request.app.state.portal
-    return portal
+def service_of(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
 
 
-__all__ = ["Portal", "portal_of"]
+__all__ = ["Service", "service_of"]

@@ -8,8 +8,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kaifang.portal.uploads import UploadArea
-from kaifang.portal.usage import UsageCounter
+from kaifang.service.uploads import UploadArea
+from kaifang.service.usage import UsageCounter
 from kaifang.web import account, dashboards, pages, publishing, requests_pages
 from kaifang.web.middleware import PortalMiddleware
 from kaifang.web.pages import error_page
@@ -19,7 +19,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI) -> None:
-    settings = app.state.portal.settings
+    settings = app.state.service.settings
     app.state.web_sessions = Sessions(settings)
     app.state.web_uploads = UploadArea(settings)
     usage = app.state.web_usage = UsageCounter(settings.data_dir)

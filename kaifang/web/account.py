@@ -7,7 +7,7 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.errors import UnauthorizedError
 from kaifang.web.rendering import redirect, render
 from kaifang.web.security import check_csrf, session_of
@@ -36,7 +36,7 @@ def login(
 ) -> Response:
     check_csrf(request, csrf)
     try:
-        user = portal_of(request).authenticate(token)
+        user = service_of(request).authenticate(token)
     except UnauthorizedError as exc:
         return render(request, "login.html", status=401, next=_safe_next(next), error=exc)
     session = session_of(request)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.errors import NotFoundError
-from kaifang.portal import web as portal_web
+from kaifang.service import web as portal_web
 from kaifang.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,5 +28,5 @@ def dashboards(request: Request) -> Response:
 def dashboard(request: Request, kind: str) -> Response:
     if kind not in DASHBOARDS:
         raise NotFoundError(f"no dashboard {kind!r}", hint=f"Dashboards: {', '.join(DASHBOARDS)}.")
-    choices = portal_web.dashboard_choices(portal_of(request))
+    choices = portal_web.dashboard_choices(service_of(request))
     return render(request, f"dashboard_{kind}.html", kind=kind, choices=choices)

@@ -14,7 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kaifang.portal.usage import UsageCounter
+from kaifang.service.usage import UsageCounter
 from kaifang.web.security import DOCS_CSP, PORTAL_CSP, Sessions
 
 COUNTED = re.compile(r"^/api/resources/([^/]+)/(rows|download\.[a-z]+)$")

@@ -1,4 +1,4 @@
-"""Server-rendered portal pages (Jinja2, autoescaped). Each page calls the portal service once."""
+"""Server-rendered portal pages (Jinja2, autoescaped). Each page calls the service layer once."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.portal import web as portal_web
-from kaifang.portal.usage import UsageCounter
+from kaifang.service import web as portal_web
+from kaifang.service.usage import UsageCounter
 from kaifang.web.rendering import render
 
 PAGE_SIZE = 20
@@ -31,7 +31,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     usage: UsageCounter = request.app.state.web_usage
-    summary = portal_web.home_page(portal_of(request), usage.counts())
+    summary = portal_web.home_page(service_of(request), usage.counts())
     counts = summary["categories"]
     return render(
         request,
@@ -56,7 +56,7 @@ def search(
     filters = {"org": org, "tag": tag, "category": category, "format": format, "license": license}
     active = {k: v for k, v in filters.items() if v}
     found = portal_web.search_page(
-        portal_of(request),
+        service_of(request),
         q=q,
         filters=active,
         band=band,
@@ -88,19 +88,19 @@ def search(
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
 def dataset(request: Request, dataset_id: str) -> Response:
-    detail = portal_web.dataset_page(portal_of(request), dataset_id)
+    detail = portal_web.dataset_page(service_of(request), dataset_id)
     return render(request, "dataset.html", dataset=detail)
 
 
 @router.get("/organizations/{code}", response_class=HTMLResponse)
 def organization(request: Request, code: str) -> Response:
-    view = portal_web.organization_page(portal_of(request), code)
+    view = portal_web.organization_page(service_of(request), code)
     return render(request, "organization.html", **view)
 
 
 @router.get("/resources/{resource_id}", response_class=HTMLResponse)
 def resource(request: Request, resource_id: str) -> Response:
-    detail = portal_web.resource_page(portal_of(request), resource_id)
+    detail = portal_web.resource_page(service_of(request), resource_id)
     return render(request, "resource.html", resource=detail)
 
 

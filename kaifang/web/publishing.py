@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.portal.uploads import WRITE_ROLES, UploadArea, publish_upload
+from kaifang.service.uploads import WRITE_ROLES, UploadArea, publish_upload
 from kaifang.web.i18n import language_of, translator
 from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf

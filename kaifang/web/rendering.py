@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kaifang.api.deps import portal_of
-from kaifang.portal import web as portal_web
+from kaifang.api.deps import service_of
+from kaifang.service import web as portal_web
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
 from kaifang.web.security import session_of
 
@@ -57,7 +57,7 @@ def current_user(request: Request) -> dict[str, Any] | None:
     session = session_of(request)
     cached: dict[str, Any] | None = getattr(request.state, "user", None)
     if cached is None and session.get("prefix"):
-        cached = portal_web.session_user(portal_of(request), session["prefix"])
+        cached = portal_web.session_user(service_of(request), session["prefix"])
         request.state.user = cached
     return cached
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.catalog.requests import ANSWERS
 from kaifang.errors import ValidationError
-from kaifang.portal import web as portal_web
+from kaifang.service import web as portal_web
 from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf
 
@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/requests/new", response_class=HTMLResponse)
 def request_form(request: Request, org: str | None = None) -> Response:
-    orgs = portal_of(request).organizations()
+    orgs = service_of(request).organizations()
     return render(request, "request_new.html", orgs=orgs, chosen=org, error=None, form={})
 
 
@@ -31,10 +31,10 @@ def create(
     csrf: str = Form(""),
 ) -> Response:
     check_csrf(request, csrf)
-    portal = portal_of(request)
+    service = service_of(request)
     try:
         portal_web.create_request(
-            portal, org, title=title, description=description, requester=requester
+            service, org, title=title, description=description, requester=requester
         )
     except ValidationError as exc:
         form = {"title": title, "description": description, "requester": requester}
@@ -42,7 +42,7 @@ def create(
             request,
             "request_new.html",
             status=422,
-            orgs=portal.organizations(),
+            orgs=service.organizations(),
             chosen=org,
             error=exc,
             form=form,
@@ -60,7 +60,7 @@ def answer(
 ) -> Response:
     check_csrf(request, csrf)
     answered = portal_web.answer_request(
-        portal_of(request), current_user(request), request_id, status=status, response=response
+        service_of(request), current_user(request), request_id, status=status, response=response
     )
     return redirect(f"/organizations/{answered['organization']}#requests")
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
-from kaifang.portal import exports
+from kaifang.service import exports
 from kaifang.settings import Settings
 from tests.api.conftest import Published
 

@@ -12,9 +12,9 @@ import pytest
 
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.errors import ConflictError
-from kaifang.portal import Portal
 from kaifang.publish import publish_file
 from kaifang.scaleout.migrate import migrate_data_dir
+from kaifang.service import Service
 from kaifang.settings import Settings, load_settings
 from tests.storage.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3_server
 
@@ -54,13 +54,13 @@ def test_local_data_directory_moves_to_postgres_and_s3(
     assert report.catalog_rows["versions"] == 2
     assert report.files >= 4  # two versions, each a manifest and Parquet
 
-    portal = Portal(target)
+    service = Service(target)
     try:
         rid = first.resource
-        assert portal.sql(f"SELECT count(*) FROM {rid}").rows == [(3,)]
-        assert portal.sql(f"SELECT count(*) FROM {rid}__v1").rows == [(2,)]
+        assert service.sql(f"SELECT count(*) FROM {rid}").rows == [(3,)]
+        assert service.sql(f"SELECT count(*) FROM {rid}__v1").rows == [(2,)]
     finally:
-        portal.close()
+        service.close()
     other = tmp_path / "other.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     assert publish_file(target, other, org=ORG, title="新的").created_dataset  # fresh ids

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from kaifang.api.app import create_app
 from kaifang.catalog import create_organization, open_catalog
-from kaifang.portal import Portal
 from kaifang.publish import publish_file, rollback
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from tests.storage.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, running_s3_server
@@ -72,14 +72,14 @@ def test_publish_query_download_rollback_on_object_storage(
     assert not (settings.data_dir / "tables").exists()  # nothing written to local disk
     assert VersionStore(settings).version_files(rid, 2)[0].startswith("s3://")
 
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        assert portal.sql(f"SELECT count(*) FROM {rid}").rows == [(3,)]
-        assert portal.sql(f"SELECT count(*) FROM {rid}__v1").rows == [(2,)]
-        joined = portal.sql(f"SELECT count(*) FROM {rid} a JOIN {rid}__v1 b USING (編號)")
+        assert service.sql(f"SELECT count(*) FROM {rid}").rows == [(3,)]
+        assert service.sql(f"SELECT count(*) FROM {rid}__v1").rows == [(2,)]
+        joined = service.sql(f"SELECT count(*) FROM {rid} a JOIN {rid}__v1 b USING (編號)")
         assert joined.rows == [(2,)]
     finally:
-        portal.close()
+        service.close()
 
     with TestClient(create_app(settings)) as client:
         csv = client.get(f"/api/resources/{rid}/download.csv")
@@ -95,9 +95,9 @@ def test_publish_query_download_rollback_on_object_storage(
 
     back = rollback(settings, rid, to=1)
     assert (back.version, back.rollback_of) == (3, 1)
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        assert portal.sql(f"SELECT count(*) FROM {rid}").rows == [(2,)]
-        assert portal.sql(f"SELECT count(*) FROM {rid}__v2").rows == [(3,)]
+        assert service.sql(f"SELECT count(*) FROM {rid}").rows == [(2,)]
+        assert service.sql(f"SELECT count(*) FROM {rid}__v2").rows == [(3,)]
     finally:
-        portal.close()
+        service.close()

@@ -48,8 +48,8 @@ def test_portal_sql_runs_on_spark_when_configured(
 ) -> None:
     spark_settings = settings.replace(engine="spark", spark_master=spark_master)
     with TestClient(create_app(spark_settings)) as client:
-        portal = client.app.state.portal
-        assert isinstance(portal.sql_engine, SparkEngine)
+        service = client.app.state.service
+        assert isinstance(service.sql_engine, SparkEngine)
         answer = client.get("/api/sql", params={"sql": SQL.format(rid=published)})
     assert answer.status_code == 200, answer.text
     assert answer.json()["rows"] == [["住宅竊盜", 2], ["汽車竊盜", 1]]

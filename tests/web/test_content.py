@@ -94,7 +94,7 @@ def test_usage_survives_a_restart(
 ) -> None:
     client.get(f"/api/resources/{published['resource']}/rows")
     client.app.state.web_usage.flush()  # type: ignore[attr-defined]
-    from kaifang.portal.usage import UsageCounter
+    from kaifang.service.usage import UsageCounter
 
     assert UsageCounter(settings.data_dir).counts()[published["resource"]] == 1
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from kaifang.portal.uploads import MAX_AGE_SECONDS, UploadArea
+from kaifang.service.uploads import MAX_AGE_SECONDS, UploadArea
 from kaifang.settings import Settings
 from tests.web.conftest import csrf_of, log_in
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kaifang import __version__
-from kaifang.api.deps import Portal, portal_of
+from kaifang.api.deps import Service, service_of
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 
@@ -63,11 +63,11 @@ def _help(action: str) -> str:
 
 
 Params = dict[str, Any]
-ACTIONS: dict[str, Callable[[Portal, Params, str], Any]] = {}
+ACTIONS: dict[str, Callable[[Service, Params, str], Any]] = {}
 
 
-def action(name: str) -> Callable[[Callable[[Portal, Params, str], Any]], Any]:
-    def register(fn: Callable[[Portal, Params, str], Any]) -> Any:
+def action(name: str) -> Callable[[Callable[[Service, Params, str], Any]], Any]:
+    def register(fn: Callable[[Service, Params, str], Any]) -> Any:
         ACTIONS[name] = fn
         return fn
 
@@ -105,7 +105,7 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
         )
     try:
         params = await _params(request)
-        result = fn(portal_of(request), params, str(request.base_url).rstrip("/"))
+        result = fn(service_of(request), params, str(request.base_url).rstrip("/"))
     except CkanError as exc:
         return ckan_error_response(name, exc)
     except NotFoundError as exc:
@@ -214,7 +214,7 @@ def _org_dict(org: dict[str, Any]) -> dict[str, Any]:
 
 # -- actions -------------------------------------------------------------------------------
 @action("status_show")
-def status_show(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
+def status_show(service: Service, params: Params, base_url: str) -> dict[str, Any]:
     return {
         "site_title": "kaifang 開放資料平臺",
         "site_url": base_url,
@@ -227,10 +227,10 @@ def status_show(portal: Portal, params: Params, base_url: str) -> dict[str, Any]
 
 
 @action("package_list")
-def package_list(portal: Portal, params: Params, base_url: str) -> list[str]:
+def package_list(service: Service, params: Params, base_url: str) -> list[str]:
     limit = _int(params, "limit", 1_000_000)
     offset = _int(params, "offset", 0)
-    page = portal.search_datasets(limit=limit, offset=offset)
+    page = service.search_datasets(limit=limit, offset=offset)
     return [d["id"] for d in page.items]
 
 
@@ -266,7 +266,7 @@ def parse_fq(fq: str) -> dict[str, str]:
 
 
 @action("package_search")
-def package_search(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
+def package_search(service: Service, params: Params, base_url: str) -> dict[str, Any]:
     rows = _int(params, "rows", 10, maximum=MAX_ROWS)
     start = _int(params, "start", 0)
     q = str(params.get("q") or "").strip()
@@ -274,11 +274,11 @@ def package_search(portal: Portal, params: Params, base_url: str) -> dict[str, A
         q = ""
     filters = parse_fq(str(params.get("fq") or ""))
     facet_fields = _list(params, "facet.field")
-    page = portal.search_datasets(q=q or None, limit=rows, offset=start, **filters)
+    page = service.search_datasets(q=q or None, limit=rows, offset=start, **filters)
     search_facets: dict[str, Any] = {}
     facets: dict[str, dict[str, int]] = {}
     if facet_fields:
-        counts = portal.facets(q=q or None, fields=facet_fields, **filters)
+        counts = service.facets(q=q or None, fields=facet_fields, **filters)
         for name in facet_fields:
             items = counts.get(name, {})
             facets[name] = items
@@ -296,32 +296,32 @@ def package_search(portal: Portal, params: Params, base_url: str) -> dict[str, A
 
 
 @action("package_show")
-def package_show(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
-    return package_dict(portal.get_dataset(_required(params, "id")), base_url)
+def package_show(service: Service, params: Params, base_url: str) -> dict[str, Any]:
+    return package_dict(service.get_dataset(_required(params, "id")), base_url)
 
 
 @action("organization_list")
-def organization_list(portal: Portal, params: Params, base_url: str) -> list[Any]:
-    orgs = portal.organizations()
+def organization_list(service: Service, params: Params, base_url: str) -> list[Any]:
+    orgs = service.organizations()
     if _bool(params, "all_fields", False):
         return [{**_org_dict(o), "package_count": o.get("dataset_count", 0)} for o in orgs]
     return [o["code"] for o in orgs]
 
 
 @action("organization_show")
-def organization_show(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
-    org = portal.organization(_required(params, "id"))
+def organization_show(service: Service, params: Params, base_url: str) -> dict[str, Any]:
+    org = service.organization(_required(params, "id"))
     out = {**_org_dict(org), "package_count": org.get("dataset_count", 0)}
     if _bool(params, "include_datasets", False):
-        page = portal.search_datasets(org=org["code"], limit=MAX_ROWS)
+        page = service.search_datasets(org=org["code"], limit=MAX_ROWS)
         out["packages"] = [package_dict(d, base_url) for d in page.items]
     return out
 
 
 @action("resource_show")
-def resource_show(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
-    resource = portal.get_resource(_required(params, "id"))
-    dataset = portal.get_dataset(resource["dataset_id"])
+def resource_show(service: Service, params: Params, base_url: str) -> dict[str, Any]:
+    resource = service.get_resource(_required(params, "id"))
+    dataset = service.get_dataset(resource["dataset_id"])
     return resource_dict(resource, dataset, base_url)
 
 
@@ -343,8 +343,8 @@ def _sort(params: Params, columns: set[str]) -> list[tuple[str, bool]]:
 
 
 @action("datastore_search")
-def datastore_search(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
-    resource = portal.get_resource(_required(params, "resource_id"))
+def datastore_search(service: Service, params: Params, base_url: str) -> dict[str, Any]:
+    resource = service.get_resource(_required(params, "resource_id"))
     schema = {c["name"]: c for c in resource["schema"]["fields"]}
     filters = params.get("filters") or {}
     if isinstance(filters, str):
@@ -361,12 +361,12 @@ def datastore_search(portal: Portal, params: Params, base_url: str) -> dict[str,
     bad = [f for f in fields if f not in schema]
     if bad:
         raise invalid("fields", f"fields: field(s) not in resource: {', '.join(bad)}")
-    limit = _int(params, "limit", 100, maximum=portal.settings.query_max_rows)
+    limit = _int(params, "limit", 100, maximum=service.settings.query_max_rows)
     offset = _int(params, "offset", 0)
     records_format = str(params.get("records_format") or "objects")
     if records_format not in {"objects", "lists", "csv"}:
         raise invalid("records_format", "records_format: must be objects, lists or csv")
-    page = portal.datastore(
+    page = service.datastore(
         resource["id"],
         filters=filters,
         q=str(params["q"]) if params.get("q") else None,
@@ -413,9 +413,9 @@ def _csv_cell(value: Any) -> Any:
 
 
 @action("datastore_search_sql")
-def datastore_search_sql(portal: Portal, params: Params, base_url: str) -> dict[str, Any]:
+def datastore_search_sql(service: Service, params: Params, base_url: str) -> dict[str, Any]:
     sql = _required(params, "sql")
-    result = portal.sql(sql)
+    result = service.sql(sql)
     return {
         "sql": sql,
         "fields": [{"id": c, "type": "text"} for c in result.columns],

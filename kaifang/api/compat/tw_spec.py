@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 
@@ -82,7 +82,7 @@ def _page(request: Request, items: list[Any]) -> list[Any]:
 @router.get("/rest/group", operation_id="listGroup")
 def list_group(request: Request) -> JSONResponse:
     _check_params(request, {"limit", "offset"})
-    codes = [code for code, _count in portal_of(request).categories()]
+    codes = [code for code, _count in service_of(request).categories()]
     return _ok(_page(request, codes))
 
 
@@ -95,15 +95,15 @@ def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
         raise SpecError(
             "ER0100", f"找不到分類 {categoryCode}；分類為 3 碼服務分類，如 E00", 404
         ) from None
-    portal = portal_of(request)
-    identifiers = portal.dataset_identifiers(category=categoryCode)
+    service = service_of(request)
+    identifiers = service.dataset_identifiers(category=categoryCode)
     return _ok(
         {
             "categoryCode": categoryCode,
             "display_name": group.name,
             "description": f"{categoryCode} {group.name}（{group.name_en}）",
             "package_count": len(identifiers),
-            "created": portal.created_at().strftime("%Y-%m-%d %H:%M:%S"),
+            "created": service.created_at().strftime("%Y-%m-%d %H:%M:%S"),
             "packages": identifiers,
         }
     )
@@ -112,13 +112,13 @@ def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
 @router.get("/rest/tag", operation_id="listTag")
 def list_tag(request: Request) -> JSONResponse:
     _check_params(request, {"limit", "offset"})
-    return _ok(_page(request, portal_of(request).tags()))
+    return _ok(_page(request, service_of(request).tags()))
 
 
 @router.get("/rest/tag/{tagName}", operation_id="getDatasetIdOfTag")
 def dataset_ids_of_tag(request: Request, tagName: str) -> JSONResponse:
     _check_params(request, set())
-    return _ok(portal_of(request).dataset_identifiers(tag=tagName))
+    return _ok(service_of(request).dataset_identifiers(tag=tagName))
 
 
 @router.get("/rest/dataset", operation_id="listDatasetId")
@@ -135,16 +135,16 @@ def list_dataset_ids(request: Request) -> JSONResponse:
                 f"modified={modified!r} 須為 RFC 3339 日期時間，如 2024-01-01T00:00:00Z",
                 400,
             ) from None
-    identifiers = portal_of(request).dataset_identifiers(modified_since=since)
+    identifiers = service_of(request).dataset_identifiers(modified_since=since)
     return _ok(_page(request, identifiers))
 
 
 @router.get("/rest/dataset/{identifier}", operation_id="getDatasetById")
 def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
     _check_params(request, set())
-    portal = portal_of(request)
+    service = service_of(request)
     try:
-        dataset = portal.get_dataset(identifier)
+        dataset = service.get_dataset(identifier)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
     return _ok(spec_metadata(dataset, base_url=str(request.base_url).rstrip("/")))
@@ -219,9 +219,9 @@ def _stamp(value: Any) -> str:
 @router.get("/rest/datastore/{resourceID}", operation_id="getDataBySetId")
 def datastore(request: Request, resourceID: str) -> JSONResponse:
     _check_params(request, {"filters", "q", "sort", "limit", "offset", "fields"})
-    portal = portal_of(request)
+    service = service_of(request)
     try:
-        resource = portal.get_resource(resourceID)
+        resource = service.get_resource(resourceID)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
     columns = {c["name"]: c for c in resource["schema"]["fields"]}
@@ -235,10 +235,10 @@ def datastore(request: Request, resourceID: str) -> JSONResponse:
             "ER0220", f"sort 指定的欄位 {sort!r} 不存在；欄位：{', '.join(columns)}", 400
         )
     fields = _parse_fields(request.query_params.get("fields"), columns)
-    limit = _int_param(request, "limit", 100, maximum=portal.settings.query_max_rows)
+    limit = _int_param(request, "limit", 100, maximum=service.settings.query_max_rows)
     offset = _int_param(request, "offset", 0)
     try:
-        page = portal.datastore(
+        page = service.datastore(
             resource["id"],
             filters=filters,
             q=q,
@@ -311,13 +311,13 @@ def dump(request: Request, resourceID: str, format: str = "csv") -> StreamingRes
     _check_params(request, {"format"})
     if format not in {"json", "csv", "xml"}:
         raise SpecError("ER0210", f"format={format!r} 須為 json、csv 或 xml", 400)
-    portal = portal_of(request)
+    service = service_of(request)
     try:
-        resource = portal.get_resource(resourceID)
+        resource = service.get_resource(resourceID)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
     try:
-        export = portal.export(resource["id"], format, bom=False)
+        export = service.export(resource["id"], format, bom=False)
     except KaifangError as exc:  # the catalog lists the resource but its files cannot be read
         raise SpecError("ER0500", f"系統錯誤：{exc.message}", 500) from None
     return StreamingResponse(

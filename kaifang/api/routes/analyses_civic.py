@@ -1,4 +1,4 @@
-"""Native API: analyses of elections and theft points (see kaifang.portal.analyses_civic)."""
+"""Native API: analyses of elections and theft points (see kaifang.service.analyses_civic)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.api.deps import portal_of
-from kaifang.portal import analyses_civic as analyses
+from kaifang.api.deps import service_of
+from kaifang.service import analyses_civic as analyses
 
 router = APIRouter(prefix="/api/analyses", tags=["analyses"])
 
@@ -21,12 +21,12 @@ def election_results(
     ),
     limit: int = Query(1000, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
-    return analyses.election_results(portal_of(request), dataset, level=level, limit=limit)
+    return analyses.election_results(service_of(request), dataset, level=level, limit=limit)
 
 
 @router.get("/elections/{dataset}/winners", summary="Elected candidates with party and votes")
 def election_winners(request: Request, dataset: str) -> dict[str, Any]:
-    return analyses.election_winners(portal_of(request), dataset)
+    return analyses.election_winners(service_of(request), dataset)
 
 
 @router.get("/theft/hotspots", summary="Theft cases by district × hour band × weekday × category")
@@ -37,7 +37,7 @@ def theft_hotspots(
     limit: int = Query(100, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
     return analyses.theft_hotspots(
-        portal_of(request), category=category, district=district, limit=limit
+        service_of(request), category=category, district=district, limit=limit
     )
 
 
@@ -46,7 +46,7 @@ def theft_trend(
     request: Request,
     category: str | None = Query(None, description="home, car, motorcycle or bike"),
 ) -> dict[str, Any]:
-    return analyses.theft_trend(portal_of(request), category=category)
+    return analyses.theft_trend(service_of(request), category=category)
 
 
 @router.get("/theft/roads", summary="Road segments with the most theft cases")
@@ -55,4 +55,4 @@ def theft_roads(
     category: str | None = Query(None, description="home, car, motorcycle or bike"),
     limit: int = Query(20, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
-    return analyses.theft_roads(portal_of(request), category=category, limit=limit)
+    return analyses.theft_roads(service_of(request), category=category, limit=limit)

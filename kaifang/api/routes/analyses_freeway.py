@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.api.deps import portal_of
-from kaifang.portal.analyses import DEFAULT_CONGESTION_KMH
+from kaifang.api.deps import service_of
+from kaifang.service.analyses import DEFAULT_CONGESTION_KMH
 
 router = APIRouter(prefix="/api/analyses/freeway", tags=["analyses"])
 
@@ -27,7 +27,7 @@ def volume(
     gantry: Annotated[str | None, Query(description="Gantry id, e.g. 01F0005S.")] = None,
     vehicle_type: VehicleType = None,
 ) -> dict[str, Any]:
-    return portal_of(request).freeway.volume(
+    return service_of(request).freeway.volume(
         start=start, end=end, gantry=gantry, vehicle_type=vehicle_type
     )
 
@@ -44,7 +44,7 @@ def travel(
     ] = DEFAULT_CONGESTION_KMH,
     vehicle_type: VehicleType = None,
 ) -> dict[str, Any]:
-    return portal_of(request).freeway.travel(
+    return service_of(request).freeway.travel(
         gantry_from=gantry_from,
         gantry_to=gantry_to,
         start=start,
@@ -61,7 +61,7 @@ def busiest(
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     vehicle_type: VehicleType = None,
 ) -> dict[str, Any]:
-    return portal_of(request).freeway.busiest_sections(
+    return service_of(request).freeway.busiest_sections(
         day=day, limit=limit, vehicle_type=vehicle_type
     )
 
@@ -70,7 +70,7 @@ def busiest(
 def od_matrix(
     request: Request, start: From, end: To, vehicle_type: VehicleType = None
 ) -> dict[str, Any]:
-    return portal_of(request).freeway.od_matrix(start=start, end=end, vehicle_type=vehicle_type)
+    return service_of(request).freeway.od_matrix(start=start, end=end, vehicle_type=vehicle_type)
 
 
 @router.get("/trip-length", summary="Average trip length per vehicle type (M07A)")
@@ -80,4 +80,4 @@ def trip_length(
     end: To,
     gantry: Annotated[str | None, Query(description="Origin gantry id.")] = None,
 ) -> dict[str, Any]:
-    return portal_of(request).freeway.trip_length(start=start, end=end, gantry=gantry)
+    return service_of(request).freeway.trip_length(start=start, end=end, gantry=gantry)

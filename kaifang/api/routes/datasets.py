@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 
 router = APIRouter(prefix="/api", tags=["datasets"])
 
@@ -25,7 +25,7 @@ def list_datasets(
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    page = portal_of(request).search_datasets(
+    page = service_of(request).search_datasets(
         q=q,
         org=org,
         tag=tag,
@@ -40,9 +40,9 @@ def list_datasets(
 
 @router.get("/datasets/{dataset_id}", summary="One dataset with resources, versions and scores")
 def get_dataset(request: Request, dataset_id: str) -> dict[str, Any]:
-    return portal_of(request).get_dataset(dataset_id)
+    return service_of(request).get_dataset(dataset_id)
 
 
 @router.get("/datasets/{dataset_id}/datapackage.json", summary="Frictionless Data Package")
 def datapackage(request: Request, dataset_id: str) -> dict[str, Any]:
-    return portal_of(request).datapackage(dataset_id)
+    return service_of(request).datapackage(dataset_id)

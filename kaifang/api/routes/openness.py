@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 
 router = APIRouter(prefix="/api", tags=["openness"])
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["openness"])
     summary="A dataset's openness score: every check with its reason and fix",
 )
 def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
-    return portal_of(request).dataset_openness(dataset_id)
+    return service_of(request).dataset_openness(dataset_id)
 
 
 @router.get(
@@ -26,7 +26,7 @@ def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
     summary="An organization's openness: distribution, split datasets, overdue, requests, trend",
 )
 def organization_openness(request: Request, code: str) -> dict[str, Any]:
-    return portal_of(request).organization_openness(code)
+    return service_of(request).organization_openness(code)
 
 
 BY = Query("mean", pattern="^(mean|gold)$", description="Order by mean score or by 金 count.")
@@ -34,7 +34,7 @@ BY = Query("mean", pattern="^(mean|gold)$", description="Order by mean score or 
 
 @router.get("/openness/ranking", summary="Organizations ranked by mean score and by 金 datasets")
 def ranking(request: Request, by: str = BY) -> dict[str, Any]:
-    return portal_of(request).ranking(by=by)
+    return service_of(request).ranking(by=by)
 
 
 @router.get(
@@ -45,7 +45,7 @@ def ranking(request: Request, by: str = BY) -> dict[str, Any]:
 )
 def ranking_csv(request: Request, by: str = BY) -> Response:
     return Response(
-        portal_of(request).ranking_csv(by=by).encode("utf-8"),
+        service_of(request).ranking_csv(by=by).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="openness-ranking.csv"'},
     )

@@ -6,17 +6,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 
 router = APIRouter(prefix="/api", tags=["organizations"])
 
 
 @router.get("/organizations", summary="Organizations with dataset counts")
 def list_organizations(request: Request) -> dict[str, Any]:
-    orgs = portal_of(request).organizations()
+    orgs = service_of(request).organizations()
     return {"data": orgs, "count": len(orgs)}
 
 
 @router.get("/organizations/{code}", summary="One organization and its datasets")
 def get_organization(request: Request, code: str) -> dict[str, Any]:
-    return portal_of(request).organization(code, with_datasets=True)
+    return service_of(request).organization(code, with_datasets=True)

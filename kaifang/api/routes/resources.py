@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.export import FORMATS
 
 router = APIRouter(prefix="/api/resources", tags=["resources"])
@@ -22,7 +22,7 @@ ROW_PARAMS_DOC = (
 
 @router.get("/{resource_id}", summary="One resource: schema, versions, screening")
 def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
-    return portal_of(request).get_resource(resource_id)
+    return service_of(request).get_resource(resource_id)
 
 
 @router.get(
@@ -32,8 +32,8 @@ def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
     description=ROW_PARAMS_DOC,
 )
 def rows(request: Request, resource_id: str) -> JSONResponse:
-    # The page's values are JSON-ready (kaifang.portal.jsonable): skip FastAPI's re-encoding.
-    return JSONResponse(portal_of(request).rows(resource_id, dict(request.query_params)))
+    # The page's values are JSON-ready (kaifang.service.jsonable): skip FastAPI's re-encoding.
+    return JSONResponse(service_of(request).rows(resource_id, dict(request.query_params)))
 
 
 @router.get(
@@ -43,7 +43,7 @@ def rows(request: Request, resource_id: str) -> JSONResponse:
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
 def aggregate(request: Request, resource_id: str) -> JSONResponse:
-    return JSONResponse(portal_of(request).aggregate(resource_id, dict(request.query_params)))
+    return JSONResponse(service_of(request).aggregate(resource_id, dict(request.query_params)))
 
 
 @router.get(
@@ -56,8 +56,8 @@ def download(
     version: int | None = Query(None, ge=1, description="Version number; default current."),
     bom: bool = Query(False, description="Start CSV with a UTF-8 BOM (for Excel)."),
 ) -> StreamingResponse:
-    portal = portal_of(request)
-    export = portal.export(resource_id, fmt, version=version, bom=bom)
+    service = service_of(request)
+    export = service.export(resource_id, fmt, version=version, bom=bom)
     spec = FORMATS[fmt]
     return StreamingResponse(
         export.chunks,

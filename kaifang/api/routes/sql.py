@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.errors import ValidationError
 
 router = APIRouter(prefix="/api", tags=["sql"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["sql"])
 def _run(request: Request, sql: str | None) -> dict[str, Any]:
     if not sql or not sql.strip():
         raise ValidationError("sql is empty", hint="Pass ?sql=SELECT ... FROM <resource id>.")
-    result = portal_of(request).sql(sql)
+    result = service_of(request).sql(sql)
     return {
         "columns": result.columns,
         "rows": result.rows,

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from kaifang.api.deps import portal_of
+from kaifang.api.deps import service_of
 from kaifang.errors import UnauthorizedError
 
 router = APIRouter(prefix="/api", tags=["publishing"])
@@ -40,13 +40,13 @@ def upload_version(
     ),
 ) -> dict[str, Any]:
     token = bearer_token(request)
-    portal = portal_of(request)
-    user = portal.authenticate(token)
+    service = service_of(request)
+    user = service.authenticate(token)
     name = Path(file.filename or "upload.csv").name
     with tempfile.TemporaryDirectory(prefix="kaifang-upload-") as tmp:
         path = Path(tmp) / name
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1024 * 1024)
-        return portal.publish_upload(
+        return service.publish_upload(
             user, dataset_id, resource_name, path, allow_personal_data=allow_personal_data
         )

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from kaifang.portal import Portal
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.common.publish import ImportResult
 from kaifang.sources.elections.discover import find_elections, member_name, normalize_title
@@ -130,14 +130,14 @@ def test_candidates_publish_birth_year_under_the_legal_basis(
         for cells in ([c.strip('"') for c in line.split(",")] for line in raw.splitlines())
     )
     assert rows == [(name, year) for _, name, year in expected]
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        dataset = portal.get_dataset(result.datasets[2].dataset)
+        dataset = service.get_dataset(result.datasets[2].dataset)
         cand = next(r for r in dataset["resources"] if r["id"] == resource)
         assert cand["legal_basis"] == LEGAL_BASIS
         assert "出生日期" not in [f["name"] for f in cand["fields"]]
     finally:
-        portal.close()
+        service.close()
 
 
 def test_keep_birth_date_publishes_the_full_date(

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.cli import cli
-from kaifang.portal import Portal
 from kaifang.query import run_sql
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.freeway.catalog_entries import ORG_CODE, resource_name
 from kaifang.sources.freeway.columns import ATTRIBUTION, DATASETS
@@ -79,12 +79,12 @@ def test_dataset_metadata_in_the_catalog(
     settings: Settings, two_days: tuple[Path, GeneratedFreeway]
 ) -> None:
     import_freeway(settings, two_days[0] / "M05A" / "20240325" / "00")
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        resource = portal.get_resource(resource_name("M05A"))
-        dataset = portal.get_dataset(resource["dataset_id"])
+        resource = service.get_resource(resource_name("M05A"))
+        dataset = service.get_dataset(resource["dataset_id"])
     finally:
-        portal.close()
+        service.close()
     text = json.dumps(dataset, ensure_ascii=False)
     assert ATTRIBUTION in text
     assert "OGDL-Taiwan-1.0" in text

@@ -10,8 +10,8 @@ import pytest
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ValidationError
-from kaifang.portal import Portal
 from kaifang.query import run_sql
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import GeneratedFreeway
 from kaifang.sources.freeway.importer import import_freeway
@@ -56,11 +56,11 @@ def test_trips_are_coarsened_and_rare_ones_suppressed(
     not_coarse, smallest_class = rows[0]
     assert not_coarse == 0
     assert smallest_class >= k
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        screening = portal.get_resource("freeway_m06a")["screening"]
+        screening = service.get_resource("freeway_m06a")["screening"]
     finally:
-        portal.close()
+        service.close()
     assert screening["rules"][1]["code"] == "rare_trips_suppressed"
     assert screening["rules"][1]["suppressed_rows"] == result.screening["suppressed_rows"]
 

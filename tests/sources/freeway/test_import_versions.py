@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from kaifang.portal import Portal
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import GeneratedFreeway
 from kaifang.sources.freeway.importer import import_freeway
@@ -58,12 +58,12 @@ def test_a_day_is_read_from_its_own_partition_only(
     settings: Settings, two_days: tuple[Path, GeneratedFreeway]
 ) -> None:
     import_freeway(settings, two_days[0] / "M03A")
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        every = portal.store.version_files("freeway_m03a", 1)
-        day = portal.freeway.day_files("freeway_m03a", ["2024-03-26"])
+        every = service.store.version_files("freeway_m03a", 1)
+        day = service.freeway.day_files("freeway_m03a", ["2024-03-26"])
     finally:
-        portal.close()
+        service.close()
     assert len(every) == 2
     assert len(day) == 1
     assert "Date=2024-03-26" in day[0]

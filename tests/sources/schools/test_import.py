@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from kaifang.openness import ColumnFacts, DatasetFacts, ResourceFacts, detect_split_datasets
-from kaifang.portal import Portal
 from kaifang.privacy import gate, screen
+from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.common.publish import ImportResult
 from kaifang.sources.schools.columns import LEVELS
@@ -128,11 +128,11 @@ def test_school_phones_and_addresses_pass_the_privacy_gate(
 def _facts(settings: Settings, dataset: str) -> list[DatasetFacts]:
     """The schools dataset as the openness check sees it, and the same resources as if each
     level were its own dataset (the publication the check exists to catch)."""
-    portal = Portal(settings)
+    service = Service(settings)
     try:
-        found = portal.get_dataset(dataset)
+        found = service.get_dataset(dataset)
     finally:
-        portal.close()
+        service.close()
     resources = [
         ResourceFacts(
             id=r["id"],

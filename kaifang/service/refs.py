@@ -17,9 +17,9 @@ from sqlalchemy import Select, bindparam, func, or_, select
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource, Version
-from kaifang.portal import views
-from kaifang.portal.data import ResourceRef
-from kaifang.portal.runner import Bounded
+from kaifang.service import views
+from kaifang.service.data import ResourceRef
+from kaifang.service.runner import Bounded
 
 MAX_REFS = 4_096
 

@@ -15,20 +15,20 @@ from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.models import ApiToken, Dataset, DatasetRequest, Resource
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
-from kaifang.portal import views
+from kaifang.service import views
 
 if TYPE_CHECKING:
-    from kaifang.portal import Portal
+    from kaifang.service import Service
 
 ANSWER_ROLES = {"admin", "editor"}
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 
 
-def session_user(portal: Portal, prefix: str | None) -> dict[str, Any] | None:
+def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
     """The user whose live (unrevoked) API token has ``prefix``, else None."""
     if not prefix:
         return None
-    with portal.catalog.read() as session:
+    with service.catalog.read() as session:
         row = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
         if row is None or row.revoked is not None:
             return None
@@ -45,7 +45,7 @@ def _band_of(dataset: dict[str, Any]) -> str:
 
 
 def search_page(
-    portal: Portal,
+    service: Service,
     *,
     q: str | None,
     filters: dict[str, str],
@@ -54,7 +54,7 @@ def search_page(
     offset: int,
 ) -> dict[str, Any]:
     """Results and facet counts (organization, category, tag, format, licence, band)."""
-    found = views.search(portal.catalog, q=q, **filters)
+    found = views.search(service.catalog, q=q, **filters)
     facets = views.facet_counts(
         found, ["organization", "groups", "tags", "res_format", "license_id"]
     )
@@ -75,10 +75,10 @@ def search_page(
 
 
 def home_page(
-    portal: Portal, usage: Counter[str], *, now: datetime | None = None
+    service: Service, usage: Counter[str], *, now: datetime | None = None
 ) -> dict[str, Any]:
     """Counts, newest and most used datasets, categories and the openness ranking."""
-    everything = views.search(portal.catalog)
+    everything = views.search(service.catalog)
     by_resource = {r["id"]: d for d in everything for r in d["resources"]}
     used: Counter[str] = Counter()
     for resource_id, hits in usage.items():
@@ -91,8 +91,8 @@ def home_page(
         "row_count": sum(r.get("rows") or 0 for d in everything for r in d["resources"]),
         "newest": everything[:6],
         "popular": popular,
-        "categories": dict(portal.categories()),
-        "ranking": portal.ranking(now=now)["data"],
+        "categories": dict(service.categories()),
+        "ranking": service.ranking(now=now)["data"],
     }
 
 
@@ -106,7 +106,7 @@ def _schema_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -
     }
 
 
-def version_history(portal: Portal, resource: dict[str, Any]) -> list[dict[str, Any]]:
+def version_history(service: Service, resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The resource's versions, newest first, each with its row-count change and the fields
     added, removed or retyped since the version before (from the versions' manifests)."""
     history: list[dict[str, Any]] = []
@@ -114,7 +114,7 @@ def version_history(portal: Portal, resource: dict[str, Any]) -> list[dict[str, 
     previous_rows: int | None = None
     for version in sorted(resource["versions"], key=lambda v: v["version"]):
         try:
-            manifest = portal.store.read_manifest(resource["id"], version["version"])
+            manifest = service.store.read_manifest(resource["id"], version["version"])
             fields = list((manifest.get("schema") or {}).get("fields") or [])
         except KaifangError:
             fields = []
@@ -140,20 +140,20 @@ def resource_label(resource: dict[str, Any], dataset: dict[str, Any]) -> str:
     return f"{title} — {source.rsplit('/', 1)[-1]}" if source else f"{title} — {name}"
 
 
-def dataset_page(portal: Portal, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
+def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The dataset with its openness checks and each resource's annotated version history."""
-    dataset = portal.get_dataset(ref)
+    dataset = service.get_dataset(ref)
     for resource in dataset["resources"]:
-        resource["history"] = version_history(portal, resource)
+        resource["history"] = version_history(service, resource)
         resource["label"] = resource_label(resource, dataset)
-    dataset["score"] = portal.dataset_openness(dataset["id"], now=now)
+    dataset["score"] = service.dataset_openness(dataset["id"], now=now)
     return dataset
 
 
-def resource_page(portal: Portal, ref: str) -> dict[str, Any]:
+def resource_page(service: Service, ref: str) -> dict[str, Any]:
     """The resource with its dataset's title and organization, for the explorer page."""
-    resource = portal.get_resource(ref)
-    dataset = portal.get_dataset(resource["dataset_id"])
+    resource = service.get_resource(ref)
+    dataset = service.get_dataset(resource["dataset_id"])
     resource["dataset_title"] = dataset["title"]
     own = next((r for r in dataset["resources"] if r["id"] == resource["id"]), resource)
     resource["label"] = resource_label({**own, **resource}, dataset)
@@ -167,12 +167,14 @@ def _response_days(request: DatasetRequest) -> int | None:
     return max(0, (request.answered - request.created).days)
 
 
-def organization_page(portal: Portal, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+def organization_page(
+    service: Service, code: str, *, now: datetime | None = None
+) -> dict[str, Any]:
     """The organization, its datasets, its openness view and its dataset requests."""
     moment = now or datetime.now(UTC)
-    org = portal.organization(code, with_datasets=True)
-    openness = portal.organization_openness(org["code"], now=moment)
-    with portal.catalog.read() as session:
+    org = service.organization(code, with_datasets=True)
+    openness = service.organization_openness(org["code"], now=moment)
+    with service.catalog.read() as session:
         organization = find_organization(session, org["code"])
         rows = session.scalars(
             select(DatasetRequest)
@@ -194,19 +196,19 @@ def organization_page(portal: Portal, code: str, *, now: datetime | None = None)
 
 
 def create_request(
-    portal: Portal, org: str, *, title: str, description: str, requester: str
+    service: Service, org: str, *, title: str, description: str, requester: str
 ) -> dict[str, Any]:
     """Anyone may ask an organization for a dataset."""
     return dataset_requests.create_request(
-        portal.catalog, org, title=title, description=description, requester=requester
+        service.catalog, org, title=title, description=description, requester=requester
     )
 
 
 def answer_request(
-    portal: Portal, user: dict[str, Any] | None, request_id: int, *, status: str, response: str
+    service: Service, user: dict[str, Any] | None, request_id: int, *, status: str, response: str
 ) -> dict[str, Any]:
     """A member (editor or admin) of the asked organization answers its request."""
-    with portal.catalog.read() as session:
+    with service.catalog.read() as session:
         row = session.get(DatasetRequest, request_id)
         if row is None:
             raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
@@ -218,14 +220,14 @@ def answer_request(
             hint="Log in with an API token of a member of that organization.",
         )
     return dataset_requests.answer_request(
-        portal.catalog, request_id, status=status, response=response
+        service.catalog, request_id, status=status, response=response
     )
 
 
-def dashboard_choices(portal: Portal) -> dict[str, Any]:
+def dashboard_choices(service: Service) -> dict[str, Any]:
     """What the dashboards' forms offer: the election datasets (those with a ``*_elctks``
     vote table) and the days the freeway volume table (M03A) holds."""
-    with portal.catalog.read() as session:
+    with service.catalog.read() as session:
         rows = session.execute(
             select(Resource.slug, Resource.current_version, Dataset.slug, Dataset.title)
             .join(Resource.dataset)
@@ -238,13 +240,13 @@ def dashboard_choices(portal: Portal) -> dict[str, Any]:
     days: set[str] = set()
     for slug, version, _, _ in rows:
         if slug == "freeway_m03a" and version is not None:
-            entries = portal.store.file_entries(slug, version)
+            entries = service.store.file_entries(slug, version)
             found = ((e.partition or {}).get("Date") for e in entries)
             days |= {str(day) for day in found if day}
     freeway: dict[str, str] = {}
     if days:
         first = date.fromisoformat(min(days))
-        busiest = portal.freeway.busiest_sections(day=first, limit=1)["rows"]
+        busiest = service.freeway.busiest_sections(day=first, limit=1)["rows"]
         freeway = {
             "day": first.isoformat(),
             "from": f"{first.isoformat()}T00:00",

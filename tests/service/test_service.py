@@ -1,4 +1,4 @@
-"""The portal service: routes return exactly what its methods return, and its own logic
+"""The service layer: routes return exactly what its methods return, and its own logic
 (paging, modified-since, token checks, write roles)."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from fastapi.testclient import TestClient
 
 from kaifang.catalog import create_token, create_user, open_catalog
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
-from kaifang.portal import Portal
+from kaifang.service import Service
 from tests.api.conftest import Published
 from tests.api.data import ORG, OTHER_ORG
 
 
 @pytest.fixture(scope="module")
-def portal(published: Published) -> Iterator[Portal]:
-    service = Portal(published.settings)
+def service(published: Published) -> Iterator[Service]:
+    service = Service(published.settings)
     yield service
     service.close()
 
@@ -44,49 +44,51 @@ def portal(published: Published) -> Iterator[Portal]:
     ],
 )
 def test_routes_return_what_the_portal_returns(
-    client: TestClient, portal: Portal, url: str, call: object
+    client: TestClient, service: Service, url: str, call: object
 ) -> None:
     assert callable(call)
-    assert client.get(url).json() == call(portal)
+    assert client.get(url).json() == call(service)
 
 
-def test_search_pages_count_every_match(portal: Portal) -> None:
-    page = portal.search_datasets(org=ORG, limit=1, offset=1)
+def test_search_pages_count_every_match(service: Service) -> None:
+    page = service.search_datasets(org=ORG, limit=1, offset=1)
     assert page.count == 2 and len(page.items) == 1
-    assert portal.search_datasets(org=OTHER_ORG).count == 1
+    assert service.search_datasets(org=OTHER_ORG).count == 1
 
 
 @pytest.mark.parametrize("tz", [UTC, timezone(timedelta(hours=8)), None])
-def test_modified_since_accepts_aware_and_naive_times(portal: Portal, tz: timezone | None) -> None:
+def test_modified_since_accepts_aware_and_naive_times(
+    service: Service, tz: timezone | None
+) -> None:
     past = datetime(2000, 1, 1, tzinfo=tz)
     future = datetime(2999, 1, 1, tzinfo=tz)
-    assert len(portal.dataset_identifiers(modified_since=past)) == 3
-    assert portal.dataset_identifiers(modified_since=future) == []
+    assert len(service.dataset_identifiers(modified_since=past)) == 3
+    assert service.dataset_identifiers(modified_since=future) == []
 
 
-def test_unknown_references_raise_not_found(portal: Portal) -> None:
+def test_unknown_references_raise_not_found(service: Service) -> None:
     for call in (
-        lambda: portal.get_dataset("nope"),
-        lambda: portal.get_resource("nope"),
-        lambda: portal.organization("000000000X"),
-        lambda: portal.rows("nope", {}),
+        lambda: service.get_dataset("nope"),
+        lambda: service.get_resource("nope"),
+        lambda: service.organization("000000000X"),
+        lambda: service.rows("nope", {}),
     ):
         with pytest.raises(NotFoundError):
             call()
 
 
 def test_token_checks_are_cached_and_fake_tokens_rejected(
-    portal: Portal, published: Published
+    service: Service, published: Published
 ) -> None:
     with open_catalog(published.settings) as catalog:
         create_user(catalog, "portal-member", org=ORG, role="member")
         token = create_token(catalog, "portal-member").token
-    assert portal.token_is_valid(token) is True
-    assert portal.token_is_valid(token) is True  # from the cache
-    assert portal.token_is_valid("kf_00000000_fake") is False
-    assert portal.token_is_valid("") is False
+    assert service.token_is_valid(token) is True
+    assert service.token_is_valid(token) is True  # from the cache
+    assert service.token_is_valid("kf_00000000_fake") is False
+    assert service.token_is_valid("") is False
     with pytest.raises(UnauthorizedError):
-        portal.authenticate("kf_00000000_fake")
-    user = portal.authenticate(token)
+        service.authenticate("kf_00000000_fake")
+    user = service.authenticate(token)
     with pytest.raises(ForbiddenError, match="may not publish"):
-        portal.publish_upload(user, "theft", "theft", published.settings.data_dir / "x.csv")
+        service.publish_upload(user, "theft", "theft", published.settings.data_dir / "x.csv")

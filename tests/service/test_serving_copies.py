@@ -42,7 +42,7 @@ def clients(
     plain = published.settings.replace(serving_copies=False)
     copies = published.settings.replace(serving_copy_min_rows=1)
     with TestClient(create_app(plain)) as from_parquet, TestClient(create_app(copies)) as served:
-        serving = served.app.state.portal.engine.serving  # type: ignore[attr-defined]
+        serving = served.app.state.service.engine.serving  # type: ignore[attr-defined]
         for version in (1, 2):  # the first query of each version starts its build
             served.get(f"{ROWS}?_version={version}&_limit=1")
         serving.wait()
@@ -71,16 +71,16 @@ def test_both_versions_are_read_from_their_copy(
 ) -> None:
     published, from_parquet, served = clients
     resource = published.freeway.resource
-    portal = served.app.state.portal  # type: ignore[attr-defined]
+    service = served.app.state.service  # type: ignore[attr-defined]
     for version in (1, 2):
         path = str(copy_path(published.settings, resource, version))
         for source in (
-            portal.runner.version_source(resource, version),
-            portal.sql_resolver(f"{resource}__v{version}"),
+            service.runner.version_source(resource, version),
+            service.sql_resolver(f"{resource}__v{version}"),
         ):
             assert isinstance(source, ServingCopy)
             assert source.path == path
-    plain = from_parquet.app.state.portal  # type: ignore[attr-defined]
+    plain = from_parquet.app.state.service  # type: ignore[attr-defined]
     assert isinstance(plain.runner.version_source(resource, 2), list)
 
 

@@ -1,4 +1,4 @@
-"""The portal service: one object that the HTTP API and the web pages call.
+"""The service layer: one object that the HTTP API and the web pages call.
 
 It composes the catalog (metadata, accounts), the version store (files) and the safe query
 engine (rows), and returns plain dicts. Routes stay thin: each calls one method here.
@@ -18,14 +18,14 @@ from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
-from kaifang.portal import data, exports, views
-from kaifang.portal.analyses import FreewayAnalyses
-from kaifang.portal.data import DatastorePage, Export, ResourceRef
-from kaifang.portal.refs import ResourceRefs
-from kaifang.portal.runner import QueryRunner
-from kaifang.portal.views import Page
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
+from kaifang.service import data, exports, views
+from kaifang.service.analyses import FreewayAnalyses
+from kaifang.service.data import DatastorePage, Export, ResourceRef
+from kaifang.service.refs import ResourceRefs
+from kaifang.service.runner import QueryRunner
+from kaifang.service.views import Page
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -33,7 +33,7 @@ TOKEN_CACHE_SECONDS = 60.0
 WRITE_ROLES = {"admin", "editor"}
 
 
-class Portal:
+class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -244,4 +244,4 @@ class Portal:
         return result.to_dict()
 
 
-__all__ = ["NotFoundError", "Page", "Portal"]
+__all__ = ["NotFoundError", "Page", "Service"]

@@ -24,8 +24,8 @@ from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Organization
 from kaifang.errors import NotFoundError
 from kaifang.export import FORMATS
-from kaifang.portal.data import ResourceRef
-from kaifang.portal.openness import with_scores
+from kaifang.service.data import ResourceRef
+from kaifang.service.openness import with_scores
 
 FacetValues = Callable[[dict[str, Any]], list[str]]
 FACET_FIELDS: dict[str, FacetValues] = {

@@ -6,7 +6,7 @@
 - Theft points: the hot-spot grid (district × hour band × weekday × category), the monthly
   trend by category, and the top road segments.
 
-Each function builds one SELECT with bound parameters and runs it with the portal's engine
+Each function builds one SELECT with bound parameters and runs it with the service's engine
 and resolver, so the guard, the sandbox and the limits apply as to any client's SQL.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from kaifang.errors import NotFoundError, ValidationError
-from kaifang.portal import Portal
-from kaifang.portal.jsonable import record
+from kaifang.service import Service
+from kaifang.service.jsonable import record
 from kaifang.sources.elections.parse import LEVELS
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.importer import RESOURCE as THEFT_RESOURCE
@@ -26,8 +26,8 @@ MAX_LIMIT = 10_000
 _CODES = ("省市", "縣市", "選區", "鄉鎮市區", "村里")
 
 
-def _run(portal: Portal, sql: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
-    result = portal.engine.run_sql(sql, resolver=portal.resolver, params=params, max_rows=limit)
+def _run(service: Service, sql: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+    result = service.engine.run_sql(sql, resolver=service.resolver, params=params, max_rows=limit)
     return [record(result.columns, row) for row in result.rows]
 
 
@@ -37,9 +37,9 @@ def _limit(value: int) -> int:
     return value
 
 
-def election_tables(portal: Portal, dataset: str) -> dict[str, str]:
+def election_tables(service: Service, dataset: str) -> dict[str, str]:
     """``{file stem: resource id}`` for an election dataset."""
-    found = portal.get_dataset(dataset)
+    found = service.get_dataset(dataset)
     tables = {str(r["name"]).rsplit("_", 1)[-1]: str(r["id"]) for r in found["resources"]}
     missing = [s for s in ("elctks", "elprof", "elcand") if s not in tables]
     if missing:
@@ -75,13 +75,13 @@ def _party_join(tables: dict[str, str], party: str) -> tuple[str, str]:
     return (f" LEFT JOIN {quote_ident(tables['elpaty'])} p ON p.政黨代號 = {party}", "p.政黨名稱")
 
 
-def election_results(portal: Portal, dataset: str, *, level: str, limit: int) -> dict[str, Any]:
+def election_results(service: Service, dataset: str, *, level: str, limit: int) -> dict[str, Any]:
     """Every choice's votes in every area of ``level``, with vote share and turnout."""
     if level not in LEVELS:
         raise ValidationError(
             f"level {level!r} is unknown", hint=f"Use one of {', '.join(LEVELS)}.", key="level"
         )
-    tables = election_tables(portal, dataset)
+    tables = election_tables(service, dataset)
     ctks, prof = quote_ident(tables["elctks"]), quote_ident(tables["elprof"])
     cand = quote_ident(tables["elcand"])
     codes = ", ".join(f"t.{c}" for c in _CODES)
@@ -100,12 +100,12 @@ def election_results(portal: Portal, dataset: str, *, level: str, limit: int) ->
         f"AND coalesce(c.副手, '') <> 'Y'{areas}{parties} "
         f"WHERE t.level = ? ORDER BY {codes}, t.投開票所, t.候選人號次 LIMIT {_limit(limit)}"
     )
-    return {"dataset": dataset, "level": level, "rows": _run(portal, sql, [level], limit)}
+    return {"dataset": dataset, "level": level, "rows": _run(service, sql, [level], limit)}
 
 
-def election_winners(portal: Portal, dataset: str) -> dict[str, Any]:
+def election_winners(service: Service, dataset: str) -> dict[str, Any]:
     """Elected candidates (``*``, or ``!`` under the women's quota) with party and votes."""
-    tables = election_tables(portal, dataset)
+    tables = election_tables(service, dataset)
     cand, ctks = quote_ident(tables["elcand"]), quote_ident(tables["elctks"])
     codes = ", ".join(f"c.{c}" for c in _CODES)
     same_race = " AND ".join(f"t.{c} = c.{c}" for c in _CODES)
@@ -119,11 +119,11 @@ def election_winners(portal: Portal, dataset: str) -> dict[str, Any]:
         f"WHERE c.當選註記 IN ('*', '!') AND coalesce(c.副手, '') <> 'Y' "
         f"ORDER BY {codes}, c.號次"
     )
-    return {"dataset": dataset, "winners": _run(portal, sql, [], MAX_LIMIT)}
+    return {"dataset": dataset, "winners": _run(service, sql, [], MAX_LIMIT)}
 
 
-def _theft_table(portal: Portal) -> str:
-    return quote_ident(str(portal.get_resource(THEFT_RESOURCE)["id"]))
+def _theft_table(service: Service) -> str:
+    return quote_ident(str(service.get_resource(THEFT_RESOURCE)["id"]))
 
 
 def _category_filter(category: str | None, params: list[Any]) -> str:
@@ -140,7 +140,7 @@ def _category_filter(category: str | None, params: list[Any]) -> str:
 
 
 def theft_hotspots(
-    portal: Portal, *, category: str | None, district: str | None, limit: int
+    service: Service, *, category: str | None, district: str | None, limit: int
 ) -> dict[str, Any]:
     """Counts by district × hour band × weekday × category, largest first."""
     params: list[Any] = []
@@ -150,32 +150,32 @@ def theft_hotspots(
         params.append(district)
     sql = (
         "SELECT district, start_hour, end_hour, weekday, category, count(*) AS cases "
-        f"FROM {_theft_table(portal)} WHERE {where} GROUP BY ALL "
+        f"FROM {_theft_table(service)} WHERE {where} GROUP BY ALL "
         "ORDER BY cases DESC, district, start_hour, end_hour, weekday, category "
         f"LIMIT {_limit(limit)}"
     )
-    return {"category": category, "district": district, "rows": _run(portal, sql, params, limit)}
+    return {"category": category, "district": district, "rows": _run(service, sql, params, limit)}
 
 
-def theft_trend(portal: Portal, *, category: str | None) -> dict[str, Any]:
+def theft_trend(service: Service, *, category: str | None) -> dict[str, Any]:
     """Cases per month and category."""
     params: list[Any] = []
     where = _category_filter(category, params)
     sql = (
         "SELECT strftime(date, '%Y-%m') AS month, category, count(*) AS cases "
-        f"FROM {_theft_table(portal)} WHERE date IS NOT NULL AND {where} "
+        f"FROM {_theft_table(service)} WHERE date IS NOT NULL AND {where} "
         "GROUP BY ALL ORDER BY month, category"
     )
-    return {"category": category, "rows": _run(portal, sql, params, MAX_LIMIT)}
+    return {"category": category, "rows": _run(service, sql, params, MAX_LIMIT)}
 
 
-def theft_roads(portal: Portal, *, category: str | None, limit: int) -> dict[str, Any]:
+def theft_roads(service: Service, *, category: str | None, limit: int) -> dict[str, Any]:
     """The road segments (district + road with section) with the most cases."""
     params: list[Any] = []
     where = _category_filter(category, params)
     sql = (
         "SELECT district, road, count(*) AS cases "
-        f"FROM {_theft_table(portal)} WHERE road IS NOT NULL AND {where} "
+        f"FROM {_theft_table(service)} WHERE road IS NOT NULL AND {where} "
         f"GROUP BY ALL ORDER BY cases DESC, district, road LIMIT {_limit(limit)}"
     )
-    return {"category": category, "rows": _run(portal, sql, params, limit)}
+    return {"category": category, "rows": _run(service, sql, params, limit)}
