@@ -60,7 +60,7 @@ def publish_fixtures(settings: Settings, files: Path) -> Published:
             "title": "Freeway traffic volume 國道交通量",
             "description": "Vehicles counted per gantry every five minutes.",
             "keywords": ["traffic", "交通"],
-            "category": "H00",
+            "category": "A00",
             "license": "CC-BY-4.0",
             "fields": {"Volume": "車流量（輛）", "GantryID": "門架編號"},
         },

@@ -10,7 +10,7 @@ META = {
     "title": "竊盜點位",
     "title_en": "Theft locations",
     "description": "住宅竊盜",
-    "category": "N00",
+    "category": "E00",
     "keywords": ["竊盜"],
     "update_frequency": "monthly",
     "temporal_coverage": {"from": "2023-01-01", "to": "2023-12-31"},
@@ -38,5 +38,5 @@ def test_dcat_and_ckan_mappings(org_settings: Settings, write_csv: WriteCsv) -> 
     assert ckan["license_id"] == "OGDL-Taiwan-1.0"
     assert ckan["organization"]["name"] == ORG.lower()
     assert ckan["tags"] == [{"name": "竊盜", "display_name": "竊盜"}]
-    assert {"key": "category", "value": "N00"} in ckan["extras"]
+    assert {"key": "category", "value": "E00"} in ckan["extras"]
     assert ckan["resources"][0]["id"] == result.resource

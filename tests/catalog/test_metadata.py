@@ -12,7 +12,7 @@ from kaifang.errors import ValidationError
 FULL = {
     "title": "竊盜點位資訊",
     "description": "臺北市住宅竊盜點位",
-    "category": "N00",
+    "category": "E00",
     "keywords": ["竊盜", "治安"],
     "license": "cc-by-4.0",
     "cost": "免費",
@@ -40,7 +40,7 @@ def test_full_metadata_is_normalized() -> None:
     [
         ({"colour": "red"}, "colour", "valid keys: title"),
         ({"license": "GPL-3.0"}, "license", "OGDL-Taiwan-1.0"),
-        ({"category": "Z99"}, "category", "E00 求職及就業"),
+        ({"category": "Z99"}, "category", "500 求職及就業"),
         ({"update_frequency": "sometimes"}, "update_frequency", "daily, weekly"),
         ({"temporal_coverage": {"from": "2023/01/01"}}, "temporal_coverage", "ISO 8601"),
         ({"temporal_coverage": {"since": "2023-01-01"}}, "temporal_coverage", "from, to"),
@@ -69,7 +69,7 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_category_accepts_names_and_there_are_18() -> None:
     assert len(CATEGORIES) == 18
     assert len({c.code for c in CATEGORIES}) == 18
-    assert validate_metadata({"category": "選舉及投票"}).category == "M00"
+    assert validate_metadata({"category": "選舉及投票"}).category == "D00"
     assert validate_metadata({"category": "e00"}).category == "E00"
 
 

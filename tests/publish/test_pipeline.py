@@ -162,7 +162,7 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
     file = write_csv("theft.csv", THEFT_HEADER, THEFT_ROWS)
     meta = {
         "title": "竊盜點位",
-        "category": "N00",
+        "category": "E00",
         "keywords": ["竊盜", "治安"],
         "license": "CC-BY-4.0",
         "update_frequency": "monthly",
@@ -183,7 +183,7 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
         versions = history(catalog, result.resource)["versions"]
     assert shown["title"] == "竊盜點位"
     assert shown["license"]["id"] == "CC0-1.0"  # --license wins over the metadata file
-    assert (shown["category"], shown["category_name"]) == ("N00", "生活安全及品質")
+    assert (shown["category"], shown["category_name"]) == ("E00", "生活安全及品質")
     assert shown["keywords"] == ["治安", "竊盜"]
     assert shown["temporal_coverage"] == {"from": "2023-01-01", "to": "2023-12-31"}
     assert shown["contact"]["email"] == "wang@example.gov.tw"

@@ -40,7 +40,7 @@ from kaifang.sources.model import SourceColumn
 from kaifang.sources.sqltext import roc_compact_date_sql
 from kaifang.sqlutil import quote_ident
 
-CEC = Publisher("A67000000D", PUBLISHER, "Central Election Commission")
+CEC = Publisher("A61000000A", PUBLISHER, "Central Election Commission")
 LEGAL_BASIS = (
     "公職人員選舉罷免法第38條（候選人名單公告載明姓名、出生年月日、性別、出生地、推薦政黨、"
     "學歷）及總統副總統選舉罷免法第28條；中央選舉委員會依法公告之候選人資料"
@@ -87,7 +87,7 @@ def _metadata(election: ElectionFolder) -> DatasetMetadata:
                 "縣市、選舉區、鄉鎮市區、村里各層彙總列及投開票所列，以 level 欄區分。"
                 "候選人姓名依選舉法規公告；出生日期僅公開出生年。"
             ),
-            "category": "M00",
+            "category": "D00",
             "keywords": ["選舉", "投票", "得票", "中選會", "選舉資料庫"],
             "license": LICENSE,
             "update_frequency": "irregular",

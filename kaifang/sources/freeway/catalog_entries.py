@@ -1,8 +1,8 @@
 """What the catalog says about the Freeway Bureau's datasets: the organization, one dataset
 per TDCS code (M03A…M08A) and the gantry coordinate table, with full metadata.
 
-The organization code ``315080000H`` is the national organization code (機關代碼) we use for
-交通部高速公路局; see docs/sources.md (check it against the 行政院 code table before production).
+The organization code ``315050000M`` is 交通部高速公路局's national organization code (機關代碼)
+as a secondary copy of the code table lists it; see docs/sources.md.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kaifang.sources.freeway.columns import (
 from kaifang.sources.freeway.load import DATE_COLUMN, time_column
 from kaifang.sources.model import SourceColumn
 
-ORG_CODE = "315080000H"
+ORG_CODE = "315050000M"
 ORG_NAME = PUBLISHER
 ORG_NAME_EN = "Freeway Bureau, MOTC"
 LICENSE = "OGDL-Taiwan-1.0"
@@ -90,7 +90,7 @@ def _metadata(title: str, title_en: str, description: str, frequency: str) -> Da
             "title": title,
             "title_en": title_en,
             "description": description,
-            "category": "J00",
+            "category": "A00",
             "keywords": ["高速公路", "ETC", "交通量", "TDCS", "國道"],
             "license": LICENSE,
             "update_frequency": frequency,

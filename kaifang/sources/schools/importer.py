@@ -161,7 +161,7 @@ def _metadata(levels: list[str]) -> DatasetMetadata:
                 "（以 level 欄區分）。縣市與體系別之 [代碼] 已拆為代碼欄，地址之郵遞區號已拆出。"
                 "學校電話與地址為機關聯絡資料。"
             ),
-            "category": "C00",
+            "category": "300",
             "keywords": ["學校", "學校名錄", "教育", "國小", "國中", "高中", "大專", "幼兒園"],
             "license": LICENSE,
             "update_frequency": "yearly",

@@ -108,7 +108,7 @@ def _metadata(first: str | None, last: str | None) -> DatasetMetadata:
                 "欄區分類別。地點已由警察局去識別化（門牌以 1~30 號等區間或路口表示）；另解析出"
                 "西元日期、星期、時段起迄小時、縣市、行政區、村里與路段（台統一為臺）供分析。"
             ),
-            "category": "N00",
+            "category": "E00",
             "keywords": ["竊盜", "治安", "點位", "臺北市", "警察局"],
             "license": LICENSE,
             "update_frequency": "monthly",
