@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
+from kaifang.web.i18n import translator
 
 
 @pytest.fixture
@@ -125,3 +126,28 @@ def test_resource_explorer_is_labelled(client: TestClient, published: dict[str, 
     for control in re.findall(r'<(?:select|input) id="([^"]+)"', text):
         assert f'for="{control}"' in text, control
     assert 'aria-live="polite"' in text
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_dataset_page_names_the_band_in_the_pages_language(
+    client: TestClient, published: dict[str, str], lang: str
+) -> None:
+    """The score badge shows the band's name (its code was a dict printed as Python)."""
+    score = client.get(f"/api/datasets/{published['dataset']}/openness").json()
+    assert score["band"] is not None, "the fixture's dataset earns a band"
+    band = score["band"]["code"]
+    text = client.get(f"/datasets/{published['dataset']}?lang={lang}").text
+    assert "{&#39;code&#39;" not in text and "{'code'" not in text
+    label = translator(lang)(f"score.band.{band}")
+    assert f'<span class="badge band-{band}">{label} {score["score"]}/' in text
+
+
+def test_search_files_a_dataset_under_its_band(
+    client: TestClient, published: dict[str, str]
+) -> None:
+    score = client.get(f"/api/datasets/{published['dataset']}/openness").json()
+    band = score["band"]["code"]
+    found = client.get(f"/search?band={band}").text
+    assert f"/datasets/{published['dataset']}" in found
+    other = next(b for b in ("gold", "silver", "bronze") if b != band)
+    assert f"/datasets/{published['dataset']}" not in client.get(f"/search?band={other}").text
