@@ -108,6 +108,9 @@ def test_dataset_metadata_has_the_spec_fields(client: TestClient, published: Pub
     ):  # fmt: skip
         assert key in meta, key
     assert meta["publisherOrgCode"] == "379130000E"
+    # no OID recorded for the organization: its code, never an empty field
+    assert meta["publisherOID"] == "379130000E"
+    assert meta["cost"] == "免費"  # the metadata standard's wording, not the slug "free"
     assert meta["numberOfData"] == 2_500
     assert "Volume（車流量（輛））" in meta["fieldDescription"]
     (distribution,) = meta["distribution"]
@@ -162,6 +165,11 @@ def test_dump_is_gzip_in_each_format(client: TestClient, fmt: str) -> None:
         ("/api/v1/rest/group?limit=11.5", 400, "ER0210"),
         ("/api/v1/rest/dataset?offset=all", 400, "ER0210"),
         ("/api/v1/rest/dataset?modified=yesterday", 400, "ER0210"),
+        ("/api/v1/rest/dataset?modified=2024-01-01", 400, "ER0210"),
+        ("/api/v1/rest/dataset?modified=20240101T000000Z", 400, "ER0210"),
+        ("/api/v1/rest/dataset?modified=2024-13-45T00:00:00Z", 400, "ER0210"),
+        ("/api/v1/rest/nothing", 404, "ER0100"),
+        ("/api/v1/", 404, "ER0100"),
         (f"/api/v1/rest/datastore/{FREEWAY}?filters=GantryID:x", 400, "ER0210"),
         (f"/api/v1/rest/datastore/{FREEWAY}?q=市", 400, "ER0210"),
         (f"/api/v1/dump/datastore/{FREEWAY}?format=pdf", 400, "ER0210"),
@@ -177,6 +185,21 @@ def test_errors(client: TestClient, url: str, status: int, code: str) -> None:
     assert body["success"] is False and "result" not in body
     assert body["error"]["type"] == code
     assert body["error"]["message"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_other_methods_answer_in_the_specs_shape(client: TestClient, method: str) -> None:
+    response = client.request(method, "/api/v1/rest/dataset")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+    body = response.json()
+    assert body["success"] is False and body["error"]["type"] == "ER010001"
+    assert method in body["error"]["message"]
+
+
+def test_modified_accepts_rfc3339_offsets(client: TestClient, published: Published) -> None:
+    everything = ok(client, "/api/v1/rest/dataset")
+    assert ok(client, "/api/v1/rest/dataset?modified=2000-01-01T08:00:00%2B08:00") == everything
+    assert ok(client, "/api/v1/rest/dataset?modified=2000-01-01t00:00:00.5z") == everything
 
 
 @pytest.fixture

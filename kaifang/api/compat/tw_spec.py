@@ -8,6 +8,7 @@ from the public repository PDIS/swagger_file, CC0). Errors keep the spec's shape
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
@@ -34,6 +35,12 @@ FREQUENCY_ZH = {
     "irregular": "不定期",
 }
 JSON_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "year": "integer"}
+# the metadata standard's wording of the cost field (費用)
+COST_ZH = {"free": "免費", "paid": "付費"}
+# RFC 3339 date-time, as the spec's `modified` asks (Python's fromisoformat takes far more)
+RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
 
 
 class SpecError(Exception):
@@ -128,7 +135,9 @@ def list_dataset_ids(request: Request) -> JSONResponse:
     since = None
     if modified:
         try:
-            since = datetime.fromisoformat(modified.replace("Z", "+00:00"))
+            if not RFC3339.match(modified):
+                raise ValueError(modified)
+            since = datetime.fromisoformat(modified.upper().replace("Z", "+00:00"))
         except ValueError:
             raise SpecError(
                 "ER0210",
@@ -169,7 +178,7 @@ def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
         "type": "rawData",
         "license": dataset["license"]["title"],
         "licenseURL": dataset["license"]["url"] or "",
-        "cost": dataset.get("cost") or "免費",
+        "cost": COST_ZH.get(dataset.get("cost") or "free", dataset.get("cost") or ""),
         "costURL": "",
         "costLaw": "",
         "organization": org.get("name", ""),
@@ -180,7 +189,8 @@ def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
         "publisherContactName": contact.get("name", ""),
         "publisherContactPhone": contact.get("phone", ""),
         "publisherContactEmail": contact.get("email", ""),
-        "publisherOID": org.get("oid", ""),
+        # the organization's OID where the catalog has one, else its 機關代碼 (never empty)
+        "publisherOID": org.get("oid") or org.get("code", ""),
         "publisherOrgCode": org.get("code", ""),
         "accrualPeriodicity": FREQUENCY_ZH.get(dataset.get("update_frequency") or "", "不定期"),
         "temporalCoverageFrom": str(coverage.get("from") or ""),
@@ -336,3 +346,34 @@ def _gzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
         if out := stream.compress(chunk):
             yield out
     yield stream.flush()
+
+
+# Registered last: any other path or method under /api/v1 answers in the spec's error shape.
+SPEC_PATHS = re.compile(
+    r"^/api/v1/(rest/(group|tag|dataset)(/[^/]+)?|rest/datastore/[^/]+|dump/datastore/[^/]+)$"
+)
+
+
+@router.api_route(
+    "/{path:path}",
+    methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    include_in_schema=False,
+)
+def unknown(request: Request, path: str) -> JSONResponse:
+    if SPEC_PATHS.match(request.url.path):
+        # a path of the spec asked with another method: ER0100 with the spec's own suffix rule
+        response = spec_error_response(
+            SpecError(
+                "ER010001", f"{request.url.path} 不接受 {request.method} 方法；請用 GET", 405
+            )
+        )
+        response.headers["Allow"] = "GET"
+        return response
+    return spec_error_response(
+        SpecError(
+            "ER0100",
+            f"找不到 /api/v1/{path}；可用路徑：/rest/group、/rest/tag、/rest/dataset、"
+            "/rest/datastore/{resourceID}、/dump/datastore/{resourceID}",
+            404,
+        )
+    )
