@@ -38,9 +38,7 @@ JSON_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "y
 # the metadata standard's wording of the cost field (費用)
 COST_ZH = {"free": "免費", "paid": "付費"}
 # RFC 3339 date-time, as the spec's `modified` asks (Python's fromisoformat takes far more)
-RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 class SpecError(Exception):
@@ -363,9 +361,7 @@ def unknown(request: Request, path: str) -> JSONResponse:
     if SPEC_PATHS.match(request.url.path):
         # a path of the spec asked with another method: ER0100 with the spec's own suffix rule
         response = spec_error_response(
-            SpecError(
-                "ER010001", f"{request.url.path} 不接受 {request.method} 方法；請用 GET", 405
-            )
+            SpecError("ER010001", f"{request.url.path} 不接受 {request.method} 方法；請用 GET", 405)
         )
         response.headers["Allow"] = "GET"
         return response
