@@ -11,47 +11,64 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaifang.errors import KaifangError
 from kaifang.settings import Settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 MIGRATION_LOCK_ID = 0x6B616966  # "kaif"
+HEAD_REVISION = "0003"
+"""The newest migration. Opening a catalog already there reads one row and never imports
+alembic (most of a catalog command's start-up); tests/catalog/test_db.py checks this equals
+alembic's own head, so a new migration must update it."""
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # lazy: only migrating needs alembic
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str | None:
+    """The head as alembic computes it from the migration scripts."""
+    from alembic.script import ScriptDirectory  # lazy: only migrating needs alembic
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The revision stamped in the catalog, None for an empty database."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    version: str | None = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return version
 
 
 def upgrade(engine: Engine) -> None:
     """Run ``alembic upgrade head`` on ``engine`` unless it is already there."""
-    head = head_revision()
     with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
+        if current_revision(conn) == HEAD_REVISION:
             return
     with engine.begin() as conn:
         # Processes opening a new catalog at once: one migrates, the others wait and see it done
         # (SQLite: the write engine's BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock).
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
-        if MigrationContext.configure(conn).get_current_revision() == head:
+        if current_revision(conn) == HEAD_REVISION:
             return
+        from alembic import command  # lazy: only migrating needs alembic
+
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

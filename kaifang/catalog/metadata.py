@@ -11,8 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kaifang.catalog.categories import category
 from kaifang.catalog.licenses import DEFAULT_LICENSE, OTHER_LICENSE, license_info
 from kaifang.errors import KaifangError, ValidationError
@@ -208,6 +206,8 @@ def validate_metadata(raw: Mapping[str, Any], *, source: str = "metadata") -> Da
 
 def load_metadata(path: str | Path) -> DatasetMetadata:
     """Read and validate a META.yaml file."""
+    import yaml  # lazy: only publishing with --metadata reads YAML; catalog commands do not
+
     file = Path(path)
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))

@@ -36,7 +36,34 @@ COMMANDS: dict[str, str] = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's first sentence, for ``kaifang --help`` (which then imports no command module).
+SUMMARIES: dict[str, str] = {
+    "datasets": "List published datasets, best matches first with --search.",
+    "demo": "Generate the flagship datasets (freeway, elections, theft, schools) in their "
+    "upstream formats, import them into the data directory, and serve the portal.",
+    "generate": "Write realistic demo data in each source's exact upstream format.",
+    "history": "List every version of RESOURCE (its id or national identifier).",
+    "import": "Import a flagship source's files in their upstream layout.",
+    "inspect": "Read FILE and report its encoding, dialect, header, columns, notes and problems.",
+    "org": "Organizations (agencies) that publish.",
+    "publish": "Publish FILE as a new dataset, or as a new version of --dataset.",
+    "query": "Run read-only SQL.",
+    "rollback": "Make version N of RESOURCE current again, as a new version (history only grows).",
+    "scan": "Screen FILE for personal data: each column's category, evidence and action.",
+    "score": "Openness score of DATASET, of an organization (--org CODE), or rescore all (--all).",
+    "serve": "Serve the portal and the Open API (native, national spec, CKAN).",
+    "show": "Show DATASET (its id or national identifier): metadata and resources.",
+    "token": "API tokens (only a hash is stored; the token is shown once).",
+    "user": "Users and their roles in organizations.",
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    summaries=SUMMARIES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="kaifang")
 @click.option(
     "--data-dir",

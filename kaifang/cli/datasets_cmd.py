@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.table import Table as RichTable
 
 from kaifang.catalog import list_datasets, open_catalog, show_dataset
-from kaifang.cli.common import console, print_json
+from kaifang.cli.common import console, print_json, rich_table
 from kaifang.settings import Settings
 
 
@@ -23,7 +22,7 @@ def datasets(settings: Settings, query: str | None, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    table = RichTable("id", "identifier", "title", "organization", "resources", title=None)
+    table = rich_table("id", "identifier", "title", "organization", "resources", title=None)
     for item in found["data"]:
         table.add_row(
             item["id"],
@@ -48,7 +47,7 @@ def _print_dataset(item: dict[str, Any]) -> None:
         console.print(item["description"], highlight=False, markup=False)
     if item["keywords"]:
         console.print("keywords: " + ", ".join(item["keywords"]), highlight=False, markup=False)
-    table = RichTable("resource", "identifier", "name", "version", "rows")
+    table = rich_table("resource", "identifier", "name", "version", "rows")
     for res in item["resources"]:
         table.add_row(
             res["id"], res["identifier"], res["name"], str(res["current_version"]), str(res["rows"])

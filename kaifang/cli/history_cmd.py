@@ -5,11 +5,10 @@ from __future__ import annotations
 import getpass
 
 import click
-from rich.table import Table as RichTable
 
 from kaifang.catalog import history as resource_history
 from kaifang.catalog import open_catalog
-from kaifang.cli.common import console, print_json
+from kaifang.cli.common import console, print_json, rich_table
 from kaifang.publish import rollback as rollback_resource
 from kaifang.settings import Settings
 
@@ -25,7 +24,7 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    table = RichTable("version", "rows", "created", "publisher", "source file", "note")
+    table = rich_table("version", "rows", "created", "publisher", "source file", "note")
     for v in found["versions"]:
         mark = "current" if v["version"] == found["current"] else ""
         if v["rollback_of"]:

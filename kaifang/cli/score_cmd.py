@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
-from rich.table import Table as RichTable
 
 from kaifang.catalog import open_catalog
-from kaifang.cli.common import console, print_json
+from kaifang.cli.common import console, print_json, rich_table
 from kaifang.errors import ValidationError
 from kaifang.scoring import dataset_openness, organization_openness, rescore_all
 from kaifang.settings import Settings
@@ -42,7 +41,7 @@ def _print_dataset(item: dict[str, Any]) -> None:
     )
     if item["band_note"]:
         console.print(item["band_note"]["zh"], highlight=False, markup=False)
-    table = RichTable("check", "points", "result")
+    table = rich_table("check", "points", "result")
     table.add_column("reason / fix", overflow="fold")
     for check in item["checks"]:
         mark = "✓" if check["passed"] else "✗"
@@ -69,7 +68,7 @@ def _print_organization(item: dict[str, Any]) -> None:
         "distribution: " + ", ".join(f"{k} {v}" for k, v in item["distribution"].items()),
         highlight=False,
     )
-    table = RichTable("dataset", "title", "score", "band", "stars")
+    table = rich_table("dataset", "title", "score", "band", "stars")
     for row in item["scores"]:
         table.add_row(
             row["dataset"], row["title"], str(row["score"]), row["band"] or "—", "★" * row["stars"]

@@ -11,9 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from kaifang.catalog import LICENSES, open_catalog
-from kaifang.catalog.db import head_revision
+from kaifang.catalog.db import HEAD_REVISION, head_revision
 from kaifang.catalog.models import Base, License
-from kaifang.settings import Settings
+from kaifang.settings import Settings, load_settings
 
 
 def test_migrations_create_exactly_the_models(catalog_settings: Settings) -> None:
@@ -74,3 +74,23 @@ def test_processes_opening_a_new_catalog_at_once_migrate_it_once(
         assert proc.returncode == 0, err
     with open_catalog(catalog_settings) as catalog, catalog.read() as session:
         assert session.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+
+
+def test_head_revision_constant_is_alembics_head() -> None:
+    assert HEAD_REVISION == head_revision(), "a new migration must update db.HEAD_REVISION"
+
+
+def test_opening_a_migrated_catalog_does_not_import_alembic(tmp_path: Path) -> None:
+    settings = load_settings({}, data_dir=tmp_path / "data")
+    open_catalog(settings).close()  # creates and migrates
+    script = (
+        "import sys\n"
+        "from kaifang.catalog.db import open_catalog\n"
+        "from kaifang.settings import load_settings\n"
+        f"open_catalog(load_settings({{}}, data_dir={str(settings.data_dir)!r})).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert run.stdout.strip() == "False"
