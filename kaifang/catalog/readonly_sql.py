@@ -10,8 +10,8 @@ from typing import Any
 
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.resolver import catalog_resolver
+from kaifang.jsonable import jsonable
 from kaifang.query import run_sql
-from kaifang.service.jsonable import jsonable
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
