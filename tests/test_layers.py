@@ -53,10 +53,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("kaifang.scaleout.trips", "kaifang.sources.freeway.load"): "freeway Spark import moves",
     ("kaifang.scaleout.trips", "kaifang.sources.freeway.protect"): "freeway Spark import moves",
     ("kaifang.scaleout.trips", "kaifang.sources.sqltext"): "freeway Spark import moves",
-    # The catalog's resolver and read-only SQL bridge the catalog to the query engine; they
-    # belong in kaifang/query (the resolver contract is the query layer's).
-    ("kaifang.catalog.readonly_sql", "kaifang.query"): "belongs in kaifang/query",
-    ("kaifang.catalog.resolver", "kaifang.query.serving"): "belongs in kaifang/query",
 }
 
 

@@ -17,10 +17,10 @@ from kaifang import scoring
 from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import WRITE_ROLES
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
+from kaifang.query.resolver import catalog_resolver
 from kaifang.service import data, exports, uploads, views
 from kaifang.service.analyses import FreewayAnalyses
 from kaifang.service.data import DatastorePage, Export, ResourceRef
