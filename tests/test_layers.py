@@ -9,12 +9,14 @@ imports count like any other: a type from a higher layer is still a dependency o
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kaifang"
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 
 # Lowest first. A module may import from its own package and from any package in a lower
 # layer; packages of one layer do not import each other. Top-level modules count as packages.
@@ -155,6 +157,18 @@ def test_the_check_finds_upward_and_sibling_imports_and_honours_lazy(tmp_path: P
         ("kaifang.query", "kaifang.service"),
         ("kaifang.storage", "kaifang.catalog"),
     ]
+
+
+def test_the_docs_draw_the_same_layers() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    block = text.split("## Layers", 1)[1].split("```", 2)[1]
+    drawn: list[tuple[str, set[str]]] = []
+    for line in block.strip().splitlines()[::-1]:  # the docs draw the highest layer first
+        match = re.match(r"^(\S+(?: \S+)?)\s{2,}(.+?)(?:\s{2,}.*)?$", line)
+        assert match, f"docs/architecture.md: cannot read the layer line {line!r}"
+        names = {n.strip().removesuffix("/__init__") for n in re.split(r"[,│]", match[2])}
+        drawn.append((match[1], names))
+    assert drawn == LAYERS, "docs/architecture.md and LAYERS here must say the same"
 
 
 def test_every_package_has_a_layer() -> None:
