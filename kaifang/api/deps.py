@@ -1,15 +1,8 @@
-"""How routes reach the service layer that ``create_app`` built."""
+"""Kept so that code written against ``kaifang.api.deps.service_of`` still runs; new code
+imports :mod:`kaifang.service.access`, which the web pages use too."""
 
 from __future__ import annotations
 
-from fastapi import Request
-
-from kaifang.service import Service
-
-
-def service_of(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
+from kaifang.service.access import Service, service_of
 
 __all__ = ["Service", "service_of"]

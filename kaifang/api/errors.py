@@ -82,15 +82,17 @@ API_PREFIXES = ("/api", "/catalog.jsonld", "/openapi.json")
 HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
 
 
-def _page_error(request: Request, status: int, message: str, hint: str | None) -> Response | None:
-    """An HTML error page for portal pages, when the web portal installed one."""
-    render: HtmlErrorPage | None = getattr(request.app.state, "html_error_page", None)
-    if render is None or request.url.path.startswith(API_PREFIXES):
-        return None
-    return render(request, status, message, hint)
+def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | None = None) -> None:
+    """The JSON error envelope for every error; outside the API paths, ``html_error_page``
+    (the portal's, passed in by ``kaifang.app.create_app``) renders it as a page instead."""
 
+    def _page_error(
+        request: Request, status: int, message: str, hint: str | None
+    ) -> Response | None:
+        if html_error_page is None or request.url.path.startswith(API_PREFIXES):
+            return None
+        return html_error_page(request, status, message, hint)
 
-def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(KaifangError)
     async def kaifang_error(request: Request, exc: KaifangError) -> Response:
         if exc.status >= 500:  # the server's fault: the operator needs it in the log

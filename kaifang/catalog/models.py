@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("admin", "editor", "member")
+WRITE_ROLES = ("admin", "editor")
+"""The roles that may publish to their organization and answer its dataset requests."""
 REQUEST_STATUSES = ("open", "answered", "fulfilled", "rejected")
 
 NAMING = {

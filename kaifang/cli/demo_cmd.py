@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from kaifang.api.server import serve as run_server
 from kaifang.cli.common import err_console, print_json
 from kaifang.demo import load_demo
+from kaifang.server import serve as run_server
 from kaifang.settings import Settings
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table as RichTable
 
-from kaifang.catalog.readonly_sql import query_published
 from kaifang.cli.common import console, print_json
+from kaifang.query.published import query_published
 from kaifang.settings import Settings
 
 

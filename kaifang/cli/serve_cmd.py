@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kaifang.api.server import serve as run_server
+from kaifang.server import serve as run_server
 from kaifang.settings import Settings
 
 

@@ -16,21 +16,23 @@ from typing import Any
 from kaifang import scoring
 from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
+from kaifang.catalog.models import WRITE_ROLES
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
-from kaifang.service import data, exports, views
+from kaifang.query.resolver import catalog_resolver
+from kaifang.service import data, exports, uploads, views
 from kaifang.service.analyses import FreewayAnalyses
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
+from kaifang.service.uploads import PolicyProblem, UploadArea
+from kaifang.service.usage import UsageCounter
 from kaifang.service.views import Page
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
-WRITE_ROLES = {"admin", "editor"}
 
 
 class Service:
@@ -58,11 +60,14 @@ class Service:
         )
         self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
+        self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
+        self.usage = UsageCounter(settings.data_dir)  # row and download requests per resource
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
 
     def close(self) -> None:
+        self.usage.flush()
         self.page_engine.close()
         self.engine.close()
         self.catalog.close()
@@ -211,6 +216,50 @@ class Service:
             self._tokens[token] = (valid, now)
         return valid
 
+    def publishable_orgs(self, user: dict[str, Any]) -> list[str]:
+        """The codes of the organizations ``user`` may publish to."""
+        return sorted(code for code, role in user["roles"].items() if role in WRITE_ROLES)
+
+    def check_writer(self, user: dict[str, Any], org: str) -> None:
+        """Refuse ``user`` unless an editor or admin of ``org``."""
+        role = user["roles"].get(org)
+        if role not in WRITE_ROLES:
+            raise ForbiddenError(
+                f"user {user['name']!r} may not publish to {org} (role: {role or 'none'})",
+                hint=f"An admin of {org} can grant the editor role: "
+                f"kaifang user create {user['name']} --org {org} --role editor",
+            )
+
+    def publish_as(
+        self,
+        user: dict[str, Any],
+        path: Path,
+        *,
+        org: str,
+        dataset: str | None = None,
+        resource: str | None = None,
+        title: str | None = None,
+        policy: Path | None = None,
+        allow_personal_data: str | None = None,
+    ) -> dict[str, Any]:
+        """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
+        from the API or the portal, publishes here (``publish_file``'s options)."""
+        from kaifang.publish import publish_file
+
+        self.check_writer(user, org)
+        result = publish_file(
+            self.settings,
+            path,
+            org=org,
+            title=title,
+            dataset=dataset,
+            resource=resource,
+            policy=policy,
+            allow_personal_data=allow_personal_data,
+            publisher=user["name"],
+        )
+        return result.to_dict()
+
     def publish_upload(
         self,
         user: dict[str, Any],
@@ -221,27 +270,22 @@ class Service:
         allow_personal_data: str | None = None,
     ) -> dict[str, Any]:
         """A new version of a dataset's resource, by an editor or admin of its organization."""
-        from kaifang.publish import publish_file
-
         dataset = self.get_dataset(dataset_ref)
-        org = dataset["organization"]["code"]
-        role = user["roles"].get(org)
-        if role not in WRITE_ROLES:
-            raise ForbiddenError(
-                f"user {user['name']!r} may not publish to {org} (role: {role or 'none'})",
-                hint=f"An admin of {org} can grant the editor role: "
-                f"kaifang user create {user['name']} --org {org} --role editor",
-            )
-        result = publish_file(
-            self.settings,
+        return self.publish_as(
+            user,
             path,
-            org=org,
+            org=dataset["organization"]["code"],
             dataset=dataset["id"],
             resource=resource_name,
             allow_personal_data=allow_personal_data,
-            publisher=user["name"],
         )
-        return result.to_dict()
+
+    def publish_reviewed_upload(
+        self, user: dict[str, Any], upload_id: str, form: dict[str, str]
+    ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
+        """Publish a portal upload with the policy its editor reviewed: ``(result, [])``, or
+        ``(None, problems)`` naming the column or form field that caused each."""
+        return uploads.publish_reviewed(self, user, upload_id, form)
 
 
-__all__ = ["NotFoundError", "Page", "Service"]
+__all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service"]

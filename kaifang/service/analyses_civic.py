@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from kaifang.errors import NotFoundError, ValidationError
+from kaifang.jsonable import record
 from kaifang.service import Service
-from kaifang.service.jsonable import record
 from kaifang.sources.elections.parse import LEVELS
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.importer import RESOURCE as THEFT_RESOURCE

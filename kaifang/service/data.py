@@ -15,6 +15,7 @@ import duckdb
 
 from kaifang.errors import NotFoundError, QueryError, ValidationError
 from kaifang.export import FORMATS, stream_rows
+from kaifang.jsonable import jsonable, record
 from kaifang.query import (
     MAX_PAGE_ROWS,
     QueryResult,
@@ -23,7 +24,6 @@ from kaifang.query import (
     build_select,
 )
 from kaifang.query.engines import SqlEngine
-from kaifang.service.jsonable import jsonable, record
 from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore

@@ -14,17 +14,20 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import duckdb
 import yaml
 
-from kaifang.errors import ForbiddenError, KaifangError, NotFoundError, ValidationError
+from kaifang.errors import KaifangError, NotFoundError, ValidationError
 from kaifang.privacy import propose_policy, screen
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
 from kaifang.settings import Settings
+
+if TYPE_CHECKING:
+    from kaifang.service import Service
 
 MAX_AGE_SECONDS = 3600
 UPLOAD_ID_BYTES = 18
@@ -156,28 +159,17 @@ class UploadArea:
         shutil.rmtree(self._folder(upload_id), ignore_errors=True)
 
 
-WRITE_ROLES = {"admin", "editor"}
-
-
-def publish_upload(
-    area: UploadArea,
-    user: dict[str, Any],
-    upload_id: str,
-    form: dict[str, str],
+def publish_reviewed(
+    service: Service, user: dict[str, Any], upload_id: str, form: dict[str, str]
 ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
-    """Publish an upload with the editor's policy: ``(result, [])``, or ``(None, problems)``
-    with each problem naming the column or form field that caused it."""
-    from kaifang.publish import publish_file
-
+    """``Service.publish_reviewed_upload``: the upload's owner publishes it with the policy
+    from the review form, through ``Service.publish_as``."""
+    area = service.uploads
     meta = area.meta(upload_id)
     if meta["owner"] != user["name"]:
         raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
     org = meta["org"]
-    if user["roles"].get(org) not in WRITE_ROLES:
-        raise ForbiddenError(
-            f"user {user['name']!r} may not publish to {org}",
-            hint=f"An admin of {org} can grant the editor role.",
-        )
+    service.check_writer(user, org)
     legal_basis = form.get("legal_basis", "").strip()
     proposed = json.loads(form.get("proposed_policy") or "{}")
     policy, problems = area.policy_from_form(proposed, form, legal_basis=legal_basis)
@@ -187,18 +179,17 @@ def publish_upload(
     if problems:
         return None, problems
     try:
-        result = publish_file(
-            area.settings,
+        result = service.publish_as(
+            user,
             meta["path"],
             org=org,
             title=title or None,
             dataset=dataset or None,
             policy=area.write_policy(upload_id, policy),
             allow_personal_data=legal_basis or None,
-            publisher=user["name"],
         )
     except KaifangError as exc:
         column = str(exc.details.get("column") or exc.details.get("key") or "")
         return None, [PolicyProblem(column, "publish", exc.message)]
     area.discard(upload_id)
-    return result.to_dict(), []
+    return result, []

@@ -13,14 +13,13 @@ from sqlalchemy import select
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.catalog.models import ApiToken, Dataset, DatasetRequest, Resource
+from kaifang.catalog.models import WRITE_ROLES, ApiToken, Dataset, DatasetRequest, Resource
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.service import views
 
 if TYPE_CHECKING:
     from kaifang.service import Service
 
-ANSWER_ROLES = {"admin", "editor"}
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 
 
@@ -214,7 +213,7 @@ def answer_request(
             raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
         org = row.organization.code
     role = (user or {}).get("roles", {}).get(org)
-    if role not in ANSWER_ROLES:
+    if role not in WRITE_ROLES:
         raise ForbiddenError(
             f"only an editor or admin of {org} may answer its requests",
             hint="Log in with an API token of a member of that organization.",

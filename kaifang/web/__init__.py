@@ -8,28 +8,21 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kaifang.service.uploads import UploadArea
-from kaifang.service.usage import UsageCounter
+from kaifang.service import Service
 from kaifang.web import account, dashboards, pages, publishing, requests_pages
 from kaifang.web.middleware import PortalMiddleware
-from kaifang.web.pages import error_page
 from kaifang.web.security import Sessions
 
 STATIC = Path(__file__).parent / "static"
 
 
-def install_web(app: FastAPI) -> None:
-    settings = app.state.service.settings
-    app.state.web_sessions = Sessions(settings)
-    app.state.web_uploads = UploadArea(settings)
-    usage = app.state.web_usage = UsageCounter(settings.data_dir)
+def install_web(app: FastAPI, service: Service) -> None:
+    """The portal's pages, static files and middleware. Pages reach the upload area and the
+    usage counter through the service; the middleware hands each request the sessions."""
     for module in (pages, account, publishing, requests_pages, dashboards):
         app.include_router(module.router)
-    app.state.html_error_page = error_page
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
-
-    app.add_middleware(PortalMiddleware, sessions=app.state.web_sessions, usage=usage)
-    app.router.add_event_handler("shutdown", usage.flush)
+    app.add_middleware(PortalMiddleware, sessions=Sessions(service.settings), usage=service.usage)
 
 
 __all__ = ["install_web"]

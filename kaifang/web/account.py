@@ -7,8 +7,8 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import service_of
 from kaifang.errors import UnauthorizedError
+from kaifang.service.access import service_of
 from kaifang.web.rendering import redirect, render
 from kaifang.web.security import check_csrf, session_of
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import service_of
 from kaifang.errors import NotFoundError
 from kaifang.service import web as portal_web
+from kaifang.service.access import service_of
 from kaifang.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

@@ -35,6 +35,9 @@ class PortalMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        # the pages load the session lazily (security.session_of) with the middleware's
+        # sessions, so that requests that never look at it never verify the cookie
+        scope.setdefault("state", {})["sessions"] = self.sessions
 
         async def start(message: Message) -> None:
             if message["type"] == "http.response.start":

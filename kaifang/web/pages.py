@@ -8,10 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import service_of
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.service import web as portal_web
-from kaifang.service.usage import UsageCounter
+from kaifang.service.access import service_of
 from kaifang.web.rendering import render
 
 PAGE_SIZE = 20
@@ -30,8 +29,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    usage: UsageCounter = request.app.state.web_usage
-    summary = portal_web.home_page(service_of(request), usage.counts())
+    service = service_of(request)
+    summary = portal_web.home_page(service, service.usage.counts())
     counts = summary["categories"]
     return render(
         request,

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.service.uploads import WRITE_ROLES, UploadArea, publish_upload
+from kaifang.service.access import service_of
+from kaifang.service.uploads import UploadArea
 from kaifang.web.i18n import language_of, translator
 from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf
@@ -21,12 +22,11 @@ def _editor(request: Request) -> dict[str, Any] | None:
 
 
 def _uploads(request: Request) -> UploadArea:
-    area: UploadArea = request.app.state.web_uploads
-    return area
+    return service_of(request).uploads
 
 
-def _orgs(user: dict[str, Any]) -> list[str]:
-    return sorted(code for code, role in user["roles"].items() if role in WRITE_ROLES)
+def _orgs(request: Request, user: dict[str, Any]) -> list[str]:
+    return service_of(request).publishable_orgs(user)
 
 
 @router.get("/publish", response_class=HTMLResponse)
@@ -34,7 +34,7 @@ def publish_form(request: Request) -> Response:
     user = _editor(request)
     if user is None:
         return redirect("/login?next=/publish")
-    return render(request, "publish.html", orgs=_orgs(user), error=None)
+    return render(request, "publish.html", orgs=_orgs(request, user), error=None)
 
 
 @router.post("/publish", response_class=HTMLResponse)
@@ -48,9 +48,9 @@ def upload(
     user = _editor(request)
     if user is None:
         return redirect("/login?next=/publish")
-    if org not in _orgs(user):
+    if org not in _orgs(request, user):
         message = "choose an organization you may publish to"
-        return render(request, "publish.html", status=422, orgs=_orgs(user), error=message)
+        return render(request, "publish.html", status=422, orgs=_orgs(request, user), error=message)
     upload_id = _uploads(request).save(user["name"], file.filename or "", file.file, org=org)
     return redirect(f"/publish/{upload_id}")
 
@@ -74,7 +74,7 @@ async def publish(request: Request, upload_id: str) -> Response:
     user = _editor(request)
     if user is None:
         return redirect("/login?next=/publish")
-    result, problems = publish_upload(_uploads(request), user, upload_id, form)
+    result, problems = service_of(request).publish_reviewed_upload(user, upload_id, form)
     if result is None:
         by_column: dict[str, list[str]] = {}
         translate = translator(language_of(request))

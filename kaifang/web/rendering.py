@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kaifang.api.deps import service_of
+from kaifang.service import WRITE_ROLES
 from kaifang.service import web as portal_web
+from kaifang.service.access import service_of
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
 from kaifang.web.security import session_of
 
@@ -49,6 +50,7 @@ def _number(value: Any) -> str:
 
 TEMPLATES.env.filters["langparams"] = _with_lang
 TEMPLATES.env.filters["number"] = _number
+TEMPLATES.env.globals["WRITE_ROLES"] = WRITE_ROLES
 TEMPLATES.env.filters["snippet"] = snippet
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.api.deps import service_of
 from kaifang.catalog.requests import ANSWERS
 from kaifang.errors import ValidationError
 from kaifang.service import web as portal_web
+from kaifang.service.access import service_of
 from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf
 

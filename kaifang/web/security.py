@@ -93,7 +93,7 @@ def session_of(request: Request) -> dict[str, Any]:
     """This request's session (loaded once, saved by the middleware when it changed)."""
     session: dict[str, Any] | None = getattr(request.state, "session", None)
     if session is None:
-        sessions: Sessions = request.app.state.web_sessions
+        sessions: Sessions = request.state.sessions  # handed over by PortalMiddleware
         session = sessions.load(request)
         request.state.session = session
         request.state.session_fresh = SESSION_COOKIE not in request.cookies

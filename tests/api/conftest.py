@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.publish import PublishResult, publish_file
 from kaifang.settings import Settings

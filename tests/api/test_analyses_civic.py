@@ -15,8 +15,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
 from kaifang.api.routes import analyses_civic
+from kaifang.app import create_app
 from kaifang.settings import Settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.elections.importer import import_elections

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
 from tests.catalogs import Catalogs

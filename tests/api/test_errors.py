@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.settings import Settings
 from tests.api.conftest import Published, publish_fixtures
 from tests.catalogs import MakeSettings

@@ -10,7 +10,7 @@ import frictionless
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.service import exports
 from kaifang.settings import Settings
 from tests.api.conftest import Published

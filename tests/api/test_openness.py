@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.publish import PublishResult, publish_file
 from kaifang.scoring import dataset_openness, rescore_all

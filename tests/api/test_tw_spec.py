@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from tests.api.conftest import Published, publish_fixtures
 from tests.catalogs import MakeSettings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import create_organization, create_token, create_user, open_catalog
 from kaifang.publish import publish_file
 from kaifang.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import list_datasets, open_catalog
 from kaifang.publish import publish_file
 from kaifang.settings import Settings

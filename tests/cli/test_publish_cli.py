@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kaifang.catalog import history, list_datasets, open_catalog, show_dataset
-from kaifang.catalog.readonly_sql import query_published
 from kaifang.cli import cli
+from kaifang.query.published import query_published
 from kaifang.settings import Settings
 from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, catalog_counts
 

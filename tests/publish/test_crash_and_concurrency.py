@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from kaifang.catalog import create_organization, history, open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.publish import publish_file
+from kaifang.query.resolver import catalog_resolver
 from kaifang.settings import Settings, env_name
 from kaifang.storage import VersionStore, parquet_scan_sql
 from tests.publishing import ORG, WriteCsv

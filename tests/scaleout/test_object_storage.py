@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.publish import publish_file, rollback
 from kaifang.service import Service

@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ValidationError
 from kaifang.query import run_sql
+from kaifang.query.resolver import catalog_resolver
 from kaifang.query.spark_engine import SparkEngine
 from kaifang.scaleout.partitioned import FINGERPRINT_SCHEME, write_partitioned_spark
 from kaifang.scaleout.session import spark_session

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.cli import cli
 from kaifang.publish import publish_file

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.query import run_sql
+from kaifang.query.resolver import catalog_resolver
 from kaifang.scaleout.freeway import tdcs_files
 from kaifang.scaleout.session import spark_session
 from kaifang.scaleout.trips import floor_spark_sql, protect_trips_spark, read_trips_spark

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.query.serving import ServingCopy, copy_path
 from tests.api.conftest import Published, publish_fixtures
 from tests.catalogs import Catalogs

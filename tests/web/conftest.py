@@ -8,7 +8,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from kaifang.api.app import create_app
+from kaifang.app import create_app
 from kaifang.catalog.accounts import create_organization, create_token, create_user
 from kaifang.catalog.db import open_catalog
 from kaifang.publish import publish_file

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from kaifang.catalog.accounts import grant_role
+from kaifang.catalog.db import open_catalog
 from kaifang.service.uploads import MAX_AGE_SECONDS, UploadArea
 from kaifang.settings import Settings
 from tests.web.conftest import csrf_of, log_in
@@ -114,6 +116,22 @@ def test_someone_elses_upload_is_not_found(
     log_in(client, tokens["outsider"])
     form = {"csrf": csrf_of(client.get("/").text), "title": "x"}
     assert client.post(review_url, data=form).status_code == 404
+
+
+def test_an_editor_who_lost_the_role_cannot_publish_the_upload(
+    client: TestClient, tokens: dict[str, str], settings: Settings
+) -> None:
+    """The portal checks the same write roles, with the same message, as the API upload."""
+    log_in(client, tokens["steward"])
+    review_url = _upload(client)
+    form = {**_form(client.get(review_url).text), "title": "people", "legal_basis": "test"}
+    with open_catalog(settings) as catalog:
+        grant_role(catalog, "steward", "379130000E", "member")
+    response = client.post(review_url, data=form)
+    assert response.status_code == 403
+    assert "may not publish to 379130000E (role: member)" in response.text
+    assert "kaifang user create steward --org 379130000E --role editor" in response.text
+    assert client.get(review_url).status_code == 200  # the upload is kept, not published
 
 
 def test_uploads_expire_after_an_hour(settings: Settings) -> None:

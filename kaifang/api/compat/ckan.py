@@ -19,9 +19,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kaifang import __version__
-from kaifang.api.deps import Service, service_of
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
+from kaifang.service.access import Service, service_of
 
 router = APIRouter(tags=["CKAN Action API"])
 

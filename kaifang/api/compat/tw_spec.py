@@ -17,9 +17,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.deps import service_of
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api/v1", tags=["政府資料開放跨平臺介接規範"])
 

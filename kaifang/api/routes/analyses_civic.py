@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.api.deps import service_of
 from kaifang.service import analyses_civic as analyses
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api/analyses", tags=["analyses"])
 

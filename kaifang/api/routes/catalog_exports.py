@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from kaifang.api.deps import service_of
+from kaifang.service.access import service_of
 
 router = APIRouter(tags=["catalog exports"])
 

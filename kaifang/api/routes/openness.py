@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from kaifang.api.deps import service_of
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api", tags=["openness"])
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kaifang.api.deps import service_of
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api", tags=["organizations"])
 

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.deps import service_of
 from kaifang.export import FORMATS
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api/resources", tags=["resources"])
 
@@ -32,7 +32,7 @@ def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
     description=ROW_PARAMS_DOC,
 )
 def rows(request: Request, resource_id: str) -> JSONResponse:
-    # The page's values are JSON-ready (kaifang.service.jsonable): skip FastAPI's re-encoding.
+    # The page's values are JSON-ready (kaifang.jsonable): skip FastAPI's re-encoding.
     return JSONResponse(service_of(request).rows(resource_id, dict(request.query_params)))
 
 

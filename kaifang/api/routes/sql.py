@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request
 
-from kaifang.api.deps import service_of
 from kaifang.errors import ValidationError
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api", tags=["sql"])
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from kaifang.api.deps import service_of
 from kaifang.errors import UnauthorizedError
+from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api", tags=["publishing"])
 

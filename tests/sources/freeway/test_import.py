@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.cli import cli
 from kaifang.query import run_sql
+from kaifang.query.resolver import catalog_resolver
 from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.freeway.catalog_entries import ORG_CODE, resource_name

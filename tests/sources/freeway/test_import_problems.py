@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ReadError
 from kaifang.query import run_sql
+from kaifang.query.resolver import catalog_resolver
 from kaifang.settings import Settings
 from kaifang.sources.freeway.importer import import_freeway
 from kaifang.storage import VersionStore

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ValidationError
 from kaifang.query import run_sql
+from kaifang.query.resolver import catalog_resolver
 from kaifang.service import Service
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import GeneratedFreeway

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from kaifang.catalog.db import open_catalog
-from kaifang.catalog.resolver import catalog_resolver
+from kaifang.jsonable import jsonable
 from kaifang.query import run_sql
-from kaifang.service.jsonable import jsonable
+from kaifang.query.resolver import catalog_resolver
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 

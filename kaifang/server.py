@@ -12,8 +12,8 @@ from kaifang.settings import SETTINGS, Settings, env_name, load_settings
 
 
 def app_from_environ() -> FastAPI:
-    """The uvicorn factory: ``uvicorn --factory kaifang.api.server:app_from_environ``."""
-    from kaifang.api.app import create_app
+    """The uvicorn factory: ``uvicorn --factory kaifang.server:app_from_environ``."""
+    from kaifang.app import create_app
 
     return create_app(load_settings(os.environ))
 
@@ -23,7 +23,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
         os.environ[env_name(name)] = str(getattr(settings, name))
     os.environ[env_name("data_dir")] = str(settings.data_dir.resolve())
     uvicorn.run(
-        "kaifang.api.server:app_from_environ",
+        "kaifang.server:app_from_environ",
         factory=True,
         host=host,
         port=port,

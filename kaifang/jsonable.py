@@ -1,4 +1,7 @@
-"""Turn engine values (dates, decimals, nested lists and structs) into JSON values."""
+"""Turn engine values (dates, decimals, nested lists and structs) into JSON values.
+
+A base utility beside `sqlutil`: the catalog's read-only SQL, the query engines and the
+service layer all use it, so it sits below all of them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""``create_app(settings)``: the HTTP application — native API, the national spec, CKAN's
-Action API, catalog exports, and (when present) the web portal."""
+"""``create_app(settings)``: the whole HTTP application, assembled in one place — the native
+API, the national spec, CKAN's Action API, catalog exports, the web portal's pages and static
+files, and the API docs. ``kaifang.api`` and ``kaifang.web`` do not import each other; both
+reach the one service through :func:`kaifang.service.access.service_of`."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
 from kaifang.api.compat import ckan, tw_spec
-from kaifang.api.deps import Service
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
@@ -27,8 +28,11 @@ from kaifang.api.routes import (
     sql,
     uploads,
 )
+from kaifang.service import Service
+from kaifang.service.access import attach
 from kaifang.settings import Settings
 from kaifang.web import install_web
+from kaifang.web.pages import error_page
 
 SWAGGER_STATIC = Path(swagger_ui.__file__).parent / "static"
 
@@ -38,6 +42,20 @@ spec under `/api/v1/` and CKAN's Action API under `/api/3/action/`.
 
 Errors share one envelope: `{"error": {"code", "message", "hint"}, "status"}`.
 """
+
+API_ROUTERS = (
+    datasets.router,
+    resources.router,
+    sql.router,
+    organizations.router,
+    openness.router,
+    uploads.router,
+    catalog_exports.router,
+    analyses_civic.router,
+    analyses_freeway.router,
+    tw_spec.router,
+    ckan.router,
+)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -50,29 +68,17 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.service = service
-    install_error_handlers(app)
+    attach(app, service)
+    install_error_handlers(app, html_error_page=error_page)
 
     @app.exception_handler(tw_spec.SpecError)
     async def spec_error(request: Request, exc: tw_spec.SpecError) -> JSONResponse:
         return tw_spec.spec_error_response(exc)
 
-    for router in (
-        datasets.router,
-        resources.router,
-        sql.router,
-        organizations.router,
-        openness.router,
-        uploads.router,
-        catalog_exports.router,
-        analyses_civic.router,
-        analyses_freeway.router,
-        tw_spec.router,
-        ckan.router,
-    ):
+    for router in API_ROUTERS:
         app.include_router(router)
 
-    install_web(app)
+    install_web(app, service)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_STATIC), name="swagger")
 
     @app.get("/docs", include_in_schema=False)
@@ -90,3 +96,6 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.router.add_event_handler("shutdown", service.close)
     return app
+
+
+__all__ = ["create_app"]

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from kaifang.catalog import open_catalog
-from kaifang.catalog.readonly_sql import query_published
-from kaifang.catalog.resolver import catalog_resolver, parse_table_name, published_tables
 from kaifang.errors import QueryError
 from kaifang.publish import publish_file
+from kaifang.query.published import query_published
+from kaifang.query.resolver import catalog_resolver, parse_table_name, published_tables
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from tests.publishing import ORG, WriteCsv
