@@ -9,8 +9,7 @@ from pathlib import Path
 
 import swagger_ui
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
@@ -32,6 +31,7 @@ from kaifang.service import Service
 from kaifang.service.access import attach
 from kaifang.settings import Settings
 from kaifang.web import install_web
+from kaifang.web.api_docs import api_docs_page
 from kaifang.web.pages import error_page
 
 SWAGGER_STATIC = Path(swagger_ui.__file__).parent / "static"
@@ -81,15 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_web(app, service)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_STATIC), name="swagger")
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="kaifang Open API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
+    app.add_api_route("/docs", api_docs_page, include_in_schema=False)
 
     app.add_middleware(
         RateLimitMiddleware, per_minute=settings.rate_limit, trusted=service.token_is_valid

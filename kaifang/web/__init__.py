@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from kaifang.service import Service
@@ -22,7 +23,13 @@ def install_web(app: FastAPI, service: Service) -> None:
     for module in (pages, account, publishing, requests_pages, dashboards):
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
     app.add_middleware(PortalMiddleware, sessions=Sessions(service.settings), usage=service.usage)
+
+
+def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (JSON, /openapi.json)."""
+    return RedirectResponse("/static/portal/favicon.svg", status_code=301)
 
 
 __all__ = ["install_web"]

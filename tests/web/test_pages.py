@@ -77,3 +77,24 @@ def test_assets_are_local(client: TestClient, published: dict[str, str]) -> None
         text = client.get(path).text
         assert "cdn" not in text.lower()
         assert 'src="http' not in text
+
+
+def test_every_page_names_the_portals_icon(client: TestClient, published: dict[str, str]) -> None:
+    for path in ("/", f"/datasets/{published['dataset']}", "/search?q=竊盜", "/docs"):
+        assert '<link rel="icon" href="/static/portal/favicon.svg"' in client.get(path).text
+    icon = client.get("/static/portal/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+    moved = client.get("/favicon.ico", follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (301, "/static/portal/favicon.svg")
+
+
+def test_api_docs_page_has_a_language_a_landmark_and_a_way_back(client: TestClient) -> None:
+    response = client.get("/docs")
+    text = response.text
+    assert '<html lang="en">' in text
+    assert '<main id="swagger-ui">' in text
+    assert '<a href="/">' in text  # back to the portal
+    assert "<script>" not in text  # every script is a local file (the CSP can forbid inline)
+    for asset in ("/static/portal/api-docs.js", "/static/portal/api-docs.css"):
+        assert client.get(asset).status_code == 200

@@ -297,3 +297,18 @@ def test_privacy_section_shows_what_the_screen_did(
     expect(gate).not_to_have_class(re.compile("failed"))
     privacy.scroll_into_view_if_needed()
     screenshot(page, f"privacy-{dataset}")
+
+
+def test_api_docs_render_under_their_csp_with_a_way_back(page: Page, site: Site) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site.url}/docs")
+    expect(page.locator(".opblock").first).to_be_visible()  # operations drawn from openapi.json
+    expect(
+        page.locator(".opblock-tag").filter(has_text="政府資料開放跨平臺介接規範")
+    ).to_be_visible()
+    assert errors == []
+    page.get_by_role("link", name=re.compile("開放資料平臺")).click()
+    expect(page).to_have_url(f"{site.url}/")
+    screenshot(page, "api-docs-back-home")
