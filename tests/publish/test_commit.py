@@ -8,11 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
 
-from kaifang.catalog import open_catalog
+from kaifang.catalog import create_organization, open_catalog
 from kaifang.catalog.models import Resource, ScoreRecordRow
+from kaifang.publish.adopted import PartitionedFiles, publish_files
+from kaifang.publish.relation import RelationSpec
 from kaifang.publish.rollback import rollback
 from kaifang.settings import Settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
@@ -23,6 +27,7 @@ from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
 from kaifang.sources.schools.importer import import_schools
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
 from kaifang.sources.theft.importer import import_theft
+from kaifang.storage import AdoptedFile
 
 
 def _freeway(folder: Path) -> Callable[[Settings], Any]:
@@ -87,3 +92,27 @@ def test_rollback_of_an_imported_resource_is_scored(settings: Settings, tmp_path
     rolled = rollback(settings, slug, to=1)
     assert rolled.version == 2 and rolled.rollback_of == 1
     assert _unscored(settings)[1] == []
+
+
+def test_files_another_engine_wrote_are_scored(settings: Settings, tmp_path: Path) -> None:
+    """The adopted path (Spark writes the files, the store adopts them) without a cluster:
+    pyarrow writes the finished files here."""
+    with open_catalog(settings) as catalog:
+        create_organization(catalog, "379130000E", name="臺北市政府警察局")
+    files = []
+    for day, count in (("2024-01-01", 3), ("2024-01-02", 5)):
+        path = tmp_path / "written" / f"{day}.parquet"
+        path.parent.mkdir(exist_ok=True)
+        pq.write_table(pa.table({"day": [day], "count": pa.array([count], pa.int32())}), path)
+        files.append(AdoptedFile(str(path), {"day": day}))
+    spec = RelationSpec(
+        org="379130000E",
+        title="每日件數",
+        resource="daily_counts",
+        fields=[{"name": "day", "type": "string"}, {"name": "count", "type": "integer"}],
+        partition_by="day",
+    )
+    written = PartitionedFiles(files, {"2024-01-01": "a", "2024-01-02": "b"}, "test-writer")
+    result = publish_files(settings, written, spec)
+    assert (result.version, result.rows) == (1, 2)
+    assert _unscored(settings) == (1, [])
