@@ -3,18 +3,21 @@ data, not exceptions; these are for failures that stop an operation.
 
 ::
 
-    KaifangError                      (exit 1 / HTTP 400)
-    ├── ReadError                     a file cannot be read as a table (names file, row, column)
-    │   └── NotTabularError           the file is not tabular data at all
-    ├── ValidationError               bad metadata, policy or parameters (names the key)
-    ├── NotFoundError                 HTTP 404: no such dataset, resource, version, organization
-    ├── UnauthorizedError             HTTP 401: no or unknown token
-    ├── ForbiddenError                HTTP 403: the token's user may not do this
-    ├── ConflictError                 HTTP 409: the thing already exists
-    ├── PublishRefusedError           HTTP 422: the privacy gate refuses the publish
-    ├── QueryError                    HTTP 400: SQL refused by the query guard
-    │   └── QueryLimitError           HTTP 400: a time, row or memory limit stopped the query
-    └── RateLimitedError              HTTP 429: too many requests from one address
+    class                         HTTP  what it means
+    KaifangError                   400  base of every error raised on purpose (CLI: exit 1)
+    ├── ReadError                  400  a file cannot be read as a table (names file, row, column)
+    │   └── NotTabularError        400  the file is not tabular data at all
+    ├── ValidationError            400  bad metadata, policy or parameters (names the key)
+    ├── NotFoundError              404  no such dataset, resource, version, organization
+    ├── UnauthorizedError          401  no or unknown token
+    ├── ForbiddenError             403  the token's user may not do this
+    ├── ConflictError              409  the thing already exists
+    ├── PublishRefusedError        422  the privacy gate refuses the publish
+    ├── QueryError                 400  SQL refused by the query guard
+    │   └── QueryLimitError        400  a time, row or memory limit stopped the query
+    ├── StoredDataError            500  published data the catalog lists cannot be read
+    ├── RateLimitedError           429  too many requests from one address
+    └── EngineUnavailableError     503  a scale-out part (Spark, Java) is missing or unreachable
 
 Every error carries a ``message`` (what failed and where) and an optional ``hint`` (the next
 step). ``code`` is a stable slug for the JSON error envelope.

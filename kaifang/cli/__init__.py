@@ -17,6 +17,7 @@ from kaifang.settings import Settings, load_settings
 
 # One line per command: "module:attribute", imported when the command runs; kept sorted.
 COMMANDS: dict[str, str] = {
+    "catalog": "kaifang.cli.catalog_cmd:catalog",
     "datasets": "kaifang.cli.datasets_cmd:datasets",
     "demo": "kaifang.cli.demo_cmd:demo",
     "generate": "kaifang.cli.generate_cmd:generate",

@@ -109,7 +109,9 @@ def _add_examples(
     stats: list[ColumnStats],
     reports: list[ColumnReport],
 ) -> None:
-    """Up to 3 masked examples per column with findings, in one query over the sample."""
+    """Up to 3 masked examples per column with findings, in one query over the sample: the
+    first distinct non-empty ones in sorted order, so that a report is the same on every run
+    (the CLI's ``--json`` equals the library's result) whatever order DuckDB scans in."""
     parts: list[tuple[ColumnReport, str]] = []
     shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
     for name, column, report in zip(columns, stats, reports, strict=True):
@@ -121,9 +123,11 @@ def _add_examples(
         parts.append(
             (
                 report,
-                f"(SELECT list(DISTINCT {shown}) FROM (SELECT {det.example_sql('v', context=ctx)} "
-                f"AS e FROM (SELECT {value} AS v FROM sample_rows) "
-                f"WHERE {det.hit_sql('v', context=ctx)} LIMIT 3))",
+                f"(SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM "
+                f"(SELECT {det.example_sql('v', context=ctx)} AS e "
+                f"FROM (SELECT {value} AS v FROM sample_rows) "
+                f"WHERE {det.hit_sql('v', context=ctx)}) "
+                f"WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )
         )
     if not parts:
@@ -131,7 +135,7 @@ def _add_examples(
     row = con.execute("SELECT " + ", ".join(sql for _, sql in parts)).fetchone()
     assert row is not None
     for (report, _), examples in zip(parts, row, strict=True):
-        report.examples = [e for e in (examples or []) if e][:3]
+        report.examples = list(examples or [])
 
 
 def _small_cells(relation: duckdb.DuckDBPyRelation, counted: str, settings: Settings) -> KAnonymity:

@@ -1,13 +1,13 @@
 """``publish_files``: publish Parquet files another engine (Spark) already wrote, partitioned
 and sorted, without reading their rows on this machine.
 
-The catalog guarantees are :func:`kaifang.publish.relation.publish_relation`'s (shared code:
-version numbering under the resource's storage lock, one catalog transaction, the score
-record); only the storing differs: the files of new or changed partitions are adopted by
-:meth:`kaifang.storage.VersionStore.adopt_version` (moved into the version when the store
-is on local disk, copied into an object store), those of unchanged partitions are reused from
-the current version, and the files written for them are left where they are (the caller's
-work folder goes with them).
+The catalog guarantees are :func:`kaifang.publish.relation.publish_relation`'s (shared code,
+and :mod:`kaifang.publish.commit`: version numbering under the resource's storage lock, one
+catalog transaction, the score record); only the storing differs: the files of new or changed
+partitions are adopted by :meth:`kaifang.storage.VersionStore.adopt_version` (moved into the
+version when the store is on local disk, copied into an object store), those of unchanged
+partitions are reused from the current version, and the files written for them are left where
+they are (the caller's work folder goes with them).
 
 The writer supplies the per-partition fingerprints. They are compared as opaque strings, so
 a scheme that differs from DuckDB's (see :mod:`kaifang.scaleout.partitioned`) makes every

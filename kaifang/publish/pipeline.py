@@ -2,16 +2,13 @@
 
 Everything that can be checked is checked before anything is written: the organization, the
 dataset and resource, the metadata and license, the policy file, and the file itself (read in
-full by ``open_table``). Then, under the storage lock of the resource, the next version number
-is taken past every number the catalog or the store knows (a version stored by a publish that
-died before registering it is skipped, never overwritten), the rows are streamed to Parquet in
-the store's staging area — in the file's own order when it already follows the time column,
-sorted otherwise — the screening gate checks the written rows before they become visible (a
-refusal discards them), and one catalog transaction registers the version, makes it current and
-records the dataset's openness score for it (in that same transaction, so that every registered
-version has its score record; scoring is a pure function of the catalog rows plus one manifest
-check per resource, so the write lock is held a few milliseconds longer). A crash before that
-commit leaves the previous version current.
+full by ``open_table``). Then the commit step (:mod:`kaifang.publish.commit`) takes the storage
+lock of the resource and the next version number, and this module streams the rows to Parquet
+in the store's staging area — in the file's own order when it already follows the time column,
+sorted otherwise — where the screening gate checks the written rows before they become visible
+(a refusal discards them); the commit step then registers the version, makes it current and
+records the dataset's openness score in one catalog transaction. A crash before that commit
+leaves the previous version current.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +24,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
-from sqlalchemy import select
 
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.licenses import license_info
 from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
-from kaifang.catalog.models import Resource
-from kaifang.catalog.registry import (
-    NewVersion,
-    Target,
-    new_resource_slug,
-    plan_target,
-    register_version,
-)
+from kaifang.catalog.registry import NewVersion, Target, plan_target
 from kaifang.errors import ValidationError
 from kaifang.publish.clustering import cluster_columns, clustered
+from kaifang.publish.commit import commit_version
 from kaifang.publish.manifest import (
     build_manifest,
     described_fields,
@@ -52,7 +41,7 @@ from kaifang.publish.manifest import (
 )
 from kaifang.publish.ordering import OutOfOrder, in_order
 from kaifang.publish.prefetch import prefetched
-from kaifang.publish.result import Progress, PublishResult
+from kaifang.publish.result import Progress, PublishResult, result_for
 from kaifang.publish.sampling import StreamSample
 from kaifang.publish.screening import (
     ScreeningPlan,
@@ -61,7 +50,6 @@ from kaifang.publish.screening import (
     prepare_screening,
 )
 from kaifang.reading import Table, open_table
-from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import StoredVersion, VersionStore, parquet_scan_sql
 
@@ -118,35 +106,6 @@ def _with_progress(
             yield batch
 
     return pa.RecordBatchReader.from_batches(reader.schema, batches())
-
-
-def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishResult:
-    with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
-        assert resource is not None  # registered in this publish or found by plan_target
-        current = next(v for v in resource.versions if v.number == resource.current_version)
-        return PublishResult(
-            dataset=resource.dataset.slug,
-            dataset_identifier=resource.dataset.identifier,
-            resource=resource.slug,
-            resource_identifier=resource.identifier,
-            version=current.number,
-            rows=current.rows,
-            source_file=current.source_file,
-            source_hash=current.source_hash,
-            content_hash=current.content_hash,
-            legal_basis=current.legal_basis or None,
-            rollback_of=current.rollback_of,
-            screening=current.summary.get("screening", {}),
-            clustered_by=current.summary.get("clustered_by", []),
-            **extra,
-        )
-
-
-def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
-    with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
-        return [v.number for v in resource.versions] if resource is not None else []
 
 
 def publish_file(
@@ -304,66 +263,47 @@ def _store_and_register(
     published = published_fields(table.fields, rows)
     descriptions = {**target.field_descriptions, **(meta.fields if meta else {})}
     fields = described_fields(published, descriptions)
-    while True:
-        if target.resource is not None:
-            slug = target.resource
-        else:
-            with catalog.read() as session:
-                slug = new_resource_slug(session, target, title)
-        with store.lock(slug):
-            known = registered_numbers(catalog, slug)
-            if target.resource is None and known:
-                continue  # another publish registered this slug meanwhile: pick another
-            number = max([*known, *store.list_versions(slug)], default=0) + 1
 
-            manifest = build_manifest(
-                table,
-                resource=slug,
-                fields=fields,
-                source_hash=source_hash,
-                publisher=publisher,
-                screening={},  # both filled in by _write_clustered: the gate's summary
-                legal_basis=legal_basis,
-                clustered_by=[],  # and the order the rows were written in
-            )
-            stored, clustered_by = _write_clustered(
-                store,
-                slug,
-                number,
-                rows,
-                cluster_columns(published),
-                expected_rows=table.rows,
-                manifest=manifest,
-                gate=screening,
-                progress=(lambda reader: _with_progress(reader, table.rows, progress)),
-            )
-            version = NewVersion(
-                number=number,
-                rows=stored.rows,
-                publisher=publisher,
-                source_file=table.file.name,
-                source_hash=source_hash,
-                content_hash=stored.content_hash,
-                fields=fields,
-                legal_basis=legal_basis or "",
-                summary=version_summary(
-                    table, screening=screening.summary, clustered_by=clustered_by
-                ),
-            )
-            with catalog.write() as session:
-                _, registered = register_version(
-                    session,
-                    target,
-                    version,
-                    resource_slug=slug,
-                    title=title,
-                    metadata=meta,
-                    file=table.file,
-                )
-                record_registered_version(session, store, registered, now=datetime.now(UTC))
-            return result_for(
-                catalog,
-                slug,
-                created_dataset=target.new_dataset,
-                created_resource=target.new_resource,
-            )
+    def write(slug: str, number: int) -> NewVersion:
+        manifest = build_manifest(
+            table,
+            resource=slug,
+            fields=fields,
+            source_hash=source_hash,
+            publisher=publisher,
+            screening={},  # both filled in by _write_clustered: the gate's summary
+            legal_basis=legal_basis,
+            clustered_by=[],  # and the order the rows were written in
+        )
+        stored, clustered_by = _write_clustered(
+            store,
+            slug,
+            number,
+            rows,
+            cluster_columns(published),
+            expected_rows=table.rows,
+            manifest=manifest,
+            gate=screening,
+            progress=(lambda reader: _with_progress(reader, table.rows, progress)),
+        )
+        return NewVersion(
+            number=number,
+            rows=stored.rows,
+            publisher=publisher,
+            source_file=table.file.name,
+            source_hash=source_hash,
+            content_hash=stored.content_hash,
+            fields=fields,
+            legal_basis=legal_basis or "",
+            summary=version_summary(table, screening=screening.summary, clustered_by=clustered_by),
+        )
+
+    committed = commit_version(
+        catalog, store, target, write, title=title, metadata=meta, file=table.file
+    )
+    return result_for(
+        catalog,
+        committed.resource,
+        created_dataset=target.new_dataset,
+        created_resource=target.new_resource,
+    )

@@ -2,8 +2,9 @@
 
 The guarantees of :func:`kaifang.publish.publish_file` hold: everything is validated before
 anything is written (organization, metadata, fields against the relation's columns); the
-version is stored under the resource's storage lock with a number past every number the
-catalog or the store knows; one catalog transaction registers it and makes it current; a crash
+version is stored by the commit step (:mod:`kaifang.publish.commit`) under the resource's
+storage lock with a number past every number the catalog or the store knows; one catalog
+transaction registers it, makes it current and records the dataset's openness score; a crash
 (even ``kill -9``) before that commit leaves the previous version current.
 
 With ``partition_by`` (e.g. a ``Date`` column), each partition value gets a fingerprint
@@ -31,11 +32,11 @@ from sqlalchemy import select
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
-from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
-from kaifang.catalog.registry import register_version as register
+from kaifang.catalog.registry import NewVersion, plan_target
 from kaifang.errors import ValidationError
-from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
-from kaifang.publish.result import PublishResult
+from kaifang.publish.commit import commit_version
+from kaifang.publish.pipeline import BATCH_ROWS
+from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import FileEntry, StoredVersion, VersionStore
@@ -175,9 +176,10 @@ def publish_partitions(
     source_format: str,
 ) -> RelationPublishResult:
     """The catalog side of a publish whose rows have fingerprints ``prints``: find or create
-    the dataset and resource, and under the resource's storage lock compare ``prints`` with
-    the current version's, let ``write`` store the next version (changed partitions written,
-    the others reused), and register it in one catalog transaction."""
+    the dataset and resource, and through the commit step (:mod:`kaifang.publish.commit`:
+    the resource's storage lock, the next number, one catalog transaction that registers and
+    scores) compare ``prints`` with the current version's and let ``write`` store the next
+    version (changed partitions written, the others reused)."""
     store = VersionStore(settings)
     with open_catalog(settings) as catalog:
         dataset = _find_dataset(catalog, spec.org, spec.title)
@@ -191,93 +193,98 @@ def publish_partitions(
                 title=spec.title,
                 source_hash="",
             )
-        while True:
-            if target.resource is not None:
-                slug = target.resource
-            else:
-                with catalog.read() as session:
-                    slug = new_resource_slug(session, target, spec.title)
-            with store.lock(slug):
-                known = registered_numbers(catalog, slug)
-                if target.resource is None and known:
-                    continue  # another publish took this slug meanwhile
-                return _write_and_register(
-                    catalog, store, target, slug, spec, dict(prints), known, write, source_format
-                )
+        step = _PartitionWrite(catalog, store, spec, dict(prints), write, source_format)
+        committed = commit_version(
+            catalog,
+            store,
+            target,
+            step,
+            title=spec.title,
+            metadata=spec.metadata,
+            file=Path(spec.resource),
+        )
+        if committed.version is None:
+            base = result_for(catalog, committed.resource, unchanged=True)
+            return RelationPublishResult(**base.to_dict(), partitions_reused=step.reused)
+        base = result_for(
+            catalog,
+            committed.resource,
+            created_dataset=target.new_dataset,
+            created_resource=target.new_resource,
+        )
+        return RelationPublishResult(
+            **base.to_dict(), partitions_written=step.written, partitions_reused=step.reused
+        )
 
 
-def _write_and_register(
-    catalog: Catalog,
-    store: VersionStore,
-    target: Target,
-    slug: str,
-    spec: RelationSpec,
-    prints: dict[str, str],
-    known: list[int],
-    write: WriteVersion,
-    source_format: str,
-) -> RelationPublishResult:
-    current, old_prints = _current(catalog, slug)
-    changed = sorted(p for p, fp in prints.items() if old_prints.get(p) != fp)
-    if current is not None and not changed:
-        base = result_for(catalog, slug, unchanged=True)
-        return RelationPublishResult(**base.to_dict(), partitions_reused=sorted(old_prints))
-    reuse: list[FileEntry] = []
-    kept: dict[str, str] = {}
-    if spec.partition_by is not None:
-        if current is not None:
+class _PartitionWrite:
+    """The write step of :func:`publish_partitions` for :func:`commit_version`: compares the
+    fingerprints with the current version's, declines when no partition changed, and
+    otherwise stores the changed partitions and reuses the current version's other files."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: VersionStore,
+        spec: RelationSpec,
+        prints: dict[str, str],
+        write: WriteVersion,
+        source_format: str,
+    ) -> None:
+        self.catalog, self.store, self.spec = catalog, store, spec
+        self.prints, self.write, self.source_format = prints, write, source_format
+        self.written: list[str] = []
+        self.reused: list[str] = []
+
+    def __call__(self, slug: str, number: int) -> NewVersion | None:
+        spec, store = self.spec, self.store
+        current, old_prints = _current(self.catalog, slug)
+        changed = sorted(p for p, fp in self.prints.items() if old_prints.get(p) != fp)
+        if current is not None and not changed:
+            self.reused = sorted(old_prints)
+            return None
+        reuse: list[FileEntry] = []
+        kept: dict[str, str] = {}
+        if spec.partition_by is not None and current is not None:
             for entry in store.file_entries(slug, current):
                 value = (entry.partition or {}).get(spec.partition_by)
                 if value is not None and value not in changed:
                     reuse.append(entry)
             kept = {p: fp for p, fp in old_prints.items() if p not in changed}
-    order = clustering(spec)
-    all_prints = {**kept, **{p: prints[p] for p in changed}}
-    source_hash = (
-        "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
-    )
-    number = max([*known, *store.list_versions(slug)], default=0) + 1
-    summary = {
-        "screening": dict(spec.screening),
-        "clustered_by": list(order),
-        "partitions": all_prints,
-        "partitions_written": changed,
-    }
-    manifest = {
-        "resource": slug,
-        "schema": {"fields": spec.fields},
-        "source": {"file": spec.source_file, "sha256": source_hash, "format": source_format},
-        "created": utcnow().isoformat(),
-        "publisher": spec.publisher,
-        "legal_basis": spec.legal_basis,
-        **summary,
-        **spec.extra_manifest,
-    }
-    stored = write(store, slug, number, manifest, reuse, changed)
-    version = NewVersion(
-        number=number,
-        rows=stored.rows,
-        publisher=spec.publisher,
-        source_file=spec.source_file,
-        source_hash=source_hash,
-        content_hash=stored.content_hash,
-        fields=spec.fields,
-        legal_basis=spec.legal_basis or "",
-        summary=summary,
-    )
-    with catalog.write() as session:
-        register(
-            session,
-            target,
-            version,
-            resource_slug=slug,
-            title=spec.title,
-            metadata=spec.metadata,
-            file=Path(spec.resource),
+        all_prints = {**kept, **{p: self.prints[p] for p in changed}}
+        source_hash = (
+            "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
         )
-    base = result_for(
-        catalog, slug, created_dataset=target.new_dataset, created_resource=target.new_resource
-    )
-    return RelationPublishResult(
-        **base.to_dict(), partitions_written=changed, partitions_reused=sorted(kept)
-    )
+        summary = {
+            "screening": dict(spec.screening),
+            "clustered_by": clustering(spec),
+            "partitions": all_prints,
+            "partitions_written": changed,
+        }
+        manifest = {
+            "resource": slug,
+            "schema": {"fields": spec.fields},
+            "source": {
+                "file": spec.source_file,
+                "sha256": source_hash,
+                "format": self.source_format,
+            },
+            "created": utcnow().isoformat(),
+            "publisher": spec.publisher,
+            "legal_basis": spec.legal_basis,
+            **summary,
+            **spec.extra_manifest,
+        }
+        stored = self.write(store, slug, number, manifest, reuse, changed)
+        self.written, self.reused = changed, sorted(kept)
+        return NewVersion(
+            number=number,
+            rows=stored.rows,
+            publisher=spec.publisher,
+            source_file=spec.source_file,
+            source_hash=source_hash,
+            content_hash=stored.content_hash,
+            fields=spec.fields,
+            legal_basis=spec.legal_basis or "",
+            summary=summary,
+        )

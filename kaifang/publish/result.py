@@ -6,6 +6,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
+from kaifang.catalog.db import Catalog
+from kaifang.catalog.models import Resource
+
 Progress = Callable[[int, int], None]
 """Called with (rows written so far, total rows) while a version is written."""
 
@@ -31,3 +36,28 @@ class PublishResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishResult:
+    """The result of a publish that left ``resource_slug`` at its current version; ``extra``
+    sets the flags (``unchanged``, ``created_dataset``, ``created_resource``)."""
+    with catalog.read() as session:
+        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        assert resource is not None  # registered by this publish or found by plan_target
+        current = next(v for v in resource.versions if v.number == resource.current_version)
+        return PublishResult(
+            dataset=resource.dataset.slug,
+            dataset_identifier=resource.dataset.identifier,
+            resource=resource.slug,
+            resource_identifier=resource.identifier,
+            version=current.number,
+            rows=current.rows,
+            source_file=current.source_file,
+            source_hash=current.source_hash,
+            content_hash=current.content_hash,
+            legal_basis=current.legal_basis or None,
+            rollback_of=current.rollback_of,
+            screening=current.summary.get("screening", {}),
+            clustered_by=current.summary.get("clustered_by", []),
+            **extra,
+        )

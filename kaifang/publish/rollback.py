@@ -3,7 +3,6 @@ names the old version's files (nothing is copied, nothing is deleted; history on
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,11 +10,10 @@ import pyarrow as pa
 from kaifang.catalog.datasets import find_resource
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import utcnow
-from kaifang.catalog.registry import NewVersion, plan_target, register_version
+from kaifang.catalog.registry import NewVersion, plan_target
 from kaifang.errors import NotFoundError
-from kaifang.publish.pipeline import registered_numbers, result_for
-from kaifang.publish.result import PublishResult
-from kaifang.scoring import record_registered_version
+from kaifang.publish.commit import commit_version
+from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from kaifang.storage.manifest import STORE_KEYS
@@ -47,12 +45,19 @@ def rollback(
                 old.legal_basis,
             )
             summary = dict(old.summary)
-        with store.lock(slug):
-            known = registered_numbers(catalog, slug)
-            number = max([*known, *store.list_versions(slug)], default=0) + 1
+            target = plan_target(
+                session,
+                org=org,
+                dataset=dataset,
+                resource=slug,
+                file=Path(source_file),
+                title="",
+                source_hash=source_hash,
+            )
+
+        def write(slug: str, number: int) -> NewVersion:
             old_manifest = store.read_manifest(slug, to)
             entries = store.file_entries(slug, to)
-            fields = list(old_manifest.get("schema", {}).get("fields", []))
             schema = store.dataset(slug, to).schema if entries else pa.schema([])
             manifest = {k: v for k, v in old_manifest.items() if k not in STORE_KEYS}
             manifest.update(created=utcnow().isoformat(), publisher=publisher or "", rollback_of=to)
@@ -63,35 +68,20 @@ def rollback(
                 manifest,
                 reuse=entries,
             )
-            with catalog.write() as session:
-                target = plan_target(
-                    session,
-                    org=org,
-                    dataset=dataset,
-                    resource=slug,
-                    file=Path(source_file),
-                    title="",
-                    source_hash=source_hash,
-                )
-                _, registered = register_version(
-                    session,
-                    target,
-                    NewVersion(
-                        number=number,
-                        rows=stored.rows,
-                        publisher=publisher or "",
-                        source_file=source_file,
-                        source_hash=source_hash,
-                        content_hash=stored.content_hash,
-                        fields=fields,
-                        legal_basis=legal_basis,
-                        rollback_of=to,
-                        summary=summary,
-                    ),
-                    resource_slug=slug,
-                    title="",
-                    metadata=None,
-                    file=Path(source_file),
-                )
-                record_registered_version(session, store, registered, now=datetime.now(UTC))
-            return result_for(catalog, slug)
+            return NewVersion(
+                number=number,
+                rows=stored.rows,
+                publisher=publisher or "",
+                source_file=source_file,
+                source_hash=source_hash,
+                content_hash=stored.content_hash,
+                fields=list(old_manifest.get("schema", {}).get("fields", [])),
+                legal_basis=legal_basis,
+                rollback_of=to,
+                summary=summary,
+            )
+
+        commit_version(
+            catalog, store, target, write, title="", metadata=None, file=Path(source_file)
+        )
+        return result_for(catalog, slug)

@@ -1,2 +1,2 @@
-"""Scale-out helpers: a Spark session from settings, bulk work on a Spark cluster, and moving a
-local data directory to PostgreSQL and object storage (see docs/deploy.md)."""
+"""Scale-out helpers: a Spark session from settings and bulk work on a Spark cluster (see
+docs/deploy.md; moving a data directory to PostgreSQL is ``kaifang catalog migrate``)."""

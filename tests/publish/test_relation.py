@@ -10,7 +10,7 @@ import pytest
 from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Resource
 from kaifang.errors import ValidationError
-from kaifang.publish import relation as relation_module
+from kaifang.publish import commit as commit_module
 from kaifang.publish.relation import RelationSpec, publish_relation
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -89,7 +89,7 @@ def test_a_crash_before_registering_keeps_the_previous_version(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt  # stands for the process dying between store and catalog
 
-    monkeypatch.setattr(relation_module, "register", crash)
+    monkeypatch.setattr(commit_module, "register_version", crash)
     with pytest.raises(KeyboardInterrupt):
         publish_relation(org_settings, _rows(con, ["2024-01-02"], 1), _spec())
     assert _current(org_settings) == 1

@@ -1,0 +1,69 @@
+"""``kaifang catalog migrate``: copy a catalog (and optionally its tables) to another database."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table as RichTable
+
+from kaifang.catalog.migrate import check_database_url, migrate_data_dir
+from kaifang.cli.common import console, print_json
+from kaifang.settings import Settings
+
+
+@click.group()
+def catalog() -> None:
+    """The catalog database: moving it to PostgreSQL."""
+
+
+@catalog.command("migrate")
+@click.option(
+    "--from",
+    "from_url",
+    default=None,
+    metavar="URL",
+    help="Catalog to copy (sqlite:///path or postgresql://...). Default: the data directory's.",
+)
+@click.option(
+    "--to",
+    "to_url",
+    required=True,
+    metavar="URL",
+    help="Empty database to copy it into, e.g. postgresql://user:password@host/kaifang.",
+)
+@click.option(
+    "--tables-to",
+    default=None,
+    metavar="STORAGE_URL",
+    help="Also copy every table version to this folder or s3://bucket/prefix (the S3 settings "
+    "reach it). Default: tables stay where they are.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def migrate(
+    settings: Settings,
+    from_url: str | None,
+    to_url: str,
+    tables_to: str | None,
+    as_json: bool,
+) -> None:
+    """Copy every catalog row into the empty database --to (parents first; PostgreSQL id
+    sequences moved past the copied ids), and with --tables-to every table file too. Stop
+    publishing during the move, then point KAIFANG_DATABASE_URL (and KAIFANG_STORAGE_URL) at
+    the new places."""
+    source = settings
+    if from_url is not None:
+        source = settings.replace(database_url=check_database_url(from_url, "--from"))
+    target = source.replace(
+        database_url=check_database_url(to_url, "--to"),
+        storage_url=tables_to if tables_to is not None else source.storage_url,
+    )
+    report = migrate_data_dir(source, target, tables=tables_to is not None)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    table = RichTable("catalog table", "rows copied")
+    for name, count in report.catalog_rows.items():
+        table.add_row(name, str(count))
+    console.print(table)
+    where = f" to {tables_to}" if tables_to is not None else " (tables not copied)"
+    console.print(f"{report.files} table files copied{where}.", highlight=False)

@@ -1,0 +1,91 @@
+"""``commit_version``: the one step that turns stored rows into a registered version.
+
+Every path that creates a version (publishing a file, the importers' relations and adopted
+Spark files, rollback) calls it, so they share one order of operations:
+
+1. take the resource's storage lock (a new resource first gets a free slug; if another
+   publish registered that slug meanwhile, a new one is picked);
+2. take the next version number past every number the catalog or the store knows (a version
+   stored by a publish that died before registering it is skipped, never overwritten);
+3. let the caller write the version's files (``write``), which may decline (nothing changed);
+4. in one catalog transaction, register the version, make it current and record the
+   dataset's openness score for it (so no registered version lacks its score record).
+
+A crash before the transaction commits leaves the previous version current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kaifang.catalog.db import Catalog
+from kaifang.catalog.metadata import DatasetMetadata
+from kaifang.catalog.models import Resource
+from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, register_version
+from kaifang.scoring import record_registered_version
+from kaifang.storage import VersionStore
+
+WriteStep = Callable[[str, int], NewVersion | None]
+"""``write(slug, number)`` stores version ``number`` of resource ``slug`` (under its lock) and
+says what to register, or returns None when there is nothing new to store."""
+
+
+@dataclass(frozen=True)
+class Committed:
+    """Which resource the commit step used, and the version it registered (None: ``write``
+    declined and nothing was registered)."""
+
+    resource: str
+    version: int | None
+
+
+def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
+    """The version numbers the catalog has registered for ``resource_slug`` (none if new)."""
+    with catalog.read() as session:
+        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        return [v.number for v in resource.versions] if resource is not None else []
+
+
+def commit_version(
+    catalog: Catalog,
+    store: VersionStore,
+    target: Target,
+    write: WriteStep,
+    *,
+    title: str,
+    metadata: DatasetMetadata | None,
+    file: Path,
+) -> Committed:
+    """Lock, number, write, register and score one new version of ``target`` (see the module
+    docstring); ``title``, ``metadata`` and ``file`` go to the catalog's register step."""
+    while True:
+        if target.resource is not None:
+            slug = target.resource
+        else:
+            with catalog.read() as session:
+                slug = new_resource_slug(session, target, title)
+        with store.lock(slug):
+            known = registered_numbers(catalog, slug)
+            if target.resource is None and known:
+                continue  # another publish registered this slug meanwhile: pick another
+            number = max([*known, *store.list_versions(slug)], default=0) + 1
+            version = write(slug, number)
+            if version is None:
+                return Committed(slug, None)
+            with catalog.write() as session:
+                _, registered = register_version(
+                    session,
+                    target,
+                    version,
+                    resource_slug=slug,
+                    title=title,
+                    metadata=metadata,
+                    file=file,
+                )
+                record_registered_version(session, store, registered, now=datetime.now(UTC))
+            return Committed(slug, number)
