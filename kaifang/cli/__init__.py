@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
 
 # Each command's first sentence, for ``kaifang --help`` (which then imports no command module).
 SUMMARIES: dict[str, str] = {
+    "catalog": "The catalog database: moving it to PostgreSQL.",
     "datasets": "List published datasets, best matches first with --search.",
     "demo": "Generate the flagship datasets (freeway, elections, theft, schools) in their "
     "upstream formats, import them into the data directory, and serve the portal.",
