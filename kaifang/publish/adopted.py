@@ -10,7 +10,7 @@ the current version, and the files written for them are left where they are (the
 work folder goes with them).
 
 The writer supplies the per-partition fingerprints. They are compared as opaque strings, so
-a scheme that differs from DuckDB's (see :mod:`kaifang.scaleout.partitioned`) makes every
+a scheme that differs from DuckDB's (see :mod:`kaifang.sources.freeway.spark_files`) makes every
 partition count as changed when engines alternate, never wrongly reused.
 """
 

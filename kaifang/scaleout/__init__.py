@@ -1,2 +1,3 @@
-"""Scale-out helpers: a Spark session from settings, bulk work on a Spark cluster, and moving a
-local data directory to PostgreSQL and object storage (see docs/deploy.md)."""
+"""Moving a local data directory to PostgreSQL and object storage (see docs/deploy.md). The
+Spark engine lives in its stages: kaifang.query.spark_engine, kaifang.privacy.spark and
+kaifang.sources.freeway.spark."""
