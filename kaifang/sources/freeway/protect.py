@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
@@ -36,6 +36,8 @@ QUASI_IDENTIFIERS = ("GantryID_O", "GantryID_D", "hour(DetectionTime_O)")
 _MICROSECONDS = {"MINUTE": 60_000_000, "HOUR": 3_600_000_000}
 # DuckDB's time_bucket origin for intervals of minutes and hours (Spark's floor counts from it).
 _BUCKET_ORIGIN = "TIMESTAMP_NTZ'2000-01-03 00:00:00'"
+Dialect = Literal["duckdb", "spark"]
+"""The engines the trip rules are written for."""
 CLASS_SQL = ("GantryID_O", "GantryID_D", "date_trunc('hour', DetectionTime_O)")
 """A trip's class: origin gantry, destination gantry, hour of the origin time."""
 
@@ -57,7 +59,7 @@ class TripGrain:
         """The grain's width in microseconds (the Spark floor's modulus)."""
         return self.amount * _MICROSECONDS[self.unit]
 
-    def floor_sql(self, expr: str, *, dialect: str) -> str:
+    def floor_sql(self, expr: str, *, dialect: Dialect) -> str:
         """``expr`` floored to the grain in ``dialect`` (``duckdb`` or ``spark``)."""
         if dialect == "spark":
             return floor_spark_sql(expr, self.microseconds)
@@ -116,7 +118,7 @@ class TripVerification:
         return cls(*(int(value) for value in row))
 
 
-def _each_point(body: str, *, dialect: str, any_true: bool = False) -> str:
+def _each_point(body: str, *, dialect: Dialect, any_true: bool = False) -> str:
     """``body`` (over the point ``p``) for every point of ``TripInformation``: the list of
     results, or with ``any_true`` whether any result is true."""
     if dialect == "spark":
@@ -125,7 +127,7 @@ def _each_point(body: str, *, dialect: str, any_true: bool = False) -> str:
     return f"list_bool_or({mapped})" if any_true else mapped
 
 
-def protected_trips_sql(source: str, settings: Settings, *, dialect: str) -> str:
+def protected_trips_sql(source: str, settings: Settings, *, dialect: Dialect) -> str:
     """The protected trips of ``source`` (a table, or a parenthesized subquery with an alias,
     of typed trips with ``Date``) in ``dialect``: times floored to the grain, trips of classes
     smaller than k left out."""
@@ -154,7 +156,7 @@ def protected_trips_sql(source: str, settings: Settings, *, dialect: str) -> str
     return rare_rows_removed_sql(source, group=CLASS_SQL, k=settings.k_anonymity, select=select)
 
 
-def trip_verification_sql(table: str, settings: Settings, *, dialect: str) -> str:
+def trip_verification_sql(table: str, settings: Settings, *, dialect: Dialect) -> str:
     """SQL in ``dialect`` giving the one row of a :class:`TripVerification` of the protected
     trips in ``table``."""
     grain = parse_grain(settings.freeway_trip_time_grain)
