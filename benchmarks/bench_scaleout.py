@@ -7,7 +7,7 @@ history, in one run.
 
 Analyses: generates M03A and M05A under benchmarks/data/scaleout (kept between runs for the
 same plan), imports them to Parquet with both engines (DuckDB COPY; Spark CSV -> Parquet),
-then runs each analysis in kaifang.scaleout.freeway.ANALYSES on both (best of --repeat)
+then runs each analysis in kaifang.sources.freeway.spark.ANALYSES on both (best of --repeat)
 through the real query engines (QueryEngine, SparkEngine). Prints a Markdown table and rows/s
 per core.
 
@@ -40,18 +40,18 @@ from kaifang.publish.adopted import PartitionedFiles, publish_files  # noqa: E40
 from kaifang.publish.relation import RelationSpec, publish_relation  # noqa: E402
 from kaifang.query import QueryEngine  # noqa: E402
 from kaifang.query.spark_engine import SparkEngine  # noqa: E402
-from kaifang.scaleout.freeway import (  # noqa: E402
+from kaifang.query.spark_session import spark_session  # noqa: E402
+from kaifang.settings import Settings, load_settings  # noqa: E402
+from kaifang.sources.freeway import catalog_entries as entries  # noqa: E402
+from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway  # noqa: E402
+from kaifang.sources.freeway.importer import import_freeway  # noqa: E402
+from kaifang.sources.freeway.spark import (  # noqa: E402
     ANALYSES,
     import_freeway_spark,
     tdcs_duckdb_sql,
     tdcs_files,
 )
-from kaifang.scaleout.session import spark_session  # noqa: E402
-from kaifang.scaleout.trips import protect_trips_spark  # noqa: E402
-from kaifang.settings import Settings, load_settings  # noqa: E402
-from kaifang.sources.freeway import catalog_entries as entries  # noqa: E402
-from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway  # noqa: E402
-from kaifang.sources.freeway.importer import import_freeway  # noqa: E402
+from kaifang.sources.freeway.spark_trips import protect_trips_spark  # noqa: E402
 from kaifang.storage import AdoptedFile  # noqa: E402
 
 CODES = ("M03A", "M05A")

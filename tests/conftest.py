@@ -15,6 +15,9 @@ from click.testing import CliRunner
 from kaifang.settings import Settings, load_settings
 from tests.catalogs import Catalogs, MakeSettings
 
+# The Spark cluster fixtures serve tests in several folders (query, privacy, sources/freeway).
+pytest_plugins = ["tests.spark"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -29,7 +29,6 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("catalog", {"catalog"}),
     ("query", {"query", "scoring", "export"}),
     ("publish", {"publish"}),
-    ("scale-out", {"scaleout"}),
     ("sources", {"sources"}),
     ("service", {"service", "demo"}),
     ("interfaces", {"api", "web"}),
@@ -40,21 +39,10 @@ LAYERS: list[tuple[str, set[str]]] = [
 ]
 RANK = {package: rank for rank, (_name, packages) in enumerate(LAYERS) for package in packages}
 
-# Imports that break the rule today, each with why it is here and who removes it. Engineers
-# fix these in parallel; empty the list as their branches land (a stale entry fails below).
+# Imports that break the rule, each with why it is here and who removes it (a stale entry
+# fails below).
 ALLOWED: dict[tuple[str, str], str] = {
-    # (importing module, imported module): reason
-    #
-    # The Spark query engine moves from kaifang/scaleout into kaifang/query beside the DuckDB
-    # one, and kaifang/query stops importing a scale-out package (issue #14, point 3).
-    ("kaifang.query.spark_engine", "kaifang.scaleout.session"): "Spark engine moves to query",
-    # The Spark import of freeway data moves to kaifang/sources/freeway (issue #14, point 3).
-    ("kaifang.scaleout.freeway", "kaifang.sources.freeway.columns"): "freeway Spark import moves",
-    ("kaifang.scaleout.freeway", "kaifang.sources.freeway.load"): "freeway Spark import moves",
-    ("kaifang.scaleout.trips", "kaifang.sources.freeway.columns"): "freeway Spark import moves",
-    ("kaifang.scaleout.trips", "kaifang.sources.freeway.load"): "freeway Spark import moves",
-    ("kaifang.scaleout.trips", "kaifang.sources.freeway.protect"): "freeway Spark import moves",
-    ("kaifang.scaleout.trips", "kaifang.sources.sqltext"): "freeway Spark import moves",
+    # (importing module, imported module): reason. Empty: every import keeps the rule.
 }
 
 

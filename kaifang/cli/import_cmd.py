@@ -1,19 +1,23 @@
 """``kaifang import SOURCE PATH``: the flagship sources' importers, one subcommand each.
 
-Each subcommand is one function here calling its source's ``import_*`` library function;
-register a new one with ``importer.add_command(...)`` at the bottom of this module.
+The subcommands are built from the registered sources (:data:`kaifang.sources.registry.SOURCES`):
+each takes the source's path and options and calls its importer; a new source appears here once
+it is registered there.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kaifang.cli.common import console, print_json
 from kaifang.settings import Settings
-from kaifang.sources.freeway.catalog_entries import ORG_CODE
-from kaifang.sources.freeway.importer import FreewayImport, import_freeway
+from kaifang.sources.common.publish import ImportResult
+from kaifang.sources.freeway.importer import FreewayImport
+from kaifang.sources.registry import SOURCES
+from kaifang.sources.source import ImportOption, ImportReport, Source
 
 
 @click.group(name="import")
@@ -21,33 +25,57 @@ def importer() -> None:
     """Import a flagship source's files in their upstream layout."""
 
 
-@importer.command(name="freeway")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--org",
-    "org_code",
-    default=ORG_CODE,
-    show_default=True,
-    help="Organization code of 交通部高速公路局 (created when missing).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["duckdb", "spark"]),
-    default="duckdb",
-    show_default=True,
-    help="spark parses bulk history (M03A, M04A, M05A, M08A) and parses and protects trips "
-    "(M06A) on KAIFANG_SPARK_MASTER; M07A and the gantry table stay on DuckDB.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_obj
-def freeway(settings: Settings, path: Path, org_code: str, engine: str, as_json: bool) -> None:
-    """Import TDCS M03A…M08A files (a CSV, a day folder, a daily .tar.gz or a folder of them)
-    and the gantry coordinate table, partitioned by day."""
-    result = import_freeway(settings, path, org=org_code, engine=engine)
-    if as_json:
+def _option(option: ImportOption) -> Any:
+    if option.default is False:
+        return click.option(option.flag, option.name, is_flag=True, help=option.help)
+    return click.option(
+        option.flag,
+        option.name,
+        default=option.default,
+        show_default=True,
+        type=click.Choice(option.choices) if option.choices else str,
+        help=option.help,
+    )
+
+
+def _command(source: Source) -> click.Command:
+    def run(settings: Settings, path: Path, as_json: bool, **options: Any) -> None:
+        result = source.run_import(settings, path, **options)
+        if as_json:
+            print_json(result.to_dict())
+        else:
+            _print(result)
+
+    command: Any = click.pass_obj(run)
+    command = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(
+        command
+    )
+    for option in reversed(source.options):
+        command = _option(option)(command)
+    command = click.argument(
+        "path", type=click.Path(exists=source.path_must_exist, path_type=Path)
+    )(command)
+    built: click.Command = click.command(name=source.name, help=source.summary)(command)
+    return built
+
+
+def _print(result: ImportReport) -> None:
+    if isinstance(result, FreewayImport):
+        _print_freeway(result)
+    elif isinstance(result, ImportResult):
+        _print_datasets(result)
+    else:
         print_json(result.to_dict())
-        return
-    _print_freeway(result)
+
+
+def _print_datasets(result: ImportResult) -> None:
+    for dataset in result.datasets:
+        console.print(f"[bold]{dataset.title}[/]  ({dataset.dataset})")
+        for item in dataset.resources:
+            state = "unchanged" if item.unchanged else "new version"
+            console.print(f"  {item.resource}  v{item.version}  {item.rows:,} rows  {state}")
+        for problem in dataset.problems:
+            console.print(f"  [yellow]{problem['code']}[/]: {problem['message']}")
 
 
 def _print_freeway(result: FreewayImport) -> None:
@@ -73,8 +101,5 @@ def _print_freeway(result: FreewayImport) -> None:
             )
 
 
-from kaifang.cli import import_civic  # noqa: E402
-
-importer.add_command(import_civic.elections)
-importer.add_command(import_civic.theft)
-importer.add_command(import_civic.schools)
+for _source in SOURCES:
+    importer.add_command(_command(_source))

@@ -22,12 +22,7 @@ from kaifang.settings import Settings
 @click.pass_obj
 def query(settings: Settings, sql: str, as_json: bool, engine: str | None) -> None:
     """Run read-only SQL. Tables are resource ids (current version) or <id>__v<N>."""
-    if (engine or settings.engine) == "spark":
-        from kaifang.scaleout.query import query_published_spark
-
-        result = query_published_spark(settings, sql)
-    else:
-        result = query_published(settings, sql)
+    result = query_published(settings, sql, engine=engine or settings.engine)
     if as_json:
         print_json(result)
         return

@@ -3,6 +3,8 @@ same policy can later run on Spark: drop, pseudonymize, mask, generalize, suppre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 
 from kaifang.errors import ValidationError
@@ -12,10 +14,22 @@ from kaifang.privacy.normalize import fold_sql
 from kaifang.privacy.policy import ColumnPolicy, Policy
 from kaifang.privacy.pseudonym import hmac_sql
 from kaifang.privacy.relations import query
+from kaifang.privacy.suppress import rare_rows_removed_sql
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident
 
-_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+# DuckDB's and Spark's names of number types, lower case.
+_NUMERIC = {
+    "tinyint",
+    "smallint",
+    "int",
+    "integer",
+    "bigint",
+    "hugeint",
+    "float",
+    "double",
+    "decimal",
+}
 
 
 def _text(column: str) -> str:
@@ -131,43 +145,59 @@ def column_sql(name: str, spec: ColumnPolicy, settings: Settings, *, numeric: bo
     return col
 
 
-def apply_policy(
-    relation: duckdb.DuckDBPyRelation, policy: Policy, settings: Settings
-) -> duckdb.DuckDBPyRelation:
-    """``relation`` with the policy's column actions applied, then (with
-    ``suppress_rare_rows`` or any ``suppress`` column) rows in quasi-identifier combinations
-    rarer than k removed."""
-    present = list(relation.columns)
-    unknown = [name for name in policy.columns if name not in present]
+def policy_sql(
+    types: Mapping[str, str], policy: Policy, settings: Settings, *, table: str = "policy_input"
+) -> str:
+    """DuckDB SQL applying ``policy`` to ``table`` whose columns and type names (DuckDB's or
+    Spark's) are ``types``, in order: the column actions, then (with ``suppress_rare_rows``
+    or any ``suppress`` column) rows in quasi-identifier combinations rarer than k removed.
+    DuckDB runs it as it is; :mod:`kaifang.privacy.spark` transpiles it for Spark."""
+    unknown = [name for name in policy.columns if name not in types]
     if unknown:
         raise ValidationError(
             f"policy names columns the table does not have: {', '.join(map(repr, unknown))}",
-            hint=f"Columns are: {', '.join(present)}.",
+            hint=f"Columns are: {', '.join(types)}.",
         )
-    types = {n: str(t).upper() for n, t in zip(present, relation.types, strict=True)}
     select: list[str] = []
-    for name in present:
+    for name, type_name in types.items():
         spec = policy.columns.get(name, ColumnPolicy("keep"))
-        expr = column_sql(name, spec, settings, numeric=types[name].startswith(_NUMERIC))
+        expr = column_sql(name, spec, settings, numeric=is_numeric_type(type_name))
         if expr is not None:
             select.append(f"{expr} AS {quote_ident(name)}")
     if not select:
         raise ValidationError("the policy drops every column", hint="Keep at least one column.")
-    out = query(relation, "policy_input", f"SELECT {', '.join(select)} FROM policy_input")
-    kept = set(out.columns)
+    transformed = f"SELECT {', '.join(select)} FROM {quote_ident(table)}"
+    kept = [
+        name for name in types if policy.columns.get(name, ColumnPolicy("keep")).action != "drop"
+    ]
     quasi = [c for c in policy.quasi_identifiers if c in kept]
     quasi += [n for n, s in policy.columns.items() if s.action == "suppress" and n not in quasi]
-    if not quasi or not (
-        policy.suppress_rare_rows or any(s.action == "suppress" for s in policy.columns.values())
-    ):
-        return out
+    suppress = policy.suppress_rare_rows or any(
+        s.action == "suppress" for s in policy.columns.values()
+    )
+    if not quasi or not suppress:
+        return transformed
     k = policy.k or (
         settings.k_anonymity_sensitive if policy.sensitive_columns else settings.k_anonymity
     )
-    group = ", ".join(quote_ident(c) for c in quasi)
-    return query(
-        out,
-        "suppress_input",
-        f"SELECT * EXCLUDE (_class_size) FROM (SELECT *, count(*) OVER (PARTITION BY {group}) "
-        f"AS _class_size FROM suppress_input) WHERE _class_size >= {int(k)}",
+    return rare_rows_removed_sql(
+        f"({transformed}) AS transformed",
+        group=[quote_ident(c) for c in quasi],
+        k=k,
+        select=[quote_ident(c) for c in kept],
     )
+
+
+def is_numeric_type(type_name: str) -> bool:
+    """Whether a DuckDB (``INTEGER``, ``DECIMAL(9,2)``) or Spark (``int``, ``decimal(9,2)``)
+    type name is a number."""
+    base = type_name.lower().split("(", 1)[0].strip()
+    return base in _NUMERIC
+
+
+def apply_policy(
+    relation: duckdb.DuckDBPyRelation, policy: Policy, settings: Settings
+) -> duckdb.DuckDBPyRelation:
+    """``relation`` with the policy applied (:func:`policy_sql`)."""
+    types = {n: str(t) for n, t in zip(relation.columns, relation.types, strict=True)}
+    return query(relation, "policy_input", policy_sql(types, policy, settings))

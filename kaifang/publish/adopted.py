@@ -10,7 +10,7 @@ partitions are reused from the current version, and the files written for them a
 they are (the caller's work folder goes with them).
 
 The writer supplies the per-partition fingerprints. They are compared as opaque strings, so
-a scheme that differs from DuckDB's (see :mod:`kaifang.scaleout.partitioned`) makes every
+a scheme that differs from DuckDB's (see :mod:`kaifang.sources.freeway.spark_files`) makes every
 partition count as changed when engines alternate, never wrongly reused.
 """
 

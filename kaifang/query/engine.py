@@ -10,17 +10,13 @@ DuckDB's format, kaifang.query.serving): the engine attaches it read-only, once.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any
 
 import duckdb
-import pyarrow.dataset as pa_dataset
 
-from kaifang.errors import QueryError
+from kaifang.query.base import QueryResult, ResolvedTables, Resolver, SqlEngine
 from kaifang.query.cursors import CursorPool, TableSource
 from kaifang.query.errors import map_duckdb_error
 from kaifang.query.guard import ValidatedQuery, validate_sql
@@ -37,45 +33,11 @@ from kaifang.settings import Settings
 
 __all__ = ["QueryEngine", "QueryResult", "ResolvedTables", "Resolver", "TableSource", "run_sql"]
 
-Resolver: TypeAlias = "Callable[[str], TableSource | None]"
 MAX_ATTACHED = 64
 """Most serving copies one engine attaches; later ones are read from their Parquet."""
 
 
-@dataclass
-class QueryResult:
-    columns: list[str]
-    rows: list[tuple[Any, ...]]
-    truncated: bool
-    elapsed_ms: float
-
-
-class ResolvedTables:
-    """Calls the resolver once per table name and remembers the answer."""
-
-    def __init__(self, resolver: Resolver) -> None:
-        self._resolver = resolver
-        self.sources: dict[str, TableSource] = {}
-
-    def known(self, name: str) -> bool:
-        if name not in self.sources:
-            source = self._resolver(name)
-            if source is None:
-                return False
-            self.sources[name] = source
-        return True
-
-    def files(self) -> list[str]:
-        """The Parquet files the sources read (a serving copy's are those it mirrors)."""
-        files: list[str] = []
-        for source in self.sources.values():
-            plain = source.fallback if isinstance(source, ServingCopy) else source
-            if not isinstance(plain, pa_dataset.Dataset):
-                files.extend(plain)
-        return files
-
-
-class QueryEngine:
+class QueryEngine(SqlEngine):
     """A sandboxed DuckDB reused across queries and threads.
 
     ``allowed_directories`` are the folders holding published Parquet (the server passes the
@@ -131,47 +93,12 @@ class QueryEngine:
         with self._lock:
             self._con.close()
 
-    def __enter__(self) -> QueryEngine:
-        return self
+    def render(self, validated: ValidatedQuery, *, limit: int) -> str:
+        return validated.render(limit=limit)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def run_sql(
-        self,
-        sql: str,
-        *,
-        resolver: Resolver,
-        params: Sequence[Any] = (),
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        """Validate ``sql`` and run it; see :func:`kaifang.query.run_sql`."""
-        tables = ResolvedTables(resolver)
-        validated = validate_sql(sql, known_tables=tables.known)
-        return self.run_validated(validated, tables, params=params, max_rows=max_rows)
-
-    def run_validated(
-        self,
-        validated: ValidatedQuery,
-        tables: ResolvedTables,
-        *,
-        params: Sequence[Any] = (),
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        """Run a query the guard accepted, reading ``tables``' sources."""
-        limit = self.settings.query_max_rows if max_rows is None else max_rows
-        if limit < 0:
-            raise QueryError(f"max_rows must be 0 or more, not {limit}")
-        try:
-            sql = validated.render(limit=limit + 1)
-        except RecursionError:
-            raise QueryError("the query is nested too deeply to run") from None
-        started = time.perf_counter()
+    def execute(
+        self, sql: str, validated: ValidatedQuery, tables: ResolvedTables, params: Sequence[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         self._attach_copies(tables.sources)
         held = self._cursors.get()
         try:
@@ -183,13 +110,7 @@ class QueryEngine:
         except duckdb.Error as error:
             self._cursors.discard(held)  # its state after a failure is unknown: start afresh
             raise map_duckdb_error(error, self.settings, tables.files()) from None
-        truncated = len(rows) > limit
-        return QueryResult(
-            columns=columns,
-            rows=rows[:limit],
-            truncated=truncated,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+        return columns, rows
 
     def _attach_copies(self, sources: dict[str, TableSource]) -> None:
         """Attach each serving copy among ``sources`` read-only (once per engine); a copy that

@@ -2,7 +2,8 @@
 
 Tables are resource ids (current version) or ``<id>__v<N>`` (a pinned version); the catalog's
 resolver maps them to the version's files, and :func:`kaifang.query.run_sql` validates the
-SQL and runs it in the sandboxed engine with the time, row and memory limits of settings."""
+SQL and runs it in the sandboxed engine with the time, row and memory limits of settings; with
+``engine="spark"`` the same SQL runs on ``settings.spark_master``."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
 
-def query_published(settings: Settings, sql: str) -> dict[str, Any]:
-    """``{columns, rows, truncated}`` of ``sql``; at most ``settings.query_max_rows`` rows."""
+def query_published(settings: Settings, sql: str, *, engine: str = "duckdb") -> dict[str, Any]:
+    """``{columns, rows, truncated}`` of ``sql``; at most ``settings.query_max_rows`` rows.
+    ``engine`` is ``duckdb`` (a fresh sandbox) or ``spark``."""
     with open_catalog(settings) as catalog:
         resolver = catalog_resolver(catalog, VersionStore(settings))
-        result = run_sql(sql, resolver=resolver, settings=settings)
+        if engine == "spark":
+            from kaifang.query.spark_engine import SparkEngine  # PySpark is an optional extra
+
+            result = SparkEngine(settings).run_sql(sql, resolver=resolver)
+        else:
+            result = run_sql(sql, resolver=resolver, settings=settings)
     return {
         "columns": result.columns,
         "rows": [[jsonable(v) for v in row] for row in result.rows],

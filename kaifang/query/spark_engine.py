@@ -12,27 +12,26 @@ directly on a cluster with the Hadoop AWS connector).
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.dataset as pa_dataset
 from sqlglot import exp
 
 from kaifang.errors import QueryError, QueryLimitError
-from kaifang.query.engine import QueryResult, ResolvedTables, Resolver, TableSource
-from kaifang.query.guard import ValidatedQuery, validate_sql
+from kaifang.query.base import ResolvedTables, SqlEngine
+from kaifang.query.cursors import TableSource
+from kaifang.query.guard import ValidatedQuery
 from kaifang.query.serving import ServingCopy
-from kaifang.scaleout.session import spark_session
+from kaifang.query.spark_session import spark_session
 from kaifang.settings import Settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 
-class SparkEngine:
+class SparkEngine(SqlEngine):
     """Validated SQL on a Spark cluster (``settings.spark_master``), with the time and row
     limits of the DuckDB engine. ``session`` is for callers that already hold one."""
 
@@ -53,46 +52,12 @@ class SparkEngine:
     def close(self) -> None:
         """Nothing to release per engine: the Spark session lives as long as the process."""
 
-    def __enter__(self) -> SparkEngine:
-        return self
+    def render(self, validated: ValidatedQuery, *, limit: int) -> str:
+        return spark_sql(validated, limit=limit)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def run_sql(
-        self,
-        sql: str,
-        *,
-        resolver: Resolver,
-        params: Sequence[Any] = (),
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        """Validate ``sql`` and run it on Spark; errors as :meth:`QueryEngine.run_sql`."""
-        tables = ResolvedTables(resolver)
-        validated = validate_sql(sql, known_tables=tables.known)
-        return self.run_validated(validated, tables, params=params, max_rows=max_rows)
-
-    def run_validated(
-        self,
-        validated: ValidatedQuery,
-        tables: ResolvedTables,
-        *,
-        params: Sequence[Any] = (),
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        limit = self.settings.query_max_rows if max_rows is None else max_rows
-        if limit < 0:
-            raise QueryError(f"max_rows must be 0 or more, not {limit}")
-        try:
-            sql = spark_sql(validated, limit=limit + 1)
-        except RecursionError:
-            raise QueryError("the query is nested too deeply to run") from None
-        started = time.perf_counter()
+    def execute(
+        self, sql: str, validated: ValidatedQuery, tables: ResolvedTables, params: Sequence[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         session = self._spark.newSession()
         group = f"kaifang-{uuid.uuid4().hex}"
         timed_out = threading.Event()
@@ -120,13 +85,7 @@ class SparkEngine:
         finally:
             timer.cancel()
             session.sparkContext.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]  # pyspark's stub says str, None clears it
-        truncated = len(rows) > limit
-        return QueryResult(
-            columns=columns,
-            rows=rows[:limit],
-            truncated=truncated,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+        return columns, rows
 
 
 def spark_sql(validated: ValidatedQuery, *, limit: int) -> str:

@@ -22,7 +22,6 @@ from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
 from kaifang.query.resolver import catalog_resolver
 from kaifang.service import data, exports, uploads, views
-from kaifang.service.analyses import FreewayAnalyses
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
@@ -30,6 +29,10 @@ from kaifang.service.uploads import PolicyProblem, UploadArea
 from kaifang.service.usage import UsageCounter
 from kaifang.service.views import Page
 from kaifang.settings import Settings
+from kaifang.sources.elections.analyses import ElectionAnalyses
+from kaifang.sources.freeway.analyses import FreewayAnalyses
+from kaifang.sources.source import SourceData
+from kaifang.sources.theft.analyses import TheftAnalyses
 from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
@@ -50,7 +53,11 @@ class Service:
             if self.sql_engine is self.engine
             else self.resolver
         )
-        self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
+        # what the sources' analyses and dashboards read (kaifang.sources.source)
+        self.source_data = SourceData(self.engine, self.resolver, self.catalog, self.store)
+        self.freeway = FreewayAnalyses(self.source_data)
+        self.elections = ElectionAnalyses(self.source_data)
+        self.theft = TheftAnalyses(self.source_data)
         self.runner = QueryRunner(self.engine, self.resolver, self.store)
         # rows pages on an engine of their own with fewer threads (query_page_threads): a
         # second thread per page cost more CPU than it saved once many clients ask at once

@@ -5,7 +5,7 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -13,9 +13,10 @@ from sqlalchemy import select
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.catalog.models import WRITE_ROLES, ApiToken, Dataset, DatasetRequest, Resource
+from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.service import views
+from kaifang.sources.registry import dashboard_sources
 
 if TYPE_CHECKING:
     from kaifang.service import Service
@@ -223,38 +224,11 @@ def answer_request(
     )
 
 
-def dashboard_choices(service: Service) -> dict[str, Any]:
-    """What the dashboards' forms offer: the election datasets (those with a ``*_elctks``
-    vote table) and the days the freeway volume table (M03A) holds."""
-    with service.catalog.read() as session:
-        rows = session.execute(
-            select(Resource.slug, Resource.current_version, Dataset.slug, Dataset.title)
-            .join(Resource.dataset)
-            .where(Resource.current_version.is_not(None))
-        ).all()
-    elections = sorted(
-        {(dataset, title) for slug, _, dataset, title in rows if slug.endswith("_elctks")},
-        key=lambda pair: pair[1],
-    )
-    days: set[str] = set()
-    for slug, version, _, _ in rows:
-        if slug == "freeway_m03a" and version is not None:
-            entries = service.store.file_entries(slug, version)
-            found = ((e.partition or {}).get("Date") for e in entries)
-            days |= {str(day) for day in found if day}
-    freeway: dict[str, str] = {}
-    if days:
-        first = date.fromisoformat(min(days))
-        busiest = service.freeway.busiest_sections(day=first, limit=1)["rows"]
-        freeway = {
-            "day": first.isoformat(),
-            "from": f"{first.isoformat()}T00:00",
-            "to": f"{(first + timedelta(days=1)).isoformat()}T00:00",
-            "gantry_from": str(busiest[0]["GantryFrom"]) if busiest else "",
-            "gantry_to": str(busiest[0]["GantryTo"]) if busiest else "",
-        }
-    return {
-        "elections": [{"id": dataset, "title": title} for dataset, title in elections],
-        "freeway_days": sorted(days),
-        "freeway": freeway,
-    }
+def dashboard_choices(service: Service, kind: str) -> dict[str, Any]:
+    """What the dashboard of source ``kind`` offers in its forms (NotFoundError: no such
+    dashboard)."""
+    for source in dashboard_sources():
+        if source.name == kind and source.dashboard is not None:
+            return source.dashboard(service.source_data)
+    names = ", ".join(source.name for source in dashboard_sources())
+    raise NotFoundError(f"no dashboard {kind!r}", hint=f"Dashboards: {names}.")

@@ -1,4 +1,5 @@
-"""Native API: analyses of elections and theft points (see kaifang.service.analyses_civic)."""
+"""Native API: analyses of elections and theft points (see the ``analyses`` module of
+kaifang.sources.elections and of kaifang.sources.theft)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.service import analyses_civic as analyses
 from kaifang.service.access import service_of
 
 router = APIRouter(prefix="/api/analyses", tags=["analyses"])
@@ -21,12 +21,12 @@ def election_results(
     ),
     limit: int = Query(1000, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
-    return analyses.election_results(service_of(request), dataset, level=level, limit=limit)
+    return service_of(request).elections.results(dataset, level=level, limit=limit)
 
 
 @router.get("/elections/{dataset}/winners", summary="Elected candidates with party and votes")
 def election_winners(request: Request, dataset: str) -> dict[str, Any]:
-    return analyses.election_winners(service_of(request), dataset)
+    return service_of(request).elections.winners(dataset)
 
 
 @router.get("/theft/hotspots", summary="Theft cases by district × hour band × weekday × category")
@@ -36,9 +36,7 @@ def theft_hotspots(
     district: str | None = Query(None, description="A district, e.g. 大安區"),
     limit: int = Query(100, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
-    return analyses.theft_hotspots(
-        service_of(request), category=category, district=district, limit=limit
-    )
+    return service_of(request).theft.hotspots(category=category, district=district, limit=limit)
 
 
 @router.get("/theft/trend", summary="Theft cases per month and category")
@@ -46,7 +44,7 @@ def theft_trend(
     request: Request,
     category: str | None = Query(None, description="home, car, motorcycle or bike"),
 ) -> dict[str, Any]:
-    return analyses.theft_trend(service_of(request), category=category)
+    return service_of(request).theft.trend(category=category)
 
 
 @router.get("/theft/roads", summary="Road segments with the most theft cases")
@@ -55,4 +53,4 @@ def theft_roads(
     category: str | None = Query(None, description="home, car, motorcycle or bike"),
     limit: int = Query(20, description="Rows at most (1–10000)."),
 ) -> dict[str, Any]:
-    return analyses.theft_roads(service_of(request), category=category, limit=limit)
+    return service_of(request).theft.roads(category=category, limit=limit)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from kaifang.service.access import service_of
-from kaifang.service.analyses import DEFAULT_CONGESTION_KMH
+from kaifang.sources.freeway.analyses import DEFAULT_CONGESTION_KMH
 
 router = APIRouter(prefix="/api/analyses/freeway", tags=["analyses"])
 

@@ -8,11 +8,12 @@ published with the same rows are kept as they are, changed days are replaced and
 appended in a new version that reuses the other days' files.
 
 With ``engine="spark"`` the cluster parses M03A, M04A, M05A and M08A
-(:func:`kaifang.scaleout.freeway.write_dataset_spark`) and parses, protects and verifies M06A
-trips (:func:`kaifang.scaleout.trips.protect_trips_spark`), and writes each version's files
-itself, partitioned by ``Date``, sorted like the DuckDB path's and fingerprinted per day;
-:func:`kaifang.publish.adopted.publish_files` has the store adopt the files of new or changed
-days (no row is read on this machine) with the same catalog guarantees. M07A (small hourly
+(:func:`kaifang.sources.freeway.spark.write_dataset_spark`) and parses, protects and verifies
+M06A trips (:func:`kaifang.sources.freeway.spark_trips.protect_trips_spark`), and writes each
+version's files itself, partitioned by ``Date``, sorted like the DuckDB path's and
+fingerprinted per day; :func:`kaifang.publish.adopted.publish_files` has the store adopt the
+files of new or changed days (no row is read on this machine) with the same catalog
+guarantees. M07A (small hourly
 averages) and the gantry table stay on DuckDB.
 """
 
@@ -209,8 +210,8 @@ def _import_dataset_spark(
 ) -> ImportedResource:
     """Spark parses (and for M06A protects and verifies) the rows and writes the version's
     files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`)."""
-    from kaifang.scaleout.freeway import write_dataset_spark
-    from kaifang.scaleout.trips import protect_trips_spark
+    from kaifang.sources.freeway.spark import write_dataset_spark
+    from kaifang.sources.freeway.spark_trips import protect_trips_spark
 
     order = (*_KEYS[code], time_column(DATASETS[code]))
     if code == "M06A":

@@ -10,26 +10,36 @@ Two rules, both in SQL over the typed table:
 The protected rows are then verified (every published class has at least k trips, every
 time sits on the grain) and a failed check refuses the publish. The screening report (stored
 with the version) says what was done, how many rows were suppressed and why, and what the
-verification found. :mod:`kaifang.scaleout.trips` runs the same rules on Spark and builds its
-report with :func:`protection_report`.
+verification found. Both rules are written once, for either engine
+(:func:`protected_trips_sql`, :func:`trip_verification_sql`, with the k-anonymity rule of
+:mod:`kaifang.privacy.suppress`): :func:`protect_trips` runs them on DuckDB and
+:mod:`kaifang.sources.freeway.spark_trips` on Spark, and both build the report with
+:func:`protection_report`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
 from kaifang.errors import PublishRefusedError, ValidationError
+from kaifang.privacy.suppress import rare_rows_removed_sql
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_literal
 
 _GRAIN = re.compile(r"^\s*(\d+)\s*(minute|minutes|hour|hours)\s*$|^\s*(hour)\s*$")
 QUASI_IDENTIFIERS = ("GantryID_O", "GantryID_D", "hour(DetectionTime_O)")
 _MICROSECONDS = {"MINUTE": 60_000_000, "HOUR": 3_600_000_000}
+# DuckDB's time_bucket origin for intervals of minutes and hours (Spark's floor counts from it).
+_BUCKET_ORIGIN = "TIMESTAMP_NTZ'2000-01-03 00:00:00'"
+Dialect = Literal["duckdb", "spark"]
+"""The engines the trip rules are written for."""
+CLASS_SQL = ("GantryID_O", "GantryID_D", "date_trunc('hour', DetectionTime_O)")
+"""A trip's class: origin gantry, destination gantry, hour of the origin time."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,21 @@ class TripGrain:
     def microseconds(self) -> int:
         """The grain's width in microseconds (the Spark floor's modulus)."""
         return self.amount * _MICROSECONDS[self.unit]
+
+    def floor_sql(self, expr: str, *, dialect: Dialect) -> str:
+        """``expr`` floored to the grain in ``dialect`` (``duckdb`` or ``spark``)."""
+        if dialect == "spark":
+            return floor_spark_sql(expr, self.microseconds)
+        return f"time_bucket({self.duckdb_interval}, {expr})"
+
+
+def floor_spark_sql(expr: str, microseconds: int) -> str:
+    """``expr`` floored to a grain of ``microseconds`` in Spark SQL, as DuckDB's
+    ``time_bucket`` does (buckets counted from 2000-01-03 00:00, DuckDB's origin)."""
+    return (
+        f"TIMESTAMPADD(MICROSECOND, -pmod(TIMESTAMPDIFF(MICROSECOND, {_BUCKET_ORIGIN}, {expr}), "
+        f"{int(microseconds)}), {expr})"
+    )
 
 
 def parse_grain(grain: str) -> TripGrain:
@@ -89,22 +114,65 @@ class TripVerification:
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> TripVerification:
-        """From the one row of :func:`verification_sql`."""
+        """From the one row of :func:`trip_verification_sql`."""
         return cls(*(int(value) for value in row))
 
 
-def verification_sql(table: str, floor: Callable[[str], str], trip_time_off_grain: str) -> str:
-    """SQL (DuckDB and Spark alike) giving the one row of a :class:`TripVerification` of the
-    protected trips in ``table``; ``floor(expr)`` floors a time to the grain in the engine's
-    dialect and ``trip_time_off_grain`` says whether any ``TripInformation`` time is off it."""
+def _each_point(body: str, *, dialect: Dialect, any_true: bool = False) -> str:
+    """``body`` (over the point ``p``) for every point of ``TripInformation``: the list of
+    results, or with ``any_true`` whether any result is true."""
+    if dialect == "spark":
+        return f"{'exists' if any_true else 'transform'}(TripInformation, p -> {body})"
+    mapped = f"list_transform(TripInformation, lambda p: {body})"
+    return f"list_bool_or({mapped})" if any_true else mapped
+
+
+def protected_trips_sql(source: str, settings: Settings, *, dialect: Dialect) -> str:
+    """The protected trips of ``source`` (a table, or a parenthesized subquery with an alias,
+    of typed trips with ``Date``) in ``dialect``: times floored to the grain, trips of classes
+    smaller than k left out."""
+    grain = parse_grain(settings.freeway_trip_time_grain)
+
+    def floor(expr: str) -> str:
+        return grain.floor_sql(expr, dialect=dialect)
+
+    point_time = floor("p.time")
+    point = (
+        f"named_struct('time', {point_time}, 'gantry', p.gantry)"
+        if dialect == "spark"
+        else f"{{'time': {point_time}, 'gantry': p.gantry}}"
+    )
+    select = [
+        "VehicleType",
+        f"{floor('DetectionTime_O')} AS DetectionTime_O",
+        "GantryID_O",
+        f"{floor('DetectionTime_D')} AS DetectionTime_D",
+        "GantryID_D",
+        "TripLength",
+        "TripEnd",
+        f"{_each_point(point, dialect=dialect)} AS TripInformation",
+        "Date",
+    ]
+    return rare_rows_removed_sql(source, group=CLASS_SQL, k=settings.k_anonymity, select=select)
+
+
+def trip_verification_sql(table: str, settings: Settings, *, dialect: Dialect) -> str:
+    """SQL in ``dialect`` giving the one row of a :class:`TripVerification` of the protected
+    trips in ``table``."""
+    grain = parse_grain(settings.freeway_trip_time_grain)
+
+    def floor(expr: str) -> str:
+        return grain.floor_sql(expr, dialect=dialect)
+
+    off_trip = _each_point(f"p.time <> {floor('p.time')}", dialect=dialect, any_true=True)
     off = (
         f"DetectionTime_O <> {floor('DetectionTime_O')} OR "
-        f"DetectionTime_D <> {floor('DetectionTime_D')} OR {trip_time_off_grain}"
+        f"DetectionTime_D <> {floor('DetectionTime_D')} OR {off_trip}"
     )
     return (
         "SELECT coalesce(sum(n), 0), count(*), coalesce(min(n), 0), coalesce(sum(off), 0) FROM ("
         f"SELECT count(*) AS n, sum(CASE WHEN {off} THEN 1 ELSE 0 END) AS off FROM {table} "
-        "GROUP BY GantryID_O, GantryID_D, date_trunc('hour', DetectionTime_O)) AS classes"
+        f"GROUP BY {', '.join(CLASS_SQL)}) AS classes"
     )
 
 
@@ -166,26 +234,10 @@ def protect_trips(
     con: duckdb.DuckDBPyConnection, table: str, settings: Settings
 ) -> tuple[str, dict[str, Any]]:
     """Write the protected trips of ``table`` to ``protected_trips``; return it and the report."""
-    interval = grain_interval(settings.freeway_trip_time_grain)
-    k = settings.k_anonymity
-
-    def floor(expr: str) -> str:
-        return f"time_bucket({interval}, {expr})"
-
-    con.execute(
-        f"CREATE OR REPLACE TABLE protected_trips AS "
-        f"WITH counted AS (SELECT *, count(*) OVER (PARTITION BY GantryID_O, GantryID_D, "
-        f"date_trunc('hour', DetectionTime_O)) AS class_size FROM {table}) "
-        f"SELECT VehicleType, {floor('DetectionTime_O')} AS DetectionTime_O, GantryID_O, "
-        f"{floor('DetectionTime_D')} AS DetectionTime_D, GantryID_D, TripLength, TripEnd, "
-        f"list_transform(TripInformation, lambda p: {{'time': {floor('p.time')}, "
-        f"'gantry': p.gantry}}) AS TripInformation, Date "
-        f"FROM counted WHERE class_size >= {int(k)}"
-    )
+    protected = protected_trips_sql(table, settings, dialect="duckdb")
+    con.execute(f"CREATE OR REPLACE TABLE protected_trips AS {protected}")
     rows_in = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-    off_trip = (
-        f"list_bool_or(list_transform(TripInformation, lambda p: p.time <> {floor('p.time')}))"
-    )
-    found = con.execute(verification_sql("protected_trips", floor, off_trip)).fetchall()[0]
+    verification = trip_verification_sql("protected_trips", settings, dialect="duckdb")
+    found = con.execute(verification).fetchall()[0]
     report = protection_report(settings, rows_in, TripVerification.from_row(found))
     return "protected_trips", report

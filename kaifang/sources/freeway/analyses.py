@@ -1,6 +1,7 @@
 """Freeway traffic analyses, answered by the safe query layer over the published TDCS tables.
 
-Each analysis is one SQL query run by the server's :class:`~kaifang.query.QueryEngine`. Its
+Each analysis is one SQL query run by the server's :class:`~kaifang.query.QueryEngine`
+(:class:`~kaifang.sources.source.SourceData`). Its
 resolver hands the engine only the Parquet files of the days the time window touches (the
 versions are partitioned by ``Date``), so a one-day question reads one day whatever the
 history holds; ``files_read`` in every answer says how many files were scanned.
@@ -14,15 +15,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
 from kaifang.errors import NotFoundError, ValidationError
-from kaifang.query import QueryEngine, TableSource
-from kaifang.storage import VersionStore
+from kaifang.query import TableSource
+from kaifang.sources.source import SourceData
 
 MAX_WINDOW_DAYS = 31
 DEFAULT_CONGESTION_KMH = 60.0
 VEHICLE_TYPES = ("31", "32", "41", "42", "5")
+VOLUME_TABLE = "freeway_m03a"
 
 
 def _window(start: datetime, end: datetime) -> list[str]:
@@ -56,10 +57,10 @@ def _vehicle_type(value: str | None) -> str | None:
 class FreewayAnalyses:
     """The analyses the API serves under ``/api/analyses/freeway/``."""
 
-    def __init__(self, engine: QueryEngine, catalog: Catalog, store: VersionStore) -> None:
-        self.engine = engine
-        self.catalog = catalog
-        self.store = store
+    def __init__(self, data: SourceData) -> None:
+        self.engine = data.engine
+        self.catalog = data.catalog
+        self.store = data.store
 
     # -- plumbing ---------------------------------------------------------------------------
     def day_files(self, table: str, days: Sequence[str]) -> list[str]:
@@ -215,3 +216,30 @@ class FreewayAnalyses:
             "GROUP BY ROLLUP (VehicleType) ORDER BY VehicleType NULLS LAST"
         )
         return self._run(sql, params, ["freeway_m07a"], days)
+
+
+def freeway_choices(data: SourceData) -> dict[str, Any]:
+    """The dashboard's choices: the days the volume table (M03A) holds, and the first day's
+    window and busiest section to show at first."""
+    with data.catalog.read() as session:
+        version = session.scalar(
+            select(Resource.current_version).where(Resource.slug == VOLUME_TABLE)
+        )
+    days: set[str] = set()
+    if version is not None:
+        found = (
+            (e.partition or {}).get("Date") for e in data.store.file_entries(VOLUME_TABLE, version)
+        )
+        days = {str(day) for day in found if day}
+    freeway: dict[str, str] = {}
+    if days:
+        first = date.fromisoformat(min(days))
+        busiest = FreewayAnalyses(data).busiest_sections(day=first, limit=1)["rows"]
+        freeway = {
+            "day": first.isoformat(),
+            "from": f"{first.isoformat()}T00:00",
+            "to": f"{(first + timedelta(days=1)).isoformat()}T00:00",
+            "gantry_from": str(busiest[0]["GantryFrom"]) if busiest else "",
+            "gantry_to": str(busiest[0]["GantryTo"]) if busiest else "",
+        }
+    return {"freeway_days": sorted(days), "freeway": freeway}

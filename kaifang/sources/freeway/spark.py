@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from kaifang.errors import ReadError, ValidationError
 from kaifang.publish.adopted import PartitionedFiles
-from kaifang.scaleout.partitioned import write_partitioned_spark
-from kaifang.scaleout.session import spark_session
+from kaifang.query.spark_session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import DATASETS, TdcsDataset
 from kaifang.sources.freeway.load import DATE_COLUMN, time_column
+from kaifang.sources.freeway.spark_files import write_partitioned_spark
 from kaifang.sqlutil import quote_ident, quote_literal
 
 if TYPE_CHECKING:

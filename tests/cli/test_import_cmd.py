@@ -1,4 +1,5 @@
-"""The civic import commands print the library's result (``--json``) or a summary."""
+"""The import commands (one per registered source) print the library's result (``--json``) or a
+summary."""
 
 from __future__ import annotations
 

@@ -13,14 +13,14 @@ import pytest
 from kaifang.catalog.db import open_catalog
 from kaifang.query import run_sql
 from kaifang.query.resolver import catalog_resolver
-from kaifang.scaleout.freeway import tdcs_files
-from kaifang.scaleout.session import spark_session
-from kaifang.scaleout.trips import floor_spark_sql, protect_trips_spark, read_trips_spark
+from kaifang.query.spark_session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
 from kaifang.sources.freeway.load import load_dataset
-from kaifang.sources.freeway.protect import parse_grain, protect_trips
+from kaifang.sources.freeway.protect import floor_spark_sql, parse_grain, protect_trips
+from kaifang.sources.freeway.spark import tdcs_files
+from kaifang.sources.freeway.spark_trips import protect_trips_spark, read_trips_spark
 from kaifang.storage import VersionStore
 
 pytestmark = pytest.mark.spark

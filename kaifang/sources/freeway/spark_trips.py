@@ -12,12 +12,12 @@ types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.loa
    typed are left out and counted (the DuckDB path also names their file and line; Spark
    does not know a row's line, so here they are a count). The counts are observed metrics of
    the job that writes the protected rows, so the CSV files are read once.
-2. **Protect.** Times are floored to ``freeway_trip_time_grain`` (also inside the
-   ``TripInformation`` array, with Spark's higher-order ``transform``) and trips whose
-   (origin, destination, hour) class has fewer than ``k_anonymity`` members are suppressed
-   with a window count. The floor mirrors DuckDB's ``time_bucket`` (buckets counted from
-   2000-01-03 00:00, DuckDB's origin) from the same parsed grain, as a width in microseconds.
-   The result is written as typed zstd Parquet.
+2. **Protect.** The rules of :mod:`kaifang.sources.freeway.protect`, written in Spark SQL by
+   the same function as DuckDB's (:func:`~kaifang.sources.freeway.protect.protected_trips_sql`):
+   times floored to ``freeway_trip_time_grain`` (also inside the ``TripInformation`` array,
+   with Spark's higher-order ``transform``; the floor mirrors DuckDB's ``time_bucket``), and
+   trips whose (origin, destination, hour) class has fewer than ``k_anonymity`` members
+   suppressed with a window count. The result is written as typed zstd Parquet.
 3. **Verify, then report.** The screening the DuckDB path stores with the version is the
    protection report: rows in, rows out, the rules, and a verification of the protected rows.
    Here the verification runs on Spark over the *written* Parquet read back, i.e. over the
@@ -25,10 +25,11 @@ types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.loa
    counts come from the written files as well. :func:`protection_report` (shared with DuckDB)
    builds the report and refuses the publish if a class is below k or a time is off the grain.
 
-The protected rows are written as the version's own files (:mod:`kaifang.scaleout.partitioned`:
-one folder per ``Date``, sorted by gantry and time within a day, with per-day fingerprints),
-which the importer publishes with :func:`kaifang.publish.adopted.publish_files`: the store
-adopts the files, and no row passes through this machine. M07A (one small file per hour of
+The protected rows are written as the version's own files
+(:mod:`kaifang.sources.freeway.spark_files`: one folder per ``Date``, sorted by gantry and
+time within a day, with per-day fingerprints), which the importer publishes with
+:func:`kaifang.publish.adopted.publish_files`: the store adopts the files, and no row passes
+through this machine. M07A (one small file per hour of
 averages) stays on DuckDB.
 """
 
@@ -41,24 +42,22 @@ from typing import TYPE_CHECKING, Any
 
 from kaifang.errors import ReadError
 from kaifang.publish.adopted import PartitionedFiles
-from kaifang.scaleout.partitioned import write_partitioned_spark
-from kaifang.scaleout.session import spark_session
+from kaifang.query.spark_session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import M06A
 from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN
 from kaifang.sources.freeway.protect import (
     TripVerification,
-    parse_grain,
+    protected_trips_sql,
     protection_report,
-    verification_sql,
+    trip_verification_sql,
 )
+from kaifang.sources.freeway.spark_files import write_partitioned_spark
 from kaifang.sources.sqltext import PADDING
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# DuckDB's time_bucket origin for intervals of minutes and hours.
-_BUCKET_ORIGIN = "TIMESTAMP_NTZ'2000-01-03 00:00:00'"
 _CODE_PATTERN = r"^([0-9]{2}[A-Z]+)-([0-9]{3})\.([0-9])([NSEW])$"
 _COLUMNS = tuple(c.name for c in M06A.columns)
 
@@ -121,42 +120,10 @@ def _gantry(name: str) -> str:
     return f"nullif(regexp_replace(upper({_trim(name)}), '{_CODE_PATTERN}', '$1$2$3$4'), '')"
 
 
-def floor_spark_sql(expr: str, microseconds: int) -> str:
-    """``expr`` floored to a grain of ``microseconds``, as DuckDB's ``time_bucket`` does."""
-    return (
-        f"TIMESTAMPADD(MICROSECOND, -pmod(TIMESTAMPDIFF(MICROSECOND, {_BUCKET_ORIGIN}, {expr}), "
-        f"{int(microseconds)}), {expr})"
-    )
-
-
-def protect_trips_spark_sql(view: str, settings: Settings) -> str:
-    """Spark SQL of the protected trips of ``view`` (parsed rows with ``is_bad``)."""
-    width = parse_grain(settings.freeway_trip_time_grain).microseconds
-
-    def floor(expr: str) -> str:
-        return floor_spark_sql(expr, width)
-
-    return (
-        f"SELECT VehicleType, {floor('DetectionTime_O')} AS DetectionTime_O, GantryID_O, "
-        f"{floor('DetectionTime_D')} AS DetectionTime_D, GantryID_D, TripLength, TripEnd, "
-        f"transform(TripInformation, p -> named_struct('time', {floor('p.time')}, "
-        f"'gantry', p.gantry)) AS TripInformation, {DATE_COLUMN} FROM (SELECT *, count(*) OVER "
-        f"(PARTITION BY GantryID_O, GantryID_D, date_trunc('HOUR', DetectionTime_O)) AS "
-        f"class_size FROM {view} WHERE NOT is_bad) WHERE class_size >= {int(settings.k_anonymity)}"
-    )
-
-
 def verify_trips_spark(session: SparkSession, view: str, settings: Settings) -> TripVerification:
     """The :class:`TripVerification` of the protected trips in ``view``."""
-    width = parse_grain(settings.freeway_trip_time_grain).microseconds
-
-    def floor(expr: str) -> str:
-        return floor_spark_sql(expr, width)
-
-    off_trip = f"exists(TripInformation, p -> p.time <> {floor('p.time')})"
-    return TripVerification.from_row(
-        session.sql(verification_sql(view, floor, off_trip)).collect()[0]
-    )
+    row = session.sql(trip_verification_sql(view, settings, dialect="spark")).collect()[0]
+    return TripVerification.from_row(row)
 
 
 def read_trips_spark(session: SparkSession, files: list[Path]) -> DataFrame:
@@ -201,7 +168,8 @@ def protect_trips_spark(
     )
     parsed.createOrReplaceTempView("m06a_parsed")
     folder = out_dir / "M06A"
-    protected = session.sql(protect_trips_spark_sql("m06a_parsed", settings))
+    readable = "(SELECT * FROM m06a_parsed WHERE NOT is_bad) AS parsed"
+    protected = session.sql(protected_trips_sql(readable, settings, dialect="spark"))
     written = write_partitioned_spark(
         protected, folder, partition_by=DATE_COLUMN, order_by=order_by
     )

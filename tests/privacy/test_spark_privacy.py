@@ -8,9 +8,9 @@ import pytest
 
 from kaifang.errors import ValidationError
 from kaifang.privacy.policy import ColumnPolicy, Policy
+from kaifang.privacy.spark import apply_policy_spark, spark_policy_sql
 from kaifang.privacy.transforms import apply_policy
 from kaifang.query.spark_engine import SparkEngine
-from kaifang.scaleout.privacy import apply_policy_spark, spark_policy_sql
 from kaifang.settings import load_settings
 
 pytestmark = pytest.mark.spark

@@ -1,4 +1,5 @@
-"""A real Spark standalone cluster (one master, one worker) on 127.0.0.1 for the session."""
+"""The Spark fixtures (a plugin of tests/conftest.py): a real standalone cluster (one master, one
+worker) on 127.0.0.1 for the session, the engine on it, and settings for tests that publish."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kaifang.query.spark_engine import SparkEngine
 from kaifang.settings import Settings
 from tests.catalogs import Catalogs
 
-SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "spark-test-cluster"
+SPARK_TEST_CLUSTER = Path(__file__).resolve().parents[1] / "scripts" / "spark-test-cluster"
 
 
 @pytest.fixture(scope="session")

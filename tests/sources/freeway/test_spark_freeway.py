@@ -10,9 +10,14 @@ import pytest
 
 from kaifang.query import QueryEngine
 from kaifang.query.spark_engine import SparkEngine
-from kaifang.scaleout.freeway import ANALYSES, import_freeway_spark, tdcs_duckdb_sql, tdcs_files
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
+from kaifang.sources.freeway.spark import (
+    ANALYSES,
+    import_freeway_spark,
+    tdcs_duckdb_sql,
+    tdcs_files,
+)
 from kaifang.storage import VersionStore
 from tests.catalogs import MakeSettings
 

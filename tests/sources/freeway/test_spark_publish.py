@@ -17,11 +17,11 @@ from kaifang.errors import ValidationError
 from kaifang.query import run_sql
 from kaifang.query.resolver import catalog_resolver
 from kaifang.query.spark_engine import SparkEngine
-from kaifang.scaleout.partitioned import FINGERPRINT_SCHEME, write_partitioned_spark
-from kaifang.scaleout.session import spark_session
+from kaifang.query.spark_session import spark_session
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import FreewayImport, import_freeway
+from kaifang.sources.freeway.spark_files import FINGERPRINT_SCHEME, write_partitioned_spark
 from kaifang.storage import ROW_GROUP_ROWS, AdoptedFile, VersionStore
 
 pytestmark = pytest.mark.spark

@@ -1,10 +1,11 @@
 """De-identification on Spark: kaifang/privacy's policy, as Spark SQL.
 
-:func:`kaifang.privacy.transforms.column_sql` writes each transform as one DuckDB SQL
-expression; here the whole policy becomes one DuckDB ``SELECT`` (transforms, then suppression
-of quasi-identifier combinations rarer than k, written in standard window SQL) that sqlglot
-transpiles to Spark SQL. The same policy therefore gives the same rows on both engines, so a
-year of M06A can be screened and published on a cluster.
+:func:`kaifang.privacy.transforms.policy_sql` writes the whole policy as the one DuckDB
+``SELECT`` that :func:`~kaifang.privacy.transforms.apply_policy` runs (each transform one SQL
+expression, then suppression of quasi-identifier combinations rarer than k,
+:mod:`kaifang.privacy.suppress`); here sqlglot transpiles that same SQL to Spark SQL. The
+same policy therefore gives the same rows on both engines, so a year of M06A can be screened
+and published on a cluster.
 """
 
 from __future__ import annotations
@@ -17,58 +18,14 @@ import sqlglot
 from sqlglot import exp
 
 from kaifang.errors import ValidationError
-from kaifang.privacy.policy import ColumnPolicy, Policy
-from kaifang.privacy.transforms import column_sql
+from kaifang.privacy.policy import Policy
+from kaifang.privacy.transforms import policy_sql
 from kaifang.settings import Settings
-from kaifang.sqlutil import quote_ident
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-_NUMERIC_TYPES = ("tinyint", "smallint", "int", "bigint", "hugeint", "float", "double", "decimal")
 SUPPORTED_ACTIONS = ("keep", "drop", "mask", "generalize", "suppress")
-
-
-def policy_sql(
-    types: Mapping[str, str], policy: Policy, settings: Settings, *, table: str = "policy_input"
-) -> str:
-    """DuckDB SQL applying ``policy`` to ``table`` whose columns and type names are ``types``
-    (in order). Rare quasi-identifier combinations are removed as :func:`apply_policy` does."""
-    unknown = [name for name in policy.columns if name not in types]
-    if unknown:
-        raise ValidationError(
-            f"policy names columns the table does not have: {', '.join(map(repr, unknown))}",
-            hint=f"Columns are: {', '.join(types)}.",
-        )
-    select: list[str] = []
-    for name, type_name in types.items():
-        spec = policy.columns.get(name, ColumnPolicy("keep"))
-        numeric = type_name.lower().startswith(_NUMERIC_TYPES)
-        expr = column_sql(name, spec, settings, numeric=numeric)
-        if expr is not None:
-            select.append(f"{expr} AS {quote_ident(name)}")
-    if not select:
-        raise ValidationError("the policy drops every column", hint="Keep at least one column.")
-    transformed = f"SELECT {', '.join(select)} FROM {quote_ident(table)}"
-    kept = [
-        name for name in types if policy.columns.get(name, ColumnPolicy("keep")).action != "drop"
-    ]
-    quasi = [c for c in policy.quasi_identifiers if c in kept]
-    quasi += [n for n, s in policy.columns.items() if s.action == "suppress" and n not in quasi]
-    suppress = policy.suppress_rare_rows or any(
-        s.action == "suppress" for s in policy.columns.values()
-    )
-    if not quasi or not suppress:
-        return transformed
-    k = policy.k or (
-        settings.k_anonymity_sensitive if policy.sensitive_columns else settings.k_anonymity
-    )
-    group = ", ".join(quote_ident(c) for c in quasi)
-    columns = ", ".join(quote_ident(c) for c in kept)
-    return (
-        f"SELECT {columns} FROM (SELECT *, count(*) OVER (PARTITION BY {group}) AS _class_size "
-        f"FROM ({transformed}) AS transformed) AS sized WHERE _class_size >= {int(k)}"
-    )
 
 
 def spark_policy_sql(
