@@ -26,6 +26,19 @@ def _show(result: ImportResult, as_json: bool) -> None:
         return
     for dataset in result.datasets:
         console.print(f"[bold]{dataset.title}[/]  ({dataset.dataset})")
+        console.print(
+            f"  files read: {len(dataset.files_read)}, skipped: {len(dataset.files_skipped)}; "
+            f"rows in: {dataset.rows_in:,}, rows out: {dataset.rows_out:,}",
+            highlight=False,
+        )
+        for skipped in dataset.files_skipped:
+            console.print(f"  [yellow]skipped[/] {skipped['file']}: {skipped['reason']}")
+        for cut in dataset.suppressed:
+            console.print(f"  [yellow]suppressed[/] {cut['rows']:,} rows: {cut['reason']}")
+        for key in ("replaced", "kept"):
+            if dataset.changes.get(key):
+                listed = ", ".join(f"{k} {v:,}" for k, v in dataset.changes[key].items())
+                console.print(f"  {key}: {listed}", highlight=False)
         for item in dataset.resources:
             state = "unchanged" if item.unchanged else "new version"
             console.print(f"  {item.resource}  v{item.version}  {item.rows:,} rows  {state}")

@@ -49,10 +49,26 @@ class ResourceImport:
 
 @dataclass
 class DatasetImport:
+    """One dataset's report: the files read and those skipped (``{file, reason}``), the data
+    rows read from the files (``rows_in``) and published from them (``rows_out``), rows the
+    privacy rules suppressed (``{rows, reason}``), what the new version replaced and kept
+    (``changes``), and the resources with their versions."""
+
     dataset: str
     title: str
     resources: list[ResourceImport] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    files_read: list[str] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)
+    rows_in: int = 0
+    rows_out: int = 0
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def versions_made(self) -> list[str]:
+        """``resource vN`` for every resource this import gave a new version."""
+        return [f"{r.resource} v{r.version}" for r in self.resources if not r.unchanged]
 
 
 @dataclass
@@ -71,7 +87,11 @@ class ImportResult:
             ],
             "problems": [p for d in self.datasets for p in d.problems],
             "datasets": [
-                {**asdict(d), "resources": [_resource(r) for r in d.resources]}
+                {
+                    **asdict(d),
+                    "resources": [_resource(r) for r in d.resources],
+                    "versions_made": d.versions_made,
+                }
                 for d in self.datasets
             ],
         }
