@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,18 @@ import duckdb
 from kaifang.catalog.db import open_catalog
 from kaifang.errors import ReadError, ValidationError
 from kaifang.publish.adopted import publish_files
-from kaifang.publish.relation import RelationPublishResult, RelationSpec, publish_relation
+from kaifang.publish.relation import (
+    RelationPublishResult,
+    RelationSpec,
+    check_fields,
+    publish_relation,
+)
 from kaifang.settings import Settings
+from kaifang.sources.common.atomic import failing_table
+from kaifang.sources.common.previous import current_version
 from kaifang.sources.freeway import catalog_entries as entries
 from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBLISHER
+from kaifang.sources.freeway.coverage import merge_with_current
 from kaifang.sources.freeway.discover import discover
 from kaifang.sources.freeway.load import (
     DATE_COLUMN,
@@ -79,6 +87,7 @@ class ImportedResource:
     problem_count: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
     screening: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,13 +125,30 @@ def _imported(
     )
 
 
+@dataclass
+class _Staged:
+    """One table read, protected and screened, waiting to be published."""
+
+    code: str
+    spec: RelationSpec
+    files: int
+    publish: Callable[[], RelationPublishResult]
+    problem_count: int = 0
+    problems: Sequence[ImportProblem] = ()
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
 def import_freeway(
     settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE, engine: str = "duckdb"
 ) -> FreewayImport:
     """Import every TDCS file under ``path``; see the module docstring. ``engine="spark"``
     parses the bulk datasets (M03A, M04A, M05A, M08A) and parses and protects the trips
     (M06A) on ``settings.spark_master``; M07A and the gantry table are read by DuckDB either
-    way."""
+    way.
+
+    All or none: every table is read, protected and screened before the first is published,
+    so a file that cannot be read (or rows the privacy gate refuses) in any table leaves every
+    table at its previous version; the error names the table that failed."""
     if engine not in ("duckdb", "spark"):
         raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
@@ -139,19 +165,32 @@ def import_freeway(
         )
         try:
             con.execute("SET enable_progress_bar = false")
+            staged: list[_Staged] = []
+            total = len(found.files) + (1 if found.gantry_tables else 0)
             for code in sorted(found.files):
-                outcome.resources.append(
-                    _import_dataset(con, settings, org, code, found.files[code], engine, workdir)
-                )
+                ready = [s.code for s in staged]
+                with failing_table(code, total, ready):
+                    staged.append(
+                        _stage_dataset(con, settings, org, code, found.files[code], engine, workdir)
+                    )
             if found.gantry_tables:
-                outcome.resources.append(
-                    _import_gantries(con, settings, org, found.gantry_tables[-1], workdir)
-                )
+                with failing_table("gantries", total, [s.code for s in staged]):
+                    staged.append(
+                        _stage_gantries(con, settings, org, found.gantry_tables[-1], workdir)
+                    )
+            outcome.resources = [_published(item) for item in staged]
         finally:
             con.close()
         return outcome
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _published(item: _Staged) -> ImportedResource:
+    result = item.publish()
+    imported = _imported(item.code, result, item.files, item.problem_count, item.problems)
+    imported.changes = item.changes
+    return imported
 
 
 def _load(
@@ -183,7 +222,7 @@ def _spec(
     )
 
 
-def _import_dataset(
+def _stage_dataset(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     org: str,
@@ -191,24 +230,37 @@ def _import_dataset(
     files: list[Path],
     engine: str,
     workdir: Path,
-) -> ImportedResource:
+) -> _Staged:
     if engine == "spark" and code in SPARK_CODES:
-        return _import_dataset_spark(settings, org, code, files, workdir)
+        return _stage_dataset_spark(settings, org, code, files, workdir)
     loaded, table, screening = _load(con, settings, code, files)
     reading = {
         "problems": [p.to_dict() for p in loaded.problems],
         "problem_count": loaded.problem_count,
     }
     spec = _spec(org, code, files, screening, reading)
-    result = publish_relation(settings, con.table(table), spec)
-    return _imported(code, result, len(files), loaded.problem_count, loaded.problems)
+    current = current_version(settings, org=org, title=spec.title, resource=spec.resource)
+    columns = [str(f["name"]) for f in spec.fields]
+    table, merge = merge_with_current(con, settings, code, table, columns, current)
+    rows = con.table(table)
+    check_fields(spec, list(rows.columns))
+    return _Staged(
+        code,
+        spec,
+        len(files),
+        lambda: publish_relation(settings, rows, spec),
+        loaded.problem_count,
+        loaded.problems,
+        merge.to_dict(),
+    )
 
 
-def _import_dataset_spark(
+def _stage_dataset_spark(
     settings: Settings, org: str, code: str, files: list[Path], workdir: Path
-) -> ImportedResource:
+) -> _Staged:
     """Spark parses (and for M06A protects and verifies) the rows and writes the version's
-    files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`)."""
+    files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`).
+    Spark files replace whole days (they are not merged with the current version)."""
     from kaifang.scaleout.freeway import write_dataset_spark
     from kaifang.scaleout.trips import protect_trips_spark
 
@@ -221,13 +273,12 @@ def _import_dataset_spark(
         written, left_out, screening = bulk.written, bulk.left_out, dict(_AGGREGATES)
     # Spark does not know a line's file and line number: the lines left out are a count.
     spec = _spec(org, code, files, screening, {"problems": [], "problem_count": left_out})
-    result = publish_files(settings, written, spec)
-    return _imported(code, result, len(files), left_out, [])
+    return _Staged(code, spec, len(files), lambda: publish_files(settings, written, spec), left_out)
 
 
-def _import_gantries(
+def _stage_gantries(
     con: duckdb.DuckDBPyConnection, settings: Settings, org: str, file: Path, workdir: Path
-) -> ImportedResource:
+) -> _Staged:
     try:
         text = file.read_bytes().decode("cp950")
     except UnicodeDecodeError as error:
@@ -261,5 +312,6 @@ def _import_gantries(
         source_file=file.name,
         screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
-    result = publish_relation(settings, con.table("gantries"), spec)
-    return _imported("gantries", result, 1)
+    rows = con.table("gantries")
+    check_fields(spec, list(rows.columns))
+    return _Staged("gantries", spec, 1, lambda: publish_relation(settings, rows, spec))
