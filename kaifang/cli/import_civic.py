@@ -24,6 +24,8 @@ def _show(result: ImportResult, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
+    for skipped in result.files_skipped:
+        console.print(f"[yellow]skipped[/] {skipped['file']}: {skipped['reason']}")
     for dataset in result.datasets:
         console.print(f"[bold]{dataset.title}[/]  ({dataset.dataset})")
         console.print(

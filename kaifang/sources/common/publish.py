@@ -18,7 +18,7 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Organization
 from kaifang.errors import PublishRefusedError
 from kaifang.privacy import gate, screen
-from kaifang.publish.relation import RelationSpec, publish_relation
+from kaifang.publish.relation import RelationSpec, check_fields, publish_relation
 from kaifang.settings import Settings
 from kaifang.sources.model import SourceColumn
 
@@ -73,15 +73,22 @@ class DatasetImport:
 
 @dataclass
 class ImportResult:
-    """The ``--json`` object: ``{dataset, resources, problems}``; an elections tree imports
-    several datasets, listed in ``datasets`` (``dataset`` is then the first one)."""
+    """The ``--json`` object: ``{dataset, resources, problems, files_skipped}``; an elections
+    tree imports several datasets, listed in ``datasets`` (``dataset`` is then the first one).
+    ``files_skipped`` lists every file not read, with the reason: those of each dataset and
+    those in no dataset's folder."""
 
     datasets: list[DatasetImport] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)  # in no dataset's folder
 
     def to_dict(self) -> dict[str, Any]:
         first = self.datasets[0].dataset if self.datasets else None
         return {
             "dataset": first,
+            "files_skipped": [
+                *self.files_skipped,
+                *(s for d in self.datasets for s in d.files_skipped),
+            ],
             "resources": [
                 {"dataset": d.dataset, **_resource(r)} for d in self.datasets for r in d.resources
             ],
@@ -184,7 +191,16 @@ def screened(
     }
 
 
-def publish_rows(
+@dataclass
+class StagedRows:
+    """Rows screened and checked, ready for :func:`publish_staged` (an importer stages every
+    table before publishing any, so that a failure publishes none)."""
+
+    spec: RelationSpec
+    summary: dict[str, Any]
+
+
+def stage_rows(
     settings: Settings,
     relation: duckdb.DuckDBPyRelation,
     *,
@@ -198,8 +214,8 @@ def publish_rows(
     legal_basis: str | None = None,
     about_people: bool = True,
     institutional: tuple[str, ...] = (),
-) -> ResourceImport:
-    """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
+) -> StagedRows:
+    """Screen ``relation`` (see :func:`screened`) and check its fields; nothing is written."""
     summary = screened(
         settings,
         relation,
@@ -220,13 +236,54 @@ def publish_rows(
         source_file=source_file,
         screening=summary,
     )
-    result = publish_relation(settings, relation, spec)
+    check_fields(spec, list(relation.columns))
+    return StagedRows(spec, summary)
+
+
+def publish_staged(
+    settings: Settings, relation: duckdb.DuckDBPyRelation, staged: StagedRows
+) -> ResourceImport:
+    """Publish rows :func:`stage_rows` screened as the next version of their resource."""
+    result = publish_relation(settings, relation, staged.spec)
     return ResourceImport(
         resource=result.resource,
         version=result.version,
         rows=result.rows,
         unchanged=result.unchanged,
         dataset=result.dataset,
-        name=resource,
-        screening=summary,
+        name=staged.spec.resource,
+        screening=staged.summary,
     )
+
+
+def publish_rows(
+    settings: Settings,
+    relation: duckdb.DuckDBPyRelation,
+    *,
+    publisher: Publisher,
+    title: str,
+    resource: str,
+    fields: list[dict[str, Any]],
+    metadata: DatasetMetadata,
+    source_file: str,
+    order_by: tuple[str, ...] = (),
+    legal_basis: str | None = None,
+    about_people: bool = True,
+    institutional: tuple[str, ...] = (),
+) -> ResourceImport:
+    """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
+    staged = stage_rows(
+        settings,
+        relation,
+        publisher=publisher,
+        title=title,
+        resource=resource,
+        fields=fields,
+        metadata=metadata,
+        source_file=source_file,
+        order_by=order_by,
+        legal_basis=legal_basis,
+        about_people=about_people,
+        institutional=institutional,
+    )
+    return publish_staged(settings, relation, staged)
