@@ -51,6 +51,8 @@ def freeway(settings: Settings, path: Path, org_code: str, engine: str, as_json:
 
 
 def _print_freeway(result: FreewayImport) -> None:
+    for skipped in result.files_skipped:
+        console.print(f"skipped {skipped['file']}: {skipped['reason']}", highlight=False)
     for item in result.resources:
         if item.unchanged:
             state = "unchanged"
@@ -61,6 +63,16 @@ def _print_freeway(result: FreewayImport) -> None:
         console.print(
             f"{item.code:8} {item.resource:18} {item.rows:>12,} rows  {state}", highlight=False
         )
+        console.print(
+            f"  {item.files} files read; rows in: {item.rows_in:,}, rows out: {item.rows_out:,}",
+            highlight=False,
+        )
+        for day, part in item.changes.get("days_partly_replaced", {}).items():
+            console.print(
+                f"  {day}: {part['intervals_replaced']} interval(s) replaced, "
+                f"{part['rows_kept']:,} rows of the other intervals kept",
+                highlight=False,
+            )
         for problem in item.problems[:5]:
             console.print(f"  problem: {problem['message']}", highlight=False)
         if item.problem_count > 5:

@@ -88,6 +88,9 @@ class ImportedResource:
     problems: list[dict[str, Any]] = field(default_factory=list)
     screening: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
+    rows_in: int = 0
+    rows_out: int = 0
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +100,7 @@ class FreewayImport:
     path: str
     organization: str
     resources: list[ImportedResource] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +140,8 @@ class _Staged:
     problem_count: int = 0
     problems: Sequence[ImportProblem] = ()
     changes: dict[str, Any] = field(default_factory=dict)
+    rows_in: int = 0
+    rows_out: int = 0
 
 
 def import_freeway(
@@ -158,7 +164,7 @@ def import_freeway(
         found = discover(source, workdir / "extracted")
         with open_catalog(settings) as catalog:
             entries.ensure_organization(catalog, org)
-        outcome = FreewayImport(path=str(source), organization=org)
+        outcome = FreewayImport(path=str(source), organization=org, files_skipped=found.skipped)
         con = duckdb.connect(
             str(workdir / "work.duckdb"),
             config={"memory_limit": WORK_MEMORY_LIMIT, "temp_directory": str(workdir / "tmp")},
@@ -190,6 +196,18 @@ def _published(item: _Staged) -> ImportedResource:
     result = item.publish()
     imported = _imported(item.code, result, item.files, item.problem_count, item.problems)
     imported.changes = item.changes
+    imported.rows_in, imported.rows_out = item.rows_in, item.rows_out
+    suppressed = int(result.screening.get("suppressed_rows") or 0)
+    if suppressed:
+        rule = next(
+            (
+                r
+                for r in result.screening.get("rules", [])
+                if r.get("code") == "rare_trips_suppressed"
+            ),
+            {"message": "suppressed by the privacy rules"},
+        )
+        imported.suppressed = [{"rows": suppressed, "reason": rule["message"]}]
     return imported
 
 
@@ -234,6 +252,7 @@ def _stage_dataset(
     if engine == "spark" and code in SPARK_CODES:
         return _stage_dataset_spark(settings, org, code, files, workdir)
     loaded, table, screening = _load(con, settings, code, files)
+    rows_out = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     reading = {
         "problems": [p.to_dict() for p in loaded.problems],
         "problem_count": loaded.problem_count,
@@ -252,6 +271,8 @@ def _stage_dataset(
         loaded.problem_count,
         loaded.problems,
         merge.to_dict(),
+        rows_in=loaded.rows + loaded.problem_count,
+        rows_out=rows_out,
     )
 
 
@@ -314,4 +335,9 @@ def _stage_gantries(
     )
     rows = con.table("gantries")
     check_fields(spec, list(rows.columns))
-    return _Staged("gantries", spec, 1, lambda: publish_relation(settings, rows, spec))
+    count = int(con.execute("SELECT count(*) FROM gantries").fetchall()[0][0])
+
+    def publish() -> RelationPublishResult:
+        return publish_relation(settings, rows, spec)
+
+    return _Staged("gantries", spec, 1, publish, rows_in=count, rows_out=count)

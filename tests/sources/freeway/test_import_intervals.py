@@ -57,7 +57,15 @@ def test_a_five_minute_file_keeps_the_other_intervals(
     single = _member(archive, "TDCS_M03A_20240325_083000.csv", tmp_path / "fix")
     lines = single.read_text(encoding="utf-8").splitlines()
     single.write_text("".join(",".join([*ln.split(",")[:4], "7"]) + "\n" for ln in lines))
-    fixed = import_freeway(settings, single).resources[0]
+    (single.parent / "notes.txt").write_text("corrected 08:30\n", encoding="utf-8")
+    (single.parent / "TDCS_M03A_20240325_083500.csv").write_bytes(b"")
+    outcome = import_freeway(settings, single.parent)
+    assert outcome.files_skipped == [
+        {"file": "TDCS_M03A_20240325_083500.csv", "reason": "empty file (no rows)"},
+        {"file": "notes.txt", "reason": "not a TDCS .csv or daily .tar.gz"},
+    ]
+    fixed = outcome.resources[0]
+    assert (fixed.files, fixed.rows_in, fixed.rows_out) == (1, len(lines), len(lines))
     assert (fixed.version, fixed.rows) == (2, before[0][0])
     assert fixed.changes["days_partly_replaced"] == {
         "2024-03-25": {"intervals_replaced": 1, "rows_kept": before[0][0] - len(lines)}
@@ -85,7 +93,9 @@ def test_an_hourly_trip_file_keeps_the_other_hours(
     settings: Settings, tmp_path: Path, archives: Path
 ) -> None:
     archive = archives / "M06A_20240325.tar.gz"
-    import_freeway(settings, archive)
+    day = import_freeway(settings, archive).resources[0]
+    assert day.rows_in - day.rows_out == day.suppressed[0]["rows"] > 0
+    assert "trips suppressed" in day.suppressed[0]["reason"]
     per_hour = "SELECT hour(DetectionTime_O) AS h, count(*) FROM {t} GROUP BY ALL ORDER BY h"
     before = dict(_rows(settings, "freeway_m06a", per_hour))
     assert len(before) > 12 and before[8] > 0
