@@ -14,6 +14,8 @@ partitions all have their current fingerprints changes nothing (``unchanged``).
 
 :func:`publish_partitions` is the catalog side shared with
 :func:`kaifang.publish.adopted.publish_files`, which publishes files Spark already wrote.
+:func:`publish_batch` publishes several resources all or none (an importer's tables): every
+version is written to the store, then one catalog transaction registers them all.
 """
 
 from __future__ import annotations
@@ -21,19 +23,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.catalog.registry import register_version as register
-from kaifang.errors import ValidationError
+from kaifang.errors import ConflictError, ValidationError
 from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
 from kaifang.publish.result import PublishResult
 from kaifang.settings import Settings
@@ -130,6 +134,22 @@ def publish_relation(
 ) -> RelationPublishResult:
     """Publish ``relation`` as the next version of ``spec.resource`` (creating the dataset and
     resource on first use); see the module docstring for partitions and reuse."""
+    item = relation_item(relation, spec)
+    return publish_partitions(settings, spec, item.prints, item.write, source_format="relation")
+
+
+@dataclass
+class BatchItem:
+    """One resource of :func:`publish_batch`: its spec, fingerprints and writer."""
+
+    spec: RelationSpec
+    prints: Mapping[str, str]
+    write: WriteVersion
+    source_format: str
+
+
+def relation_item(relation: duckdb.DuckDBPyRelation, spec: RelationSpec) -> BatchItem:
+    """Check ``relation`` against ``spec`` and fingerprint it, ready to publish."""
     check_fields(spec, list(relation.columns))
     prints = fingerprints(relation, spec.partition_by)
 
@@ -158,7 +178,69 @@ def publish_relation(
             reuse=reuse,
         )
 
-    return publish_partitions(settings, spec, prints, write, source_format="relation")
+    return BatchItem(spec, prints, write, "relation")
+
+
+def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[RelationPublishResult]:
+    """Publish every item's next version, all or none.
+
+    Each version is written to the store first (under the locks of every resource, taken in
+    order and held to the end); then ONE catalog transaction registers them all and makes
+    them current. A failure before that commit (a write, a conflict, the catalog) leaves
+    every resource at its previous version: versions already in the store stay unregistered,
+    like those of a crashed publish, and the next publish numbers past them."""
+    store = VersionStore(settings)
+    with open_catalog(settings) as catalog:
+        planned: list[tuple[BatchItem, Target, str]] = []
+        for item in items:
+            spec = item.spec
+            dataset = _find_dataset(catalog, spec.org, spec.title)
+            with catalog.read() as session:
+                target = plan_target(
+                    session,
+                    org=spec.org,
+                    dataset=dataset,
+                    resource=spec.resource,
+                    file=Path(spec.resource),
+                    title=spec.title,
+                    source_hash="",
+                )
+                slug = target.resource or new_resource_slug(session, target, spec.title)
+            if slug in {s for _, _, s in planned}:
+                raise ConflictError(
+                    f"two tables of one import would both be resource {slug!r}",
+                    hint="Give every table its own resource name.",
+                )
+            planned.append((item, target, slug))
+        with ExitStack() as locks:
+            for slug in sorted(s for _, _, s in planned):
+                locks.enter_context(store.lock(slug))
+            staged: list[_Staged] = []
+            for item, target, slug in planned:
+                known = registered_numbers(catalog, slug)
+                if target.resource is None and known:
+                    raise ConflictError(
+                        f"resource {slug!r} was created by another publish meanwhile",
+                        hint="Import again.",
+                    )
+                staged.append(
+                    _write(
+                        catalog, store, target, slug, item.spec, dict(item.prints), known,
+                        item.write, item.source_format,
+                    )
+                )  # fmt: skip
+            with catalog.write() as session:
+                created: dict[tuple[str, str], str] = {}
+                for one in staged:
+                    if one.version is None:
+                        continue
+                    key = (one.spec.org, one.spec.title)
+                    if one.target.dataset is None and key in created:
+                        one.target.dataset = created[key]  # made by an earlier item
+                    made = _register(session, one)
+                    session.flush()
+                    created.setdefault(key, made.slug)
+        return [_result(catalog, one) for one in staged]
 
 
 def clustering(spec: RelationSpec) -> list[str]:
@@ -206,6 +288,18 @@ def publish_partitions(
                 )
 
 
+@dataclass
+class _Staged:
+    """A version written to the store but not yet registered (``version`` None: unchanged)."""
+
+    target: Target
+    slug: str
+    spec: RelationSpec
+    version: NewVersion | None
+    changed: list[str]
+    kept: list[str]
+
+
 def _write_and_register(
     catalog: Catalog,
     store: VersionStore,
@@ -217,11 +311,29 @@ def _write_and_register(
     write: WriteVersion,
     source_format: str,
 ) -> RelationPublishResult:
+    staged = _write(catalog, store, target, slug, spec, prints, known, write, source_format)
+    if staged.version is not None:
+        with catalog.write() as session:
+            _register(session, staged)
+    return _result(catalog, staged)
+
+
+def _write(
+    catalog: Catalog,
+    store: VersionStore,
+    target: Target,
+    slug: str,
+    spec: RelationSpec,
+    prints: dict[str, str],
+    known: list[int],
+    write: WriteVersion,
+    source_format: str,
+) -> _Staged:
+    """Store the next version of ``slug`` (visible in the store, not yet in the catalog)."""
     current, old_prints = _current(catalog, slug)
     changed = sorted(p for p, fp in prints.items() if old_prints.get(p) != fp)
     if current is not None and not changed:
-        base = result_for(catalog, slug, unchanged=True)
-        return RelationPublishResult(**base.to_dict(), partitions_reused=sorted(old_prints))
+        return _Staged(target, slug, spec, None, [], sorted(old_prints))
     reuse: list[FileEntry] = []
     kept: dict[str, str] = {}
     if spec.partition_by is not None:
@@ -265,19 +377,35 @@ def _write_and_register(
         legal_basis=spec.legal_basis or "",
         summary=summary,
     )
-    with catalog.write() as session:
-        register(
-            session,
-            target,
-            version,
-            resource_slug=slug,
-            title=spec.title,
-            metadata=spec.metadata,
-            file=Path(spec.resource),
-        )
+    return _Staged(target, slug, spec, version, changed, sorted(kept))
+
+
+def _register(session: Session, staged: _Staged) -> Dataset:
+    """Register ``staged.version`` in ``session`` and make it current."""
+    assert staged.version is not None
+    dataset, _ = register(
+        session,
+        staged.target,
+        staged.version,
+        resource_slug=staged.slug,
+        title=staged.spec.title,
+        metadata=staged.spec.metadata,
+        file=Path(staged.spec.resource),
+    )
+    return dataset
+
+
+def _result(catalog: Catalog, staged: _Staged) -> RelationPublishResult:
+    if staged.version is None:
+        base = result_for(catalog, staged.slug, unchanged=True)
+        return RelationPublishResult(**base.to_dict(), partitions_reused=staged.kept)
+    target = staged.target
     base = result_for(
-        catalog, slug, created_dataset=target.new_dataset, created_resource=target.new_resource
+        catalog,
+        staged.slug,
+        created_dataset=target.new_dataset,
+        created_resource=target.new_resource,
     )
     return RelationPublishResult(
-        **base.to_dict(), partitions_written=changed, partitions_reused=sorted(kept)
+        **base.to_dict(), partitions_written=staged.changed, partitions_reused=staged.kept
     )

@@ -11,7 +11,7 @@ With ``engine="spark"`` the cluster parses M03A, M04A, M05A and M08A
 (:func:`kaifang.scaleout.freeway.write_dataset_spark`) and parses, protects and verifies M06A
 trips (:func:`kaifang.scaleout.trips.protect_trips_spark`), and writes each version's files
 itself, partitioned by ``Date``, sorted like the DuckDB path's and fingerprinted per day;
-:func:`kaifang.publish.adopted.publish_files` has the store adopt the files of new or changed
+:func:`kaifang.publish.adopted.files_item` has the store adopt the files of new or changed
 days (no row is read on this machine) with the same catalog guarantees. M07A (small hourly
 averages) and the gantry table stay on DuckDB.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +29,13 @@ import duckdb
 
 from kaifang.catalog.db import open_catalog
 from kaifang.errors import ReadError, ValidationError
-from kaifang.publish.adopted import publish_files
+from kaifang.publish.adopted import files_item
 from kaifang.publish.relation import (
+    BatchItem,
     RelationPublishResult,
     RelationSpec,
-    check_fields,
-    publish_relation,
+    publish_batch,
+    relation_item,
 )
 from kaifang.settings import Settings
 from kaifang.sources.common.atomic import failing_table
@@ -136,7 +137,7 @@ class _Staged:
     code: str
     spec: RelationSpec
     files: int
-    publish: Callable[[], RelationPublishResult]
+    item: BatchItem
     problem_count: int = 0
     problems: Sequence[ImportProblem] = ()
     changes: dict[str, Any] = field(default_factory=dict)
@@ -152,9 +153,11 @@ def import_freeway(
     (M06A) on ``settings.spark_master``; M07A and the gantry table are read by DuckDB either
     way.
 
-    All or none: every table is read, protected and screened before the first is published,
-    so a file that cannot be read (or rows the privacy gate refuses) in any table leaves every
-    table at its previous version; the error names the table that failed."""
+    All or none: every table is read, protected and screened before any is written, then
+    :func:`kaifang.publish.relation.publish_batch` writes every version and registers them in
+    one catalog transaction; a failure anywhere (a file that cannot be read, rows the privacy
+    gate refuses, a write) leaves every table at its previous version, and a reading failure
+    names the table."""
     if engine not in ("duckdb", "spark"):
         raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
@@ -184,7 +187,10 @@ def import_freeway(
                     staged.append(
                         _stage_gantries(con, settings, org, found.gantry_tables[-1], workdir)
                     )
-            outcome.resources = [_published(item) for item in staged]
+            results = publish_batch(settings, [item.item for item in staged])
+            outcome.resources = [
+                _published(item, result) for item, result in zip(staged, results, strict=True)
+            ]
         finally:
             con.close()
         return outcome
@@ -192,8 +198,7 @@ def import_freeway(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _published(item: _Staged) -> ImportedResource:
-    result = item.publish()
+def _published(item: _Staged, result: RelationPublishResult) -> ImportedResource:
     imported = _imported(item.code, result, item.files, item.problem_count, item.problems)
     imported.changes = item.changes
     imported.rows_in, imported.rows_out = item.rows_in, item.rows_out
@@ -261,13 +266,11 @@ def _stage_dataset(
     current = current_version(settings, org=org, title=spec.title, resource=spec.resource)
     columns = [str(f["name"]) for f in spec.fields]
     table, merge = merge_with_current(con, settings, code, table, columns, current)
-    rows = con.table(table)
-    check_fields(spec, list(rows.columns))
     return _Staged(
         code,
         spec,
         len(files),
-        lambda: publish_relation(settings, rows, spec),
+        relation_item(con.table(table), spec),
         loaded.problem_count,
         loaded.problems,
         merge.to_dict(),
@@ -280,7 +283,7 @@ def _stage_dataset_spark(
     settings: Settings, org: str, code: str, files: list[Path], workdir: Path
 ) -> _Staged:
     """Spark parses (and for M06A protects and verifies) the rows and writes the version's
-    files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`).
+    files itself; the store adopts them (:func:`kaifang.publish.adopted.files_item`).
     Spark files replace whole days (they are not merged with the current version)."""
     from kaifang.scaleout.freeway import write_dataset_spark
     from kaifang.scaleout.trips import protect_trips_spark
@@ -294,7 +297,7 @@ def _stage_dataset_spark(
         written, left_out, screening = bulk.written, bulk.left_out, dict(_AGGREGATES)
     # Spark does not know a line's file and line number: the lines left out are a count.
     spec = _spec(org, code, files, screening, {"problems": [], "problem_count": left_out})
-    return _Staged(code, spec, len(files), lambda: publish_files(settings, written, spec), left_out)
+    return _Staged(code, spec, len(files), files_item(written, spec), left_out)
 
 
 def _stage_gantries(
@@ -333,11 +336,6 @@ def _stage_gantries(
         source_file=file.name,
         screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
-    rows = con.table("gantries")
-    check_fields(spec, list(rows.columns))
     count = int(con.execute("SELECT count(*) FROM gantries").fetchall()[0][0])
-
-    def publish() -> RelationPublishResult:
-        return publish_relation(settings, rows, spec)
-
-    return _Staged("gantries", spec, 1, publish, rows_in=count, rows_out=count)
+    item = relation_item(con.table("gantries"), spec)
+    return _Staged("gantries", spec, 1, item, rows_in=count, rows_out=count)
