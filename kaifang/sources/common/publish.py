@@ -7,6 +7,7 @@ The rows are a DuckDB table the importer built with SQL; nothing here loops over
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +19,14 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Organization
 from kaifang.errors import PublishRefusedError
 from kaifang.privacy import gate, screen
-from kaifang.publish.relation import RelationSpec, check_fields, publish_relation
+from kaifang.publish.relation import (
+    RelationPublishResult,
+    RelationSpec,
+    check_fields,
+    publish_batch,
+    publish_relation,
+    relation_item,
+)
 from kaifang.settings import Settings
 from kaifang.sources.model import SourceColumn
 
@@ -244,7 +252,20 @@ def publish_staged(
     settings: Settings, relation: duckdb.DuckDBPyRelation, staged: StagedRows
 ) -> ResourceImport:
     """Publish rows :func:`stage_rows` screened as the next version of their resource."""
-    result = publish_relation(settings, relation, staged.spec)
+    return _outcome(publish_relation(settings, relation, staged.spec), staged)
+
+
+def publish_all_staged(
+    settings: Settings, tables: Sequence[tuple[duckdb.DuckDBPyRelation, StagedRows]]
+) -> list[ResourceImport]:
+    """Publish every staged table all or none (:func:`kaifang.publish.relation.publish_batch`:
+    every version written, then registered in one catalog transaction)."""
+    items = [relation_item(relation, staged.spec) for relation, staged in tables]
+    results = publish_batch(settings, items)
+    return [_outcome(r, staged) for r, (_, staged) in zip(results, tables, strict=True)]
+
+
+def _outcome(result: RelationPublishResult, staged: StagedRows) -> ResourceImport:
     return ResourceImport(
         resource=result.resource,
         version=result.version,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from kaifang.sources.common.publish import (
     StagedRows,
     ensure_publisher,
     field_for,
-    publish_staged,
+    publish_all_staged,
     stage_rows,
 )
 from kaifang.sources.common.text_files import read_text_csv
@@ -289,16 +290,21 @@ def _stage_election(
         con.close()
 
 
-def _publish_election(settings: Settings, staged: _StagedElection) -> DatasetImport:
-    con = duckdb.connect(str(staged.database), read_only=True)
-    try:
-        for table, rows in staged.tables:
-            imported = publish_staged(settings, con.table(table), rows)
-            staged.report.dataset = imported.dataset
-            staged.report.resources.append(imported)
-        return staged.report
-    finally:
-        con.close()
+def _publish_elections(settings: Settings, staged: list[_StagedElection]) -> list[DatasetImport]:
+    """Publish every election's tables in one batch: all or none."""
+    with ExitStack() as open_databases:
+        tables = []
+        for election in staged:
+            con = duckdb.connect(str(election.database), read_only=True)
+            open_databases.callback(con.close)
+            tables += [(con.table(table), rows) for table, rows in election.tables]
+        published = iter(publish_all_staged(settings, tables))
+        for election in staged:
+            for _ in election.tables:
+                imported = next(published)
+                election.report.dataset = imported.dataset
+                election.report.resources.append(imported)
+    return [election.report for election in staged]
 
 
 def import_elections(
@@ -306,9 +312,10 @@ def import_elections(
 ) -> ImportResult:
     """Import every election under ``path`` (a folder, a tree, or votedata.zip).
 
-    All or none: every file of every election is read, typed and screened before the first
-    table is published, so a file that fails anywhere in the tree leaves every election at its
-    previous versions, and the error names the file. Files that are not read (not CEC files,
+    All or none: every file of every election is read, typed and screened, then every table
+    is published in one batch (written, then registered in one catalog transaction), so a
+    file that fails anywhere in the tree leaves every election at its previous versions; a
+    reading or screening failure names the file. Files that are not read (not CEC files,
     a second copy of one, outside any election folder) are listed in the report with why."""
     source = Path(path)
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-elections-"))
@@ -332,7 +339,7 @@ def import_elections(
             for election in elections
         ]
         result = ImportResult(files_skipped=files_outside(root, elections))
-        result.datasets = [_publish_election(settings, item) for item in staged]
+        result.datasets = _publish_elections(settings, staged)
         return result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -32,7 +32,7 @@ from kaifang.sources.common.publish import (
     StagedRows,
     ensure_publisher,
     field_for,
-    publish_staged,
+    publish_all_staged,
     stage_rows,
 )
 from kaifang.sources.common.text_files import decode_text, read_text_csv, utf8_copy
@@ -228,7 +228,8 @@ def _metadata(levels: list[str]) -> DatasetMetadata:
 def import_schools(settings: Settings, path: str | Path) -> ImportResult:
     """Import every level's file under ``path``; see the module docstring.
 
-    All or none: every level is read and screened before the first resource is published.
+    All or none: every level is read and screened, then every resource is published in one
+    batch (:func:`kaifang.sources.common.publish.publish_all_staged`).
     Files under ``path`` that are not read are listed in the report with the reason."""
     files, skipped = _files(Path(path))
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-schools-"))
@@ -264,7 +265,7 @@ def import_schools(settings: Settings, path: str | Path) -> ImportResult:
             *((table, _stage(settings, con.table(table), key, fields, metadata, files[key]))
               for key, (table, fields) in loaded.items()),
         ]  # fmt: skip
-        published = [publish_staged(settings, con.table(t), rows) for t, rows in staged]
+        published = publish_all_staged(settings, [(con.table(t), rows) for t, rows in staged])
         outcome.resources = [*published[1:], published[0]]
         outcome.dataset = outcome.resources[0].dataset
         return ImportResult([outcome])
