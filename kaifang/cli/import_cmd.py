@@ -69,8 +69,23 @@ def _print(result: ImportReport) -> None:
 
 
 def _print_datasets(result: ImportResult) -> None:
+    for skipped in result.files_skipped:
+        console.print(f"[yellow]skipped[/] {skipped['file']}: {skipped['reason']}")
     for dataset in result.datasets:
         console.print(f"[bold]{dataset.title}[/]  ({dataset.dataset})")
+        console.print(
+            f"  files read: {len(dataset.files_read)}, skipped: {len(dataset.files_skipped)}; "
+            f"rows in: {dataset.rows_in:,}, rows out: {dataset.rows_out:,}",
+            highlight=False,
+        )
+        for skipped in dataset.files_skipped:
+            console.print(f"  [yellow]skipped[/] {skipped['file']}: {skipped['reason']}")
+        for cut in dataset.suppressed:
+            console.print(f"  [yellow]suppressed[/] {cut['rows']:,} rows: {cut['reason']}")
+        for key in ("replaced", "kept"):
+            if dataset.changes.get(key):
+                listed = ", ".join(f"{k} {v:,}" for k, v in dataset.changes[key].items())
+                console.print(f"  {key}: {listed}", highlight=False)
         for item in dataset.resources:
             state = "unchanged" if item.unchanged else "new version"
             console.print(f"  {item.resource}  v{item.version}  {item.rows:,} rows  {state}")
@@ -79,6 +94,8 @@ def _print_datasets(result: ImportResult) -> None:
 
 
 def _print_freeway(result: FreewayImport) -> None:
+    for skipped in result.files_skipped:
+        console.print(f"skipped {skipped['file']}: {skipped['reason']}", highlight=False)
     for item in result.resources:
         if item.unchanged:
             state = "unchanged"
@@ -89,6 +106,16 @@ def _print_freeway(result: FreewayImport) -> None:
         console.print(
             f"{item.code:8} {item.resource:18} {item.rows:>12,} rows  {state}", highlight=False
         )
+        console.print(
+            f"  {item.files} files read; rows in: {item.rows_in:,}, rows out: {item.rows_out:,}",
+            highlight=False,
+        )
+        for day, part in item.changes.get("days_partly_replaced", {}).items():
+            console.print(
+                f"  {day}: {part['intervals_replaced']} interval(s) replaced, "
+                f"{part['rows_kept']:,} rows of the other intervals kept",
+                highlight=False,
+            )
         for problem in item.problems[:5]:
             console.print(f"  problem: {problem['message']}", highlight=False)
         if item.problem_count > 5:

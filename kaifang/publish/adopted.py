@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from kaifang.errors import ValidationError
 from kaifang.publish.relation import (
+    BatchItem,
     RelationPublishResult,
     RelationSpec,
     check_fields,
@@ -57,6 +58,14 @@ def publish_files(
 ) -> RelationPublishResult:
     """Publish ``written`` as the next version of ``spec.resource`` (see the module
     docstring); ``spec.order_by`` records how the writer sorted each partition."""
+    item = files_item(written, spec)
+    return publish_partitions(
+        settings, spec, item.prints, item.write, source_format=item.source_format
+    )
+
+
+def files_item(written: PartitionedFiles, spec: RelationSpec) -> BatchItem:
+    """Check ``written`` against ``spec``, ready to publish (alone or in a batch)."""
     if not written.files:
         raise ValidationError(
             f"resource {spec.resource!r}: no files to publish",
@@ -88,6 +97,4 @@ def publish_files(
         files = [f for f in written.files if by is None or partition_key(f, by) in wanted]
         return store.adopt_version(slug, number, files, manifest, reuse=reuse)
 
-    return publish_partitions(
-        settings, spec, written.fingerprints, adopt, source_format=written.source_format
-    )
+    return BatchItem(spec, written.fingerprints, adopt, written.source_format)

@@ -12,6 +12,10 @@ Spark files, rollback) calls it, so they share one order of operations:
    dataset's openness score for it (so no registered version lacks its score record).
 
 A crash before the transaction commits leaves the previous version current.
+
+:func:`kaifang.publish.relation.publish_batch` commits several resources all or none with the
+same two shared steps, :func:`next_number` and :func:`register_and_score`: it takes every
+resource's lock, writes every version, then registers them all in one transaction.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Resource
+from kaifang.catalog.models import Dataset, Resource
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, register_version
 from kaifang.scoring import record_registered_version
 from kaifang.storage import VersionStore
@@ -51,6 +56,39 @@ def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
         return [v.number for v in resource.versions] if resource is not None else []
 
 
+def next_number(catalog: Catalog, store: VersionStore, slug: str) -> int:
+    """The number of the next version of ``slug``: past every number the catalog registered
+    or the store holds (a version stored by a publish that died is skipped, never reused).
+    Call it under the resource's storage lock."""
+    return max([*registered_numbers(catalog, slug), *store.list_versions(slug)], default=0) + 1
+
+
+def register_and_score(
+    session: Session,
+    store: VersionStore,
+    target: Target,
+    version: NewVersion,
+    *,
+    resource_slug: str,
+    title: str,
+    metadata: DatasetMetadata | None,
+    file: Path,
+) -> Dataset:
+    """Register ``version`` in ``session``, make it current and record the dataset's score for
+    it, in the caller's transaction."""
+    dataset, registered = register_version(
+        session,
+        target,
+        version,
+        resource_slug=resource_slug,
+        title=title,
+        metadata=metadata,
+        file=file,
+    )
+    record_registered_version(session, store, registered, now=datetime.now(UTC))
+    return dataset
+
+
 def commit_version(
     catalog: Catalog,
     store: VersionStore,
@@ -70,16 +108,16 @@ def commit_version(
             with catalog.read() as session:
                 slug = new_resource_slug(session, target, title)
         with store.lock(slug):
-            known = registered_numbers(catalog, slug)
-            if target.resource is None and known:
+            if target.resource is None and registered_numbers(catalog, slug):
                 continue  # another publish registered this slug meanwhile: pick another
-            number = max([*known, *store.list_versions(slug)], default=0) + 1
+            number = next_number(catalog, store, slug)
             version = write(slug, number)
             if version is None:
                 return Committed(slug, None)
             with catalog.write() as session:
-                _, registered = register_version(
+                register_and_score(
                     session,
+                    store,
                     target,
                     version,
                     resource_slug=slug,
@@ -87,5 +125,4 @@ def commit_version(
                     metadata=metadata,
                     file=file,
                 )
-                record_registered_version(session, store, registered, now=datetime.now(UTC))
             return Committed(slug, number)

@@ -15,6 +15,8 @@ partitions all have their current fingerprints changes nothing (``unchanged``).
 
 :func:`publish_partitions` is the catalog side shared with
 :func:`kaifang.publish.adopted.publish_files`, which publishes files Spark already wrote.
+:func:`publish_batch` publishes several resources all or none (an importer's tables): every
+version is written to the store, then one catalog transaction registers them all.
 """
 
 from __future__ import annotations
@@ -22,19 +24,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
-from kaifang.catalog.registry import NewVersion, plan_target
-from kaifang.errors import ValidationError
-from kaifang.publish.commit import commit_version
+from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
+from kaifang.errors import ConflictError, ValidationError
+from kaifang.publish.commit import (
+    commit_version,
+    next_number,
+    register_and_score,
+    registered_numbers,
+)
 from kaifang.publish.pipeline import BATCH_ROWS
 from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
@@ -131,6 +140,22 @@ def publish_relation(
 ) -> RelationPublishResult:
     """Publish ``relation`` as the next version of ``spec.resource`` (creating the dataset and
     resource on first use); see the module docstring for partitions and reuse."""
+    item = relation_item(relation, spec)
+    return publish_partitions(settings, spec, item.prints, item.write, source_format="relation")
+
+
+@dataclass
+class BatchItem:
+    """One resource of :func:`publish_batch`: its spec, fingerprints and writer."""
+
+    spec: RelationSpec
+    prints: Mapping[str, str]
+    write: WriteVersion
+    source_format: str
+
+
+def relation_item(relation: duckdb.DuckDBPyRelation, spec: RelationSpec) -> BatchItem:
+    """Check ``relation`` against ``spec`` and fingerprint it, ready to publish."""
     check_fields(spec, list(relation.columns))
     prints = fingerprints(relation, spec.partition_by)
 
@@ -159,7 +184,68 @@ def publish_relation(
             reuse=reuse,
         )
 
-    return publish_partitions(settings, spec, prints, write, source_format="relation")
+    return BatchItem(spec, prints, write, "relation")
+
+
+def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[RelationPublishResult]:
+    """Publish every item's next version, all or none.
+
+    Each version is written to the store first (under the locks of every resource, taken in
+    order and held to the end); then ONE catalog transaction registers them all and makes
+    them current. A failure before that commit (a write, a conflict, the catalog) leaves
+    every resource at its previous version: versions already in the store stay unregistered,
+    like those of a crashed publish, and the next publish numbers past them."""
+    store = VersionStore(settings)
+    with open_catalog(settings) as catalog:
+        planned: list[tuple[BatchItem, Target, str]] = []
+        for item in items:
+            spec = item.spec
+            dataset = _find_dataset(catalog, spec.org, spec.title)
+            with catalog.read() as session:
+                target = plan_target(
+                    session,
+                    org=spec.org,
+                    dataset=dataset,
+                    resource=spec.resource,
+                    file=Path(spec.resource),
+                    title=spec.title,
+                    source_hash="",
+                )
+                slug = target.resource or new_resource_slug(session, target, spec.title)
+            if slug in {s for _, _, s in planned}:
+                raise ConflictError(
+                    f"two tables of one import would both be resource {slug!r}",
+                    hint="Give every table its own resource name.",
+                )
+            planned.append((item, target, slug))
+        with ExitStack() as locks:
+            for slug in sorted(s for _, _, s in planned):
+                locks.enter_context(store.lock(slug))
+            staged: list[_Staged] = []
+            for item, target, slug in planned:
+                if target.resource is None and registered_numbers(catalog, slug):
+                    raise ConflictError(
+                        f"resource {slug!r} was created by another publish meanwhile",
+                        hint="Import again.",
+                    )
+                staged.append(
+                    _write(
+                        catalog, store, target, slug, item.spec, dict(item.prints),
+                        next_number(catalog, store, slug), item.write, item.source_format,
+                    )
+                )  # fmt: skip
+            with catalog.write() as session:
+                created: dict[tuple[str, str], str] = {}
+                for one in staged:
+                    if one.version is None:
+                        continue
+                    key = (one.spec.org, one.spec.title)
+                    if one.target.dataset is None and key in created:
+                        one.target.dataset = created[key]  # made by an earlier item
+                    made = _register(session, store, one)
+                    session.flush()
+                    created.setdefault(key, made.slug)
+        return [_result(catalog, one) for one in staged]
 
 
 def clustering(spec: RelationSpec) -> list[str]:
@@ -176,10 +262,9 @@ def publish_partitions(
     source_format: str,
 ) -> RelationPublishResult:
     """The catalog side of a publish whose rows have fingerprints ``prints``: find or create
-    the dataset and resource, and through the commit step (:mod:`kaifang.publish.commit`:
-    the resource's storage lock, the next number, one catalog transaction that registers and
-    scores) compare ``prints`` with the current version's and let ``write`` store the next
-    version (changed partitions written, the others reused)."""
+    the dataset and resource, and under the resource's storage lock compare ``prints`` with
+    the current version's, let ``write`` store the next version (changed partitions written,
+    the others reused), and register it in one catalog transaction."""
     store = VersionStore(settings)
     with open_catalog(settings) as catalog:
         dataset = _find_dataset(catalog, spec.org, spec.title)
@@ -193,8 +278,16 @@ def publish_partitions(
                 title=spec.title,
                 source_hash="",
             )
-        step = _PartitionWrite(catalog, store, spec, dict(prints), write, source_format)
-        committed = commit_version(
+        staged: list[_Staged] = []
+
+        def step(slug: str, number: int) -> NewVersion | None:
+            staged.append(
+                _write(catalog, store, target, slug, spec, dict(prints), number, write,
+                       source_format)
+            )  # fmt: skip
+            return staged[-1].version
+
+        commit_version(
             catalog,
             store,
             target,
@@ -203,88 +296,108 @@ def publish_partitions(
             metadata=spec.metadata,
             file=Path(spec.resource),
         )
-        if committed.version is None:
-            base = result_for(catalog, committed.resource, unchanged=True)
-            return RelationPublishResult(**base.to_dict(), partitions_reused=step.reused)
-        base = result_for(
-            catalog,
-            committed.resource,
-            created_dataset=target.new_dataset,
-            created_resource=target.new_resource,
-        )
-        return RelationPublishResult(
-            **base.to_dict(), partitions_written=step.written, partitions_reused=step.reused
-        )
+        return _result(catalog, staged[-1])
 
 
-class _PartitionWrite:
-    """The write step of :func:`publish_partitions` for :func:`commit_version`: compares the
-    fingerprints with the current version's, declines when no partition changed, and
-    otherwise stores the changed partitions and reuses the current version's other files."""
+@dataclass
+class _Staged:
+    """A version written to the store but not yet registered (``version`` None: unchanged)."""
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        store: VersionStore,
-        spec: RelationSpec,
-        prints: dict[str, str],
-        write: WriteVersion,
-        source_format: str,
-    ) -> None:
-        self.catalog, self.store, self.spec = catalog, store, spec
-        self.prints, self.write, self.source_format = prints, write, source_format
-        self.written: list[str] = []
-        self.reused: list[str] = []
+    target: Target
+    slug: str
+    spec: RelationSpec
+    version: NewVersion | None
+    changed: list[str]
+    kept: list[str]
 
-    def __call__(self, slug: str, number: int) -> NewVersion | None:
-        spec, store = self.spec, self.store
-        current, old_prints = _current(self.catalog, slug)
-        changed = sorted(p for p, fp in self.prints.items() if old_prints.get(p) != fp)
-        if current is not None and not changed:
-            self.reused = sorted(old_prints)
-            return None
-        reuse: list[FileEntry] = []
-        kept: dict[str, str] = {}
-        if spec.partition_by is not None and current is not None:
+
+def _write(
+    catalog: Catalog,
+    store: VersionStore,
+    target: Target,
+    slug: str,
+    spec: RelationSpec,
+    prints: dict[str, str],
+    number: int,
+    write: WriteVersion,
+    source_format: str,
+) -> _Staged:
+    """Store version ``number`` of ``slug`` (visible in the store, not yet in the catalog)."""
+    current, old_prints = _current(catalog, slug)
+    changed = sorted(p for p, fp in prints.items() if old_prints.get(p) != fp)
+    if current is not None and not changed:
+        return _Staged(target, slug, spec, None, [], sorted(old_prints))
+    reuse: list[FileEntry] = []
+    kept: dict[str, str] = {}
+    if spec.partition_by is not None:
+        if current is not None:
             for entry in store.file_entries(slug, current):
                 value = (entry.partition or {}).get(spec.partition_by)
                 if value is not None and value not in changed:
                     reuse.append(entry)
             kept = {p: fp for p, fp in old_prints.items() if p not in changed}
-        all_prints = {**kept, **{p: self.prints[p] for p in changed}}
-        source_hash = (
-            "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
-        )
-        summary = {
-            "screening": dict(spec.screening),
-            "clustered_by": clustering(spec),
-            "partitions": all_prints,
-            "partitions_written": changed,
-        }
-        manifest = {
-            "resource": slug,
-            "schema": {"fields": spec.fields},
-            "source": {
-                "file": spec.source_file,
-                "sha256": source_hash,
-                "format": self.source_format,
-            },
-            "created": utcnow().isoformat(),
-            "publisher": spec.publisher,
-            "legal_basis": spec.legal_basis,
-            **summary,
-            **spec.extra_manifest,
-        }
-        stored = self.write(store, slug, number, manifest, reuse, changed)
-        self.written, self.reused = changed, sorted(kept)
-        return NewVersion(
-            number=number,
-            rows=stored.rows,
-            publisher=spec.publisher,
-            source_file=spec.source_file,
-            source_hash=source_hash,
-            content_hash=stored.content_hash,
-            fields=spec.fields,
-            legal_basis=spec.legal_basis or "",
-            summary=summary,
-        )
+    order = clustering(spec)
+    all_prints = {**kept, **{p: prints[p] for p in changed}}
+    source_hash = (
+        "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
+    )
+    summary = {
+        "screening": dict(spec.screening),
+        "clustered_by": list(order),
+        "partitions": all_prints,
+        "partitions_written": changed,
+    }
+    manifest = {
+        "resource": slug,
+        "schema": {"fields": spec.fields},
+        "source": {"file": spec.source_file, "sha256": source_hash, "format": source_format},
+        "created": utcnow().isoformat(),
+        "publisher": spec.publisher,
+        "legal_basis": spec.legal_basis,
+        **summary,
+        **spec.extra_manifest,
+    }
+    stored = write(store, slug, number, manifest, reuse, changed)
+    version = NewVersion(
+        number=number,
+        rows=stored.rows,
+        publisher=spec.publisher,
+        source_file=spec.source_file,
+        source_hash=source_hash,
+        content_hash=stored.content_hash,
+        fields=spec.fields,
+        legal_basis=spec.legal_basis or "",
+        summary=summary,
+    )
+    return _Staged(target, slug, spec, version, changed, sorted(kept))
+
+
+def _register(session: Session, store: VersionStore, staged: _Staged) -> Dataset:
+    """Register ``staged.version`` in ``session``, make it current and record its score."""
+    assert staged.version is not None
+    return register_and_score(
+        session,
+        store,
+        staged.target,
+        staged.version,
+        resource_slug=staged.slug,
+        title=staged.spec.title,
+        metadata=staged.spec.metadata,
+        file=Path(staged.spec.resource),
+    )
+
+
+def _result(catalog: Catalog, staged: _Staged) -> RelationPublishResult:
+    if staged.version is None:
+        base = result_for(catalog, staged.slug, unchanged=True)
+        return RelationPublishResult(**base.to_dict(), partitions_reused=staged.kept)
+    target = staged.target
+    base = result_for(
+        catalog,
+        staged.slug,
+        created_dataset=target.new_dataset,
+        created_resource=target.new_resource,
+    )
+    return RelationPublishResult(
+        **base.to_dict(), partitions_written=staged.changed, partitions_reused=staged.kept
+    )

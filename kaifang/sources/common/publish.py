@@ -7,6 +7,7 @@ The rows are a DuckDB table the importer built with SQL; nothing here loops over
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +19,14 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Organization
 from kaifang.errors import PublishRefusedError
 from kaifang.privacy import gate, screen
-from kaifang.publish.relation import RelationSpec, publish_relation
+from kaifang.publish.relation import (
+    RelationPublishResult,
+    RelationSpec,
+    check_fields,
+    publish_batch,
+    publish_relation,
+    relation_item,
+)
 from kaifang.settings import Settings
 from kaifang.sources.model import SourceColumn
 
@@ -49,29 +57,56 @@ class ResourceImport:
 
 @dataclass
 class DatasetImport:
+    """One dataset's report: the files read and those skipped (``{file, reason}``), the data
+    rows read from the files (``rows_in``) and published from them (``rows_out``), rows the
+    privacy rules suppressed (``{rows, reason}``), what the new version replaced and kept
+    (``changes``), and the resources with their versions."""
+
     dataset: str
     title: str
     resources: list[ResourceImport] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    files_read: list[str] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)
+    rows_in: int = 0
+    rows_out: int = 0
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def versions_made(self) -> list[str]:
+        """``resource vN`` for every resource this import gave a new version."""
+        return [f"{r.resource} v{r.version}" for r in self.resources if not r.unchanged]
 
 
 @dataclass
 class ImportResult:
-    """The ``--json`` object: ``{dataset, resources, problems}``; an elections tree imports
-    several datasets, listed in ``datasets`` (``dataset`` is then the first one)."""
+    """The ``--json`` object: ``{dataset, resources, problems, files_skipped}``; an elections
+    tree imports several datasets, listed in ``datasets`` (``dataset`` is then the first one).
+    ``files_skipped`` lists every file not read, with the reason: those of each dataset and
+    those in no dataset's folder."""
 
     datasets: list[DatasetImport] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)  # in no dataset's folder
 
     def to_dict(self) -> dict[str, Any]:
         first = self.datasets[0].dataset if self.datasets else None
         return {
             "dataset": first,
+            "files_skipped": [
+                *self.files_skipped,
+                *(s for d in self.datasets for s in d.files_skipped),
+            ],
             "resources": [
                 {"dataset": d.dataset, **_resource(r)} for d in self.datasets for r in d.resources
             ],
             "problems": [p for d in self.datasets for p in d.problems],
             "datasets": [
-                {**asdict(d), "resources": [_resource(r) for r in d.resources]}
+                {
+                    **asdict(d),
+                    "resources": [_resource(r) for r in d.resources],
+                    "versions_made": d.versions_made,
+                }
                 for d in self.datasets
             ],
         }
@@ -164,7 +199,16 @@ def screened(
     }
 
 
-def publish_rows(
+@dataclass
+class StagedRows:
+    """Rows screened and checked, ready for :func:`publish_staged` (an importer stages every
+    table before publishing any, so that a failure publishes none)."""
+
+    spec: RelationSpec
+    summary: dict[str, Any]
+
+
+def stage_rows(
     settings: Settings,
     relation: duckdb.DuckDBPyRelation,
     *,
@@ -178,8 +222,8 @@ def publish_rows(
     legal_basis: str | None = None,
     about_people: bool = True,
     institutional: tuple[str, ...] = (),
-) -> ResourceImport:
-    """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
+) -> StagedRows:
+    """Screen ``relation`` (see :func:`screened`) and check its fields; nothing is written."""
     summary = screened(
         settings,
         relation,
@@ -200,13 +244,67 @@ def publish_rows(
         source_file=source_file,
         screening=summary,
     )
-    result = publish_relation(settings, relation, spec)
+    check_fields(spec, list(relation.columns))
+    return StagedRows(spec, summary)
+
+
+def publish_staged(
+    settings: Settings, relation: duckdb.DuckDBPyRelation, staged: StagedRows
+) -> ResourceImport:
+    """Publish rows :func:`stage_rows` screened as the next version of their resource."""
+    return _outcome(publish_relation(settings, relation, staged.spec), staged)
+
+
+def publish_all_staged(
+    settings: Settings, tables: Sequence[tuple[duckdb.DuckDBPyRelation, StagedRows]]
+) -> list[ResourceImport]:
+    """Publish every staged table all or none (:func:`kaifang.publish.relation.publish_batch`:
+    every version written, then registered in one catalog transaction)."""
+    items = [relation_item(relation, staged.spec) for relation, staged in tables]
+    results = publish_batch(settings, items)
+    return [_outcome(r, staged) for r, (_, staged) in zip(results, tables, strict=True)]
+
+
+def _outcome(result: RelationPublishResult, staged: StagedRows) -> ResourceImport:
     return ResourceImport(
         resource=result.resource,
         version=result.version,
         rows=result.rows,
         unchanged=result.unchanged,
         dataset=result.dataset,
-        name=resource,
-        screening=summary,
+        name=staged.spec.resource,
+        screening=staged.summary,
     )
+
+
+def publish_rows(
+    settings: Settings,
+    relation: duckdb.DuckDBPyRelation,
+    *,
+    publisher: Publisher,
+    title: str,
+    resource: str,
+    fields: list[dict[str, Any]],
+    metadata: DatasetMetadata,
+    source_file: str,
+    order_by: tuple[str, ...] = (),
+    legal_basis: str | None = None,
+    about_people: bool = True,
+    institutional: tuple[str, ...] = (),
+) -> ResourceImport:
+    """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
+    staged = stage_rows(
+        settings,
+        relation,
+        publisher=publisher,
+        title=title,
+        resource=resource,
+        fields=fields,
+        metadata=metadata,
+        source_file=source_file,
+        order_by=order_by,
+        legal_basis=legal_basis,
+        about_people=about_people,
+        institutional=institutional,
+    )
+    return publish_staged(settings, relation, staged)

@@ -1,9 +1,14 @@
 """Finding CEC elections under a path: an election folder, a tree of them, or ``votedata.zip``.
 
 An *election* is a folder that directly holds el*.csv files (``elbase`` — also the misnamed
-``elbese`` —, ``elcand``, ``elctks``, ``elpaty``, ``elprof``, ``elrepm``, ``elretks``); its
+``elbese`` —, ``elcand``, ``elctks``, ``elpaty``, ``elprof``, ``elrepm``, ``elretks``),
+recognised by the start of the name whatever follows it or its case (``ELBASE.CSV``,
+``elctks_T1.csv``, ``elcand(1).csv``, ``elbase.head200.csv``); its
 title is the folder path below the tree's root (``voteData/`` left out), with full-width
 characters folded (``第１案`` → ``第1案``) and runs of spaces collapsed.
+
+Every other file under the path is listed with the reason it was not read
+(:attr:`ElectionFolder.skipped`, :func:`files_outside`): nothing is skipped without a word.
 
 The CEC's ZIP stores member names in Big5 without the UTF-8 flag: they are decoded with
 ``name.encode('cp437').decode('big5')`` (CP950, a superset) unless the flag (bit 11) is set.
@@ -23,6 +28,9 @@ from kaifang.sources.elections.columns import FILES
 
 MISNAMED = {"elbese": "elbase"}
 _SKIP_PARTS = {"votedata"}
+_KINDS = sorted([*FILES, *MISNAMED], key=len, reverse=True)
+_NAME = re.compile(rf"^({'|'.join(_KINDS)})(?![a-z])", re.IGNORECASE)
+_REFERENDUM = re.compile(r"^rf(area|prof|tckt)(?![a-z])", re.IGNORECASE)
 
 
 @dataclass
@@ -30,6 +38,7 @@ class ElectionFolder:
     folder: Path
     title: str
     files: dict[str, Path] = field(default_factory=dict)  # canonical stem -> file
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {file, reason}
 
     @property
     def key(self) -> str:
@@ -80,9 +89,34 @@ def extract_votedata(archive: Path, target: Path) -> Path:
 
 
 def _stem(path: Path) -> str | None:
-    stem = path.stem.strip().lower()
-    stem = MISNAMED.get(stem, stem)
-    return stem if stem in FILES and path.suffix.lower() == ".csv" else None
+    """The canonical file kind (``elbase``…) a name starts with, for a .csv file."""
+    match = _NAME.match(path.name.strip())
+    if match is None or path.suffix.lower() != ".csv":
+        return None
+    stem = match.group(1).lower()
+    return MISNAMED.get(stem, stem)
+
+
+def _why_not(path: Path) -> str:
+    """Why a file in an election folder is not read."""
+    if _REFERENDUM.match(path.name) and path.suffix.lower() == ".csv":
+        return "a referendum file (rfarea, rfprof, rftckt): referendums are not imported yet"
+    if _NAME.match(path.name):
+        return "not a .csv file"
+    return f"not a CEC voteData file (the names start with {', '.join(sorted(FILES))})"
+
+
+def _add(election: ElectionFolder, stem: str, file: Path) -> None:
+    """Add ``file`` as ``stem``; of two files of one kind, the canonical name is read."""
+    other = election.files.get(stem)
+    if other is None:
+        election.files[stem] = file
+        return
+    keep, drop = (file, other) if file.stem.lower() == stem else (other, file)
+    election.files[stem] = keep
+    election.skipped.append(
+        {"file": drop.name, "reason": f"another {stem} file in this folder is read: {keep.name}"}
+    )
 
 
 def find_elections(path: Path) -> list[ElectionFolder]:
@@ -98,7 +132,13 @@ def find_elections(path: Path) -> list[ElectionFolder]:
         folder = file.parent
         if folder not in found:
             found[folder] = ElectionFolder(folder, _title(root, folder))
-        found[folder].files[stem] = file
+        _add(found[folder], stem, file)
+    for folder, election in found.items():
+        election.skipped += [
+            {"file": f.name, "reason": _why_not(f)}
+            for f in sorted(folder.iterdir())
+            if f.is_file() and _stem(f) is None
+        ]
     if not found:
         raise ReadError(
             "no CEC files (elbase, elcand, elctks, elpaty, elprof) found",
@@ -106,6 +146,17 @@ def find_elections(path: Path) -> list[ElectionFolder]:
             hint="Pass an election folder, a tree of them (voteData/) or votedata.zip.",
         )
     return sorted(found.values(), key=lambda e: e.title)
+
+
+def files_outside(path: Path, elections: list[ElectionFolder]) -> list[dict[str, str]]:
+    """Files under ``path`` in no election folder, each with the reason it was not read."""
+    folders = {e.folder for e in elections}
+    return [
+        {"file": str(f.relative_to(path)), "reason": "not in an election folder (no el*.csv "
+         "file beside it)"}
+        for f in sorted(path.rglob("*"))
+        if f.is_file() and f.parent not in folders
+    ]  # fmt: skip
 
 
 def _title(root: Path, folder: Path) -> str:

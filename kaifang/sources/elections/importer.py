@@ -16,25 +16,36 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
+from kaifang.errors import ReadError
 from kaifang.settings import Settings
+from kaifang.sources.common.atomic import failing_table
 from kaifang.sources.common.publish import (
     LICENSE,
     DatasetImport,
     ImportResult,
     Publisher,
+    StagedRows,
     ensure_publisher,
     field_for,
-    publish_rows,
+    publish_all_staged,
+    stage_rows,
 )
 from kaifang.sources.common.text_files import read_text_csv
 from kaifang.sources.elections.columns import FILES, PUBLISHER
-from kaifang.sources.elections.discover import ElectionFolder, extract_votedata, find_elections
+from kaifang.sources.elections.discover import (
+    ElectionFolder,
+    extract_votedata,
+    files_outside,
+    find_elections,
+)
 from kaifang.sources.elections.parse import cec_code_sql, cec_is_zero_sql, cec_level_sql
 from kaifang.sources.model import SourceColumn
 from kaifang.sources.sqltext import roc_compact_date_sql
@@ -132,6 +143,20 @@ def _constituency_level(con: duckdb.DuckDBPyConnection, base: str | None) -> boo
     return bool(found[0][0])
 
 
+def _read_raw(con: duckdb.DuckDBPyConnection, file: Path, stem: str, table: str) -> None:
+    """Table ``table`` of the file's rows as text; ReadError naming the file if unreadable."""
+    try:
+        read_text_csv(con, file, [c.name for c in FILES[stem]], header=False).create(table)
+    except duckdb.Error as error:
+        first = str(error).splitlines()[0:3]
+        raise ReadError(
+            f"cannot be read as a CEC {stem} file ({' '.join(first)})",
+            file=file,
+            hint="CEC voteData files are UTF-8 text without a header; convert a Big5 copy to "
+            "UTF-8 or download the file again.",
+        ) from None
+
+
 def _load_file(
     con: duckdb.DuckDBPyConnection,
     stem: str,
@@ -143,7 +168,7 @@ def _load_file(
     """Typed table ``t_<stem>``, its fields, and its problems (cells that failed a type)."""
     columns = FILES[stem]
     raw_name = f"raw_{stem}"
-    read_text_csv(con, file, [c.name for c in columns], header=False).create(raw_name)
+    _read_raw(con, file, stem, raw_name)
     typed = [_typed(c, keep_birth_date) for c in columns]
     selects = [expr for expr, _ in typed]
     fields = [f for _, f in typed]
@@ -190,50 +215,108 @@ def _problems(
     ]
 
 
-def _import_election(
-    settings: Settings, election: ElectionFolder, *, keep_birth_date: bool, workdir: Path
-) -> DatasetImport:
-    con = duckdb.connect(str(workdir / f"{election.key}.duckdb"))
+@dataclass
+class _StagedElection:
+    """An election read and screened: its report so far and its tables, ready to publish."""
+
+    election: ElectionFolder
+    database: Path
+    report: DatasetImport
+    tables: list[tuple[str, StagedRows]] = field(default_factory=list)
+
+
+def _stage_election(
+    settings: Settings,
+    election: ElectionFolder,
+    *,
+    keep_birth_date: bool,
+    workdir: Path,
+    ready: list[str],
+    total: int,
+) -> _StagedElection:
+    """Read, type and screen every file of ``election``; nothing is published."""
+    database = workdir / f"{election.key}.duckdb"
+    con = duckdb.connect(str(database))
     try:
         base = None
         if "elbase" in election.files:
-            read_text_csv(
-                con, election.files["elbase"], [c.name for c in FILES["elbase"]], header=False
-            ).create("probe_elbase")
+            file = election.files["elbase"]
+            with failing_table(f"{election.title} {file.name}", total, ready):
+                _read_raw(con, file, "elbase", "probe_elbase")
             base = "probe_elbase"
-        constituency = _constituency_level(con, base)
-        outcome = DatasetImport(dataset="", title=dataset_title(election))
+        level = _constituency_level(con, base)
+        report = DatasetImport(
+            dataset="", title=dataset_title(election), files_skipped=list(election.skipped)
+        )
+        staged = _StagedElection(election, database, report)
         metadata = _metadata(election)
         for stem in sorted(election.files):
             file = election.files[stem]
-            table, fields, problems = _load_file(
-                con, stem, file, keep_birth_date=keep_birth_date, constituency_level=constituency
-            )
-            outcome.problems.extend(problems)
-            personal = stem in PERSONAL_FILES
-            imported = publish_rows(
-                settings,
-                con.table(table),
-                publisher=CEC,
-                title=outcome.title,
-                resource=resource_name(election, stem),
-                fields=fields,
-                metadata=metadata,
-                source_file=f"{election.folder.name}/{file.name}",
-                legal_basis=LEGAL_BASIS if personal else None,
-                about_people=personal,
-            )
-            outcome.dataset = imported.dataset
-            outcome.resources.append(imported)
-        return outcome
+            resource = resource_name(election, stem)
+            with failing_table(f"{election.title} {file.name}", total, ready):
+                table, fields, problems = _load_file(
+                    con, stem, file, keep_birth_date=keep_birth_date, constituency_level=level
+                )
+                personal = stem in PERSONAL_FILES
+                ready_rows = stage_rows(
+                    settings,
+                    con.table(table),
+                    publisher=CEC,
+                    title=report.title,
+                    resource=resource,
+                    fields=fields,
+                    metadata=metadata,
+                    source_file=f"{election.folder.name}/{file.name}",
+                    legal_basis=LEGAL_BASIS if personal else None,
+                    about_people=personal,
+                )
+            rows_in, rows_out = con.execute(
+                f"SELECT (SELECT count(*) FROM raw_{stem}), (SELECT count(*) FROM {table})"
+            ).fetchall()[0]
+            report.files_read.append(file.name)
+            report.rows_in += int(rows_in)
+            report.rows_out += int(rows_out)
+            if rows_in != rows_out:
+                problems.append(
+                    {"file": file.name, "code": "blank_rows", "count": int(rows_in - rows_out),
+                     "message": f"{file.name}: {rows_in - rows_out} rows have an empty first "
+                     "column (blank lines); they are left out"}
+                )  # fmt: skip
+            report.problems.extend(problems)
+            staged.tables.append((table, ready_rows))
+            ready.append(f"{election.title} {file.name}")
+        return staged
     finally:
         con.close()
+
+
+def _publish_elections(settings: Settings, staged: list[_StagedElection]) -> list[DatasetImport]:
+    """Publish every election's tables in one batch: all or none."""
+    with ExitStack() as open_databases:
+        tables = []
+        for election in staged:
+            con = duckdb.connect(str(election.database), read_only=True)
+            open_databases.callback(con.close)
+            tables += [(con.table(table), rows) for table, rows in election.tables]
+        published = iter(publish_all_staged(settings, tables))
+        for election in staged:
+            for _ in election.tables:
+                imported = next(published)
+                election.report.dataset = imported.dataset
+                election.report.resources.append(imported)
+    return [election.report for election in staged]
 
 
 def import_elections(
     settings: Settings, path: str | Path, *, keep_birth_date: bool = False
 ) -> ImportResult:
-    """Import every election under ``path`` (a folder, a tree, or votedata.zip)."""
+    """Import every election under ``path`` (a folder, a tree, or votedata.zip).
+
+    All or none: every file of every election is read, typed and screened, then every table
+    is published in one batch (written, then registered in one catalog transaction), so a
+    file that fails anywhere in the tree leaves every election at its previous versions; a
+    reading or screening failure names the file. Files that are not read (not CEC files,
+    a second copy of one, outside any election folder) are listed in the report with why."""
     source = Path(path)
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-elections-"))
     try:
@@ -242,13 +325,21 @@ def import_elections(
             root = extract_votedata(source, workdir / "votedata")
         elections = find_elections(root)
         ensure_publisher(settings, CEC)
-        result = ImportResult()
-        for election in elections:
-            result.datasets.append(
-                _import_election(
-                    settings, election, keep_birth_date=keep_birth_date, workdir=workdir
-                )
+        total = sum(len(e.files) for e in elections)
+        ready: list[str] = []
+        staged = [
+            _stage_election(
+                settings,
+                election,
+                keep_birth_date=keep_birth_date,
+                workdir=workdir,
+                ready=ready,
+                total=total,
             )
+            for election in elections
+        ]
+        result = ImportResult(files_skipped=files_outside(root, elections))
+        result.datasets = _publish_elections(settings, staged)
         return result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -5,6 +5,7 @@ folder, ``M03A_20240325.tar.gz``) AND from its first line's shape (column count 
 kind of value in each column). A file whose name and content disagree, or whose content
 matches no dataset, is a :class:`~kaifang.errors.ReadError` naming the file. Archives are
 extracted member by member (streaming) into a work folder; nothing is read whole into memory.
+Files not read (empty, not CSV, an older gantry table) are listed in ``skipped`` with why.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Discovered:
 
     files: dict[str, list[Path]] = field(default_factory=dict)
     gantry_tables: list[Path] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {file, reason}
 
     @property
     def file_count(self) -> int:
@@ -166,6 +168,20 @@ def discover(path: Path, workdir: Path) -> Discovered:
         code = classify(file, root)
         if code is not None:
             found.files.setdefault(code, []).append(file)
+        else:
+            found.skipped.append({"file": file.name, "reason": "empty file (no rows)"})
+    if path.is_dir():
+        found.skipped += [
+            {"file": str(f.relative_to(path)), "reason": "not a TDCS .csv or daily .tar.gz"}
+            for f in sorted(path.rglob("*"))
+            if f.is_file()
+            and f.suffix.lower() != ".csv"
+            and not f.name.endswith((".tar.gz", ".tgz"))
+        ]
+    found.skipped += [
+        {"file": f.name, "reason": f"an older gantry table; {found.gantry_tables[-1].name} is read"}
+        for f in found.gantry_tables[:-1]
+    ]
     if not found.files and not found.gantry_tables:
         raise ReadError(
             "no TDCS CSV files found",

@@ -11,7 +11,7 @@ With ``engine="spark"`` the cluster parses M03A, M04A, M05A and M08A
 (:func:`kaifang.sources.freeway.spark.write_dataset_spark`) and parses, protects and verifies
 M06A trips (:func:`kaifang.sources.freeway.spark_trips.protect_trips_spark`), and writes each
 version's files itself, partitioned by ``Date``, sorted like the DuckDB path's and
-fingerprinted per day; :func:`kaifang.publish.adopted.publish_files` has the store adopt the
+fingerprinted per day; :func:`kaifang.publish.adopted.files_item` has the store adopt the
 files of new or changed days (no row is read on this machine) with the same catalog
 guarantees. M07A (small hourly
 averages) and the gantry table stay on DuckDB.
@@ -30,11 +30,20 @@ import duckdb
 
 from kaifang.catalog.db import open_catalog
 from kaifang.errors import ReadError, ValidationError
-from kaifang.publish.adopted import publish_files
-from kaifang.publish.relation import RelationPublishResult, RelationSpec, publish_relation
+from kaifang.publish.adopted import files_item
+from kaifang.publish.relation import (
+    BatchItem,
+    RelationPublishResult,
+    RelationSpec,
+    publish_batch,
+    relation_item,
+)
 from kaifang.settings import Settings
+from kaifang.sources.common.atomic import failing_table
+from kaifang.sources.common.previous import current_version
 from kaifang.sources.freeway import catalog_entries as entries
 from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBLISHER
+from kaifang.sources.freeway.coverage import merge_with_current
 from kaifang.sources.freeway.discover import discover
 from kaifang.sources.freeway.load import (
     DATE_COLUMN,
@@ -80,6 +89,10 @@ class ImportedResource:
     problem_count: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
     screening: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+    rows_in: int = 0
+    rows_out: int = 0
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +102,7 @@ class FreewayImport:
     path: str
     organization: str
     resources: list[ImportedResource] = field(default_factory=list)
+    files_skipped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,13 +131,34 @@ def _imported(
     )
 
 
+@dataclass
+class _Staged:
+    """One table read, protected and screened, waiting to be published."""
+
+    code: str
+    spec: RelationSpec
+    files: int
+    item: BatchItem
+    problem_count: int = 0
+    problems: Sequence[ImportProblem] = ()
+    changes: dict[str, Any] = field(default_factory=dict)
+    rows_in: int = 0
+    rows_out: int = 0
+
+
 def import_freeway(
     settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE, engine: str = "duckdb"
 ) -> FreewayImport:
     """Import every TDCS file under ``path``; see the module docstring. ``engine="spark"``
     parses the bulk datasets (M03A, M04A, M05A, M08A) and parses and protects the trips
     (M06A) on ``settings.spark_master``; M07A and the gantry table are read by DuckDB either
-    way."""
+    way.
+
+    All or none: every table is read, protected and screened before any is written, then
+    :func:`kaifang.publish.relation.publish_batch` writes every version and registers them in
+    one catalog transaction; a failure anywhere (a file that cannot be read, rows the privacy
+    gate refuses, a write) leaves every table at its previous version, and a reading failure
+    names the table."""
     if engine not in ("duckdb", "spark"):
         raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
@@ -133,26 +168,53 @@ def import_freeway(
         found = discover(source, workdir / "extracted")
         with open_catalog(settings) as catalog:
             entries.ensure_organization(catalog, org)
-        outcome = FreewayImport(path=str(source), organization=org)
+        outcome = FreewayImport(path=str(source), organization=org, files_skipped=found.skipped)
         con = duckdb.connect(
             str(workdir / "work.duckdb"),
             config={"memory_limit": WORK_MEMORY_LIMIT, "temp_directory": str(workdir / "tmp")},
         )
         try:
             con.execute("SET enable_progress_bar = false")
+            staged: list[_Staged] = []
+            total = len(found.files) + (1 if found.gantry_tables else 0)
             for code in sorted(found.files):
-                outcome.resources.append(
-                    _import_dataset(con, settings, org, code, found.files[code], engine, workdir)
-                )
+                ready = [s.code for s in staged]
+                with failing_table(code, total, ready):
+                    staged.append(
+                        _stage_dataset(con, settings, org, code, found.files[code], engine, workdir)
+                    )
             if found.gantry_tables:
-                outcome.resources.append(
-                    _import_gantries(con, settings, org, found.gantry_tables[-1], workdir)
-                )
+                with failing_table("gantries", total, [s.code for s in staged]):
+                    staged.append(
+                        _stage_gantries(con, settings, org, found.gantry_tables[-1], workdir)
+                    )
+            results = publish_batch(settings, [item.item for item in staged])
+            outcome.resources = [
+                _published(item, result) for item, result in zip(staged, results, strict=True)
+            ]
         finally:
             con.close()
         return outcome
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _published(item: _Staged, result: RelationPublishResult) -> ImportedResource:
+    imported = _imported(item.code, result, item.files, item.problem_count, item.problems)
+    imported.changes = item.changes
+    imported.rows_in, imported.rows_out = item.rows_in, item.rows_out
+    suppressed = int(result.screening.get("suppressed_rows") or 0)
+    if suppressed:
+        rule = next(
+            (
+                r
+                for r in result.screening.get("rules", [])
+                if r.get("code") == "rare_trips_suppressed"
+            ),
+            {"message": "suppressed by the privacy rules"},
+        )
+        imported.suppressed = [{"rows": suppressed, "reason": rule["message"]}]
+    return imported
 
 
 def _load(
@@ -184,7 +246,7 @@ def _spec(
     )
 
 
-def _import_dataset(
+def _stage_dataset(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     org: str,
@@ -192,24 +254,38 @@ def _import_dataset(
     files: list[Path],
     engine: str,
     workdir: Path,
-) -> ImportedResource:
+) -> _Staged:
     if engine == "spark" and code in SPARK_CODES:
-        return _import_dataset_spark(settings, org, code, files, workdir)
+        return _stage_dataset_spark(settings, org, code, files, workdir)
     loaded, table, screening = _load(con, settings, code, files)
+    rows_out = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     reading = {
         "problems": [p.to_dict() for p in loaded.problems],
         "problem_count": loaded.problem_count,
     }
     spec = _spec(org, code, files, screening, reading)
-    result = publish_relation(settings, con.table(table), spec)
-    return _imported(code, result, len(files), loaded.problem_count, loaded.problems)
+    current = current_version(settings, org=org, title=spec.title, resource=spec.resource)
+    columns = [str(f["name"]) for f in spec.fields]
+    table, merge = merge_with_current(con, settings, code, table, columns, current)
+    return _Staged(
+        code,
+        spec,
+        len(files),
+        relation_item(con.table(table), spec),
+        loaded.problem_count,
+        loaded.problems,
+        merge.to_dict(),
+        rows_in=loaded.rows + loaded.problem_count,
+        rows_out=rows_out,
+    )
 
 
-def _import_dataset_spark(
+def _stage_dataset_spark(
     settings: Settings, org: str, code: str, files: list[Path], workdir: Path
-) -> ImportedResource:
+) -> _Staged:
     """Spark parses (and for M06A protects and verifies) the rows and writes the version's
-    files itself; the store adopts them (:func:`kaifang.publish.adopted.publish_files`)."""
+    files itself; the store adopts them (:func:`kaifang.publish.adopted.files_item`).
+    Spark files replace whole days (they are not merged with the current version)."""
     from kaifang.sources.freeway.spark import write_dataset_spark
     from kaifang.sources.freeway.spark_trips import protect_trips_spark
 
@@ -222,13 +298,12 @@ def _import_dataset_spark(
         written, left_out, screening = bulk.written, bulk.left_out, dict(_AGGREGATES)
     # Spark does not know a line's file and line number: the lines left out are a count.
     spec = _spec(org, code, files, screening, {"problems": [], "problem_count": left_out})
-    result = publish_files(settings, written, spec)
-    return _imported(code, result, len(files), left_out, [])
+    return _Staged(code, spec, len(files), files_item(written, spec), left_out)
 
 
-def _import_gantries(
+def _stage_gantries(
     con: duckdb.DuckDBPyConnection, settings: Settings, org: str, file: Path, workdir: Path
-) -> ImportedResource:
+) -> _Staged:
     try:
         text = file.read_bytes().decode("cp950")
     except UnicodeDecodeError as error:
@@ -262,5 +337,6 @@ def _import_gantries(
         source_file=file.name,
         screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
     )
-    result = publish_relation(settings, con.table("gantries"), spec)
-    return _imported("gantries", result, 1)
+    count = int(con.execute("SELECT count(*) FROM gantries").fetchall()[0][0])
+    item = relation_item(con.table("gantries"), spec)
+    return _Staged("gantries", spec, 1, item, rows_in=count, rows_out=count)

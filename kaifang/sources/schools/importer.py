@@ -12,6 +12,7 @@ detector firing there is recorded in the screening summary), other columns still
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,14 +23,17 @@ import duckdb
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
 from kaifang.settings import Settings
+from kaifang.sources.common.atomic import failing_table
 from kaifang.sources.common.publish import (
     LICENSE,
     DatasetImport,
     ImportResult,
     Publisher,
+    StagedRows,
     ensure_publisher,
     field_for,
-    publish_rows,
+    publish_all_staged,
+    stage_rows,
 )
 from kaifang.sources.common.text_files import decode_text, read_text_csv, utf8_copy
 from kaifang.sources.model import SourceColumn
@@ -88,18 +92,62 @@ def resource_name(level: str) -> str:
     return f"moe_schools_{level}"
 
 
-def _level_of(file: Path) -> SchoolLevel | None:
-    stem = file.stem.lower().removesuffix("_new")
-    return LEVELS.get(stem)
+_NAME = re.compile(
+    rf"^(?P<level>{'|'.join(sorted(LEVELS, key=len, reverse=True))})(?:_new)?"
+    r"(?:[_\-](?P<year>\d{2,3}))?(?![a-z0-9])",
+    re.IGNORECASE,
+)
+_TITLE_YEAR = re.compile(r"(\d{2,3})\s*學年度")
 
 
-def _files(path: Path) -> dict[str, Path]:
-    found = [path] if path.is_file() else sorted(path.rglob("*.csv"))
-    files = {level.key: f for f in found if (level := _level_of(f)) is not None}
+def _level_of(file: Path) -> tuple[SchoolLevel, int | None] | None:
+    """The level a file's name starts with (``e1_new.csv``, ``e1_new_114.csv``,
+    ``U1_NEW-103.CSV``) and the academic year it names, if any."""
+    match = _NAME.match(file.name.strip())
+    if match is None or file.suffix.lower() != ".csv":
+        return None
+    year = match.group("year")
+    return LEVELS[match.group("level").lower()], int(year) if year else None
+
+
+def _files(path: Path) -> tuple[dict[str, Path], list[dict[str, str]]]:
+    """The file to read per level and the files not read, each with the reason: of two files
+    of one level the later academic year (by name) is read."""
+    found = [path] if path.is_file() else sorted(f for f in path.rglob("*") if f.is_file())
+    named = [(f, _level_of(f)) for f in found]
+    known = ", ".join(level.file for level in LEVELS.values())
+    skipped = [
+        {"file": f.name, "reason": f"not a school directory file (names start with {known})"}
+        for f, level in named
+        if level is None
+    ]
+    by_level: dict[str, list[tuple[int, str, Path]]] = {}
+    for file, level in named:
+        if level is not None:
+            by_level.setdefault(level[0].key, []).append((level[1] or 0, file.name, file))
+    files: dict[str, Path] = {}
+    for key, candidates in by_level.items():
+        candidates.sort(reverse=True)
+        files[key] = candidates[0][2]
+        skipped += [
+            {"file": f.name, "reason": f"another {key} file is read: {files[key].name}"}
+            for _, _, f in candidates[1:]
+        ]
     if not files:
-        known = ", ".join(level.file for level in LEVELS.values())
         raise ReadError("no school directory files found", file=path, hint=f"Expected {known}.")
-    return files
+    return files, skipped
+
+
+def _academic_year(file: Path, header: int) -> int | None:
+    """The academic year a title row above the header names (``103學年度大專校院名錄``), else
+    the one the file's name carries (``u1_new_103.csv``)."""
+    text, _, _ = decode_text(file.read_bytes())
+    for line in text.splitlines()[:header]:
+        found = _TITLE_YEAR.search(line)
+        if found:
+            return int(found.group(1))
+    level = _level_of(file)
+    return level[1] if level else None
 
 
 def _header_line(file: Path) -> int:
@@ -133,13 +181,18 @@ def _expression(name: str, source: str, kind: str) -> str:
 def _load_level(
     con: duckdb.DuckDBPyConnection, level: SchoolLevel, file: Path, workdir: Path
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Typed table ``schools_<level>`` and its fields."""
-    decoded = utf8_copy(file, workdir / f"{level.key}.csv", skip_lines=_header_line(file))
+    """Typed table ``schools_<level>`` and its fields. A level whose file has no 學年度
+    column gets one from the title row or the file name (NULL when neither names it)."""
+    header = _header_line(file)
+    decoded = utf8_copy(file, workdir / f"{level.key}.csv", skip_lines=header)
     present = {c.name for c in level.columns}
     raw = f"raw_{level.key}"
     read_text_csv(con, decoded.path, [c.name for c in level.columns], header=True).create(raw)
-    outputs = [o for o in _OUTPUT if o[1] in present]
+    outputs = [o for o in _OUTPUT if o[1] in present or o[0] == "學年度"]
     selects = [f"{_expression(n, s, k)} AS {quote_ident(n)}" for n, s, k, _, _ in outputs]
+    if "學年度" not in present:
+        year = _academic_year(file, header)
+        selects[0] = f"CAST({year if year is not None else 'NULL'} AS INTEGER) AS 學年度"
     table = f"schools_{level.key}"
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(selects)}, "
@@ -173,16 +226,30 @@ def _metadata(levels: list[str]) -> DatasetMetadata:
 
 
 def import_schools(settings: Settings, path: str | Path) -> ImportResult:
-    """Import every level's file under ``path``; see the module docstring."""
-    files = _files(Path(path))
+    """Import every level's file under ``path``; see the module docstring.
+
+    All or none: every level is read and screened, then every resource is published in one
+    batch (:func:`kaifang.sources.common.publish.publish_all_staged`).
+    Files under ``path`` that are not read are listed in the report with the reason."""
+    files, skipped = _files(Path(path))
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-schools-"))
     con = duckdb.connect(str(workdir / "work.duckdb"))
     try:
         ensure_publisher(settings, MOE)
         levels = [key for key in LEVELS if key in files]
         metadata = _metadata(levels)
-        outcome = DatasetImport(dataset="", title=TITLE)
-        loaded = {key: _load_level(con, LEVELS[key], files[key], workdir) for key in levels}
+        outcome = DatasetImport(dataset="", title=TITLE, files_read=[files[k].name for k in levels])
+        outcome.files_skipped = skipped
+        loaded: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        for key in levels:
+            with failing_table(files[key].name, len(levels) + 1, [files[k].name for k in loaded]):
+                loaded[key] = _load_level(con, LEVELS[key], files[key], workdir)
+        for key, (table, _) in loaded.items():
+            rows_in, rows_out = con.execute(
+                f"SELECT (SELECT count(*) FROM raw_{key}), (SELECT count(*) FROM {table})"
+            ).fetchall()[0]
+            outcome.rows_in += int(rows_in)
+            outcome.rows_out += int(rows_out)
         all_fields: dict[str, dict[str, Any]] = {
             f["name"]: f for _, fields in loaded.values() for f in fields
         }
@@ -192,15 +259,14 @@ def import_schools(settings: Settings, path: str | Path) -> ImportResult:
         con.execute(f"CREATE TABLE schools_all AS SELECT {columns} FROM ({union})")
         # The combined resource goes first: a new dataset takes its id (moe_schools_all)
         # from the first resource published, and this one names every level.
-        combined = _publish(
-            settings, con.table("schools_all"), COMBINED,
-            [all_fields[c] for c in order], metadata, None,
-        )  # fmt: skip
-        for key, (table, fields) in loaded.items():
-            outcome.resources.append(
-                _publish(settings, con.table(table), key, fields, metadata, files[key])
-            )
-        outcome.resources.append(combined)
+        staged = [
+            ("schools_all", _stage(settings, con.table("schools_all"), COMBINED,
+                                   [all_fields[c] for c in order], metadata, None)),
+            *((table, _stage(settings, con.table(table), key, fields, metadata, files[key]))
+              for key, (table, fields) in loaded.items()),
+        ]  # fmt: skip
+        published = publish_all_staged(settings, [(con.table(t), rows) for t, rows in staged])
+        outcome.resources = [*published[1:], published[0]]
         outcome.dataset = outcome.resources[0].dataset
         return ImportResult([outcome])
     finally:
@@ -208,15 +274,15 @@ def import_schools(settings: Settings, path: str | Path) -> ImportResult:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _publish(
+def _stage(
     settings: Settings,
     relation: duckdb.DuckDBPyRelation,
     key: str,
     fields: list[dict[str, Any]],
     metadata: DatasetMetadata,
     file: Path | None,
-) -> Any:
-    return publish_rows(
+) -> StagedRows:
+    return stage_rows(
         settings,
         relation,
         publisher=MOE,

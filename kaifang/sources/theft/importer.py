@@ -33,6 +33,7 @@ import duckdb
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
 from kaifang.settings import Settings
+from kaifang.sources.common.previous import current_version, register_current
 from kaifang.sources.common.publish import (
     LICENSE,
     DatasetImport,
@@ -82,20 +83,31 @@ _DERIVED: tuple[dict[str, Any], ...] = (
 )  # fmt: skip
 
 
-def _files(path: Path) -> list[Path]:
-    """The files to read: every CSV under ``path``, the UTF-8 twin preferred."""
+def _files(path: Path) -> tuple[list[Path], list[dict[str, str]]]:
+    """The files to read (every CSV under ``path``, the UTF-8 twin preferred) and the files
+    left unread, each with the reason."""
     found = [path] if path.is_file() else sorted(path.rglob("*.csv"))
     if not found:
         raise ReadError(
             "no CSV files found", file=path, hint="Pass a theft points file or a folder of them."
         )
     by_stem: dict[str, Path] = {}
+    skipped: list[dict[str, str]] = []
     for file in found:
         stem = file.stem.lower()
         base = stem.removesuffix(BOM_SUFFIX)
-        if base not in by_stem or stem.endswith(BOM_SUFFIX):
-            by_stem[base] = file
-    return sorted(by_stem.values())
+        if base in by_stem and not stem.endswith(BOM_SUFFIX):
+            skipped.append({"file": file.name, "reason": f"its UTF-8 twin {by_stem[base].name} "
+                            "is read instead (Big5 lacks some characters)"})  # fmt: skip
+            continue
+        if base in by_stem:
+            skipped.append({"file": by_stem[base].name, "reason": f"its UTF-8 twin {file.name} "
+                            "is read instead (Big5 lacks some characters)"})  # fmt: skip
+        by_stem[base] = file
+    if not path.is_file():
+        others = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() != ".csv")
+        skipped += [{"file": p.name, "reason": "not a .csv file"} for p in others]
+    return sorted(by_stem.values()), skipped
 
 
 def _metadata(first: str | None, last: str | None) -> DatasetMetadata:
@@ -165,6 +177,15 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[Path], workdir: Path) -> l
             {address_road_sql(place)} AS road
         FROM (SELECT DISTINCT * FROM raw_theft) WHERE coalesce(trim(案類), '') <> ''"""
     )
+    blank = con.execute(
+        "SELECT count(*) FILTER (WHERE coalesce(trim(案類), '') = '') FROM raw_theft"
+    ).fetchall()[0][0]
+    if blank:
+        problems.append(
+            {"column": "案類", "code": "blank_category", "count": int(blank),
+             "message": f"{blank} rows have no 案類 (often a trailing blank line); they are "
+             "left out"}
+        )  # fmt: skip
     duplicates = con.execute(
         "SELECT (SELECT count(*) FROM raw_theft WHERE coalesce(trim(案類), '') <> '') "
         "- (SELECT count(*) FROM theft)"
@@ -202,20 +223,58 @@ def _fields() -> list[dict[str, Any]]:
     return [field_for(source[n]) if n in source else derived[n] for n in order]
 
 
+def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
+    rows = con.execute(f"SELECT coalesce(category, 'unknown'), count(*) {sql} GROUP BY ALL")
+    return {str(category): int(n) for category, n in sorted(rows.fetchall())}
+
+
+def _merge(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
+    """Table ``theft_next``: this import's rows plus the current version's rows of every
+    category the files do not carry; returns what was replaced and what was kept."""
+    current = current_version(settings, org=TAIPEI_POLICE.code, title=TITLE, resource=RESOURCE)
+    replaced = _counts(con, "FROM theft")
+    if current is None:
+        con.execute("CREATE OR REPLACE VIEW theft_next AS SELECT * FROM theft")
+        return {"previous_version": None, "replaced": replaced, "replaced_rows_before": {},
+                "kept": {}}  # fmt: skip
+    names = [f["name"] for f in _fields()]
+    register_current(settings, con, "theft_previous", current, names)
+    listed = ", ".join(f'"{n}"' for n in names)
+    carried = "coalesce(category, '') IN (SELECT DISTINCT coalesce(category, '') FROM theft)"
+    con.execute(
+        f"CREATE OR REPLACE TABLE theft_next AS SELECT {listed} FROM theft UNION ALL "
+        f"SELECT {listed} FROM theft_previous WHERE NOT ({carried})"
+    )
+    return {
+        "previous_version": current.version,
+        "replaced": replaced,
+        "replaced_rows_before": _counts(con, f"FROM theft_previous WHERE {carried}"),
+        "kept": _counts(con, f"FROM theft_previous WHERE NOT ({carried})"),
+    }
+
+
 def import_theft(settings: Settings, path: str | Path) -> ImportResult:
-    """Import the theft point file(s) under ``path``; see the module docstring."""
-    files = _files(Path(path))
+    """Import the theft point file(s) under ``path``; see the module docstring.
+
+    The files replace the rows of the categories they carry; the current version's rows of
+    every other category are kept (importing the home-theft file, then the car-theft file,
+    publishes both), and the report's ``changes`` says which were replaced and which kept."""
+    files, skipped = _files(Path(path))
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-theft-"))
     con = duckdb.connect(str(workdir / "work.duckdb"))
     try:
         problems = _load(con, files, workdir)
+        rows_in, rows_out = con.execute(
+            "SELECT (SELECT count(*) FROM raw_theft), (SELECT count(*) FROM theft)"
+        ).fetchall()[0]
+        changes = _merge(con, settings)
         first, last = con.execute(
-            "SELECT CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM theft"
+            "SELECT CAST(min(date) AS VARCHAR), CAST(max(date) AS VARCHAR) FROM theft_next"
         ).fetchall()[0]
         ensure_publisher(settings, TAIPEI_POLICE)
         imported = publish_rows(
             settings,
-            con.table("theft"),
+            con.table("theft_next"),
             publisher=TAIPEI_POLICE,
             title=TITLE,
             resource=RESOURCE,
@@ -225,7 +284,18 @@ def import_theft(settings: Settings, path: str | Path) -> ImportResult:
             order_by=("category", "date", "編號"),
             about_people=False,
         )
-        return ImportResult([DatasetImport(imported.dataset, TITLE, [imported], problems=problems)])
+        report = DatasetImport(
+            imported.dataset,
+            TITLE,
+            [imported],
+            problems=problems,
+            files_read=[f.name for f in files],
+            files_skipped=skipped,
+            rows_in=int(rows_in),
+            rows_out=int(rows_out),
+            changes=changes,
+        )
+        return ImportResult([report])
     finally:
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
