@@ -12,6 +12,7 @@ data, not exceptions; these are for failures that stop an operation.
     ├── ForbiddenError                HTTP 403: the token's user may not do this
     ├── ConflictError                 HTTP 409: the thing already exists
     ├── PublishRefusedError           HTTP 422: the privacy gate refuses the publish
+    ├── SchemaChangeError             HTTP 409: a new version's columns differ, not accepted
     ├── QueryError                    HTTP 400: SQL refused by the query guard
     │   └── QueryLimitError           HTTP 400: a time, row or memory limit stopped the query
     └── RateLimitedError              HTTP 429: too many requests from one address
@@ -122,6 +123,14 @@ class PublishRefusedError(KaifangError):
 
     status = 422
     code = "publish_refused"
+
+
+class SchemaChangeError(KaifangError):
+    """A new version's columns differ from the current version's and the publisher did not
+    accept the change; ``details['schema_change']`` lists the difference."""
+
+    status = 409
+    code = "schema_changed"
 
 
 class QueryError(KaifangError):

@@ -42,6 +42,7 @@ from kaifang.catalog.registry import (
     register_version,
 )
 from kaifang.errors import ValidationError
+from kaifang.publish.checks import check_ragged, check_schema
 from kaifang.publish.clustering import cluster_columns, clustered
 from kaifang.publish.manifest import (
     build_manifest,
@@ -125,6 +126,7 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         assert resource is not None  # registered in this publish or found by plan_target
         current = next(v for v in resource.versions if v.number == resource.current_version)
+        reading = current.summary.get("reading") or {}
         return PublishResult(
             dataset=resource.dataset.slug,
             dataset_identifier=resource.dataset.identifier,
@@ -139,6 +141,9 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
             rollback_of=current.rollback_of,
             screening=current.summary.get("screening", {}),
             clustered_by=current.summary.get("clustered_by", []),
+            problem_count=int(reading.get("problem_count") or 0),
+            problems=list(reading.get("problems") or []),
+            schema_change=current.summary.get("schema_change") or {},
             **extra,
         )
 
@@ -147,6 +152,16 @@ def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         return [v.number for v in resource.versions] if resource is not None else []
+
+
+def current_fields(catalog: Catalog, resource_slug: str) -> tuple[int, list[dict[str, Any]]]:
+    """The current version's number and the resource's Table Schema fields (which are the
+    current version's); 0 and none before the first version."""
+    with catalog.read() as session:
+        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        if resource is None or resource.current_version is None:
+            return 0, []
+        return resource.current_version, list(resource.fields)
 
 
 def publish_file(
@@ -163,9 +178,15 @@ def publish_file(
     allow_personal_data: str | None = None,
     publisher: str | None = None,
     progress: Progress | None = None,
+    allow_ragged: bool = False,
+    allow_schema_change: bool = False,
 ) -> PublishResult:
     """Publish ``file`` as a new dataset, or (with ``dataset``) as a new version of one of its
-    resources. Publishing the file that is already current changes nothing (``unchanged``)."""
+    resources. Publishing the file that is already current changes nothing (``unchanged``).
+
+    A file with more than 1 % ragged rows (more or fewer cells than the header) is refused
+    unless ``allow_ragged``; a new version whose columns differ from the current version's
+    is refused unless ``allow_schema_change`` (see :mod:`kaifang.publish.checks`)."""
     path = Path(file)
     meta = _metadata(metadata, license)
     policy_map = load_policy(policy)
@@ -176,6 +197,7 @@ def publish_file(
         source_hash_future = hashing.submit(file_sha256, path)
         with open_table(path) as table, open_catalog(settings) as catalog:
             _check_fields(meta, table)
+            check_ragged(table, allow_ragged=allow_ragged)
             source_hash = source_hash_future.result()
             with catalog.read() as session:
                 target = plan_target(
@@ -222,6 +244,7 @@ def publish_file(
                     legal_basis=legal_basis,
                     publisher=publisher or "",
                     progress=progress,
+                    allow_schema_change=allow_schema_change,
                 )
             finally:
                 con.close()
@@ -300,6 +323,7 @@ def _store_and_register(
     legal_basis: str | None,
     publisher: str,
     progress: Progress | None,
+    allow_schema_change: bool,
 ) -> PublishResult:
     published = published_fields(table.fields, rows)
     descriptions = {**target.field_descriptions, **(meta.fields if meta else {})}
@@ -315,6 +339,12 @@ def _store_and_register(
             if target.resource is None and known:
                 continue  # another publish registered this slug meanwhile: pick another
             number = max([*known, *store.list_versions(slug)], default=0) + 1
+            current, before = current_fields(catalog, slug)
+            schema_change = (
+                check_schema(slug, current, before, fields, allow_schema_change=allow_schema_change)
+                if current
+                else {}
+            )
 
             manifest = build_manifest(
                 table,
@@ -325,6 +355,7 @@ def _store_and_register(
                 screening={},  # both filled in by _write_clustered: the gate's summary
                 legal_basis=legal_basis,
                 clustered_by=[],  # and the order the rows were written in
+                schema_change=schema_change,
             )
             stored, clustered_by = _write_clustered(
                 store,
@@ -347,7 +378,10 @@ def _store_and_register(
                 fields=fields,
                 legal_basis=legal_basis or "",
                 summary=version_summary(
-                    table, screening=screening.summary, clustered_by=clustered_by
+                    table,
+                    screening=screening.summary,
+                    clustered_by=clustered_by,
+                    schema_change=schema_change,
                 ),
             )
             with catalog.write() as session:

@@ -28,6 +28,11 @@ class PublishResult:
     legal_basis: str | None = None
     rollback_of: int | None = None
     screening: dict[str, Any] = field(default_factory=dict)
+    # Reading problems of the published file: how many, and the first few (as inspect).
+    problem_count: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    # How the columns differ from the version before (empty: they do not).
+    schema_change: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

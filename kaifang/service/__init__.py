@@ -219,6 +219,8 @@ class Service:
         path: Path,
         *,
         allow_personal_data: str | None = None,
+        allow_ragged: bool = False,
+        allow_schema_change: bool = False,
     ) -> dict[str, Any]:
         """A new version of a dataset's resource, by an editor or admin of its organization."""
         from kaifang.publish import publish_file
@@ -240,6 +242,8 @@ class Service:
             resource=resource_name,
             allow_personal_data=allow_personal_data,
             publisher=user["name"],
+            allow_ragged=allow_ragged,
+            allow_schema_change=allow_schema_change,
         )
         return result.to_dict()
 
