@@ -61,6 +61,7 @@ class DatasetMetadata:
     landing_page: str = ""
     notes: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    primary_key: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -154,6 +155,8 @@ def _apply(meta: DatasetMetadata, key: str, value: Any) -> None:
         meta.contact_phone = contact.get("phone", "")
     elif key == "fields":
         meta.fields = _fields(value)
+    elif key == "primary_key":
+        meta.primary_key = _keywords(value)
 
 
 METADATA_KEYS = (
@@ -174,6 +177,7 @@ METADATA_KEYS = (
     "landing_page",
     "notes",
     "fields",
+    "primary_key",
 )
 
 

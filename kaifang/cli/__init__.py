@@ -19,6 +19,7 @@ from kaifang.settings import Settings, load_settings
 COMMANDS: dict[str, str] = {
     "datasets": "kaifang.cli.datasets_cmd:datasets",
     "demo": "kaifang.cli.demo_cmd:demo",
+    "diff": "kaifang.cli.diff_cmd:diff",
     "generate": "kaifang.cli.generate_cmd:generate",
     "history": "kaifang.cli.history_cmd:history",
     "import": "kaifang.cli.import_cmd:importer",

@@ -96,6 +96,20 @@ class Service:
     def get_resource(self, ref: str) -> dict[str, Any]:
         return views.resource_detail(self.catalog, ref)[0]
 
+    def diff(
+        self, ref: str, from_version: int | None, to_version: int | None, *, show: int = 10
+    ) -> dict[str, Any]:
+        from kaifang.diff import diff_resource
+
+        return diff_resource(
+            self.catalog,
+            self.store,
+            ref,
+            from_version=from_version,
+            to_version=to_version,
+            show=show,
+        )
+
     def _ref(self, ref: str) -> ResourceRef:
         return self.refs.get(ref)
 
