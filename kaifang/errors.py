@@ -5,7 +5,8 @@ data, not exceptions; these are for failures that stop an operation.
 
     KaifangError                      (exit 1 / HTTP 400)
     ├── ReadError                     a file cannot be read as a table (names file, row, column)
-    │   └── NotTabularError           the file is not tabular data at all
+    │   ├── NotTabularError           the file is not tabular data at all
+    │   └── RaggedRowsError           over 1 % of rows have more or fewer cells than the header
     ├── ValidationError               bad metadata, policy or parameters (names the key)
     ├── NotFoundError                 HTTP 404: no such dataset, resource, version, organization
     ├── UnauthorizedError             HTTP 401: no or unknown token
@@ -90,6 +91,12 @@ class NotTabularError(ReadError):
     """The file is not tabular data (an image, a PDF, an empty file...)."""
 
     code = "not_tabular"
+
+
+class RaggedRowsError(ReadError):
+    """Too many rows have more or fewer cells than the header to publish without consent."""
+
+    code = "ragged_rows"
 
 
 class ValidationError(KaifangError):

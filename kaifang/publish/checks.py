@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kaifang.errors import ReadError, SchemaChangeError
+from kaifang.errors import RaggedRowsError, SchemaChangeError
 from kaifang.reading import Table
 
 # A file with more ragged rows than this share of its data rows is refused.
@@ -25,7 +25,7 @@ def check_ragged(table: Table, *, allow_ragged: bool) -> None:
     rows = [p.row for p in table.problems if p.code in ("extra-cells", "missing-cells")]
     first = ", ".join(str(r) for r in rows[:10])
     more = " ..." if table.ragged_rows > 10 else ""
-    raise ReadError(
+    raise RaggedRowsError(
         f"{table.ragged_rows} of {table.rows} data rows have more or fewer cells than the "
         f"header's {len(table.fields)} (rows {first}{more}): more than "
         f"{RAGGED_SHARE:.0%} of the file, so values would be padded or set aside",

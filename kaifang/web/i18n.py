@@ -136,6 +136,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "現行版本的讀取問題（{n}）",
         "Reading problems of the current version ({n})",
     ),
+    "publish.confirm.allow_schema_change": (
+        "我確認要以不同的欄位發布新版本（變更將記錄於版本紀錄）",
+        "I confirm publishing a new version with these different columns (recorded in history)",
+    ),
+    "publish.confirm.allow_ragged": (
+        "我確認要發布：多出的值保留於讀取問題，缺少的儲存格為空",
+        "I confirm publishing: extra values are kept in the problems, missing cells are empty",
+    ),
     "problem.row": ("列", "Row"),
     "problem.column": ("欄位", "Column"),
     "problem.code": ("代碼", "Code"),
