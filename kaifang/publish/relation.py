@@ -34,7 +34,8 @@ from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.catalog.registry import register_version as register
 from kaifang.errors import ValidationError
-from kaifang.publish.pipeline import BATCH_ROWS, registered_numbers, result_for
+from kaifang.publish.checks import schema_difference
+from kaifang.publish.pipeline import BATCH_ROWS, current_fields, registered_numbers, result_for
 from kaifang.publish.result import PublishResult
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident, quote_literal
@@ -237,11 +238,14 @@ def _write_and_register(
         "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
     )
     number = max([*known, *store.list_versions(slug)], default=0) + 1
+    # An importer owns its source's schema, so a change is not refused, only recorded.
+    before = current_fields(catalog, slug)[1] if current is not None else spec.fields
     summary = {
         "screening": dict(spec.screening),
         "clustered_by": list(order),
         "partitions": all_prints,
         "partitions_written": changed,
+        "schema_change": schema_difference(before, spec.fields),
     }
     manifest = {
         "resource": slug,
