@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from kaifang.api.app import create_app
 from kaifang.catalog import open_catalog
 from kaifang.cli import cli
+from kaifang.cli.common import console
 from kaifang.diff import diff_resource
 from kaifang.diff.engine import Side, hashed_diff, keyed_diff
 from kaifang.errors import ValidationError
@@ -133,6 +134,34 @@ def test_cli_and_api_give_the_library_object(
         missing = client.get(f"/api/resources/{resource}/diff", params={"from": 9})
         assert missing.status_code == 404
         assert "Versions are: 1, 2" in missing.json()["error"]["hint"]
+
+
+@pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(console, "width", 300)
+
+
+def test_history_lists_what_each_version_changed(
+    org_settings: Settings, tmp_path: Path, runner: CliRunner, wide_console: None
+) -> None:
+    resource = publish_pair(org_settings, tmp_path, V1, ["id,name,n,extra", "1,a,10,x"])
+    env = {"KAIFANG_DATABASE_URL": org_settings.database_url}
+    args = ["--data-dir", str(org_settings.data_dir), "history", resource]
+    found = json.loads(runner.invoke(cli, [*args, "--json"], env=env).stdout)
+    first, second = found["versions"]
+    assert first["changes"] is None
+    assert second["changes"] == {"added": 0, "removed": 3, "changed": 0, "key": ["id"]}
+    assert second["schema_change"] == {"added": [{"column": "extra", "type": "string"}]}
+    assert second["source_file"] == "t.csv"
+    text = runner.invoke(cli, args, env=env).stdout
+    assert "+0 -3 ~0" in text and "added 'extra' (string)" in text
+
+
+def test_inspect_shows_ragged_rows(tmp_path: Path, runner: CliRunner, wide_console: None) -> None:
+    file = write(tmp_path / "r.csv", ["a,b,c", "1,2,3", "4,5", "6,7,8,9"])
+    text = runner.invoke(cli, ["inspect", str(file)]).stdout
+    assert "problem: row 2, column c: row has 2 cells" in text
+    assert "problem: row 3: row has 4 cells" in text and "['9']" in text
 
 
 N = 1_000_000
