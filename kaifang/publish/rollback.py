@@ -13,6 +13,7 @@ from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import utcnow
 from kaifang.catalog.registry import NewVersion, plan_target, register_version
 from kaifang.errors import NotFoundError
+from kaifang.publish.checks import schema_difference
 from kaifang.publish.pipeline import registered_numbers, result_for
 from kaifang.publish.result import PublishResult
 from kaifang.scoring import record_registered_version
@@ -47,6 +48,7 @@ def rollback(
                 old.legal_basis,
             )
             summary = dict(old.summary)
+            current_fields = list(found.fields)
         with store.lock(slug):
             known = registered_numbers(catalog, slug)
             number = max([*known, *store.list_versions(slug)], default=0) + 1
@@ -55,7 +57,15 @@ def rollback(
             fields = list(old_manifest.get("schema", {}).get("fields", []))
             schema = store.dataset(slug, to).schema if entries else pa.schema([])
             manifest = {k: v for k, v in old_manifest.items() if k not in STORE_KEYS}
-            manifest.update(created=utcnow().isoformat(), publisher=publisher or "", rollback_of=to)
+            # What the rollback changes is relative to the version it replaces, not the one
+            # before the restored version.
+            summary["schema_change"] = schema_difference(current_fields, fields)
+            manifest.update(
+                created=utcnow().isoformat(),
+                publisher=publisher or "",
+                rollback_of=to,
+                schema_change=summary["schema_change"],
+            )
             stored = store.write_version(
                 slug,
                 number,

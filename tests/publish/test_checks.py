@@ -10,7 +10,7 @@ import pytest
 
 from kaifang.catalog import history, open_catalog
 from kaifang.errors import ReadError, SchemaChangeError
-from kaifang.publish import publish_file
+from kaifang.publish import publish_file, rollback
 from kaifang.publish.checks import schema_difference
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -81,6 +81,18 @@ def test_a_different_schema_is_refused_then_recorded(
     assert versions[0]["schema_change"] == {}
     manifest = VersionStore(org_settings).read_manifest(result.resource, 2)
     assert json.dumps(manifest["schema_change"]) == json.dumps(difference)
+
+
+def test_a_rollback_records_its_change_from_the_version_it_replaces(
+    org_settings: Settings, tmp_path: Path
+) -> None:
+    first = publish_file(
+        org_settings, write(tmp_path / "v1.csv", ["a,b,c", *clean_rows(5)]), org=ORG, title="t"
+    )
+    wider = write(tmp_path / "v2.csv", ["a,b,c,d", "1,2,x,4"])
+    publish_file(org_settings, wider, org=ORG, dataset=first.dataset, allow_schema_change=True)
+    restored = rollback(org_settings, first.resource, to=1)
+    assert restored.schema_change == {"removed": [{"column": "d", "type": "integer"}]}
 
 
 def test_the_same_columns_need_no_flag(org_settings: Settings, tmp_path: Path) -> None:
