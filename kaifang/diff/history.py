@@ -21,14 +21,24 @@ HISTORY_DIFF_MAX_ROWS = 2_000_000
 
 
 def history_with_changes(
-    catalog: Catalog, store: VersionStore, ref: str, *, max_rows: int = HISTORY_DIFF_MAX_ROWS
+    catalog: Catalog,
+    store: VersionStore,
+    ref: str,
+    *,
+    max_rows: int = HISTORY_DIFF_MAX_ROWS,
+    latest: int | None = None,
 ) -> dict[str, Any]:
+    """``latest`` compares only the newest versions with the one before each (the dataset
+    page, which is rendered on every visit); older ones get ``changes.skipped``."""
     found = history(catalog, ref)
+    slug, versions = found["resource"], found["versions"]
+    first_compared = len(versions) - latest if latest is not None else 0
     previous: dict[str, Any] | None = None
-    for version in found["versions"]:
-        version["changes"] = _changes(
-            catalog, store, found["resource"], previous, version, max_rows
-        )
+    for index, version in enumerate(versions):
+        if index < first_compared and previous is not None:
+            version["changes"] = {"skipped": "older version: compare with 'kaifang diff'"}
+        else:
+            version["changes"] = _changes(catalog, store, slug, previous, version, max_rows)
         previous = version
     return found
 

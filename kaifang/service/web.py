@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from kaifang.service import Service
 
 ANSWER_ROLES = {"admin", "editor"}
+# The dataset page compares the newest five versions, each pair up to this many rows.
+PAGE_DIFF_MAX_ROWS = 1_000_000
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 
 
@@ -115,7 +117,9 @@ def version_history(service: Service, resource: dict[str, Any]) -> list[dict[str
 
     recorded = {
         v["version"]: v
-        for v in history_with_changes(service.catalog, service.store, resource["id"])["versions"]
+        for v in history_with_changes(
+            service.catalog, service.store, resource["id"], max_rows=PAGE_DIFF_MAX_ROWS, latest=5
+        )["versions"]
     }
     history: list[dict[str, Any]] = []
     previous_fields: list[dict[str, Any]] | None = None

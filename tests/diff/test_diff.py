@@ -18,6 +18,7 @@ from kaifang.cli import cli
 from kaifang.cli.common import console
 from kaifang.diff import diff_resource
 from kaifang.diff.engine import Side, hashed_diff, keyed_diff
+from kaifang.diff.history import history_with_changes
 from kaifang.errors import ValidationError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
@@ -155,6 +156,12 @@ def test_history_lists_what_each_version_changed(
     assert second["source_file"] == "t.csv"
     text = runner.invoke(cli, args, env=env).stdout
     assert "+0 -3 ~0" in text and "added 'extra' (string)" in text
+    with open_catalog(org_settings) as catalog:
+        store = VersionStore(org_settings)
+        older = history_with_changes(catalog, store, resource, latest=0)["versions"]
+        small = history_with_changes(catalog, store, resource, max_rows=3)["versions"]
+    assert "skipped" in older[1]["changes"] and "skipped" in small[1]["changes"]
+    assert "kaifang diff" in small[1]["changes"]["skipped"]
 
 
 def test_inspect_shows_ragged_rows(tmp_path: Path, runner: CliRunner, wide_console: None) -> None:
