@@ -128,6 +128,9 @@ def keyed_diff(
     ).fetchone()
     assert counts is not None
     added, removed, changed = (int(v or 0) for v in counts)
+    if show <= 0:  # counts only (history): no more passes over the tables
+        empty: dict[str, Any] = {"added": [], "removed": [], "changed": []}
+        return {"added": added, "removed": removed, "changed": changed, "samples": empty}
 
     def first(side: Side, which: str) -> list[dict[str, Any]]:
         """The rows of ``side`` for the first ``show`` keys (in key order) that are ``which``."""
@@ -172,6 +175,9 @@ def hashed_diff(
     ).fetchone()
     assert counts is not None
     added, removed = (int(v or 0) for v in counts)
+    if show <= 0:
+        empty: dict[str, Any] = {"added": [], "removed": [], "changed": []}
+        return {"added": added, "removed": removed, "changed": None, "samples": empty}
 
     def first(side: Side, sign: str) -> list[dict[str, Any]]:
         """Rows of ``side`` whose hash is ``sign`` 0, each as many times as it differs."""
