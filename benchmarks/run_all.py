@@ -12,6 +12,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     "bench_reading.py",
     "bench_publish.py",
+    "bench_diff.py",
     "bench_privacy.py",
     "bench_api.py",
     "bench_freeway.py",

@@ -6,13 +6,15 @@ data, not exceptions; these are for failures that stop an operation.
     class                         HTTP  what it means
     KaifangError                   400  base of every error raised on purpose (CLI: exit 1)
     ├── ReadError                  400  a file cannot be read as a table (names file, row, column)
-    │   └── NotTabularError        400  the file is not tabular data at all
+    │   ├── NotTabularError        400  the file is not tabular data at all
+    │   └── RaggedRowsError        400  over 1 % of rows have more or fewer cells than the header
     ├── ValidationError            400  bad metadata, policy or parameters (names the key)
     ├── NotFoundError              404  no such dataset, resource, version, organization
     ├── UnauthorizedError          401  no or unknown token
     ├── ForbiddenError             403  the token's user may not do this
     ├── ConflictError              409  the thing already exists
     ├── PublishRefusedError        422  the privacy gate refuses the publish
+    ├── SchemaChangeError          409  a new version's columns differ, not accepted
     ├── QueryError                 400  SQL refused by the query guard
     │   └── QueryLimitError        400  a time, row or memory limit stopped the query
     ├── StoredDataError            500  published data the catalog lists cannot be read
@@ -94,6 +96,12 @@ class NotTabularError(ReadError):
     code = "not_tabular"
 
 
+class RaggedRowsError(ReadError):
+    """Too many rows have more or fewer cells than the header to publish without consent."""
+
+    code = "ragged_rows"
+
+
 class ValidationError(KaifangError):
     """Metadata, a policy file or request parameters are invalid."""
 
@@ -125,6 +133,14 @@ class PublishRefusedError(KaifangError):
 
     status = 422
     code = "publish_refused"
+
+
+class SchemaChangeError(KaifangError):
+    """A new version's columns differ from the current version's and the publisher did not
+    accept the change; ``details['schema_change']`` lists the difference."""
+
+    status = 409
+    code = "schema_changed"
 
 
 class QueryError(KaifangError):

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("catalog", {"catalog"}),
     ("query", {"query", "scoring", "export"}),
     ("publish", {"publish"}),
+    ("changes", {"diff"}),
     ("sources", {"sources"}),
     ("service", {"service", "demo"}),
     ("interfaces", {"api", "web"}),

@@ -150,6 +150,8 @@ def list_datasets(
 
 
 def version_dict(version: Version) -> dict[str, Any]:
+    summary = version.summary or {}
+    reading = summary.get("reading") or {}
     return {
         "version": version.number,
         "rows": version.rows,
@@ -160,6 +162,8 @@ def version_dict(version: Version) -> dict[str, Any]:
         "content_hash": version.content_hash,
         "legal_basis": version.legal_basis or None,
         "rollback_of": version.rollback_of,
+        "schema_change": summary.get("schema_change") or {},
+        "problem_count": int(reading.get("problem_count") or 0),
     }
 
 

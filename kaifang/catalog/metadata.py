@@ -59,6 +59,7 @@ class DatasetMetadata:
     landing_page: str = ""
     notes: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    primary_key: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -152,6 +153,8 @@ def _apply(meta: DatasetMetadata, key: str, value: Any) -> None:
         meta.contact_phone = contact.get("phone", "")
     elif key == "fields":
         meta.fields = _fields(value)
+    elif key == "primary_key":
+        meta.primary_key = _keywords(value)
 
 
 METADATA_KEYS = (
@@ -172,6 +175,7 @@ METADATA_KEYS = (
     "landing_page",
     "notes",
     "fields",
+    "primary_key",
 )
 
 

@@ -144,7 +144,7 @@ def _apply_metadata(dataset: Dataset, meta: DatasetMetadata, session: Session) -
     dataset.contact_email = meta.contact_email or dataset.contact_email
     dataset.contact_phone = meta.contact_phone or dataset.contact_phone
     extras = dict(dataset.extras or {})
-    for key in ("title_en", "cost_law", "landing_page", "notes"):
+    for key in ("title_en", "cost_law", "landing_page", "notes", "primary_key"):
         if getattr(meta, key):
             extras[key] = getattr(meta, key)
     dataset.extras = extras

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "catalog": "kaifang.cli.catalog_cmd:catalog",
     "datasets": "kaifang.cli.datasets_cmd:datasets",
     "demo": "kaifang.cli.demo_cmd:demo",
+    "diff": "kaifang.cli.diff_cmd:diff",
     "generate": "kaifang.cli.generate_cmd:generate",
     "history": "kaifang.cli.history_cmd:history",
     "import": "kaifang.cli.import_cmd:importer",
@@ -41,10 +42,14 @@ COMMANDS: dict[str, str] = {
 SUMMARIES: dict[str, str] = {
     "catalog": "The catalog database: moving it to PostgreSQL.",
     "datasets": "List published datasets, best matches first with --search.",
+    "diff": "Schema difference and rows added, removed and changed between two versions of "
+    "RESOURCE, matched by its key (metadata primary_key, else a unique column, else whole "
+    "rows).",
     "demo": "Generate the flagship datasets (freeway, elections, theft, schools) in their "
     "upstream formats, import them into the data directory, and serve the portal.",
     "generate": "Write realistic demo data in each source's exact upstream format.",
-    "history": "List every version of RESOURCE (its id or national identifier).",
+    "history": "List every version of RESOURCE (its id or national identifier) with the rows it "
+    "added, removed and changed, its schema change and its reading problems.",
     "import": "Import a flagship source's files in their upstream layout.",
     "inspect": "Read FILE and report its encoding, dialect, header, columns, notes and problems.",
     "org": "Organizations (agencies) that publish.",

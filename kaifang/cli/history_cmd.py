@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 import click
 
-from kaifang.catalog import history as resource_history
 from kaifang.catalog import open_catalog
 from kaifang.cli.common import console, print_json, rich_table
+from kaifang.diff.history import history_with_changes
 from kaifang.publish import rollback as rollback_resource
+from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
+from kaifang.storage import VersionStore
 
 
 @click.command()
@@ -18,22 +21,41 @@ from kaifang.settings import Settings
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def history(settings: Settings, resource: str, as_json: bool) -> None:
-    """List every version of RESOURCE (its id or national identifier)."""
+    """List every version of RESOURCE (its id or national identifier) with the rows it
+    added, removed and changed, its schema change and its reading problems."""
     with open_catalog(settings) as catalog:
-        found = resource_history(catalog, resource)
+        found = history_with_changes(catalog, VersionStore(settings), resource)
     if as_json:
         print_json(found)
         return
-    table = rich_table("version", "rows", "created", "publisher", "source file", "note")
+    table = rich_table(
+        "version", "rows", "changes", "schema", "problems", "created", "publisher", "source file"
+    )
     for v in found["versions"]:
-        mark = "current" if v["version"] == found["current"] else ""
+        mark = " (current)" if v["version"] == found["current"] else ""
         if v["rollback_of"]:
-            mark = f"{mark} rollback to v{v['rollback_of']}".strip()
+            mark += f" rollback to v{v['rollback_of']}"
         table.add_row(
-            str(v["version"]), str(v["rows"]), v["created"], v["publisher"], v["source_file"], mark
+            f"{v['version']}{mark}",
+            str(v["rows"]),
+            _changes(v["changes"]),
+            describe_difference(v["schema_change"]) or "",
+            str(v["problem_count"] or ""),
+            v["created"],
+            v["publisher"],
+            v["source_file"],
         )
     console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
     console.print(table)
+
+
+def _changes(changes: dict[str, Any] | None) -> str:
+    if changes is None:
+        return "first version"
+    if "skipped" in changes:
+        return str(changes["skipped"])
+    text = f"+{changes['added']} -{changes['removed']}"
+    return text if changes["changed"] is None else f"{text} ~{changes['changed']}"
 
 
 @click.command()

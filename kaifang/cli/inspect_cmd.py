@@ -37,10 +37,17 @@ def inspect(file: Path, as_json: bool, preview: int, sheet: str | None) -> None:
         if note.get("column") is None:  # column notes are in the table above
             console.print(f"note: {note['message']}", highlight=False, markup=False)
     for problem in report["problems"]:
+        column = f", column {problem['column']}" if problem["column"] is not None else ""
         console.print(
-            f"problem: row {problem['row']}, column {problem['column']}: {problem['message']}",
+            f"problem: row {problem['row']}{column}: {problem['message']}",
             highlight=False,
             markup=False,
+        )
+    if report["problem_count"] > len(report["problems"]):
+        console.print(
+            f"... {report['problem_count'] - len(report['problems'])} more problems "
+            f"({report['ragged_rows']} rows with more or fewer cells than the header in all)",
+            highlight=False,
         )
     if report["preview"]:
         prev = RichTable(*[c["name"] for c in report["columns"]], title="Preview")

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kaifang.cli.common import console, err_console, print_json
 from kaifang.publish import PublishResult, publish_file
+from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
 
 
@@ -35,6 +36,16 @@ from kaifang.settings import Settings
     metavar="LEGAL_BASIS",
     help="Publish personal data under this legal basis (recorded in the catalog).",
 )
+@click.option(
+    "--allow-ragged",
+    is_flag=True,
+    help="Publish even when over 1 % of rows have more or fewer cells than the header.",
+)
+@click.option(
+    "--allow-schema-change",
+    is_flag=True,
+    help="Accept columns that differ from the current version's (recorded in its history).",
+)
 @click.option("--publisher", default=None, help="Who publishes (default: your login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
@@ -49,6 +60,8 @@ def publish(
     license_id: str | None,
     policy: Path | None,
     legal_basis: str | None,
+    allow_ragged: bool,
+    allow_schema_change: bool,
     publisher: str | None,
     as_json: bool,
 ) -> None:
@@ -66,6 +79,8 @@ def publish(
         policy=policy,
         allow_personal_data=legal_basis,
         publisher=publisher or getpass.getuser(),
+        allow_ragged=allow_ragged,
+        allow_schema_change=allow_schema_change,
     )
     if as_json:
         print_json(run().to_dict())
@@ -101,3 +116,17 @@ def _print_result(result: PublishResult) -> None:
         f"{result.rows} rows",
         highlight=False,
     )
+    if result.schema_change:
+        console.print(
+            f"schema change: {describe_difference(result.schema_change)}",
+            highlight=False,
+            markup=False,
+        )
+    for problem in result.problems:
+        where = f"row {problem['row']}" + (
+            f", column {problem['column']}" if problem["column"] else ""
+        )
+        console.print(f"problem: {where}: {problem['message']}", highlight=False, markup=False)
+    if result.problem_count > len(result.problems):
+        more = result.problem_count - len(result.problems)
+        console.print(f"... {more} more problems (see 'kaifang inspect' on the file)")

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +55,16 @@ def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         return [v.number for v in resource.versions] if resource is not None else []
+
+
+def current_fields(catalog: Catalog, resource_slug: str) -> tuple[int, list[dict[str, Any]]]:
+    """The current version's number and the resource's Table Schema fields (which are the
+    current version's); 0 and none before the first version."""
+    with catalog.read() as session:
+        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        if resource is None or resource.current_version is None:
+            return 0, []
+        return resource.current_version, list(resource.fields)
 
 
 def next_number(catalog: Catalog, store: VersionStore, slug: str) -> int:

@@ -79,6 +79,7 @@ def build_manifest(
     screening: dict[str, Any],
     legal_basis: str | None,
     clustered_by: list[str],
+    schema_change: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     problems = [p.to_dict() for p in table.problems]
     return {
@@ -98,8 +99,9 @@ def build_manifest(
         "reading": {
             "notes": [n.to_dict() for n in table.notes],
             "problems": problems[:MAX_PROBLEMS_IN_MANIFEST],
-            "problem_count": len(problems),
+            "problem_count": table.problem_count,
         },
+        "schema_change": schema_change or {},
         "screening": screening,
         "legal_basis": legal_basis,
         "clustered_by": clustered_by,
@@ -107,17 +109,23 @@ def build_manifest(
 
 
 def version_summary(
-    table: Table, *, screening: dict[str, Any], clustered_by: list[str]
+    table: Table,
+    *,
+    screening: dict[str, Any],
+    clustered_by: list[str],
+    schema_change: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the catalog keeps about a version besides its columns: the screening summary, the
     sort order, how the agency's file was read (sniffed ``format`` and ``encoding``) and its
-    reading problems (the first few, and their count) — what openness scoring rates."""
+    reading problems (the first few, and their count) — what openness scoring rates — and how
+    its columns differ from the version before (``schema_change``, empty when they do not)."""
     return {
         "screening": screening,
         "clustered_by": clustered_by,
         "source": {"format": table.format, "encoding": table.encoding},
         "reading": {
             "problems": [p.to_dict() for p in table.problems[:MAX_PROBLEMS_IN_SUMMARY]],
-            "problem_count": len(table.problems),
+            "problem_count": table.problem_count,
         },
+        "schema_change": schema_change or {},
     }

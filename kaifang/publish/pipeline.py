@@ -30,8 +30,9 @@ from kaifang.catalog.licenses import license_info
 from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
 from kaifang.catalog.registry import NewVersion, Target, plan_target
 from kaifang.errors import ValidationError
+from kaifang.publish.checks import check_ragged, check_schema
 from kaifang.publish.clustering import cluster_columns, clustered
-from kaifang.publish.commit import commit_version
+from kaifang.publish.commit import commit_version, current_fields
 from kaifang.publish.manifest import (
     build_manifest,
     described_fields,
@@ -122,9 +123,15 @@ def publish_file(
     allow_personal_data: str | None = None,
     publisher: str | None = None,
     progress: Progress | None = None,
+    allow_ragged: bool = False,
+    allow_schema_change: bool = False,
 ) -> PublishResult:
     """Publish ``file`` as a new dataset, or (with ``dataset``) as a new version of one of its
-    resources. Publishing the file that is already current changes nothing (``unchanged``)."""
+    resources. Publishing the file that is already current changes nothing (``unchanged``).
+
+    A file with more than 1 % ragged rows (more or fewer cells than the header) is refused
+    unless ``allow_ragged``; a new version whose columns differ from the current version's
+    is refused unless ``allow_schema_change`` (see :mod:`kaifang.publish.checks`)."""
     path = Path(file)
     meta = _metadata(metadata, license)
     policy_map = load_policy(policy)
@@ -135,6 +142,7 @@ def publish_file(
         source_hash_future = hashing.submit(file_sha256, path)
         with open_table(path) as table, open_catalog(settings) as catalog:
             _check_fields(meta, table)
+            check_ragged(table, allow_ragged=allow_ragged)
             source_hash = source_hash_future.result()
             with catalog.read() as session:
                 target = plan_target(
@@ -181,6 +189,7 @@ def publish_file(
                     legal_basis=legal_basis,
                     publisher=publisher or "",
                     progress=progress,
+                    allow_schema_change=allow_schema_change,
                 )
             finally:
                 con.close()
@@ -259,12 +268,19 @@ def _store_and_register(
     legal_basis: str | None,
     publisher: str,
     progress: Progress | None,
+    allow_schema_change: bool,
 ) -> PublishResult:
     published = published_fields(table.fields, rows)
     descriptions = {**target.field_descriptions, **(meta.fields if meta else {})}
     fields = described_fields(published, descriptions)
 
     def write(slug: str, number: int) -> NewVersion:
+        current, before = current_fields(catalog, slug)
+        schema_change = (
+            check_schema(slug, current, before, fields, allow_schema_change=allow_schema_change)
+            if current
+            else {}
+        )
         manifest = build_manifest(
             table,
             resource=slug,
@@ -274,6 +290,7 @@ def _store_and_register(
             screening={},  # both filled in by _write_clustered: the gate's summary
             legal_basis=legal_basis,
             clustered_by=[],  # and the order the rows were written in
+            schema_change=schema_change,
         )
         stored, clustered_by = _write_clustered(
             store,
@@ -295,7 +312,12 @@ def _store_and_register(
             content_hash=stored.content_hash,
             fields=fields,
             legal_basis=legal_basis or "",
-            summary=version_summary(table, screening=screening.summary, clustered_by=clustered_by),
+            summary=version_summary(
+                table,
+                screening=screening.summary,
+                clustered_by=clustered_by,
+                schema_change=schema_change,
+            ),
         )
 
     committed = commit_version(

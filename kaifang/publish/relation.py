@@ -38,8 +38,10 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.errors import ConflictError, ValidationError
+from kaifang.publish.checks import schema_difference
 from kaifang.publish.commit import (
     commit_version,
+    current_fields,
     next_number,
     register_and_score,
     registered_numbers,
@@ -341,11 +343,14 @@ def _write(
     source_hash = (
         "sha256:" + hashlib.sha256(json.dumps(all_prints, sort_keys=True).encode()).hexdigest()
     )
+    # An importer owns its source's schema, so a change is not refused, only recorded.
+    before = current_fields(catalog, slug)[1] if current is not None else spec.fields
     summary = {
         "screening": dict(spec.screening),
         "clustered_by": list(order),
         "partitions": all_prints,
         "partitions_written": changed,
+        "schema_change": schema_difference(before, spec.fields),
     }
     manifest = {
         "resource": slug,

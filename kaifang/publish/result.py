@@ -33,6 +33,11 @@ class PublishResult:
     legal_basis: str | None = None
     rollback_of: int | None = None
     screening: dict[str, Any] = field(default_factory=dict)
+    # Reading problems of the published file: how many, and the first few (as inspect).
+    problem_count: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    # How the columns differ from the version before (empty: they do not).
+    schema_change: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,6 +50,7 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         assert resource is not None  # registered by this publish or found by plan_target
         current = next(v for v in resource.versions if v.number == resource.current_version)
+        reading = current.summary.get("reading") or {}
         return PublishResult(
             dataset=resource.dataset.slug,
             dataset_identifier=resource.dataset.identifier,
@@ -59,5 +65,8 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
             rollback_of=current.rollback_of,
             screening=current.summary.get("screening", {}),
             clustered_by=current.summary.get("clustered_by", []),
+            problem_count=int(reading.get("problem_count") or 0),
+            problems=list(reading.get("problems") or []),
+            schema_change=current.summary.get("schema_change") or {},
             **extra,
         )

@@ -12,6 +12,7 @@ from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import utcnow
 from kaifang.catalog.registry import NewVersion, plan_target
 from kaifang.errors import NotFoundError
+from kaifang.publish.checks import schema_difference
 from kaifang.publish.commit import commit_version
 from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
@@ -45,6 +46,7 @@ def rollback(
                 old.legal_basis,
             )
             summary = dict(old.summary)
+            current_fields = list(found.fields)
             target = plan_target(
                 session,
                 org=org,
@@ -60,7 +62,16 @@ def rollback(
             entries = store.file_entries(slug, to)
             schema = store.dataset(slug, to).schema if entries else pa.schema([])
             manifest = {k: v for k, v in old_manifest.items() if k not in STORE_KEYS}
-            manifest.update(created=utcnow().isoformat(), publisher=publisher or "", rollback_of=to)
+            fields = list(old_manifest.get("schema", {}).get("fields", []))
+            # What the rollback changes is relative to the version it replaces, not the one
+            # before the restored version.
+            summary["schema_change"] = schema_difference(current_fields, fields)
+            manifest.update(
+                created=utcnow().isoformat(),
+                publisher=publisher or "",
+                rollback_of=to,
+                schema_change=summary["schema_change"],
+            )
             stored = store.write_version(
                 slug,
                 number,
@@ -75,7 +86,7 @@ def rollback(
                 source_file=source_file,
                 source_hash=source_hash,
                 content_hash=stored.content_hash,
-                fields=list(old_manifest.get("schema", {}).get("fields", [])),
+                fields=fields,
                 legal_basis=legal_basis,
                 rollback_of=to,
                 summary=summary,

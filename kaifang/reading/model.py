@@ -24,16 +24,21 @@ class Note:
 
 @dataclass
 class Problem:
-    """A cell or row the reader could not read as the column's type; ``row`` is 1-based
-    counting data rows (the header is not a data row)."""
+    """A cell or row the reader could not read as the column's type, or a row with more or
+    fewer cells than the header; ``row`` is 1-based counting data rows (the header is not a
+    data row). ``values`` keeps cells that are in no column (``extra-cells``)."""
 
     row: int | None
     column: str | None
     code: str
     message: str
+    values: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if self.values is None:
+            del out["values"]
+        return out
 
 
 @dataclass

@@ -20,6 +20,7 @@ from kaifang.reading.json_array import stage_json
 from kaifang.reading.model import FIELD_TYPES, Field, Note
 from kaifang.reading.plan import Analysis, analyse_columns, output_select
 from kaifang.reading.problems import find_problems
+from kaifang.reading.ragged import find_ragged
 from kaifang.reading.sniff_encoding import read_head, sniff_format
 from kaifang.reading.spreadsheet import stage_spreadsheet
 from kaifang.reading.staged import Source, Staged, private_connection
@@ -150,6 +151,9 @@ def _analyse(
         undecodable=analysis.undecodable,
         encoding=staged.encoding,
     )
+    ragged = find_ragged(con, source, staged.names)
+    if ragged.rows:
+        problems = sorted([*problems, *ragged.problems], key=lambda p: p.row or 0)
     notes = list(staged.notes)
     if staged.undecodable_bytes:
         notes.append(
@@ -178,5 +182,7 @@ def _analyse(
         select_sql=output_select(plans, source),
         notes=notes,
         problems=problems,
+        ragged_rows=ragged.rows,
+        unlisted_problems=ragged.rows - len(ragged.problems),
         workdir=workdir,
     )

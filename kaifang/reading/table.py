@@ -39,6 +39,8 @@ class Table:
         select_sql: str,
         notes: list[Note] | None = None,
         problems: list[Problem] | None = None,
+        ragged_rows: int = 0,
+        unlisted_problems: int = 0,
         workdir: Path | None = None,
     ) -> None:
         self.file = file
@@ -50,6 +52,10 @@ class Table:
         self.rows = rows
         self.notes = notes or []
         self.problems = problems or []
+        # Rows with more or fewer cells than the header (each an extra-/missing-cells problem;
+        # past the first MAX_RAGGED_PROBLEMS they are counted, not listed).
+        self.ragged_rows = ragged_rows
+        self._unlisted = unlisted_problems
         self._select_sql = select_sql
         self._workdir = workdir
 
@@ -63,6 +69,11 @@ class Table:
         con = duckdb.connect(config={"memory_limit": "512MB", "preserve_insertion_order": "true"})
         reader: pa.RecordBatchReader = self.relation(con).to_arrow_reader(batch_rows)
         return reader
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, listed or not."""
+        return len(self.problems) + self._unlisted
 
     # -- description ----------------------------------------------------------------------
     def table_schema(self) -> dict[str, Any]:
@@ -84,6 +95,8 @@ class Table:
             "rows": self.rows,
             "columns": [{"name": f.name, "type": f.type, "notes": f.notes} for f in self.fields],
             "notes": [n.to_dict() for n in self.notes],
+            "problem_count": self.problem_count,
+            "ragged_rows": self.ragged_rows,
             "problems": [p.to_dict() for p in self.problems],
             "preview": preview_rows,
         }

@@ -108,6 +108,20 @@ class Service:
     def get_resource(self, ref: str) -> dict[str, Any]:
         return views.resource_detail(self.catalog, ref)[0]
 
+    def diff(
+        self, ref: str, from_version: int | None, to_version: int | None, *, show: int = 10
+    ) -> dict[str, Any]:
+        from kaifang.diff import diff_resource
+
+        return diff_resource(
+            self.catalog,
+            self.store,
+            ref,
+            from_version=from_version,
+            to_version=to_version,
+            show=show,
+        )
+
     def _ref(self, ref: str) -> ResourceRef:
         return self.refs.get(ref)
 
@@ -248,6 +262,8 @@ class Service:
         title: str | None = None,
         policy: Path | None = None,
         allow_personal_data: str | None = None,
+        allow_ragged: bool = False,
+        allow_schema_change: bool = False,
     ) -> dict[str, Any]:
         """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
         from the API or the portal, publishes here (``publish_file``'s options)."""
@@ -264,6 +280,8 @@ class Service:
             policy=policy,
             allow_personal_data=allow_personal_data,
             publisher=user["name"],
+            allow_ragged=allow_ragged,
+            allow_schema_change=allow_schema_change,
         )
         return result.to_dict()
 
@@ -275,6 +293,8 @@ class Service:
         path: Path,
         *,
         allow_personal_data: str | None = None,
+        allow_ragged: bool = False,
+        allow_schema_change: bool = False,
     ) -> dict[str, Any]:
         """A new version of a dataset's resource, by an editor or admin of its organization."""
         dataset = self.get_dataset(dataset_ref)
@@ -285,6 +305,8 @@ class Service:
             dataset=dataset["id"],
             resource=resource_name,
             allow_personal_data=allow_personal_data,
+            allow_ragged=allow_ragged,
+            allow_schema_change=allow_schema_change,
         )
 
     def publish_reviewed_upload(

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import duckdb
 import yaml
 
-from kaifang.errors import KaifangError, NotFoundError, ValidationError
+from kaifang.errors import (
+    KaifangError,
+    NotFoundError,
+    RaggedRowsError,
+    SchemaChangeError,
+    ValidationError,
+)
 from kaifang.privacy import propose_policy, screen
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
@@ -187,7 +193,13 @@ def publish_reviewed(
             dataset=dataset or None,
             policy=area.write_policy(upload_id, policy),
             allow_personal_data=legal_basis or None,
+            allow_ragged=form.get("allow_ragged") == "1",
+            allow_schema_change=form.get("allow_schema_change") == "1",
         )
+    except (SchemaChangeError, RaggedRowsError) as exc:
+        # A confirmation step: the review page shows the message with a box to accept it.
+        field = "allow_schema_change" if isinstance(exc, SchemaChangeError) else "allow_ragged"
+        return None, [PolicyProblem(field, exc.code, exc.message)]
     except KaifangError as exc:
         column = str(exc.details.get("column") or exc.details.get("key") or "")
         return None, [PolicyProblem(column, "publish", exc.message)]

@@ -117,6 +117,7 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
         fields = list(resource.fields)
         versions = {v.number: v.rows for v in resource.versions}
         current = next((v for v in resource.versions if v.number == resource.current_version), None)
+        reading = (current.summary.get("reading") or {}) if current else {}
         detail = {
             "id": resource.slug,
             "identifier": resource.identifier,
@@ -128,6 +129,8 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
             "schema": {"fields": fields},
             "versions": [version_dict(v) for v in resource.versions],
             "screening": current.summary.get("screening", {}) if current else {},
+            "problem_count": int(reading.get("problem_count") or 0),
+            "problems": list(reading.get("problems") or []),
             "created": resource.created.isoformat(),
             "modified": resource.modified.isoformat(),
         }

@@ -21,6 +21,8 @@ from kaifang.sources.registry import dashboard_sources
 if TYPE_CHECKING:
     from kaifang.service import Service
 
+# The dataset page compares the newest five versions, each pair up to this many rows.
+PAGE_DIFF_MAX_ROWS = 1_000_000
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 
 
@@ -107,8 +109,18 @@ def _schema_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -
 
 
 def version_history(service: Service, resource: dict[str, Any]) -> list[dict[str, Any]]:
-    """The resource's versions, newest first, each with its row-count change and the fields
-    added, removed or retyped since the version before (from the versions' manifests)."""
+    """The resource's versions, newest first, each with its row-count change, the fields
+    added, removed or retyped since the version before (from the versions' manifests), the
+    rows added, removed and changed (:mod:`kaifang.diff.history`), its reading problems and
+    the schema change its publisher accepted (renames included)."""
+    from kaifang.diff.history import history_with_changes
+
+    recorded = {
+        v["version"]: v
+        for v in history_with_changes(
+            service.catalog, service.store, resource["id"], max_rows=PAGE_DIFF_MAX_ROWS, latest=5
+        )["versions"]
+    }
     history: list[dict[str, Any]] = []
     previous_fields: list[dict[str, Any]] | None = None
     previous_rows: int | None = None
@@ -120,7 +132,17 @@ def version_history(service: Service, resource: dict[str, Any]) -> list[dict[str
             fields = []
         changes = _schema_changes(previous_fields, fields) if previous_fields is not None else None
         delta = version["rows"] - previous_rows if previous_rows is not None else None
-        history.append({**version, "row_delta": delta, "schema_changes": changes})
+        extra = recorded.get(version["version"], {})
+        history.append(
+            {
+                **version,
+                "row_delta": delta,
+                "schema_changes": changes,
+                "changes": extra.get("changes"),
+                "renamed": (extra.get("schema_change") or {}).get("renamed", []),
+                "problem_count": extra.get("problem_count", 0),
+            }
+        )
         previous_fields, previous_rows = fields, version["rows"]
     return list(reversed(history))
 
@@ -146,6 +168,9 @@ def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> 
     for resource in dataset["resources"]:
         resource["history"] = version_history(service, resource)
         resource["label"] = resource_label(resource, dataset)
+        detail = service.get_resource(resource["id"])
+        resource["problem_count"] = detail["problem_count"]
+        resource["problems"] = detail["problems"]
     dataset["score"] = service.dataset_openness(dataset["id"], now=now)
     return dataset
 

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from kaifang.catalog import history, list_datasets, open_catalog, show_dataset
+from kaifang.catalog import list_datasets, open_catalog, show_dataset
 from kaifang.cli import cli
+from kaifang.diff.history import history_with_changes
 from kaifang.query.published import query_published
 from kaifang.settings import Settings
+from kaifang.storage import VersionStore
 from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, catalog_counts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,7 +56,9 @@ def test_json_output_equals_the_library(
         assert run_json(runner, org_settings, "datasets", "--search", "竊盜") == list_datasets(
             catalog, search="竊盜"
         )
-        assert run_json(runner, org_settings, "history", resource) == history(catalog, resource)
+        assert run_json(runner, org_settings, "history", resource) == history_with_changes(
+            catalog, VersionStore(org_settings), resource
+        )
     sql = f"SELECT count(*) AS n FROM {resource}"
     assert run_json(runner, org_settings, "query", sql) == query_published(org_settings, sql)
     assert run_json(runner, org_settings, "query", sql)["rows"] == [[2]]

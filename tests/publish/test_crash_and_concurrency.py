@@ -118,7 +118,10 @@ def test_kill_9_during_publish_leaves_a_readable_current_version(
     with open_catalog(settings) as catalog:
         create_organization(catalog, ORG, name="org")
     first = publish_file(
-        settings, write_csv("trips.csv", ["id", "t"], [[0, "x"]]), org=ORG, title="Trips"
+        settings,
+        write_csv("trips.csv", ["id", "t"], [[0, "2023-01-01 00:00:00"]]),  # the big file's types
+        org=ORG,
+        title="Trips",
     )
     rows = [[i, f"2023-01-01 00:{i % 60:02d}:00"] for i in range(300_000)]
     big = write_csv("big/trips.csv", ["id", "t"], rows)
@@ -144,7 +147,7 @@ def test_kill_9_during_publish_leaves_a_readable_current_version(
     assert len(killed) < 2 + 5, "every kill came after the publish finished: kill earlier"
     last = publish_file(
         settings,
-        write_csv("end/trips.csv", ["id", "t"], [[1, "z"]]),
+        write_csv("end/trips.csv", ["id", "t"], [[1, "2023-01-02 00:00:00"]]),
         org=ORG,
         dataset=first.dataset,
     )

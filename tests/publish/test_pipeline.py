@@ -150,6 +150,7 @@ def test_choosing_the_resource_of_a_dataset(
         org=ORG,
         dataset=first.dataset,
         resource=resource,
+        allow_schema_change=True,  # other columns than the resource picked: accepted here
     )
     assert result.resource == expected
     with open_catalog(org_settings) as catalog:

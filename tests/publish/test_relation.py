@@ -97,3 +97,18 @@ def test_a_crash_before_registering_keeps_the_previous_version(
     again = publish_relation(org_settings, _rows(con, ["2024-01-02"], 1), _spec())
     assert again.version == 3  # the stored, unregistered version 2 is skipped, never reused
     assert VersionStore(org_settings).list_versions("station_counts") == [1, 2, 3]
+
+
+def test_an_importers_schema_change_is_recorded_not_refused(org_settings: Settings) -> None:
+    con = duckdb.connect()
+    publish_relation(org_settings, _rows(con, ["2024-01-01"], 1), _spec(partition_by=None))
+    assert _current(org_settings) == 1
+    wider = con.sql(
+        "SELECT *, 'note' AS note FROM (VALUES (DATE '2024-01-02', 'S1', 3)) t(day, station, count)"
+    )
+    fields = [*FIELDS, {"name": "note", "type": "string"}]
+    result = publish_relation(org_settings, wider, _spec(fields=fields, partition_by=None))
+    assert result.version == 2
+    assert result.schema_change == {"added": [{"column": "note", "type": "string"}]}
+    manifest = VersionStore(org_settings).read_manifest("station_counts", 2)
+    assert manifest["schema_change"] == result.schema_change

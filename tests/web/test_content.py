@@ -23,7 +23,9 @@ def second_version(settings: Settings, published: dict[str, str], tmp_path: Path
         "3,汽車竊盜,1040103,18~21,臺北市中正區重慶南路1~30號,無\n",
         encoding="utf-8",
     )
-    publish_file(settings, data, org="379130000E", dataset=published["dataset"])
+    publish_file(
+        settings, data, org="379130000E", dataset=published["dataset"], allow_schema_change=True
+    )
 
 
 def test_version_history_shows_row_and_schema_changes(
@@ -33,6 +35,9 @@ def test_version_history_shows_row_and_schema_changes(
     rows = re.findall(r"<tr>\s*<td>v(\d).*?</tr>", text, re.S)
     assert rows == ["2", "1"]
     assert "(+1)" in text and "新增欄位：備註" in text and "第一版" in text
+    changes = re.findall(r'<td class="row-changes">(.*?)</td>', text, re.S)
+    assert changes[0].startswith("新增 1 · 刪除 0 · 修改 ") and changes[1] == "—"
+    assert "theft-v2.csv" in text
 
 
 def test_dataset_page_shows_every_lost_point_with_its_fix(

@@ -148,3 +148,35 @@ def test_uploads_expire_after_an_hour(settings: Settings) -> None:
 
 def _stream(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+def test_a_schema_change_needs_a_confirmation(client: TestClient, tokens: dict[str, str]) -> None:
+    log_in(client, tokens["steward"])
+    review_url = _upload(client)
+    form = {**_form(client.get(review_url).text), "action:姓名": "drop", "title": "陳情案件"}
+    first = client.post(review_url, data=form, follow_redirects=False)
+    assert first.status_code == 303, first.text
+    dataset = first.headers["location"].split("/datasets/")[1].split("?")[0]
+
+    page = client.get("/publish")
+    other = "行政區,件數,月份\n大安區,3,1\n文山區,5,2\n中正區,4,3\n".encode()
+    uploaded = client.post(
+        "/publish",
+        data={"org": "379130000E", "csrf": csrf_of(page.text)},
+        files={"file": ("people.csv", other, "text/csv")},
+        follow_redirects=False,
+    )
+    second_url = str(uploaded.headers["location"])
+    second = {**_form(client.get(second_url).text), "dataset": dataset}
+    refused = client.post(second_url, data=second)
+    assert refused.status_code == 422
+    confirm = re.search(r'<div class="confirm" id="confirm-allow_schema_change">(.*?)</div>',
+                        refused.text, re.S)  # fmt: skip
+    assert confirm, "the review page asks to confirm the schema change"
+    assert "added &#39;月份&#39; (integer); removed" in confirm.group(1)
+    assert 'name="allow_schema_change"' in confirm.group(1)
+    done = client.post(
+        second_url, data={**second, "allow_schema_change": "1"}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    assert "published=2" in done.headers["location"]

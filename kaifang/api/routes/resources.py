@@ -26,6 +26,24 @@ def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
 
 
 @router.get(
+    "/{resource_id}/diff",
+    summary="What changed between two versions: schema, rows added, removed, changed",
+)
+def diff(
+    request: Request,
+    resource_id: str,
+    from_version: int | None = Query(
+        None, alias="from", ge=1, description="Default: the version before `to`."
+    ),
+    to_version: int | None = Query(
+        None, alias="to", ge=1, description="Default: the current version."
+    ),
+    show: int = Query(10, ge=0, le=1000, description="Rows of each kind to list."),
+) -> dict[str, Any]:
+    return service_of(request).diff(resource_id, from_version, to_version, show=show)
+
+
+@router.get(
     "/{resource_id}/rows",
     response_class=JSONResponse,
     summary="Rows with filters, sorting and keyset paging",

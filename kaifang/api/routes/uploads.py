@@ -38,6 +38,12 @@ def upload_version(
     allow_personal_data: str | None = Form(
         None, description="Legal basis, when a law makes the data public."
     ),
+    allow_ragged: bool = Form(
+        False, description="Publish even when over 1 % of rows have more or fewer cells."
+    ),
+    allow_schema_change: bool = Form(
+        False, description="Accept columns that differ from the current version's."
+    ),
 ) -> dict[str, Any]:
     token = bearer_token(request)
     service = service_of(request)
@@ -48,5 +54,11 @@ def upload_version(
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, length=1024 * 1024)
         return service.publish_upload(
-            user, dataset_id, resource_name, path, allow_personal_data=allow_personal_data
+            user,
+            dataset_id,
+            resource_name,
+            path,
+            allow_personal_data=allow_personal_data,
+            allow_ragged=allow_ragged,
+            allow_schema_change=allow_schema_change,
         )

@@ -1,0 +1,109 @@
+"""Checks a new version passes before it is written: not too many ragged rows, and the same
+columns as the current version unless the publisher accepts the change.
+
+Both refusals can be overridden (``allow_ragged``, ``allow_schema_change``); what was
+accepted stays on record: the ragged rows as problems in the version's manifest and
+summary, the schema difference in the version's history entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kaifang.errors import RaggedRowsError, SchemaChangeError
+from kaifang.reading import Table
+
+# A file with more ragged rows than this share of its data rows is refused.
+RAGGED_SHARE = 0.01
+SchemaFields = Sequence[Mapping[str, Any]]
+
+
+def check_ragged(table: Table, *, allow_ragged: bool) -> None:
+    if allow_ragged or table.ragged_rows <= RAGGED_SHARE * max(table.rows, 1):
+        return
+    rows = [p.row for p in table.problems if p.code in ("extra-cells", "missing-cells")]
+    first = ", ".join(str(r) for r in rows[:10])
+    more = " ..." if table.ragged_rows > 10 else ""
+    raise RaggedRowsError(
+        f"{table.ragged_rows} of {table.rows} data rows have more or fewer cells than the "
+        f"header's {len(table.fields)} (rows {first}{more}): more than "
+        f"{RAGGED_SHARE:.0%} of the file, so values would be padded or set aside",
+        file=table.file,
+        hint=f"See every such row with 'kaifang inspect {table.file.name}' and fix the file; "
+        "or publish anyway with --allow-ragged (API: allow_ragged=true) — extra values are "
+        "kept in the version's problems, missing cells are empty.",
+    )
+
+
+def schema_difference(before: SchemaFields, after: SchemaFields) -> dict[str, Any]:
+    """``{added, removed, renamed, retyped}`` between two Table Schema field lists; empty
+    when the columns are the same. A removed and an added column at the same position with
+    the same type count as renamed."""
+    old = {f["name"]: f.get("type", "string") for f in before}
+    new = {f["name"]: f.get("type", "string") for f in after}
+    removed = [name for name in old if name not in new]
+    added = [name for name in new if name not in old]
+    renamed = []
+    positions = {f["name"]: i for i, f in enumerate(after)}
+    for i, field in enumerate(before):
+        name = field["name"]
+        if name not in removed or i >= len(after):
+            continue
+        candidate = after[i]["name"]
+        if candidate in added and new[candidate] == old[name] and positions[candidate] == i:
+            renamed.append({"from": name, "to": candidate})
+    for pair in renamed:
+        removed.remove(pair["from"])
+        added.remove(pair["to"])
+    retyped = [
+        {"column": name, "from": old[name], "to": new[name]}
+        for name in new
+        if name in old and old[name] != new[name]
+    ]
+    out: dict[str, Any] = {}
+    for key, value in (
+        ("added", [{"column": n, "type": new[n]} for n in added]),
+        ("removed", [{"column": n, "type": old[n]} for n in removed]),
+        ("renamed", renamed),
+        ("retyped", retyped),
+    ):
+        if value:
+            out[key] = value
+    return out
+
+
+def describe_difference(difference: Mapping[str, Any]) -> str:
+    """One line: ``added x (integer); removed y (string); renamed a -> b; retyped c ...``."""
+    parts = []
+    for item in difference.get("added", []):
+        parts.append(f"added {item['column']!r} ({item['type']})")
+    for item in difference.get("removed", []):
+        parts.append(f"removed {item['column']!r} ({item['type']})")
+    for item in difference.get("renamed", []):
+        parts.append(f"renamed {item['from']!r} -> {item['to']!r}")
+    for item in difference.get("retyped", []):
+        parts.append(f"retyped {item['column']!r} {item['from']} -> {item['to']}")
+    return "; ".join(parts)
+
+
+def check_schema(
+    resource: str,
+    version: int,
+    before: SchemaFields,
+    after: SchemaFields,
+    *,
+    allow_schema_change: bool,
+) -> dict[str, Any]:
+    """The difference from the current version's columns; refused unless accepted."""
+    difference = schema_difference(before, after)
+    if difference and not allow_schema_change:
+        raise SchemaChangeError(
+            f"the columns differ from {resource} version {version}: "
+            f"{describe_difference(difference)}",
+            hint="Publish a file with the same columns, or accept the change with "
+            "--allow-schema-change (API: allow_schema_change=true); the difference is "
+            "recorded in the version's history.",
+            schema_change=difference,
+        )
+    return difference
