@@ -7,9 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 from kaifang.service import analyses_civic as analyses
+from kaifang.sources.elections.parse import LEVELS
+from kaifang.sources.theft.columns import CATEGORIES
 
-router = APIRouter(prefix="/api/analyses", tags=["analyses"])
+router = APIRouter(prefix="/api/analyses", tags=["analyses"], responses=native_errors(400, 404))
+
+# Documented for clients; the service checks them itself and answers 400 with the valid values.
+CATEGORY: dict[str, Any] = {"enum": list(CATEGORIES)}
+LIMIT: dict[str, Any] = {"minimum": 1, "maximum": analyses.MAX_LIMIT}
 
 
 @router.get("/elections/{dataset}/results", summary="Election results at one area level")
@@ -17,9 +24,11 @@ def election_results(
     request: Request,
     dataset: str,
     level: str = Query(
-        "county", description="national, county, constituency, district, village or station"
+        "county",
+        description="national, county, constituency, district, village or station",
+        json_schema_extra={"enum": list(LEVELS)},  # checked by the service (400)
     ),
-    limit: int = Query(1000, description="Rows at most (1–10000)."),
+    limit: int = Query(1000, description="Rows at most (1–10000).", json_schema_extra=LIMIT),
 ) -> dict[str, Any]:
     return analyses.election_results(service_of(request), dataset, level=level, limit=limit)
 
@@ -32,9 +41,11 @@ def election_winners(request: Request, dataset: str) -> dict[str, Any]:
 @router.get("/theft/hotspots", summary="Theft cases by district × hour band × weekday × category")
 def theft_hotspots(
     request: Request,
-    category: str | None = Query(None, description="home, car, motorcycle or bike"),
+    category: str | None = Query(
+        None, description="home, car, motorcycle or bike", json_schema_extra=CATEGORY
+    ),
     district: str | None = Query(None, description="A district, e.g. 大安區"),
-    limit: int = Query(100, description="Rows at most (1–10000)."),
+    limit: int = Query(100, description="Rows at most (1–10000).", json_schema_extra=LIMIT),
 ) -> dict[str, Any]:
     return analyses.theft_hotspots(
         service_of(request), category=category, district=district, limit=limit
@@ -44,7 +55,9 @@ def theft_hotspots(
 @router.get("/theft/trend", summary="Theft cases per month and category")
 def theft_trend(
     request: Request,
-    category: str | None = Query(None, description="home, car, motorcycle or bike"),
+    category: str | None = Query(
+        None, description="home, car, motorcycle or bike", json_schema_extra=CATEGORY
+    ),
 ) -> dict[str, Any]:
     return analyses.theft_trend(service_of(request), category=category)
 
@@ -52,7 +65,9 @@ def theft_trend(
 @router.get("/theft/roads", summary="Road segments with the most theft cases")
 def theft_roads(
     request: Request,
-    category: str | None = Query(None, description="home, car, motorcycle or bike"),
-    limit: int = Query(20, description="Rows at most (1–10000)."),
+    category: str | None = Query(
+        None, description="home, car, motorcycle or bike", json_schema_extra=CATEGORY
+    ),
+    limit: int = Query(20, description="Rows at most (1–10000).", json_schema_extra=LIMIT),
 ) -> dict[str, Any]:
     return analyses.theft_roads(service_of(request), category=category, limit=limit)

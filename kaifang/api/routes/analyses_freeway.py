@@ -8,14 +8,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.deps import service_of
-from kaifang.service.analyses import DEFAULT_CONGESTION_KMH
+from kaifang.api.responses import native_errors
+from kaifang.service.analyses import DEFAULT_CONGESTION_KMH, VEHICLE_TYPES
 
-router = APIRouter(prefix="/api/analyses/freeway", tags=["analyses"])
+router = APIRouter(
+    prefix="/api/analyses/freeway", tags=["analyses"], responses=native_errors(400, 404, 503)
+)
 
 From = Annotated[datetime, Query(alias="from", description="Window start (inclusive), ISO 8601.")]
 To = Annotated[datetime, Query(alias="to", description="Window end (exclusive), ISO 8601.")]
 VehicleType = Annotated[
-    str | None, Query(description="31 小客車, 32 小貨車, 41 大客車, 42 大貨車, 5 聯結車.")
+    str | None,
+    Query(
+        description="31 小客車, 32 小貨車, 41 大客車, 42 大貨車, 5 聯結車.",
+        json_schema_extra={"enum": list(VEHICLE_TYPES)},  # checked by the service (400)
+    ),
 ]
 
 

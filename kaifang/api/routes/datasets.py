@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 
-router = APIRouter(prefix="/api", tags=["datasets"])
+router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
 
 
 @router.get("/datasets", summary="Search datasets")
@@ -38,11 +39,19 @@ def list_datasets(
     return {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
 
 
-@router.get("/datasets/{dataset_id}", summary="One dataset with resources, versions and scores")
+@router.get(
+    "/datasets/{dataset_id}",
+    summary="One dataset with resources, versions and scores",
+    responses=native_errors(404),
+)
 def get_dataset(request: Request, dataset_id: str) -> dict[str, Any]:
     return service_of(request).get_dataset(dataset_id)
 
 
-@router.get("/datasets/{dataset_id}/datapackage.json", summary="Frictionless Data Package")
+@router.get(
+    "/datasets/{dataset_id}/datapackage.json",
+    summary="Frictionless Data Package",
+    responses=native_errors(404),
+)
 def datapackage(request: Request, dataset_id: str) -> dict[str, Any]:
     return service_of(request).datapackage(dataset_id)

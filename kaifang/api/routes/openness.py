@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 
-router = APIRouter(prefix="/api", tags=["openness"])
+router = APIRouter(prefix="/api", tags=["openness"], responses=native_errors())
 
 
 @router.get(
     "/datasets/{dataset_id}/openness",
     summary="A dataset's openness score: every check with its reason and fix",
+    responses=native_errors(404),
 )
 def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
     return service_of(request).dataset_openness(dataset_id)
@@ -24,6 +26,7 @@ def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
 @router.get(
     "/organizations/{code}/openness",
     summary="An organization's openness: distribution, split datasets, overdue, requests, trend",
+    responses=native_errors(404),
 )
 def organization_openness(request: Request, code: str) -> dict[str, Any]:
     return service_of(request).organization_openness(code)

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 
-router = APIRouter(prefix="/api", tags=["organizations"])
+router = APIRouter(prefix="/api", tags=["organizations"], responses=native_errors())
 
 
 @router.get("/organizations", summary="Organizations with dataset counts")
@@ -17,6 +18,10 @@ def list_organizations(request: Request) -> dict[str, Any]:
     return {"data": orgs, "count": len(orgs)}
 
 
-@router.get("/organizations/{code}", summary="One organization and its datasets")
+@router.get(
+    "/organizations/{code}",
+    summary="One organization and its datasets",
+    responses=native_errors(404),
+)
 def get_organization(request: Request, code: str) -> dict[str, Any]:
     return service_of(request).organization(code, with_datasets=True)

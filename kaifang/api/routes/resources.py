@@ -8,9 +8,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 from kaifang.export import FORMATS
 
-router = APIRouter(prefix="/api/resources", tags=["resources"])
+router = APIRouter(prefix="/api/resources", tags=["resources"], responses=native_errors(404))
 
 ROW_PARAMS_DOC = (
     "Column filters: `col=value`, `col__gt`, `__gte`, `__lt`, `__lte`, `__ne`, `__in` (comma "
@@ -29,6 +30,7 @@ def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
     "/{resource_id}/rows",
     response_class=JSONResponse,
     summary="Rows with filters, sorting and keyset paging",
+    responses=native_errors(400),
     description=ROW_PARAMS_DOC,
 )
 def rows(request: Request, resource_id: str) -> JSONResponse:
@@ -40,6 +42,7 @@ def rows(request: Request, resource_id: str) -> JSONResponse:
     "/{resource_id}/aggregate",
     response_class=JSONResponse,
     summary="Group-by aggregates",
+    responses=native_errors(400),
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
 def aggregate(request: Request, resource_id: str) -> JSONResponse:
@@ -47,7 +50,10 @@ def aggregate(request: Request, resource_id: str) -> JSONResponse:
 
 
 @router.get(
-    "/{resource_id}/download.{fmt}", summary="Download a version", response_class=StreamingResponse
+    "/{resource_id}/download.{fmt}",
+    summary="Download a version",
+    response_class=StreamingResponse,
+    responses=native_errors(400),
 )
 def download(
     request: Request,

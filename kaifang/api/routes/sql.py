@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
 
 from kaifang.api.deps import service_of
+from kaifang.api.responses import native_errors
 from kaifang.errors import ValidationError
 
-router = APIRouter(prefix="/api", tags=["sql"])
+router = APIRouter(prefix="/api", tags=["sql"], responses=native_errors(400, 503))
 
 
 def _run(request: Request, sql: str | None) -> dict[str, Any]:
@@ -24,15 +26,23 @@ def _run(request: Request, sql: str | None) -> dict[str, Any]:
     }
 
 
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}  # documented; _run answers 400 when blank
+
+
+class SqlBody(BaseModel):
+    sql: str = Field(description="One SELECT statement.", json_schema_extra=NOT_BLANK)
+
+
 @router.get("/sql", summary="Run read-only SQL over published resources")
 def sql_get(
-    request: Request, sql: str = Query(..., description="One SELECT statement.")
+    request: Request,
+    sql: str = Query(..., description="One SELECT statement.", json_schema_extra=NOT_BLANK),
 ) -> dict[str, Any]:
     return _run(request, sql)
 
 
 @router.post("/sql", summary="Run read-only SQL over published resources (body)")
 def sql_post(
-    request: Request, body: dict[str, str] = Body(..., examples=[{"sql": "SELECT 1"}])
+    request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
 ) -> dict[str, Any]:
-    return _run(request, body.get("sql"))
+    return _run(request, body.sql)
