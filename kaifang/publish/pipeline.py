@@ -124,7 +124,8 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         assert resource is not None  # registered in this publish or found by plan_target
-        current = next(v for v in resource.versions if v.number == resource.current_version)
+        current = resource.current
+        assert current is not None  # this publish registered it
         return PublishResult(
             dataset=resource.dataset.slug,
             dataset_identifier=resource.dataset.identifier,
