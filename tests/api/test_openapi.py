@@ -86,19 +86,29 @@ def test_the_schema_is_valid_openapi(fuzzed: Fuzzed) -> None:
     assert len(document["paths"]) >= 30
 
 
-def test_every_native_operation_documents_its_errors(fuzzed: Fuzzed) -> None:
+def test_every_native_operation_documents_its_errors_and_body(fuzzed: Fuzzed) -> None:
     """Each native operation declares the error envelope for the statuses every route can
-    answer (bad parameter types, the rate limit, the server's own failures)."""
+    answer (bad parameter types, the rate limit, the server's own failures), and a named
+    schema for its success body unless that body is a file."""
     document = fuzzed.client.get("/openapi.json").json()
+    undescribed = []
     for path, operations in document["paths"].items():
         if path.startswith("/api/v1/"):
             continue
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation["responses"]
             rate_limited = path.startswith("/api/")  # the rate limit covers /api only
             for status in ("422", "500", *(("429",) if rate_limited else ())):
                 schema = responses[status]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, status)
+            success = next(s for s in responses if s.startswith("2"))
+            body = responses[success].get("content", {})
+            if not body or "text/csv" in body:  # a file: downloads, the ranking as CSV
+                continue
+            schema = next(iter(body.values()))["schema"]
+            if "$ref" not in schema and schema.get("type") != "object":
+                undescribed.append(f"{method.upper()} {path}")
+    assert undescribed == []
 
 
 UPLOAD = "POST /api/datasets/{dataset_id}/resources/{resource_name}/versions"

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from kaifang.api.deps import service_of
 from kaifang.api.responses import native_errors
 from kaifang.service import analyses_civic as analyses
+from kaifang.service.models import ElectionResults, ElectionWinners, TheftRows
 from kaifang.sources.elections.parse import LEVELS
 from kaifang.sources.theft.columns import CATEGORIES
 
@@ -19,7 +20,11 @@ CATEGORY: dict[str, Any] = {"enum": list(CATEGORIES)}
 LIMIT: dict[str, Any] = {"minimum": 1, "maximum": analyses.MAX_LIMIT}
 
 
-@router.get("/elections/{dataset}/results", summary="Election results at one area level")
+@router.get(
+    "/elections/{dataset}/results",
+    summary="Election results at one area level",
+    response_model=ElectionResults,
+)
 def election_results(
     request: Request,
     dataset: str,
@@ -33,12 +38,20 @@ def election_results(
     return analyses.election_results(service_of(request), dataset, level=level, limit=limit)
 
 
-@router.get("/elections/{dataset}/winners", summary="Elected candidates with party and votes")
+@router.get(
+    "/elections/{dataset}/winners",
+    summary="Elected candidates with party and votes",
+    response_model=ElectionWinners,
+)
 def election_winners(request: Request, dataset: str) -> dict[str, Any]:
     return analyses.election_winners(service_of(request), dataset)
 
 
-@router.get("/theft/hotspots", summary="Theft cases by district × hour band × weekday × category")
+@router.get(
+    "/theft/hotspots",
+    summary="Theft cases by district × hour band × weekday × category",
+    response_model=TheftRows,
+)
 def theft_hotspots(
     request: Request,
     category: str | None = Query(
@@ -52,7 +65,7 @@ def theft_hotspots(
     )
 
 
-@router.get("/theft/trend", summary="Theft cases per month and category")
+@router.get("/theft/trend", summary="Theft cases per month and category", response_model=TheftRows)
 def theft_trend(
     request: Request,
     category: str | None = Query(
@@ -62,7 +75,9 @@ def theft_trend(
     return analyses.theft_trend(service_of(request), category=category)
 
 
-@router.get("/theft/roads", summary="Road segments with the most theft cases")
+@router.get(
+    "/theft/roads", summary="Road segments with the most theft cases", response_model=TheftRows
+)
 def theft_roads(
     request: Request,
     category: str | None = Query(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.deps import service_of
 from kaifang.api.responses import native_errors
+from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
 
 router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
 
@@ -25,8 +24,8 @@ def list_datasets(
     category: str | None = Query(None, description="National service category, e.g. E00."),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
-    page = service_of(request).search_datasets(
+) -> DatasetPage:
+    return service_of(request).dataset_page(
         q=q,
         org=org,
         tag=tag,
@@ -36,7 +35,6 @@ def list_datasets(
         limit=limit,
         offset=offset,
     )
-    return {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
 
 
 @router.get(
@@ -44,8 +42,8 @@ def list_datasets(
     summary="One dataset with resources, versions and scores",
     responses=native_errors(404),
 )
-def get_dataset(request: Request, dataset_id: str) -> dict[str, Any]:
-    return service_of(request).get_dataset(dataset_id)
+def get_dataset(request: Request, dataset_id: str) -> DatasetDetail:
+    return service_of(request).dataset(dataset_id)
 
 
 @router.get(
@@ -53,5 +51,5 @@ def get_dataset(request: Request, dataset_id: str) -> dict[str, Any]:
     summary="Frictionless Data Package",
     responses=native_errors(404),
 )
-def datapackage(request: Request, dataset_id: str) -> dict[str, Any]:
-    return service_of(request).datapackage(dataset_id)
+def datapackage(request: Request, dataset_id: str) -> DataPackage:
+    return service_of(request).data_package(dataset_id)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from kaifang.api.deps import service_of
 from kaifang.api.responses import native_errors
 from kaifang.export import FORMATS
+from kaifang.service.models import AggregatePage, Resource, RowsPage
 
 router = APIRouter(prefix="/api/resources", tags=["resources"], responses=native_errors(404))
 
@@ -22,15 +21,15 @@ ROW_PARAMS_DOC = (
 
 
 @router.get("/{resource_id}", summary="One resource: schema, versions, screening")
-def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
-    return service_of(request).get_resource(resource_id)
+def get_resource(request: Request, resource_id: str) -> Resource:
+    return service_of(request).resource(resource_id)
 
 
 @router.get(
     "/{resource_id}/rows",
     response_class=JSONResponse,
     summary="Rows with filters, sorting and keyset paging",
-    responses=native_errors(400),
+    responses={**native_errors(400), 200: {"model": RowsPage, "description": "A page of rows"}},
     description=ROW_PARAMS_DOC,
 )
 def rows(request: Request, resource_id: str) -> JSONResponse:
@@ -42,7 +41,7 @@ def rows(request: Request, resource_id: str) -> JSONResponse:
     "/{resource_id}/aggregate",
     response_class=JSONResponse,
     summary="Group-by aggregates",
-    responses=native_errors(400),
+    responses={**native_errors(400), 200: {"model": AggregatePage, "description": "Groups"}},
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
 def aggregate(request: Request, resource_id: str) -> JSONResponse:

@@ -10,20 +10,15 @@ from pydantic import BaseModel, Field
 from kaifang.api.deps import service_of
 from kaifang.api.responses import native_errors
 from kaifang.errors import ValidationError
+from kaifang.service.models import SqlResult
 
 router = APIRouter(prefix="/api", tags=["sql"], responses=native_errors(400, 503))
 
 
-def _run(request: Request, sql: str | None) -> dict[str, Any]:
+def _run(request: Request, sql: str | None) -> SqlResult:
     if not sql or not sql.strip():
         raise ValidationError("sql is empty", hint="Pass ?sql=SELECT ... FROM <resource id>.")
-    result = service_of(request).sql(sql)
-    return {
-        "columns": result.columns,
-        "rows": result.rows,
-        "truncated": result.truncated,
-        "elapsed_ms": round(result.elapsed_ms, 2),
-    }
+    return service_of(request).sql_result(sql)
 
 
 NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}  # documented; _run answers 400 when blank
@@ -37,12 +32,12 @@ class SqlBody(BaseModel):
 def sql_get(
     request: Request,
     sql: str = Query(..., description="One SELECT statement.", json_schema_extra=NOT_BLANK),
-) -> dict[str, Any]:
+) -> SqlResult:
     return _run(request, sql)
 
 
 @router.post("/sql", summary="Run read-only SQL over published resources (body)")
 def sql_post(
     request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
-) -> dict[str, Any]:
+) -> SqlResult:
     return _run(request, body.sql)

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from kaifang.api.deps import service_of
 from kaifang.api.responses import native_errors
 from kaifang.errors import UnauthorizedError, ValidationError
+from kaifang.service.models import PublishResult
 
 router = APIRouter(
     prefix="/api", tags=["publishing"], responses=native_errors(400, 401, 403, 404, 409)
@@ -52,6 +53,7 @@ def upload_name(filename: str | None) -> str:
     "/datasets/{dataset_id}/resources/{resource_name}/versions",
     summary="Publish a new version of a resource (editor or admin of the organization)",
     status_code=201,
+    response_model=PublishResult,
 )
 def upload_version(
     request: Request,
