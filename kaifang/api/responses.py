@@ -40,6 +40,14 @@ class SpecErrorEnvelope(BaseModel):
     error: SpecErrorDetail
 
 
+class SpecAnswer(BaseModel):
+    """The national spec's success body (``/api/v1/rest/...``); ``result`` is the list or
+    object the spec defines for the path."""
+
+    success: bool = Field(description="Always true.")
+    result: Any
+
+
 WHY = {
     400: "Bad request: a parameter, filter or SQL statement is refused.",
     401: "No API token, or an unknown or revoked one.",
@@ -69,3 +77,6 @@ def native_errors(*statuses: int) -> dict[int | str, Any]:
 
 def spec_errors(*statuses: int) -> dict[int | str, Any]:
     return errors(*statuses, model=SpecErrorEnvelope)
+
+
+SPEC_OK: dict[int | str, Any] = {200: {"model": SpecAnswer, "description": "The spec's answer"}}

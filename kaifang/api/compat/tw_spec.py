@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from kaifang.api.deps import service_of
-from kaifang.api.responses import errors, spec_errors
+from kaifang.api.responses import SPEC_OK, errors, spec_errors
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 
@@ -86,14 +86,14 @@ def _page(request: Request, items: list[Any]) -> list[Any]:
     return items[offset : offset + limit]
 
 
-@router.get("/rest/group", operation_id="listGroup")
+@router.get("/rest/group", operation_id="listGroup", responses=SPEC_OK)
 def list_group(request: Request) -> JSONResponse:
     _check_params(request, {"limit", "offset"})
     codes = [code for code, _count in service_of(request).categories()]
     return _ok(_page(request, codes))
 
 
-@router.get("/rest/group/{categoryCode}", operation_id="getDatasetIdInGroup")
+@router.get("/rest/group/{categoryCode}", operation_id="getDatasetIdInGroup", responses=SPEC_OK)
 def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
     _check_params(request, set())
     try:
@@ -116,19 +116,19 @@ def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
     )
 
 
-@router.get("/rest/tag", operation_id="listTag")
+@router.get("/rest/tag", operation_id="listTag", responses=SPEC_OK)
 def list_tag(request: Request) -> JSONResponse:
     _check_params(request, {"limit", "offset"})
     return _ok(_page(request, service_of(request).tags()))
 
 
-@router.get("/rest/tag/{tagName}", operation_id="getDatasetIdOfTag")
+@router.get("/rest/tag/{tagName}", operation_id="getDatasetIdOfTag", responses=SPEC_OK)
 def dataset_ids_of_tag(request: Request, tagName: str) -> JSONResponse:
     _check_params(request, set())
     return _ok(service_of(request).dataset_identifiers(tag=tagName))
 
 
-@router.get("/rest/dataset", operation_id="listDatasetId")
+@router.get("/rest/dataset", operation_id="listDatasetId", responses=SPEC_OK)
 def list_dataset_ids(request: Request) -> JSONResponse:
     _check_params(request, {"modified", "limit", "offset"})
     modified = request.query_params.get("modified")
@@ -146,7 +146,7 @@ def list_dataset_ids(request: Request) -> JSONResponse:
     return _ok(_page(request, identifiers))
 
 
-@router.get("/rest/dataset/{identifier}", operation_id="getDatasetById")
+@router.get("/rest/dataset/{identifier}", operation_id="getDatasetById", responses=SPEC_OK)
 def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
     _check_params(request, set())
     service = service_of(request)
@@ -223,7 +223,7 @@ def _stamp(value: Any) -> str:
     return str(value.strftime("%Y-%m-%d %H:%M:%S"))
 
 
-@router.get("/rest/datastore/{resourceID}", operation_id="getDataBySetId")
+@router.get("/rest/datastore/{resourceID}", operation_id="getDataBySetId", responses=SPEC_OK)
 def datastore(request: Request, resourceID: str) -> JSONResponse:
     _check_params(request, {"filters", "q", "sort", "limit", "offset", "fields"})
     service = service_of(request)
