@@ -27,7 +27,7 @@ from tests.api.conftest import free_port, publish_fixtures, wait_until_up
 from tests.api.data import ORG
 from tests.catalogs import Catalogs
 
-EXAMPLES_PER_OPERATION = 5
+EXAMPLES_PER_OPERATION = 4
 
 
 @dataclass(frozen=True)
