@@ -81,7 +81,7 @@ class ReadError(KaifangError):
         super().__init__(
             f"{where}: {message}" if where else message,
             hint=hint,
-            file=str(file) if file is not None else None,
+            file=Path(file).name if file is not None else None,  # no server paths in bodies
             row=row,
             column=column,
         )

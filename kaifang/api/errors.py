@@ -108,7 +108,9 @@ def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | Non
         page = _page_error(request, exc.status_code, message, None)
         if page is not None:
             return page
-        return native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
+        response = native_error(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

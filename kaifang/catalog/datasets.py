@@ -23,7 +23,7 @@ def _iso(value: Any) -> str | None:
 
 
 def resource_dict(resource: Resource) -> dict[str, Any]:
-    current = next((v for v in resource.versions if v.number == resource.current_version), None)
+    current = resource.current
     return {
         "id": resource.slug,
         "identifier": resource.identifier,
@@ -38,9 +38,9 @@ def resource_dict(resource: Resource) -> dict[str, Any]:
 def legal_basis(dataset: Dataset) -> str | None:
     """The legal basis under which a current version publishes personal data, if any."""
     for resource in dataset.resources:
-        for version in resource.versions:
-            if version.number == resource.current_version and version.legal_basis:
-                return version.legal_basis
+        current = resource.current
+        if current is not None and current.legal_basis:
+            return current.legal_basis
     return None
 
 

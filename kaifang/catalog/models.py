@@ -184,6 +184,12 @@ class Resource(Base):
         back_populates="resource", order_by="Version.number"
     )
 
+    @property
+    def current(self) -> Version | None:
+        """The version ``current_version`` names (None before the first publish); loads
+        ``versions`` if the query did not."""
+        return next((v for v in self.versions if v.number == self.current_version), None)
+
 
 class Version(Base):
     """One immutable stored version of a resource, as registered by a publish."""

@@ -77,7 +77,7 @@ def _target_for(
         target.field_descriptions = {
             f["name"]: f["description"] for f in resource.fields if f.get("description")
         }
-        current = next((v for v in resource.versions if v.number == resource.current_version), None)
+        current = resource.current
         target.current_source_hash = current.source_hash if current is not None else ""
     return target
 
@@ -106,7 +106,7 @@ def plan_target(
         ).all()
         for candidate in same_title:
             for res in candidate.resources:
-                current = next((v for v in res.versions if v.number == res.current_version), None)
+                current = res.current
                 if current is not None and current.source_hash == source_hash:
                     return _target_for(organization, candidate, res, name)
         return _target_for(organization, None, None, name)

@@ -124,9 +124,9 @@ def _find_dataset(catalog: Catalog, org: str, title: str) -> str | None:
 def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == slug))
-        if resource is None or resource.current_version is None:
+        version = resource.current if resource is not None else None
+        if version is None:
             return None, {}
-        version = next(v for v in resource.versions if v.number == resource.current_version)
         return version.number, dict(version.summary.get("partitions", {}))
 
 

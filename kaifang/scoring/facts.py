@@ -40,7 +40,7 @@ def aware(moment: datetime) -> datetime:
 
 
 def current_version(resource: Resource) -> Version | None:
-    return next((v for v in resource.versions if v.number == resource.current_version), None)
+    return resource.current
 
 
 def _declared_format(dataset: Dataset, resource: Resource, version: Version) -> str | None:

@@ -1,7 +1,9 @@
 """The service layer: one object that the HTTP API and the web pages call.
 
 It composes the catalog (metadata, accounts), the version store (files) and the safe query
-engine (rows), and returns plain dicts. Routes stay thin: each calls one method here.
+engine (rows). Routes stay thin: each calls one method here. The native API's methods answer
+typed objects (:mod:`kaifang.service.models`); the compatibility layers and the pages still
+reshape the plain dicts of ``get_dataset`` and friends.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import WRITE_ROLES
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
+from kaifang.jsonable import jsonable
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
 from kaifang.query.resolver import catalog_resolver
-from kaifang.service import data, exports, uploads, views
+from kaifang.service import data, exports, models, uploads, views
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
@@ -173,6 +176,49 @@ class Service:
             for d in found[start : start + exports.PAGE_SIZE]
         ]
         return exports.dcat_catalog(details, page=page, base_url=base_url, total=len(found))
+
+    # -- typed answers of the native API ------------------------------------------------------
+    def dataset_page(
+        self, *, limit: int = 20, offset: int = 0, **filters: Any
+    ) -> models.DatasetPage:
+        page = self.search_datasets(limit=limit, offset=offset, **filters)
+        return models.DatasetPage.model_validate(
+            {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
+        )
+
+    def dataset(self, ref: str) -> models.DatasetDetail:
+        return models.DatasetDetail.model_validate(self.get_dataset(ref))
+
+    def resource(self, ref: str) -> models.Resource:
+        return models.Resource.model_validate(self.get_resource(ref))
+
+    def organization_list(self) -> models.OrganizationList:
+        orgs = self.organizations()
+        return models.OrganizationList.model_validate({"data": orgs, "count": len(orgs)})
+
+    def organization_detail(self, code: str) -> models.OrganizationDetail:
+        return models.OrganizationDetail.model_validate(self.organization(code, with_datasets=True))
+
+    def data_package(self, ref: str) -> models.DataPackage:
+        return models.DataPackage.model_validate(self.datapackage(ref))
+
+    def dataset_score(self, ref: str) -> models.DatasetScore:
+        return models.DatasetScore.model_validate(self.dataset_openness(ref))
+
+    def organization_score(self, code: str) -> models.OrganizationScore:
+        return models.OrganizationScore.model_validate(self.organization_openness(code))
+
+    def ranking_table(self, *, by: str = "mean") -> models.Ranking:
+        return models.Ranking.model_validate(self.ranking(by=by))
+
+    def sql_result(self, sql: str) -> models.SqlResult:
+        result = self.sql(sql)
+        return models.SqlResult(
+            columns=result.columns,
+            rows=[[jsonable(value) for value in row] for row in result.rows],
+            truncated=result.truncated,
+            elapsed_ms=round(result.elapsed_ms, 2),
+        )
 
     # -- openness -----------------------------------------------------------------------------
     def dataset_openness(self, ref: str, *, now: datetime | None = None) -> dict[str, Any]:

@@ -100,9 +100,7 @@ def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
         out = dataset_dict(dataset)
         for item, resource in zip(out["resources"], dataset.resources, strict=True):
             versions = [version_dict(v) for v in resource.versions]
-            current = next(
-                (v for v in resource.versions if v.number == resource.current_version), None
-            )
+            current = resource.current
             item["schema"] = {"fields": list(resource.fields)}
             item["versions"] = versions
             item["dataset_id"] = dataset.slug
@@ -116,7 +114,7 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
         resource = find_resource(session, ref)
         fields = list(resource.fields)
         versions = {v.number: v.rows for v in resource.versions}
-        current = next((v for v in resource.versions if v.number == resource.current_version), None)
+        current = resource.current
         reading = (current.summary.get("reading") or {}) if current else {}
         detail = {
             "id": resource.slug,

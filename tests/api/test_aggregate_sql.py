@@ -120,3 +120,11 @@ def test_empty_sql_is_a_validation_error(client: TestClient, body: dict[str, str
     response = client.post("/api/sql", json=body)
     assert response.status_code in {400, 422}
     assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_sql_values_are_json_numbers_or_null(client: TestClient) -> None:
+    """Decimals are numbers; NaN and infinity have no JSON form, so they are null."""
+    sql = "SELECT 1.25::DECIMAL(5, 2) AS d, 'nan'::DOUBLE AS n, 'inf'::DOUBLE AS i, 2.5 AS f"
+    response = client.get("/api/sql", params={"sql": sql})
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [[1.25, None, None, 2.5]]

@@ -7,19 +7,32 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from kaifang.api.responses import native_errors
 from kaifang.service.access import service_of
-from kaifang.sources.freeway.analyses import DEFAULT_CONGESTION_KMH
+from kaifang.service.models import FreewayAnswer
+from kaifang.sources.freeway.analyses import DEFAULT_CONGESTION_KMH, VEHICLE_TYPES
 
-router = APIRouter(prefix="/api/analyses/freeway", tags=["analyses"])
+router = APIRouter(
+    prefix="/api/analyses/freeway", tags=["analyses"], responses=native_errors(400, 404, 503)
+)
 
 From = Annotated[datetime, Query(alias="from", description="Window start (inclusive), ISO 8601.")]
 To = Annotated[datetime, Query(alias="to", description="Window end (exclusive), ISO 8601.")]
 VehicleType = Annotated[
-    str | None, Query(description="31 小客車, 32 小貨車, 41 大客車, 42 大貨車, 5 聯結車.")
+    str | None,
+    Query(
+        description="31 小客車, 32 小貨車, 41 大客車, 42 大貨車, 5 聯結車.",
+        json_schema_extra={"enum": list(VEHICLE_TYPES)},  # checked by the service (400)
+    ),
 ]
 
 
-@router.get("/volume", summary="Vehicles per gantry, hour and vehicle type (M03A)")
+@router.get(
+    "/volume",
+    summary="Vehicles per gantry, hour and vehicle type (M03A)",
+    response_model=FreewayAnswer,
+    response_model_exclude_unset=True,  # elapsed_ms only when files were read
+)
 def volume(
     request: Request,
     start: From,
@@ -32,7 +45,12 @@ def volume(
     )
 
 
-@router.get("/travel", summary="Travel time and speed between two gantries (M04A, M05A)")
+@router.get(
+    "/travel",
+    summary="Travel time and speed between two gantries (M04A, M05A)",
+    response_model=FreewayAnswer,
+    response_model_exclude_unset=True,  # elapsed_ms only when files were read
+)
 def travel(
     request: Request,
     gantry_from: Annotated[str, Query(description="Upstream gantry id.")],
@@ -54,7 +72,12 @@ def travel(
     )
 
 
-@router.get("/busiest", summary="The day's busiest sections (M05A)")
+@router.get(
+    "/busiest",
+    summary="The day's busiest sections (M05A)",
+    response_model=FreewayAnswer,
+    response_model_exclude_unset=True,  # elapsed_ms only when files were read
+)
 def busiest(
     request: Request,
     day: Annotated[date, Query(description="The day, e.g. 2024-03-25.")],
@@ -66,14 +89,24 @@ def busiest(
     )
 
 
-@router.get("/od", summary="Origin-destination trip matrix (M08A)")
+@router.get(
+    "/od",
+    summary="Origin-destination trip matrix (M08A)",
+    response_model=FreewayAnswer,
+    response_model_exclude_unset=True,  # elapsed_ms only when files were read
+)
 def od_matrix(
     request: Request, start: From, end: To, vehicle_type: VehicleType = None
 ) -> dict[str, Any]:
     return service_of(request).freeway.od_matrix(start=start, end=end, vehicle_type=vehicle_type)
 
 
-@router.get("/trip-length", summary="Average trip length per vehicle type (M07A)")
+@router.get(
+    "/trip-length",
+    summary="Average trip length per vehicle type (M07A)",
+    response_model=FreewayAnswer,
+    response_model_exclude_unset=True,  # elapsed_ms only when files were read
+)
 def trip_length(
     request: Request,
     start: From,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 
+from kaifang.api.responses import native_errors
 from kaifang.service.access import service_of
+from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
 
-router = APIRouter(prefix="/api", tags=["datasets"])
+router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
 
 
 @router.get("/datasets", summary="Search datasets")
@@ -24,8 +24,8 @@ def list_datasets(
     category: str | None = Query(None, description="National service category, e.g. E00."),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
-    page = service_of(request).search_datasets(
+) -> DatasetPage:
+    return service_of(request).dataset_page(
         q=q,
         org=org,
         tag=tag,
@@ -35,14 +35,21 @@ def list_datasets(
         limit=limit,
         offset=offset,
     )
-    return {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
 
 
-@router.get("/datasets/{dataset_id}", summary="One dataset with resources, versions and scores")
-def get_dataset(request: Request, dataset_id: str) -> dict[str, Any]:
-    return service_of(request).get_dataset(dataset_id)
+@router.get(
+    "/datasets/{dataset_id}",
+    summary="One dataset with resources, versions and scores",
+    responses=native_errors(404),
+)
+def get_dataset(request: Request, dataset_id: str) -> DatasetDetail:
+    return service_of(request).dataset(dataset_id)
 
 
-@router.get("/datasets/{dataset_id}/datapackage.json", summary="Frictionless Data Package")
-def datapackage(request: Request, dataset_id: str) -> dict[str, Any]:
-    return service_of(request).datapackage(dataset_id)
+@router.get(
+    "/datasets/{dataset_id}/datapackage.json",
+    summary="Frictionless Data Package",
+    responses=native_errors(404),
+)
+def datapackage(request: Request, dataset_id: str) -> DataPackage:
+    return service_of(request).data_package(dataset_id)

@@ -3,38 +3,40 @@ ranking (JSON and CSV). Scores are computed at request time (T1 depends on the c
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from kaifang.api.responses import native_errors
 from kaifang.service.access import service_of
+from kaifang.service.models import DatasetScore, OrganizationScore, Ranking
 
-router = APIRouter(prefix="/api", tags=["openness"])
+router = APIRouter(prefix="/api", tags=["openness"], responses=native_errors())
 
 
 @router.get(
     "/datasets/{dataset_id}/openness",
     summary="A dataset's openness score: every check with its reason and fix",
+    responses=native_errors(404),
 )
-def dataset_openness(request: Request, dataset_id: str) -> dict[str, Any]:
-    return service_of(request).dataset_openness(dataset_id)
+def dataset_openness(request: Request, dataset_id: str) -> DatasetScore:
+    return service_of(request).dataset_score(dataset_id)
 
 
 @router.get(
     "/organizations/{code}/openness",
     summary="An organization's openness: distribution, split datasets, overdue, requests, trend",
+    responses=native_errors(404),
 )
-def organization_openness(request: Request, code: str) -> dict[str, Any]:
-    return service_of(request).organization_openness(code)
+def organization_openness(request: Request, code: str) -> OrganizationScore:
+    return service_of(request).organization_score(code)
 
 
 BY = Query("mean", pattern="^(mean|gold)$", description="Order by mean score or by 金 count.")
 
 
 @router.get("/openness/ranking", summary="Organizations ranked by mean score and by 金 datasets")
-def ranking(request: Request, by: str = BY) -> dict[str, Any]:
-    return service_of(request).ranking(by=by)
+def ranking(request: Request, by: str = BY) -> Ranking:
+    return service_of(request).ranking_table(by=by)
 
 
 @router.get(

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 
+from kaifang.api.responses import native_errors
 from kaifang.service.access import service_of
+from kaifang.service.models import OrganizationDetail, OrganizationList
 
-router = APIRouter(prefix="/api", tags=["organizations"])
+router = APIRouter(prefix="/api", tags=["organizations"], responses=native_errors())
 
 
 @router.get("/organizations", summary="Organizations with dataset counts")
-def list_organizations(request: Request) -> dict[str, Any]:
-    orgs = service_of(request).organizations()
-    return {"data": orgs, "count": len(orgs)}
+def list_organizations(request: Request) -> OrganizationList:
+    return service_of(request).organization_list()
 
 
-@router.get("/organizations/{code}", summary="One organization and its datasets")
-def get_organization(request: Request, code: str) -> dict[str, Any]:
-    return service_of(request).organization(code, with_datasets=True)
+@router.get(
+    "/organizations/{code}",
+    summary="One organization and its datasets",
+    responses=native_errors(404),
+)
+def get_organization(request: Request, code: str) -> OrganizationDetail:
+    return service_of(request).organization_detail(code)

@@ -7,10 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from kaifang.api.responses import native_errors
 from kaifang.export import FORMATS
 from kaifang.service.access import service_of
+from kaifang.service.models import AggregatePage, Resource, RowsPage
 
-router = APIRouter(prefix="/api/resources", tags=["resources"])
+router = APIRouter(prefix="/api/resources", tags=["resources"], responses=native_errors(404))
 
 ROW_PARAMS_DOC = (
     "Column filters: `col=value`, `col__gt`, `__gte`, `__lt`, `__lte`, `__ne`, `__in` (comma "
@@ -21,8 +23,8 @@ ROW_PARAMS_DOC = (
 
 
 @router.get("/{resource_id}", summary="One resource: schema, versions, screening")
-def get_resource(request: Request, resource_id: str) -> dict[str, Any]:
-    return service_of(request).get_resource(resource_id)
+def get_resource(request: Request, resource_id: str) -> Resource:
+    return service_of(request).resource(resource_id)
 
 
 @router.get(
@@ -47,6 +49,7 @@ def diff(
     "/{resource_id}/rows",
     response_class=JSONResponse,
     summary="Rows with filters, sorting and keyset paging",
+    responses={**native_errors(400), 200: {"model": RowsPage, "description": "A page of rows"}},
     description=ROW_PARAMS_DOC,
 )
 def rows(request: Request, resource_id: str) -> JSONResponse:
@@ -58,6 +61,7 @@ def rows(request: Request, resource_id: str) -> JSONResponse:
     "/{resource_id}/aggregate",
     response_class=JSONResponse,
     summary="Group-by aggregates",
+    responses={**native_errors(400), 200: {"model": AggregatePage, "description": "Groups"}},
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
 def aggregate(request: Request, resource_id: str) -> JSONResponse:
@@ -65,7 +69,10 @@ def aggregate(request: Request, resource_id: str) -> JSONResponse:
 
 
 @router.get(
-    "/{resource_id}/download.{fmt}", summary="Download a version", response_class=StreamingResponse
+    "/{resource_id}/download.{fmt}",
+    summary="Download a version",
+    response_class=StreamingResponse,
+    responses=native_errors(400),
 )
 def download(
     request: Request,

@@ -5,34 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
 
+from kaifang.api.responses import native_errors
 from kaifang.errors import ValidationError
 from kaifang.service.access import service_of
+from kaifang.service.models import SqlResult
 
-router = APIRouter(prefix="/api", tags=["sql"])
+router = APIRouter(prefix="/api", tags=["sql"], responses=native_errors(400, 503))
 
 
-def _run(request: Request, sql: str | None) -> dict[str, Any]:
+def _run(request: Request, sql: str | None) -> SqlResult:
     if not sql or not sql.strip():
         raise ValidationError("sql is empty", hint="Pass ?sql=SELECT ... FROM <resource id>.")
-    result = service_of(request).sql(sql)
-    return {
-        "columns": result.columns,
-        "rows": result.rows,
-        "truncated": result.truncated,
-        "elapsed_ms": round(result.elapsed_ms, 2),
-    }
+    return service_of(request).sql_result(sql)
+
+
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}  # documented; _run answers 400 when blank
+
+
+class SqlBody(BaseModel):
+    sql: str = Field(description="One SELECT statement.", json_schema_extra=NOT_BLANK)
 
 
 @router.get("/sql", summary="Run read-only SQL over published resources")
 def sql_get(
-    request: Request, sql: str = Query(..., description="One SELECT statement.")
-) -> dict[str, Any]:
+    request: Request,
+    sql: str = Query(..., description="One SELECT statement.", json_schema_extra=NOT_BLANK),
+) -> SqlResult:
     return _run(request, sql)
 
 
 @router.post("/sql", summary="Run read-only SQL over published resources (body)")
 def sql_post(
-    request: Request, body: dict[str, str] = Body(..., examples=[{"sql": "SELECT 1"}])
-) -> dict[str, Any]:
-    return _run(request, body.get("sql"))
+    request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
+) -> SqlResult:
+    return _run(request, body.sql)

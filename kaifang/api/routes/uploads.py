@@ -5,35 +5,61 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kaifang.errors import UnauthorizedError
+from kaifang.api.responses import native_errors
+from kaifang.errors import UnauthorizedError, ValidationError
 from kaifang.service.access import service_of
+from kaifang.service.models import PublishResult
 
-router = APIRouter(prefix="/api", tags=["publishing"])
+router = APIRouter(
+    prefix="/api", tags=["publishing"], responses=native_errors(400, 401, 403, 404, 409)
+)
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    if header[:7].lower() != "bearer " or not header[7:].strip():
+# declares the scheme in /openapi.json; the route answers 401 itself, after checking the form
+BEARER = HTTPBearer(auto_error=False, description="An API token: kaifang token create USER")
+MAX_NAME_BYTES = 255
+
+
+def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or not credentials.credentials.strip():
         raise UnauthorizedError(
             "this route needs an API token",
             hint="Send 'Authorization: Bearer <token>'; create one with 'kaifang token create'.",
         )
-    return header[7:].strip()
+    return credentials.credentials.strip()
+
+
+def upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, without folders; a name that is not a file name (``..``)
+    or longer than a file system allows is refused."""
+    name = Path(filename or "upload.csv").name
+    if name in {"", ".", ".."} or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        shown = name if len(name) <= 40 else name[:40] + "..."
+        raise ValidationError(
+            f"file: {shown!r} is not a usable file name ({len(name)} characters)",
+            hint=f"Rename the file to a plain name of at most {MAX_NAME_BYTES} bytes, "
+            "e.g. data.csv, and upload it again.",
+            key="file",
+        )
+    return name
 
 
 @router.post(
     "/datasets/{dataset_id}/resources/{resource_name}/versions",
     summary="Publish a new version of a resource (editor or admin of the organization)",
     status_code=201,
+    response_model=PublishResult,
 )
 def upload_version(
     request: Request,
     dataset_id: str,
     resource_name: str,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
     file: UploadFile = File(..., description="The file to publish (CSV, XLSX, ODS, JSON)."),
     allow_personal_data: str | None = Form(
         None, description="Legal basis, when a law makes the data public."
@@ -45,10 +71,10 @@ def upload_version(
         False, description="Accept columns that differ from the current version's."
     ),
 ) -> dict[str, Any]:
-    token = bearer_token(request)
+    token = bearer_token(credentials)
     service = service_of(request)
     user = service.authenticate(token)
-    name = Path(file.filename or "upload.csv").name
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="kaifang-upload-") as tmp:
         path = Path(tmp) / name
         with path.open("wb") as out:
