@@ -221,6 +221,7 @@ class Service:
         allow_personal_data: str | None = None,
     ) -> dict[str, Any]:
         """A new version of a dataset's resource, by an editor or admin of its organization."""
+        from kaifang.privacy.legal_basis import parse_legal_basis
         from kaifang.publish import publish_file
 
         dataset = self.get_dataset(dataset_ref)
@@ -232,6 +233,9 @@ class Service:
                 hint=f"An admin of {org} can grant the editor role: "
                 f"kaifang user create {user['name']} --org {org} --role editor",
             )
+        if allow_personal_data and allow_personal_data.strip():
+            # a listed law any editor may use; a citation of another law only an admin
+            parse_legal_basis(allow_personal_data, may_cite=role == "admin")
         result = publish_file(
             self.settings,
             path,

@@ -17,9 +17,9 @@ def second_version(settings: Settings, published: dict[str, str], tmp_path: Path
     data = tmp_path / "theft-v2.csv"
     data.write_text(
         "編號,案類,發生日期,發生時段,發生地點,備註\n"
-        "1,住宅竊盜,1040101,00~02,臺北市文山區萬美里萬寧街1~30號,無\n"
-        "2,住宅竊盜,1040102,18~21,臺北市大安區新生南路1~30號,無\n"
-        "3,汽車竊盜,1040103,18~21,臺北市中正區重慶南路1~30號,無\n",
+        "1,住宅竊盜,1040101,00~02,文山第一分局,無\n"
+        "2,住宅竊盜,1040102,18~21,大安分局,無\n"
+        "3,汽車竊盜,1040103,18~21,中正第一分局,無\n",
         encoding="utf-8",
     )
     publish_file(settings, data, org="379130000E", dataset=published["dataset"])
