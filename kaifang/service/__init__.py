@@ -20,6 +20,7 @@ from kaifang.catalog.resolver import catalog_resolver
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
+from kaifang.query.keyset import cursor_key
 from kaifang.service import data, exports, views
 from kaifang.service.analyses import FreewayAnalyses
 from kaifang.service.data import DatastorePage, Export, ResourceRef
@@ -173,7 +174,9 @@ class Service:
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.rows_page(self.pages, self._ref(ref), params)
+        return data.rows_page(
+            self.pages, self._ref(ref), params, cursor_key=cursor_key(self.settings)
+        )
 
     def aggregate(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
         return data.aggregate(self.runner, self._ref(ref), params)
