@@ -158,7 +158,7 @@ def finish_screening(
             "and publish with --policy POLICY.yaml; when the rows are public by nature "
             "(incidents at coarsened places, no person), record why in the policy's "
             "public_by_nature; when a law makes the data public, "
-            'pass --allow-personal-data "LEGAL BASIS".',
+            'pass --allow-personal-data "LAW第N條" (docs/privacy.md, "Legal bases").',
             columns=[f.to_dict() for f in failures],
         )
     personal = after.direct_identifiers
