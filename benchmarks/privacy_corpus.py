@@ -1,8 +1,11 @@
 """A labeled evaluation corpus for personal-data screening (generated, seeded).
 
-Nine tables of thousands of rows modelled on real Taiwanese open-data files. Every column is
-labeled with the category a careful reviewer would give it and the detectors that should
-fire on it; ``bench_privacy.py`` scores kaifang and Presidio against these labels.
+Thirteen tables of thousands of rows modelled on real Taiwanese open-data files, four of
+them for the holes of issue 16: record numbers in sensitive domains (medical records,
+student rosters), gantry codes in a table that is not about trips, and headerless trips.
+Every column is labeled with the category a careful reviewer would give it and the
+detectors that should fire on it; ``bench_privacy.py`` scores kaifang and Presidio against
+these labels.
 """
 
 from __future__ import annotations
@@ -309,7 +312,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                         for _ in n
                     ],
                     "quasi_identifier",
-                    {"trip_place"},
+                    {"trip_place", "gantry_code"},
                 ),
                 C("DetectionTime_D", [f.iso_time() for _ in n], "quasi_identifier", {"event_time"}),
                 C(
@@ -319,7 +322,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                         for _ in n
                     ],
                     "quasi_identifier",
-                    {"trip_place"},
+                    {"trip_place", "gantry_code"},
                 ),
                 C("TripLength", [f"{f.r.uniform(1, 300):.1f}" for _ in n], "none"),
                 C("車牌號碼", [f.plate() for _ in n], "direct_identifier", {"vehicle_plate"}),
@@ -382,6 +385,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                     "GantryID",
                     [f"0{f.r.randint(1, 5)}F{f.r.randint(0, 3500):04d}S" for _ in n],
                     "none",
+                    {"gantry_code"},
                 ),
                 C(
                     "郵遞區號",
@@ -466,5 +470,60 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                 ),
             ],
         ),
+        *issue16_tables(f, n),
     ]
     return tables
+
+
+def issue16_tables(f: Faker, n: range) -> list[LabeledTable]:
+    """Cases for the holes of issue 16: a medical-record number and a student number are
+    direct identifiers although their tables are medical or school files (hole 6); gantry
+    codes with monthly counts are infrastructure, not trip places (hole 7); trips with no
+    header are found from their values (hole 8)."""
+    C = LabeledColumn
+    gantry = [f"0{f.r.randint(1, 5)}F{f.r.randint(0, 3500):04d}{f.r.choice('NS')}" for _ in n]
+    passage = [f"{f.iso_time()[:10]} {f.r.randint(0, 23):02d}:{f.r.randint(0, 59):02d}:"
+               f"{f.r.randint(1, 59):02d}" for _ in n]  # fmt: skip
+    return [
+        LabeledTable(
+            "medical_records",
+            [
+                C(
+                    "病歷號碼",
+                    [f"MR{f._digits(8)}" for _ in n],
+                    "direct_identifier",
+                    {"record_number", "special_category"},
+                ),
+                C("診斷碼", [f.r.choice(ICD10) for _ in n], "sensitive", {"special_category"}),
+                C("就診日期", [f.roc_date() for _ in n], "quasi_identifier", {"event_time"}),
+                C("科別", [f.r.choice(["內科", "外科", "兒科", "家醫科"]) for _ in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "student_roster",
+            [
+                C("學號", [f"1{i:07d}" for i in n], "direct_identifier", {"record_number"}),
+                C("班級", [f"{f.r.randint(1, 6)}年{f.r.randint(1, 9)}班" for _ in n], "none"),
+                C("學校名稱", [f"市立第{i % 40}國民小學" for i in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "gantry_monthly",
+            [
+                C("月份", [f"2024-{f.r.randint(1, 12):02d}" for _ in n], "none", {"event_time"}),
+                C("門架代碼", gantry, "none", {"gantry_code"}),
+                C("累計車次", [str(f.r.randint(1_000, 9_000_000)) for _ in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "etc_trips_headerless",
+            [
+                C("column_1", [f.r.choice(["31", "32", "41", "42", "5"]) for _ in n], "none"),
+                C("column_2", passage, "quasi_identifier", {"event_time"}),
+                C("column_3", gantry, "quasi_identifier", {"gantry_code"}),
+                C("column_4", list(reversed(passage)), "quasi_identifier", {"event_time"}),
+                C("column_5", list(reversed(gantry)), "quasi_identifier", {"gantry_code"}),
+                C("column_6", [f"{f.r.uniform(1, 300):.1f}" for _ in n], "none"),
+            ],
+        ),
+    ]

@@ -78,6 +78,12 @@ class Settings:
         "Secret key for keyed-HMAC pseudonymization; never stored with the data. Required "
         "only when a privacy policy pseudonymizes a column.",
     )
+    cursor_key: str = _setting(
+        "",
+        "Secret key that seals (encrypts and signs) the rows API's next-page cursors; empty "
+        "means a random key kept in <data_dir>/secrets/cursor.key. Changing it invalidates "
+        "cursors already handed out.",
+    )
     k_anonymity: int = _setting(5, "Smallest equivalence class allowed over quasi-identifiers.")
     k_anonymity_sensitive: int = _setting(
         11, "Smallest equivalence class when a PDPA article 6 special category is present."

@@ -34,7 +34,9 @@ from kaifang.settings import Settings
     "legal_basis",
     default=None,
     metavar="LEGAL_BASIS",
-    help="Publish personal data under this legal basis (recorded in the catalog).",
+    help="Publish personal data under a law and article, e.g. '公職人員選舉罷免法第47條' (a "
+    "listed law covers the columns its article lists) or 'LAW第N條 [COLUMN, ...]' for "
+    "another law; other direct identifiers still block. See docs/privacy.md.",
 )
 @click.option(
     "--allow-ragged",

@@ -20,7 +20,10 @@ COUNT_KEYWORDS = (
 )  # fmt: skip
 PERSON_DETECTORS = frozenset({"person_name", "romanized_name"})
 PERSON_ATTRIBUTES = frozenset({"birth_date", "age", "sex", "occupation"})
-PLACES = frozenset({"coarse_address", "coordinates", "trip_place", "address"})
+TRIP_PLACES = frozenset({"trip_place", "gantry_code"})
+PLACES = frozenset({"coarse_address", "coordinates", "address"}) | TRIP_PLACES
+RECORD_NUMBER_DISTINCT = 0.3  # a person's record number: mostly distinct per row
+PASSAGE_SHARE = 0.2  # times off the whole minute in this share of rows: single passages
 MIXED_RATE = 0.5  # below this share the identifiers sit among other content: mask them
 GENERALIZE_TO = {
     "address": "range30",
@@ -57,6 +60,17 @@ def is_institutional(columns: list[ColumnStats]) -> bool:
     return has_institution and not people
 
 
+def is_trip_table(columns: list[ColumnStats], passage_times: bool) -> bool:
+    """Whether a row is one vehicle's passage or trip: two trip-place columns (origin and
+    destination), or one next to times to the second (``passage_times``: most times do not
+    fall on a whole minute), and no count column. Gantry codes in a table of counts per
+    gantry and month or 5-minute interval describe the road, not a trip."""
+    if count_column(columns) is not None:
+        return False
+    places = [c for c in columns if any(s.detector.name in TRIP_PLACES for s in fired(c))]
+    return len(places) >= 2 or (len(places) == 1 and passage_times)
+
+
 def count_column(columns: list[ColumnStats]) -> str | None:
     """The count column of an aggregate table (件數, 人數, count...), if any."""
     for col in columns:
@@ -65,8 +79,14 @@ def count_column(columns: list[ColumnStats]) -> str | None:
     return None
 
 
-def decide(column: ColumnStats, *, institutional: bool, places_or_people: bool) -> ColumnReport:
+def decide(
+    column: ColumnStats, *, institutional: bool, places_or_people: bool, trips: bool = True
+) -> ColumnReport:
     hits = fired(column)
+    if not trips:  # infrastructure codes in a table that is not about trips
+        hits = [s for s in hits if s.detector.name not in TRIP_PLACES]
+    if column.non_empty and column.distinct / column.non_empty < RECORD_NUMBER_DISTINCT:
+        hits = [s for s in hits if s.detector.name != "record_number"]  # a category code
     if (
         institutional
         and hits

@@ -13,6 +13,10 @@
       電話: {action: pseudonymize}                 # keyed HMAC-SHA256 (pseudonymization)
       出生日期: {action: generalize, to: year}
       陳情內容: {action: mask, style: text}        # identifiers inside the text
+    public_by_nature:            # optional: a recorded exception to k-anonymity
+      reason: 點位依性質公開，地點已粗化
+      columns: [發生日期, 發生地點]
+      approved_by: 資料管理員
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import yaml
 
 from kaifang.errors import ValidationError
 from kaifang.privacy.detectors.base import MaskStyle
+from kaifang.privacy.exception import PublicByNature
 from kaifang.privacy.model import ACTIONS, Action
 from kaifang.privacy.report import ScreeningReport
 
@@ -77,6 +82,7 @@ class Policy:
     k: int | None = None
     rows: int = 0
     count_column: str | None = None
+    public_by_nature: PublicByNature | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -91,6 +97,10 @@ class Policy:
             out["count_column"] = self.count_column
         if self.rows:
             out["rows"] = self.rows
+        if self.public_by_nature is not None:
+            out["public_by_nature"] = {
+                k: v for k, v in self.public_by_nature.to_dict().items() if k != "kind"
+            }
         out["columns"] = {name: col.to_dict() for name, col in self.columns.items()}
         return out
 
@@ -116,6 +126,7 @@ class Policy:
             for name, spec in (data.get("columns") or {}).items()
         }
         k = data.get("k")
+        exception = data.get("public_by_nature")
         return cls(
             columns=columns,
             quasi_identifiers=[str(c) for c in data.get("quasi_identifiers") or []],
@@ -124,6 +135,11 @@ class Policy:
             k=int(k) if k is not None else None,
             rows=int(data.get("rows") or 0),
             count_column=data.get("count_column"),
+            public_by_nature=(
+                PublicByNature.from_dict(exception, source=source)
+                if exception is not None
+                else None
+            ),
         )
 
 

@@ -13,12 +13,15 @@ import pyarrow as pa
 
 from kaifang.privacy.classify import ColumnStats, column_stats, lookalike
 from kaifang.privacy.decide import (
+    PASSAGE_SHARE,
     PERSON_ATTRIBUTES,
     PLACES,
+    TRIP_PLACES,
     count_column,
     decide,
     fired,
     is_institutional,
+    is_trip_table,
     primary_detector,
 )
 from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector
@@ -67,10 +70,14 @@ def screen(
     con.register("sample_rows", sampled)
     stats = column_stats(con, "sample_rows", columns, detectors)
     institutional = is_institutional(stats)
+    trips = is_trip_table(stats, _passage_times(con, stats))
     found = {s.detector.name for c in stats for s in fired(c)}
+    if not trips:
+        found -= TRIP_PLACES
     places_or_people = not institutional and bool(found & (PLACES | PERSON_ATTRIBUTES))
     reports = [
-        decide(c, institutional=institutional, places_or_people=places_or_people) for c in stats
+        decide(c, institutional=institutional, places_or_people=places_or_people, trips=trips)
+        for c in stats
     ]
     _add_examples(con, columns, stats, reports)
     quasi = [r.name for r in reports if r.category == "quasi_identifier"]
@@ -101,6 +108,24 @@ def screen(
         sampled_rows=sample_size,
         count_column=counted,
     )
+
+
+def _passage_times(con: duckdb.DuckDBPyConnection, stats: list[ColumnStats]) -> bool:
+    """Whether an event-time column holds times to the second (not on the whole minute in
+    more than :data:`PASSAGE_SHARE` of its rows): each row is then one passage."""
+    timed = [c.name for c in stats if any(s.detector.name == "event_time" for s in fired(c))]
+    if not timed:
+        return False
+    shares = ", ".join(
+        f"avg(CASE WHEN regexp_matches(v{i}, ':[0-9]{{2}}:[0-9]{{2}}') AND NOT "
+        f"regexp_matches(v{i}, ':00(\\.0+)?$') THEN 1.0 ELSE 0.0 END)"
+        for i in range(len(timed))
+    )
+    values = ", ".join(
+        f"{normalized_sql(quote_ident(name))} AS v{i}" for i, name in enumerate(timed)
+    )
+    row = con.execute(f"SELECT {shares} FROM (SELECT {values} FROM sample_rows)").fetchone()
+    return row is not None and any((share or 0) > PASSAGE_SHARE for share in row)
 
 
 def _add_examples(

@@ -45,6 +45,7 @@ class Verification:
     k_anonymity: KAnonymity
     l_diversity: dict[str, int] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    quasi_identifiers: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -64,6 +65,7 @@ class Verification:
             "suppressed_share": round(self.suppressed_share, 4),
             "k_anonymity": self.k_anonymity.to_dict(),
             "l_diversity": self.l_diversity,
+            "quasi_identifiers": self.quasi_identifiers,
             "checks": [c.to_dict() for c in self.checks],
         }
 
@@ -115,14 +117,23 @@ def verify(
     settings: Settings,
     *,
     original_rows: int | None = None,
+    rescreened: ScreeningReport | None = None,
 ) -> Verification:
     """Check the de-identified ``relation`` against the quasi-identifiers and sensitive
-    columns named by the screening report (or the policy made from it)."""
+    columns named by the screening report (or the policy made from it), together with every
+    quasi-identifier and sensitive column that ``rescreened`` (the screen of ``relation``
+    itself, after the transforms) finds: a generalized address is still a place, so a policy
+    cannot leave it out of the count by not listing it."""
     from kaifang.privacy.cells import small_cell_count
 
     present = set(relation.columns)
-    quasi = [c for c in report_or_policy.quasi_identifiers if c in present]
-    sensitive = [c for c in report_or_policy.sensitive_columns if c in present]
+    named_quasi = list(report_or_policy.quasi_identifiers)
+    named_sensitive = list(report_or_policy.sensitive_columns)
+    if rescreened is not None:
+        named_quasi += rescreened.quasi_identifiers
+        named_sensitive += rescreened.sensitive_columns
+    quasi = [c for c in dict.fromkeys(named_quasi) if c in present]
+    sensitive = [c for c in dict.fromkeys(named_sensitive) if c in present and c not in quasi]
     counted = report_or_policy.count_column
     rows = int(relation.aggregate("count(*)").fetchall()[0][0])
     before = original_rows if original_rows is not None else report_or_policy.rows
@@ -166,7 +177,7 @@ def verify(
                 "generalize the quasi-identifiers so each class holds ≥ 2 distinct values",
             )
         )
-    verification = Verification(rows, before, kanon, diversity, checks)
+    verification = Verification(rows, before, kanon, diversity, checks, quasi)
     share = verification.suppressed_share
     checks.append(
         Check(

@@ -175,6 +175,7 @@ def publish_file(
                     legal_basis,
                     name=path.name,
                     rows=table.rows,
+                    approved_by=publisher or "",
                 )
                 return _store_and_register(
                     catalog,

@@ -24,6 +24,7 @@ import yaml
 from kaifang.errors import PublishRefusedError, ValidationError
 from kaifang.privacy import Policy, ScreeningReport, apply_policy, gate, screen, verify
 from kaifang.privacy.decide import PERSON_ATTRIBUTES, PERSON_DETECTORS
+from kaifang.privacy.legal_basis import LegalBasis, covered_columns, parse_legal_basis
 from kaifang.settings import Settings
 
 PERSON_SIGNALS = PERSON_DETECTORS | PERSON_ATTRIBUTES | {"special_category"}
@@ -83,7 +84,7 @@ class ScreeningPlan:
     """What the first half of the screening step decided, for the second half to finish."""
 
     name: str
-    legal_basis: str | None
+    legal_basis: LegalBasis | None
     rules: Policy | None
     before: ScreeningReport | None  # the rows as read, screened only when a policy applies
     original_rows: int | None
@@ -97,11 +98,15 @@ def prepare_screening(
     *,
     name: str = "file",
     rows: int | None = None,
+    approved_by: str = "",
 ) -> tuple[duckdb.DuckDBPyRelation, ScreeningPlan]:
     """The rows to write (the policy applied, if any) and the plan that
     :func:`finish_screening` completes on the written rows. Without a policy nothing is read
     here: the written rows are the rows as read, and they are screened once, after writing."""
-    legal_basis = (allow_personal_data or "").strip() or None
+    text = (allow_personal_data or "").strip()
+    # The caller checked who may cite an unlisted law (kaifang.service for the portal and
+    # the API; the CLI's operator holds the data directory, an admin).
+    legal_basis = parse_legal_basis(text, may_cite=True, approved_by=approved_by) if text else None
     rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
     if rules is None:
         return relation, ScreeningPlan(name, legal_basis, None, None, rows)
@@ -128,35 +133,50 @@ def finish_screening(
     the screening summary kept with the version, or :class:`PublishRefusedError` listing each
     blocking column with its one-line fix. ``rows``: the published row count, when known;
     ``sample``: a random sample of those rows, when already drawn."""
-    name, legal_basis, rules = plan.name, plan.legal_basis, plan.rules
+    name, rules = plan.name, plan.rules
     after = screen(published, settings=settings, table_name=name, rows=rows, sample=sample)
+    legal_basis = plan.legal_basis
+    if legal_basis is not None:
+        identifiers = {
+            c.name: c.detectors for c in after.columns if c.category == "direct_identifier"
+        }
+        legal_basis = covered_columns(legal_basis, identifiers)
     before = plan.before or after
     verification = None
     if rules is not None:
-        verification = verify(published, rules, settings, original_rows=plan.original_rows)
-    failures = gate(after, verification, allow_personal_data=legal_basis)
+        verification = verify(
+            published, rules, settings, original_rows=plan.original_rows, rescreened=after
+        )
+    exception = rules.public_by_nature if rules is not None else None
+    failures = gate(after, verification, allow_personal_data=legal_basis, exception=exception)
     about_people = describes_people(before)
-    if rules is None and not about_people:
-        # Incidents located in time and (coarsened) place, with no person in the row: the
-        # k-anonymity result is kept in the summary for review but does not block.
-        failures = [f for f in failures if f.code != "k_anonymity"]
     if failures:
         lines = "; ".join(f"{f.message} → {f.fix}" for f in failures)
         raise PublishRefusedError(
             f"{name}: not published, personal data would be released: {lines}",
             hint="Write a policy with `kaifang scan FILE --write-policy POLICY.yaml`, edit it, "
-            "and publish with --policy POLICY.yaml; or, when a law makes the data public, "
-            'pass --allow-personal-data "LEGAL BASIS".',
+            "and publish with --policy POLICY.yaml; when the rows are public by nature "
+            "(incidents at coarsened places, no person), record why in the policy's "
+            "public_by_nature; when a law makes the data public, "
+            'pass --allow-personal-data "LAW第N條" (docs/privacy.md, "Legal bases").',
             columns=[f.to_dict() for f in failures],
         )
     personal = after.direct_identifiers
+    kanon_failed = not after.k_anonymity.passes or (
+        verification is not None and not verification.k_anonymity.passes
+    )
+    waived = exception is not None and kanon_failed
     return {
         "about_people": about_people,
-        "status": "legal_basis" if legal_basis and personal else "passed",
+        "status": "legal_basis"
+        if legal_basis and personal
+        else ("exception" if waived else "passed"),
+        "exception": exception.to_dict() if waived and exception is not None else None,
         "publishable": True,
-        "legal_basis": legal_basis,
+        "legal_basis": legal_basis.label if legal_basis else None,
+        "legal_basis_detail": legal_basis.to_dict() if legal_basis else None,
         "direct_identifiers": personal,
-        "unresolved": personal if not legal_basis else [],
+        "unresolved": [c for c in personal if not legal_basis or c not in legal_basis.columns],
         "quasi_identifiers": after.quasi_identifiers,
         "k_anonymity": after.k_anonymity.to_dict(),
         "columns": _column_summary(before, rules),

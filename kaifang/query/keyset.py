@@ -1,4 +1,4 @@
-"""Keyset paging: an opaque ``next`` token and the WHERE clause that resumes after it.
+"""Keyset paging: an opaque, signed ``next`` token and the WHERE clause that resumes after it.
 
 Published rows have no row id, so the order is made total by sorting on the requested sort
 columns, then on the table's key columns (by default every column). The token carries the
@@ -6,6 +6,10 @@ last row's values of that order and how many rows with exactly those values were
 returned, so exact duplicate rows are neither lost nor repeated: the next page is
 ``WHERE (order) >= (last) ... OFFSET <duplicates already seen>``, never a deep OFFSET.
 NULLs sort last in both directions.
+
+The token is sealed (:func:`seal`): encrypted and signed with the ``cursor_key`` setting, so
+a page of an identifier column never puts an ID number into a URL, and a changed or old
+token is refused with a 400 rather than read.
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import hmac
 import json
 import math
+import os
+import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaifang.errors import QueryError
+from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident
 
 
@@ -58,19 +67,21 @@ def resume_condition(cursor: Cursor) -> tuple[str, list[Any]]:
     return condition or "TRUE", params
 
 
-def encode_cursor(cursor: Cursor) -> str:
+def encode_cursor(cursor: Cursor, key: bytes) -> str:
+    """The sealed token: the cursor's JSON encrypted and signed with ``key`` (see
+    :func:`seal`), so no row value can be read from a URL, a log or a browser history."""
     payload = {
         "o": [[item.column, item.descending] for item in cursor.order],
         "v": [_encode_value(value) for value in cursor.values],
         "s": cursor.seen,
     }
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return seal(text.encode(), key)
 
 
-def decode_cursor(token: str) -> Cursor:
+def decode_cursor(token: str, key: bytes) -> Cursor:
+    raw = unseal(token, key)
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         payload = json.loads(raw)
         order = tuple(OrderItem(str(column), bool(desc)) for column, desc in payload["o"])
         values = tuple(_decode_value(value) for value in payload["v"])
@@ -78,11 +89,87 @@ def decode_cursor(token: str) -> Cursor:
         if len(order) != len(values) or seen < 1:
             raise ValueError("inconsistent cursor")
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise QueryError(
-            "the next-page cursor is not valid",
-            hint="Pass the 'next' value of the previous page unchanged, or start again.",
-        ) from None
+        raise _invalid() from None
     return Cursor(order=order, values=values, seen=seen)
+
+
+_SEAL_VERSION = b"\x01"
+_NONCE = 12
+_TAG = 16
+
+
+def _invalid() -> QueryError:
+    return QueryError(
+        "the next-page cursor is not valid: it was changed, or made by an older kaifang or "
+        "under another cursor key",
+        hint="Pass the 'next' value of the previous page unchanged, or start again from the "
+        "first page.",
+    )
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (length + 31) // 32
+    return b"".join(
+        hmac.new(key, nonce + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks)
+    )[:length]
+
+
+def cursor_key(settings: Settings) -> bytes:
+    """The key cursors are sealed with: the ``cursor_key`` setting, or else a random key
+    kept in ``<data_dir>/secrets/cursor.key`` (created on first use, owner-only), so every
+    worker of one deployment reads the same key."""
+    if settings.cursor_key:
+        return settings.cursor_key.encode()
+    path = settings.data_dir / "secrets" / "cursor.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = path.with_name(f".cursor.key.{secrets.token_hex(8)}")
+        fresh.write_text(secrets.token_hex(32), encoding="utf-8")
+        fresh.chmod(0o600)
+        try:
+            os.link(fresh, path)  # the first writer wins; the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            fresh.unlink()
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+def seal(plain: bytes, key: bytes) -> str:
+    """Encrypt-then-MAC with HMAC-SHA256 only: the payload XOR an HMAC keystream (counter
+    mode under a synthetic nonce), then a 128-bit HMAC tag over version, nonce and ciphertext.
+    Encryption and signing use keys derived from ``key`` (the ``cursor_key`` setting)."""
+    if not key:
+        raise QueryError("paging needs a cursor key", hint="Set KAIFANG_CURSOR_KEY.")
+    enc = hmac.new(key, b"kaifang-cursor-enc", hashlib.sha256).digest()
+    mac = hmac.new(key, b"kaifang-cursor-mac", hashlib.sha256).digest()
+    # Deterministic (the nonce is a MAC of the payload, as in SIV): one page always gets one
+    # token, which caches and compares well; only equal cursors share a token.
+    nonce = hmac.new(enc, b"nonce" + plain, hashlib.sha256).digest()[:_NONCE]
+    body = bytes(a ^ b for a, b in zip(plain, _keystream(enc, nonce, len(plain)), strict=True))
+    head = _SEAL_VERSION + nonce + body
+    tag = hmac.new(mac, head, hashlib.sha256).digest()[:_TAG]
+    return base64.urlsafe_b64encode(head + tag).decode().rstrip("=")
+
+
+def unseal(token: str, key: bytes) -> bytes:
+    """The payload of a :func:`seal` token; QueryError (400) when it was altered, is an old
+    plain cursor, or was sealed under another key."""
+    if not key:
+        raise QueryError("paging needs a cursor key", hint="Set KAIFANG_CURSOR_KEY.")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (ValueError, binascii.Error):
+        raise _invalid() from None
+    if len(raw) < 1 + _NONCE + _TAG or raw[:1] != _SEAL_VERSION:
+        raise _invalid()
+    head, tag = raw[:-_TAG], raw[-_TAG:]
+    mac = hmac.new(key, b"kaifang-cursor-mac", hashlib.sha256).digest()
+    if not hmac.compare_digest(hmac.new(mac, head, hashlib.sha256).digest()[:_TAG], tag):
+        raise _invalid()
+    enc = hmac.new(key, b"kaifang-cursor-enc", hashlib.sha256).digest()
+    nonce, body = head[1 : 1 + _NONCE], head[1 + _NONCE :]
+    return bytes(a ^ b for a, b in zip(body, _keystream(enc, nonce, len(body)), strict=True))
 
 
 def page_cursor(

@@ -52,6 +52,7 @@ class RowsQuery:
     order: tuple[OrderItem, ...]
     key_positions: tuple[int, ...]
     after: Cursor | None
+    cursor_key: bytes = b""
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.sql, self.params))
@@ -69,7 +70,7 @@ class RowsQuery:
         token = None
         if has_next and rows:
             keys = [tuple(row[i] for i in self.key_positions) for row in rows]
-            token = encode_cursor(page_cursor(self.order, keys, self.after))
+            token = encode_cursor(page_cursor(self.order, keys, self.after), self.cursor_key)
         return RowsPage(columns=list(self.fields), rows=[row[:width] for row in rows], next=token)
 
 
@@ -83,13 +84,15 @@ def build_select(
     limit: int = 100,
     after: str | None = None,
     key: Sequence[str] | None = None,
+    cursor_key: bytes = b"",
 ) -> RowsQuery:
     """The SQL of one page of ``table`` (a resource name, as in user SQL).
 
     ``columns`` are the table's columns; ``sort`` names columns, ``-col`` for descending;
     ``fields`` picks the returned columns (default all); ``after`` is the previous page's
     ``next`` token; ``key`` lists columns that identify a row (default: all columns), used
-    after ``sort`` to make the order total.
+    after ``sort`` to make the order total; ``cursor_key`` seals the ``next`` token
+    (the ``cursor_key`` setting, :func:`kaifang.query.keyset.seal`).
     """
     if not 1 <= limit <= MAX_PAGE_ROWS:
         raise QueryError(
@@ -100,7 +103,7 @@ def build_select(
     check_columns(chosen, columns, what="field")
     order = _order(sort, columns, key)
     conditions, params = where_conditions(parse_filters(filters, columns))
-    cursor = decode_cursor(after) if after else None
+    cursor = decode_cursor(after, cursor_key) if after else None
     skip = 0
     if cursor is not None:
         if cursor.order != order:
@@ -136,6 +139,7 @@ def build_select(
         order=order,
         key_positions=tuple(key_positions),
         after=cursor,
+        cursor_key=cursor_key,
     )
 
 

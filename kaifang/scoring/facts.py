@@ -103,12 +103,14 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
     never screened; else ``{publishable, legal_basis, unresolved}`` — publishable only if
     every version is (screened publishable, or published under a recorded legal basis),
     unresolved columns named ``resource.column``, and the legal bases recorded at publish
-    joined."""
+    joined, with the columns they cover and who approved them (``legal_basis_detail``)."""
     if not versions:
         return None
     publishable = True
     bases: list[str] = []
     unresolved: list[Any] = []
+    covered: list[str] = []
+    approvers: list[str] = []
     for version in versions:
         screening = (version.summary or {}).get("screening") or {}
         if screening.get("status") == NOT_SCREENED or "publishable" not in screening:
@@ -120,6 +122,10 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
         if basis and basis not in bases:
             bases.append(basis)
         prefix = f"{version.resource.slug}." if len(versions) > 1 else ""
+        detail = screening.get("legal_basis_detail") or {}
+        covered += [f"{prefix}{column}" for column in detail.get("columns") or []]
+        if detail.get("approved_by") and detail["approved_by"] not in approvers:
+            approvers.append(str(detail["approved_by"]))
         for item in _unresolved(screening):
             if isinstance(item, Mapping):
                 column = item.get("column") or item.get("name") or "?"
@@ -130,6 +136,11 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
         "publishable": publishable,
         "legal_basis": "；".join(bases) or None,
         "unresolved": unresolved,
+        "legal_basis_detail": (
+            {"columns": covered, "approved_by": "；".join(approvers)}
+            if covered or approvers
+            else None
+        ),
     }
 
 

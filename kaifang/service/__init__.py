@@ -23,6 +23,7 @@ from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
+from kaifang.query.keyset import cursor_key
 from kaifang.query.resolver import catalog_resolver
 from kaifang.service import data, exports, models, uploads, views
 from kaifang.service.data import DatastorePage, Export, ResourceRef
@@ -245,7 +246,9 @@ class Service:
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.rows_page(self.pages, self._ref(ref), params)
+        return data.rows_page(
+            self.pages, self._ref(ref), params, cursor_key=cursor_key(self.settings)
+        )
 
     def aggregate(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
         return data.aggregate(self.runner, self._ref(ref), params)
@@ -312,10 +315,14 @@ class Service:
         allow_schema_change: bool = False,
     ) -> dict[str, Any]:
         """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
-        from the API or the portal, publishes here (``publish_file``'s options)."""
+        from the API or the portal, publishes here (``publish_file``'s options). A legal basis
+        must be a listed law any editor may use, or a citation of another law by an admin."""
+        from kaifang.privacy.legal_basis import parse_legal_basis
         from kaifang.publish import publish_file
 
         self.check_writer(user, org)
+        if allow_personal_data and allow_personal_data.strip():
+            parse_legal_basis(allow_personal_data, may_cite=user["roles"].get(org) == "admin")
         result = publish_file(
             self.settings,
             path,

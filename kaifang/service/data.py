@@ -81,8 +81,11 @@ def _names(raw: str | None) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
-def rows_page(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
-    """``{rows, next, total}`` for the native rows endpoint."""
+def rows_page(
+    runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str], *, cursor_key: bytes
+) -> dict[str, Any]:
+    """``{rows, next, total}`` for the native rows endpoint; ``next`` is sealed with
+    ``cursor_key``."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     sort = _names(params.get("_sort")) + [f"-{n}" for n in _names(params.get("_sort_desc"))]
@@ -100,6 +103,7 @@ def rows_page(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) 
         fields=_names(params.get("_fields")) or None,
         limit=limit,
         after=params.get("_next") or None,
+        cursor_key=cursor_key,
     )
     result = runner.run(
         query.sql,

@@ -22,11 +22,14 @@ import yaml
 from kaifang.errors import (
     KaifangError,
     NotFoundError,
+    PublishRefusedError,
     RaggedRowsError,
     SchemaChangeError,
     ValidationError,
 )
-from kaifang.privacy import propose_policy, screen
+from kaifang.privacy import ColumnPolicy, ScreeningReport, apply_policy, propose_policy, screen
+from kaifang.privacy.detectors import DEFAULT_DETECTORS
+from kaifang.privacy.legal_basis import parse_legal_basis
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
@@ -39,6 +42,29 @@ MAX_AGE_SECONDS = 3600
 UPLOAD_ID_BYTES = 18
 META_FILE = "upload.json"
 POLICY_FILE = "policy.yaml"
+
+
+PREVIEW_ROWS = 5
+
+
+def masked_preview(
+    relation: duckdb.DuckDBPyRelation, report: ScreeningReport, settings: Settings
+) -> list[list[Any]]:
+    """The first rows for the review page, every column the screen flags masked (an ID
+    number or a phone must not appear on a page before the editor decided what to do):
+    columns with a category, and columns with a finding (ID-shaped values failing their
+    checksum may still be real numbers mistyped)."""
+    styles = {d.name: d.mask_style for d in DEFAULT_DETECTORS}
+    noted = {f.column for f in report.findings if f.column}
+    masks: dict[str, ColumnPolicy] = {}
+    for col in report.columns:
+        if col.category == "none" and col.name not in noted:
+            continue
+        first = col.detectors[0] if col.detectors else ""
+        style = "text" if col.free_text else styles.get(first, "middle")
+        masks[col.name] = ColumnPolicy("mask", style=style if style != "none" else "middle")
+    shown = apply_policy(relation.limit(PREVIEW_ROWS), Policy(columns=masks), settings)
+    return [["" if v is None else str(v) for v in row] for row in shown.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -106,8 +132,10 @@ class UploadArea:
         con = duckdb.connect()
         try:
             with open_table(meta["path"]) as table:
-                reading = table.report(preview=5)
-                report = screen(table.relation(con), settings=self.settings)
+                reading = table.report(preview=0)
+                relation = table.relation(con)
+                report = screen(relation, settings=self.settings)
+                reading["preview"] = masked_preview(relation, report, self.settings)
         finally:
             con.close()
         return {
@@ -165,6 +193,19 @@ class UploadArea:
         shutil.rmtree(self._folder(upload_id), ignore_errors=True)
 
 
+def refusal_problems(exc: PublishRefusedError) -> list[PolicyProblem]:
+    """One problem per blocking column (code ``blocked_<gate code>``), so the page marks each
+    column's row and says what to do in its own language; a k-anonymity failure names every
+    quasi-identifier it counted, and each is marked."""
+    problems: list[PolicyProblem] = []
+    for failure in exc.details.get("columns") or []:
+        names = [n.strip() for n in str(failure.get("column") or "").split(",") if n.strip()]
+        message = f"{failure.get('message', '')} → {failure.get('fix', '')}"
+        for name in names or [""]:
+            problems.append(PolicyProblem(name, f"blocked_{failure.get('code')}", message))
+    return problems or [PolicyProblem("", "publish", exc.message)]
+
+
 def publish_reviewed(
     service: Service, user: dict[str, Any], upload_id: str, form: dict[str, str]
 ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
@@ -182,6 +223,11 @@ def publish_reviewed(
     title, dataset = form.get("title", "").strip(), form.get("dataset", "").strip()
     if not title and not dataset:
         problems.append(PolicyProblem("", "title", "give the new dataset a title"))
+    if legal_basis:
+        try:  # a listed law any editor may use; a citation of another law only an admin
+            parse_legal_basis(legal_basis, may_cite=user["roles"].get(org) == "admin")
+        except ValidationError as exc:
+            problems.append(PolicyProblem("legal_basis", "legal_basis", exc.message))
     if problems:
         return None, problems
     try:
@@ -200,6 +246,8 @@ def publish_reviewed(
         # A confirmation step: the review page shows the message with a box to accept it.
         field = "allow_schema_change" if isinstance(exc, SchemaChangeError) else "allow_ragged"
         return None, [PolicyProblem(field, exc.code, exc.message)]
+    except PublishRefusedError as exc:
+        return None, refusal_problems(exc)
     except KaifangError as exc:
         column = str(exc.details.get("column") or exc.details.get("key") or "")
         return None, [PolicyProblem(column, "publish", exc.message)]

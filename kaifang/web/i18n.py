@@ -263,8 +263,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Legal basis for personal data (optional)",
     ),
     "publish.legal_help": (
-        "僅在法律要求公開個資時填寫，例如公職人員選舉罷免法。",
-        "Only when a law makes the personal data public, e.g. the election law.",
+        "僅在法律要求公開個資時填寫法律與條次，例如「公職人員選舉罷免法第47條」；"
+        "引用清單外之法律（加註欄位，如「某法第N條 [姓名]」）限機關管理員。",
+        "Only when a law makes the personal data public: a law and article, e.g. "
+        "公職人員選舉罷免法第47條; citing an unlisted law ('LAW第N條 [COLUMN]') needs an admin.",
+    ),
+    "problem.blocked_direct_identifier": (
+        "此欄位含直接識別個資，未上架：請選擇刪除、遮蔽或假名化，或依法律依據公開。",
+        "Not published: this column holds direct identifiers. Drop, mask or pseudonymize it, "
+        "or record the law that makes it public.",
+    ),
+    "problem.blocked_k_anonymity": (
+        "未上架：此欄位與其他標示的間接識別欄位組合後仍可辨識個別資料列（k 值不足），"
+        "請粗化此欄位或刪除稀有組合的資料列。",
+        "Not published: with the other marked quasi-identifiers this column singles out rows "
+        "(k too small). Generalize it or suppress rare rows.",
+    ),
+    "problem.blocked_l_diversity": (
+        "未上架：此敏感欄位在部分組合中只有單一值（ℓ 多樣性不足），請粗化間接識別欄位。",
+        "Not published: this sensitive column has one value in some classes (ℓ too small). "
+        "Generalize the quasi-identifiers.",
+    ),
+    "problem.blocked_small_cells": (
+        "未上架：此計數欄位有低於門檻的小數值，請隱藏小數值（含互補隱藏）。",
+        "Not published: this count column has small counts. Suppress them (with "
+        "complementary suppression).",
+    ),
+    "problem.blocked_suppression": (
+        "未上架：需刪除的資料列過多，請改以粗化間接識別欄位處理。",
+        "Not published: too many rows would be suppressed. Generalize the quasi-identifiers "
+        "instead.",
     ),
     "publish.publish": ("上架", "Publish"),
     "publish.fix_errors": (

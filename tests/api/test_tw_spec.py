@@ -149,7 +149,7 @@ def test_dump_is_gzip_in_each_format(client: TestClient, fmt: str) -> None:
         places = [r["發生地點"] for r in csv.DictReader(io.StringIO(text))]
     else:
         places = [f.text for f in ET.fromstring(text).iter("field") if f.get("name") == "發生地點"]
-    assert len(places) == 6 and "臺北市大安區" in places
+    assert len(places) == 6 and "大安分局" in places
 
 
 # -- errors ---------------------------------------------------------------------------------

@@ -146,3 +146,33 @@ def test_a_made_up_token_is_limited(limited: TestClient) -> None:
 def test_pages_outside_the_api_are_not_limited(limited: TestClient) -> None:
     statuses = {limited.get("/openapi.json").status_code for _ in range(8)}
     assert statuses == {200}
+
+
+@pytest.mark.parametrize(
+    ("who", "basis", "status", "says"),
+    [
+        ("editor", "because", 400, "names no law and article"),
+        ("editor", "個人資料保護法第16條 [姓名]", 400, "only an organization admin"),
+        ("admin", "個人資料保護法第16條 [姓名]", 201, ""),
+        ("editor", "公職人員選舉罷免法第47條", 201, ""),
+    ],
+)
+def test_a_legal_basis_is_a_listed_law_or_an_admins_citation(
+    upload_client: TestClient,
+    accounts: Accounts,
+    tmp_path: Path,
+    who: str,
+    basis: str,
+    status: int,
+    says: str,
+) -> None:
+    """Issue 16 hole 1: free text is refused, and citing an unlisted law needs an admin."""
+    response = upload_client.post(
+        URL,
+        files={"file": ("theft.csv", csv_bytes(tmp_path, 4), "text/csv")},
+        data={"allow_personal_data": basis},
+        headers={"Authorization": f"Bearer {getattr(accounts, who)}"},
+    )
+    assert response.status_code == status, response.text
+    if says:
+        assert says in response.json()["error"]["message"]

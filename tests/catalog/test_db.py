@@ -80,7 +80,9 @@ def test_head_revision_constant_is_alembics_head() -> None:
     assert HEAD_REVISION == head_revision(), "a new migration must update db.HEAD_REVISION"
 
 
+@pytest.mark.sqlite
 def test_opening_a_migrated_catalog_does_not_import_alembic(tmp_path: Path) -> None:
+    """On the default SQLite catalog, so SQLite on either test backend (marked ``sqlite``)."""
     settings = load_settings({}, data_dir=tmp_path / "data")
     open_catalog(settings).close()  # creates and migrates
     script = (

@@ -10,7 +10,7 @@ from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from tests.publishing import ORG, WriteCsv
 
-BASIS = "公職人員選舉罷免法第43條"
+BASIS = "公職人員選舉罷免法第47條"
 
 
 def test_legal_basis_in_listings(org_settings: Settings, write_csv: WriteCsv) -> None:

@@ -103,8 +103,34 @@ CASES: list[Case] = [
         lambda: dataset(
             screening={"publishable": True, "legal_basis": "選罷法", "unresolved": ["姓名"]}
         ),
+        False,
+        ("選罷法", "姓名"),
+    ),
+    (
+        "G",
+        lambda: dataset(
+            screening={
+                "publishable": True,
+                "legal_basis": "公職人員選舉罷免法第47條",
+                "legal_basis_detail": {"columns": ["姓名"], "approved_by": "王科長"},
+                "direct_identifiers": ["姓名", "電話"],
+            }
+        ),
+        False,
+        ("電話",),
+    ),
+    (
+        "G",
+        lambda: dataset(
+            screening={
+                "publishable": True,
+                "legal_basis": "公職人員選舉罷免法第47條",
+                "legal_basis_detail": {"columns": ["姓名"], "approved_by": "王科長"},
+                "direct_identifiers": ["姓名"],
+            }
+        ),
         True,
-        ("選罷法",),
+        ("公職人員選舉罷免法第47條", "王科長"),
     ),
     ("G", lambda: dataset(screening=None), False, ("kaifang scan",)),
     (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kaifang.errors import ValidationError
-from kaifang.privacy import ScreeningReport, load_policy, propose_policy
+from kaifang.privacy import Policy, ScreeningReport, load_policy, propose_policy
 from tests.privacy.conftest import national_ids
 
 ScreenColumns = Callable[[dict[str, list[object]]], ScreeningReport]
@@ -59,3 +59,30 @@ def test_short_form_action(tmp_path: Path) -> None:
     path = tmp_path / "policy.yaml"
     path.write_text("columns:\n  電話: drop\n", encoding="utf-8")
     assert load_policy(path).columns["電話"].action == "drop"
+
+
+@pytest.mark.parametrize(
+    ("exception", "says"),
+    [
+        ({"columns": ["發生地點"]}, "needs a reason"),
+        ({"reason": "點位依性質公開"}, "needs the list of columns"),
+        ("yes", "must be a mapping"),
+    ],
+)
+def test_a_public_by_nature_exception_says_why_and_for_which_columns(
+    exception: object, says: str
+) -> None:
+    with pytest.raises(ValidationError, match=says):
+        Policy.from_dict({"columns": {}, "public_by_nature": exception})
+
+
+def test_a_public_by_nature_exception_round_trips_through_the_policy() -> None:
+    data = {
+        "columns": {},
+        "public_by_nature": {"reason": "點位", "columns": ["發生地點"], "approved_by": "王"},
+    }
+    policy = Policy.from_dict(data)
+    assert policy.public_by_nature is not None
+    assert policy.public_by_nature.covers(["發生地點"])
+    assert not policy.public_by_nature.covers(["發生地點", "發生日期"])
+    assert Policy.from_dict(policy.to_dict()).public_by_nature == policy.public_by_nature

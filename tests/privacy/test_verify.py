@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
+import pytest
 
+from kaifang.errors import ValidationError
 from kaifang.privacy import (
     ColumnPolicy,
     Policy,
@@ -16,6 +18,7 @@ from kaifang.privacy import (
     screen,
     verify,
 )
+from kaifang.privacy.legal_basis import covered_columns, parse_legal_basis
 from kaifang.settings import Settings
 from tests.privacy.conftest import national_ids
 
@@ -59,12 +62,54 @@ def test_gate_lists_each_failure_with_its_fix(
     assert any(code == "k_anonymity" for code, _ in by_code)
 
 
-def test_legal_basis_lets_personal_data_through(
+def candidates(n: int = 60) -> dict[str, list[object]]:
+    surnames, given = "陳林黃張李王吳劉", ["志明", "美玲", "建宏", "雅婷", "家豪", "淑芬"]
+    return {
+        "姓名": [f"{surnames[i % 8]}{given[i % 6]}" for i in range(n)],
+        "出生日期": [f"{1950 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+        "身分證字號": national_ids(n),
+    }
+
+
+def test_a_legal_basis_lets_through_only_the_columns_it_covers(
     make_relation: MakeRelation, settings: Settings
 ) -> None:
-    report = screen(make_relation(clinic()), settings=settings)
-    assert gate(report, None, allow_personal_data="公職人員選舉罷免法第43條") == []
-    assert gate(report, None, allow_personal_data="  ") != []
+    """Issue 16 hole 1: the election law makes candidates' names public, not their ID
+    numbers; the ID column still blocks, and a basis naming it is refused."""
+    report = screen(make_relation(candidates()), settings=settings)
+    identifiers = {c.name: c.detectors for c in report.columns if c.category == "direct_identifier"}
+    assert set(identifiers) == {"姓名", "身分證字號"}
+    basis = covered_columns(
+        parse_legal_basis("公職人員選舉罷免法第47條", may_cite=False), identifiers
+    )
+    assert basis.columns == ("姓名",)
+    assert [(f.code, f.column) for f in gate(report, None, allow_personal_data=basis)] == [
+        ("direct_identifier", "身分證字號")
+    ]
+    without_ids = screen(make_relation(candidates()).project("姓名, 出生日期"), settings=settings)
+    assert gate(without_ids, None, allow_personal_data=basis) == []
+    naming_ids = parse_legal_basis(
+        {"law": "公職人員選舉罷免法", "article": "第47條", "columns": ["身分證字號"]},
+        may_cite=False,
+    )
+    with pytest.raises(ValidationError, match="does not make 身分證字號 public"):
+        covered_columns(naming_ids, identifiers)
+
+
+@pytest.mark.parametrize("text", ["because", "  公職人員選舉罷免法  ", "個資法"])
+def test_free_text_is_not_a_legal_basis(text: str) -> None:
+    with pytest.raises(ValidationError, match="names no law and article"):
+        parse_legal_basis(text, may_cite=True)
+
+
+def test_only_an_admin_may_cite_an_unlisted_law() -> None:
+    with pytest.raises(ValidationError, match="only an organization admin"):
+        parse_legal_basis("個人資料保護法第16條", may_cite=False)
+    cited = parse_legal_basis("個人資料保護法第16條 第1項", may_cite=True, approved_by="admin")
+    assert (cited.listed, cited.law, cited.article, cited.approved_by) == (
+        False, "個人資料保護法", "第16條", "admin",
+    )  # fmt: skip
+    assert cited.columns == ()  # a citation covers only the columns it names
 
 
 def test_l_diversity_fails_when_a_class_shares_one_diagnosis(
@@ -96,3 +141,44 @@ def test_report_from_policy_or_report_agree(
         verify(rel, report, settings).to_dict()
         == verify(rel, propose_policy(report), settings).to_dict()
     )
+
+
+def residents(n: int = 200) -> dict[str, list[object]]:
+    """Addresses on many streets, births over 40 years, sex: few rows share a class."""
+    streets = ["忠孝東路", "仁愛路", "信義路", "和平東路", "復興南路", "敦化南路", "光復南路"]
+    return {
+        "住址": [f"臺北市大安區{streets[i % 7]}{1 + (i * 37) % 300}號" for i in range(n)],
+        "出生日期": [f"{1950 + (i * 7) % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+        "性別": ["男", "女"] * (n // 2),
+    }
+
+
+def test_verification_counts_generalized_columns_the_policy_does_not_list(
+    make_relation: MakeRelation, settings: Settings
+) -> None:
+    """Issue 16 hole 2: addresses to 30-number ranges, births to 5-year bands, sex kept, and
+    a policy listing only birth and sex as quasi-identifiers. The coarsened address is
+    still a place: counted, it leaves most rows in classes below k, and the gate refuses."""
+    rel = make_relation(residents())
+    policy = Policy(
+        columns={
+            "住址": ColumnPolicy("generalize", to="range30"),
+            "出生日期": ColumnPolicy("generalize", to="year5"),
+            "性別": ColumnPolicy("keep"),
+        },
+        quasi_identifiers=["出生日期", "性別"],
+        rows=200,
+    )
+    out = apply_policy(rel, policy, settings)
+    after = screen(out, settings=settings)
+    assert "住址" in after.quasi_identifiers
+    narrow = verify(out, policy, settings)
+    assert narrow.k_anonymity.passes  # the old verdict: the address was not counted
+    verification = verify(out, policy, settings, rescreened=after)
+    assert set(verification.quasi_identifiers) == {"住址", "出生日期", "性別"}
+    assert not verification.k_anonymity.passes
+    assert verification.k_anonymity.violating_rows > 100
+    report = verification.to_dict()
+    assert report["k_anonymity"]["violating_rows"] == verification.k_anonymity.violating_rows
+    assert "l_diversity" in report
+    assert [f.code for f in gate(after, verification)] == ["k_anonymity"]

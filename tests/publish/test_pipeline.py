@@ -177,7 +177,7 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
         org=ORG,
         metadata=meta,
         license="CC0-1.0",
-        allow_personal_data="個人資料保護法第16條",
+        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
     )
     with open_catalog(org_settings) as catalog:
         shown = show_dataset(catalog, result.dataset)
@@ -191,9 +191,9 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
     assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in shown["resources"][0][
         "fields"
     ]
-    assert versions[0]["legal_basis"] == "個人資料保護法第16條"
+    assert versions[0]["legal_basis"] == "個人資料保護法第16條 [身分證字號, 姓名]"
     manifest = VersionStore(org_settings).read_manifest(result.resource, 1)
-    assert manifest["legal_basis"] == "個人資料保護法第16條"
+    assert manifest["legal_basis"] == "個人資料保護法第16條 [身分證字號, 姓名]"
     assert manifest["source"]["file"] == "theft.csv"
     assert manifest["source"]["sha256"] == result.source_hash
     assert manifest["screening"]["status"] == "passed"

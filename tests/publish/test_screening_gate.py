@@ -4,8 +4,10 @@ refusal leaves nothing behind, and what is screened is what is published."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from kaifang.catalog import history, open_catalog
 from kaifang.errors import PublishRefusedError
@@ -51,7 +53,7 @@ def test_a_refused_new_version_leaves_the_previous_one_current(
         write_csv("list.csv", PEOPLE_HEADER, people_rows()),
         org=ORG,
         title="名冊",
-        allow_personal_data="個人資料保護法第16條",
+        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
     )
     again = write_csv("list.csv", PEOPLE_HEADER, people_rows(41))
     with pytest.raises(PublishRefusedError):
@@ -68,7 +70,11 @@ def test_the_summary_of_the_written_rows_is_in_the_manifest_and_the_catalog(
 ) -> None:
     file = write_csv("people.csv", PEOPLE_HEADER, people_rows())
     result = publish_file(
-        org_settings, file, org=ORG, title="名冊", allow_personal_data="個人資料保護法第16條"
+        org_settings,
+        file,
+        org=ORG,
+        title="名冊",
+        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
     )
     manifest = manifest_of(org_settings, result.resource, 1)
     screening = manifest["screening"]
@@ -97,6 +103,61 @@ def test_a_policy_is_verified_on_the_written_rows(
     assert screening["verification"]["passed"] is True
     # the summary's columns describe the file as read: the identifiers were found there
     assert {c["name"] for c in screening["columns"]} >= {"身分證字號", "姓名"}
+
+
+DISTRICT_THEFT = [
+    (i + 1, "住宅竊盜", f"2023-01-{i % 28 + 1:02d}", f"臺北市{d}")
+    for i, d in enumerate(["中山區", "大安區", "信義區", "士林區"] * 5)
+]
+PUBLIC_BY_NATURE = {
+    "columns": {},
+    "public_by_nature": {
+        "reason": "案件點位依性質公開，地點已粗化至行政區",
+        "columns": ["發生日期", "發生地點"],
+        "approved_by": "資料管理員",
+    },
+}
+
+
+def test_quasi_identifiers_failing_k_block_without_any_person_in_the_rows(
+    org_settings: Settings, write_csv: WriteCsv
+) -> None:
+    """The gate reaches scan's verdict: incidents at a date and a district, no person and no
+    direct identifier, are still unique per row, so the publish is refused naming them."""
+    file = write_csv("theft.csv", THEFT_HEADER, DISTRICT_THEFT)
+    with pytest.raises(PublishRefusedError, match="發生日期, 發生地點: k = 1") as refused:
+        publish_file(org_settings, file, org=ORG, title="竊盜")
+    assert [c["code"] for c in refused.value.details["columns"]] == ["k_anonymity"]
+    assert "public_by_nature" in refused.value.hint
+    assert catalog_counts(org_settings) == (0, 0, 0)
+
+
+def test_a_recorded_public_by_nature_exception_publishes_and_is_kept_for_review(
+    org_settings: Settings, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    file = write_csv("theft.csv", THEFT_HEADER, DISTRICT_THEFT)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(PUBLIC_BY_NATURE, allow_unicode=True), encoding="utf-8")
+    result = publish_file(org_settings, file, org=ORG, title="竊盜", policy=policy)
+    screening = manifest_of(org_settings, result.resource, 1)["screening"]
+    assert isinstance(screening, dict)
+    assert screening["status"] == "exception"
+    assert screening["exception"] == {
+        "kind": "public_by_nature",
+        **PUBLIC_BY_NATURE["public_by_nature"],
+    }
+    assert screening["k_anonymity"]["k"] == 1  # measured and kept, not skipped
+
+
+def test_an_exception_covers_only_the_columns_it_names(
+    org_settings: Settings, write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    narrow = {**PUBLIC_BY_NATURE, "public_by_nature": {"reason": "點位", "columns": ["發生地點"]}}
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(narrow, allow_unicode=True), encoding="utf-8")
+    file = write_csv("theft.csv", THEFT_HEADER, DISTRICT_THEFT)
+    with pytest.raises(PublishRefusedError, match="k = 1"):
+        publish_file(org_settings, file, org=ORG, title="竊盜", policy=policy)
 
 
 def test_a_clean_file_passes(org_settings: Settings, write_csv: WriteCsv) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import math
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ from kaifang.settings import Settings
 from tests.query.conftest import PEOPLE, Tables
 
 COLUMNS = list(PEOPLE)
+KEY = b"test cursor key"
 ROWS: list[dict[str, Any]] = [
     dict(zip(COLUMNS, values, strict=True)) for values in zip(*PEOPLE.values(), strict=True)
 ]
@@ -101,7 +104,13 @@ def test_keyset_paging_walks_every_row_once(
     pages = 0
     while True:
         query = build_select(
-            "people", columns=COLUMNS, sort=sort, fields=fields, limit=limit, after=after
+            "people",
+            columns=COLUMNS,
+            sort=sort,
+            fields=fields,
+            limit=limit,
+            after=after,
+            cursor_key=KEY,
         )
         if query.after is None:
             assert "OFFSET" not in query.sql
@@ -132,6 +141,7 @@ def test_paging_with_a_filter_and_a_row_key(engine: QueryEngine, tables: Tables)
             key=["id"],
             limit=2,
             after=after,
+            cursor_key=KEY,
         )
         page = query.page(engine.run_sql(query.sql, resolver=tables.get, params=query.params))
         seen.extend(page.rows)
@@ -155,7 +165,7 @@ def test_paging_with_a_filter_and_a_row_key(engine: QueryEngine, tables: Tables)
         ({"sort": ["age", "-age"]}, "twice"),
         ({"limit": 0}, "between 1 and 10000"),
         ({"limit": 10_001}, "between 1 and 10000"),
-        ({"after": "not-a-cursor"}, "cursor is not valid"),
+        ({"after": "not-a-cursor", "cursor_key": KEY}, "cursor is not valid"),
         ({"key": ["nope"]}, "unknown key column 'nope'"),
     ],
 )
@@ -173,11 +183,36 @@ def test_unknown_column_lists_the_valid_ones() -> None:
 
 
 def test_cursor_belongs_to_its_sort(engine: QueryEngine, tables: Tables) -> None:
-    query = build_select("people", columns=COLUMNS, sort=["age"], limit=2)
+    query = build_select("people", columns=COLUMNS, sort=["age"], limit=2, cursor_key=KEY)
     page = query.page(engine.run_sql(query.sql, resolver=tables.get, params=query.params))
     assert page.next is not None
     with pytest.raises(QueryError, match="different sort order"):
-        build_select("people", columns=COLUMNS, sort=["-age"], limit=2, after=page.next)
+        build_select(
+            "people", columns=COLUMNS, sort=["-age"], limit=2, after=page.next, cursor_key=KEY
+        )
+
+
+def test_cursors_are_sealed_and_hold_no_row_value(engine: QueryEngine, tables: Tables) -> None:
+    """Issue 16 hole 4: the token is encrypted and signed; a changed token, a token under
+    another key and an old plain base64 cursor are refused with a clear message."""
+    query = build_select("people", columns=COLUMNS, sort=["name"], limit=2, cursor_key=KEY)
+    page = query.page(engine.run_sql(query.sql, resolver=tables.get, params=query.params))
+    token = page.next
+    assert token is not None
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    last = str(page.rows[-1][COLUMNS.index("name")])
+    assert last.encode() not in raw and last not in token
+    resumed = build_select("people", columns=COLUMNS, sort=["name"], after=token, cursor_key=KEY)
+    assert resumed.after is not None
+    assert resumed.after.values[0] == page.rows[-1][COLUMNS.index("name")]
+    flipped = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+    old = base64.urlsafe_b64encode(
+        json.dumps({"o": [["name", False]], "v": [last], "s": 1}).encode()
+    ).decode()
+    for bad, key in [(flipped, KEY), (token, b"another key"), (old, KEY)]:
+        with pytest.raises(QueryError, match="changed, or made by an older kaifang") as caught:
+            build_select("people", columns=COLUMNS, sort=["name"], after=bad, cursor_key=key)
+        assert caught.value.status == 400
 
 
 def test_values_are_bound_not_formatted() -> None:

@@ -22,8 +22,8 @@ from tests.storage.s3_server import ACCESS_KEY, REGION, SECRET_KEY, S3Server, ru
 
 ORG = "379130000E"
 HEADER = "編號,案類,發生日期,發生地點"
-FIRST = ["1,住宅竊盜,2023-01-01,臺北市大安區", "2,汽車竊盜,2023-01-02,臺北市信義區"]
-SECOND = [*FIRST, "3,機車竊盜,2023-01-03,臺北市中山區"]
+FIRST = ["1,住宅竊盜,2023-01-01,大安分局", "2,汽車竊盜,2023-01-02,信義分局"]
+SECOND = [*FIRST, "3,機車竊盜,2023-01-03,中山分局"]
 
 
 @pytest.fixture(scope="module")

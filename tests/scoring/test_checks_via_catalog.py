@@ -86,15 +86,28 @@ CASES = [
     Case("T1", True, ("irregular",), {"update_frequency": "never"}),
     Case("G", True, ("passed",)),
     Case("G", False, ("電話",), screening={**SCREENED, "publishable": False, "columns": [PERSON]}),
-    Case(
+    Case(  # free text, or a basis that does not cover the phone column, is no basis
         "G",
-        True,
-        ("公職人員選舉罷免法",),
+        False,
+        ("公職人員選舉罷免法", "電話"),
         screening={
             **SCREENED,
             "publishable": False,
             "legal_basis": "公職人員選舉罷免法",
             "columns": [PERSON],
+            "direct_identifiers": ["電話"],
+        },
+    ),
+    Case(
+        "G",
+        True,
+        ("律師法第136條", "電話"),
+        screening={
+            **SCREENED,
+            "legal_basis": "律師法第136條",
+            "legal_basis_detail": {"columns": ["電話"], "approved_by": "steward"},
+            "columns": [PERSON],
+            "direct_identifiers": ["電話"],
         },
     ),
     Case("G", False, ("never screened",), screening={"status": "not_screened"}),

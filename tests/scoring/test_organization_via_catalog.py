@@ -94,7 +94,7 @@ def test_ranking_by_mean_and_gold_with_an_escaped_csv(
         title="竊盜點位",
         org=OTHER_ORG,
         header=("編號", "案類", "地點"),
-        rows=[(1, "住宅竊盜", "中山區"), (2, "汽車竊盜", "大安區")],
+        rows=[(1, "住宅竊盜", "中山分局"), (2, "汽車竊盜", "大安分局")],
         meta=metadata(fields=None, keywords=None, contact=None),
     )
     store = VersionStore(org_settings)

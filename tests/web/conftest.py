@@ -28,7 +28,7 @@ def published(settings: Settings, tmp_path: Path) -> dict[str, str]:
     data = tmp_path / "theft.csv"
     data.write_text(
         "編號,案類,發生日期,發生時段,發生地點\n"
-        "1,住宅竊盜,1040101,00~02,臺北市文山區萬美里萬寧街1~30號\n"
+        "1,住宅竊盜,1040101,00~02,文山第一分局\n"
         f"2,住宅竊盜,1040102,18~21,{XSS.replace(',', ' ')}\n",
         encoding="utf-8",
     )

@@ -180,3 +180,38 @@ def test_a_schema_change_needs_a_confirmation(client: TestClient, tokens: dict[s
     )
     assert done.status_code == 303, done.text
     assert "published=2" in done.headers["location"]
+
+
+def test_the_review_page_masks_every_flagged_column(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Issue 16 hole 5: the preview above the screening table shows no flagged value in
+    full (names, ID-shaped numbers, places); unflagged columns are shown as they are."""
+    log_in(client, tokens["steward"])
+    review = client.get(_upload(client)).text
+    preview = re.search(r'<table class="preview">.*?</table>', review, re.S)
+    assert preview is not None
+    shown = preview.group(0)
+    for raw in ("A123456789", "B223456780", "王小明", "陳大文"):
+        assert raw not in shown
+    assert "A12" in shown  # masked, not dropped: the editor still sees the shape
+    assert "大安區" not in shown and "大*區" in shown
+    assert "<td>3</td>" in shown
+
+
+def test_a_refusal_marks_each_blocking_column_in_the_page_language(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Issue 16 hole 9: the gate's refusal is said in zh-TW beside the column it concerns,
+    not as English next to the title field."""
+    log_in(client, tokens["steward"])
+    review_url = _upload(client)
+    form = _form(client.get(review_url).text)
+    kept = {**form, "action:姓名": "keep", "title": "陳情案件"}
+    refused = client.post(review_url, data=kept)
+    assert refused.status_code == 422
+    row = re.search(r'<tr class="has-error">.*?</tr>', refused.text, re.S)
+    assert row is not None and "姓名" in row.group(0)
+    assert "此欄位含直接識別個資" in row.group(0)
+    assert 'id="general-error"' not in refused.text
+    assert "personal data would be released" not in refused.text

@@ -58,14 +58,39 @@ def _privacy_gate(facts: DatasetFacts, now: datetime) -> Outcome:
                 "aggregate), then publish again.",
             ),
         )
-    if unresolved:
-        return passed(
-            f"個人資料欄位{listing(unresolved, zh=True)}依法律依據公開：{legal_basis}。",
-            f"Personal data in {listing(unresolved)} is published under a legal basis: "
-            f"{legal_basis}.",
-        )
+    identifiers = [str(c) for c in screening.get("direct_identifiers") or []] or unresolved
+    if identifiers and legal_basis:
+        return _covered_by_basis(screening, identifiers, legal_basis)
     return passed(
         "現行版本已通過個人資料檢測。", "The current version passed the personal-data screening."
+    )
+
+
+def _covered_by_basis(
+    screening: Mapping[str, Any], identifiers: list[str], legal_basis: str
+) -> Outcome:
+    """Passes only when the recorded structured basis covers every identifier column
+    published (free text, or a basis naming fewer columns, does not)."""
+    detail = screening.get("legal_basis_detail") or {}
+    covered = {str(c) for c in detail.get("columns") or []}
+    uncovered = [c for c in identifiers if c.split(" (")[0] not in covered]
+    if uncovered:
+        return failed(
+            Text(
+                f"法律依據「{legal_basis}」未涵蓋欄位{listing(uncovered, zh=True)}。",
+                f"The legal basis {legal_basis!r} does not cover {listing(uncovered)}.",
+            ),
+            Text(
+                "請以法條（法律與條次）記錄依據及其涵蓋的欄位，並刪除或去識別化其餘欄位後重新發布。",
+                "Record the basis as a law and article with the columns it covers, drop or "
+                "de-identify the other columns, and publish again.",
+            ),
+        )
+    approver = detail.get("approved_by") or "?"
+    return passed(
+        f"個人資料欄位{listing(identifiers, zh=True)}依「{legal_basis}」公開（核可：{approver}）。",
+        f"Personal data in {listing(identifiers)} is published under {legal_basis} "
+        f"(approved by {approver}).",
     )
 
 

@@ -19,6 +19,8 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Organization
 from kaifang.errors import PublishRefusedError
 from kaifang.privacy import gate, screen
+from kaifang.privacy.exception import PublicByNature
+from kaifang.privacy.legal_basis import LegalBasis, covered_columns
 from kaifang.publish.relation import (
     RelationPublishResult,
     RelationSpec,
@@ -155,9 +157,10 @@ def screened(
     relation: duckdb.DuckDBPyRelation,
     *,
     where: str,
-    legal_basis: str | None = None,
+    legal_basis: LegalBasis | None = None,
     about_people: bool = True,
     institutional: tuple[str, ...] = (),
+    exception: PublicByNature | None = None,
 ) -> dict[str, Any]:
     """Screen the rows as they will be published and pass them through the privacy gate.
 
@@ -168,12 +171,22 @@ def screened(
 
     ``institutional`` names columns the source documents as an institution's own contact
     data (a school's phone, address, web site): a detector firing there (a site given as an
-    IP address looks like a person's IP) is recorded in the summary, not gating."""
+    IP address looks like a person's IP) is recorded in the summary, not gating.
+
+    ``exception`` records why rows failing k-anonymity are public by nature (the police's
+    coarsened theft points): the failure is waived only for the columns it names, and the
+    exception is kept in the summary for review."""
     report = screen(relation, settings=settings, table_name=where)
+    if legal_basis is not None:
+        identifiers = {
+            c.name: c.detectors for c in report.columns if c.category == "direct_identifier"
+        }
+        legal_basis = covered_columns(legal_basis, identifiers)
     failures = [
         f
-        for f in gate(report, None, allow_personal_data=legal_basis)
-        if (about_people or f.code != "k_anonymity") and f.column not in institutional
+        for f in gate(report, None, allow_personal_data=legal_basis, exception=exception)
+        if (about_people or f.code not in ("k_anonymity", "small_cells"))
+        and f.column not in institutional
     ]
     if failures:
         listing = "; ".join(f.message for f in failures)
@@ -182,10 +195,15 @@ def screened(
             hint=failures[0].fix,
         )
     personal = [c for c in report.direct_identifiers if c not in institutional]
+    waived = exception is not None and not report.k_anonymity.passes
     return {
-        "status": "legal_basis" if personal and legal_basis else "passed",
+        "status": "legal_basis"
+        if personal and legal_basis
+        else ("exception" if waived else "passed"),
+        "exception": exception.to_dict() if waived and exception is not None else None,
         "publishable": True,  # the gate above passed (the scoring's privacy check reads it)
-        "legal_basis": legal_basis if personal else None,
+        "legal_basis": legal_basis.display() if personal and legal_basis else None,
+        "legal_basis_detail": legal_basis.to_dict() if personal and legal_basis else None,
         "direct_identifiers": personal,
         "quasi_identifiers": report.quasi_identifiers,
         "k_anonymity": report.k_anonymity.k,
@@ -219,9 +237,10 @@ def stage_rows(
     metadata: DatasetMetadata,
     source_file: str,
     order_by: tuple[str, ...] = (),
-    legal_basis: str | None = None,
+    legal_basis: LegalBasis | None = None,
     about_people: bool = True,
     institutional: tuple[str, ...] = (),
+    exception: PublicByNature | None = None,
 ) -> StagedRows:
     """Screen ``relation`` (see :func:`screened`) and check its fields; nothing is written."""
     summary = screened(
@@ -231,6 +250,7 @@ def stage_rows(
         legal_basis=legal_basis,
         about_people=about_people,
         institutional=institutional,
+        exception=exception,
     )
     spec = RelationSpec(
         org=publisher.code,
@@ -288,9 +308,10 @@ def publish_rows(
     metadata: DatasetMetadata,
     source_file: str,
     order_by: tuple[str, ...] = (),
-    legal_basis: str | None = None,
+    legal_basis: LegalBasis | None = None,
     about_people: bool = True,
     institutional: tuple[str, ...] = (),
+    exception: PublicByNature | None = None,
 ) -> ResourceImport:
     """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
     staged = stage_rows(
@@ -306,5 +327,6 @@ def publish_rows(
         legal_basis=legal_basis,
         about_people=about_people,
         institutional=institutional,
+        exception=exception,
     )
     return publish_staged(settings, relation, staged)

@@ -25,6 +25,7 @@ import duckdb
 
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
+from kaifang.privacy.legal_basis import LegalBasis
 from kaifang.settings import Settings
 from kaifang.sources.common.atomic import failing_table
 from kaifang.sources.common.publish import (
@@ -52,9 +53,12 @@ from kaifang.sources.sqltext import roc_compact_date_sql
 from kaifang.sqlutil import quote_ident
 
 CEC = Publisher("A61000000A", PUBLISHER, "Central Election Commission")
-LEGAL_BASIS = (
-    "公職人員選舉罷免法第38條（候選人名單公告載明姓名、出生年月日、性別、出生地、推薦政黨、"
-    "學歷）及總統副總統選舉罷免法第28條；中央選舉委員會依法公告之候選人資料"
+LEGAL_BASIS = LegalBasis(
+    law="公職人員選舉罷免法",
+    article="第47條",
+    note="選舉公報載明候選人姓名、出生年月日、性別、出生地、推薦政黨、學歷、經歷；"
+    "總統副總統選舉罷免法第44條同；中央選舉委員會依法公告之候選人資料",
+    approved_by="中央選舉委員會 (source publisher)",
 )
 PERSONAL_FILES = ("elcand", "elrepm")
 LEVELLED_FILES = ("elbase", "elctks", "elprof")

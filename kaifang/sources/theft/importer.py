@@ -17,8 +17,10 @@ those grouping columns while ``發生地點`` keeps the original text.
 Privacy: the rows are incidents, not people; the police coarsened each place to a house-number
 range or a crossing before publishing, and the screen classifies those places as coarse
 addresses (quasi-identifiers, never direct identifiers). A point file is unique per date and
-place by nature, so k-anonymity is reported in the manifest but does not gate
-(``about_people=False``); any direct identifier would still block the import.
+place by nature: its k-anonymity is still measured, and the import passes the gate through a
+recorded exception (:data:`PUBLIC_BY_NATURE`, kept in the version's screening summary for
+review) that covers only the time and place columns; any other quasi-identifier or any direct
+identifier would still block the import.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import duckdb
 
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
+from kaifang.privacy.exception import PublicByNature
 from kaifang.settings import Settings
 from kaifang.sources.common.previous import current_version, register_current
 from kaifang.sources.common.publish import (
@@ -59,6 +62,16 @@ from kaifang.sqlutil import quote_literal
 TAIPEI_POLICE = Publisher("379130000E", PUBLISHER, "Taipei City Police Department")
 TITLE = "臺北市竊盜點位資訊"
 RESOURCE = "taipei_theft_points"
+PUBLIC_BY_NATURE = PublicByNature(
+    reason="警察局公開之竊盜點位：每列為一起案件而非個人，地點已由警方粗化為門牌區段或路口，"
+    "時間為時段 / incidents, not people; the police coarsened each place to a house-number "
+    "range or a crossing and each time to a band before publishing",
+    columns=tuple(
+        "發生日期 date weekday 發生時段 start_hour end_hour 發生地點 "
+        "county district village road".split()
+    ),
+    approved_by="臺北市政府警察局 (source publisher)",
+)
 BOM_SUFFIX = "-utf8-bom"
 
 _DERIVED: tuple[dict[str, Any], ...] = (
@@ -282,7 +295,7 @@ def import_theft(settings: Settings, path: str | Path) -> ImportResult:
             metadata=_metadata(first, last),
             source_file=", ".join(f.name for f in files),
             order_by=("category", "date", "編號"),
-            about_people=False,
+            exception=PUBLIC_BY_NATURE,
         )
         report = DatasetImport(
             imported.dataset,

@@ -16,7 +16,7 @@ from kaifang.privacy import gate, screen
 from kaifang.settings import Settings
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
-from kaifang.sources.theft.importer import RESOURCE, TITLE, import_theft
+from kaifang.sources.theft.importer import PUBLIC_BY_NATURE, RESOURCE, TITLE, import_theft
 from kaifang.storage import VersionStore
 from tests.catalogs import MakeSettings
 
@@ -68,9 +68,14 @@ def test_handmade_rows_parse(settings: Settings, handmade: Path) -> None:
 
 
 def test_coarsened_addresses_pass_the_privacy_screen(settings: Settings, handmade: Path) -> None:
-    """Coarsened places are quasi-identifiers, not direct identifiers: nothing blocks."""
+    """Coarsened places are quasi-identifiers, not direct identifiers; their k-anonymity
+    failure passes only through the recorded public-by-nature exception."""
     result = import_theft(settings, handmade)
-    assert result.datasets[0].resources[0].screening["status"] == "passed"
+    screening = result.datasets[0].resources[0].screening
+    assert screening["status"] == "exception"
+    assert screening["exception"]["kind"] == "public_by_nature"
+    assert "發生地點" in screening["exception"]["columns"]
+    assert screening["exception"]["approved_by"]
     files = VersionStore(settings).version_files(RESOURCE, 1)
     relation = duckdb.connect().read_parquet(files)
     report = screen(relation.project("發生地點, 發生日期, 發生時段, 案類"), settings=settings)
@@ -78,6 +83,8 @@ def test_coarsened_addresses_pass_the_privacy_screen(settings: Settings, handmad
     assert report.column("發生地點").category == "quasi_identifier"
     assert "coarse_address" in report.column("發生地點").detectors
     assert [f.code for f in gate(report, None) if f.code == "direct_identifier"] == []
+    assert [f.code for f in gate(report, None)] == ["k_anonymity"]  # checked, not skipped
+    assert gate(report, None, exception=PUBLIC_BY_NATURE) == []
 
 
 @pytest.fixture(scope="module")

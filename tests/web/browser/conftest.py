@@ -72,7 +72,7 @@ def _theft_csv(path: Path) -> None:
     for i in range(60):
         day = 1040101 + (i % 28)
         band = ("00~02", "06~08", "12~14", "18~20")[i % 4]
-        lines.append(f"{i + 1},{CATEGORIES[i % 4]},{day},{band},{DISTRICTS[i % 3]},{1 + i % 5}")
+        lines.append(f"{i + 1},{CATEGORIES[i % 4]},{day},{band},{DISTRICTS[i % 3]},{3 + i % 5}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
