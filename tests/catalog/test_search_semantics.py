@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kaifang.catalog import create_organization, list_datasets, open_catalog
-from kaifang.catalog.bulk import register_entry
+from kaifang.catalog.bulk import Entry, register_entries
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import Filters, facet_counts, find_ids
 from kaifang.catalog.metadata import DatasetMetadata
@@ -32,17 +32,21 @@ ENTRIES = [
 def _load(catalog: Catalog) -> None:
     create_organization(catalog, POLICE, name="臺北市政府警察局", name_en="Taipei Police")
     create_organization(catalog, ROADS, name="交通部高速公路局", name_en="Freeway Bureau")
+    entries = []
+    for n, (org, title, description, keywords, column, category, freq) in enumerate(ENTRIES):
+        meta = DatasetMetadata(
+            title=title,
+            description=description,
+            keywords=keywords,
+            category=category,
+            update_frequency=freq,
+        )
+        fields = [{"name": column[0], "type": "string", "description": column[1]}]
+        entries.append(Entry(org=org, metadata=meta, file_name=f"f{n}.csv", fields=fields))
     with catalog.write() as session:
-        for n, (org, title, description, keywords, column, category, freq) in enumerate(ENTRIES):
-            meta = DatasetMetadata(
-                title=title,
-                description=description,
-                keywords=keywords,
-                category=category,
-                update_frequency=freq,
-            )
-            fields = [{"name": column[0], "type": "string", "description": column[1]}]
-            register_entry(session, org=org, metadata=meta, file_name=f"f{n}.csv", fields=fields)
+        register_entries(session, entries[:3])
+    with catalog.write() as session:  # a second batch continues the serials and slugs
+        register_entries(session, entries[3:])
 
 
 @pytest.fixture
@@ -131,7 +135,24 @@ def test_paging_is_stable_and_counts_every_match(catalog: Catalog) -> None:
 def test_the_index_follows_every_write_in_the_same_transaction(catalog: Catalog) -> None:
     with catalog.write() as session:
         meta = DatasetMetadata(title="裏山步道", description="登山")
-        register_entry(session, org=POLICE, metadata=meta, file_name="trail.csv", fields=[])
+        register_entries(session, [Entry(org=POLICE, metadata=meta, file_name="trail.csv")])
         with_new, _ = find_ids(session, Filters(q="裡山"), limit=None)
         assert len(with_new) == 1  # visible inside the writing transaction
     assert titles(catalog, "裡山") == ["裏山步道"]
+
+
+def test_the_migration_indexes_an_existing_catalog(catalog_settings: Settings) -> None:
+    from tests.catalog.test_standard_codes import _catalog_at_0002, _insert_legacy
+
+    engine = _catalog_at_0002(catalog_settings)
+    try:
+        with engine.begin() as conn:
+            _insert_legacy(conn)
+    finally:
+        engine.dispose()
+    with open_catalog(catalog_settings) as catalog:
+        found = list_datasets(catalog, search="選舉委員")  # an organization's name
+        assert [d["id"] for d in found["data"]] == ["d2"]
+        with catalog.read() as session:
+            ids, count = find_ids(session, Filters(q="000001"), limit=None)
+        assert count == len(ids) == 1  # the identifier is part of the title text

@@ -100,6 +100,7 @@ def upgrade() -> None:
     )
     for column in INDEXED:
         op.create_index(f"ix_datasets_{column}", "datasets", [column])
+    _recompute(bind)  # before the triggers: they would delete entries the index never had
     if bind.dialect.name == "sqlite":
         cols = ", ".join(SEARCHED)
         bind.exec_driver_sql(
@@ -116,10 +117,8 @@ def upgrade() -> None:
         for name, body in FTS_TRIGGERS.items():
             sql = body.format(insert=insert, delete=delete, cols=cols)
             bind.exec_driver_sql(f"CREATE TRIGGER dataset_search_{name} {sql}")
-        _recompute(bind)
         bind.exec_driver_sql("INSERT INTO dataset_search(dataset_search) VALUES ('rebuild')")
     else:
-        _recompute(bind)
         bind.exec_driver_sql(
             f"CREATE INDEX ix_datasets_search ON datasets USING gin (({PG_VECTOR}))"
         )
