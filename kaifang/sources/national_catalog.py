@@ -13,6 +13,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from kaifang.catalog.bulk import Entry, register_entries
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.db import Catalog
@@ -57,19 +59,23 @@ class CatalogPlan:
         return max(1, min(2000, self.datasets // 50))
 
 
-def _org_code(n: int) -> str:
+def org_code(n: int) -> str:
+    """The code of the generator's ``n``-th organization."""
     return f"{300000000 + n * 7:09d}{'ABCDEFGHJK'[n % 10]}"
 
 
 def _organizations(catalog: Catalog, plan: CatalogPlan) -> list[str]:
     codes = []
     with catalog.write() as session:
+        existing = set(session.scalars(select(Organization.code)))
         for n in range(plan.organizations):
-            code = _org_code(n)
+            code = org_code(n)
+            codes.append(code)
+            if code in existing:
+                continue
             name = PLACES[n % len(PLACES)] + AGENCIES[(n // len(PLACES)) % len(AGENCIES)]
             suffix = f"第{n // (len(PLACES) * len(AGENCIES)) + 1}分支" if n >= 330 else ""
             session.add(Organization(code=code, name=name + suffix, name_en=f"Agency {n}"))
-            codes.append(code)
     return codes
 
 
@@ -98,7 +104,8 @@ def _entry(rng: random.Random, n: int) -> tuple[DatasetMetadata, list[dict[str, 
 
 def generate_catalog(catalog: Catalog, plan: CatalogPlan) -> dict[str, object]:
     """Load ``plan.datasets`` datasets with one resource and one score record each into
-    ``catalog``; return counts and the load rate."""
+    ``catalog`` (its organizations are created unless they exist); return counts and the
+    load rate."""
     rng = random.Random(plan.seed)
     started = time.perf_counter()
     codes = _organizations(catalog, plan)
