@@ -86,12 +86,14 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-_LOAD = (
+DATASET_LOAD = (
     selectinload(Dataset.organization),
     selectinload(Dataset.license),
     selectinload(Dataset.tags),
     selectinload(Dataset.resources).selectinload(Resource.versions),
 )
+"""What ``dataset_dict`` reads, loaded with the datasets (a few queries for any number)."""
+_LOAD = DATASET_LOAD
 
 
 def find_dataset(session: Session, ref: str) -> Dataset:

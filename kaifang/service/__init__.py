@@ -155,7 +155,7 @@ class Service:
         found = views.search_page(
             self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
         )
-        details = [views.dataset_detail(self.catalog, d["id"]) for d in found.items]
+        details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
         return exports.dcat_catalog(details, page=page, base_url=base_url, total=found.count)
 
     # -- openness -----------------------------------------------------------------------------
