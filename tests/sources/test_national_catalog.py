@@ -40,5 +40,14 @@ def test_cli_loads_into_the_data_directory(runner: CliRunner, settings: Settings
     assert json.loads(result.output)["datasets"] == 40
     with open_catalog(settings) as catalog:
         assert list_datasets(catalog, limit=1)["count"] == 40
+    listed = runner.invoke(
+        cli,
+        ["--data-dir", str(settings.data_dir), "datasets", "--sort", "title", "--limit", "3",
+         "--json"],
+    )  # fmt: skip
+    page = json.loads(listed.output)
+    assert page["count"] == 40 and len(page["data"]) == 3
+    titles = [d["title"] for d in page["data"]]
+    assert titles == sorted(titles)
     bad = runner.invoke(cli, [*args[:-1], "0"])
     assert bad.exit_code == 2 and "--datasets" in bad.output
