@@ -50,14 +50,9 @@ FACETS = ("organization", "groups", "tags", "res_format", "license_id", "band", 
 """Facet names: organization code (lower case), service category, keyword, format, licence,
 openness band (``none`` without a score record) and update frequency."""
 BM25 = "bm25(dataset_search, 10.0, 5.0, 3.0, 2.0, 1.0)"
-# The weighted vector that migration 0004 indexes (GIN): it must stay the same text.
-PG_VECTOR = (
-    "setweight(to_tsvector('simple', search_title), 'A') || "
-    "setweight(to_tsvector('simple', search_keywords), 'B') || "
-    "setweight(to_tsvector('simple', search_columns), 'C') || "
-    "setweight(to_tsvector('simple', search_organization), 'C') || "
-    "setweight(to_tsvector('simple', search_description), 'D')"
-)
+PG_VECTOR = "search_vector"
+"""PostgreSQL: the stored, GIN-indexed weighted ``tsvector`` that migration 0004 generates
+from the index texts (title A, keywords B, columns and organization C, description D)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ Search runs in the database (kaifang.catalog.finder): each dataset's ``search_*`
 hold index tokens (kaifang.catalog.search: folded text cut into Latin words and Han bigrams),
 plus a new ``search_organization``, and the engine indexes them — on SQLite an FTS5 table over
 the dataset rows kept in step by triggers (so in the same transaction as every write), on
-PostgreSQL a GIN index on their weighted ``tsvector``. This revision recomputes the tokens of
+PostgreSQL a GIN index on a stored generated column ``search_vector``, their weighted
+``tsvector`` (the column is the engine's, not a model's). This revision recomputes the tokens of
 every existing dataset and builds the index; it also indexes the columns listings filter and
 sort on.
 """
@@ -31,7 +32,7 @@ depends_on = None
 SEARCHED = ("search_title", "search_keywords", "search_columns", "search_organization",
             "search_description")  # fmt: skip
 INDEXED = ("modified", "category", "license_id", "update_frequency")
-# The weighted vector kaifang.catalog.finder.PG_VECTOR searches: it must stay the same text.
+# The weighted vector of the generated column search_vector (kaifang.catalog.finder reads it).
 PG_VECTOR = (
     "setweight(to_tsvector('simple', search_title), 'A') || "
     "setweight(to_tsvector('simple', search_keywords), 'B') || "
@@ -120,7 +121,11 @@ def upgrade() -> None:
         bind.exec_driver_sql("INSERT INTO dataset_search(dataset_search) VALUES ('rebuild')")
     else:
         bind.exec_driver_sql(
-            f"CREATE INDEX ix_datasets_search ON datasets USING gin (({PG_VECTOR}))"
+            "ALTER TABLE datasets ADD COLUMN search_vector tsvector "
+            f"GENERATED ALWAYS AS ({PG_VECTOR}) STORED"
+        )
+        bind.exec_driver_sql(
+            "CREATE INDEX ix_datasets_search ON datasets USING gin (search_vector)"
         )
 
 
@@ -132,6 +137,7 @@ def downgrade() -> None:
         bind.exec_driver_sql("DROP TABLE dataset_search")
     else:
         bind.exec_driver_sql("DROP INDEX ix_datasets_search")
+        bind.exec_driver_sql("ALTER TABLE datasets DROP COLUMN search_vector")
     for column in INDEXED:
         op.drop_index(f"ix_datasets_{column}", "datasets")
     op.drop_column("datasets", "search_organization")
