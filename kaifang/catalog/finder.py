@@ -71,7 +71,7 @@ class Filters:
     modified_since: datetime | None = None
 
 
-def _hits(session: Session, q: str | None) -> FromClause | None:
+def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause | None:
     """``(id, rank)`` of the datasets matching ``q``, higher rank better; None without a query.
     A query without any letter or digit matches nothing."""
     if not q or not q.strip():
@@ -82,7 +82,10 @@ def _hits(session: Session, q: str | None) -> FromClause | None:
         if not phrases:
             return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()
         return (
-            select(fts.c.rowid.label("id"), (-literal_column(BM25)).label("rank"))
+            select(
+                fts.c.rowid.label("id"),
+                (-literal_column(BM25) if ranked else literal(0.0)).label("rank"),
+            )
             .select_from(fts)
             .where(text("dataset_search MATCH :match").bindparams(match=fts5_match(phrases)))
             .subquery()
@@ -92,7 +95,7 @@ def _hits(session: Session, q: str | None) -> FromClause | None:
     query = cast(literal(tsquery(phrases)), TSQUERY)
     vector: ColumnElement[Any] = literal_column(PG_VECTOR)
     return (
-        select(Dataset.id, func.ts_rank(vector, query).label("rank"))
+        select(Dataset.id, (func.ts_rank(vector, query) if ranked else literal(0.0)).label("rank"))
         .where(vector.op("@@")(query))
         .subquery()
     )
@@ -135,11 +138,13 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     return where
 
 
-def matching(session: Session, f: Filters) -> tuple[Select[Any], FromClause | None]:
+def matching(
+    session: Session, f: Filters, *, ranked: bool = False
+) -> tuple[Select[Any], FromClause | None]:
     """``SELECT datasets.id`` of every dataset matching ``f`` (joined with the search hits,
-    which are also returned for ranking)."""
+    which are also returned, with their rank when ``ranked``)."""
     stmt = select(Dataset.id)
-    hits = _hits(session, f.q)
+    hits = _hits(session, f.q, ranked=ranked)
     if hits is not None:
         stmt = stmt.join(hits, hits.c.id == Dataset.id)
     return stmt.where(and_(literal(True), *_conditions(f))), hits
@@ -151,8 +156,9 @@ def find_ids(
     """One page of matching dataset ids in order, and the exact count of all matches."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    stmt, hits = matching(session, f)
-    count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    unranked, _ = matching(session, f)
+    count = session.scalar(select(func.count()).select_from(unranked.subquery())) or 0
+    stmt, hits = matching(session, f, ranked=sort == "relevance")
     order: list[Any]
     if sort == "title":
         order = [Dataset.title, Dataset.id]
