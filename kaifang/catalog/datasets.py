@@ -5,16 +5,17 @@ The dict shapes here are the ``--json`` output of ``kaifang show``, ``kaifang da
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.catalog.accounts import organization_dict
 from kaifang.catalog.categories import category
 from kaifang.catalog.db import Catalog
+from kaifang.catalog.finder import Filters, find_ids
 from kaifang.catalog.models import Dataset, Resource, Version
-from kaifang.catalog.search import search_filter_and_score
 from kaifang.errors import NotFoundError
 
 
@@ -85,12 +86,14 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-_LOAD = (
+DATASET_LOAD = (
     selectinload(Dataset.organization),
     selectinload(Dataset.license),
     selectinload(Dataset.tags),
     selectinload(Dataset.resources).selectinload(Resource.versions),
 )
+"""What ``dataset_dict`` reads, loaded with the datasets (a few queries for any number)."""
+_LOAD = DATASET_LOAD
 
 
 def find_dataset(session: Session, ref: str) -> Dataset:
@@ -131,22 +134,31 @@ def show_dataset(catalog: Catalog, ref: str) -> dict[str, Any]:
 
 
 def list_datasets(
-    catalog: Catalog, *, search: str | None = None, limit: int | None = None, offset: int = 0
+    catalog: Catalog,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    filters: Filters | None = None,
+    sort: str = "relevance",
 ) -> dict[str, Any]:
     """``{data, count}``: datasets shaped like ``show``; ranked when ``search`` is given, else
-    newest first. ``count`` counts every match, ignoring ``limit``/``offset``."""
-    stmt = select(Dataset)
-    count = select(func.count()).select_from(Dataset)
-    if search and search.strip():
-        condition, score = search_filter_and_score(search)
-        stmt = stmt.where(condition).order_by(score.desc(), Dataset.modified.desc(), Dataset.id)
-        count = count.where(condition)
-    else:
-        stmt = stmt.order_by(Dataset.modified.desc(), Dataset.id.desc())
-    stmt = stmt.options(*_LOAD).offset(offset).limit(limit)
+    newest first (see :mod:`kaifang.catalog.finder`). ``count`` counts every match, ignoring
+    ``limit``/``offset``."""
+    wanted = replace(filters or Filters(), q=search) if search is not None else filters
     with catalog.read() as session:
-        data = [dataset_dict(d) for d in session.scalars(stmt).all()]
-        return {"data": data, "count": session.scalar(count) or 0}
+        ids, count = find_ids(session, wanted or Filters(), sort=sort, limit=limit, offset=offset)
+        return {"data": datasets_by_id(session, ids), "count": count}
+
+
+def datasets_by_id(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    """The datasets with these ids, shaped like ``show``, in the order of ``ids``."""
+    if not ids:
+        return []
+    loaded = {
+        d.id: d for d in session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(*_LOAD))
+    }
+    return [dataset_dict(loaded[i]) for i in ids if i in loaded]
 
 
 def version_dict(version: Version) -> dict[str, Any]:

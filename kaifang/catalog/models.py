@@ -133,11 +133,11 @@ class Dataset(Base):
     serial: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[str] = mapped_column(String(3), default="")
-    license_id: Mapped[str] = mapped_column(ForeignKey("licenses.id"))
+    category: Mapped[str] = mapped_column(String(3), default="", index=True)
+    license_id: Mapped[str] = mapped_column(ForeignKey("licenses.id"), index=True)
     license_url: Mapped[str] = mapped_column(String(300), default="")
     cost: Mapped[str] = mapped_column(String(100), default="free")
-    update_frequency: Mapped[str] = mapped_column(String(20), default="")
+    update_frequency: Mapped[str] = mapped_column(String(20), default="", index=True)
     temporal_from: Mapped[date | None] = mapped_column(Date)
     temporal_to: Mapped[date | None] = mapped_column(Date)
     spatial: Mapped[str] = mapped_column(String(200), default="")
@@ -146,13 +146,15 @@ class Dataset(Base):
     contact_email: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(50), default="")
     extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Lowercased, denormalized text for search (see kaifang.catalog.search).
+    # Index tokens of the searched texts (see kaifang.catalog.search), full-text indexed
+    # by the engine (migration 0004).
     search_title: Mapped[str] = mapped_column(Text, default="")
     search_keywords: Mapped[str] = mapped_column(Text, default="")
     search_columns: Mapped[str] = mapped_column(Text, default="")
+    search_organization: Mapped[str] = mapped_column(Text, default="")
     search_description: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     organization: Mapped[Organization] = relationship(back_populates="datasets")
     license: Mapped[License] = relationship()

@@ -1,69 +1,141 @@
-"""Dataset search that works the same on SQLite and PostgreSQL, for Chinese and English.
+"""The text side of dataset search, the same on SQLite and PostgreSQL, for Chinese and English.
 
-Each dataset keeps four lowercased, denormalized texts (title, keywords, column names with
-their descriptions, description). A query is split on white space into terms; a dataset
-matches when every term occurs as a substring somewhere (so two-character Chinese words such as
-竊盜 or 國道 match without a word segmenter), and it is ranked by the sum over terms of the
-weights of the texts that contain the term: title 10, keywords 5, columns 3, description 1.
-Ties are broken by the most recently modified dataset. Substring tests are ``LIKE`` with the
-wildcards of the term escaped, which both backends evaluate identically.
+Text is folded before it is indexed or searched: Unicode NFKC (full-width ``ＡＢＣ１２３`` is
+``abc123``), lower case, and common variant characters to one form (臺→台, 爲→為, 峯→峰 …).
+Folded text is then cut into index tokens: a run of Latin letters and digits is one token; a
+run of Han characters gives its overlapping two-character pieces (臺北市 → 台北 北市) and
+its last character alone (so that a one-character query still finds it). These tokens, joined
+by spaces, are what each dataset stores in its ``search_*`` columns; the engines' full-text
+indexes (SQLite FTS5, PostgreSQL ``tsvector``, see :mod:`kaifang.catalog.finder`) index them
+as words, so a two-character word or a longer phrase becomes a phrase query on bigrams
+without any word segmenter.
+
+A query is split on white space into terms; every term must match (as a phrase), in any of
+the searched texts: title, keywords, column names and descriptions, organization name,
+description — the ranking weighs them in that order.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+import re
+import unicodedata
 
 from kaifang.catalog.models import Dataset
 
-WEIGHTS = (
-    (Dataset.search_title, 10),
-    (Dataset.search_keywords, 5),
-    (Dataset.search_columns, 3),
-    (Dataset.search_description, 1),
+VARIANTS = str.maketrans(
+    {
+        "臺": "台",
+        "爲": "為",
+        "峯": "峰",
+        "羣": "群",
+        "裏": "裡",
+        "綫": "線",
+        "衞": "衛",
+        "眞": "真",
+        "敎": "教",
+        "册": "冊",
+        "汚": "污",
+        "鷄": "雞",
+        "啓": "啟",
+        "淸": "清",
+        "靑": "青",
+        "説": "說",
+        "税": "稅",
+        "脱": "脫",
+        "内": "內",
+        "户": "戶",
+        "戸": "戶",
+        "着": "著",
+        "緑": "綠",
+        "温": "溫",
+        "鉄": "鐵",
+        "麪": "麵",
+    }
 )
-_ESCAPE = "\\"
+"""Variant characters folded to one form before indexing and searching."""
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_TOKEN = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+_IS_HAN = re.compile(rf"[{_HAN}]")
 
 
-def normalize(text: str) -> str:
-    return " ".join(text.lower().split())
+def fold(text: str) -> str:
+    """NFKC, lower case and variant characters folded (see :data:`VARIANTS`)."""
+    return unicodedata.normalize("NFKC", text).lower().translate(VARIANTS)
+
+
+def _pieces(run: str, *, trailing: bool) -> list[str]:
+    if not _IS_HAN.match(run):
+        return [run]
+    if len(run) == 1:
+        return [run]
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    return [*pairs, run[-1]] if trailing else pairs
+
+
+def index_text(text: str) -> str:
+    """The space-separated index tokens of ``text``."""
+    return " ".join(
+        piece for run in _TOKEN.findall(fold(text)) for piece in _pieces(run, trailing=True)
+    )
 
 
 def refresh_search_text(dataset: Dataset) -> None:
-    """Recompute a dataset's search texts from its metadata, tags and resources' columns."""
-    dataset.search_title = normalize(
+    """Recompute a dataset's index texts from its metadata, tags, organization and columns
+    (registration calls this in the transaction that changes them)."""
+    dataset.search_title = index_text(
         f"{dataset.title} {dataset.extras.get('title_en', '')} {dataset.identifier}"
     )
-    dataset.search_keywords = normalize(" ".join(tag.name for tag in dataset.tags))
+    dataset.search_keywords = index_text(" ".join(tag.name for tag in dataset.tags))
     columns = [
         f"{f.get('name', '')} {f.get('description', '')}"
         for resource in dataset.resources
         for f in resource.fields
     ]
-    dataset.search_columns = normalize(" ".join(columns))
-    dataset.search_description = normalize(dataset.description)
+    dataset.search_columns = index_text(" ".join(columns))
+    org = dataset.organization
+    dataset.search_organization = index_text(f"{org.name} {org.name_en}") if org else ""
+    dataset.search_description = index_text(dataset.description)
 
 
-def query_terms(query: str) -> list[str]:
-    return list(dict.fromkeys(normalize(query).split()))
+Phrase = list[tuple[str, bool]]
+"""A query term's tokens in order; the flag marks a one-character token matched as a prefix
+(a lone Han character, which the index holds only at the start of a bigram or run end)."""
 
 
-def _pattern(term: str) -> str:
-    escaped = (
-        term.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
+def query_phrases(query: str) -> list[Phrase]:
+    """Each distinct white-space separated term of ``query`` as a phrase of index tokens;
+    terms without any letter or digit are dropped."""
+    phrases: list[Phrase] = []
+    seen: set[str] = set()
+    for term in fold(query).split():
+        runs = _TOKEN.findall(term)
+        tokens = [piece for run in runs for piece in _pieces(run, trailing=False)]
+        key = " ".join(tokens)
+        if not tokens or key in seen:
+            continue
+        seen.add(key)
+        lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
+        phrases.append([(token, lone) for token in tokens])
+    return phrases
+
+
+def fts5_match(phrases: list[Phrase]) -> str:
+    """An FTS5 MATCH expression: every phrase must occur (tokens are letters, digits, Han)."""
+    parts = []
+    for phrase in phrases:
+        words = " ".join(token for token, _ in phrase)
+        parts.append(f'"{words}"' + ("*" if phrase[-1][1] else ""))
+    return " AND ".join(parts)
+
+
+def tsquery(phrases: list[Phrase]) -> str:
+    """A PostgreSQL ``tsquery`` literal: phrases joined with ``&``, tokens with ``<->``."""
+
+    def lexeme(token: str, prefix: bool) -> str:
+        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+    return " & ".join(
+        "(" + " <-> ".join(lexeme(token, prefix) for token, prefix in phrase) + ")"
+        for phrase in phrases
     )
-    return f"%{escaped}%"
-
-
-def search_filter_and_score(
-    query: str,
-) -> tuple[ColumnElement[bool], ColumnElement[int]]:
-    """The WHERE condition (every term matches) and the score expression for ``query``."""
-    conditions: list[ColumnElement[bool]] = []
-    score: ColumnElement[int] = literal(0)
-    for term in query_terms(query):
-        pattern = _pattern(term)
-        hits = [(column.like(pattern, escape=_ESCAPE), weight) for column, weight in WEIGHTS]
-        conditions.append(or_(*(hit for hit, _ in hits)))
-        for hit, weight in hits:
-            score = score + case((hit, weight), else_=0)
-    return and_(literal(True), *conditions), score

@@ -7,18 +7,35 @@ from typing import Any
 import click
 
 from kaifang.catalog import list_datasets, open_catalog, show_dataset
+from kaifang.catalog.finder import SORTS
 from kaifang.cli.common import console, print_json, rich_table
 from kaifang.settings import Settings
 
 
 @click.command()
 @click.option("--search", "query", default=None, help="Words to look for (中文 or English).")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="relevance (newest first without --search), modified or title.",
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N datasets.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip the first N matches.")
 @click.option("--json", "as_json", is_flag=True, help="Print {data, count} as JSON.")
 @click.pass_obj
-def datasets(settings: Settings, query: str | None, as_json: bool) -> None:
+def datasets(
+    settings: Settings,
+    query: str | None,
+    sort: str,
+    limit: int | None,
+    offset: int,
+    as_json: bool,
+) -> None:
     """List published datasets, best matches first with --search."""
     with open_catalog(settings) as catalog:
-        found = list_datasets(catalog, search=query)
+        found = list_datasets(catalog, search=query, sort=sort, limit=limit, offset=offset)
     if as_json:
         print_json(found)
         return

@@ -1,4 +1,5 @@
-"""``kaifang generate freeway|elections|theft|schools``: realistic files in upstream formats."""
+"""``kaifang generate freeway|elections|theft|schools|catalog``: realistic files in upstream
+formats, and a synthetic national catalog."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import click
 
 from kaifang.cli.common import print_json
+from kaifang.settings import Settings
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.freeway.generate import ALL_DATASETS, FreewayPlan, generate_freeway
 from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
@@ -148,3 +150,21 @@ def schools(out_dir: Path, academic_year: int, seed: int, scale: float, as_json:
         out_dir, SchoolsPlan(academic_year=academic_year, seed=seed, scale=scale)
     )
     _report(as_json, {"out": str(out_dir), "files": len(result.files), "rows": result.rows})
+
+
+@generate.command("catalog")
+@click.option(
+    "--datasets", "count", required=True, type=click.IntRange(1), help="Datasets to register."
+)
+@_SEED
+@_JSON
+@click.pass_obj
+def catalog_cmd(settings: Settings, count: int, seed: int, as_json: bool) -> None:
+    """Load a synthetic national catalog (zh-TW datasets, organizations, columns, score
+    records) into the data directory's catalog, through the catalog's registration path."""
+    from kaifang.catalog import open_catalog  # lazy: only this command opens the catalog
+    from kaifang.sources.national_catalog import CatalogPlan, generate_catalog
+
+    with open_catalog(settings) as catalog:
+        summary = generate_catalog(catalog, CatalogPlan(datasets=count, seed=seed))
+    _report(as_json, summary)

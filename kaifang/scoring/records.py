@@ -88,10 +88,14 @@ def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecor
     ]
 
 
-def latest_by_slug(session: Session) -> dict[str, dict[str, Any]]:
-    """``{dataset id: {score, band, stars, recorded_at}}`` from each dataset's newest record,
-    in one query (what listings show without recomputing)."""
+def latest_by_slug(session: Session, slugs: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """``{dataset id: {score, band, stars, recorded_at}}`` from each dataset's newest record
+    (of the datasets ``slugs`` name, default every one), in one query (what listings show
+    without recomputing)."""
     newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
+    if slugs is not None:
+        ids = select(Dataset.id).where(Dataset.slug.in_(slugs))
+        newest = newest.where(ScoreRecordRow.dataset_id.in_(ids))
     rows = session.execute(
         select(Dataset.slug, ScoreRecordRow)
         .join(ScoreRecordRow, ScoreRecordRow.dataset_id == Dataset.id)

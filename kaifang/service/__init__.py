@@ -93,18 +93,32 @@ class Service:
         license: str | None = None,
         format: str | None = None,
         category: str | None = None,
+        band: str | None = None,
+        frequency: str | None = None,
+        sort: str = "relevance",
         limit: int = 20,
         offset: int = 0,
     ) -> Page:
-        found = views.search(
-            self.catalog, q=q, org=org, tag=tag, license=license, format=format, category=category
+        """One page of the catalog's search (kaifang.catalog.finder) and the exact count."""
+        return views.search_page(
+            self.catalog,
+            q=q,
+            org=org,
+            tag=tag,
+            license=license,
+            format=format,
+            category=category,
+            band=band,
+            frequency=frequency,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
-        return Page(items=found[offset : offset + limit], count=len(found))
 
     def facets(
         self, *, q: str | None, fields: list[str], **filters: Any
     ) -> dict[str, dict[str, int]]:
-        return views.facet_counts(views.search(self.catalog, q=q, **filters), fields)
+        return views.facet_counts(self.catalog, fields, q=q, **filters)
 
     def get_dataset(self, ref: str) -> dict[str, Any]:
         return views.dataset_detail(self.catalog, ref)
@@ -136,26 +150,19 @@ class Service:
         tag: str | None = None,
         modified_since: datetime | None = None,
     ) -> list[str]:
-        found = views.search(self.catalog, category=category, tag=tag)
-        if modified_since is not None:
-            since = modified_since.replace(tzinfo=None) if modified_since.tzinfo else modified_since
-            if modified_since.tzinfo:
-                since = modified_since.astimezone(UTC).replace(tzinfo=None)
-            found = [d for d in found if datetime.fromisoformat(d["modified"]) >= since]
-        return sorted(d["identifier"] for d in found)
+        since = modified_since
+        if since is not None and since.tzinfo is not None:
+            since = since.astimezone(UTC).replace(tzinfo=None)
+        return views.identifiers(self.catalog, category=category, tag=tag, modified_since=since)
 
     def categories(self) -> list[tuple[str, int]]:
-        counts = views.facet_counts(views.search(self.catalog), ["groups"])["groups"]
-        return sorted(counts.items())
+        return sorted(views.facet_counts(self.catalog, ["groups"])["groups"].items())
 
     def tags(self) -> list[str]:
-        counts = views.facet_counts(views.search(self.catalog), ["tags"])["tags"]
-        return sorted(counts)
+        return sorted(views.facet_counts(self.catalog, ["tags"])["tags"])
 
     def created_at(self) -> datetime:
-        found = views.search(self.catalog)
-        stamps = [datetime.fromisoformat(d["created"]) for d in found if d.get("created")]
-        return min(stamps) if stamps else self.started
+        return views.first_created(self.catalog) or self.started
 
     def organizations(self) -> list[dict[str, Any]]:
         return views.organizations(self.catalog)
@@ -170,13 +177,11 @@ class Service:
         return exports.datapackage(self.get_dataset(ref), base_url=self.settings.base_url)
 
     def dcat_catalog(self, *, page: int, base_url: str) -> dict[str, Any]:
-        found = views.search(self.catalog)
-        start = (page - 1) * exports.PAGE_SIZE
-        details = [
-            views.dataset_detail(self.catalog, d["id"])
-            for d in found[start : start + exports.PAGE_SIZE]
-        ]
-        return exports.dcat_catalog(details, page=page, base_url=base_url, total=len(found))
+        found = views.search_page(
+            self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
+        )
+        details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
+        return exports.dcat_catalog(details, page=page, base_url=base_url, total=found.count)
 
     # -- typed answers of the native API ------------------------------------------------------
     def dataset_page(

@@ -15,7 +15,7 @@ def with_scores(catalog: Catalog, datasets: list[dict[str, Any]]) -> list[dict[s
     if not datasets:
         return datasets
     with catalog.read() as session:
-        latest = latest_by_slug(session)
+        latest = latest_by_slug(session, [d["id"] for d in datasets])
     for item in datasets:
         item["openness"] = latest.get(item["id"])
     return datasets

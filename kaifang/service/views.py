@@ -3,17 +3,17 @@ organizations — the dicts that the native API returns and the compatibility la
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
+from kaifang.catalog import finder
 from kaifang.catalog.accounts import list_organizations, organization_dict
 from kaifang.catalog.datasets import (
+    DATASET_LOAD,
     dataset_dict,
     find_dataset,
     find_resource,
@@ -21,20 +21,12 @@ from kaifang.catalog.datasets import (
     version_dict,
 )
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.models import Organization
+from kaifang.catalog.finder import FACETS, Filters
+from kaifang.catalog.models import Dataset, Organization
 from kaifang.errors import NotFoundError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
 from kaifang.service.openness import with_scores
-
-FacetValues = Callable[[dict[str, Any]], list[str]]
-FACET_FIELDS: dict[str, FacetValues] = {
-    "organization": lambda d: [d["organization"]["code"].lower()],
-    "tags": lambda d: list(d["keywords"]),
-    "res_format": lambda d: [f.upper() for f in FORMATS] if d["resources"] else [],
-    "license_id": lambda d: [d["license"]["id"]],
-    "groups": lambda d: [d["category"]] if d["category"] else [],
-}
 
 
 @dataclass(frozen=True)
@@ -43,28 +35,7 @@ class Page:
     count: int
 
 
-def _matches(
-    dataset: dict[str, Any],
-    *,
-    org: str | None,
-    tag: str | None,
-    license: str | None,
-    format: str | None,
-    category: str | None,
-) -> bool:
-    if org and dataset["organization"]["code"].upper() != org.upper():
-        return False
-    if tag and tag.lower() not in {k.lower() for k in dataset["keywords"]}:
-        return False
-    if license and dataset["license"]["id"].lower() != license.lower():
-        return False
-    if format and (format.lower() not in FORMATS or not dataset["resources"]):
-        return False
-    return not (category and (dataset["category"] or "").upper() != category.upper())
-
-
-def search(
-    catalog: Catalog,
+def filters(
     *,
     q: str | None = None,
     org: str | None = None,
@@ -72,41 +43,103 @@ def search(
     license: str | None = None,
     format: str | None = None,
     category: str | None = None,
-) -> list[dict[str, Any]]:
+    band: str | None = None,
+    frequency: str | None = None,
+    modified_since: datetime | None = None,
+) -> Filters | None:
+    """The catalog's filters for these API parameters; None when nothing can match (a format
+    that kaifang does not serve)."""
+    if format and format.strip().lower() not in FORMATS:
+        return None
+    return Filters(
+        q=q,
+        org=org,
+        tag=tag,
+        license=license,
+        with_resources=bool(format),
+        category=category,
+        band=band,
+        frequency=frequency,
+        modified_since=modified_since,
+    )
+
+
+def search_page(
+    catalog: Catalog,
+    *,
+    limit: int | None,
+    offset: int = 0,
+    sort: str = "relevance",
+    **params: Any,
+) -> Page:
+    """One page of matching datasets (ranked, or newest first) with their openness scores,
+    and the exact count; searched, filtered and paged in the database."""
+    wanted = filters(**params)
+    if wanted is None:
+        return Page(items=[], count=0)
+    found = list_datasets(catalog, filters=wanted, sort=sort, limit=limit, offset=offset)
+    return Page(items=with_scores(catalog, found["data"]), count=found["count"])
+
+
+def search(catalog: Catalog, **params: Any) -> list[dict[str, Any]]:
     """Every matching dataset, ranked (search) or newest first."""
-    found = list_datasets(catalog, search=q)["data"]
-    matching = [
-        d
-        for d in found
-        if _matches(d, org=org, tag=tag, license=license, format=format, category=category)
-    ]
-    return with_scores(catalog, matching)
+    return search_page(catalog, limit=None, **params).items
 
 
-def facet_counts(
-    datasets: Iterable[dict[str, Any]], fields: list[str]
-) -> dict[str, dict[str, int]]:
-    counters = {name: Counter[str]() for name in fields if name in FACET_FIELDS}
-    for dataset in datasets:
-        for name, counter in counters.items():
-            counter.update(FACET_FIELDS[name](dataset))
-    return {name: dict(counter.most_common()) for name, counter in counters.items()}
+def facet_counts(catalog: Catalog, fields: list[str], **params: Any) -> dict[str, dict[str, int]]:
+    """``{facet: {value: count}}`` over every match (see kaifang.catalog.finder.FACETS)."""
+    wanted = filters(**params)
+    if wanted is None:
+        return {name: {} for name in fields if name in FACETS}
+    with catalog.read() as session:
+        return finder.facet_counts(session, wanted, fields, formats=tuple(FORMATS))
+
+
+def identifiers(catalog: Catalog, **params: Any) -> list[str]:
+    """The national identifiers of every match, sorted."""
+    wanted = filters(**params)
+    if wanted is None:
+        return []
+    with catalog.read() as session:
+        ids, _ = finder.matching(session, wanted)
+        stmt = select(Dataset.identifier).where(Dataset.id.in_(ids)).order_by(Dataset.identifier)
+        return list(session.scalars(stmt))
+
+
+def first_created(catalog: Catalog) -> datetime | None:
+    with catalog.read() as session:
+        first: datetime | None = session.scalar(select(func.min(Dataset.created)))
+        return first
+
+
+def _detail(dataset: Dataset) -> dict[str, Any]:
+    out = dataset_dict(dataset)
+    for item, resource in zip(out["resources"], dataset.resources, strict=True):
+        versions = [version_dict(v) for v in resource.versions]
+        current = resource.current
+        item["schema"] = {"fields": list(resource.fields)}
+        item["versions"] = versions
+        item["dataset_id"] = dataset.slug
+        item["screening"] = current.summary.get("screening", {}) if current else {}
+        item["legal_basis"] = (current.legal_basis or None) if current else None
+    return out
 
 
 def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
     """A dataset with each resource's schema, versions and screening summary."""
     with catalog.read() as session:
-        dataset = find_dataset(session, ref)
-        out = dataset_dict(dataset)
-        for item, resource in zip(out["resources"], dataset.resources, strict=True):
-            versions = [version_dict(v) for v in resource.versions]
-            current = resource.current
-            item["schema"] = {"fields": list(resource.fields)}
-            item["versions"] = versions
-            item["dataset_id"] = dataset.slug
-            item["screening"] = current.summary.get("screening", {}) if current else {}
-            item["legal_basis"] = (current.legal_basis or None) if current else None
+        out = _detail(find_dataset(session, ref))
     return with_scores(catalog, [out])[0]
+
+
+def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
+    """:func:`dataset_detail` of many datasets, in the order of ``slugs``, in a few queries."""
+    with catalog.read() as session:
+        found = session.scalars(
+            select(Dataset).where(Dataset.slug.in_(slugs)).options(*DATASET_LOAD)
+        )
+        by_slug = {d.slug: _detail(d) for d in found}
+    return with_scores(catalog, [by_slug[s] for s in slugs if s in by_slug])
 
 
 def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], ResourceRef]:
@@ -144,25 +177,31 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
 
 
 def organizations(catalog: Catalog) -> list[dict[str, Any]]:
-    counts = Counter(d["organization"]["code"] for d in list_datasets(catalog)["data"])
+    with catalog.read() as session:
+        counts = dict(
+            session.execute(
+                select(Dataset.organization_id, func.count()).group_by(Dataset.organization_id)
+            ).all()
+        )
+        ids = dict(session.execute(select(Organization.code, Organization.id)).all())
     return [
-        {**org, "dataset_count": counts.get(org["code"], 0)} for org in list_organizations(catalog)
+        {**org, "dataset_count": counts.get(ids.get(org["code"], 0), 0)}
+        for org in list_organizations(catalog)
     ]
 
 
 def organization(catalog: Catalog, code: str) -> dict[str, Any]:
     with catalog.read() as session:
-        org = session.scalar(
-            select(Organization)
-            .where(Organization.code == code.strip().upper())
-            .options(selectinload(Organization.datasets))
-        )
+        org = session.scalar(select(Organization).where(Organization.code == code.strip().upper()))
         if org is None:
             raise NotFoundError(
                 f"organization {code!r} does not exist",
                 hint="List organizations with GET /api/organizations.",
             )
-        return {**organization_dict(org), "dataset_count": len(org.datasets)}
+        count = session.scalar(
+            select(func.count()).select_from(Dataset).where(Dataset.organization_id == org.id)
+        )
+        return {**organization_dict(org), "dataset_count": count or 0}
 
 
 def latest_modified(datasets: Iterable[dict[str, Any]]) -> datetime | None:

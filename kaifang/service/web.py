@@ -41,11 +41,6 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
         }
 
 
-def _band_of(dataset: dict[str, Any]) -> str:
-    openness = dataset.get("openness") or {}
-    return str(openness.get("band") or "none")
-
-
 def search_page(
     service: Service,
     *,
@@ -55,18 +50,21 @@ def search_page(
     limit: int,
     offset: int,
 ) -> dict[str, Any]:
-    """Results and facet counts (organization, category, tag, format, licence, band)."""
-    found = views.search(service.catalog, q=q, **filters)
-    facets = views.facet_counts(
-        found, ["organization", "groups", "tags", "res_format", "license_id"]
+    """Results and facet counts (organization, category, tag, format, licence, band), all
+    computed in the database; the band facet counts before the band filter applies."""
+    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, **filters)
+    facets = service.facets(
+        q=q,
+        fields=["organization", "groups", "tags", "res_format", "license_id", "band"],
+        **filters,
     )
-    facets["band"] = dict(Counter(_band_of(d) for d in found).most_common())
-    if band:
-        found = [d for d in found if _band_of(d) == band]
-    names = {d["organization"]["code"].lower(): d["organization"]["name"] for d in found}
+    codes = set(facets["organization"])
+    names = {
+        o["code"].lower(): o["name"] for o in service.organizations() if o["code"].lower() in codes
+    }
     return {
-        "items": found[offset : offset + limit],
-        "count": len(found),
+        "items": page.items,
+        "count": page.count,
         "facets": facets,
         "labels": {
             "organization": names,

@@ -16,9 +16,17 @@ from kaifang.catalog.models import Base, License
 from kaifang.settings import Settings, load_settings
 
 
+def _not_search_index(name: str | None, type_: str, _parent: object) -> bool:
+    """The full-text index (SQLite's FTS5 tables; PostgreSQL's generated ``search_vector``
+    column and its index) is made by migration 0004 and has no model;
+    tests/catalog/test_search_semantics.py checks it."""
+    return not (name or "").startswith(("dataset_search", "ix_datasets_search", "search_vector"))
+
+
 def test_migrations_create_exactly_the_models(catalog_settings: Settings) -> None:
     with open_catalog(catalog_settings) as catalog, catalog.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": _not_search_index}
+        context = MigrationContext.configure(conn, opts=opts)
         assert context.get_current_revision() == head_revision()
         assert compare_metadata(context, Base.metadata) == []
 

@@ -22,6 +22,13 @@ def list_datasets(
     license: str | None = Query(None, description="SPDX licence id."),
     format: str | None = Query(None, description="Resource format, e.g. csv."),
     category: str | None = Query(None, description="National service category, e.g. E00."),
+    band: str | None = Query(None, description="Openness band: gold, silver, bronze or none."),
+    frequency: str | None = Query(None, description="Update frequency, e.g. 每月."),
+    sort: str = Query(
+        "relevance",
+        pattern="^(relevance|modified|title)$",
+        description="relevance (newest first without q), modified or title.",
+    ),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> DatasetPage:
@@ -32,6 +39,9 @@ def list_datasets(
         license=license,
         format=format,
         category=category,
+        band=band,
+        frequency=frequency,
+        sort=sort,
         limit=limit,
         offset=offset,
     )
