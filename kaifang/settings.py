@@ -56,6 +56,23 @@ class Settings:
     query_max_rows: int = _setting(10_000, "Most rows a query returns.")
     query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")
     query_threads: int = _setting(2, "Threads a query may use.")
+    query_workers: int = _setting(
+        2,
+        "Worker processes that run users' SQL (/api/sql), one query each; more requests "
+        "wait up to query_timeout for one, then get 503 with Retry-After. 0 runs users' SQL "
+        "in the server process, where memory_limit does not bound every function.",
+    )
+    query_memory_budget: str = _setting(
+        "2GB",
+        "Memory all SQL workers together may use beyond what they need to start, split "
+        "evenly between them; the operating system stops a worker that reaches its share "
+        "(Linux).",
+    )
+    query_spill_limit: str = _setting(
+        "4GB",
+        "Disk each query engine may spill to under <data_dir>/tmp/query when a query outgrows "
+        "its memory limit (DuckDB max_temp_directory_size).",
+    )
     query_page_threads: int = _setting(
         1,
         "Threads of the engine that answers rows pages (small, selective queries): with one "

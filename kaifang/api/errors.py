@@ -30,7 +30,7 @@ SPEC_PREFIX = "/api/v1/"
 def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}, "status": status}
     headers = {}
-    if status == 429 and "retry_after" in extra.get("details", {}):
+    if status in (429, 503) and "retry_after" in extra.get("details", {}):
         headers["Retry-After"] = str(extra["details"]["retry_after"])
     return JSONResponse(body, status_code=status, headers=headers)
 

@@ -42,10 +42,11 @@ class Service:
         self.engine = QueryEngine.for_storage(settings)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
-        # the DuckDB engine may read serving copies of large versions; Spark reads Parquet
+        # DuckDB (in the server or its SQL workers) may read serving copies of large
+        # versions; Spark reads Parquet
         self.sql_resolver = (
             catalog_resolver(self.catalog, self.store, serving=self.engine.serving)
-            if self.sql_engine is self.engine
+            if settings.engine != "spark"
             else self.resolver
         )
         self.freeway = FreewayAnalyses(self.engine, self.catalog, self.store)
@@ -63,6 +64,8 @@ class Service:
         self.started = datetime.now(UTC)
 
     def close(self) -> None:
+        if self.sql_engine is not self.engine:
+            self.sql_engine.close()
         self.page_engine.close()
         self.engine.close()
         self.catalog.close()
