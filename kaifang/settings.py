@@ -90,6 +90,25 @@ class Settings:
     serving_copy_budget_mb: int = _setting(
         4096, "Disk the serving copies may use, in MB; the least recently used go first."
     )
+    read_max_columns: int = _setting(
+        2_000, "Most columns a file may have (uploads, publish, inspect, scan)."
+    )
+    read_max_line_kb: int = _setting(1024, "Longest line of a delimited text file, in KB.")
+    read_max_cell_chars: int = _setting(
+        32_767, "Most characters in one spreadsheet cell (Excel's own limit)."
+    )
+    read_max_expanded_mb: int = _setting(
+        1024,
+        "Most MB an archive (XLSX, ODS, zip, tar.gz) may expand to; checked from its "
+        "directory (zip) or member headers (tar) before anything is expanded.",
+    )
+    read_max_expansion_ratio: int = _setting(
+        100, "Most times an archive may expand its own size (past its first MB)."
+    )
+    upload_max_mb: int = _setting(
+        512,
+        "Largest request body, in MB (uploads); larger requests get 413 before they are read.",
+    )
     pseudonym_key: str = _setting(
         "",
         "Secret key for keyed-HMAC pseudonymization; never stored with the data. Required "

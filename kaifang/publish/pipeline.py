@@ -61,6 +61,7 @@ from kaifang.publish.screening import (
     prepare_screening,
 )
 from kaifang.reading import Table, open_table
+from kaifang.reading.limits import ReadLimits
 from kaifang.scoring import record_registered_version
 from kaifang.settings import Settings
 from kaifang.storage import StoredVersion, VersionStore, parquet_scan_sql
@@ -174,7 +175,8 @@ def publish_file(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-hash") as hashing:
         # The source hash reads the file once more; it runs while the reader analyses it.
         source_hash_future = hashing.submit(file_sha256, path)
-        with open_table(path) as table, open_catalog(settings) as catalog:
+        limits = ReadLimits.from_settings(settings)
+        with open_table(path, limits=limits) as table, open_catalog(settings) as catalog:
             _check_fields(meta, table)
             source_hash = source_hash_future.result()
             with catalog.read() as session:

@@ -24,6 +24,7 @@ from kaifang.privacy import propose_policy, screen
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
+from kaifang.reading.limits import ReadLimits
 from kaifang.settings import Settings
 
 MAX_AGE_SECONDS = 3600
@@ -96,7 +97,8 @@ class UploadArea:
         meta = self.meta(upload_id)
         con = duckdb.connect()
         try:
-            with open_table(meta["path"]) as table:
+            limits = ReadLimits.from_settings(self.settings)
+            with open_table(meta["path"], limits=limits) as table:
                 reading = table.report(preview=5)
                 report = screen(table.relation(con), settings=self.settings)
         finally:
