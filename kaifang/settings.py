@@ -127,6 +127,11 @@ class Settings:
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
     rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
     base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")
+    trusted_hosts: str = _setting(
+        "",
+        "Comma-separated Host header values (e.g. data.example.gov.tw,localhost:8000) whose "
+        "requests get links to that host; every other request gets links from base_url.",
+    )
 
     @property
     def catalog_url(self) -> str:

@@ -122,6 +122,13 @@ def install_error_handlers(app: FastAPI) -> None:
             details={"problems": problems},
         )
 
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError) -> Response:
+        message = "the request is nested too deeply to read (JSON, filters or SQL)"
+        hint = "Send flatter JSON: a few levels of objects and lists are enough."
+        page = _page_error(request, 400, message, hint)
+        return page if page is not None else native_error(400, "bad_request", message, hint=hint)
+
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         return internal_error(request.url.path)

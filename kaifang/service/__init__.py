@@ -25,6 +25,7 @@ from kaifang.service.analyses import FreewayAnalyses
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
+from kaifang.service.uploads import clean_leftovers
 from kaifang.service.views import Page
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -39,6 +40,7 @@ class Service:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(settings)
         self.store = VersionStore(settings)
+        clean_leftovers(settings, self.store)  # what a crash left: uploads, staging, temp
         self.engine = QueryEngine.for_storage(settings)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)

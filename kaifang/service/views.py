@@ -22,10 +22,13 @@ from kaifang.catalog.datasets import (
 )
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Organization
-from kaifang.errors import NotFoundError
+from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
 from kaifang.service.openness import with_scores
+
+MAX_SEARCH_CHARS = 500
+"""Longest search term accepted; longer ones are refused before the catalog sees them."""
 
 FacetValues = Callable[[dict[str, Any]], list[str]]
 FACET_FIELDS: dict[str, FacetValues] = {
@@ -74,6 +77,12 @@ def search(
     category: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every matching dataset, ranked (search) or newest first."""
+    if q is not None and len(q) > MAX_SEARCH_CHARS:
+        raise ValidationError(
+            f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} are "
+            "accepted",
+            hint="Search with a few words; filter by organization, tag or category instead.",
+        )
     found = list_datasets(catalog, search=q)["data"]
     matching = [
         d

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kaifang.api.deps import service_of
+from kaifang.api.deps import link_base, service_of
 from kaifang.service import web as portal_web
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
 from kaifang.web.security import session_of
@@ -72,7 +72,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
             "lang": lang,
             "t": translator(lang),
             "other_lang": LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0],
-            "base_url": str(request.base_url).rstrip("/"),
+            "base_url": link_base(request),
             "csrf": session["csrf"],
             "user": current_user(request),
             **context,

@@ -86,3 +86,24 @@ def test_too_many_columns_is_a_clear_400(
     assert error["code"] == "read_error"
     assert "2,001 columns; at most 2,000" in error["message"]
     assert "read_max_columns" in error["hint"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "message"),
+    [
+        ("a" * 296 + ".csv", "bytes long; at most 200"),
+        ("..", "is not a file name"),
+        ("../..", "is not a file name"),
+    ],
+)
+def test_bad_upload_file_names_are_a_400(
+    editor: tuple[TestClient, str, str], filename: str, message: str
+) -> None:
+    client, token, url = editor
+    response = client.post(
+        url,
+        files={"file": (filename, b"a,b\n1,2\n", "text/csv")},
+        headers={"Authorization": token},
+    )
+    assert response.status_code == 400, response.text
+    assert message in response.json()["error"]["message"]

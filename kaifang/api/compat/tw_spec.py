@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.deps import service_of
+from kaifang.api.deps import link_base, service_of
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 
@@ -147,7 +147,7 @@ def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
         dataset = service.get_dataset(identifier)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
-    return _ok(spec_metadata(dataset, base_url=str(request.base_url).rstrip("/")))
+    return _ok(spec_metadata(dataset, base_url=link_base(request)))
 
 
 def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
@@ -275,7 +275,7 @@ def _parse_filters(raw: str | None, columns: dict[str, Any]) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):
         raise SpecError("ER0210", 'filters 須為 JSON 物件，如 filters={"欄位":"值"}', 400)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from kaifang.api.deps import service_of
+from kaifang.api.deps import link_base, service_of
 
 router = APIRouter(tags=["catalog exports"])
 
@@ -21,4 +21,4 @@ def catalog_jsonld(
     request: Request,
     page: int = Query(1, ge=1, description="Page number, 100 datasets a page."),
 ) -> dict[str, Any]:
-    return service_of(request).dcat_catalog(page=page, base_url=str(request.base_url).rstrip("/"))
+    return service_of(request).dcat_catalog(page=page, base_url=link_base(request))

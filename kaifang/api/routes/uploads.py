@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from kaifang.api.deps import service_of
 from kaifang.errors import UnauthorizedError
+from kaifang.service.uploads import upload_name
 
 router = APIRouter(prefix="/api", tags=["publishing"])
 
@@ -42,7 +43,7 @@ def upload_version(
     token = bearer_token(request)
     service = service_of(request)
     user = service.authenticate(token)
-    name = Path(file.filename or "upload.csv").name
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="kaifang-upload-") as tmp:
         path = Path(tmp) / name
         with path.open("wb") as out:
