@@ -11,9 +11,11 @@ from fastapi.staticfiles import StaticFiles
 from kaifang.service.uploads import UploadArea
 from kaifang.service.usage import UsageCounter
 from kaifang.web import account, dashboards, pages, publishing, requests_pages
+from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
 from kaifang.web.pages import error_page
-from kaifang.web.security import Sessions
+from kaifang.web.security import SESSION_SECONDS, Sessions
+from kaifang.web.session_store import SessionStore
 
 STATIC = Path(__file__).parent / "static"
 
@@ -22,6 +24,9 @@ def install_web(app: FastAPI) -> None:
     settings = app.state.service.settings
     app.state.web_sessions = Sessions(settings)
     app.state.web_uploads = UploadArea(settings)
+    app.state.web_logins = LoginLimiter()
+    app.state.web_session_store = SessionStore(settings, max_age=SESSION_SECONDS)
+    app.state.web_session_store.clean_expired()
     usage = app.state.web_usage = UsageCounter(settings.data_dir)
     for module in (pages, account, publishing, requests_pages, dashboards):
         app.include_router(module.router)

@@ -17,6 +17,7 @@ from kaifang.api.deps import link_base, service_of
 from kaifang.service import web as portal_web
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
 from kaifang.web.security import session_of
+from kaifang.web.session_store import SessionStore
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -56,7 +57,8 @@ def current_user(request: Request) -> dict[str, Any] | None:
     """The logged-in user (looked up again from the token prefix on every request)."""
     session = session_of(request)
     cached: dict[str, Any] | None = getattr(request.state, "user", None)
-    if cached is None and session.get("prefix"):
+    store: SessionStore = request.app.state.web_session_store
+    if cached is None and session.get("prefix") and store.active(session.get("sid")):
         cached = portal_web.session_user(service_of(request), session["prefix"])
         request.state.user = cached
     return cached
