@@ -125,6 +125,17 @@ class Settings:
         "'5 minutes', '15 minutes' or 'hour'.",
     )
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
+    heavy_requests: int = _setting(
+        4,
+        "Heavy requests (SQL, aggregates, analyses, downloads) a server process runs at "
+        "once; cheap ones (pages, metadata, rows pages, static files) never wait for them.",
+    )
+    heavy_queue: int = _setting(
+        64, "Heavy requests that may wait for a slot; past that they get 503 with Retry-After."
+    )
+    heavy_per_client: int = _setting(
+        8, "Heavy requests one client address may have running or waiting; more get 429."
+    )
     rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
     base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")
     trusted_hosts: str = _setting(

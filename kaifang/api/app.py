@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
 from kaifang.api.body_limit import BodyLimitMiddleware
+from kaifang.api.capacity import CapacityMiddleware
 from kaifang.api.compat import ckan, tw_spec
 from kaifang.api.deps import Service
 from kaifang.api.errors import install_error_handlers
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         RateLimitMiddleware, per_minute=settings.rate_limit, trusted=service.token_is_valid
     )
+    app.add_middleware(CapacityMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_mb * 1024 * 1024)
     app.router.add_event_handler("shutdown", service.close)
     return app
