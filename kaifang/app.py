@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from kaifang import __version__
+from kaifang.api.body_limit import BodyLimitMiddleware
+from kaifang.api.capacity import CapacityMiddleware
 from kaifang.api.compat import ckan, tw_spec
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
@@ -86,6 +88,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         RateLimitMiddleware, per_minute=settings.rate_limit, trusted=service.token_is_valid
     )
+    app.add_middleware(CapacityMiddleware, settings=settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_mb * 1024 * 1024)
     app.router.add_event_handler("shutdown", service.close)
     return app
 

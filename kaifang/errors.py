@@ -19,7 +19,9 @@ data, not exceptions; these are for failures that stop an operation.
     │   └── QueryLimitError        400  a time, row or memory limit stopped the query
     ├── StoredDataError            500  published data the catalog lists cannot be read
     ├── RateLimitedError           429  too many requests from one address
-    └── EngineUnavailableError     503  a scale-out part (Spark, Java) is missing or unreachable
+    ├── SpillError                 500  a query could not spill to the server's disk
+    ├── EngineUnavailableError     503  a scale-out part (Spark, Java) is missing or unreachable
+    └── BusyError                  503  the server's capacity for heavy work is full
 
 Every error carries a ``message`` (what failed and where) and an optional ``hint`` (the next
 step). ``code`` is a stable slug for the JSON error envelope.
@@ -173,3 +175,19 @@ class EngineUnavailableError(KaifangError):
 
     status = 503
     code = "engine_unavailable"
+
+
+class BusyError(KaifangError):
+    """Every worker for heavy requests stayed busy: retry after ``details['retry_after']``
+    seconds (sent as ``Retry-After``)."""
+
+    status = 503
+    code = "busy"
+
+
+class SpillError(KaifangError):
+    """A query outgrew memory and its spill folder (``<data_dir>/tmp/query``) could not be
+    written: the server's fault, not the data's nor the query's."""
+
+    status = 500
+    code = "spill_error"

@@ -56,6 +56,23 @@ class Settings:
     query_max_rows: int = _setting(10_000, "Most rows a query returns.")
     query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")
     query_threads: int = _setting(2, "Threads a query may use.")
+    query_workers: int = _setting(
+        2,
+        "Worker processes that run users' SQL (/api/sql), one query each; more requests "
+        "wait up to query_timeout for one, then get 503 with Retry-After. 0 runs users' SQL "
+        "in the server process, where memory_limit does not bound every function.",
+    )
+    query_memory_budget: str = _setting(
+        "2GB",
+        "Memory all SQL workers together may use beyond what they need to start, split "
+        "evenly between them; the operating system stops a worker that reaches its share "
+        "(Linux).",
+    )
+    query_spill_limit: str = _setting(
+        "4GB",
+        "Disk each query engine may spill to under <data_dir>/tmp/query when a query outgrows "
+        "its memory limit (DuckDB max_temp_directory_size).",
+    )
     query_page_threads: int = _setting(
         1,
         "Threads of the engine that answers rows pages (small, selective queries): with one "
@@ -72,6 +89,25 @@ class Settings:
     )
     serving_copy_budget_mb: int = _setting(
         4096, "Disk the serving copies may use, in MB; the least recently used go first."
+    )
+    read_max_columns: int = _setting(
+        2_000, "Most columns a file may have (uploads, publish, inspect, scan)."
+    )
+    read_max_line_kb: int = _setting(1024, "Longest line of a delimited text file, in KB.")
+    read_max_cell_chars: int = _setting(
+        32_767, "Most characters in one spreadsheet cell (Excel's own limit)."
+    )
+    read_max_expanded_mb: int = _setting(
+        1024,
+        "Most MB an archive (XLSX, ODS, zip, tar.gz) may expand to; checked from its "
+        "directory (zip) or member headers (tar) before anything is expanded.",
+    )
+    read_max_expansion_ratio: int = _setting(
+        100, "Most times an archive may expand its own size (past its first MB)."
+    )
+    upload_max_mb: int = _setting(
+        512,
+        "Largest request body, in MB (uploads); larger requests get 413 before they are read.",
     )
     pseudonym_key: str = _setting(
         "",
@@ -95,8 +131,24 @@ class Settings:
         "'5 minutes', '15 minutes' or 'hour'.",
     )
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
+    heavy_requests: int = _setting(
+        4,
+        "Heavy requests (SQL, aggregates, analyses, downloads) a server process runs at "
+        "once; cheap ones (pages, metadata, rows pages, static files) never wait for them.",
+    )
+    heavy_queue: int = _setting(
+        64, "Heavy requests that may wait for a slot; past that they get 503 with Retry-After."
+    )
+    heavy_per_client: int = _setting(
+        8, "Heavy requests one client address may have running or waiting; more get 429."
+    )
     rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
     base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")
+    trusted_hosts: str = _setting(
+        "",
+        "Comma-separated Host header values (e.g. data.example.gov.tw,localhost:8000) whose "
+        "requests get links to that host; every other request gets links from base_url.",
+    )
 
     @property
     def catalog_url(self) -> str:

@@ -30,7 +30,7 @@ SPEC_PREFIX = "/api/v1/"
 def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"error": {"code": code, "message": message, **extra}, "status": status}
     headers = {}
-    if status == 429 and "retry_after" in extra.get("details", {}):
+    if status in (429, 503) and "retry_after" in extra.get("details", {}):
         headers["Retry-After"] = str(extra["details"]["retry_after"])
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -125,6 +125,13 @@ def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | Non
             f"{first['location']}: {first['message']}",
             details={"problems": problems},
         )
+
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError) -> Response:
+        message = "the request is nested too deeply to read (JSON, filters or SQL)"
+        hint = "Send flatter JSON: a few levels of objects and lists are enough."
+        page = _page_error(request, 400, message, hint)
+        return page if page is not None else native_error(400, "bad_request", message, hint=hint)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,8 @@ from kaifang.catalog.accounts import (
     create_user,
     grant_role,
     list_organizations,
+    list_tokens,
+    revoke_token,
 )
 from kaifang.catalog.categories import CATEGORIES, category
 from kaifang.catalog.datasets import history, list_datasets, show_dataset
@@ -31,8 +33,10 @@ __all__ = [
     "history",
     "list_datasets",
     "list_organizations",
+    "list_tokens",
     "load_metadata",
     "open_catalog",
+    "revoke_token",
     "show_dataset",
     "validate_metadata",
 ]

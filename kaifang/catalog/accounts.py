@@ -169,3 +169,48 @@ def authenticate(catalog: Catalog, token: str) -> dict[str, Any]:
             )
         row.last_used = utcnow()
         return _user_dict(row.user)
+
+
+def list_tokens(catalog: Catalog, user: str) -> list[dict[str, Any]]:
+    """USER's tokens, newest first: prefix, label, created, last used, revoked (never the
+    token or its hash)."""
+    with catalog.read() as session:
+        account = find_user(session, user)
+        rows = session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == account.id)
+            .order_by(ApiToken.created.desc(), ApiToken.id.desc())
+        ).all()
+        return [
+            {
+                "prefix": row.prefix,
+                "label": row.label,
+                "created": _iso(row.created),
+                "last_used": _iso(row.last_used),
+                "revoked": _iso(row.revoked),
+            }
+            for row in rows
+        ]
+
+
+def revoke_token(catalog: Catalog, user: str, prefix: str) -> dict[str, Any]:
+    """Revoke USER's token ``prefix``: it stops working at once, and so do the portal
+    sessions logged in with it. Revoking a revoked token changes nothing."""
+    with catalog.write() as session:
+        account = find_user(session, user)
+        row = session.scalar(
+            select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.user_id == account.id)
+        )
+        if row is None:
+            raise NotFoundError(
+                f"user {user!r} has no token {prefix!r}",
+                hint=f"List the prefixes with: kaifang token list {user}",
+                key="prefix",
+            )
+        if row.revoked is None:
+            row.revoked = utcnow()
+        return {"prefix": row.prefix, "user": account.name, "revoked": _iso(row.revoked)}
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None

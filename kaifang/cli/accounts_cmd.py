@@ -1,4 +1,4 @@
-"""``kaifang org create``, ``kaifang user create``, ``kaifang token create``."""
+"""``kaifang org create``, ``kaifang user create``, ``kaifang token create|list|revoke``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from kaifang.catalog import (
     create_token,
     create_user,
     list_organizations,
+    list_tokens,
     open_catalog,
+    revoke_token,
 )
 from kaifang.catalog.models import ROLES
 from kaifang.cli.common import console, print_json
@@ -99,3 +101,35 @@ def token_create(settings: Settings, user_name: str, label: str, as_json: bool) 
         return
     click.echo(new.token)
     click.echo("Store this token now: it is not shown again.", err=True)
+
+
+@token.command("list")
+@click.argument("user_name", metavar="USER")
+@JSON_OPTION
+@click.pass_obj
+def token_list(settings: Settings, user_name: str, as_json: bool) -> None:
+    """List USER's tokens by prefix (never the tokens themselves)."""
+    with open_catalog(settings) as catalog:
+        tokens = list_tokens(catalog, user_name)
+    if as_json:
+        print_json({"user": user_name, "tokens": tokens})
+        return
+    for row in tokens:
+        state = f"revoked {row['revoked']}" if row["revoked"] else "active"
+        used = row["last_used"] or "never used"
+        click.echo(f"{row['prefix']}  {state:28}  created {row['created']}  {used}  {row['label']}")
+
+
+@token.command("revoke")
+@click.argument("user_name", metavar="USER")
+@click.argument("prefix")
+@JSON_OPTION
+@click.pass_obj
+def token_revoke(settings: Settings, user_name: str, prefix: str, as_json: bool) -> None:
+    """Revoke USER's token PREFIX; it and the portal sessions made with it stop at once."""
+    with open_catalog(settings) as catalog:
+        result = revoke_token(catalog, user_name, prefix)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(f"revoked token {result['prefix']} of {result['user']}")

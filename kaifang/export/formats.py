@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,17 +36,19 @@ class ExportFormat:
 
 
 def escape_formulas(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    """Prefix text cells, and column names, that a spreadsheet would run as a formula with
+    an apostrophe (the header row is a row of cells too)."""
     exprs = []
     for name, dtype in zip(rel.columns, rel.dtypes, strict=True):
         col = quote_ident(name)
+        alias = quote_ident("'" + name if re.match(_FORMULA_START, name) else name)
         if str(dtype) == "VARCHAR":
             exprs.append(
                 f"CASE WHEN regexp_matches({col}, '{_FORMULA_START}') "
-                f"THEN '''' || {col} ELSE {col} END AS {col}"
+                f"THEN '''' || {col} ELSE {col} END AS {alias}"
             )
         else:
-            exprs.append(col)
+            exprs.append(f"{col} AS {alias}")
     return rel.project(", ".join(exprs)) if exprs else rel
 
 

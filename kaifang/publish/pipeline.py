@@ -51,6 +51,7 @@ from kaifang.publish.screening import (
     prepare_screening,
 )
 from kaifang.reading import Table, open_table
+from kaifang.reading.limits import ReadLimits
 from kaifang.settings import Settings
 from kaifang.storage import StoredVersion, VersionStore, parquet_scan_sql
 
@@ -140,7 +141,8 @@ def publish_file(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-hash") as hashing:
         # The source hash reads the file once more; it runs while the reader analyses it.
         source_hash_future = hashing.submit(file_sha256, path)
-        with open_table(path) as table, open_catalog(settings) as catalog:
+        limits = ReadLimits.from_settings(settings)
+        with open_table(path, limits=limits) as table, open_catalog(settings) as catalog:
             _check_fields(meta, table)
             check_ragged(table, allow_ragged=allow_ragged)
             source_hash = source_hash_future.result()

@@ -55,8 +55,9 @@ class QueryEngine(SqlEngine):
         from kaifang.query.sandbox import sandboxed_connection
 
         self.settings = settings
+        self.directories = [str(path) for path in allowed_directories]
         self._con = sandboxed_connection(
-            settings, allowed_directories=allowed_directories, allowed_paths=allowed_paths
+            settings, allowed_directories=self.directories, allowed_paths=allowed_paths
         )
         self._lock = threading.Lock()
         self._cursors = CursorPool(self._con)

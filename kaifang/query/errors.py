@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import duckdb
 
-from kaifang.errors import KaifangError, QueryError, QueryLimitError, StoredDataError
+from kaifang.errors import KaifangError, QueryError, QueryLimitError, SpillError, StoredDataError
 from kaifang.settings import Settings
+
+_QUOTED_PATH = re.compile(r"([\"'])(?:[A-Za-z]:)?[/\\][^\"']*\1")
 
 
 def map_duckdb_error(
@@ -24,6 +27,21 @@ def map_duckdb_error(
             hint="Add a WHERE filter or aggregate first (GROUP BY), or select fewer columns.",
             limit="time",
         )
+    text = str(error)
+    if "max_temp_directory_size" in text:
+        return QueryLimitError(
+            f"stopped: the query needed more than its memory limit of "
+            f"{settings.query_memory_limit} and its spill space of {settings.query_spill_limit}",
+            hint="Aggregate before joining or sorting, filter with WHERE, or select fewer columns.",
+            limit="disk",
+        )
+    if "temp_directory" in text or _names_spill_folder(text, settings):
+        return SpillError(
+            f"the query outgrew memory and could not spill to disk "
+            f"({clean_message(text, [str(settings.data_dir)])})",
+            hint="This is a server fault: the operator should check that <data_dir>/tmp/query "
+            "can be created and written and that its disk has free space.",
+        )
     if isinstance(error, duckdb.OutOfMemoryException):
         return QueryLimitError(
             f"stopped: the query needed more than its memory limit of "
@@ -32,7 +50,6 @@ def map_duckdb_error(
             limit="memory",
         )
     files = list(files)
-    text = str(error)
     message = clean_message(text, files)
     names_file = any(path in text for path in files)
     if isinstance(error, duckdb.IOException) or (
@@ -61,4 +78,9 @@ def clean_message(text: str, files: Iterable[str] = ()) -> str:
     message = " ".join(line.strip() for line in lines) or "the query failed"
     for path in files:
         message = message.replace(path, "<data file>")
-    return message
+    return _QUOTED_PATH.sub(r"\1<server path>\1", message)
+
+
+def _names_spill_folder(text: str, settings: Settings) -> bool:
+    folder = settings.data_dir / "tmp" / "query"
+    return str(folder) in text or str(folder.resolve()) in text

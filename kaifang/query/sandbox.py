@@ -18,9 +18,6 @@ import duckdb
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_literal
 
-MAX_TEMP_DIRECTORY_SIZE = "4GB"
-"""Most spill space one engine may use in its temp directory."""
-
 
 def sandboxed_connection(
     settings: Settings,
@@ -39,6 +36,8 @@ def sandboxed_connection(
         },
     )
     try:
+        spill = temp_directory(settings)
+        spill.mkdir(parents=True, exist_ok=True)  # DuckDB creates only the last folder
         directories = [_as_directory(path) for path in allowed_directories]
         paths = sorted({str(path) for path in allowed_paths})
         statements = [
@@ -46,8 +45,8 @@ def sandboxed_connection(
             f"SET allowed_paths = {_list_literal(paths)}",
             f"SET memory_limit = {quote_literal(settings.query_memory_limit)}",
             f"SET threads = {int(settings.query_threads)}",
-            f"SET temp_directory = {quote_literal(str(temp_directory(settings)))}",
-            f"SET max_temp_directory_size = {quote_literal(MAX_TEMP_DIRECTORY_SIZE)}",
+            f"SET temp_directory = {quote_literal(str(spill))}",
+            f"SET max_temp_directory_size = {quote_literal(settings.query_spill_limit)}",
             "SET allow_persistent_secrets = false",
             # stored versions never change in place, so their footers can be kept in memory
             # (DuckDB still re-reads a file whose modification time moved)

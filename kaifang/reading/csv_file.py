@@ -43,6 +43,7 @@ def stage_csv(
     column_names: Sequence[str] | None,
     encoding: str | None,
     delimiter: str | None,
+    max_line_bytes: int = 2 * 1024 * 1024,
 ) -> Staged:
     guess = _encoding(head, encoding)
     whole = path.stat().st_size <= len(head)
@@ -67,7 +68,7 @@ def stage_csv(
     if not whole:
         data = [r.cells for r in records if r.first_line > found.skip_lines]
         staged.sample_rows = data[:SAMPLE_ROWS]
-    staged.attempts = _attempts(path, head, workdir, guess, found, staged, delim)
+    staged.attempts = _attempts(path, head, workdir, guess, found, staged, delim, max_line_bytes)
     return staged
 
 
@@ -79,6 +80,7 @@ def _attempts(
     found: HeaderGuess,
     staged: Staged,
     delim: str,
+    max_line_bytes: int,
 ) -> Iterator[Source]:
     """DuckDB on the file itself when it is clean UTF-8 with at most a one-line header;
     otherwise (or when that fails, e.g. invalid UTF-8 past the sample) on a UTF-8 copy."""
@@ -90,8 +92,10 @@ def _attempts(
     )
     if direct:
         for options in READ_OPTIONS:
-            yield Source(path, len(staged.names), "csv", found.skip_lines, delim, options)
+            yield Source(
+                path, len(staged.names), "csv", found.skip_lines, delim, options, max_line_bytes
+            )
     copy = transcode_to_utf8(path, guess, workdir / "staged.csv", skip_lines=found.skip_lines)
     staged.undecodable_bytes = copy.undecodable_bytes
     for options in READ_OPTIONS:
-        yield Source(copy.path, len(staged.names), "csv", 0, delim, options)
+        yield Source(copy.path, len(staged.names), "csv", 0, delim, options, max_line_bytes)

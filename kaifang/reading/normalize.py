@@ -42,15 +42,18 @@ def normalized_view(
     normalize: Collection[int] = (),
     *,
     row_number: bool = False,
+    only: Collection[int] | None = None,
 ) -> str:
-    """A subquery with ``raw_<i>`` for every staged column in ``sources`` and, for the column
-    indexes in ``normalize``, also ``r_<i>``, ``a_<i>`` and ``n_<i>``. ``row_number`` adds
-    ``data_row`` (1-based, in file order)."""
+    """A subquery with ``raw_<i>`` for every staged column in ``sources`` (or only those
+    indexes in ``only``) and, for the column indexes in ``normalize``, also ``r_<i>``,
+    ``a_<i>`` and ``n_<i>``. ``row_number`` adds ``data_row`` (1-based, in file order)."""
     ws = quote_literal(WHITESPACE)
     row = ", row_number() OVER () AS data_row" if row_number else ""
     row_out = ", data_row" if row_number else ""
     step1, step2, step3 = [], [], []
     for i, source in enumerate(sources):
+        if only is not None and i not in only:
+            continue
         r, a, n = rtrimmed(i), unprefixed(i), normalized(i)
         step1.append(f"{quote_ident(source)} AS {raw(i)}")
         step2.append(raw(i))

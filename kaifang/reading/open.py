@@ -17,6 +17,7 @@ import duckdb
 from kaifang.errors import ReadError, ValidationError
 from kaifang.reading.csv_file import stage_csv
 from kaifang.reading.json_array import stage_json
+from kaifang.reading.limits import DEFAULT_LIMITS, ReadLimits
 from kaifang.reading.model import FIELD_TYPES, Field, Note
 from kaifang.reading.plan import Analysis, analyse_columns, output_select
 from kaifang.reading.problems import find_problems
@@ -38,12 +39,14 @@ def open_table(
     column_types: Mapping[str, str] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Table:
     """Open ``path`` and analyse it; see :mod:`kaifang.reading.table` for the contract.
 
     ``header`` None detects a header row; ``column_names`` names the columns of a headerless
     source (a detected header row is then skipped); ``column_types`` forces Table Schema
-    types by column name; ``encoding`` and ``delimiter`` override sniffing.
+    types by column name; ``encoding`` and ``delimiter`` override sniffing. ``limits``
+    bounds columns, line and cell length and how far a workbook may expand (checked first).
     """
     file = Path(path)
     if not file.is_file():
@@ -64,8 +67,10 @@ def open_table(
                 column_names=names,
                 encoding=encoding,
                 delimiter=delimiter,
+                max_line_bytes=limits.max_line_bytes,
             )
         elif file_format in ("xlsx", "ods"):
+            limits.check_zip(file)
             staged = stage_spreadsheet(
                 file,
                 workdir,
@@ -73,11 +78,13 @@ def open_table(
                 sheet=sheet,
                 header=header,
                 column_names=names,
+                limits=limits,
             )
         else:
             staged = stage_json(file, workdir, con)
+        limits.check_columns(len(staged.names), file)
         _check_columns(column_types, staged.names)
-        table = _analyse(file, staged, workdir, con, column_types or {})
+        table = _analyse(file, staged, workdir, con, column_types or {}, limits)
         con.close()
         return table
     except duckdb.Error as exc:
@@ -108,7 +115,11 @@ def _check_columns(column_types: Mapping[str, str] | None, names: Sequence[str])
 
 
 def _first_readable(
-    con: duckdb.DuckDBPyConnection, file: Path, staged: Staged, column_types: Mapping[str, str]
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    staged: Staged,
+    column_types: Mapping[str, str],
+    limits: ReadLimits,
 ) -> tuple[Source, Analysis]:
     """The first of the staged readers that reads every row, and its column analysis."""
     error = ""
@@ -124,6 +135,9 @@ def _first_readable(
                 sample_rows=staged.sample_rows,
             )
         except duckdb.Error as exc:
+            too_long = limits.line_error(str(exc), file)
+            if too_long is not None:
+                raise too_long from None
             error = str(exc).strip().splitlines()[0]
             continue
         return source, analysis
@@ -140,8 +154,9 @@ def _analyse(
     workdir: Path,
     con: duckdb.DuckDBPyConnection,
     column_types: Mapping[str, str],
+    limits: ReadLimits,
 ) -> Table:
-    source, analysis = _first_readable(con, file, staged, column_types)
+    source, analysis = _first_readable(con, file, staged, column_types, limits)
     plans = analysis.plans
     problems = find_problems(
         con,

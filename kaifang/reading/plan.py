@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -33,6 +33,8 @@ from kaifang.reading.staged import Source
 from kaifang.sqlutil import quote_ident, quote_literal
 
 SAMPLE_ROWS = 10_000
+COLUMNS_PER_PASS = 32
+"""Most columns one SELECT of the analysis looks at (see ``_run``)."""
 
 # DuckDB types its CSV reader can parse itself, for columns whose every value passed the
 # cheap check of that kind (the same cast the check used).
@@ -53,14 +55,34 @@ class Analysis:
     undecodable: dict[int, int] = field(default_factory=dict)
 
 
-def _run(con: duckdb.DuckDBPyConnection, aggregates: Sequence[str], view: str) -> list[int]:
-    result = con.execute(f"SELECT {', '.join(aggregates)} FROM {view}").fetchone()
-    assert result is not None  # an aggregate without GROUP BY returns one row
-    return [int(v or 0) for v in result]
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    per_column: Mapping[int, Sequence[str]],
+    view: Callable[[Collection[int]], str],
+) -> tuple[int, dict[int, list[int]]]:
+    """``count(*)`` and each column's aggregates over ``view(columns)``, computed
+    ``COLUMNS_PER_PASS`` columns at a time: DuckDB's time and memory to plan one SELECT grow
+    faster than its columns (a 500-column file's one SELECT took 35 s and 530 MB), so a wide
+    file costs more passes instead, each over a view of its own columns only."""
+    columns = list(per_column)
+    rows = 0
+    values: dict[int, list[int]] = {}
+    for start in range(0, max(len(columns), 1), COLUMNS_PER_PASS):
+        chunk = columns[start : start + COLUMNS_PER_PASS]
+        aggregates = ["count(*)"] + [a for i in chunk for a in per_column[i]]
+        result = con.execute(f"SELECT {', '.join(aggregates)} FROM {view(chunk)}").fetchone()
+        assert result is not None  # an aggregate without GROUP BY returns one row
+        numbers = [int(v or 0) for v in result]
+        rows, position = numbers[0], 1
+        for i in chunk:
+            count = len(per_column[i])
+            values[i] = numbers[position : position + count]
+            position += count
+    return rows, values
 
 
-def _undecodable_aggregates(count: int) -> list[str]:
-    return [f"count_if(contains({raw(i)}, '\ufffd'))" for i in range(count)]
+def _undecodable_aggregate(i: int) -> str:
+    return f"count_if(contains({raw(i)}, '\ufffd'))"
 
 
 def _slow_stats(values: Sequence[int]) -> dict[str, int]:
@@ -81,52 +103,65 @@ def analyse_columns(
     longer than that sample (saves DuckDB a pass over the file's head)."""
     width = len(names)
     every = range(width)
-    extra = _undecodable_aggregates(width) if count_undecodable else []
+    extra = [_undecodable_aggregate] if count_undecodable else []
 
     if sample_rows is not None:
         con.register("kaifang_sample", _sample_table(sample_rows, width))
         sample_sql = "kaifang_sample"
     else:
         sample_sql = f"(SELECT * FROM {table_sql} LIMIT {SAMPLE_ROWS})"
-    aggregates = ["count(*)"] + [a for i in every for a in slow_aggregates(i)]
-    if sample_rows is None:
-        aggregates += extra  # the sample may turn out to be the whole file
-    values = _run(con, aggregates, normalized_view(sources, sample_sql, every))
     size = len(STATS)
-    sample = [_slow_stats(values[1 + i * size : 1 + (i + 1) * size]) for i in every]
-    if sample_rows is None and values[0] < SAMPLE_ROWS:
+    # the sample may turn out to be the whole file: count undecodable cells in it too
+    sample_extra = extra if sample_rows is None else []
+    rows, values = _run(
+        con,
+        {i: slow_aggregates(i) + [make(i) for make in sample_extra] for i in every},
+        lambda chunk: normalized_view(sources, sample_sql, chunk, only=chunk),
+    )
+    sample = [_slow_stats(values[i][:size]) for i in every]
+    if sample_rows is None and rows < SAMPLE_ROWS:
         complete = [plan_column(names[i], i, sample[i], forced.get(names[i])) for i in every]
-        return Analysis(values[0], complete, _undecodable(values[1 + width * size :]))
+        found = [values[i][size] for i in every] if extra else []
+        return Analysis(rows, complete, _undecodable(found))
 
     kinds = [forced.get(names[i]) or choose_kind(sample[i]) for i in every]
     slow = {i for i in every if needs_normalizing(kinds[i], sample[i])}
-    aggregates = ["count(*)"]
-    for i in every:
-        aggregates.extend(slow_aggregates(i) if i in slow else _fast_aggregates(kinds[i], i))
-    values = _run(con, aggregates + extra, normalized_view(sources, table_sql, slow))
-    rows, position = values[0], 1
+    per_column = {
+        i: (slow_aggregates(i) if i in slow else _fast_aggregates(kinds[i], i))
+        + [make(i) for make in extra]
+        for i in every
+    }
+    rows, values = _run(
+        con,
+        per_column,
+        lambda chunk: normalized_view(sources, table_sql, slow & set(chunk), only=chunk),
+    )
     plans: list[ColumnPlan | None] = []
     again: set[int] = set()
+    counts: list[int] = []
     for i in every:
+        numbers = values[i]
+        if extra:
+            counts.append(numbers[-1])
         if i in slow:
-            stats = _slow_stats(values[position : position + size])
-            position += size
-            plans.append(plan_column(names[i], i, stats, forced.get(names[i])))
+            plans.append(
+                plan_column(names[i], i, _slow_stats(numbers[:size]), forced.get(names[i]))
+            )
             continue
-        nonnull, ok, flagged = values[position : position + 3]
-        position += 3
+        nonnull, ok, flagged = numbers[:3]
         plan = _fast_plan(names[i], i, kinds[i], nonnull, ok, flagged)
         if plan is None:
             again.add(i)
         plans.append(plan)
-    undecodable = _undecodable(values[position:])
+    undecodable = _undecodable(counts)
     if again:
-        order = sorted(again)
-        aggregates = [a for i in order for a in slow_aggregates(i)]
-        values = _run(con, aggregates, normalized_view(sources, table_sql, again))
-        for n, i in enumerate(order):
-            stats = _slow_stats(values[n * size : (n + 1) * size])
-            plans[i] = plan_column(names[i], i, stats, forced.get(names[i]))
+        _rows, values = _run(
+            con,
+            {i: slow_aggregates(i) for i in sorted(again)},
+            lambda chunk: normalized_view(sources, table_sql, chunk, only=chunk),
+        )
+        for i in sorted(again):
+            plans[i] = plan_column(names[i], i, _slow_stats(values[i]), forced.get(names[i]))
     return Analysis(rows, [p for p in plans if p is not None], undecodable)
 
 

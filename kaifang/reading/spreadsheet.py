@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from kaifang.errors import NotTabularError, ReadError
 from kaifang.reading.dialect import Record
 from kaifang.reading.header import guess_header
+from kaifang.reading.limits import ReadLimits
 from kaifang.reading.model import Note
 from kaifang.reading.staged import Source, Staged
 
@@ -40,6 +41,7 @@ def stage_spreadsheet(
     sheet: str | None,
     header: bool | None,
     column_names: list[str] | None,
+    limits: ReadLimits,
 ) -> Staged:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -55,10 +57,15 @@ def stage_spreadsheet(
             file=path,
             hint=f"Valid sheets: {', '.join(names)}.",
         )
-    rows = [
-        [cell_text(v) for v in row]
-        for row in workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    ]
+    rows = []
+    for number, row in enumerate(
+        workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False), start=1
+    ):
+        limits.check_columns(len(row), path)
+        cells = [cell_text(v) for v in row]
+        for column, text in enumerate(cells):
+            limits.check_cell(text, path, number, column)
+        rows.append(cells)
     records = [Record(cells, i + 1, i + 1) for i, cells in enumerate(rows)]
     guess = guess_header(records[:2000], header=header, column_names=column_names)
     width = len(guess.names)

@@ -24,6 +24,7 @@ class Source:
     skip: int = 0
     delimiter: str = ","
     options: str = ""
+    max_line_size: int = 2 * 1024 * 1024
 
     @property
     def native_types(self) -> bool:
@@ -42,7 +43,8 @@ class Source:
         return (
             f"read_csv({quote_literal(str(self.path))}, header=false, auto_detect=false, "
             f"skip={self.skip}, delim={quote_literal(self.delimiter)}, quote='\"', "
-            f"escape='\"', columns={{{columns}}}{self.options})"
+            f"escape='\"', max_line_size={int(self.max_line_size)}, "
+            f"columns={{{columns}}}{self.options})"
         )
 
 

@@ -29,7 +29,7 @@ from kaifang.service import data, exports, models, uploads, views
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
-from kaifang.service.uploads import PolicyProblem, UploadArea
+from kaifang.service.uploads import PolicyProblem, UploadArea, clean_leftovers
 from kaifang.service.usage import UsageCounter
 from kaifang.service.views import Page
 from kaifang.settings import Settings
@@ -48,13 +48,15 @@ class Service:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(settings)
         self.store = VersionStore(settings)
+        clean_leftovers(settings, self.store)  # what a crash left: uploads, staging, temp
         self.engine = QueryEngine.for_storage(settings)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
-        # the DuckDB engine may read serving copies of large versions; Spark reads Parquet
+        # DuckDB (in the server or its SQL workers) may read serving copies of large
+        # versions; Spark reads Parquet
         self.sql_resolver = (
             catalog_resolver(self.catalog, self.store, serving=self.engine.serving)
-            if self.sql_engine is self.engine
+            if settings.engine != "spark"
             else self.resolver
         )
         # what the sources' analyses and dashboards read (kaifang.sources.source)
@@ -79,6 +81,8 @@ class Service:
 
     def close(self) -> None:
         self.usage.flush()
+        if self.sql_engine is not self.engine:
+            self.sql_engine.close()
         self.page_engine.close()
         self.engine.close()
         self.catalog.close()

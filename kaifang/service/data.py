@@ -23,7 +23,7 @@ from kaifang.query import (
     build_aggregate,
     build_select,
 )
-from kaifang.query.engines import SqlEngine
+from kaifang.query.engines import SqlRunner
 from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore
@@ -206,7 +206,7 @@ def datastore(
     )
 
 
-def run_sql(engine: SqlEngine, resolver: Resolver, sql: str) -> QueryResult:
+def run_sql(engine: SqlRunner, resolver: Resolver, sql: str) -> QueryResult:
     result = engine.run_sql(sql, resolver=resolver)
     return QueryResult(
         columns=result.columns,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,9 @@ from kaifang.privacy.legal_basis import parse_legal_basis
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
+from kaifang.reading.limits import ReadLimits
 from kaifang.settings import Settings
+from kaifang.storage.store import VersionStore
 
 if TYPE_CHECKING:
     from kaifang.service import Service
@@ -76,6 +79,52 @@ class PolicyProblem:
     message: str
 
 
+MAX_NAME_BYTES = 200
+"""Longest uploaded file name kept (UTF-8 bytes); file systems stop at 255."""
+
+
+def upload_name(filename: str | None) -> str:
+    """The name an uploaded file is stored under: its last path part, which must be a real
+    name of at most ``MAX_NAME_BYTES`` bytes (``..`` or a 300-character name is a 400)."""
+    name = Path((filename or "").replace("\\", "/")).name.strip() or "upload.csv"
+    if name in {".", ".."} or "\x00" in name:
+        raise ValidationError(
+            f"the file name {name!r} is not a file name",
+            hint="Rename the file, e.g. data.csv, and upload it again.",
+        )
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ValidationError(
+            f"the file name is {len(name.encode('utf-8'))} bytes long; at most "
+            f"{MAX_NAME_BYTES} are accepted",
+            hint="Rename the file to a shorter name and upload it again.",
+        )
+    return name
+
+
+LEFTOVER_PREFIXES = ("kaifang-upload-", "kaifang-read-", "kaifang-publish-")
+"""Temporary folders kaifang makes in the system's temp directory (API uploads, the
+reader's work folders, publishes)."""
+LEFTOVER_AGE_SECONDS = 24 * 3600
+"""Such a folder untouched this long was left by a crash: no upload or read takes a day."""
+
+
+def clean_leftovers(settings: Settings, store: VersionStore) -> int:
+    """At start-up: remove what a crash left behind (expired uploads, staging folders whose
+    writer is gone, day-old kaifang temp folders); how many were removed."""
+    removed = UploadArea(settings).clean_expired()
+    removed += len(store.cleanup_staging())
+    now = time.time()
+    for folder in Path(tempfile.gettempdir()).glob("kaifang-*"):
+        try:
+            stale = now - folder.stat().st_mtime > LEFTOVER_AGE_SECONDS
+        except OSError:
+            continue
+        if folder.is_dir() and folder.name.startswith(LEFTOVER_PREFIXES) and stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 class UploadArea:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -108,7 +157,7 @@ class UploadArea:
     def save(self, owner: str, filename: str, stream: BinaryIO, *, org: str) -> str:
         """Keep an uploaded file; its random id."""
         self.clean_expired()
-        name = Path(filename or "upload.csv").name.strip() or "upload.csv"
+        name = upload_name(filename)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         upload_id = secrets.token_urlsafe(UPLOAD_ID_BYTES)
         folder = self.root / upload_id
@@ -126,12 +175,16 @@ class UploadArea:
         meta["id"] = upload_id
         return meta
 
-    def inspect(self, upload_id: str) -> dict[str, Any]:
-        """``{upload, reading, screening, policy}`` for the review page."""
+    def inspect(self, upload_id: str, *, owner: str) -> dict[str, Any]:
+        """``{upload, reading, screening, policy}`` for the review page; only the uploader
+        ``owner`` sees it (for anyone else the upload does not exist)."""
         meta = self.meta(upload_id)
+        if meta["owner"] != owner:
+            raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
         con = duckdb.connect()
         try:
-            with open_table(meta["path"]) as table:
+            limits = ReadLimits.from_settings(self.settings)
+            with open_table(meta["path"], limits=limits) as table:
                 reading = table.report(preview=0)
                 relation = table.relation(con)
                 report = screen(relation, settings=self.settings)

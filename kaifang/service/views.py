@@ -23,10 +23,13 @@ from kaifang.catalog.datasets import (
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import FACETS, Filters
 from kaifang.catalog.models import Dataset, Organization
-from kaifang.errors import NotFoundError
+from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
 from kaifang.service.openness import with_scores
+
+MAX_SEARCH_CHARS = 500
+"""Longest search term accepted; longer ones are refused before the catalog sees them."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,14 @@ def filters(
     modified_since: datetime | None = None,
 ) -> Filters | None:
     """The catalog's filters for these API parameters; None when nothing can match (a format
-    that kaifang does not serve)."""
+    that kaifang does not serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
+    if q is not None and len(q) > MAX_SEARCH_CHARS:
+        raise ValidationError(
+            f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} are "
+            "accepted",
+            hint="Search with a few words; filter by organization, tag or category instead.",
+            key="q",
+        )
     if format and format.strip().lower() not in FORMATS:
         return None
     return Filters(

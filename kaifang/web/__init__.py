@@ -11,20 +11,32 @@ from fastapi.staticfiles import StaticFiles
 
 from kaifang.service import Service
 from kaifang.web import account, dashboards, pages, publishing, requests_pages
+from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
-from kaifang.web.security import Sessions
+from kaifang.web.security import SESSION_SECONDS, Sessions
+from kaifang.web.session_store import SessionStore
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install_web(app: FastAPI, service: Service) -> None:
     """The portal's pages, static files and middleware. Pages reach the upload area and the
-    usage counter through the service; the middleware hands each request the sessions."""
+    usage counter through the service; the middleware hands each request the session cookie's
+    signer, the server-side session store (logout ends a session there) and the login
+    limiter."""
+    store = SessionStore(service.settings, max_age=SESSION_SECONDS)
+    store.clean_expired()
     for module in (pages, account, publishing, requests_pages, dashboards):
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
-    app.add_middleware(PortalMiddleware, sessions=Sessions(service.settings), usage=service.usage)
+    app.add_middleware(
+        PortalMiddleware,
+        sessions=Sessions(service.settings),
+        usage=service.usage,
+        session_store=store,
+        logins=LoginLimiter(),
+    )
 
 
 def favicon() -> RedirectResponse:

@@ -15,7 +15,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kaifang.service.usage import UsageCounter
+from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.security import DOCS_CSP, PORTAL_CSP, Sessions
+from kaifang.web.session_store import SessionStore
 
 COUNTED = re.compile(r"^/api/resources/([^/]+)/(rows|download\.[a-z]+)$")
 """Paths whose successful answers count as a use of the resource."""
@@ -25,10 +27,20 @@ class PortalMiddleware:
     """Adds the security headers to every response, saves a new or changed session, and
     counts successful row and download requests per resource."""
 
-    def __init__(self, app: ASGIApp, *, sessions: Sessions, usage: UsageCounter) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        sessions: Sessions,
+        usage: UsageCounter,
+        session_store: SessionStore,
+        logins: LoginLimiter,
+    ) -> None:
         self.app = app
         self.sessions = sessions
         self.usage = usage
+        self.session_store = session_store
+        self.logins = logins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,7 +49,10 @@ class PortalMiddleware:
         path: str = scope["path"]
         # the pages load the session lazily (security.session_of) with the middleware's
         # sessions, so that requests that never look at it never verify the cookie
-        scope.setdefault("state", {})["sessions"] = self.sessions
+        state = scope.setdefault("state", {})
+        state["sessions"] = self.sessions
+        state["session_store"] = self.session_store  # server-side sessions (logout ends one)
+        state["logins"] = self.logins  # failed logins per address
 
         async def start(message: Message) -> None:
             if message["type"] == "http.response.start":

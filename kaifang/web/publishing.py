@@ -55,16 +55,17 @@ def upload(
     return redirect(f"/publish/{upload_id}")
 
 
-def _review(request: Request, upload_id: str, **context: Any) -> Response:
-    report = _uploads(request).inspect(upload_id)
+def _review(request: Request, user: dict[str, Any], upload_id: str, **context: Any) -> Response:
+    report = _uploads(request).inspect(upload_id, owner=user["name"])
     return render(request, "publish_review.html", report=report, **context)
 
 
 @router.get("/publish/{upload_id}", response_class=HTMLResponse)
 def review(request: Request, upload_id: str) -> Response:
-    if _editor(request) is None:
+    user = _editor(request)
+    if user is None:
         return redirect("/login?next=/publish")
-    return _review(request, upload_id, problems={}, form={})
+    return _review(request, user, upload_id, problems={}, form={})
 
 
 @router.post("/publish/{upload_id}", response_class=HTMLResponse)
@@ -82,5 +83,5 @@ async def publish(request: Request, upload_id: str) -> Response:
             known = translate(f"problem.{problem.code}")
             message = problem.message if known == f"problem.{problem.code}" else known
             by_column.setdefault(problem.column, []).append(message)
-        return _review(request, upload_id, status=422, problems=by_column, form=form)
+        return _review(request, user, upload_id, status=422, problems=by_column, form=form)
     return redirect(f"/datasets/{result['dataset']}?published={result['version']}")

@@ -15,9 +15,10 @@ from markupsafe import Markup, escape
 
 from kaifang.service import WRITE_ROLES
 from kaifang.service import web as portal_web
-from kaifang.service.access import service_of
+from kaifang.service.access import link_base, service_of
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
 from kaifang.web.security import session_of
+from kaifang.web.session_store import SessionStore
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -58,7 +59,8 @@ def current_user(request: Request) -> dict[str, Any] | None:
     """The logged-in user (looked up again from the token prefix on every request)."""
     session = session_of(request)
     cached: dict[str, Any] | None = getattr(request.state, "user", None)
-    if cached is None and session.get("prefix"):
+    store: SessionStore = request.state.session_store  # handed over by PortalMiddleware
+    if cached is None and session.get("prefix") and store.active(session.get("sid")):
         cached = portal_web.session_user(service_of(request), session["prefix"])
         request.state.user = cached
     return cached
@@ -74,7 +76,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
             "lang": lang,
             "t": translator(lang),
             "other_lang": LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0],
-            "base_url": str(request.base_url).rstrip("/"),
+            "base_url": link_base(request),
             "csrf": session["csrf"],
             "user": current_user(request),
             **context,

@@ -132,13 +132,12 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
 def live_server(published: Published) -> Iterator[str]:
     """The app under a real uvicorn server in a thread; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(published.settings), host="127.0.0.1", port=port, log_level="warning"
-    )
+    base = f"http://127.0.0.1:{port}"
+    settings = published.settings.replace(base_url=base)  # links point at this server
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/api/datasets")
         yield base

@@ -4,6 +4,8 @@ a sweep over every route of the app, plus a table of bad requests for each route
 from __future__ import annotations
 
 import re
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,15 @@ from tests.api.conftest import Published, publish_fixtures
 from tests.catalogs import MakeSettings
 
 COMPAT_PREFIXES = ("/api/v1/", "/api/3/", "/api/action/")
+SERVER_PATHS = sorted(
+    {
+        str(Path.home()),
+        sys.prefix,
+        str(Path(__file__).resolve().parents[2]),  # the checkout
+        tempfile.gettempdir(),  # where the tests' data directories are
+    }
+)
+"""Absolute paths of the server that no error body may show."""
 
 
 def native_routes(client: TestClient) -> list[tuple[str, str]]:
@@ -36,6 +47,7 @@ def native_routes(client: TestClient) -> list[tuple[str, str]]:
 def assert_envelope(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
+    assert_no_server_paths(response.text)
     body: dict[str, Any] = response.json()
     assert set(body) == {"error", "status"}, body
     assert body["status"] == status
@@ -44,6 +56,11 @@ def assert_envelope(response: Any, status: int) -> dict[str, Any]:
     assert isinstance(error["message"], str) and error["message"]
     assert set(error) <= {"code", "message", "hint", "details"}
     return error
+
+
+def assert_no_server_paths(text: str) -> None:
+    shown = [path for path in SERVER_PATHS if path in text]
+    assert not shown, f"the error body shows server paths {shown}: {text}"
 
 
 # Each native route, with requests that must fail and how.
@@ -91,6 +108,9 @@ BAD_REQUESTS: dict[tuple[str, str], list[tuple[str, int, str]]] = {
         ("/api/sql?sql=", 400, "validation_error"),
         ("/api/sql?sql=SELECT+*+FROM+nope", 400, "query_refused"),
         ("/api/sql?sql=DROP+TABLE+freeway", 400, "query_refused"),
+        ("/api/sql?sql=SELECT+*+FROM+read_parquet('/etc/hosts')", 400, "query_refused"),
+        ("/api/sql?sql=SELECT+CAST('/srv/x/y'+AS+INT)", 400, "query_refused"),
+        ("/api/sql?sql=SELECT+length(repeat('x',+2000000000))", 400, "query_limit"),
     ],
     ("POST", "/api/sql"): [],  # checked with bodies below
 }

@@ -116,6 +116,9 @@ def test_someone_elses_upload_is_not_found(
     log_in(client, tokens["outsider"])
     form = {"csrf": csrf_of(client.get("/").text), "title": "x"}
     assert client.post(review_url, data=form).status_code == 404
+    review = client.get(review_url)  # the review page shows the upload only to its uploader
+    assert review.status_code == 404
+    assert "A123456789" not in review.text and "people.csv" not in review.text
 
 
 def test_an_editor_who_lost_the_role_cannot_publish_the_upload(

@@ -74,6 +74,21 @@ def test_logout_ends_the_session(client: TestClient, tokens: dict[str, str]) -> 
     assert client.get("/publish", follow_redirects=False).status_code == 303
 
 
+def test_a_cookie_saved_before_logout_does_not_work_after(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    log_in(client, tokens["steward"])
+    saved = dict(client.cookies)
+    assert client.get("/publish", follow_redirects=False).status_code == 200
+    page = client.get("/")
+    client.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+    client.cookies.clear()
+    for name, value in saved.items():
+        client.cookies.set(name, value)
+    assert client.get("/publish", follow_redirects=False).status_code == 303
+    assert "steward" not in client.get("/").text
+
+
 def test_revoking_the_token_ends_the_session(
     client: TestClient, tokens: dict[str, str], settings: Settings
 ) -> None:

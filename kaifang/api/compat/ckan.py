@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from kaifang import __version__
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
-from kaifang.service.access import Service, service_of
+from kaifang.service.access import Service, link_base, service_of
 
 router = APIRouter(tags=["CKAN Action API"])
 
@@ -105,9 +105,13 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
         )
     try:
         params = await _params(request)
-        result = fn(service_of(request), params, str(request.base_url).rstrip("/"))
+        result = fn(service_of(request), params, link_base(request))
     except CkanError as exc:
         return ckan_error_response(name, exc)
+    except RecursionError:  # json.loads of a deeply nested body or filters
+        return ckan_error_response(
+            name, CkanError("Validation Error", "the JSON is nested too deeply", 400)
+        )
     except NotFoundError as exc:
         return ckan_error_response(name, not_found(exc.message))
     except QueryError as exc:

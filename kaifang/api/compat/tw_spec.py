@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from kaifang.api.responses import SPEC_OK, errors, spec_errors
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
-from kaifang.service.access import service_of
+from kaifang.service.access import link_base, service_of
 
 router = APIRouter(
     prefix="/api/v1",
@@ -161,7 +161,7 @@ def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
         dataset = service.get_dataset(identifier)
     except NotFoundError:
         raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
-    return _ok(spec_metadata(dataset, base_url=str(request.base_url).rstrip("/")))
+    return _ok(spec_metadata(dataset, base_url=link_base(request)))
 
 
 def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
@@ -290,7 +290,7 @@ def _parse_filters(raw: str | None, columns: dict[str, Any]) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):
         raise SpecError("ER0210", 'filters 須為 JSON 物件，如 filters={"欄位":"值"}', 400)

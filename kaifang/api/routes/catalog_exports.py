@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from kaifang.api.responses import errors
-from kaifang.service.access import service_of
+from kaifang.service.access import link_base, service_of
 
 router = APIRouter(tags=["catalog exports"], responses=errors(422, 500))
 
@@ -44,5 +44,5 @@ def catalog_jsonld(
     request: Request,
     page: int = Query(1, ge=1, description="Page number, 100 datasets a page."),
 ) -> JSONLDResponse:
-    base_url = str(request.base_url).rstrip("/")
+    base_url = link_base(request)
     return JSONLDResponse(service_of(request).dcat_catalog(page=page, base_url=base_url))

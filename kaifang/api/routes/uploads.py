@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kaifang.api.responses import native_errors
-from kaifang.errors import UnauthorizedError, ValidationError
+from kaifang.errors import UnauthorizedError
 from kaifang.service.access import service_of
 from kaifang.service.models import PublishResult
+from kaifang.service.uploads import upload_name
 
 router = APIRouter(
     prefix="/api", tags=["publishing"], responses=native_errors(400, 401, 403, 404, 409)
@@ -22,7 +23,6 @@ router = APIRouter(
 
 # declares the scheme in /openapi.json; the route answers 401 itself, after checking the form
 BEARER = HTTPBearer(auto_error=False, description="An API token: kaifang token create USER")
-MAX_NAME_BYTES = 255
 
 
 def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -32,21 +32,6 @@ def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
             hint="Send 'Authorization: Bearer <token>'; create one with 'kaifang token create'.",
         )
     return credentials.credentials.strip()
-
-
-def upload_name(filename: str | None) -> str:
-    """The uploaded file's own name, without folders; a name that is not a file name (``..``)
-    or longer than a file system allows is refused."""
-    name = Path(filename or "upload.csv").name
-    if name in {"", ".", ".."} or len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        shown = name if len(name) <= 40 else name[:40] + "..."
-        raise ValidationError(
-            f"file: {shown!r} is not a usable file name ({len(name)} characters)",
-            hint=f"Rename the file to a plain name of at most {MAX_NAME_BYTES} bytes, "
-            "e.g. data.csv, and upload it again.",
-            key="file",
-        )
-    return name
 
 
 @router.post(

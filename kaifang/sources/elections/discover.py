@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from kaifang.errors import ReadError
+from kaifang.reading.limits import SOURCE_ARCHIVE_LIMITS
 from kaifang.sources.elections.columns import FILES
 
 MISNAMED = {"elbese": "elbase"}
@@ -66,6 +67,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 def extract_votedata(archive: Path, target: Path) -> Path:
     """Extract ``archive`` under ``target`` with decoded member names; return ``target``."""
+    SOURCE_ARCHIVE_LIMITS.check_zip(archive)
     try:
         with zipfile.ZipFile(archive) as zipped:
             for info in zipped.infolist():

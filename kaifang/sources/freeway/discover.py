@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaifang.errors import ReadError
+from kaifang.reading.limits import SOURCE_ARCHIVE_LIMITS
 from kaifang.sources.freeway.columns import DATASETS
 
 _CODE_IN_NAME = re.compile(r"(?<![0-9A-Z])(M0[3-8]A)(?![0-9A-Z])", re.IGNORECASE)
@@ -126,7 +127,7 @@ def _extract(archive: Path, workdir: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     try:
         with tarfile.open(archive, mode="r|gz") as tar:
-            for member in tar:
+            for member in SOURCE_ARCHIVE_LIMITS.checked_tar(tar, archive):
                 if member.isfile() or member.isdir():
                     tar.extract(member, target, filter="data")
     except (tarfile.TarError, OSError, EOFError) as error:

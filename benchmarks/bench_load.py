@@ -1,0 +1,169 @@
+"""Load test: heavy and hostile clients against cheap ones, on loopback (issue 17).
+
+One ``kaifang serve`` on 127.0.0.1 with the freeway table of bench_api.py. ``--heavy``
+clients loop over aggregates and users' SQL, a third of it the hostile queries of issue 17
+(list and string builders that bypass DuckDB's memory limit); ``--cheap`` clients loop over
+a rows page, the dataset list, a resource's metadata and a static file. Every second the
+server's memory (its process and its SQL workers, RSS) is sampled. At the end it prints
+the status counts, 5xx other than deliberate 503s, each kind's p50/p99 latency, the peak
+memory against ``query_memory_budget``, and whether the server still answers. All clients
+share 127.0.0.1, so ``heavy_per_client`` is raised to the number of heavy clients.
+
+    python benchmarks/bench_load.py --help
+    python benchmarks/bench_load.py                          # 64 + 16 clients, 5 minutes
+    python benchmarks/bench_load.py --seconds 60 --rows 1000000   # shorter
+
+Data is generated under benchmarks/data/api/ (git-ignored) and reused when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_api import ROOT, free_port, prepare, server
+
+HOSTILE = [
+    "SELECT len(list_resize([1], 1000000000)) FROM {t}",
+    "SELECT count(*) FROM unnest(range(0, 2000000000))",
+    "SELECT length(repeat('x', 2000000000))",
+    "SELECT length(string_agg(repeat('x', 1000000), '')) FROM range(3000)",
+]
+PLAIN_SQL = [
+    "SELECT GantryID, sum(Volume) AS v FROM {t} GROUP BY GantryID ORDER BY v DESC LIMIT 10",
+    "SELECT VehicleType, avg(Volume) FROM {t} WHERE Direction = 'N' GROUP BY VehicleType",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def memory_of(proc: psutil.Process) -> int:
+    total = 0
+    for part in [proc, *proc.children(recursive=True)]:
+        try:
+            total += part.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the freeway table")
+    parser.add_argument("--heavy", type=int, default=64, help="heavy clients")
+    parser.add_argument("--cheap", type=int, default=16, help="cheap clients")
+    parser.add_argument("--seconds", type=float, default=300.0, help="length of the run")
+    parser.add_argument("--budget", default="2GB", help="query_memory_budget")
+    args = parser.parse_args()
+
+    data_dir, _sqlite = prepare(ROOT / "data" / "api", args.rows)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "KAIFANG_DATA_DIR": str(data_dir),
+        "KAIFANG_RATE_LIMIT": "0",
+        "KAIFANG_QUERY_MEMORY_BUDGET": args.budget,
+        # every client comes from 127.0.0.1: let each of them have its one request
+        "KAIFANG_HEAVY_PER_CLIENT": str(args.heavy),
+    }
+    command = [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    with server(command, f"{url}/api/datasets", env) as proc:
+        datasets = httpx.get(f"{url}/api/datasets?limit=10").json()["data"]
+        table = next(r["id"] for d in datasets for r in d["resources"] if r["rows"] > 100_000)
+        run(url, table, psutil.Process(proc.pid), args)
+
+
+def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) -> None:
+    heavy = [("sql", {"sql": q.format(t=table)}) for q in HOSTILE + PLAIN_SQL * 4]
+    heavy += [("aggregate", None)] * len(heavy)
+    cheap = [
+        f"/api/resources/{table}/rows?_limit=20",
+        "/api/datasets",
+        f"/api/resources/{table}",
+        "/static/portal/kaifang.css",
+    ]
+    stop = time.monotonic() + args.seconds
+    statuses: Counter[tuple[str, int]] = Counter()
+    latencies: dict[str, list[float]] = {"heavy": [], "cheap": []}
+    lock = threading.Lock()
+    peak = [0]
+
+    def record(kind: str, status: int, seconds: float) -> None:
+        with lock:
+            statuses[(kind, status)] += 1
+            latencies[kind].append(seconds)
+
+    def heavy_client(n: int) -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            for kind, params in itertools.cycle(heavy[n % len(heavy) :] + heavy):
+                if time.monotonic() > stop:
+                    return
+                started = time.perf_counter()
+                if kind == "sql":
+                    response = client.get("/api/sql", params=params)
+                else:
+                    response = client.get(
+                        f"/api/resources/{table}/aggregate",
+                        params={"group_by": "GantryID", "metric": "count,sum:Volume"},
+                    )
+                record("heavy", response.status_code, time.perf_counter() - started)
+                if response.status_code in (429, 503):  # as a polite client would
+                    time.sleep(float(response.headers.get("retry-after", "1")))
+
+    def cheap_client(n: int) -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            for path in itertools.cycle(cheap[n % len(cheap) :] + cheap):
+                if time.monotonic() > stop:
+                    return
+                started = time.perf_counter()
+                response = client.get(path)
+                record("cheap", response.status_code, time.perf_counter() - started)
+
+    def sample() -> None:
+        while time.monotonic() < stop:
+            peak[0] = max(peak[0], memory_of(proc))
+            time.sleep(1)
+
+    threads = [threading.Thread(target=heavy_client, args=(n,)) for n in range(args.heavy)]
+    threads += [threading.Thread(target=cheap_client, args=(n,)) for n in range(args.cheap)]
+    threads.append(threading.Thread(target=sample))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = httpx.get(f"{url}/api/datasets", timeout=30).status_code
+    bad = sum(
+        count for (_kind, status), count in statuses.items() if status >= 500 and status != 503
+    )
+    print(f"clients: {args.heavy} heavy, {args.cheap} cheap, {args.seconds:.0f} s")
+    for (kind, status), count in sorted(statuses.items()):
+        print(f"  {kind:5} {status}: {count}")
+    for kind, values in latencies.items():
+        if values:
+            print(
+                f"  {kind} latency p50 {statistics.median(values) * 1000:.0f} ms, "
+                f"p99 {percentile(values, 0.99) * 1000:.0f} ms ({len(values)} requests)"
+            )
+    print(f"  5xx other than 503: {bad}")
+    print(f"  peak memory (server + SQL workers, RSS): {peak[0] / 2**20:.0f} MB")
+    print(f"  server answers after the run: {after}")
+
+
+if __name__ == "__main__":
+    main()
