@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
-from kaifang.errors import ConflictError, ValidationError
+from kaifang.errors import ConflictError, KaifangError, ReadError, ValidationError
 from kaifang.publish.checks import schema_difference
 from kaifang.publish.commit import (
     commit_version,
@@ -224,18 +225,19 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
             for slug in sorted(s for _, _, s in planned):
                 locks.enter_context(store.lock(slug))
             staged: list[_Staged] = []
-            for item, target, slug in planned:
+            for place, (item, target, slug) in enumerate(planned, start=1):
                 if target.resource is None and registered_numbers(catalog, slug):
                     raise ConflictError(
                         f"resource {slug!r} was created by another publish meanwhile",
                         hint="Import again.",
                     )
-                staged.append(
-                    _write(
-                        catalog, store, target, slug, item.spec, dict(item.prints),
-                        next_number(catalog, store, slug), item.write, item.source_format,
-                    )
-                )  # fmt: skip
+                with _naming_the_table(slug, place, len(planned)):
+                    staged.append(
+                        _write(
+                            catalog, store, target, slug, item.spec, dict(item.prints),
+                            next_number(catalog, store, slug), item.write, item.source_format,
+                        )
+                    )  # fmt: skip
             with catalog.write() as session:
                 created: dict[tuple[str, str], str] = {}
                 for one in staged:
@@ -248,6 +250,28 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
                     session.flush()
                     created.setdefault(key, made.slug)
         return [_result(catalog, one) for one in staged]
+
+
+@contextmanager
+def _naming_the_table(slug: str, place: int, total: int) -> Iterator[None]:
+    """A failure while a batch writes ``slug`` says which table failed and that none was
+    published (its input may have changed or broken after it was read and screened)."""
+    prefix = f"{slug} (table {place} of {total}) could not be written, so no table was published"
+    try:
+        yield
+    except KaifangError as error:
+        error.message = f"{prefix}: {error.message}"
+        error.args = (error.message,)
+        error.details["failed_table"] = slug
+        raise
+    except (duckdb.Error, OSError, pa.ArrowException) as error:
+        failed = ReadError(
+            f"{prefix}: {error}",
+            hint="Check that table's source files (did they change during the import?) and "
+            "import again; every table stays at its previous version.",
+        )
+        failed.details["failed_table"] = slug
+        raise failed from error
 
 
 def clustering(spec: RelationSpec) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 
 from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Dataset, Resource
+from kaifang.errors import ReadError
 from kaifang.publish.relation import RelationSpec, publish_batch, publish_relation, relation_item
 from kaifang.settings import Settings
 from tests.publishing import ORG
@@ -59,8 +60,10 @@ def test_a_write_failing_in_the_third_table_registers_none(
     items = [relation_item(_csv(tmp_path / f"{n}.csv", 2), _spec(n)) for n in names]
     # The third table's file breaks after it was checked: its write fails mid-batch.
     (tmp_path / "table_c.csv").write_text("S0,not a number\n", encoding="utf-8")
-    with pytest.raises(duckdb.ConversionException):
+    with pytest.raises(ReadError, match=r"table_c \(table 3 of 3\) could not be written") as err:
         publish_batch(org_settings, items)
+    assert err.value.details["failed_table"] == "table_c"
+    assert isinstance(err.value.__cause__, duckdb.ConversionException)
     assert _current(org_settings) == dict.fromkeys(names, 1)
 
     # The next publish numbers past the versions the failed batch left unregistered.
