@@ -122,6 +122,22 @@ def _find_dataset(catalog: Catalog, org: str, title: str) -> str | None:
         return str(found) if found is not None else None
 
 
+def _plan(catalog: Catalog, spec: RelationSpec) -> Target:
+    """Where ``spec``'s rows go: its dataset (found by organization and title) and resource,
+    either of which may be new."""
+    dataset = _find_dataset(catalog, spec.org, spec.title)
+    with catalog.read() as session:
+        return plan_target(
+            session,
+            org=spec.org,
+            dataset=dataset,
+            resource=spec.resource,
+            file=Path(spec.resource),
+            title=spec.title,
+            source_hash="",
+        )
+
+
 def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == slug))
@@ -203,17 +219,8 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
         planned: list[tuple[BatchItem, Target, str]] = []
         for item in items:
             spec = item.spec
-            dataset = _find_dataset(catalog, spec.org, spec.title)
+            target = _plan(catalog, spec)
             with catalog.read() as session:
-                target = plan_target(
-                    session,
-                    org=spec.org,
-                    dataset=dataset,
-                    resource=spec.resource,
-                    file=Path(spec.resource),
-                    title=spec.title,
-                    source_hash="",
-                )
                 slug = target.resource or new_resource_slug(session, target, spec.title)
             if slug in {s for _, _, s in planned}:
                 raise ConflictError(
@@ -293,17 +300,7 @@ def publish_partitions(
     the others reused), and register it in one catalog transaction."""
     store = VersionStore(settings)
     with open_catalog(settings) as catalog:
-        dataset = _find_dataset(catalog, spec.org, spec.title)
-        with catalog.read() as session:
-            target = plan_target(
-                session,
-                org=spec.org,
-                dataset=dataset,
-                resource=spec.resource,
-                file=Path(spec.resource),
-                title=spec.title,
-                source_hash="",
-            )
+        target = _plan(catalog, spec)
         staged: list[_Staged] = []
 
         def step(slug: str, number: int) -> NewVersion | None:
