@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,21 +50,25 @@ def _q(text: str) -> str:
 
 def kaifang_questions(orgs: list[str], size: int) -> dict[str, Make]:
     fq = "&facet.field=" + _q('["organization","license_id","groups"]')
+    # datasets published in the last 30 days (the generator spreads them over five years)
+    since = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "search 2-char word": lambda r: f"/api/datasets?q={_q(r.choice(TWO_CHAR))}",
         "search phrase": lambda r: f"/api/datasets?q={_q(r.choice(PHRASES))}",
         "search page, facets + filter": lambda r: (
             f"/search?q={_q(r.choice(TWO_CHAR))}&category={r.choice(CATEGORIES)}"
         ),
+        "portal list page, all facets": lambda r: f"/search?page={r.randint(1, 50)}",
         "dataset list page": lambda r: f"/api/datasets?offset={r.randrange(0, size // 2)}",
+        "popular first": lambda r: f"/api/datasets?sort=popularity&offset={r.randrange(0, 200)}",
         "organization": lambda r: f"/api/organizations/{r.choice(orgs)}",
+        "organization page (portal)": lambda r: f"/organizations/{r.choice(orgs)}",
+        "openness ranking": lambda r: "/api/openness/ranking",
         "CKAN package_search fq + facets": lambda r: (
             f"/api/3/action/package_search?q={_q(r.choice(TWO_CHAR))}"
             f"&fq=groups:{r.choice(CATEGORIES)}{fq}"
         ),
-        "/api/v1/rest/dataset?modified=": lambda r: (
-            "/api/v1/rest/dataset?modified=2020-01-01T00:00:00Z"
-        ),
+        "/api/v1/rest/dataset?modified=": lambda r: f"/api/v1/rest/dataset?modified={since}",
         "DCAT catalog page": lambda r: f"/catalog.jsonld?page={r.randint(1, max(1, size // 200))}",
     }
 

@@ -5,10 +5,12 @@ The dict shapes here are the ``--json`` output of ``kaifang show``, ``kaifang da
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.catalog.accounts import organization_dict
@@ -190,3 +192,50 @@ def history(catalog: Catalog, ref: str) -> dict[str, Any]:
             "current": resource.current_version,
             "versions": [version_dict(v) for v in resource.versions],
         }
+
+
+def add_downloads(catalog: Catalog, counts: Mapping[str, int]) -> None:
+    """Add row and download requests, counted per resource (id), to their datasets'
+    ``downloads`` (the popularity sort); unknown resources are ignored."""
+    wanted = [{"resource_slug": slug, "hits": int(n)} for slug, n in counts.items() if n > 0]
+    if not wanted:
+        return
+    owner = select(Resource.dataset_id).where(Resource.slug == bindparam("resource_slug"))
+    stmt = (
+        update(Dataset)
+        .where(Dataset.id == owner.scalar_subquery())
+        .values(downloads=Dataset.downloads + bindparam("hits"))
+        .execution_options(synchronize_session=False)
+    )
+    with catalog.write() as session:
+        session.connection().execute(stmt, wanted)
+
+
+def popular(catalog: Catalog, pending: Mapping[str, int], *, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` most used datasets (their catalog ``downloads`` plus ``pending`` counts
+    per resource not added yet), shaped like ``show`` with ``uses``; unused ones left out."""
+    with catalog.read() as session:
+        top = dict(
+            session.execute(
+                select(Dataset.id, Dataset.downloads)
+                .where(Dataset.downloads > 0)
+                .order_by(Dataset.downloads.desc(), Dataset.id.desc())
+                .limit(limit)
+            ).all()
+        )
+        uses = Counter(top)
+        if pending:
+            owners = session.execute(
+                select(Resource.slug, Resource.dataset_id, Dataset.downloads)
+                .join(Dataset, Dataset.id == Resource.dataset_id)
+                .where(Resource.slug.in_(list(pending)))
+            ).all()
+            for _, dataset_id, downloads in owners:
+                uses[dataset_id] = downloads
+            for slug, dataset_id, _ in owners:
+                uses[dataset_id] += pending[slug]
+        chosen = sorted((i for i in uses if uses[i] > 0), key=lambda i: (-uses[i], -i))[:limit]
+        return [
+            {**d, "uses": uses[i]}
+            for i, d in zip(chosen, datasets_by_id(session, chosen), strict=True)
+        ]

@@ -37,15 +37,15 @@ from kaifang.catalog.models import (
     Dataset,
     Organization,
     Resource,
-    ScoreRecordRow,
     Tag,
     dataset_tags,
 )
 from kaifang.catalog.search import fts5_match, query_phrases, tsquery
 
-SORTS = ("relevance", "modified", "title")
+SORTS = ("relevance", "modified", "title", "popularity")
 """``relevance`` (best match first; newest first without a query), ``modified`` (newest
-first) and ``title``."""
+first), ``title`` and ``popularity`` (most row and download requests first, see
+:mod:`kaifang.service.usage`)."""
 FACETS = ("organization", "groups", "tags", "res_format", "license_id", "band", "update_frequency")
 """Facet names: organization code (lower case), service category, keyword, format, licence,
 openness band (``none`` without a score record) and update frequency."""
@@ -101,10 +101,6 @@ def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause
     )
 
 
-def _latest_records() -> Select[Any]:
-    return select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
-
-
 def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.org:
@@ -128,13 +124,8 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     if f.modified_since is not None:
         where.append(Dataset.modified >= f.modified_since)
     if f.band:
-        banded = select(ScoreRecordRow.dataset_id).where(
-            ScoreRecordRow.id.in_(_latest_records()), ScoreRecordRow.band.is_not(None)
-        )
-        if f.band == "none":
-            where.append(Dataset.id.not_in(banded))
-        else:
-            where.append(Dataset.id.in_(banded.where(ScoreRecordRow.band == f.band)))
+        # the band of the latest score record, kept on the dataset row (kaifang.scoring)
+        where.append(Dataset.band.is_(None) if f.band == "none" else Dataset.band == f.band)
     return where
 
 
@@ -162,6 +153,8 @@ def find_ids(
     order: list[Any]
     if sort == "title":
         order = [Dataset.title, Dataset.id]
+    elif sort == "popularity":
+        order = [Dataset.downloads.desc(), Dataset.modified.desc(), Dataset.id.desc()]
     elif sort == "relevance" and hits is not None:
         order = [hits.c.rank.desc(), Dataset.modified.desc(), Dataset.id.desc()]
     else:
@@ -171,10 +164,16 @@ def find_ids(
 
 
 def facet_counts(
-    session: Session, f: Filters, fields: list[str], *, formats: tuple[str, ...] = ()
+    session: Session,
+    f: Filters,
+    fields: list[str],
+    *,
+    formats: tuple[str, ...] = (),
+    limit: int | None = None,
 ) -> dict[str, dict[str, int]]:
-    """``{facet: {value: datasets}}`` over every match of ``f``, most datasets first. A dataset
-    with a resource counts under each of ``formats`` (the export formats, upper case)."""
+    """``{facet: {value: datasets}}`` over every match of ``f``, most datasets first (the
+    ``limit`` most common values of each facet, each counted exactly). A dataset with a
+    resource counts under each of ``formats`` (the export formats, upper case)."""
     ids, _ = matching(session, f)
     out: dict[str, dict[str, int]] = {}
     for name in fields:
@@ -194,6 +193,7 @@ def facet_counts(
             .where(Dataset.id.in_(ids), key != "")
             .group_by(key)
             .order_by(func.count().desc(), key)
+            .limit(limit)
         )
         out[name] = {str(value): int(n) for value, n in rows}
     return out
@@ -211,15 +211,8 @@ def _facet_source(name: str) -> tuple[Any, Select[Any]]:
             .join(Tag, Tag.id == dataset_tags.c.tag_id)
         )
     if name == "band":
-        latest = (
-            select(ScoreRecordRow.dataset_id, ScoreRecordRow.band)
-            .where(ScoreRecordRow.id.in_(_latest_records()))
-            .subquery()
-        )
-        key = func.coalesce(latest.c.band, "none")
-        return key, select(key).select_from(Dataset).outerjoin(
-            latest, latest.c.dataset_id == Dataset.id
-        )
+        key = func.coalesce(Dataset.band, "none")
+        return key, select(key)
     simple = {
         "groups": Dataset.category,
         "license_id": Dataset.license_id,

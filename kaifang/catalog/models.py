@@ -155,6 +155,18 @@ class Dataset(Base):
     search_description: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # The latest recorded openness score (kaifang.scoring.records writes it with each score
+    # record), the day after which the dataset is overdue, when it was last scored, the
+    # dataset standing for its split group (null: counted alone), and its resources' row and
+    # download requests (kaifang.service.usage): what listings filter, facet and sort on
+    # (migration 0005).
+    score: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(16), index=True)
+    stars: Mapped[int | None] = mapped_column(Integer)
+    score_due: Mapped[date | None] = mapped_column(Date, index=True)
+    scored_at: Mapped[datetime | None] = mapped_column(DateTime)
+    score_unit: Mapped[int | None] = mapped_column(Integer)
+    downloads: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
     organization: Mapped[Organization] = relationship(back_populates="datasets")
     license: Mapped[License] = relationship()

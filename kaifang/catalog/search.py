@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from kaifang.catalog.models import Dataset
 
@@ -80,22 +82,44 @@ def index_text(text: str) -> str:
     )
 
 
+def search_texts(
+    *,
+    title: str,
+    title_en: str,
+    identifier: str,
+    keywords: Iterable[str],
+    fields: Iterable[dict[str, Any]],
+    organization: str,
+    organization_en: str,
+    description: str,
+) -> dict[str, str]:
+    """A dataset's ``search_*`` column values from its texts."""
+    columns = " ".join(f"{f.get('name', '')} {f.get('description', '')}" for f in fields)
+    return {
+        "search_title": index_text(f"{title} {title_en} {identifier}"),
+        "search_keywords": index_text(" ".join(keywords)),
+        "search_columns": index_text(columns),
+        "search_organization": index_text(f"{organization} {organization_en}"),
+        "search_description": index_text(description),
+    }
+
+
 def refresh_search_text(dataset: Dataset) -> None:
     """Recompute a dataset's index texts from its metadata, tags, organization and columns
     (registration calls this in the transaction that changes them)."""
-    dataset.search_title = index_text(
-        f"{dataset.title} {dataset.extras.get('title_en', '')} {dataset.identifier}"
-    )
-    dataset.search_keywords = index_text(" ".join(tag.name for tag in dataset.tags))
-    columns = [
-        f"{f.get('name', '')} {f.get('description', '')}"
-        for resource in dataset.resources
-        for f in resource.fields
-    ]
-    dataset.search_columns = index_text(" ".join(columns))
     org = dataset.organization
-    dataset.search_organization = index_text(f"{org.name} {org.name_en}") if org else ""
-    dataset.search_description = index_text(dataset.description)
+    texts = search_texts(
+        title=dataset.title,
+        title_en=(dataset.extras or {}).get("title_en", ""),
+        identifier=dataset.identifier,
+        keywords=[tag.name for tag in dataset.tags],
+        fields=[f for resource in dataset.resources for f in resource.fields],
+        organization=org.name if org else "",
+        organization_en=org.name_en if org else "",
+        description=dataset.description,
+    )
+    for column, value in texts.items():
+        setattr(dataset, column, value)
 
 
 Phrase = list[tuple[str, bool]]

@@ -19,7 +19,7 @@ from kaifang.settings import Settings
     type=click.Choice(SORTS),
     default="relevance",
     show_default=True,
-    help="relevance (newest first without --search), modified or title.",
+    help="relevance (newest first without --search), modified, title or popularity.",
 )
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N datasets.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip the first N matches.")

@@ -4,7 +4,7 @@ by rescoring, read for the trend and for the score shown in listings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,8 +29,11 @@ def record_score(
     resource_id: int | None = None,
     version: int | None = None,
     at: datetime | None = None,
+    due: date | None = None,
 ) -> ScoreRecordRow:
-    """Add a score record for ``dataset`` in ``session``'s transaction."""
+    """Add a score record for ``dataset`` in ``session``'s transaction, and copy it onto the
+    dataset row (what listings filter, facet and sort on, see :func:`mark_scored`)."""
+    mark_scored(dataset, score, at=at, due=due)
     row = ScoreRecordRow(
         dataset_id=dataset.id,
         resource_id=resource_id,
@@ -43,6 +46,19 @@ def record_score(
     )
     session.add(row)
     return row
+
+
+def mark_scored(
+    dataset: Dataset, score: DatasetScore, *, at: datetime | None, due: date | None
+) -> None:
+    """Put ``score`` on the dataset row, with when it was scored and the day after which it is
+    overdue (``kaifang score --all`` rescores a dataset only when its row changed since, or
+    that day has passed)."""
+    dataset.score = score.score
+    dataset.band = score.band.slug if score.band is not None else None
+    dataset.stars = score.stars.level
+    dataset.score_due = due
+    dataset.scored_at = naive_utc(at) if at is not None else utcnow()
 
 
 def latest_records(session: Session, dataset_ids: Iterable[int]) -> dict[int, ScoreRecordRow]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from kaifang import scoring
 from kaifang.catalog import accounts
+from kaifang.catalog.datasets import add_downloads
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import WRITE_ROLES
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
@@ -74,7 +75,10 @@ class Service:
         self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
         self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
-        self.usage = UsageCounter(settings.data_dir)  # row and download requests per resource
+        # row and download requests per resource, added to the catalog's popularity sort
+        self.usage = UsageCounter(
+            settings.data_dir, sink=lambda counts: add_downloads(self.catalog, counts)
+        )
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
@@ -124,6 +128,12 @@ class Service:
     ) -> dict[str, dict[str, int]]:
         return views.facet_counts(self.catalog, fields, q=q, **filters)
 
+    def top_facets(
+        self, *, q: str | None, fields: list[str], limit: int, **filters: Any
+    ) -> dict[str, dict[str, int]]:
+        """:meth:`facets` with the ``limit`` most common values of each facet."""
+        return views.facet_counts(self.catalog, fields, limit=limit, q=q, **filters)
+
     def get_dataset(self, ref: str) -> dict[str, Any]:
         return views.dataset_detail(self.catalog, ref)
 
@@ -153,11 +163,21 @@ class Service:
         category: str | None = None,
         tag: str | None = None,
         modified_since: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[str]:
+        """National identifiers of the matching datasets, sorted, paged in the database."""
         since = modified_since
         if since is not None and since.tzinfo is not None:
             since = since.astimezone(UTC).replace(tzinfo=None)
-        return views.identifiers(self.catalog, category=category, tag=tag, modified_since=since)
+        return views.identifiers(
+            self.catalog,
+            category=category,
+            tag=tag,
+            modified_since=since,
+            limit=limit,
+            offset=offset,
+        )
 
     def categories(self) -> list[tuple[str, int]]:
         return sorted(views.facet_counts(self.catalog, ["groups"])["groups"].items())
@@ -171,10 +191,15 @@ class Service:
     def organizations(self) -> list[dict[str, Any]]:
         return views.organizations(self.catalog)
 
-    def organization(self, code: str, *, with_datasets: bool = False) -> dict[str, Any]:
+    def organization(
+        self, code: str, *, with_datasets: bool = False, limit: int = 100, offset: int = 0
+    ) -> dict[str, Any]:
+        """The organization with its dataset count and, ``with_datasets``, one page of its
+        datasets (newest first), paged in the database."""
         org = views.organization(self.catalog, code)
         if with_datasets:
-            org["datasets"] = views.search(self.catalog, org=org["code"])
+            page = views.search_page(self.catalog, org=org["code"], limit=limit, offset=offset)
+            org["datasets"] = page.items
         return org
 
     def datapackage(self, ref: str) -> dict[str, Any]:
@@ -206,8 +231,11 @@ class Service:
         orgs = self.organizations()
         return models.OrganizationList.model_validate({"data": orgs, "count": len(orgs)})
 
-    def organization_detail(self, code: str) -> models.OrganizationDetail:
-        return models.OrganizationDetail.model_validate(self.organization(code, with_datasets=True))
+    def organization_detail(
+        self, code: str, *, limit: int = 100, offset: int = 0
+    ) -> models.OrganizationDetail:
+        org = self.organization(code, with_datasets=True, limit=limit, offset=offset)
+        return models.OrganizationDetail.model_validate(org)
 
     def data_package(self, ref: str) -> models.DataPackage:
         return models.DataPackage.model_validate(self.datapackage(ref))

@@ -22,7 +22,7 @@ from kaifang.catalog.datasets import (
 )
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import FACETS, Filters
-from kaifang.catalog.models import Dataset, Organization
+from kaifang.catalog.models import Dataset, Organization, Resource, Version
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
@@ -96,24 +96,58 @@ def search(catalog: Catalog, **params: Any) -> list[dict[str, Any]]:
     return search_page(catalog, limit=None, **params).items
 
 
-def facet_counts(catalog: Catalog, fields: list[str], **params: Any) -> dict[str, dict[str, int]]:
-    """``{facet: {value: count}}`` over every match (see kaifang.catalog.finder.FACETS)."""
+def facet_counts(
+    catalog: Catalog, fields: list[str], *, limit: int | None = None, **params: Any
+) -> dict[str, dict[str, int]]:
+    """``{facet: {value: count}}`` over every match (see kaifang.catalog.finder.FACETS), the
+    ``limit`` most common values of each."""
     wanted = filters(**params)
     if wanted is None:
         return {name: {} for name in fields if name in FACETS}
     with catalog.read() as session:
-        return finder.facet_counts(session, wanted, fields, formats=tuple(FORMATS))
+        return finder.facet_counts(session, wanted, fields, formats=tuple(FORMATS), limit=limit)
 
 
-def identifiers(catalog: Catalog, **params: Any) -> list[str]:
-    """The national identifiers of every match, sorted."""
+def organization_names(catalog: Catalog, codes: Iterable[str]) -> dict[str, str]:
+    """``{code (lower case): name}`` of these organizations (codes in any case)."""
+    wanted = [c.upper() for c in codes]
+    if not wanted:
+        return {}
+    with catalog.read() as session:
+        rows = session.execute(
+            select(Organization.code, Organization.name).where(Organization.code.in_(wanted))
+        )
+        return {code.lower(): name for code, name in rows}
+
+
+def identifiers(
+    catalog: Catalog, *, limit: int | None = None, offset: int = 0, **params: Any
+) -> list[str]:
+    """The national identifiers of the matches, sorted, paged in the database."""
     wanted = filters(**params)
     if wanted is None:
         return []
     with catalog.read() as session:
         ids, _ = finder.matching(session, wanted)
-        stmt = select(Dataset.identifier).where(Dataset.id.in_(ids)).order_by(Dataset.identifier)
+        stmt = (
+            select(Dataset.identifier)
+            .where(Dataset.id.in_(ids))
+            .order_by(Dataset.identifier)
+            .offset(offset)
+            .limit(limit)
+        )
         return list(session.scalars(stmt))
+
+
+def row_count(catalog: Catalog) -> int:
+    """Rows in the current versions of every resource (one query)."""
+    with catalog.read() as session:
+        total = session.scalar(
+            select(func.coalesce(func.sum(Version.rows), 0))
+            .join(Resource, Resource.id == Version.resource_id)
+            .where(Version.number == Resource.current_version)
+        )
+        return int(total or 0)
 
 
 def first_created(catalog: Catalog) -> datetime | None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
+from kaifang.catalog.datasets import popular
 from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.service import views
@@ -41,6 +42,10 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
         }
 
 
+SEARCH_FACET_VALUES = 20
+"""Values each facet of the search page shows (the most common, each counted exactly)."""
+
+
 def search_page(
     service: Service,
     *,
@@ -49,50 +54,58 @@ def search_page(
     band: str | None,
     limit: int,
     offset: int,
+    sort: str = "relevance",
 ) -> dict[str, Any]:
-    """Results and facet counts (organization, category, tag, format, licence, band), all
-    computed in the database; the band facet counts before the band filter applies."""
-    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, **filters)
-    facets = service.facets(
+    """Results and facet counts (organization, category, tag, format, licence, band, update
+    frequency), all computed in the database; the band facet counts before the band filter
+    applies."""
+    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, sort=sort, **filters)
+    facets = service.top_facets(
         q=q,
-        fields=["organization", "groups", "tags", "res_format", "license_id", "band"],
+        fields=[
+            "organization",
+            "groups",
+            "tags",
+            "res_format",
+            "license_id",
+            "band",
+            "update_frequency",
+        ],
+        limit=SEARCH_FACET_VALUES,
         **filters,
     )
-    codes = set(facets["organization"])
-    names = {
-        o["code"].lower(): o["name"] for o in service.organizations() if o["code"].lower() in codes
-    }
     return {
         "items": page.items,
         "count": page.count,
         "facets": facets,
         "labels": {
-            "organization": names,
+            "organization": views.organization_names(service.catalog, facets["organization"]),
             # a service category's names by language (the facet's value is its code)
             "groups": {c.code: {"zh-TW": c.name, "en": c.name_en} for c in CATEGORIES},
         },
     }
 
 
+HOME_RANKING = 20
+"""Organizations the home page's ranking shows (the whole ranking is its own page)."""
+
+
 def home_page(
-    service: Service, usage: Counter[str], *, now: datetime | None = None
+    service: Service, pending: Counter[str], *, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Counts, newest and most used datasets, categories and the openness ranking."""
-    everything = views.search(service.catalog)
-    by_resource = {r["id"]: d for d in everything for r in d["resources"]}
-    used: Counter[str] = Counter()
-    for resource_id, hits in usage.items():
-        if resource_id in by_resource:
-            used[by_resource[resource_id]["id"]] += hits
-    by_id = {d["id"]: d for d in everything}
-    popular = [{**by_id[i], "uses": n} for i, n in used.most_common(6)]
+    """Counts, newest and most used datasets (``pending``: this process's usage counts not
+    flushed to the catalog yet), categories and the top of the openness ranking — each a
+    query of its own, none reading every dataset."""
+    newest = service.search_datasets(limit=6)
+    ranking = service.ranking(now=now)["data"]
     return {
-        "dataset_count": len(everything),
-        "row_count": sum(r.get("rows") or 0 for d in everything for r in d["resources"]),
-        "newest": everything[:6],
-        "popular": popular,
+        "dataset_count": newest.count,
+        "organization_count": len(ranking),
+        "row_count": views.row_count(service.catalog),
+        "newest": newest.items,
+        "popular": popular(service.catalog, pending, limit=6),
         "categories": dict(service.categories()),
-        "ranking": service.ranking(now=now)["data"],
+        "ranking": ranking[:HOME_RANKING],
     }
 
 

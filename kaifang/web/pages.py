@@ -22,7 +22,10 @@ SEARCH_FACETS = {
     "res_format": "format",
     "license_id": "license",
     "band": "band",
+    "update_frequency": "frequency",
 }
+
+SORTS = ("relevance", "modified", "title", "popularity")
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     service = service_of(request)
-    summary = portal_web.home_page(service, service.usage.counts())
+    summary = portal_web.home_page(service, service.usage.pending())
     counts = summary["categories"]
     return render(
         request,
@@ -50,9 +53,18 @@ def search(
     format: str | None = Query(None),
     license: str | None = Query(None),
     band: str | None = Query(None),
+    frequency: str | None = Query(None),
+    sort: str = Query("relevance", pattern="^(relevance|modified|title|popularity)$"),
     page: int = Query(1, ge=1),
 ) -> Response:
-    filters = {"org": org, "tag": tag, "category": category, "format": format, "license": license}
+    filters = {
+        "org": org,
+        "tag": tag,
+        "category": category,
+        "format": format,
+        "license": license,
+        "frequency": frequency,
+    }
     active = {k: v for k, v in filters.items() if v}
     found = portal_web.search_page(
         service_of(request),
@@ -61,12 +73,14 @@ def search(
         band=band,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        sort=sort,
     )
     if band:
         active["band"] = band
 
     def link(**changes: Any) -> str:
-        params = {"q": q, **active, "page": page, **changes}
+        chosen = {"sort": sort} if sort != "relevance" else {}
+        params = {"q": q, **active, **chosen, "page": page, **changes}
         return "/search?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
     return render(
@@ -82,6 +96,8 @@ def search(
         facet_params=SEARCH_FACETS,
         active=active,
         link=link,
+        sort=sort,
+        sorts=SORTS,
     )
 
 

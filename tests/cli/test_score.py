@@ -79,7 +79,8 @@ def test_rescore_all_then_nothing_changes(
     runner: CliRunner, settings: Settings, published: PublishResult
 ) -> None:
     now = json.loads(invoke(runner, settings, "--all", "--json")[1])
-    assert (now["scored"], now["recorded"], now["changed"]) == (1, 0, [])
+    # incremental: nothing changed since the publish scored it
+    assert (now["scored"], now["skipped"], now["recorded"], now["changed"]) == (0, 1, 0, [])
     first = json.loads(invoke(runner, settings, "--all", "--at", AT, "--json")[1])
     second = json.loads(invoke(runner, settings, "--all", "--at", AT, "--json")[1])
     assert (first["scored"], first["changed"]) == (1, [published.dataset])

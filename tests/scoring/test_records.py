@@ -79,9 +79,11 @@ def test_rescore_records_only_changed_scores(backend_settings: Settings, publish
         late = rescore_all(catalog, store, now=now + timedelta(days=400))
         with catalog.read() as session:
             shown = latest_by_slug(session)
-    assert (first.scored, first.recorded, first.changed) == (1, 0, ())
-    assert (again.recorded, again.changed) == (0, ())
-    assert (late.recorded, late.changed) == (1, (result.dataset,))
+    # nothing changed since the publish scored it: skipped, not scored again
+    assert (first.scored, first.skipped, first.recorded, first.changed) == (0, 1, 0, ())
+    assert (again.scored, again.recorded, again.changed) == (0, 0, ())
+    # 400 days later its due day has passed: scored again, and the score changed
+    assert (late.scored, late.recorded, late.changed) == (1, 1, (result.dataset,))
     assert [(r["score"], r["band"], r["trigger"]) for r in records(backend_settings)] == [
         (100, "gold", "publish"),
         (90, "gold", "rescore"),

@@ -149,8 +149,13 @@ def list_dataset_ids(request: Request) -> JSONResponse:
                 f"modified={modified!r} 須為 RFC 3339 日期時間，如 2024-01-01T00:00:00Z",
                 400,
             ) from None
-    identifiers = service_of(request).dataset_identifiers(modified_since=since)
-    return _ok(_page(request, identifiers))
+    limit = request.query_params.get("limit")
+    identifiers = service_of(request).dataset_identifiers(
+        modified_since=since,
+        limit=_int_param(request, "limit", 0) if limit else None,
+        offset=_int_param(request, "offset", 0),
+    )
+    return _ok(identifiers)
 
 
 @router.get("/rest/dataset/{identifier}", operation_id="getDatasetById", responses=SPEC_OK)

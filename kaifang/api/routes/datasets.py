@@ -26,8 +26,8 @@ def list_datasets(
     frequency: str | None = Query(None, description="Update frequency, e.g. 每月."),
     sort: str = Query(
         "relevance",
-        pattern="^(relevance|modified|title)$",
-        description="relevance (newest first without q), modified or title.",
+        pattern="^(relevance|modified|title|popularity)$",
+        description="relevance (newest first without q), modified, title or popularity.",
     ),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from kaifang.api.responses import native_errors
 from kaifang.service.access import service_of
@@ -18,8 +18,13 @@ def list_organizations(request: Request) -> OrganizationList:
 
 @router.get(
     "/organizations/{code}",
-    summary="One organization and its datasets",
+    summary="One organization and a page of its datasets (newest first)",
     responses=native_errors(404),
 )
-def get_organization(request: Request, code: str) -> OrganizationDetail:
-    return service_of(request).organization_detail(code)
+def get_organization(
+    request: Request,
+    code: str,
+    limit: int = Query(100, ge=1, le=1000, description="Datasets per page."),
+    offset: int = Query(0, ge=0, description="Datasets to skip."),
+) -> OrganizationDetail:
+    return service_of(request).organization_detail(code, limit=limit, offset=offset)
