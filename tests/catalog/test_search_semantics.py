@@ -1,18 +1,21 @@
 """Catalog search in the database (kaifang.catalog.finder) on SQLite and PostgreSQL: Chinese
 words and phrases, variant and full-width characters, every searched text, ranking, facets,
-exact counts and stable paging."""
+exact counts, stable paging, and the popularity sort."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from kaifang.catalog import create_organization, list_datasets, open_catalog
-from kaifang.catalog.bulk import Entry, register_entries
+from kaifang.catalog.bulk import Entry, Table, register_entries
+from kaifang.catalog.datasets import add_downloads, popular
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import Filters, facet_counts, find_ids
 from kaifang.catalog.metadata import DatasetMetadata
+from kaifang.catalog.models import Dataset, Organization, Resource
 from kaifang.catalog.search import fold, index_text
 from kaifang.settings import Settings
 
@@ -156,3 +159,58 @@ def test_the_migration_indexes_an_existing_catalog(catalog_settings: Settings) -
         with catalog.read() as session:
             ids, count = find_ids(session, Filters(q="000001"), limit=None)
         assert count == len(ids) == 1  # the identifier is part of the title text
+
+
+def test_popularity_sorts_by_the_downloads_added_to_the_catalog(catalog: Catalog) -> None:
+    with catalog.read() as session:
+        resources = dict(
+            session.execute(
+                select(Dataset.title, Resource.slug).join(
+                    Resource, Resource.dataset_id == Dataset.id
+                )
+            ).all()
+        )
+    add_downloads(catalog, {resources["公有停車場收費"]: 5, resources["警察機關名錄"]: 2})
+    add_downloads(catalog, {resources["警察機關名錄"]: 4, "no_such_resource": 9})
+    found = list_datasets(catalog, sort="popularity", limit=3)
+    assert [d["title"] for d in found["data"]][:2] == ["警察機關名錄", "公有停車場收費"]
+    assert found["count"] == len(ENTRIES)
+    searched = list_datasets(catalog, search="停車", sort="popularity")
+    assert [d["title"] for d in searched["data"]] == ["公有停車場收費", "路邊停車 車場管理"]
+    used = popular(catalog, {resources["國道旅次資料 M06A"]: 7}, limit=2)
+    assert [(d["title"], d["uses"]) for d in used] == [
+        ("國道旅次資料 M06A", 7),
+        ("警察機關名錄", 6),
+    ]
+
+
+def test_the_band_facet_and_filter_read_the_band_on_the_dataset_row(catalog: Catalog) -> None:
+    with catalog.write() as session:
+        for dataset in session.scalars(select(Dataset).where(Dataset.organization_id.in_(
+            select(Organization.id).where(Organization.code == POLICE)
+        ))):  # fmt: skip
+            dataset.band = "gold"
+    with catalog.read() as session:
+        facets = facet_counts(session, Filters(), ["band"])
+        gold, gold_count = find_ids(session, Filters(band="gold"), limit=None)
+        none, none_count = find_ids(session, Filters(band="none", q="停車"), limit=None)
+    assert facets == {"band": {"none": 4, "gold": 2}}
+    assert (gold_count, none_count) == (2, 2)
+    assert len(gold) == 2 and len(none) == 2
+
+
+def test_a_dataset_with_several_tables_is_found_by_any_of_their_columns(catalog: Catalog) -> None:
+    meta = DatasetMetadata(title="公園設施", description="遊具與座椅", update_frequency="每年")
+    entry = Entry(
+        org=POLICE,
+        metadata=meta,
+        file_name="parks.csv",
+        fields=[{"name": "名稱", "type": "string"}],
+        tables=(Table("benches.csv", [{"name": "座椅材質", "type": "string"}], rows=3),),
+    )
+    with catalog.write() as session:
+        assert len(register_entries(session, [entry])) == 1
+    found = list_datasets(catalog, search="材質")["data"]
+    assert [d["title"] for d in found] == ["公園設施"]
+    assert [(r["name"], r["rows"]) for r in found[0]["resources"]] == [("parks", 0), ("benches", 3)]
+    assert found[0]["resources"][1]["identifier"].endswith("-002")

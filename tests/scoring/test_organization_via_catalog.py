@@ -9,6 +9,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.catalog.requests import answer_request, create_request
@@ -154,3 +155,52 @@ def test_ranking_by_gold_count_differs_from_by_mean(
     assert [(r["organization"], r["gold"]) for r in by_mean] == [(OTHER_ORG, 1), (ORG, 2)]
     assert [r["organization"] for r in by_gold] == [ORG, OTHER_ORG]
     assert [(r["rank_by_mean"], r["rank_by_gold"]) for r in by_gold] == [(2, 1), (1, 2)]
+
+
+def test_the_ranking_is_one_query_that_agrees_with_the_organization_view(
+    backend_settings: Settings, publish: Publish
+) -> None:
+    publish(backend_settings, "schools.csv", title="國小名錄")
+    publish(backend_settings, "other.csv", title="國中名錄", rows=JUNIOR_ROWS)
+    store = VersionStore(backend_settings)
+    now = datetime.now(UTC)
+    statements: list[str] = []
+    with open_catalog(backend_settings) as catalog:
+        view = organization_openness(catalog, store, ORG, now=now)
+
+        def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+            statements.append(sql)
+
+        event.listen(catalog.engine, "before_cursor_execute", count)
+        try:
+            rows = openness_ranking(catalog, store, now=now + timedelta(days=800))
+        finally:
+            event.remove(catalog.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    moe = next(r for r in rows if r["organization"] == ORG)
+    assert (moe["mean"], moe["gold"], moe["counted_datasets"], moe["split_groups"]) == (
+        view.mean,
+        view.gold_count,
+        len(view.units),
+        len(view.split_groups),
+    )
+    assert moe["overdue"] == 2  # as of the day asked: both lists are long overdue by then
+
+
+def test_rescore_all_scores_only_what_changed(backend_settings: Settings, publish: Publish) -> None:
+    publish(backend_settings, "schools.csv", title="國小名錄")
+    budget = metadata(fields={"年度": "年度", "項目": "項目", "金額": "新臺幣元"})
+    publish(backend_settings, "budget.csv", title="教育經費", header=("年度", "項目", "金額"),
+            rows=[(2025, "人事費", 100)], meta=budget)  # fmt: skip
+    store = VersionStore(backend_settings)
+    now = datetime.now(UTC)
+    with open_catalog(backend_settings) as catalog:
+        quiet = rescore_all(catalog, store, now=now)
+        publish(backend_settings, "schools.csv", title="國小名錄", rows=JUNIOR_ROWS)  # a change
+        after = rescore_all(catalog, store, now=now + timedelta(seconds=5))
+        later = rescore_all(catalog, store, now=now + timedelta(days=800))
+    assert (quiet.scored, quiet.skipped) == (0, 2)
+    assert after.scored == 0  # the publish scored its own version
+    # 800 days on, the datasets with a due day are past it: those are scored again
+    assert later.scored >= 1
+    assert later.scored + later.skipped == after.scored + after.skipped
