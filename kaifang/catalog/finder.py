@@ -81,6 +81,9 @@ def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause
         fts = table("dataset_search", column("rowid"))
         if not phrases:
             return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()
+        # Materialized: the MATCH runs once. As a plain subquery SQLite's planner may put the
+        # virtual table inside the loop over the other conditions' rows and run the MATCH
+        # again for each of them (24 s for a category filter at 100,000 datasets).
         return (
             select(
                 fts.c.rowid.label("id"),
@@ -88,7 +91,8 @@ def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause
             )
             .select_from(fts)
             .where(text("dataset_search MATCH :match").bindparams(match=fts5_match(phrases)))
-            .subquery()
+            .cte(f"hits_{'ranked' if ranked else 'all'}")
+            .prefix_with("MATERIALIZED")
         )
     if not phrases:
         return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()

@@ -139,7 +139,9 @@ def query_phrases(query: str) -> list[Phrase]:
         if not tokens or key in seen:
             continue
         seen.add(key)
-        lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
+        lone = (
+            len(runs) == 1 and len(tokens[0]) == len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
+        )
         phrases.append([(token, lone) for token in tokens])
     return phrases
 

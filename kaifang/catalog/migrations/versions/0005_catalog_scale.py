@@ -34,7 +34,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-INDEXED = ("downloads", "band", "score_due")
+INDEXED = ("band", "score_due")
 
 
 def upgrade() -> None:
@@ -49,6 +49,8 @@ def upgrade() -> None:
     )
     for column in INDEXED:
         op.create_index(f"ix_datasets_{column}", "datasets", [column])
+    # the popularity sort: most used first, then newest (ties need no sort step)
+    op.create_index("ix_datasets_popularity", "datasets", ["downloads", "modified"])
     op.execute(
         "UPDATE datasets SET score = r.score, band = r.band, stars = r.stars "
         "FROM score_records r WHERE r.id = "
@@ -58,6 +60,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_datasets_popularity", "datasets")
     for column in INDEXED:
         op.drop_index(f"ix_datasets_{column}", "datasets")
     for column in ("downloads", "score_unit", "scored_at", "score_due", "stars", "band", "score"):
