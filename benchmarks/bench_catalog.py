@@ -13,7 +13,8 @@ title) and measures its search and facet pages.
     python benchmarks/bench_catalog.py --sizes 1000 --backends sqlite --requests 50   # quick
 
 Catalogs are generated under benchmarks/data/catalog/ (git-ignored) and reused when present
-(SQLite only; a PostgreSQL catalog lives in a throwaway server started for the run).
+(SQLite; a PostgreSQL catalog lives in a throwaway server started for the run, unless
+``--postgres-url`` names a server kept between runs).
 """
 
 from __future__ import annotations
@@ -154,7 +155,10 @@ def run_backend(backend: str, size: int, a: argparse.Namespace) -> dict[str, Any
     env = {**os.environ, "KAIFANG_RATE_LIMIT": "0"}
     result: dict[str, Any] = {"backend": backend, "datasets": size}
     with ExitStack() as stack:
-        if backend == "postgres":
+        if backend == "postgres" and a.postgres_url:
+            # a server kept between runs: its catalog is loaded once (see --postgres-url)
+            env["KAIFANG_DATABASE_URL"] = a.postgres_url.replace("{size}", str(size))
+        elif backend == "postgres":
             started = subprocess.run(
                 [str(REPO / "scripts" / "pg-test-server"), "start"],
                 check=True,
@@ -165,7 +169,8 @@ def run_backend(backend: str, size: int, a: argparse.Namespace) -> dict[str, Any
                 subprocess.run, [str(REPO / "scripts" / "pg-test-server"), "stop", started[1]]
             )
             env["KAIFANG_DATABASE_URL"] = started[0]
-        result["load"] = load(data_dir, size, env, fresh=backend == "postgres")
+        fresh = backend == "postgres" and not a.postgres_url
+        result["load"] = load(data_dir, size, env, fresh=fresh)
         print(f"  {backend} {size}: loaded {result['load']}", flush=True)
         orgs = org_codes(size)
         port = free_port()
@@ -196,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="Concurrent clients.")
     parser.add_argument("--seconds", type=float, default=8, help="Seconds of concurrent load.")
     parser.add_argument("--out", type=Path, help="Also write the results as JSON here.")
+    parser.add_argument(
+        "--postgres-url",
+        default="",
+        help="Use this PostgreSQL server ({size} is replaced by the catalog size) instead of "
+        "a throwaway one; its catalog is loaded once and reused, like SQLite's.",
+    )
     a = parser.parse_args(argv)
     results = []
     started = time.time()

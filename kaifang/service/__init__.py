@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from kaifang.query.engines import open_sql_engine
 from kaifang.query.keyset import cursor_key
 from kaifang.query.resolver import catalog_resolver
 from kaifang.service import data, exports, models, uploads, views
+from kaifang.service.catalog_cache import CatalogCache
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
@@ -41,6 +42,7 @@ from kaifang.sources.theft.analyses import TheftAnalyses
 from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
+TAIWAN = timezone(timedelta(hours=8))
 
 
 class Service:
@@ -74,6 +76,7 @@ class Service:
         )
         self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
+        self.cache = CatalogCache(self.catalog)  # facet counts and the ranking, per stamp
         self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
         # row and download requests per resource, added to the catalog's popularity sort
         self.usage = UsageCounter(
@@ -126,13 +129,20 @@ class Service:
     def facets(
         self, *, q: str | None, fields: list[str], **filters: Any
     ) -> dict[str, dict[str, int]]:
-        return views.facet_counts(self.catalog, fields, q=q, **filters)
+        """Facet counts over every match (kept until the catalog changes)."""
+        key = ("facets", q, tuple(fields), None, tuple(sorted(filters.items())))
+        kept = self.cache.get(key, lambda: views.facet_counts(self.catalog, fields, q=q, **filters))
+        return {name: dict(counts) for name, counts in kept.items()}  # the caller's own copy
 
     def top_facets(
         self, *, q: str | None, fields: list[str], limit: int, **filters: Any
     ) -> dict[str, dict[str, int]]:
         """:meth:`facets` with the ``limit`` most common values of each facet."""
-        return views.facet_counts(self.catalog, fields, limit=limit, q=q, **filters)
+        key = ("facets", q, tuple(fields), limit, tuple(sorted(filters.items())))
+        kept = self.cache.get(
+            key, lambda: views.facet_counts(self.catalog, fields, limit=limit, q=q, **filters)
+        )
+        return {name: dict(counts) for name, counts in kept.items()}
 
     def get_dataset(self, ref: str) -> dict[str, Any]:
         return views.dataset_detail(self.catalog, ref)
@@ -180,10 +190,10 @@ class Service:
         )
 
     def categories(self) -> list[tuple[str, int]]:
-        return sorted(views.facet_counts(self.catalog, ["groups"])["groups"].items())
+        return sorted(self.facets(q=None, fields=["groups"])["groups"].items())
 
     def tags(self) -> list[str]:
-        return sorted(views.facet_counts(self.catalog, ["tags"])["tags"])
+        return sorted(self.facets(q=None, fields=["tags"])["tags"])
 
     def created_at(self) -> datetime:
         return views.first_created(self.catalog) or self.started
@@ -273,7 +283,13 @@ class Service:
         """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with
         its rank by mean and by 金."""
         moment = now or datetime.now(UTC)
-        rows = scoring.openness_ranking(self.catalog, self.store, now=moment, by=by)
+        # kept per day in Taiwan while the catalog is unchanged (overdue counts go by the day)
+        day = moment.astimezone(TAIWAN).date() if now is None else moment
+        kept = self.cache.get(
+            ("ranking", by, day),
+            lambda: scoring.openness_ranking(self.catalog, self.store, now=moment, by=by),
+        )
+        rows = [dict(row) for row in kept]
         return {"data": rows, "count": len(rows)}
 
     def ranking_csv(self, *, by: str = "mean", now: datetime | None = None) -> str:

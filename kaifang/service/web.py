@@ -101,7 +101,7 @@ def home_page(
     return {
         "dataset_count": newest.count,
         "organization_count": len(ranking),
-        "row_count": views.row_count(service.catalog),
+        "row_count": service.cache.get(("rows",), lambda: views.row_count(service.catalog)),
         "newest": newest.items,
         "popular": popular(service.catalog, pending, limit=6),
         "categories": dict(service.categories()),
