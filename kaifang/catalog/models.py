@@ -155,6 +155,9 @@ class Dataset(Base):
     search_description: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     modified: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # When the dataset was withdrawn (CKAN package_delete): out of listings and search, its
+    # record and versions kept; NULL while listed.
+    withdrawn: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     organization: Mapped[Organization] = relationship(back_populates="datasets")
     license: Mapped[License] = relationship()

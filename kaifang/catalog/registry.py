@@ -164,8 +164,14 @@ def _locked(session: Session, stmt: Any) -> Any:
 
 
 def _create_dataset(session: Session, target: Target, title: str, file: Path) -> Dataset:
+    return new_dataset(session, target.org_code, title=title, slugs=[title, file.stem])
+
+
+def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]) -> Dataset:
+    """A new dataset of ``org_code`` numbered next in its organization (whose row is locked),
+    its id the first of ``slugs`` that is free once slugified; added to ``session``."""
     org = session.scalar(
-        _locked(session, select(Organization).where(Organization.code == target.org_code))
+        _locked(session, select(Organization).where(Organization.code == org_code))
     )
     serial = (
         session.scalar(select(func.max(Dataset.serial)).where(Dataset.organization_id == org.id))
@@ -175,7 +181,7 @@ def _create_dataset(session: Session, target: Target, title: str, file: Path) ->
     def taken(slug: str) -> bool:
         return session.scalar(select(Dataset.id).where(Dataset.slug == slug)) is not None
 
-    slug = unique_slug([title, file.stem], f"d_{org.code.lower()}", taken)
+    slug = unique_slug(slugs, f"d_{org.code.lower()}", taken)
     dataset = Dataset(
         slug=slug,
         identifier=dataset_identifier(org.code, serial),
@@ -277,6 +283,7 @@ def register_version(
     resource.fields = version.fields
     resource.modified = now
     dataset.modified = now
+    dataset.withdrawn = None  # a new version lists a withdrawn dataset again
     session.flush()
     refresh_search_text(dataset)
     return dataset, resource

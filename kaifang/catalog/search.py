@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from kaifang.catalog.models import Dataset
 
@@ -139,3 +140,78 @@ def tsquery(phrases: list[Phrase]) -> str:
         "(" + " <-> ".join(lexeme(token, prefix) for token, prefix in phrase) + ")"
         for phrase in phrases
     )
+
+
+# -- boolean queries (CKAN's Solr-style ``q``) ----------------------------------------------
+FIELD_COLUMNS = {
+    "title": ("search_title", "A"),
+    "tags": ("search_keywords", "B"),
+    "notes": ("search_description", "D"),
+}
+"""Fields a query term may name: the index text searched (SQLite) and its weight (PostgreSQL)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """Tokens that must occur in this order, in ``field`` (None: any searched text)."""
+
+    phrase: Phrase
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Either:
+    """Any of ``parts`` (``any_of``) or all of them."""
+
+    parts: tuple[Query, ...]
+    any_of: bool = False
+
+
+Query = Term | Either
+
+
+def term(text: str, field: str | None = None) -> Term:
+    """The words of ``text`` as one phrase (a quoted phrase, or one word of a query)."""
+    runs = _TOKEN.findall(fold(text))
+    tokens = [piece for run in runs for piece in _pieces(run, trailing=False)]
+    lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
+    return Term([(token, lone) for token in tokens], field)
+
+
+def fts5_query(query: Query) -> str | None:
+    """An FTS5 MATCH expression for ``query``; None when it can match nothing."""
+    if isinstance(query, Term):
+        if not query.phrase:
+            return None
+        words = " ".join(token for token, _ in query.phrase)
+        text = f'"{words}"' + ("*" if query.phrase[-1][1] else "")
+        return f"{FIELD_COLUMNS[query.field][0]} : {text}" if query.field else text
+    parts = [fts5_query(part) for part in query.parts]
+    if query.any_of:
+        kept = [p for p in parts if p is not None]
+        return "(" + " OR ".join(kept) + ")" if kept else None
+    if any(p is None for p in parts):
+        return None
+    return "(" + " AND ".join(p for p in parts if p) + ")"
+
+
+def pg_tsquery(query: Query) -> str | None:
+    """A PostgreSQL ``tsquery`` literal for ``query`` (fields as weights); None when it can
+    match nothing."""
+    if isinstance(query, Term):
+        if not query.phrase:
+            return None
+        weight = FIELD_COLUMNS[query.field][1] if query.field else ""
+
+        def lexeme(token: str, prefix: bool) -> str:
+            quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+            return quoted + (":" + ("*" if prefix else "") + weight if prefix or weight else "")
+
+        return "(" + " <-> ".join(lexeme(t, p) for t, p in query.phrase) + ")"
+    parts = [pg_tsquery(part) for part in query.parts]
+    if query.any_of:
+        kept = [p for p in parts if p is not None]
+        return "(" + " | ".join(kept) + ")" if kept else None
+    if any(p is None for p in parts):
+        return None
+    return "(" + " & ".join(p for p in parts if p) + ")"

@@ -143,19 +143,27 @@ def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) 
     }
 
 
+ROW_ID = "_id"
+"""CKAN's row id column: the row's position (from 1) in its version."""
+
+
 def datastore(
     runner: QueryRunner,
     ref: ResourceRef,
     *,
     filters: Mapping[str, Any],
-    q: str | None,
+    q: str | Mapping[str, str] | None,
     sort: Sequence[tuple[str, bool]],
     fields: Sequence[str],
     limit: int,
     offset: int,
     include_total: bool = True,
+    distinct: bool = False,
 ) -> DatastorePage:
-    """Offset paging with equality filters and a full-text ``q`` (CKAN / national spec)."""
+    """Offset paging with equality filters and a full-text ``q`` (CKAN / national spec):
+    every word of ``q`` must occur in the row (or, for ``{column: words}``, in that column).
+    ``fields`` may name ``_id``, the row's position in its version; ``distinct`` drops
+    repeated rows."""
     table, number = ref.table(None)
     conditions: list[str] = []
     values: list[Any] = []
@@ -171,26 +179,44 @@ def datastore(
         else:
             conditions.append(f"CAST({quote_ident(name)} AS VARCHAR) = ?")
             values.append(str(value))
-    if q:
-        texts = [quote_ident(c) for c in ref.columns]
-        haystack = " || ' ' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in texts)
-        conditions.append(f"strpos(lower({haystack}), lower(?)) > 0")
-        values.append(q)
+    searched = q.items() if isinstance(q, Mapping) else [(None, q)] if q else []
+    for column_name, words in searched:
+        columns = [column_name] if column_name else ref.columns
+        haystack = " || ' ' || ".join(
+            f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '')" for c in columns
+        )
+        for word in str(words).split():
+            conditions.append(f"strpos(lower({haystack}), lower(?)) > 0")
+            values.append(word)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    # _id: a row's position in the version; without a filter or an order a page's rows are
+    # offset + 1, offset + 2 ... and nothing is numbered
+    numbered = ROW_ID in fields or any(n == ROW_ID for n, _ in sort)
+    source = quote_ident(table)
+    if numbered and (where or sort):
+        source = f"(SELECT row_number() OVER () AS {ROW_ID}, * FROM {source})"
+    elif numbered:
+        fields = [f for f in fields if f != ROW_ID]
     order = ", ".join(f"{quote_ident(n)} {'DESC' if d else 'ASC'}" for n, d in sort)
     select = ", ".join(quote_ident(f) for f in fields)
-    sql = f"SELECT {select} FROM {quote_ident(table)}{where}"
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{select} FROM {source}{where}"
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     result = runner.run(
         sql, table=table, resource_id=ref.id, version=number, params=values, max_rows=limit
     )
+    columns = list(result.columns)
+    records = [record(result.columns, row) for row in result.rows]
+    if numbered and not (where or sort):
+        columns = [ROW_ID, *columns]
+        records = [{ROW_ID: offset + i + 1, **r} for i, r in enumerate(records)]
     total: int | None = None
     if include_total:
-        if conditions:
+        if conditions or distinct:
+            inner = f"SELECT {'DISTINCT ' if distinct else ''}{select} FROM {source}{where}"
             counted = runner.run(
-                f"SELECT count(*) FROM {quote_ident(table)}{where}",
+                f"SELECT count(*) FROM ({inner})",
                 table=table,
                 resource_id=ref.id,
                 version=number,
@@ -199,21 +225,37 @@ def datastore(
             total = int(counted.rows[0][0])
         else:
             total = ref.versions[number]
-    return DatastorePage(
-        columns=list(result.columns),
-        records=[record(result.columns, row) for row in result.rows],
-        total=total,
-    )
+    return DatastorePage(columns=columns, records=records, total=total)
+
+
+def value_types(rows: Sequence[Sequence[Any]], width: int) -> list[str | None]:
+    """The Python type name of each column's first non-null value (None: all null)."""
+    found: list[str | None] = [None] * width
+    for row in rows:
+        for i, value in enumerate(row):
+            if found[i] is None and value is not None:
+                found[i] = type(value).__name__
+        if all(found):
+            break
+    return found
 
 
 def run_sql(engine: SqlRunner, resolver: Resolver, sql: str) -> QueryResult:
+    return run_sql_typed(engine, resolver, sql)[0]
+
+
+def run_sql_typed(
+    engine: SqlRunner, resolver: Resolver, sql: str
+) -> tuple[QueryResult, list[str | None]]:
+    """:func:`run_sql` and the Python type of each column's values (:func:`value_types`)."""
     result = engine.run_sql(sql, resolver=resolver)
+    types = value_types(result.rows, len(result.columns))
     return QueryResult(
         columns=result.columns,
         rows=[tuple(jsonable(v) for v in row) for row in result.rows],
         truncated=result.truncated,
         elapsed_ms=result.elapsed_ms,
-    )
+    ), types
 
 
 def export(
