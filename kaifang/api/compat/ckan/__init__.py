@@ -57,6 +57,7 @@ async def _params(request: Request) -> tuple[Params, dict[str, Upload]]:
         return params, files
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
+        request.state.ckan_form = form  # closed by _dispatch once the action is done
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 files[key] = Upload(value.filename or "upload.csv", value.file)
@@ -127,6 +128,10 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
         )
     except KaifangError as exc:
         return ckan_error_response(base_url, name, _as_ckan(exc))
+    finally:
+        form = getattr(request.state, "ckan_form", None)
+        if form is not None:
+            await form.close()
     return JSONResponse({"help": help_url(base_url, name), "success": True, "result": result})
 
 
