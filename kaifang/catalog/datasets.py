@@ -86,6 +86,7 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         "resources": [resource_dict(r) for r in dataset.resources],
         "legal_basis": legal_basis(dataset),
         "creator": extras.get("creator") or _first_publisher(dataset),
+        "primary_key": list(extras.get("primary_key") or []),
         "custom": dict(extras.get("custom") or {}),
     }
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.identifiers import is_slug, resource_identifier, unique_slug
+from kaifang.catalog.identifiers import is_slug, unique_slug
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Resource, Tag, utcnow
-from kaifang.catalog.registry import new_dataset
+from kaifang.catalog.registry import new_dataset, new_resource
 from kaifang.catalog.search import refresh_search_text
 from kaifang.errors import ConflictError, ValidationError
 
@@ -100,22 +100,7 @@ def _add_resource(session: Session, dataset: Dataset, spec: ResourceSpec) -> Res
     slug = unique_slug(
         [c for c in (wanted, spec.name, dataset.slug) if c], f"t_{dataset.slug}", taken
     )
-    session.flush()
-    serial = (
-        session.scalar(select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id))
-        or 0
-    ) + 1
-    resource = Resource(
-        slug=slug,
-        identifier=resource_identifier(dataset.identifier, serial),
-        dataset=dataset,
-        serial=serial,
-        name=spec.name.strip() or slug,
-        fields=[],
-        versions=[],
-    )
-    session.add(resource)
-    return resource
+    return new_resource(session, dataset, slug=slug, name=spec.name.strip() or slug)
 
 
 def _set_resources(session: Session, dataset: Dataset, specs: list[ResourceSpec]) -> None:

@@ -197,6 +197,26 @@ def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]
     return dataset
 
 
+def new_resource(session: Session, dataset: Dataset, *, slug: str, name: str) -> Resource:
+    """A new resource of ``dataset`` without versions, numbered next in it; added."""
+    session.flush()
+    serial = (
+        session.scalar(select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id))
+        or 0
+    ) + 1
+    resource = Resource(
+        slug=slug,
+        identifier=resource_identifier(dataset.identifier, serial),
+        dataset=dataset,
+        serial=serial,
+        name=name,
+        fields=[],
+        versions=[],
+    )
+    session.add(resource)
+    return resource
+
+
 @dataclass
 class NewVersion:
     number: int
@@ -233,22 +253,7 @@ def register_version(
     if metadata is not None:
         _apply_metadata(dataset, metadata, session)
     if target.resource is None:
-        session.flush()
-        serial = (
-            session.scalar(
-                select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id)
-            )
-            or 0
-        ) + 1
-        resource = Resource(
-            slug=resource_slug,
-            identifier=resource_identifier(dataset.identifier, serial),
-            dataset=dataset,
-            serial=serial,
-            name=target.resource_name,
-            versions=[],
-        )
-        session.add(resource)
+        resource = new_resource(session, dataset, slug=resource_slug, name=target.resource_name)
     else:
         resource = session.scalar(
             _locked(session, select(Resource).where(Resource.slug == target.resource))

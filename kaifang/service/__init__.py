@@ -288,6 +288,13 @@ class Service:
     def sql(self, sql: str) -> QueryResult:
         return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
+    def merge_records(
+        self, ref: str, records: Path, out: Path, *, method: str, key: list[str]
+    ) -> None:
+        """``out``: resource ``ref``'s current rows merged with ``records`` (a JSON array)
+        by ``method`` (``data.merge_records``), to be published as its next version."""
+        data.merge_records(self.store, self._ref(ref), records, out, method=method, key=key)
+
     def sql_typed(self, sql: str) -> tuple[QueryResult, list[str | None]]:
         """:meth:`sql` and the Python type name of each column's values."""
         return data.run_sql_typed(self.sql_engine, self.sql_resolver, sql)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,7 +26,7 @@ from kaifang.query import (
 )
 from kaifang.query.engines import SqlRunner
 from kaifang.service.runner import QueryRunner, missing_version
-from kaifang.sqlutil import quote_ident
+from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import VersionStore
 
 ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_version"}
@@ -256,6 +257,93 @@ def run_sql_typed(
         truncated=result.truncated,
         elapsed_ms=result.elapsed_ms,
     ), types
+
+
+MERGE_METHODS = ("insert", "upsert", "update")
+
+
+def merge_records(
+    store: VersionStore,
+    ref: ResourceRef,
+    records: Path,
+    out: Path,
+    *,
+    method: str,
+    key: Sequence[str],
+) -> None:
+    """Write to ``out`` (a JSON array) the current version's rows merged with ``records`` (a
+    JSON array of objects), each value cast to its column's type: ``insert`` appends them,
+    ``upsert`` replaces the rows with the same ``key`` and appends the others, ``update``
+    replaces rows and refuses a record whose key is not there. The caller publishes ``out``
+    as the next version (CKAN's datastore_upsert)."""
+    if method not in MERGE_METHODS:
+        raise ValidationError(
+            f"method: {method!r} is not one of {', '.join(MERGE_METHODS)}", key="method"
+        )
+    _table, number = ref.table(None)
+    try:
+        current = store.dataset(ref.id, number)
+    except NotFoundError:
+        raise missing_version(ref.id, number) from None
+    con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
+    try:
+        con.register("current_rows", current)
+        empty = con.sql("SELECT * FROM current_rows LIMIT 0")
+        types = {n: str(t) for n, t in zip(empty.columns, empty.types, strict=True)}
+        source = f"read_json({quote_literal(str(records))}, format='array', records=true)"
+        given = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
+        unknown = [c for c in given if c not in types]
+        if unknown:
+            raise ValidationError(
+                f"records: column(s) {', '.join(unknown)} are not in resource {ref.id!r}",
+                hint=f"Its columns: {', '.join(types)}.",
+                key="records",
+            )
+        missing_key = [k for k in key if k not in given]
+        if method != "insert" and (not key or missing_key):
+            raise ValidationError(
+                f"method: {method} needs a key present in every record "
+                f"({', '.join(key) or 'none declared'})",
+                hint="Declare the dataset's primary_key in its metadata, or pass primary_key.",
+                key="method",
+            )
+        cast = ", ".join(
+            f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}"
+            if c in given
+            else f"CAST(NULL AS {t}) AS {quote_ident(c)}"
+            for c, t in types.items()
+        )
+        con.execute(f"CREATE TEMP TABLE new_rows AS SELECT {cast} FROM {source}")
+        same = " AND ".join(
+            f"c.{quote_ident(k)} IS NOT DISTINCT FROM n.{quote_ident(k)}" for k in key
+        )
+        if method == "update":
+            unmatched = con.execute(
+                f"SELECT count(*) FROM new_rows n ANTI JOIN current_rows c ON {same}"
+            ).fetchone()
+            if unmatched and unmatched[0]:
+                raise ValidationError(
+                    f"records: {unmatched[0]} record(s) match no row by {', '.join(key)}",
+                    hint="Use method upsert to add them.",
+                    key="records",
+                )
+        kept = (
+            "SELECT * FROM current_rows"
+            if method == "insert"
+            else f"SELECT c.* FROM current_rows c ANTI JOIN new_rows n ON {same}"
+        )
+        con.execute(
+            f"COPY ({kept} UNION ALL SELECT * FROM new_rows) TO {quote_literal(str(out))} "
+            "(FORMAT json, ARRAY true)"
+        )
+    except duckdb.Error as exc:
+        raise ValidationError(
+            f"records: cannot merge them into {ref.id!r} ({str(exc).splitlines()[0]})",
+            hint="Check that every value fits its column's type.",
+            key="records",
+        ) from None
+    finally:
+        con.close()
 
 
 def export(

@@ -174,19 +174,53 @@ def test_an_upload_with_personal_data_is_refused_by_the_gate(site: Site) -> None
     assert ckan.action.package_show(id="people")["resources"][0]["datastore_active"] is False
 
 
-def test_datastore_create_publishes_records_and_upsert_says_why_not(site: Site) -> None:
+def test_datastore_writes_publish_versions(site: Site) -> None:
+    """datastore_create publishes records; datastore_upsert publishes the current rows
+    merged with new ones (insert, upsert and update by key); datastore_delete says why not."""
     ckan = remote(site, site.token)
     ckan.action.package_create(name="counts", title="Counts", owner_org=OTHER_ORG)
     created = ckan.action.datastore_create(
         resource={"package_id": "counts", "name": "counts"},
-        records=[{"school": "A", "pupils": 10}, {"school": "B", "pupils": 12}],
+        records=[
+            {"school": "A", "pupils": 10, "opened": "2001-09-01"},
+            {"school": "B", "pupils": 12, "opened": "1999-09-01"},
+        ],
     )
-    assert {f["id"]: f["type"] for f in created["fields"]}["pupils"] == "int8"
-    rows = ckan.action.datastore_search(resource_id=created["resource_id"], sort="pupils desc")
-    assert [r["school"] for r in rows["records"]] == ["B", "A"]
+    resource_id = created["resource_id"]
+    types = {f["id"]: f["type"] for f in created["fields"]}
+    assert (types["pupils"], types["opened"], created["version"]) == ("int8", "date", 1)
+
+    def rows() -> dict[str, int]:
+        found = ckan.action.datastore_search(resource_id=resource_id, sort="school")
+        return {r["school"]: r["pupils"] for r in found["records"]}
+
+    inserted = ckan.action.datastore_upsert(
+        resource_id=resource_id, method="insert", records=[{"school": "C", "pupils": 7}]
+    )
+    assert (inserted["version"], inserted["total"]) == (2, 3)
+    assert {f["id"]: f["type"] for f in inserted["fields"]} == types  # types kept
+    ckan.action.datastore_upsert(
+        resource_id=resource_id,
+        primary_key=["school"],
+        records=[{"school": "A", "pupils": 11}, {"school": "D", "pupils": 3}],
+    )
+    assert rows() == {"A": 11, "B": 12, "C": 7, "D": 3}
+    with pytest.raises(ckanapi.ValidationError) as unmatched:
+        ckan.action.datastore_upsert(
+            resource_id=resource_id,
+            method="update",
+            primary_key=["school"],
+            records=[{"school": "Z", "pupils": 1}],
+        )
+    assert "records" in unmatched.value.error_dict
+    with pytest.raises(ckanapi.ValidationError) as keyless:
+        ckan.action.datastore_upsert(resource_id=resource_id, records=[{"school": "E"}])
+    assert "method" in keyless.value.error_dict
+    history = httpx.get(f"{site.url}/api/resources/{resource_id}").json()
+    assert [v["rows"] for v in history["versions"]] == [2, 3, 4]  # every version kept
     with pytest.raises(ckanapi.ValidationError) as refused:
-        ckan.action.datastore_upsert(resource_id=created["resource_id"], records=[{}])
-    assert "immutable" in refused.value.error_dict["method"][0]
+        ckan.action.datastore_delete(resource_id=resource_id)
+    assert "immutable" in refused.value.error_dict["filters"][0]
 
 
 def test_package_revise(site: Site) -> None:

@@ -1,8 +1,8 @@
 """DataStore actions: searching a resource's current version (``datastore_search``,
-``datastore_search_sql``, ``datastore_info``) and writing one (``datastore_create``: the
-records become a new version through the publish path). Versions are immutable, so the actions
-that change rows in place (``datastore_upsert``, ``datastore_delete``) answer a CKAN error
-that says what to do instead."""
+``datastore_search_sql``, ``datastore_info``) and writing one. Versions are immutable, so a
+write publishes a new version through the publish path: ``datastore_create`` the records
+given, ``datastore_upsert`` the current rows merged with them. ``datastore_delete`` answers a
+CKAN error that says what to do instead."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from kaifang.api.compat.ckan.core import (
     Call,
-    CkanError,
     action,
     boolean,
     integer,
@@ -196,6 +195,33 @@ def datastore_info(call: Call) -> dict[str, Any]:
     }
 
 
+def _records(call: Call) -> list[dict[str, Any]]:
+    records = json_value(call.params, "records")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise invalid("records", "records: give the rows as a list of objects")
+    if not records:
+        raise invalid("records", "records: give at least one row")
+    return records
+
+
+def _write_records(path: Path, records: list[dict[str, Any]], names: list[str]) -> Path:
+    rows = [{n: r.get(n) for n in names} for r in records]
+    path.write_text(json.dumps(rows, ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+def _answer(call: Call, resource_id: str, method: str) -> dict[str, Any]:
+    resource = call.service.get_resource(resource_id)
+    schema = {c["name"]: c for c in resource["schema"]["fields"]}
+    return {
+        "resource_id": resource_id,
+        "fields": [_field(n, schema) for n in schema],
+        "method": method,
+        "version": resource["current_version"],
+        "total": resource["rows"],
+    }
+
+
 @action("datastore_create", writes=True)
 def datastore_create(call: Call) -> dict[str, Any]:
     """``records`` (a list of objects) become the new current version of resource
@@ -203,58 +229,53 @@ def datastore_create(call: Call) -> dict[str, Any]:
     publish path: reading, screening and the privacy gate. ``fields`` may name the columns
     (their order); types are inferred from the values, as for a file."""
     user = call.user()
-    records = json_value(call.params, "records")
-    if (
-        not isinstance(records, list)
-        or not records
-        or not all(isinstance(r, dict) for r in records)
-    ):
-        raise invalid("records", "records: give the rows as a non-empty list of objects")
+    records = _records(call)
     dataset_ref, resource_ref = resolve_resource_target(call, user)
     names = [str(f.get("id")) for f in json_value(call.params, "fields") or [] if f.get("id")]
     names += [k for r in records for k in r if k not in names]
+    names = list(dict.fromkeys(names))
     with tempfile.TemporaryDirectory(prefix="kaifang-upload-") as tmp:
-        path = Path(tmp) / f"{resource_ref or 'records'}.csv"
-        with path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(names)
-            for r in records:
-                writer.writerow([_cell(r.get(n)) for n in names])
+        path = _write_records(Path(tmp) / f"{resource_ref}.json", records, names)
         published = publish_to_resource(call, user, dataset_ref, resource_ref, path)
-    resource = call.service.get_resource(published)
-    schema = {c["name"]: c for c in resource["schema"]["fields"]}
-    return {
-        "resource_id": published,
-        "fields": [_field(n, schema) for n in schema],
-        "method": "insert",
-        "version": resource["current_version"],
-    }
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
-
-
-def _immutable(name: str) -> CkanError:
-    return invalid(
-        "method",
-        f"{name}: kaifang's versions are immutable, so rows cannot be changed in place; send "
-        "the whole table as a new version with datastore_create (records) or resource_update "
-        "(upload)",
-    )
+    return _answer(call, published, "insert")
 
 
 @action("datastore_upsert", writes=True)
-def datastore_upsert(call: Call) -> None:
-    """Refused: versions are immutable; ``datastore_create`` publishes a whole new version."""
-    call.user()
-    raise _immutable("datastore_upsert")
+def datastore_upsert(call: Call) -> dict[str, Any]:
+    """``records`` merged into resource ``resource_id``'s current rows by ``method``:
+    ``insert`` appends them, ``upsert`` (the default) replaces the rows with the same key and
+    appends the others, ``update`` only replaces. The key is ``primary_key`` (a list of
+    columns) or the dataset's metadata ``primary_key``. Versions are immutable: the merged
+    table is published as a new version through the publish path (screening and gate
+    included), and the earlier version stays."""
+    user = call.user()
+    records = _records(call)
+    resource = call.service.get_resource(required(call.params, "resource_id"))
+    method = str(call.params.get("method") or "upsert")
+    key = strings(call.params, "primary_key") or call.service.get_dataset(
+        resource["dataset_id"]
+    ).get("primary_key", [])
+    columns = [c["name"] for c in resource["schema"]["fields"]]
+    names = list(dict.fromkeys([*columns, *(k for r in records for k in r)]))
+    with tempfile.TemporaryDirectory(prefix="kaifang-upload-") as tmp:
+        given = _write_records(Path(tmp) / "records.json", records, names)
+        if resource["current_version"] is None:  # nothing to merge with: the first version
+            merged = given
+        else:
+            merged = Path(tmp) / f"{resource['id']}.json"
+            call.service.merge_records(resource["id"], given, merged, method=method, key=key)
+        published = publish_to_resource(call, user, resource["dataset_id"], resource["id"], merged)
+    return _answer(call, published, method)
 
 
 @action("datastore_delete", writes=True)
 def datastore_delete(call: Call) -> None:
-    """Refused: versions are immutable and kept; ``package_delete`` withdraws a dataset."""
+    """Refused: versions are immutable and kept; ``package_delete`` withdraws a dataset,
+    and ``datastore_create`` publishes a table without the rows to drop."""
     call.user()
-    raise _immutable("datastore_delete")
+    raise invalid(
+        "filters",
+        "datastore_delete: kaifang's versions are immutable and kept, so rows cannot be "
+        "deleted in place; publish the table without them (datastore_create or "
+        "resource_update) or withdraw the dataset (package_delete)",
+    )
