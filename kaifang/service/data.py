@@ -45,7 +45,12 @@ class ResourceRef:
 
     def table(self, version: int | None) -> tuple[str, int]:
         number = version if version is not None else self.current_version
-        if number is None or number not in self.versions:
+        if number is None:
+            raise NotFoundError(
+                f"resource {self.id!r} has no published version yet",
+                hint="Publish a file to it first (kaifang publish, or an upload).",
+            )
+        if number not in self.versions:
             known = ", ".join(str(v) for v in sorted(self.versions)) or "none"
             raise NotFoundError(
                 f"resource {self.id!r} has no version {number}",

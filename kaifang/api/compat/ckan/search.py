@@ -15,11 +15,20 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kaifang.api.compat.ckan.core import MAX_ROWS, Call, CkanError, action, integer, strings
+from kaifang.api.compat.ckan.core import (
+    MAX_ROWS,
+    Call,
+    CkanError,
+    action,
+    integer,
+    invalid,
+    strings,
+)
 from kaifang.api.compat.ckan.shapes import package_dict
 from kaifang.catalog.finder import FACETS, Choice, Exact, Match
 from kaifang.catalog.search import FIELD_COLUMNS, Either, Query, term
 from kaifang.export import FORMATS
+from kaifang.service.views import MAX_SEARCH_CHARS
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<op>AND\b|OR\b|&&|\|\|)|\+?(?:(?P<field>[\w.]+):)?"
@@ -173,6 +182,17 @@ def parse_sort(raw: str) -> tuple[tuple[str, bool], ...]:
     return tuple(order)
 
 
+def _bounded(params: dict[str, Any], key: str) -> str:
+    text = str(params.get(key) or "")
+    if len(text) > MAX_SEARCH_CHARS:
+        raise invalid(
+            key,
+            f"{key}: the search is {len(text):,} characters long; at most {MAX_SEARCH_CHARS} "
+            "are accepted",
+        )
+    return text
+
+
 @action("package_search")
 def package_search(call: Call) -> dict[str, Any]:
     """Search datasets: ``q`` (Solr syntax: words, ``"phrases"``, ``title:``/``tags:``/
@@ -183,8 +203,8 @@ def package_search(call: Call) -> dict[str, Any]:
     params = call.params
     rows = integer(params, "rows", 10, maximum=MAX_ROWS)
     start = integer(params, "start", 0)
-    query = parse_q(str(params.get("q") or ""))
-    exact = parse_fq(str(params.get("fq") or ""))
+    query = parse_q(_bounded(params, "q"))
+    exact = parse_fq(_bounded(params, "fq"))
     raw_sort = str(params.get("sort") or "").strip()
     sort: Any = parse_sort(raw_sort) if raw_sort else "relevance"
     page = call.service.search_catalog(

@@ -19,7 +19,7 @@ def package_dict(dataset: dict[str, Any], base_url: str) -> dict[str, Any]:
     service category as the one group, and the fields CKAN clients read."""
     package = to_ckan_package(dataset)
     custom = dict(dataset.get("custom") or {})
-    package["url"] = dataset.get("landing_page") or ""  # CKAN's source URL
+    package["url"] = package["url"] or f"{base_url}/datasets/{dataset['id']}"
     package["organization"] = org_dict(dataset["organization"])
     package["owner_org"] = package["organization"]["id"]
     package["resources"] = [

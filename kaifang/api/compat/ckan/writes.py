@@ -232,13 +232,20 @@ def package_update(call: Call) -> dict[str, Any]:
     return _update(call, call.params)
 
 
+def _editable(dataset: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The package of ``dataset`` as the base of a patch: without resources, and ``url``
+    only when a landing page was given (not the dataset page it defaults to)."""
+    package = package_dict(dataset, base_url)
+    package.pop("resources")
+    package["url"] = dataset.get("landing_page") or ""
+    return package
+
+
 @action("package_patch", writes=True)
 def package_patch(call: Call) -> dict[str, Any]:
     """Change only the fields given of dataset ``id``."""
     current = call.service.get_dataset(required(call.params, "id"))
-    package = package_dict(current, call.base_url)
-    package.pop("resources")
-    return _update(call, {**package, **call.params})
+    return _update(call, {**_editable(current, call.base_url), **call.params})
 
 
 @action("package_revise", writes=True)
@@ -260,8 +267,7 @@ def package_revise(call: Call) -> dict[str, Any]:
     for key, value in call.params.items():
         if key.startswith("update__"):
             update[key.removeprefix("update__")] = value
-    current = package_dict(call.service.get_dataset(str(ref)), call.base_url)
-    current.pop("resources")
+    current = _editable(call.service.get_dataset(str(ref)), call.base_url)
     return {"package": _update(call, {**current, **update, "id": current["id"]})}
 
 
