@@ -109,6 +109,9 @@ def test_validation_errors_name_each_field(site: Site) -> None:
     with pytest.raises(ckanapi.ValidationError) as raised:
         remote(site, site.token).action.package_create(**{**PACKAGE, "owner_org": ""})
     assert "owner_org" in raised.value.error_dict
+    with pytest.raises(ckanapi.ValidationError) as raised:  # open data only
+        remote(site, site.token).action.package_create(**{**PACKAGE, "private": True})
+    assert "private" in raised.value.error_dict
 
 
 def test_publish_round_trip(site: Site) -> None:

@@ -179,7 +179,16 @@ def package_create(call: Call) -> dict[str, Any]:
     ``resource_update`` (``upload``)."""
     user = call.user()
     params = call.params
-    org = params.get("owner_org") or (json_value(params, "organization") or {}).get("name")
+    if boolean(params, "private", False):
+        raise invalid(
+            "private",
+            "private: kaifang publishes open data only; a private dataset is not supported "
+            "(keep the file unpublished until it may be public)",
+        )
+    organization = json_value(params, "organization")
+    org = params.get("owner_org") or (
+        organization.get("name") if isinstance(organization, dict) else None
+    )
     if not org:
         raise invalid("owner_org", "owner_org: Missing value")
     metadata, extras = metadata_of(params)
