@@ -196,6 +196,9 @@ def test_every_help_link_resolves(ckan: ckanapi.RemoteCKAN, live_server: str) ->
         answer = httpx.get(f"{live_server}/api/3/action/{name}").json()
         helped = httpx.get(answer["help"]).json()
         assert helped["success"] is True and helped["result"], name
+    unknown = httpx.get(f"{live_server}/api/3/action/no_such_action")
+    assert unknown.status_code == 400
+    assert httpx.get(unknown.json()["help"]).json()["success"] is True
 
 
 def test_groups_are_the_national_service_categories(ckan: ckanapi.RemoteCKAN) -> None:

@@ -104,10 +104,10 @@ def _as_ckan(exc: KaifangError) -> CkanError:
 async def _dispatch(request: Request, name: str) -> JSONResponse:
     base_url = link_base(request)
     info = ACTIONS.get(name)
-    if info is None:
+    if info is None:  # the help link names help_show, which resolves
         return ckan_error_response(
             base_url,
-            name,
+            "help_show",
             CkanError(
                 "Bad Request",
                 f"Action name not known: {name}; known: {', '.join(sorted(ACTIONS))}",
