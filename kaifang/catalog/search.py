@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kaifang.catalog.models import Dataset
@@ -178,40 +179,42 @@ def term(text: str, field: str | None = None) -> Term:
     return Term([(token, lone) for token in tokens], field)
 
 
+def _compile(query: Query, leaf: Callable[[Term], str], both: str, either: str) -> str | None:
+    """``query`` in an engine's syntax (``leaf`` renders a term with tokens); None when it
+    can match nothing (a term without letters or digits, where all terms must match)."""
+    if isinstance(query, Term):
+        return leaf(query) if query.phrase else None
+    parts = [_compile(part, leaf, both, either) for part in query.parts]
+    kept = [p for p in parts if p is not None]
+    if query.any_of:
+        return "(" + f" {either} ".join(kept) + ")" if kept else None
+    if len(kept) < len(parts):
+        return None
+    return "(" + f" {both} ".join(kept) + ")" if kept else None
+
+
+def _fts5_term(query: Term) -> str:
+    words = " ".join(token for token, _ in query.phrase)
+    text = f'"{words}"' + ("*" if query.phrase[-1][1] else "")
+    return f"{FIELD_COLUMNS[query.field][0]} : {text}" if query.field else text
+
+
+def _pg_term(query: Term) -> str:
+    weight = FIELD_COLUMNS[query.field][1] if query.field else ""
+
+    def lexeme(token: str, prefix: bool) -> str:
+        quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + (":" + ("*" if prefix else "") + weight if prefix or weight else "")
+
+    return "(" + " <-> ".join(lexeme(t, p) for t, p in query.phrase) + ")"
+
+
 def fts5_query(query: Query) -> str | None:
     """An FTS5 MATCH expression for ``query``; None when it can match nothing."""
-    if isinstance(query, Term):
-        if not query.phrase:
-            return None
-        words = " ".join(token for token, _ in query.phrase)
-        text = f'"{words}"' + ("*" if query.phrase[-1][1] else "")
-        return f"{FIELD_COLUMNS[query.field][0]} : {text}" if query.field else text
-    parts = [fts5_query(part) for part in query.parts]
-    if query.any_of:
-        kept = [p for p in parts if p is not None]
-        return "(" + " OR ".join(kept) + ")" if kept else None
-    if any(p is None for p in parts):
-        return None
-    return "(" + " AND ".join(p for p in parts if p) + ")"
+    return _compile(query, _fts5_term, "AND", "OR")
 
 
 def pg_tsquery(query: Query) -> str | None:
     """A PostgreSQL ``tsquery`` literal for ``query`` (fields as weights); None when it can
     match nothing."""
-    if isinstance(query, Term):
-        if not query.phrase:
-            return None
-        weight = FIELD_COLUMNS[query.field][1] if query.field else ""
-
-        def lexeme(token: str, prefix: bool) -> str:
-            quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-            return quoted + (":" + ("*" if prefix else "") + weight if prefix or weight else "")
-
-        return "(" + " <-> ".join(lexeme(t, p) for t, p in query.phrase) + ")"
-    parts = [pg_tsquery(part) for part in query.parts]
-    if query.any_of:
-        kept = [p for p in parts if p is not None]
-        return "(" + " | ".join(kept) + ")" if kept else None
-    if any(p is None for p in parts):
-        return None
-    return "(" + " & ".join(p for p in parts if p) + ")"
+    return _compile(query, _pg_term, "&", "|")
