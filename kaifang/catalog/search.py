@@ -174,7 +174,11 @@ Query = Term | Either
 def term(text: str, field: str | None = None) -> Term:
     """The words of ``text`` as one phrase (a quoted phrase, or one word of a query)."""
     runs = _TOKEN.findall(fold(text))
-    tokens = [piece for run in runs for piece in _pieces(run, trailing=False)]
+    # a Han run followed by another run ends there in the text too, where the index holds its
+    # last character alone (index_text), so the phrase keeps that token to stay adjacent
+    tokens = [
+        piece for i, run in enumerate(runs) for piece in _pieces(run, trailing=i < len(runs) - 1)
+    ]
     lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
     return Term([(token, lone) for token in tokens], field)
 
