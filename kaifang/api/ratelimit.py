@@ -1,7 +1,8 @@
 """Per-address rate limiting for anonymous clients (a token bucket per address).
 
-Requests that carry a valid API token (``Authorization: Bearer``, checked with the ``trusted``
-callable) are not limited; a made-up token does not escape the limit. Each server process
+Requests that carry a valid API token (``Authorization: Bearer <token>``, or the bare token
+or ``X-CKAN-API-Key`` as CKAN clients send it; checked with the ``trusted`` callable) are not
+limited; a made-up token does not escape the limit. Each server process
 keeps its own buckets: behind several workers the effective limit is per worker, so a
 reverse proxy should also limit (docs/deploy.md).
 """
@@ -80,7 +81,10 @@ class RateLimitMiddleware:
         if not path.startswith("/api"):
             return False
         headers = dict(scope.get("headers") or [])
-        auth = headers.get(b"authorization", b"").decode("latin-1")
-        if self.trusted is not None and auth[:7].lower() == "bearer ":
-            return not self.trusted(auth[7:].strip())
+        auth = headers.get(b"authorization", b"").decode("latin-1").strip()
+        # ``Bearer <token>``, or the bare token and X-CKAN-API-Key as CKAN clients send it
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else auth
+        token = token or headers.get(b"x-ckan-api-key", b"").decode("latin-1").strip()
+        if self.trusted is not None and token:
+            return not self.trusted(token)
         return True

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from kaifang.catalog.accounts import organization_dict
 from kaifang.catalog.categories import category
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.finder import Filters, find_ids
+from kaifang.catalog.finder import Filters, Sort, find_ids
 from kaifang.catalog.models import Dataset, Resource, Version
 from kaifang.errors import NotFoundError
 
@@ -33,6 +33,7 @@ def resource_dict(resource: Resource) -> dict[str, Any]:
         "name": resource.name,
         "current_version": resource.current_version,
         "rows": current.rows if current is not None else None,
+        "created": _iso(resource.created),
         "modified": _iso(resource.modified),
         "fields": resource.fields,
     }
@@ -83,9 +84,23 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         "notes": extras.get("notes", ""),
         "created": _iso(dataset.created),
         "modified": _iso(dataset.modified),
+        "withdrawn": _iso(dataset.withdrawn),
         "resources": [resource_dict(r) for r in dataset.resources],
         "legal_basis": legal_basis(dataset),
+        "creator": extras.get("creator") or _first_publisher(dataset),
+        "primary_key": list(extras.get("primary_key") or []),
+        "custom": dict(extras.get("custom") or {}),
     }
+
+
+def _first_publisher(dataset: Dataset) -> str | None:
+    """Who published the dataset's first version (a dataset made by a publish)."""
+    first = min(
+        (v for r in dataset.resources for v in r.versions),
+        key=lambda v: v.created,
+        default=None,
+    )
+    return (first.publisher or None) if first is not None else None
 
 
 DATASET_LOAD = (
@@ -142,7 +157,7 @@ def list_datasets(
     limit: int | None = None,
     offset: int = 0,
     filters: Filters | None = None,
-    sort: str = "relevance",
+    sort: Sort = "relevance",
 ) -> dict[str, Any]:
     """``{data, count}``: datasets shaped like ``show``; ranked when ``search`` is given, else
     newest first (see :mod:`kaifang.catalog.finder`). ``count`` counts every match, ignoring

@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -40,7 +41,14 @@ from kaifang.catalog.models import (
     Tag,
     dataset_tags,
 )
-from kaifang.catalog.search import fts5_match, query_phrases, tsquery
+from kaifang.catalog.search import (
+    Query,
+    fts5_match,
+    fts5_query,
+    pg_tsquery,
+    query_phrases,
+    tsquery,
+)
 
 SORTS = ("relevance", "modified", "title", "popularity")
 """``relevance`` (best match first; newest first without a query), ``modified`` (newest
@@ -53,6 +61,36 @@ BM25 = "bm25(dataset_search, 10.0, 5.0, 3.0, 2.0, 1.0)"
 PG_VECTOR = "search_vector"
 """PostgreSQL: the stored, GIN-indexed weighted ``tsvector`` that migration 0004 generates
 from the index texts (title A, keywords B, columns and organization C, description D)."""
+
+
+SORT_KEYS = ("score", "modified", "created", "title", "name")
+"""Keys of an explicit order (``[(key, descending), ...]``): relevance, modified, created,
+title and id."""
+
+EXACT_FIELDS = ("organization", "tags", "res_format", "license_id", "groups")
+"""Fields of an exact filter (:class:`Match`). ``res_format`` matches a dataset with data to
+download when its value is not empty, nothing when it is (a format kaifang does not serve)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """``field`` (one of :data:`EXACT_FIELDS`) equals ``value`` (case-insensitive)."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Any of ``parts`` (``any_of``) or all of them."""
+
+    parts: tuple[Exact, ...]
+    any_of: bool = False
+
+
+Exact = Match | Choice
+Sort = str | tuple[tuple[str, bool], ...]
+"""One of :data:`SORTS`, or an explicit order ``((key, descending), ...)`` of :data:`SORT_KEYS`."""
 
 
 @dataclass(frozen=True)
@@ -69,18 +107,33 @@ class Filters:
     band: str | None = None
     frequency: str | None = None
     modified_since: datetime | None = None
+    query: Query | None = None
+    """A boolean query (fields, phrases, AND / OR), searched like ``q``; with ``q``, both."""
+    exact: Exact | None = None
+    """Exact filters joined by AND / OR (CKAN's ``fq``)."""
 
 
-def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause | None:
-    """``(id, rank)`` of the datasets matching ``q``, higher rank better; None without a query.
-    A query without any letter or digit matches nothing."""
-    if not q or not q.strip():
+def _nothing() -> FromClause:
+    return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()
+
+
+def _hits(session: Session, f: Filters, *, ranked: bool = True) -> FromClause | None:
+    """``(id, rank)`` of the datasets matching ``f.q`` and ``f.query``, higher rank better;
+    None without either. A query without any letter or digit matches nothing."""
+    q = f.q if f.q and f.q.strip() else None
+    if q is None and f.query is None:
         return None
-    phrases = query_phrases(q)
+    phrases = query_phrases(q) if q else []
+    if q and not phrases:
+        return _nothing()
     if session.get_bind().dialect.name == "sqlite":
         fts = table("dataset_search", column("rowid"))
-        if not phrases:
-            return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()
+        parts = [fts5_match(phrases)] if phrases else []
+        if f.query is not None:
+            compiled = fts5_query(f.query)
+            if compiled is None:
+                return _nothing()
+            parts.append(compiled)
         # Materialized: the MATCH runs once. As a plain subquery SQLite's planner may put the
         # virtual table inside the loop over the other conditions' rows and run the MATCH
         # again for each of them (24 s for a category filter at 100,000 datasets).
@@ -90,13 +143,17 @@ def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause
                 (-literal_column(BM25) if ranked else literal(0.0)).label("rank"),
             )
             .select_from(fts)
-            .where(text("dataset_search MATCH :match").bindparams(match=fts5_match(phrases)))
+            .where(text("dataset_search MATCH :match").bindparams(match=" AND ".join(parts)))
             .cte(f"hits_{'ranked' if ranked else 'all'}")
             .prefix_with("MATERIALIZED")
         )
-    if not phrases:
-        return select(Dataset.id, literal(0.0).label("rank")).where(false()).subquery()
-    query = cast(literal(tsquery(phrases)), TSQUERY)
+    pg_parts = [tsquery(phrases)] if phrases else []
+    if f.query is not None:
+        compiled = pg_tsquery(f.query)
+        if compiled is None:
+            return _nothing()
+        pg_parts.append(compiled)
+    query = cast(literal(" & ".join(pg_parts)), TSQUERY)
     vector: ColumnElement[Any] = literal_column(PG_VECTOR)
     return (
         select(Dataset.id, (func.ts_rank(vector, query) if ranked else literal(0.0)).label("rank"))
@@ -106,7 +163,7 @@ def _hits(session: Session, q: str | None, *, ranked: bool = True) -> FromClause
 
 
 def _conditions(f: Filters) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = [Dataset.withdrawn.is_(None)]
     if f.org:
         org_id = select(Organization.id).where(Organization.code == f.org.strip().upper())
         where.append(Dataset.organization_id == org_id.scalar_subquery())
@@ -120,7 +177,7 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     if f.license:
         where.append(func.lower(Dataset.license_id) == f.license.strip().lower())
     if f.with_resources:
-        where.append(exists().where(Resource.dataset_id == Dataset.id))
+        where.append(_with_data())
     if f.category:
         where.append(Dataset.category == f.category.strip().upper())
     if f.frequency:
@@ -130,7 +187,32 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     if f.band:
         # the band of the latest score record, kept on the dataset row (kaifang.scoring)
         where.append(Dataset.band.is_(None) if f.band == "none" else Dataset.band == f.band)
+    if f.exact is not None:
+        where.append(_exact(f.exact))
     return where
+
+
+def _with_data() -> ColumnElement[bool]:
+    """The dataset has a resource with a published version (downloadable in every format)."""
+    return exists().where(Resource.dataset_id == Dataset.id, Resource.current_version.is_not(None))
+
+
+def _exact(e: Exact) -> ColumnElement[bool]:
+    if isinstance(e, Choice):
+        parts = [_exact(part) for part in e.parts]
+        return or_(false(), *parts) if e.any_of else and_(literal(True), *parts)
+    if e.field == "res_format":
+        return _with_data() if e.value else false()
+    leaf = {
+        "organization": Filters(org=e.value),
+        "tags": Filters(tag=e.value),
+        "license_id": Filters(license=e.value),
+        "groups": Filters(category=e.value),
+    }.get(e.field)
+    if leaf is None:
+        raise ValueError(f"exact filters are on {', '.join(EXACT_FIELDS)}, not {e.field!r}")
+    conditions = _conditions(leaf)[1:]  # without "not withdrawn"
+    return and_(literal(True), *conditions)
 
 
 def matching(
@@ -139,23 +221,34 @@ def matching(
     """``SELECT datasets.id`` of every dataset matching ``f`` (joined with the search hits,
     which are also returned, with their rank when ``ranked``)."""
     stmt = select(Dataset.id)
-    hits = _hits(session, f.q, ranked=ranked)
+    hits = _hits(session, f, ranked=ranked)
     if hits is not None:
         stmt = stmt.join(hits, hits.c.id == Dataset.id)
     return stmt.where(and_(literal(True), *_conditions(f))), hits
 
 
 def find_ids(
-    session: Session, f: Filters, *, sort: str = "relevance", limit: int | None, offset: int = 0
+    session: Session,
+    f: Filters,
+    *,
+    sort: Sort = "relevance",
+    limit: int | None,
+    offset: int = 0,
 ) -> tuple[list[int], int]:
-    """One page of matching dataset ids in order, and the exact count of all matches."""
-    if sort not in SORTS:
+    """One page of matching dataset ids in order, and the exact count of all matches.
+    ``sort`` is one of :data:`SORTS` or an explicit order of :data:`SORT_KEYS`."""
+    if isinstance(sort, str) and sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     unranked, _ = matching(session, f)
     count = session.scalar(select(func.count()).select_from(unranked.subquery())) or 0
-    stmt, hits = matching(session, f, ranked=sort == "relevance")
+    by_score = sort == "relevance" or (
+        not isinstance(sort, str) and any(key == "score" for key, _ in sort)
+    )
+    stmt, hits = matching(session, f, ranked=by_score)
     order: list[Any]
-    if sort == "title":
+    if not isinstance(sort, str):
+        order = _explicit_order(sort, hits)
+    elif sort == "title":
         order = [Dataset.title, Dataset.id]
     elif sort == "popularity":
         order = [Dataset.downloads.desc(), Dataset.modified.desc(), Dataset.id.desc()]
@@ -165,6 +258,25 @@ def find_ids(
         order = [Dataset.modified.desc(), Dataset.id.desc()]
     ids = list(session.scalars(stmt.order_by(*order).offset(offset).limit(limit)))
     return ids, count
+
+
+def _explicit_order(sort: tuple[tuple[str, bool], ...], hits: FromClause | None) -> list[Any]:
+    columns: dict[str, Any] = {
+        "modified": Dataset.modified,
+        "created": Dataset.created,
+        "title": Dataset.title,
+        "name": Dataset.slug,
+    }
+    order: list[Any] = []
+    for key, descending in sort:
+        if key == "score":
+            if hits is not None:  # without a query every dataset scores the same
+                order.append(hits.c.rank.asc() if not descending else hits.c.rank.desc())
+            continue
+        if key not in columns:
+            raise ValueError(f"sort keys are {', '.join(SORT_KEYS)}, not {key!r}")
+        order.append(columns[key].desc() if descending else columns[key].asc())
+    return [*order, Dataset.id.desc()]
 
 
 def facet_counts(
@@ -185,9 +297,7 @@ def facet_counts(
             continue
         if name == "res_format":
             with_data = session.scalar(
-                select(func.count()).where(
-                    Dataset.id.in_(ids), exists().where(Resource.dataset_id == Dataset.id)
-                )
+                select(func.count()).where(Dataset.id.in_(ids), _with_data())
             )
             out[name] = {fmt.upper(): with_data for fmt in formats} if with_data else {}
             continue

@@ -171,6 +171,9 @@ class Dataset(Base):
     scored_at: Mapped[datetime | None] = mapped_column(DateTime)
     score_unit: Mapped[int | None] = mapped_column(Integer)
     downloads: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the dataset was withdrawn (CKAN package_delete): out of listings and search, its
+    # record and versions kept; NULL while listed.
+    withdrawn: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     organization: Mapped[Organization] = relationship(back_populates="datasets")
     license: Mapped[License] = relationship()

@@ -164,8 +164,14 @@ def _locked(session: Session, stmt: Any) -> Any:
 
 
 def _create_dataset(session: Session, target: Target, title: str, file: Path) -> Dataset:
+    return new_dataset(session, target.org_code, title=title, slugs=[title, file.stem])
+
+
+def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]) -> Dataset:
+    """A new dataset of ``org_code`` numbered next in its organization (whose row is locked),
+    its id the first of ``slugs`` that is free once slugified; added to ``session``."""
     org = session.scalar(
-        _locked(session, select(Organization).where(Organization.code == target.org_code))
+        _locked(session, select(Organization).where(Organization.code == org_code))
     )
     serial = (
         session.scalar(select(func.max(Dataset.serial)).where(Dataset.organization_id == org.id))
@@ -175,7 +181,7 @@ def _create_dataset(session: Session, target: Target, title: str, file: Path) ->
     def taken(slug: str) -> bool:
         return session.scalar(select(Dataset.id).where(Dataset.slug == slug)) is not None
 
-    slug = unique_slug([title, file.stem], f"d_{org.code.lower()}", taken)
+    slug = unique_slug(slugs, f"d_{org.code.lower()}", taken)
     dataset = Dataset(
         slug=slug,
         identifier=dataset_identifier(org.code, serial),
@@ -189,6 +195,26 @@ def _create_dataset(session: Session, target: Target, title: str, file: Path) ->
     )
     session.add(dataset)
     return dataset
+
+
+def new_resource(session: Session, dataset: Dataset, *, slug: str, name: str) -> Resource:
+    """A new resource of ``dataset`` without versions, numbered next in it; added."""
+    session.flush()
+    serial = (
+        session.scalar(select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id))
+        or 0
+    ) + 1
+    resource = Resource(
+        slug=slug,
+        identifier=resource_identifier(dataset.identifier, serial),
+        dataset=dataset,
+        serial=serial,
+        name=name,
+        fields=[],
+        versions=[],
+    )
+    session.add(resource)
+    return resource
 
 
 @dataclass
@@ -227,22 +253,7 @@ def register_version(
     if metadata is not None:
         _apply_metadata(dataset, metadata, session)
     if target.resource is None:
-        session.flush()
-        serial = (
-            session.scalar(
-                select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id)
-            )
-            or 0
-        ) + 1
-        resource = Resource(
-            slug=resource_slug,
-            identifier=resource_identifier(dataset.identifier, serial),
-            dataset=dataset,
-            serial=serial,
-            name=target.resource_name,
-            versions=[],
-        )
-        session.add(resource)
+        resource = new_resource(session, dataset, slug=resource_slug, name=target.resource_name)
     else:
         resource = session.scalar(
             _locked(session, select(Resource).where(Resource.slug == target.resource))
@@ -277,6 +288,7 @@ def register_version(
     resource.fields = version.fields
     resource.modified = now
     dataset.modified = now
+    dataset.withdrawn = None  # a new version lists a withdrawn dataset again
     session.flush()
     refresh_search_text(dataset)
     return dataset, resource

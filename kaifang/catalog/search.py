@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kaifang.catalog.models import Dataset
@@ -165,3 +166,84 @@ def tsquery(phrases: list[Phrase]) -> str:
         "(" + " <-> ".join(lexeme(token, prefix) for token, prefix in phrase) + ")"
         for phrase in phrases
     )
+
+
+# -- boolean queries (CKAN's Solr-style ``q``) ----------------------------------------------
+FIELD_COLUMNS = {
+    "title": ("search_title", "A"),
+    "tags": ("search_keywords", "B"),
+    "notes": ("search_description", "D"),
+}
+"""Fields a query term may name: the index text searched (SQLite) and its weight (PostgreSQL)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """Tokens that must occur in this order, in ``field`` (None: any searched text)."""
+
+    phrase: Phrase
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Either:
+    """Any of ``parts`` (``any_of``) or all of them."""
+
+    parts: tuple[Query, ...]
+    any_of: bool = False
+
+
+Query = Term | Either
+
+
+def term(text: str, field: str | None = None) -> Term:
+    """The words of ``text`` as one phrase (a quoted phrase, or one word of a query)."""
+    runs = _TOKEN.findall(fold(text))
+    # a Han run followed by another run ends there in the text too, where the index holds its
+    # last character alone (index_text), so the phrase keeps that token to stay adjacent
+    tokens = [
+        piece for i, run in enumerate(runs) for piece in _pieces(run, trailing=i < len(runs) - 1)
+    ]
+    lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
+    return Term([(token, lone) for token in tokens], field)
+
+
+def _compile(query: Query, leaf: Callable[[Term], str], both: str, either: str) -> str | None:
+    """``query`` in an engine's syntax (``leaf`` renders a term with tokens); None when it
+    can match nothing (a term without letters or digits, where all terms must match)."""
+    if isinstance(query, Term):
+        return leaf(query) if query.phrase else None
+    parts = [_compile(part, leaf, both, either) for part in query.parts]
+    kept = [p for p in parts if p is not None]
+    if query.any_of:
+        return "(" + f" {either} ".join(kept) + ")" if kept else None
+    if len(kept) < len(parts):
+        return None
+    return "(" + f" {both} ".join(kept) + ")" if kept else None
+
+
+def _fts5_term(query: Term) -> str:
+    words = " ".join(token for token, _ in query.phrase)
+    text = f'"{words}"' + ("*" if query.phrase[-1][1] else "")
+    return f"{FIELD_COLUMNS[query.field][0]} : {text}" if query.field else text
+
+
+def _pg_term(query: Term) -> str:
+    weight = FIELD_COLUMNS[query.field][1] if query.field else ""
+
+    def lexeme(token: str, prefix: bool) -> str:
+        quoted = "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quoted + (":" + ("*" if prefix else "") + weight if prefix or weight else "")
+
+    return "(" + " <-> ".join(lexeme(t, p) for t, p in query.phrase) + ")"
+
+
+def fts5_query(query: Query) -> str | None:
+    """An FTS5 MATCH expression for ``query``; None when it can match nothing."""
+    return _compile(query, _fts5_term, "AND", "OR")
+
+
+def pg_tsquery(query: Query) -> str | None:
+    """A PostgreSQL ``tsquery`` literal for ``query`` (fields as weights); None when it can
+    match nothing."""
+    return _compile(query, _pg_term, "&", "|")

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from kaifang import scoring
-from kaifang.catalog import accounts
+from kaifang.catalog import accounts, editing
 from kaifang.catalog.datasets import add_downloads
 from kaifang.catalog.db import open_catalog
+from kaifang.catalog.editing import ResourceSpec
+from kaifang.catalog.finder import Exact, Sort
+from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import WRITE_ROLES
+from kaifang.catalog.search import Query
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
 from kaifang.query import QueryEngine, QueryResult
@@ -124,6 +128,22 @@ class Service:
             sort=sort,
             limit=limit,
             offset=offset,
+        )
+
+    def search_catalog(
+        self,
+        *,
+        q: str | None = None,
+        query: Query | None = None,
+        exact: Exact | None = None,
+        sort: Sort = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Page:
+        """Like :meth:`search_datasets`, with a boolean ``query`` (fields, phrases, AND / OR),
+        ``exact`` filters joined by AND / OR and an explicit ``sort`` (CKAN's package_search)."""
+        return views.search_page(
+            self.catalog, q=q, query=query, exact=exact, sort=sort, limit=limit, offset=offset
         )
 
     def facets(
@@ -312,6 +332,17 @@ class Service:
     def sql(self, sql: str) -> QueryResult:
         return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
+    def merge_records(
+        self, ref: str, records: Path, out: Path, *, method: str, key: list[str]
+    ) -> None:
+        """``out``: resource ``ref``'s current rows merged with ``records`` (a JSON array)
+        by ``method`` (``data.merge_records``), to be published as its next version."""
+        data.merge_records(self.store, self._ref(ref), records, out, method=method, key=key)
+
+    def sql_typed(self, sql: str) -> tuple[QueryResult, list[str | None]]:
+        """:meth:`sql` and the Python type name of each column's values."""
+        return data.run_sql_typed(self.sql_engine, self.sql_resolver, sql)
+
     def export(
         self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False
     ) -> Export:
@@ -414,6 +445,65 @@ class Service:
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
         )
+
+    # -- editing records without data (CKAN package_create / update / delete) ---------------
+    def _check_dataset_writer(self, user: dict[str, Any], ref: str) -> str:
+        """``ref``'s organization code, once ``user`` may edit it."""
+        org = str(views.dataset_org(self.catalog, ref))
+        self.check_writer(user, org)
+        return org
+
+    def create_dataset_as(
+        self,
+        user: dict[str, Any],
+        *,
+        org: str,
+        metadata: DatasetMetadata,
+        slug: str | None = None,
+        extras: dict[str, Any] | None = None,
+        resources: list[ResourceSpec] | None = None,
+    ) -> str:
+        """A new dataset (metadata and empty resources) by an editor or admin of ``org``."""
+        code = views.organization(self.catalog, org)["code"]
+        self.check_writer(user, code)
+        return editing.create_dataset(
+            self.catalog,
+            org=code,
+            metadata=metadata,
+            slug=slug,
+            extras={**(extras or {}), "creator": user["name"]},
+            resources=resources,
+        )
+
+    def update_dataset_as(
+        self,
+        user: dict[str, Any],
+        ref: str,
+        *,
+        metadata: DatasetMetadata,
+        extras: dict[str, Any] | None = None,
+        resources: list[ResourceSpec] | None = None,
+        listed: bool | None = None,
+    ) -> str:
+        """Replace a dataset's metadata (``editing.update_dataset``) as an editor of its org."""
+        self._check_dataset_writer(user, ref)
+        return editing.update_dataset(
+            self.catalog, ref, metadata=metadata, extras=extras, resources=resources, listed=listed
+        )
+
+    def withdraw_dataset_as(self, user: dict[str, Any], ref: str) -> str:
+        """Withdraw a dataset (out of listings; record and versions kept)."""
+        self._check_dataset_writer(user, ref)
+        return editing.withdraw_dataset(self.catalog, ref)
+
+    def add_resource_as(self, user: dict[str, Any], dataset_ref: str, spec: ResourceSpec) -> str:
+        """A new, empty resource of a dataset; data comes with its first publish."""
+        self._check_dataset_writer(user, dataset_ref)
+        return editing.add_resource(self.catalog, dataset_ref, spec)
+
+    def rename_resource_as(self, user: dict[str, Any], ref: str, name: str) -> None:
+        self._check_dataset_writer(user, self.get_resource(ref)["dataset_id"])
+        editing.rename_resource(self.catalog, ref, name)
 
     def publish_reviewed_upload(
         self, user: dict[str, Any], upload_id: str, form: dict[str, str]

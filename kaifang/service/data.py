@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,7 +26,7 @@ from kaifang.query import (
 )
 from kaifang.query.engines import SqlRunner
 from kaifang.service.runner import QueryRunner, missing_version
-from kaifang.sqlutil import quote_ident
+from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import VersionStore
 
 ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_version"}
@@ -44,7 +45,12 @@ class ResourceRef:
 
     def table(self, version: int | None) -> tuple[str, int]:
         number = version if version is not None else self.current_version
-        if number is None or number not in self.versions:
+        if number is None:
+            raise NotFoundError(
+                f"resource {self.id!r} has no published version yet",
+                hint="Publish a file to it first (kaifang publish, or an upload).",
+            )
+        if number not in self.versions:
             known = ", ".join(str(v) for v in sorted(self.versions)) or "none"
             raise NotFoundError(
                 f"resource {self.id!r} has no version {number}",
@@ -143,19 +149,27 @@ def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) 
     }
 
 
+ROW_ID = "_id"
+"""CKAN's row id column: the row's position (from 1) in its version."""
+
+
 def datastore(
     runner: QueryRunner,
     ref: ResourceRef,
     *,
     filters: Mapping[str, Any],
-    q: str | None,
+    q: str | Mapping[str, str] | None,
     sort: Sequence[tuple[str, bool]],
     fields: Sequence[str],
     limit: int,
     offset: int,
     include_total: bool = True,
+    distinct: bool = False,
 ) -> DatastorePage:
-    """Offset paging with equality filters and a full-text ``q`` (CKAN / national spec)."""
+    """Offset paging with equality filters and a full-text ``q`` (CKAN / national spec):
+    every word of ``q`` must occur in the row (or, for ``{column: words}``, in that column).
+    ``fields`` may name ``_id``, the row's position in its version; ``distinct`` drops
+    repeated rows."""
     table, number = ref.table(None)
     conditions: list[str] = []
     values: list[Any] = []
@@ -171,26 +185,44 @@ def datastore(
         else:
             conditions.append(f"CAST({quote_ident(name)} AS VARCHAR) = ?")
             values.append(str(value))
-    if q:
-        texts = [quote_ident(c) for c in ref.columns]
-        haystack = " || ' ' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in texts)
-        conditions.append(f"strpos(lower({haystack}), lower(?)) > 0")
-        values.append(q)
+    searched = q.items() if isinstance(q, Mapping) else [(None, q)] if q else []
+    for column_name, words in searched:
+        columns = [column_name] if column_name else ref.columns
+        haystack = " || ' ' || ".join(
+            f"coalesce(CAST({quote_ident(c)} AS VARCHAR), '')" for c in columns
+        )
+        for word in str(words).split():
+            conditions.append(f"strpos(lower({haystack}), lower(?)) > 0")
+            values.append(word)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    # _id: a row's position in the version; without a filter or an order a page's rows are
+    # offset + 1, offset + 2 ... and nothing is numbered
+    numbered = ROW_ID in fields or any(n == ROW_ID for n, _ in sort)
+    source = quote_ident(table)
+    if numbered and (where or sort):
+        source = f"(SELECT row_number() OVER () AS {ROW_ID}, * FROM {source})"
+    elif numbered:
+        fields = [f for f in fields if f != ROW_ID]
     order = ", ".join(f"{quote_ident(n)} {'DESC' if d else 'ASC'}" for n, d in sort)
     select = ", ".join(quote_ident(f) for f in fields)
-    sql = f"SELECT {select} FROM {quote_ident(table)}{where}"
+    sql = f"SELECT {'DISTINCT ' if distinct else ''}{select} FROM {source}{where}"
     if order:
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     result = runner.run(
         sql, table=table, resource_id=ref.id, version=number, params=values, max_rows=limit
     )
+    columns = list(result.columns)
+    records = [record(result.columns, row) for row in result.rows]
+    if numbered and not (where or sort):
+        columns = [ROW_ID, *columns]
+        records = [{ROW_ID: offset + i + 1, **r} for i, r in enumerate(records)]
     total: int | None = None
     if include_total:
-        if conditions:
+        if conditions or distinct:
+            inner = f"SELECT {'DISTINCT ' if distinct else ''}{select} FROM {source}{where}"
             counted = runner.run(
-                f"SELECT count(*) FROM {quote_ident(table)}{where}",
+                f"SELECT count(*) FROM ({inner})",
                 table=table,
                 resource_id=ref.id,
                 version=number,
@@ -199,21 +231,124 @@ def datastore(
             total = int(counted.rows[0][0])
         else:
             total = ref.versions[number]
-    return DatastorePage(
-        columns=list(result.columns),
-        records=[record(result.columns, row) for row in result.rows],
-        total=total,
-    )
+    return DatastorePage(columns=columns, records=records, total=total)
+
+
+def value_types(rows: Sequence[Sequence[Any]], width: int) -> list[str | None]:
+    """The Python type name of each column's first non-null value (None: all null)."""
+    found: list[str | None] = [None] * width
+    for row in rows:
+        for i, value in enumerate(row):
+            if found[i] is None and value is not None:
+                found[i] = type(value).__name__
+        if all(found):
+            break
+    return found
 
 
 def run_sql(engine: SqlRunner, resolver: Resolver, sql: str) -> QueryResult:
+    return run_sql_typed(engine, resolver, sql)[0]
+
+
+def run_sql_typed(
+    engine: SqlRunner, resolver: Resolver, sql: str
+) -> tuple[QueryResult, list[str | None]]:
+    """:func:`run_sql` and the Python type of each column's values (:func:`value_types`)."""
     result = engine.run_sql(sql, resolver=resolver)
+    types = value_types(result.rows, len(result.columns))
     return QueryResult(
         columns=result.columns,
         rows=[tuple(jsonable(v) for v in row) for row in result.rows],
         truncated=result.truncated,
         elapsed_ms=result.elapsed_ms,
-    )
+    ), types
+
+
+MERGE_METHODS = ("insert", "upsert", "update")
+
+
+def merge_records(
+    store: VersionStore,
+    ref: ResourceRef,
+    records: Path,
+    out: Path,
+    *,
+    method: str,
+    key: Sequence[str],
+) -> None:
+    """Write to ``out`` (a JSON array) the current version's rows merged with ``records`` (a
+    JSON array of objects), each value cast to its column's type: ``insert`` appends them,
+    ``upsert`` replaces the rows with the same ``key`` and appends the others, ``update``
+    replaces rows and refuses a record whose key is not there. The caller publishes ``out``
+    as the next version (CKAN's datastore_upsert)."""
+    if method not in MERGE_METHODS:
+        raise ValidationError(
+            f"method: {method!r} is not one of {', '.join(MERGE_METHODS)}", key="method"
+        )
+    _table, number = ref.table(None)
+    try:
+        current = store.dataset(ref.id, number)
+    except NotFoundError:
+        raise missing_version(ref.id, number) from None
+    con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
+    try:
+        con.register("current_rows", current)
+        empty = con.sql("SELECT * FROM current_rows LIMIT 0")
+        types = {n: str(t) for n, t in zip(empty.columns, empty.types, strict=True)}
+        source = f"read_json({quote_literal(str(records))}, format='array', records=true)"
+        given = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
+        unknown = [c for c in given if c not in types]
+        if unknown:
+            raise ValidationError(
+                f"records: column(s) {', '.join(unknown)} are not in resource {ref.id!r}",
+                hint=f"Its columns: {', '.join(types)}.",
+                key="records",
+            )
+        missing_key = [k for k in key if k not in given]
+        if method != "insert" and (not key or missing_key):
+            raise ValidationError(
+                f"method: {method} needs a key present in every record "
+                f"({', '.join(key) or 'none declared'})",
+                hint="Declare the dataset's primary_key in its metadata, or pass primary_key.",
+                key="method",
+            )
+        cast = ", ".join(
+            f"CAST({quote_ident(c)} AS {t}) AS {quote_ident(c)}"
+            if c in given
+            else f"CAST(NULL AS {t}) AS {quote_ident(c)}"
+            for c, t in types.items()
+        )
+        con.execute(f"CREATE TEMP TABLE new_rows AS SELECT {cast} FROM {source}")
+        same = " AND ".join(
+            f"c.{quote_ident(k)} IS NOT DISTINCT FROM n.{quote_ident(k)}" for k in key
+        )
+        if method == "update":
+            unmatched = con.execute(
+                f"SELECT count(*) FROM new_rows n ANTI JOIN current_rows c ON {same}"
+            ).fetchone()
+            if unmatched and unmatched[0]:
+                raise ValidationError(
+                    f"records: {unmatched[0]} record(s) match no row by {', '.join(key)}",
+                    hint="Use method upsert to add them.",
+                    key="records",
+                )
+        kept = (
+            "SELECT * FROM current_rows"
+            if method == "insert"
+            else f"SELECT c.* FROM current_rows c ANTI JOIN new_rows n ON {same}"
+        )
+        con.execute(
+            f"COPY ({kept} UNION ALL SELECT * FROM new_rows) TO {quote_literal(str(out))} "
+            "(FORMAT json, ARRAY true)"
+        )
+    except duckdb.Error as exc:
+        raise ValidationError(
+            f"records: cannot merge them into {ref.id!r} ({str(exc).splitlines()[0]})",
+            hint="Check that every value fits its column's type.",
+            key="records",
+        ) from None
+    finally:
+        con.close()
 
 
 def export(

@@ -21,8 +21,9 @@ from kaifang.catalog.datasets import (
     version_dict,
 )
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.finder import FACETS, Filters
+from kaifang.catalog.finder import FACETS, Exact, Filters, Sort
 from kaifang.catalog.models import Dataset, Organization, Resource, Version
+from kaifang.catalog.search import Query
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
@@ -49,6 +50,8 @@ def filters(
     band: str | None = None,
     frequency: str | None = None,
     modified_since: datetime | None = None,
+    query: Query | None = None,
+    exact: Exact | None = None,
 ) -> Filters | None:
     """The catalog's filters for these API parameters; None when nothing can match (a format
     that kaifang does not serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
@@ -71,6 +74,8 @@ def filters(
         band=band,
         frequency=frequency,
         modified_since=modified_since,
+        query=query,
+        exact=exact,
     )
 
 
@@ -79,7 +84,7 @@ def search_page(
     *,
     limit: int | None,
     offset: int = 0,
-    sort: str = "relevance",
+    sort: Sort = "relevance",
     **params: Any,
 ) -> Page:
     """One page of matching datasets (ranked, or newest first) with their openness scores,
@@ -169,6 +174,12 @@ def _detail(dataset: Dataset) -> dict[str, Any]:
     return out
 
 
+def dataset_org(catalog: Catalog, ref: str) -> str:
+    """The organization code of dataset ``ref`` (withdrawn or not)."""
+    with catalog.read() as session:
+        return find_dataset(session, ref).organization.code
+
+
 def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
     """A dataset with each resource's schema, versions and screening summary."""
     with catalog.read() as session:
@@ -224,7 +235,9 @@ def organizations(catalog: Catalog) -> list[dict[str, Any]]:
     with catalog.read() as session:
         counts = dict(
             session.execute(
-                select(Dataset.organization_id, func.count()).group_by(Dataset.organization_id)
+                select(Dataset.organization_id, func.count())
+                .where(Dataset.withdrawn.is_(None))
+                .group_by(Dataset.organization_id)
             ).all()
         )
         ids = dict(session.execute(select(Organization.code, Organization.id)).all())
@@ -243,7 +256,9 @@ def organization(catalog: Catalog, code: str) -> dict[str, Any]:
                 hint="List organizations with GET /api/organizations.",
             )
         count = session.scalar(
-            select(func.count()).select_from(Dataset).where(Dataset.organization_id == org.id)
+            select(func.count())
+            .select_from(Dataset)
+            .where(Dataset.organization_id == org.id, Dataset.withdrawn.is_(None))
         )
         return {**organization_dict(org), "dataset_count": count or 0}
 

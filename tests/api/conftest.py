@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,9 +132,16 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
 @pytest.fixture(scope="session")
 def live_server(published: Published) -> Iterator[str]:
     """The app under a real uvicorn server in a thread; yields its base URL."""
+    with serving(published.settings) as base:
+        yield base
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """An app on ``settings`` under a real uvicorn server in a thread; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = published.settings.replace(base_url=base)  # links point at this server
+    settings = settings.replace(base_url=base)  # links point at this server
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

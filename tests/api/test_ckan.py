@@ -177,3 +177,122 @@ def test_errors_are_ckanapi_exceptions(
 def test_an_unknown_action_is_a_ckan_error(ckan: ckanapi.RemoteCKAN) -> None:
     with pytest.raises(ckanapi.CKANAPIError):
         ckan.call_action("package_create", {"name": "x"})
+
+
+def test_status_show_names_both_versions(ckan: ckanapi.RemoteCKAN) -> None:
+    from kaifang import __version__
+
+    status = ckan.action.status_show()
+    assert (status["kaifang_version"], status["ckan_version"]) == (__version__, "2.10")
+    assert ckan.action.site_read() is True
+
+
+def test_every_help_link_resolves(ckan: ckanapi.RemoteCKAN, live_server: str) -> None:
+    import httpx
+
+    from kaifang.api.compat import ckan as layer
+
+    for name in sorted(layer.ACTIONS):
+        answer = httpx.get(f"{live_server}/api/3/action/{name}").json()
+        helped = httpx.get(answer["help"]).json()
+        assert helped["success"] is True and helped["result"], name
+    unknown = httpx.get(f"{live_server}/api/3/action/no_such_action")
+    assert unknown.status_code == 400
+    assert httpx.get(unknown.json()["help"]).json()["success"] is True
+
+
+def test_groups_are_the_national_service_categories(ckan: ckanapi.RemoteCKAN) -> None:
+    names = ckan.action.group_list()
+    assert names[:2] == ["100", "200"] and names[9] == "a00" and names[-1] == "i00"
+    assert len(names) == 18
+    full = {g["name"]: g for g in ckan.action.group_list(all_fields=True)}
+    assert (full["e00"]["title"], full["e00"]["package_count"]) == ("生活安全及品質", 1)
+    group = ckan.action.group_show(id="E00", include_datasets=True)
+    assert [p["name"] for p in group["packages"]] == ["theft"]
+    assert ckan.action.package_show(id="theft")["groups"][0]["name"] == "e00"
+    with pytest.raises(NotFound):
+        ckan.action.group_show(id="Z00")
+
+
+def test_tags(ckan: ckanapi.RemoteCKAN) -> None:
+    assert {"竊盜", "交通", "education"} <= set(ckan.action.tag_list())
+    assert ckan.action.tag_list(query="竊") == ["竊盜"]
+    tag = ckan.action.tag_show(id="竊盜", include_datasets=True)
+    assert [p["name"] for p in tag["packages"]] == ["theft"]
+    with pytest.raises(NotFound):
+        ckan.action.tag_show(id="nope")
+
+
+def test_package_fields_clients_read(ckan: ckanapi.RemoteCKAN) -> None:
+    package = ckan.action.package_show(id="school_directory")
+    assert package["isopen"] is True and package["groups"] == []
+    assert {"version", "author_email", "creator_user_id"} <= set(package)
+    (resource,) = package["resources"]
+    assert resource["metadata_created"] and resource["metadata_modified"]
+
+
+@pytest.mark.parametrize(
+    ("q", "fq", "expected"),
+    [
+        ("title:竊盜", "", {"theft"}),
+        ("title:school OR title:freeway", "", {"school_directory", "freeway_traffic_volume"}),
+        ("title:school AND title:freeway", "", set()),
+        ('"traffic volume"', "", {"freeway_traffic_volume"}),
+        ('"volume traffic"', "", set()),
+        ("(竊盜 OR school) AND tags:education", "", {"school_directory"}),
+        ("", "tags:竊盜 OR tags:education", {"theft", "school_directory"}),
+        ("", f"organization:{ORG.lower()} AND (groups:e00 OR groups:a00)", {"theft",
+                                                                           "freeway_traffic_volume"}),
+        ("", "res_format:XLSX", {"theft", "school_directory", "freeway_traffic_volume"}),
+        ("", "res_format:SHP", set()),
+        ("*:*", "+dataset_type:dataset", {"theft", "school_directory", "freeway_traffic_volume"}),
+    ],
+)  # fmt: skip
+def test_package_search_solr_syntax(
+    ckan: ckanapi.RemoteCKAN, q: str, fq: str, expected: set[str]
+) -> None:
+    result = ckan.action.package_search(q=q, fq=fq)
+    assert {p["name"] for p in result["results"]} == expected
+    assert result["count"] == len(expected)
+
+
+def test_package_search_sort(ckan: ckanapi.RemoteCKAN) -> None:
+    newest = ckan.action.package_search(sort="metadata_modified desc")["results"]
+    stamps = [p["metadata_modified"] for p in newest]
+    assert stamps == sorted(stamps, reverse=True)
+    by_title = ckan.action.package_search(sort="score desc, title asc")["results"]
+    assert [p["title"] for p in by_title] == sorted(p["title"] for p in by_title)
+    with pytest.raises(ckanapi.SearchQueryError):
+        ckan.action.package_search(sort="nope desc")
+
+
+def test_datastore_fields_have_ids_and_postgres_types(ckan: ckanapi.RemoteCKAN) -> None:
+    result = ckan.action.datastore_search(resource_id="theft", limit=2, offset=1)
+    types = {f["id"]: f["type"] for f in result["fields"]}
+    assert types == {"_id": "int4", "編號": "int8", "案類": "text", "發生日期": "date",
+                     "發生地點": "text"}  # fmt: skip
+    assert [r["_id"] for r in result["records"]] == [2, 3]
+    filtered = ckan.action.datastore_search(
+        resource_id="theft", filters=json.dumps({"案類": "汽車竊盜"})
+    )
+    assert [r["_id"] for r in filtered["records"]] == [2, 6]
+
+
+def test_datastore_q_needs_every_word_and_distinct(ckan: ckanapi.RemoteCKAN) -> None:
+    both = ckan.action.datastore_search(resource_id="theft", q="住宅 2023-01-05")
+    assert [r["編號"] for r in both["records"]] == [5]
+    by_column = ckan.action.datastore_search(resource_id="theft", q=json.dumps({"案類": "汽車"}))
+    assert by_column["total"] == 2
+    kinds = ckan.action.datastore_search(
+        resource_id="theft", fields="案類", distinct=True, sort="案類"
+    )
+    assert kinds["total"] == 4
+    assert [r["案類"] for r in kinds["records"]] == sorted({"住宅竊盜", "汽車竊盜", "機車竊盜",
+                                                           "自行車竊盜"})  # fmt: skip
+
+
+def test_datastore_search_sql_reports_real_types(ckan: ckanapi.RemoteCKAN) -> None:
+    result = ckan.action.datastore_search_sql(
+        sql='SELECT "編號", "案類", "發生日期", 1.5 AS x, TRUE AS b FROM theft LIMIT 1'
+    )
+    assert [f["type"] for f in result["fields"]] == ["int8", "text", "date", "numeric", "bool"]

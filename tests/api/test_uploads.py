@@ -131,8 +131,15 @@ def test_anonymous_clients_get_429_with_retry_after(limited: TestClient) -> None
     assert refused.json()["status"] == 429
 
 
-def test_a_valid_token_is_not_limited(limited: TestClient, accounts: Accounts) -> None:
-    headers = {"Authorization": f"Bearer {accounts.member}"}
+@pytest.mark.parametrize(
+    "header",
+    [("Authorization", "Bearer {}"), ("Authorization", "{}"), ("X-CKAN-API-Key", "{}")],
+    ids=["bearer", "ckan", "ckan_api_key"],
+)
+def test_a_valid_token_is_not_limited(
+    limited: TestClient, accounts: Accounts, header: tuple[str, str]
+) -> None:
+    headers = {header[0]: header[1].format(accounts.member)}
     statuses = {limited.get("/api/datasets", headers=headers).status_code for _ in range(12)}
     assert statuses == {200}
 

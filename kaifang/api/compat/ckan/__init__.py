@@ -1,0 +1,143 @@
+"""CKAN Action API under ``/api/3/action/`` (and ``/api/action/``, where the ckanapi client
+sends its calls), so that CKAN clients read and publish unchanged.
+
+Responses use CKAN's ``{help, success, result}`` envelope, ``help`` being the absolute URL
+of the action's ``help_show``; errors use CKAN's ``__type`` names and HTTP statuses
+(``Authorization Error`` 403, ``Not Found Error`` 404, ``Validation Error`` 409 with a
+message per field). The actions live in :mod:`.reads`, :mod:`.search`, :mod:`.writes` and
+:mod:`.datastore`; each registers itself in :data:`.core.ACTIONS` when imported below.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from kaifang.api.compat.ckan import datastore, reads, search, writes
+from kaifang.api.compat.ckan.core import (
+    ACTIONS,
+    Call,
+    CkanError,
+    Params,
+    Upload,
+    help_url,
+    invalid,
+    not_authorized,
+    not_found,
+)
+from kaifang.errors import KaifangError, NotFoundError, QueryError
+from kaifang.service.access import link_base, service_of
+
+MODULES = (reads, search, writes, datastore)
+"""The modules whose actions are registered (importing them registers them)."""
+
+router = APIRouter(tags=["CKAN Action API"])
+
+
+def ckan_error_response(base_url: str, action: str, exc: CkanError) -> JSONResponse:
+    error: dict[str, Any] = {"__type": exc.kind, "message": exc.message, **exc.fields}
+    return JSONResponse(
+        {"help": help_url(base_url, action), "success": False, "error": error},
+        status_code=exc.status,
+    )
+
+
+async def _params(request: Request) -> tuple[Params, dict[str, Upload]]:
+    params: Params = {}
+    files: dict[str, Upload] = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        params[key] = values if len(values) > 1 else values[0]
+    if request.method != "POST":
+        return params, files
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        request.state.ckan_form = form  # closed by _dispatch once the action is done
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files[key] = Upload(value.filename or "upload.csv", value.file)
+            else:
+                params[key] = value
+        return params, files
+    body = await request.body()
+    if body:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise CkanError("Validation Error", "request body is not valid JSON", 400) from None
+        if not isinstance(data, dict):
+            raise CkanError("Validation Error", "request body must be a JSON object", 400)
+        params.update(data)
+    return params, files
+
+
+def _token(request: Request) -> str | None:
+    """The API token as CKAN clients send it: ``Authorization: <token>`` (or ``Bearer``),
+    or ``X-CKAN-API-Key``."""
+    raw = request.headers.get("authorization") or request.headers.get("x-ckan-api-key") or ""
+    token = raw.strip()
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    return token or None
+
+
+def _as_ckan(exc: KaifangError) -> CkanError:
+    """A kaifang error in CKAN's terms."""
+    if isinstance(exc, NotFoundError):
+        return not_found(exc.message)
+    if isinstance(exc, QueryError):
+        return invalid("query", exc.message)
+    if exc.status in (401, 403):
+        return not_authorized(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+    if exc.status >= 500:  # stored data the catalog lists cannot be read
+        return CkanError("Internal Server Error", exc.message, exc.status)
+    field = str(exc.details.get("key") or "request")
+    messages = list(exc.details.get("problems") or [exc.message])
+    return CkanError("Validation Error", exc.message, 409, **{field: messages})
+
+
+async def _dispatch(request: Request, name: str) -> JSONResponse:
+    base_url = link_base(request)
+    info = ACTIONS.get(name)
+    if info is None:  # the help link names help_show, which resolves
+        return ckan_error_response(
+            base_url,
+            "help_show",
+            CkanError(
+                "Bad Request",
+                f"Action name not known: {name}; known: {', '.join(sorted(ACTIONS))}",
+                400,
+            ),
+        )
+    try:
+        if info.writes and request.method != "POST":
+            raise CkanError("Bad Request", f"{name} changes data: send it as a POST", 400)
+        params, files = await _params(request)
+        call = Call(service_of(request), params, base_url, _token(request), files)
+        result = await run_in_threadpool(info.fn, call)
+    except CkanError as exc:
+        return ckan_error_response(base_url, name, exc)
+    except RecursionError:  # json.loads of a deeply nested body or filters
+        return ckan_error_response(
+            base_url, name, CkanError("Validation Error", "the JSON is nested too deeply", 400)
+        )
+    except KaifangError as exc:
+        return ckan_error_response(base_url, name, _as_ckan(exc))
+    finally:
+        form = getattr(request.state, "ckan_form", None)
+        if form is not None:
+            await form.close()
+    return JSONResponse({"help": help_url(base_url, name), "success": True, "result": result})
+
+
+for _prefix in ("/api/3/action", "/api/action"):
+    router.add_api_route(
+        _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False
+    )
+
+__all__ = ["ACTIONS", "MODULES", "router"]
