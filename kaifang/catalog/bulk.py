@@ -166,13 +166,13 @@ def _dataset_row(
     row.update(
         search_texts(
             title=meta.title,
-            title_en=(dataset.extras or {}).get("title_en", ""),
+            title_en=row["extras"].get("title_en", ""),
             identifier=identifier,
             keywords=dict.fromkeys(meta.keywords),
             fields=[f for table in entry.all_tables for f in table.fields],
             organization=org.name,
             organization_en=org.name_en,
-            description=dataset.description,
+            description=row["description"],
         ),
         created=modified,
         modified=modified,

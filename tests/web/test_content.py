@@ -158,3 +158,25 @@ def test_search_files_a_dataset_under_its_band(
     assert f"/datasets/{published['dataset']}" in found
     other = next(b for b in ("gold", "silver", "bronze") if b != band)
     assert f"/datasets/{published['dataset']}" not in client.get(f"/search?band={other}").text
+
+
+def test_search_page_sorts_and_filters_by_update_frequency(
+    client: TestClient, published: dict[str, str]
+) -> None:
+    text = client.get("/search?sort=popularity").text
+    assert '<strong aria-current="true">熱門程度</strong>' in text
+    assert "sort=title" in text and "共 1 筆資料集" in text
+    # the published table declares no update frequency: filtering by one finds nothing
+    assert "共 0 筆資料集" in client.get("/search?frequency=每月").text
+    assert client.get("/search?sort=stars").status_code in (400, 422)
+
+
+def test_organization_api_pages_its_datasets(client: TestClient, published: dict[str, str]) -> None:
+    body = client.get("/api/organizations/379130000E", params={"limit": 1}).json()
+    assert (body["dataset_count"], [d["id"] for d in body["datasets"]]) == (
+        1,
+        [published["dataset"]],
+    )
+    assert (
+        client.get("/api/organizations/379130000E", params={"offset": 1}).json()["datasets"] == []
+    )
