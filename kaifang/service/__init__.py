@@ -269,9 +269,20 @@ class Service:
         return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
     def export(
-        self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False
+        self,
+        ref: str,
+        fmt: str,
+        *,
+        version: int | None = None,
+        bom: bool = False,
+        head: bool = False,
     ) -> Export:
-        return data.export(self.store, self._ref(ref), fmt, version=version, bom=bom)
+        """A download; ``head``: its names only, after the same checks (for ``HEAD``)."""
+        resource = self._ref(ref)
+        title = self.get_resource(resource.id)["dataset_title"]
+        return data.export(
+            self.store, resource, fmt, version=version, bom=bom, title=title, head=head
+        )
 
     # -- accounts and writes ------------------------------------------------------------------
     def authenticate(self, token: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ sandboxed engine); exports read the version's own files with SQL that kaifang wr
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,9 @@ from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore
 
-ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_version"}
+ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_offset", "_version"}
+NESTED_TYPES = frozenset({"array", "object", "geojson"})
+"""Table Schema types of nested values (M06A's ``TripInformation``): shown, not sorted on."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ class ResourceRef:
         name = self.id if version is None else f"{self.id}__v{number}"
         return name, number
 
+    @property
+    def scalar_columns(self) -> list[str]:
+        """The columns a page can be ordered by (nested values have no order)."""
+        return [c for c in self.columns if self.types.get(c) not in NESTED_TYPES]
+
 
 @dataclass(frozen=True)
 class DatastorePage:
@@ -63,8 +71,18 @@ class DatastorePage:
 
 @dataclass(frozen=True)
 class Export:
+    """A download: its bytes, an ASCII file name (the resource id) and the same name built
+    from the dataset's title (Chinese, for ``filename*``)."""
+
     chunks: Iterator[bytes]
     filename: str
+    title_filename: str
+
+
+def title_filename(title: str, number: int, extension: str) -> str:
+    """``<title>-v<number>.<ext>`` with the characters file systems refuse removed."""
+    stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", title).strip(" .") or "data"
+    return f"{stem[:120]}-v{number}.{extension}"
 
 
 def _int(params: Mapping[str, str], key: str, default: int) -> int:
@@ -94,6 +112,14 @@ def rows_page(
         raise ValidationError(
             f"_limit must be between 1 and {MAX_PAGE_ROWS}, not {limit}", key="_limit"
         )
+    nested = [n.lstrip("-") for n in sort if n.lstrip("-") not in ref.scalar_columns]
+    nested = [n for n in nested if n in ref.columns]
+    if nested:
+        raise ValidationError(
+            f"cannot sort on {', '.join(nested)}: its values are nested (lists or records)",
+            hint="Sort on one of: " + ", ".join(ref.scalar_columns) + ".",
+            key="_sort",
+        )
     filters = [(k, v) for k, v in params.items() if k not in ROW_CONTROL]
     query = build_select(
         table,
@@ -103,7 +129,9 @@ def rows_page(
         fields=_names(params.get("_fields")) or None,
         limit=limit,
         after=params.get("_next") or None,
+        key=ref.scalar_columns,
         cursor_key=cursor_key,
+        offset=_int(params, "_offset", 0),
     )
     result = runner.run(
         query.sql,
@@ -117,9 +145,22 @@ def rows_page(
     return {
         "rows": [record(page.columns, row) for row in page.rows],
         "next": page.next,
-        "total": ref.versions[number],
+        "total": _filtered_total(runner, ref, table, number, filters),
+        "total_exact": True,
         "version": number,
     }
+
+
+def _filtered_total(
+    runner: QueryRunner, ref: ResourceRef, table: str, number: int, filters: list[tuple[str, str]]
+) -> int:
+    """The rows matching ``filters``: the version's row count (from its manifest) when there
+    are none, else an exact count (a columnar scan of the filtered columns)."""
+    if not filters:
+        return ref.versions[number]
+    sql, values = build_aggregate(table, columns=ref.columns, filters=filters)
+    counted = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
+    return int(counted.rows[0][0])
 
 
 def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
@@ -217,17 +258,30 @@ def run_sql(engine: SqlRunner, resolver: Resolver, sql: str) -> QueryResult:
 
 
 def export(
-    store: VersionStore, ref: ResourceRef, fmt: str, *, version: int | None, bom: bool
+    store: VersionStore,
+    ref: ResourceRef,
+    fmt: str,
+    *,
+    version: int | None,
+    bom: bool,
+    title: str = "",
+    head: bool = False,
 ) -> Export:
+    """The download of ``ref`` in ``fmt``; with ``head`` only its names (for ``HEAD``),
+    after the same checks, without reading the data."""
     if fmt not in FORMATS:
         raise ValidationError(
             f"unknown download format {fmt!r}", hint=f"Formats: {', '.join(FORMATS)}.", key="format"
         )
     _table, number = ref.table(version)
+    extension = FORMATS[fmt].extension
+    names = (f"{ref.id}-v{number}.{extension}", title_filename(title or ref.id, number, extension))
     try:
         dataset = store.dataset(ref.id, number)
     except NotFoundError:
         raise missing_version(ref.id, number) from None
+    if head:
+        return Export(iter(()), *names)
 
     def chunks() -> Iterator[bytes]:
         con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
@@ -236,7 +290,7 @@ def export(
         finally:
             con.close()
 
-    return Export(_primed(chunks()), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+    return Export(_primed(chunks()), *names)
 
 
 def _primed(chunks: Iterator[bytes]) -> Iterator[bytes]:

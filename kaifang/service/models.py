@@ -156,7 +156,8 @@ class Ranking(Shape):
 class RowsPage(Shape):
     rows: list[dict[str, Any]]
     next: str | None = Field(description="Cursor for the next page (pass as _next).")
-    total: int = Field(description="Rows in the version.")
+    total: int = Field(description="Rows matching the filters (all rows of the version without).")
+    total_exact: bool = Field(description="True: `total` was counted, not estimated.")
     version: int
 
 

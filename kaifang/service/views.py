@@ -165,6 +165,7 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
             "name": resource.name,
             "dataset_id": resource.dataset.slug,
             "dataset_identifier": resource.dataset.identifier,
+            "dataset_title": resource.dataset.title,
             "current_version": resource.current_version,
             "rows": current.rows if current else None,
             "schema": {"fields": fields},
