@@ -17,6 +17,7 @@ from typing import Any
 
 from kaifang import scoring
 from kaifang.catalog import accounts
+from kaifang.catalog.categories import CATEGORY_CODES
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import WRITE_ROLES
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
@@ -177,15 +178,32 @@ class Service:
             org["datasets"] = views.search(self.catalog, org=org["code"])
         return org
 
-    def datapackage(self, ref: str) -> dict[str, Any]:
-        return exports.datapackage(self.get_dataset(ref), base_url=self.settings.base_url)
+    def datapackage(self, ref: str, *, base_url: str) -> dict[str, Any]:
+        """The dataset's Data Package, its links under ``base_url`` (the request's
+        :func:`kaifang.service.access.link_base`)."""
+        return exports.datapackage(self.get_dataset(ref), base_url=base_url)
 
     def dcat_catalog(self, *, page: int, base_url: str) -> dict[str, Any]:
         found = views.search_page(
             self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
         )
         details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
-        return exports.dcat_catalog(details, page=page, base_url=base_url, total=found.count)
+        return exports.dcat_catalog(
+            details,
+            page=page,
+            base_url=base_url,
+            total=found.count,
+            publisher=self.settings.catalog_publisher,
+        )
+
+    def themes(self, *, base_url: str, code: str | None = None) -> dict[str, Any]:
+        """The service categories' concept scheme (or one concept, checked) as JSON-LD."""
+        if code is not None and code not in CATEGORY_CODES:
+            raise NotFoundError(
+                f"no service category {code!r}",
+                hint="The 18 codes: " + ", ".join(CATEGORY_CODES) + ".",
+            )
+        return exports.themes(base_url, code)
 
     # -- typed answers of the native API ------------------------------------------------------
     def dataset_page(
@@ -209,8 +227,8 @@ class Service:
     def organization_detail(self, code: str) -> models.OrganizationDetail:
         return models.OrganizationDetail.model_validate(self.organization(code, with_datasets=True))
 
-    def data_package(self, ref: str) -> models.DataPackage:
-        return models.DataPackage.model_validate(self.datapackage(ref))
+    def data_package(self, ref: str, *, base_url: str) -> models.DataPackage:
+        return models.DataPackage.model_validate(self.datapackage(ref, base_url=base_url))
 
     def dataset_score(self, ref: str) -> models.DatasetScore:
         return models.DatasetScore.model_validate(self.dataset_openness(ref))

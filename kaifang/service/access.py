@@ -26,13 +26,17 @@ def service_of(request: HTTPConnection) -> Service:
 def link_base(request: HTTPConnection) -> str:
     """Where links in pages and catalogs point: the request's own scheme and host when its
     ``Host`` is one of ``trusted_hosts``, else the configured ``base_url`` (a forged
-    ``Host`` header must not put another site's address into pages, caches or catalogs)."""
+    ``Host`` header must not put another site's address into pages, caches or catalogs),
+    else, when no ``base_url`` is configured, the request's own scheme and host (so that a
+    server on another port than 8000 links to itself)."""
     settings = service_of(request).settings
     host = request.headers.get("host", "").strip().lower()
     trusted = {h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip()}
     if host and host in trusted:
         return f"{request.url.scheme}://{host}"
-    return settings.base_url.rstrip("/")
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    return str(request.base_url).rstrip("/")
 
 
 __all__ = ["Service", "attach", "link_base", "service_of"]
