@@ -283,6 +283,10 @@ class Service:
     def datastore(self, ref: str, **options: Any) -> DatastorePage:
         return data.datastore(self.runner, self._ref(ref), **options)
 
+    def sql_tables(self, *, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """The published tables and their columns, for SQL users."""
+        return views.sql_tables(self.catalog, limit=limit, offset=offset)
+
     def sql(self, sql: str) -> QueryResult:
         return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 

@@ -22,16 +22,17 @@ from kaifang.query import (
     QueryResult,
     Resolver,
     build_aggregate,
+    build_aggregate_query,
     build_select,
 )
+from kaifang.query.aggregate import MAX_GROUPS_PAGE
 from kaifang.query.engines import SqlRunner
+from kaifang.query.filters import NESTED_TYPES, check_values, parse_filters
 from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident
 from kaifang.storage import VersionStore
 
 ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_offset", "_version"}
-NESTED_TYPES = frozenset({"array", "object", "geojson"})
-"""Table Schema types of nested values (M06A's ``TripInformation``): shown, not sorted on."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,16 @@ def _names(raw: str | None) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
+def check_filter_values(ref: ResourceRef, filters: list[tuple[str, str]]) -> None:
+    """A 400 naming column, value and expected type for a value the column cannot hold."""
+    check_values(parse_filters(filters, ref.columns), ref.types)
+
+
+def _row_filter(key: str, ref: ResourceRef) -> bool:
+    """Whether an aggregate's filter ``key`` is on a column (else on a metric: HAVING)."""
+    return key in ref.columns or key.rpartition("__")[0] in ref.columns
+
+
 def rows_page(
     runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str], *, cursor_key: bytes
 ) -> dict[str, Any]:
@@ -121,6 +132,7 @@ def rows_page(
             key="_sort",
         )
     filters = [(k, v) for k, v in params.items() if k not in ROW_CONTROL]
+    check_filter_values(ref, filters)
     query = build_select(
         table,
         columns=ref.columns,
@@ -164,22 +176,50 @@ def _filtered_total(
 
 
 def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of groups (:mod:`kaifang.query.aggregate` has the parameters); ``next_offset``
+    is the ``_offset`` of the next page, None on the last."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     control = ROW_CONTROL | {"group_by", "metric"}
     group_by = _names(params.get("group_by"))
     metrics = _names(params.get("metric")) or ["count"]
     filters = [(k, v) for k, v in params.items() if k not in control]
-    if not group_by and not filters and metrics == ["count"]:
+    sort = _names(params.get("_sort")) + [f"-{n}" for n in _names(params.get("_sort_desc"))]
+    limit = _int(params, "_limit", MAX_GROUPS_PAGE)
+    offset = _int(params, "_offset", 0)
+    if not group_by and not filters and metrics == ["count"] and not offset and not sort:
         # the manifest counted the version's rows when it was written
-        return {"rows": [{"count": ref.versions[number]}], "truncated": False, "version": number}
-    sql, values = build_aggregate(
-        table, columns=ref.columns, group_by=group_by, metrics=metrics, filters=filters
+        return {
+            "rows": [{"count": ref.versions[number]}],
+            "truncated": False,
+            "next_offset": None,
+            "version": number,
+        }
+    check_filter_values(ref, [(k, v) for k, v in filters if _row_filter(k, ref)])
+    query = build_aggregate_query(
+        table,
+        columns=ref.columns,
+        group_by=group_by,
+        metrics=metrics,
+        filters=filters,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
-    result = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
+    result = runner.run(
+        query.sql,
+        table=table,
+        resource_id=ref.id,
+        version=number,
+        params=query.params,
+        max_rows=limit + 1,
+    )
+    shown = result.rows[:limit]
+    more = len(result.rows) > limit or result.truncated
     return {
-        "rows": [record(result.columns, row) for row in result.rows],
-        "truncated": result.truncated,
+        "rows": [record(result.columns, row) for row in shown],
+        "truncated": more,
+        "next_offset": offset + len(shown) if more and shown else None,
         "version": number,
     }
 

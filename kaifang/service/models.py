@@ -163,7 +163,10 @@ class RowsPage(Shape):
 
 class AggregatePage(Shape):
     rows: list[dict[str, Any]]
-    truncated: bool
+    truncated: bool = Field(description="True: more groups follow (see next_offset).")
+    next_offset: int | None = Field(
+        None, description="The _offset of the next page of groups; null on the last page."
+    )
     version: int
 
 
