@@ -191,3 +191,15 @@ def test_spec_dump_answers_head_with_both_file_names(client: TestClient) -> None
         disposition = response.headers["content-disposition"]
         assert f'filename="{identifier}.csv.gz"' in disposition
         assert unquote(disposition.split("''")[1]) == "國道旅次 路徑-v1.csv.gz"
+
+
+def test_ckan_and_spec_datastores_answer_nested_values(client: TestClient) -> None:
+    ckan = client.get(
+        "/api/3/action/datastore_search?resource_id=trips&records_format=csv&sort=GantryID_O"
+    ).json()
+    assert ckan["success"], ckan
+    rows = list(csv.reader(io.StringIO(ckan["result"]["records"])))
+    assert json.loads(rows[0][-1]) == trip_path(0)  # JSON text, not a Python repr
+    identifier = client.get("/api/resources/trips").json()["identifier"]
+    spec = client.get(f"/api/v1/rest/datastore/{identifier}?sort=GantryID_O").json()
+    assert spec["result"]["records"][2]["TripInformation"] == trip_path(2)

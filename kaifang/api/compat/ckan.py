@@ -411,6 +411,8 @@ def datastore_search(service: Service, params: Params, base_url: str) -> dict[st
 
 
 def _csv_cell(value: Any) -> Any:
+    if isinstance(value, dict | list):  # a nested value: JSON text, as in CSV downloads
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
