@@ -162,34 +162,27 @@ def check_values(filters: Sequence[Filter], types: Mapping[str, str]) -> None:
 
 def _refused(item: Filter, value: str, expected: tuple[str, str, str]) -> FilterValueError:
     english, chinese, example = expected
+    column = item.column
     if not example:  # a nested column: nothing to compare with
-        return FilterValueError(
-            column=item.column,
-            value=value,
-            expected=english,
-            translations={
-                "en": (
-                    f"column {item.column!r} holds {english}: it cannot be filtered by {value!r}",
-                    f"Filter on another column, or use {item.column}__isnull=true/false.",
-                ),
-                "zh-TW": (
-                    f"欄位 {item.column} 的值是{chinese}，不能以 {value!r} 篩選",
-                    f"請改用其他欄位篩選，或用 {item.column}__isnull=true/false。",
-                ),
-            },
-        )
-    return FilterValueError(
-        column=item.column,
-        value=value,
-        expected=english,
-        translations={
+        translations = {
             "en": (
-                f"filter {item.column}: {value!r} is not {english}",
-                f"Column {item.column!r} holds {english}, e.g. {item.column}={example}.",
+                f"column {column!r} holds {english}: it cannot be filtered by {value!r}",
+                f"Filter on another column, or use {column}__isnull=true/false.",
             ),
             "zh-TW": (
-                f"篩選條件 {item.column}：{value!r} 不是{chinese}",
-                f"欄位 {item.column} 的值是{chinese}，例如 {item.column}={example}。",
+                f"欄位 {column} 的值是{chinese}，不能以 {value!r} 篩選",
+                f"請改用其他欄位篩選，或用 {column}__isnull=true/false。",
             ),
-        },
-    )
+        }
+    else:
+        translations = {
+            "en": (
+                f"filter {column}: {value!r} is not {english}",
+                f"Column {column!r} holds {english}, e.g. {column}={example}.",
+            ),
+            "zh-TW": (
+                f"篩選條件 {column}：{value!r} 不是{chinese}",
+                f"欄位 {column} 的值是{chinese}，例如 {column}={example}。",
+            ),
+        }
+    return FilterValueError(column=column, value=value, expected=english, translations=translations)
