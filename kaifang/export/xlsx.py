@@ -111,51 +111,69 @@ def _escape_text(expr: str) -> str:
     return f"CASE WHEN regexp_matches({expr}, '{_CONTROL}') THEN {escaped} ELSE {plain} END"
 
 
-def _inline(expr: str) -> str:
-    start = '\'<c t="inlineStr"><is><t xml:space="preserve">\''
-    return f"{start} || {_escape_text(expr)} || '</t></is></c>'"
+ROW_MARK = "\x01"
+"""Stands for the row number in the cell references DuckDB writes (``r="B\\x01"``); Python
+puts the number in, one ``str.replace`` a row. Text never holds it: control characters in
+text are written as ``_x0001_``."""
 
 
-def _number(value: str, style: int = 0) -> str:
-    attr = f' s="{style}"' if style else ""
-    return f"'<c{attr}><v>' || CAST({value} AS VARCHAR) || '</v></c>'"
+def column_letters(index: int) -> str:
+    """``A`` for column 0, ... ``Z``, ``AA``... (Excel's column names)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
-def cell_sql(name: str, dtype: DuckDBPyType) -> str:
-    """SQL writing column ``name`` as one ``<c>`` element (``<c/>`` for NULL)."""
+def cell_sql(name: str, dtype: DuckDBPyType, index: int) -> str:
+    """SQL writing column ``name`` (the ``index``-th) as one ``<c>`` element with its cell
+    reference; nothing for NULL."""
     col = quote_ident(name)
     kind = str(dtype.id)
+    ref = f"{column_letters(index)}{ROW_MARK}"
+
+    def number(value: str, style: int = 0) -> str:
+        attr = f' s="{style}"' if style else ""
+        return f"'<c r=\"{ref}\"{attr}><v>' || CAST({value} AS VARCHAR) || '</v></c>'"
+
+    def inline(expr: str) -> str:
+        start = f'\'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">\''
+        return f"{start} || {_escape_text(expr)} || '</t></is></c>'"
+
     if kind in _NUMBERS:
-        cell = _number(col)
+        cell = number(col)
     elif kind in _FLOATS:
-        cell = f"CASE WHEN isfinite({col}) THEN {_number(col)} ELSE '<c/>' END"
+        cell = f"CASE WHEN isfinite({col}) THEN {number(col)} ELSE '' END"
     elif kind == "boolean":
-        cell = f"'<c t=\"b\"><v>' || CASE WHEN {col} THEN '1' ELSE '0' END || '</v></c>'"
+        value = f"CASE WHEN {col} THEN '1' ELSE '0' END"
+        cell = f"'<c r=\"{ref}\" t=\"b\"><v>' || {value} || '</v></c>'"
     elif kind == "date":
         serial = f"({col} - DATE '1899-12-30')"
         cell = (
             f"CASE WHEN {col} >= DATE '1900-03-01' AND {col} < DATE '10000-01-01' "
-            f"THEN {_number(serial, _DATE)} ELSE {_inline(f'CAST({col} AS VARCHAR)')} END"
+            f"THEN {number(serial, _DATE)} ELSE {inline(f'CAST({col} AS VARCHAR)')} END"
         )
     elif kind.startswith("timestamp"):
         serial = f"(epoch_us({col}) / 86400000000.0 + 25569)"
         cell = (
             f"CASE WHEN {serial} >= 61 AND {serial} < 2958466 "
-            f"THEN {_number(serial, _TIMESTAMP)} ELSE {_inline(text_sql(col, dtype))} END"
+            f"THEN {number(serial, _TIMESTAMP)} ELSE {inline(text_sql(col, dtype))} END"
         )
     elif kind == "time":
-        cell = _number(f"(epoch({col}) / 86400.0)", _TIME)
+        cell = number(f"(epoch({col}) / 86400.0)", _TIME)
     else:
-        cell = _inline(text_sql(col, dtype) if kind != "varchar" else col)
-    return f"CASE WHEN {col} IS NULL THEN '<c/>' ELSE {cell} END"
+        cell = inline(text_sql(col, dtype) if kind != "varchar" else col)
+    return f"CASE WHEN {col} IS NULL THEN '' ELSE {cell} END"
 
 
 def _header(columns: list[str]) -> str:
     cells = "".join(
-        '<c t="inlineStr" s="4"><is><t xml:space="preserve">'
+        f'<c r="{column_letters(i)}1" t="inlineStr" s="4"><is><t xml:space="preserve">'
         + name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         + "</t></is></c>"
-        for name in columns
+        for i, name in enumerate(columns)
     )
     return f'<row r="1">{cells}</row>'
 
@@ -186,7 +204,8 @@ def write_xlsx(rel: duckdb.DuckDBPyRelation) -> Iterator[bytes]:
     """The workbook, one sheet ``data`` with a frozen header row, as chunks of the zip."""
     columns = list(rel.columns)
     cells = " || ".join(
-        cell_sql(name, dtype) for name, dtype in zip(columns, rel.dtypes, strict=True)
+        cell_sql(name, dtype, i)
+        for i, (name, dtype) in enumerate(zip(columns, rel.dtypes, strict=True))
     )
     sink = _Chunks()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -207,7 +226,7 @@ def write_xlsx(rel: duckdb.DuckDBPyRelation) -> Iterator[bytes]:
                 for batch in line_rel.to_arrow_reader(BATCH_ROWS):
                     lines = batch.column(0).to_pylist()
                     body = "".join(
-                        f'<row r="{n}">{line}</row>'
+                        f'<row r="{n}">{line.replace(ROW_MARK, str(n))}</row>'
                         for n, line in enumerate(lines, start=number + 1)
                     )
                     number += len(lines)

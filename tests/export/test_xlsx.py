@@ -66,7 +66,15 @@ def test_calamine_reads_the_same_typed_cells() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['=HYPERLINK("http://x")', "a & b < c", "tab\there", "_x0041_ stays", "bell\x07", " pad "],
+    [
+        '=HYPERLINK("http://x")',
+        "a & b < c",
+        "tab\there",
+        "_x0041_ stays",
+        "bell\x07",
+        " pad ",
+        "one\x01two",  # the row-number mark is escaped in text
+    ],
 )
 def test_text_comes_back_exactly(text: str) -> None:
     sql = f"SELECT {duckdb_literal(text)} AS t"
@@ -82,7 +90,9 @@ def test_the_header_is_frozen_and_the_workbook_is_a_valid_package() -> None:
     data = xlsx(TYPED)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None
-        assert "xl/worksheets/sheet1.xml" in zf.namelist()
+        sheet_xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert '<row r="3"><c r="A3" t="inlineStr">' in sheet_xml  # every cell has its reference
+    assert 'r="D3"' not in sheet_xml  # a NULL is no cell at all
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet is not None and sheet.freeze_panes == "A2"
 
