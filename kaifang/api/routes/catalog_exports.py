@@ -25,11 +25,23 @@ CATALOG_SCHEMA = {
         "dcat:dataset": {"type": "array", "items": {"type": "object"}},
     },
 }
-RDF_CONTENT: dict[str, Any] = {
-    "application/ld+json": {"schema": CATALOG_SCHEMA},
-    "text/turtle": {"schema": {"type": "string"}},
-    "application/rdf+xml": {"schema": {"type": "string"}},
+GRAPH_SCHEMA = {
+    "type": "object",
+    "required": ["@context", "@graph"],
+    "properties": {"@context": {"type": "object"}, "@graph": {"type": "array"}},
 }
+
+
+def rdf_content(json_ld_schema: dict[str, Any]) -> dict[str, Any]:
+    """The ``content`` of a 200 in JSON-LD (with ``json_ld_schema``), Turtle or RDF/XML."""
+    return {
+        "application/ld+json": {"schema": json_ld_schema},
+        "text/turtle": {"schema": {"type": "string"}},
+        "application/rdf+xml": {"schema": {"type": "string"}},
+    }
+
+
+RDF_CONTENT = rdf_content(CATALOG_SCHEMA)
 PAGE = Query(1, ge=1, description="Page number, 100 datasets a page.")
 
 
@@ -94,7 +106,7 @@ def catalog(request: Request, page: int = PAGE) -> Response:
     "/themes",
     summary="The national service categories as a SKOS concept scheme (DCAT themes)",
     response_class=Response,
-    responses={200: {"description": "The concept scheme", "content": RDF_CONTENT}},
+    responses={200: {"description": "The concept scheme", "content": rdf_content(GRAPH_SCHEMA)}},
 )
 def themes(request: Request) -> Response:
     document = service_of(request).themes(base_url=link_base(request))
@@ -106,7 +118,7 @@ def themes(request: Request) -> Response:
     summary="One national service category (a skos:Concept)",
     response_class=Response,
     responses={
-        200: {"description": "The concept", "content": RDF_CONTENT},
+        200: {"description": "The concept", "content": rdf_content(GRAPH_SCHEMA)},
         **errors(404),
     },
 )
