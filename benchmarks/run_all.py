@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench_api.py",
     "bench_freeway.py",
     "bench_scaleout.py",
+    "bench_exports.py",
 ]
 
 

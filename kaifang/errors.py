@@ -16,7 +16,8 @@ data, not exceptions; these are for failures that stop an operation.
     ├── PublishRefusedError        422  the privacy gate refuses the publish
     ├── SchemaChangeError          409  a new version's columns differ, not accepted
     ├── QueryError                 400  SQL refused by the query guard
-    │   └── QueryLimitError        400  a time, row or memory limit stopped the query
+    │   ├── QueryLimitError        400  a time, row or memory limit stopped the query
+    │   └── FilterValueError       400  a filter's value is not of its column's type
     ├── StoredDataError            500  published data the catalog lists cannot be read
     ├── RateLimitedError           429  too many requests from one address
     ├── SpillError                 500  a query could not spill to the server's disk
@@ -155,6 +156,21 @@ class QueryLimitError(QueryError):
     """A query stopped by the time, row or memory limit."""
 
     code = "query_limit"
+
+
+class FilterValueError(QueryError):
+    """A filter's value cannot be read as its column's type (``start_hour=abc``). Carries
+    the message in zh-TW and English (``translations``): the HTTP layer answers in the
+    request's language."""
+
+    code = "bad_filter_value"
+
+    def __init__(
+        self, *, column: str, value: str, expected: str, translations: dict[str, tuple[str, str]]
+    ) -> None:
+        message, hint = translations["en"]
+        super().__init__(message, hint=hint, column=column, value=value, expected=expected)
+        self.translations = translations
 
 
 class StoredDataError(KaifangError):

@@ -143,7 +143,17 @@ class Settings:
         8, "Heavy requests one client address may have running or waiting; more get 429."
     )
     rate_limit: int = _setting(600, "Requests per minute per anonymous address; 0 disables.")
-    base_url: str = _setting("http://127.0.0.1:8000", "Public URL of the portal, for links.")
+    base_url: str = _setting(
+        "",
+        "Public URL of the portal, for links (e.g. https://data.example.gov.tw); empty means "
+        "the address of the socket that took the request (or its Host when that is a loopback "
+        "name such as 127.0.0.1:8080). Set it in production; a Host header is never trusted "
+        "unless listed in trusted_hosts.",
+    )
+    catalog_publisher: str = _setting(
+        "kaifang 開放資料平臺",
+        "Name of the portal's operator: the publisher of the DCAT-AP catalog (/catalog.jsonld).",
+    )
     trusted_hosts: str = _setting(
         "",
         "Comma-separated Host header values (e.g. data.example.gov.tw,localhost:8000) whose "

@@ -60,11 +60,30 @@ def internal_error(path: str) -> JSONResponse:
     )
 
 
-def _from_kaifang(exc: KaifangError) -> JSONResponse:
+def _from_kaifang(exc: KaifangError, language: str = "en") -> JSONResponse:
     payload = exc.to_dict()
     code = payload.pop("code")
     message = payload.pop("message")
+    translations: dict[str, tuple[str, str]] = getattr(exc, "translations", {})
+    if language in translations:
+        message, payload["hint"] = translations[language]
     return native_error(exc.status, code, message, **payload)
+
+
+def request_language(request: Request) -> str:
+    """The language an error that has translations answers in: the portal's language
+    cookie, else the first of zh/en in ``Accept-Language``, else English (the language of
+    the API's other messages). Not ``?lang=``: on the rows endpoints that is a filter."""
+    asked = request.cookies.get("kaifang_lang") or ""
+    if asked in ("zh-TW", "en"):
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh-TW"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
 
 
 _HTTP_CODES = {
@@ -78,7 +97,7 @@ _HTTP_CODES = {
 }
 
 
-API_PREFIXES = ("/api", "/catalog.jsonld", "/openapi.json")
+API_PREFIXES = ("/api", "/catalog", "/themes", "/openapi.json")
 HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
 
 
@@ -98,7 +117,7 @@ def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | Non
         if exc.status >= 500:  # the server's fault: the operator needs it in the log
             LOG.error("%s %s: %s", request.method, request.url.path, exc)
         page = _page_error(request, exc.status, exc.message, exc.hint)
-        return page if page is not None else _from_kaifang(exc)
+        return page if page is not None else _from_kaifang(exc, request_language(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

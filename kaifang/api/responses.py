@@ -8,6 +8,7 @@ The shapes are rendered by :mod:`kaifang.api.errors`; these models only describe
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
@@ -80,3 +81,13 @@ def spec_errors(*statuses: int) -> dict[int | str, Any]:
 
 
 SPEC_OK: dict[int | str, Any] = {200: {"model": SpecAnswer, "description": "The spec's answer"}}
+
+
+def attachment(filename: str, title_filename: str) -> dict[str, str]:
+    """``Content-Disposition`` of a download: ``filename`` (ASCII) for old clients and the
+    UTF-8 ``title_filename`` as RFC 5987 / RFC 6266 ``filename*`` for the others."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")
+    encoded = quote(title_filename, safe="")
+    return {
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+    }

@@ -1,29 +1,28 @@
 """Stream a DuckDB relation in a download format without holding it in memory.
 
 Columnar all the way: CSV through Arrow's writer, JSON lines through DuckDB's ``to_json``,
-Parquet through Arrow's writer; only XLSX (a row-oriented format capped at 1,048,576 rows by
-Excel itself) writes cell by cell.
+Parquet through Arrow's writer, XLSX as sheet XML written by DuckDB (:mod:`.xlsx`). Values
+are spelled as :mod:`.values` says (ISO 8601 timestamps; nested values as JSON).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from kaifang.export.values import spelled
+from kaifang.export.xlsx import write_xlsx
 from kaifang.sqlutil import quote_ident, quote_literal
 
 BATCH_ROWS = 50_000
-XLSX_MAX_ROWS = 1_048_575  # one row is the header
 _FORMULA_START = "^[=+\\-@\t\r]"
 
 
@@ -55,7 +54,7 @@ def escape_formulas(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
 def _csv(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
     if bom:
         yield "\ufeff".encode()
-    reader = escape_formulas(rel).to_arrow_reader(BATCH_ROWS)
+    reader = escape_formulas(spelled(rel, flat=True)).to_arrow_reader(BATCH_ROWS)
     header = True
     for batch in reader:
         buf = io.BytesIO()
@@ -74,6 +73,7 @@ def _csv(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 def _json_lines(rel: duckdb.DuckDBPyRelation) -> Iterator[str]:
     """One JSON object per row, serialized by DuckDB (vectorized)."""
+    rel = spelled(rel, flat=False)
     cols = ", ".join(quote_ident(c) for c in rel.columns)
     line_rel = rel.project(f"to_json(struct_pack({cols}))::VARCHAR AS line") if cols else rel
     for batch in line_rel.to_arrow_reader(BATCH_ROWS):
@@ -117,7 +117,7 @@ def _xml(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
         )
     body = " || ".join(parts) if parts else "''"
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n<records>\n'
-    line_rel = rel.project(f"'<record>' || {body} || '</record>' AS line")
+    line_rel = spelled(rel, flat=True).project(f"'<record>' || {body} || '</record>' AS line")
     for batch in line_rel.to_arrow_reader(BATCH_ROWS):
         lines = batch.column(0).to_pylist()
         if lines:
@@ -137,35 +137,7 @@ def _parquet(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
 
 
 def _xlsx(rel: duckdb.DuckDBPyRelation, bom: bool) -> Iterator[bytes]:
-    import xlsxwriter
-
-    with tempfile.TemporaryFile() as tmp:
-        workbook = xlsxwriter.Workbook(
-            tmp, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        )
-        sheet = workbook.add_worksheet("data")
-        sheet.write_row(0, 0, rel.columns)
-        row_index = 0
-        for batch in escape_formulas(rel.limit(XLSX_MAX_ROWS)).to_arrow_reader(BATCH_ROWS):
-            for row in zip(*(col.to_pylist() for col in batch.columns), strict=True):
-                row_index += 1
-                sheet.write_row(row_index, 0, [_cell(v) for v in row])
-        workbook.close()
-        tmp.seek(0)
-        while chunk := tmp.read(1024 * 1024):
-            yield chunk
-
-
-def _cell(value: object) -> object:
-    """A value xlsxwriter writes as the right cell type: numbers (decimals included) stay
-    numbers; dates, times and anything else become their ISO text."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
+    return write_xlsx(rel)
 
 
 FORMATS: dict[str, ExportFormat] = {

@@ -2,12 +2,14 @@
 
 :func:`run_sql` validates (:func:`validate_sql`) and runs one query in a DuckDB sandbox with
 time, row and memory limits; a server keeps one :class:`QueryEngine` for all requests.
-:func:`build_select` and :func:`build_aggregate` write the SQL of the rows and aggregate
-endpoints, and :func:`to_spark_sql` transpiles a validated query for Spark.
+:func:`build_select` and :func:`build_aggregate_query` write the SQL of the rows and
+aggregate endpoints (:func:`build_aggregate` the plain group-by of other callers), and
+:func:`to_spark_sql` transpiles a validated query for Spark.
 """
 
 from __future__ import annotations
 
+from kaifang.query.aggregate import AggregateQuery, build_aggregate_query
 from kaifang.query.engine import QueryEngine, QueryResult, Resolver, TableSource, run_sql
 from kaifang.query.filters import OPERATORS, FilterInput
 from kaifang.query.guard import MAX_SQL_CHARS, PINNED_VERSION, ValidatedQuery, validate_sql
@@ -27,6 +29,7 @@ __all__ = [
     "METRICS",
     "OPERATORS",
     "PINNED_VERSION",
+    "AggregateQuery",
     "FilterInput",
     "QueryEngine",
     "QueryResult",
@@ -36,6 +39,7 @@ __all__ = [
     "TableSource",
     "ValidatedQuery",
     "build_aggregate",
+    "build_aggregate_query",
     "build_select",
     "run_sql",
     "to_spark_sql",

@@ -26,6 +26,9 @@ from kaifang.sqlutil import quote_ident
 MAX_PAGE_ROWS = 10_000
 """Largest ``_limit`` of one page."""
 
+MAX_OFFSET = 10_000
+"""Largest ``_offset``: deeper pages follow the ``next`` cursor, which never scans back."""
+
 METRICS = ("count", "sum", "avg", "min", "max")
 _KEY_PREFIX = "__kaifang_key_"
 
@@ -85,6 +88,7 @@ def build_select(
     after: str | None = None,
     key: Sequence[str] | None = None,
     cursor_key: bytes = b"",
+    offset: int = 0,
 ) -> RowsQuery:
     """The SQL of one page of ``table`` (a resource name, as in user SQL).
 
@@ -92,7 +96,8 @@ def build_select(
     ``fields`` picks the returned columns (default all); ``after`` is the previous page's
     ``next`` token; ``key`` lists columns that identify a row (default: all columns), used
     after ``sort`` to make the order total; ``cursor_key`` seals the ``next`` token
-    (the ``cursor_key`` setting, :func:`kaifang.query.keyset.seal`).
+    (the ``cursor_key`` setting, :func:`kaifang.query.keyset.seal`); ``offset`` skips that
+    many rows before the first page (at most :data:`MAX_OFFSET`; not with ``after``).
     """
     if not 1 <= limit <= MAX_PAGE_ROWS:
         raise QueryError(
@@ -104,7 +109,17 @@ def build_select(
     order = _order(sort, columns, key)
     conditions, params = where_conditions(parse_filters(filters, columns))
     cursor = decode_cursor(after, cursor_key) if after else None
-    skip = 0
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(
+            f"_offset must be between 0 and {MAX_OFFSET}, not {offset}",
+            hint="Follow the 'next' cursor of each page for deeper pages.",
+        )
+    if offset and cursor is not None:
+        raise QueryError(
+            "_offset and _next cannot be used together",
+            hint="Use _offset for the first page only, then follow 'next'.",
+        )
+    skip = offset
     if cursor is not None:
         if cursor.order != order:
             raise QueryError(

@@ -17,6 +17,7 @@ from typing import Any
 
 from kaifang import scoring
 from kaifang.catalog import accounts, editing
+from kaifang.catalog.categories import CATEGORY_CODES
 from kaifang.catalog.datasets import add_downloads
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import ResourceSpec
@@ -232,15 +233,32 @@ class Service:
             org["datasets"] = page.items
         return org
 
-    def datapackage(self, ref: str) -> dict[str, Any]:
-        return exports.datapackage(self.get_dataset(ref), base_url=self.settings.base_url)
+    def datapackage(self, ref: str, *, base_url: str) -> dict[str, Any]:
+        """The dataset's Data Package, its links under ``base_url`` (the request's
+        :func:`kaifang.service.access.link_base`)."""
+        return exports.datapackage(self.get_dataset(ref), base_url=base_url)
 
     def dcat_catalog(self, *, page: int, base_url: str) -> dict[str, Any]:
         found = views.search_page(
             self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
         )
         details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
-        return exports.dcat_catalog(details, page=page, base_url=base_url, total=found.count)
+        return exports.dcat_catalog(
+            details,
+            page=page,
+            base_url=base_url,
+            total=found.count,
+            publisher=self.settings.catalog_publisher,
+        )
+
+    def themes(self, *, base_url: str, code: str | None = None) -> dict[str, Any]:
+        """The service categories' concept scheme (or one concept, checked) as JSON-LD."""
+        if code is not None and code not in CATEGORY_CODES:
+            raise NotFoundError(
+                f"no service category {code!r}",
+                hint="The 18 codes: " + ", ".join(CATEGORY_CODES) + ".",
+            )
+        return exports.themes(base_url, code)
 
     # -- typed answers of the native API ------------------------------------------------------
     def dataset_page(
@@ -267,8 +285,8 @@ class Service:
         org = self.organization(code, with_datasets=True, limit=limit, offset=offset)
         return models.OrganizationDetail.model_validate(org)
 
-    def data_package(self, ref: str) -> models.DataPackage:
-        return models.DataPackage.model_validate(self.datapackage(ref))
+    def data_package(self, ref: str, *, base_url: str) -> models.DataPackage:
+        return models.DataPackage.model_validate(self.datapackage(ref, base_url=base_url))
 
     def dataset_score(self, ref: str) -> models.DatasetScore:
         return models.DatasetScore.model_validate(self.dataset_openness(ref))
@@ -329,6 +347,10 @@ class Service:
     def datastore(self, ref: str, **options: Any) -> DatastorePage:
         return data.datastore(self.runner, self._ref(ref), **options)
 
+    def sql_tables(self, *, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """The published tables and their columns, for SQL users."""
+        return views.sql_tables(self.catalog, limit=limit, offset=offset)
+
     def sql(self, sql: str) -> QueryResult:
         return data.run_sql(self.sql_engine, self.sql_resolver, sql)
 
@@ -344,9 +366,20 @@ class Service:
         return data.run_sql_typed(self.sql_engine, self.sql_resolver, sql)
 
     def export(
-        self, ref: str, fmt: str, *, version: int | None = None, bom: bool = False
+        self,
+        ref: str,
+        fmt: str,
+        *,
+        version: int | None = None,
+        bom: bool = False,
+        head: bool = False,
     ) -> Export:
-        return data.export(self.store, self._ref(ref), fmt, version=version, bom=bom)
+        """A download; ``head``: its names only, after the same checks (for ``HEAD``)."""
+        resource = self._ref(ref)
+        title = self.get_resource(resource.id)["dataset_title"]
+        return data.export(
+            self.store, resource, fmt, version=version, bom=bom, title=title, head=head
+        )
 
     # -- accounts and writes ------------------------------------------------------------------
     def authenticate(self, token: str) -> dict[str, Any]:

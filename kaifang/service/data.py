@@ -7,6 +7,7 @@ sandboxed engine); exports read the version's own files with SQL that kaifang wr
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +23,17 @@ from kaifang.query import (
     QueryResult,
     Resolver,
     build_aggregate,
+    build_aggregate_query,
     build_select,
 )
+from kaifang.query.aggregate import MAX_GROUPS_PAGE
 from kaifang.query.engines import SqlRunner
+from kaifang.query.filters import NESTED_TYPES, check_values, parse_filters
 from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import VersionStore
 
-ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_version"}
+ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_offset", "_version"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,11 @@ class ResourceRef:
         name = self.id if version is None else f"{self.id}__v{number}"
         return name, number
 
+    @property
+    def scalar_columns(self) -> list[str]:
+        """The columns a page can be ordered by (nested values have no order)."""
+        return [c for c in self.columns if self.types.get(c) not in NESTED_TYPES]
+
 
 @dataclass(frozen=True)
 class DatastorePage:
@@ -69,8 +78,18 @@ class DatastorePage:
 
 @dataclass(frozen=True)
 class Export:
+    """A download: its bytes, an ASCII file name (the resource id) and the same name built
+    from the dataset's title (Chinese, for ``filename*``)."""
+
     chunks: Iterator[bytes]
     filename: str
+    title_filename: str
+
+
+def title_filename(title: str, number: int, extension: str) -> str:
+    """``<title>-v<number>.<ext>`` with the characters file systems refuse removed."""
+    stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", title).strip(" .") or "data"
+    return f"{stem[:120]}-v{number}.{extension}"
 
 
 def _int(params: Mapping[str, str], key: str, default: int) -> int:
@@ -87,6 +106,16 @@ def _names(raw: str | None) -> list[str]:
     return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
+def check_filter_values(ref: ResourceRef, filters: list[tuple[str, str]]) -> None:
+    """A 400 naming column, value and expected type for a value the column cannot hold."""
+    check_values(parse_filters(filters, ref.columns), ref.types)
+
+
+def _row_filter(key: str, ref: ResourceRef) -> bool:
+    """Whether an aggregate's filter ``key`` is on a column (else on a metric: HAVING)."""
+    return key in ref.columns or key.rpartition("__")[0] in ref.columns
+
+
 def rows_page(
     runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str], *, cursor_key: bytes
 ) -> dict[str, Any]:
@@ -100,7 +129,16 @@ def rows_page(
         raise ValidationError(
             f"_limit must be between 1 and {MAX_PAGE_ROWS}, not {limit}", key="_limit"
         )
+    nested = [n.lstrip("-") for n in sort if n.lstrip("-") not in ref.scalar_columns]
+    nested = [n for n in nested if n in ref.columns]
+    if nested:
+        raise ValidationError(
+            f"cannot sort on {', '.join(nested)}: its values are nested (lists or records)",
+            hint="Sort on one of: " + ", ".join(ref.scalar_columns) + ".",
+            key="_sort",
+        )
     filters = [(k, v) for k, v in params.items() if k not in ROW_CONTROL]
+    check_filter_values(ref, filters)
     query = build_select(
         table,
         columns=ref.columns,
@@ -109,7 +147,9 @@ def rows_page(
         fields=_names(params.get("_fields")) or None,
         limit=limit,
         after=params.get("_next") or None,
+        key=ref.scalar_columns,
         cursor_key=cursor_key,
+        offset=_int(params, "_offset", 0),
     )
     result = runner.run(
         query.sql,
@@ -123,28 +163,69 @@ def rows_page(
     return {
         "rows": [record(page.columns, row) for row in page.rows],
         "next": page.next,
-        "total": ref.versions[number],
+        "total": _filtered_total(runner, ref, table, number, filters),
+        "total_exact": True,
         "version": number,
     }
 
 
+def _filtered_total(
+    runner: QueryRunner, ref: ResourceRef, table: str, number: int, filters: list[tuple[str, str]]
+) -> int:
+    """The rows matching ``filters``: the version's row count (from its manifest) when there
+    are none, else an exact count (a columnar scan of the filtered columns)."""
+    if not filters:
+        return ref.versions[number]
+    sql, values = build_aggregate(table, columns=ref.columns, filters=filters)
+    counted = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
+    return int(counted.rows[0][0])
+
+
 def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of groups (:mod:`kaifang.query.aggregate` has the parameters); ``next_offset``
+    is the ``_offset`` of the next page, None on the last."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     control = ROW_CONTROL | {"group_by", "metric"}
     group_by = _names(params.get("group_by"))
     metrics = _names(params.get("metric")) or ["count"]
     filters = [(k, v) for k, v in params.items() if k not in control]
-    if not group_by and not filters and metrics == ["count"]:
+    sort = _names(params.get("_sort")) + [f"-{n}" for n in _names(params.get("_sort_desc"))]
+    limit = _int(params, "_limit", MAX_GROUPS_PAGE)
+    offset = _int(params, "_offset", 0)
+    if not group_by and not filters and metrics == ["count"] and not offset and not sort:
         # the manifest counted the version's rows when it was written
-        return {"rows": [{"count": ref.versions[number]}], "truncated": False, "version": number}
-    sql, values = build_aggregate(
-        table, columns=ref.columns, group_by=group_by, metrics=metrics, filters=filters
+        return {
+            "rows": [{"count": ref.versions[number]}],
+            "truncated": False,
+            "next_offset": None,
+            "version": number,
+        }
+    check_filter_values(ref, [(k, v) for k, v in filters if _row_filter(k, ref)])
+    query = build_aggregate_query(
+        table,
+        columns=ref.columns,
+        group_by=group_by,
+        metrics=metrics,
+        filters=filters,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
-    result = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
+    result = runner.run(
+        query.sql,
+        table=table,
+        resource_id=ref.id,
+        version=number,
+        params=query.params,
+        max_rows=limit + 1,
+    )
+    shown = result.rows[:limit]
+    more = len(result.rows) > limit or result.truncated
     return {
-        "rows": [record(result.columns, row) for row in result.rows],
-        "truncated": result.truncated,
+        "rows": [record(result.columns, row) for row in shown],
+        "truncated": more,
+        "next_offset": offset + len(shown) if more and shown else None,
         "version": number,
     }
 
@@ -352,17 +433,30 @@ def merge_records(
 
 
 def export(
-    store: VersionStore, ref: ResourceRef, fmt: str, *, version: int | None, bom: bool
+    store: VersionStore,
+    ref: ResourceRef,
+    fmt: str,
+    *,
+    version: int | None,
+    bom: bool,
+    title: str = "",
+    head: bool = False,
 ) -> Export:
+    """The download of ``ref`` in ``fmt``; with ``head`` only its names (for ``HEAD``),
+    after the same checks, without reading the data."""
     if fmt not in FORMATS:
         raise ValidationError(
             f"unknown download format {fmt!r}", hint=f"Formats: {', '.join(FORMATS)}.", key="format"
         )
     _table, number = ref.table(version)
+    extension = FORMATS[fmt].extension
+    names = (f"{ref.id}-v{number}.{extension}", title_filename(title or ref.id, number, extension))
     try:
         dataset = store.dataset(ref.id, number)
     except NotFoundError:
         raise missing_version(ref.id, number) from None
+    if head:
+        return Export(iter(()), *names)
 
     def chunks() -> Iterator[bytes]:
         con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
@@ -371,7 +465,7 @@ def export(
         finally:
             con.close()
 
-    return Export(_primed(chunks()), f"{ref.id}-v{number}.{FORMATS[fmt].extension}")
+    return Export(_primed(chunks()), *names)
 
 
 def _primed(chunks: Iterator[bytes]) -> Iterator[bytes]:

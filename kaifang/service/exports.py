@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kaifang.catalog.dcat import DCAT_CONTEXT, to_dcat
+from kaifang.catalog.dcat import DCAT_CONTEXT, THEMES_PATH, theme_scheme, to_dcat
 
 PAGE_SIZE = 100
 FRICTIONLESS_TYPES = {
@@ -67,9 +67,11 @@ def datapackage(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
 
 
 def dcat_catalog(
-    datasets: list[dict[str, Any]], *, page: int, base_url: str, total: int
+    datasets: list[dict[str, Any]], *, page: int, base_url: str, total: int, publisher: str
 ) -> dict[str, Any]:
-    """One page of the DCAT-AP catalog as JSON-LD, with Hydra paging links."""
+    """One page of the DCAT-AP 3 catalog as JSON-LD, with Hydra paging links; ``publisher``
+    names the catalog's publisher (the portal's operator, the ``catalog_publisher``
+    setting)."""
     last = max(1, -(-total // PAGE_SIZE))
     nodes = []
     for dataset in datasets:
@@ -86,14 +88,40 @@ def dcat_catalog(
         view["hydra:next"] = f"{base_url}/catalog.jsonld?page={page + 1}"
     if page > 1:
         view["hydra:previous"] = f"{base_url}/catalog.jsonld?page={page - 1}"
+    scheme, *concepts = theme_scheme(base_url)
+    scheme["skos:hasTopConcept"] = concepts
     return {
         "@context": {**DCAT_CONTEXT, "hydra": "http://www.w3.org/ns/hydra/core#"},
-        "@id": f"{base_url}/catalog.jsonld",
+        "@id": f"{base_url}/catalog",
         "@type": "dcat:Catalog",
-        "dct:title": [{"@value": "kaifang 開放資料平臺", "@language": "zh-TW"}],
-        "dct:description": "Open government data published with kaifang.",
+        "dct:title": [
+            {"@value": "kaifang 開放資料平臺", "@language": "zh-TW"},
+            {"@value": "kaifang open data portal", "@language": "en"},
+        ],
+        "dct:description": [
+            {"@value": "以 kaifang 發布的政府開放資料。", "@language": "zh-TW"},
+            {"@value": "Open government data published with kaifang.", "@language": "en"},
+        ],
+        "dct:publisher": {
+            "@id": f"{base_url}/#publisher",
+            "@type": ["foaf:Agent", "foaf:Organization"],
+            "foaf:name": {"@value": publisher, "@language": "zh-TW"},
+            "foaf:homepage": {"@id": base_url + "/"},
+        },
         "foaf:homepage": {"@id": base_url + "/"},
+        "dcat:themeTaxonomy": scheme,
+        "dct:spatial": {"@id": "http://publications.europa.eu/resource/authority/country/TWN"},
         "hydra:totalItems": total,
         "hydra:view": view,
         "dcat:dataset": nodes,
     }
+
+
+def themes(base_url: str, code: str | None = None) -> dict[str, Any]:
+    """The concept scheme of the national service categories (``/themes``) or one of its
+    concepts (``/themes/{code}``), as JSON-LD."""
+    nodes = theme_scheme(base_url)
+    if code is not None:
+        wanted = f"{base_url}{THEMES_PATH}/{code}"
+        nodes = [n for n in nodes if n["@id"] == wanted]
+    return {"@context": DCAT_CONTEXT, "@graph": nodes}

@@ -156,13 +156,17 @@ class Ranking(Shape):
 class RowsPage(Shape):
     rows: list[dict[str, Any]]
     next: str | None = Field(description="Cursor for the next page (pass as _next).")
-    total: int = Field(description="Rows in the version.")
+    total: int = Field(description="Rows matching the filters (all rows of the version without).")
+    total_exact: bool = Field(description="True: `total` was counted, not estimated.")
     version: int
 
 
 class AggregatePage(Shape):
     rows: list[dict[str, Any]]
-    truncated: bool
+    truncated: bool = Field(description="True: more groups follow (see next_offset).")
+    next_offset: int | None = Field(
+        None, description="The _offset of the next page of groups; null on the last page."
+    )
     version: int
 
 

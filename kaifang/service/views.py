@@ -210,6 +210,7 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
             "name": resource.name,
             "dataset_id": resource.dataset.slug,
             "dataset_identifier": resource.dataset.identifier,
+            "dataset_title": resource.dataset.title,
             "current_version": resource.current_version,
             "rows": current.rows if current else None,
             "schema": {"fields": fields},
@@ -266,3 +267,37 @@ def organization(catalog: Catalog, code: str) -> dict[str, Any]:
 def latest_modified(datasets: Iterable[dict[str, Any]]) -> datetime | None:
     stamps = [datetime.fromisoformat(d["modified"]) for d in datasets if d.get("modified")]
     return max(stamps) if stamps else None
+
+
+def sql_tables(catalog: Catalog, *, limit: int, offset: int) -> dict[str, Any]:
+    """The tables SQL users can name (each published resource, ``<id>`` for its current
+    version and ``<id>__v<n>`` for every version) with their columns, a page at a time."""
+    published = Resource.current_version.is_not(None)
+    with catalog.read() as session:
+        total = session.scalar(select(func.count()).select_from(Resource).where(published)) or 0
+        resources = session.scalars(
+            select(Resource).where(published).order_by(Resource.slug).limit(limit).offset(offset)
+        ).all()
+        numbers: dict[int, list[int]] = {}
+        for resource_id, number in session.execute(
+            select(Version.resource_id, Version.number).where(
+                Version.resource_id.in_([r.id for r in resources])
+            )
+        ):
+            numbers.setdefault(resource_id, []).append(number)
+        tables = [
+            {
+                "table": r.slug,
+                "dataset_id": r.dataset.slug,
+                "title": r.dataset.title,
+                "current_version": r.current_version,
+                "versions": [f"{r.slug}__v{n}" for n in sorted(numbers.get(r.id, []))],
+                "columns": [
+                    {"name": f["name"], "type": f.get("type", "string")}
+                    | ({"description": f["description"]} if f.get("description") else {})
+                    for f in r.fields
+                ],
+            }
+            for r in resources
+        ]
+    return {"tables": tables, "count": total, "limit": limit, "offset": offset}

@@ -74,7 +74,16 @@ def test_aggregate_without_group_by_counts_the_version(client: TestClient) -> No
 
 
 @pytest.mark.parametrize(
-    "query", ["metric=median:Volume", "group_by=nope", "metric=sum:nope", "metric=sum"]
+    "query",
+    [
+        "metric=stddev:Volume",
+        "metric=p100:Volume",
+        "group_by=nope",
+        "group_by=date_trunc:fortnight:TimeInterval",
+        "metric=sum:nope",
+        "metric=sum",
+        "metric=count&_sort=nope",
+    ],
 )
 def test_bad_aggregates_are_refused(client: TestClient, query: str) -> None:
     response = client.get(f"/api/resources/freeway/aggregate?{query}")

@@ -81,17 +81,19 @@ def test_the_session_fixture_is_untouched(published: Published, client: TestClie
 
 
 @pytest.mark.parametrize(
-    ("trusted", "host", "expected"),
+    ("base_url", "trusted", "host", "expected"),
     [
-        ("", "evil.example", "http://127.0.0.1:8000"),
-        ("data.example.gov.tw", "evil.example", "http://127.0.0.1:8000"),
-        ("data.example.gov.tw", "data.example.gov.tw", "http://data.example.gov.tw"),
+        ("http://127.0.0.1:8000", "", "evil.example", "http://127.0.0.1:8000"),
+        ("http://127.0.0.1:8000", "data.example.gov.tw", "evil.example", "http://127.0.0.1:8000"),
+        ("http://x.tw", "data.example.gov.tw", "data.example.gov.tw", "http://data.example.gov.tw"),
+        ("", "", "127.0.0.1:8080", "http://127.0.0.1:8080"),  # none configured: a loopback
+        ("", "", "evil.example", "http://testserver"),  # else the socket's own address
     ],
 )
 def test_links_come_from_base_url_unless_the_host_is_trusted(
-    published: Published, trusted: str, host: str, expected: str
+    published: Published, base_url: str, trusted: str, host: str, expected: str
 ) -> None:
-    settings = published.settings.replace(trusted_hosts=trusted)
+    settings = published.settings.replace(trusted_hosts=trusted, base_url=base_url)
     with TestClient(create_app(settings)) as client:
         headers = {"host": host}
         ckan = client.get(
@@ -99,8 +101,12 @@ def test_links_come_from_base_url_unless_the_host_is_trusted(
         )
         catalog = client.get("/catalog.jsonld", headers=headers)
         page = client.get(f"/datasets/{published.freeway.dataset}", headers=headers)
+        package = client.get(
+            f"/api/datasets/{published.freeway.dataset}/datapackage.json", headers=headers
+        )
     assert ckan.json()["result"]["url"].startswith(expected + "/")
     assert catalog.json()["@id"].startswith(expected + "/")
+    assert package.json()["resources"][0]["path"].startswith(expected + "/api/resources/")
     assert f"curl '{expected}/api/" in page.text
     if host != expected.split("//")[1]:
         assert host not in ckan.text + catalog.text + page.text

@@ -68,11 +68,13 @@ def test_filters_match_python(
     assert sorted(row["id"] for row in got) == sorted(expected)
 
 
-def test_page_shape_and_total_from_the_manifest(client: TestClient) -> None:
+def test_page_shape_and_the_filtered_total(client: TestClient, published: Published) -> None:
     body = client.get(f"{ROWS}?VehicleType=31").json()
-    assert set(body) >= {"rows", "next", "total"}
+    assert set(body) >= {"rows", "next", "total", "total_exact"}
     assert len(body["rows"]) == 100  # the default _limit
-    assert body["total"] == 2_500  # the version's row count, not the filtered count
+    assert body["total"] == sum(1 for r in published.rows if r.vehicle_type == 31)
+    assert body["total_exact"] is True
+    assert client.get(ROWS).json()["total"] == 2_500  # no filter: the manifest's count
     assert body["version"] == 2
     assert set(body["rows"][0]) == {
         "id", "TimeInterval", "GantryID", "Direction", "VehicleType", "Volume", "Speed",

@@ -29,10 +29,19 @@ def test_dcat_and_ckan_mappings(org_settings: Settings, write_csv: WriteCsv) -> 
     assert dcat["dct:identifier"] == result.dataset_identifier
     assert {"@value": "Theft locations", "@language": "en"} in dcat["dct:title"]
     assert dcat["dct:accrualPeriodicity"]["@id"].endswith("/MONTHLY")
-    assert dcat["dct:license"] == {"@id": "https://data.gov.tw/license"}
-    assert dcat["dct:temporal"]["dcat:startDate"] == "2023-01-01"
-    assert dcat["dcat:contactPoint"]["vcard:hasEmail"] == "mailto:w@example.gov.tw"
+    assert dcat["dct:license"] == {
+        "@id": "https://data.gov.tw/license",
+        "@type": "dct:LicenseDocument",
+    }
+    assert dcat["dct:temporal"]["dcat:startDate"] == {"@value": "2023-01-01", "@type": "xsd:date"}
+    assert dcat["dct:issued"]["@type"] == "xsd:dateTime"
+    assert dcat["dcat:contactPoint"]["vcard:hasEmail"] == {"@id": "mailto:w@example.gov.tw"}
+    assert dcat["dcat:contactPoint"]["vcard:hasTelephone"] == {"@id": "tel:021"}
+    assert dcat["dcat:theme"] == {"@id": "http://example.org/themes/E00"}
     assert [d["dct:identifier"] for d in dcat["dcat:distribution"]] == [result.resource_identifier]
+    (distribution,) = dcat["dcat:distribution"]
+    assert distribution["dcat:downloadURL"]["@id"].endswith(f"/{result.resource}/download.csv")
+    assert distribution["dct:format"]["@id"].endswith("/file-type/CSV")
     ckan = to_ckan_package(shown)
     assert (ckan["name"], ckan["title"], ckan["notes"]) == (result.dataset, "竊盜點位", "住宅竊盜")
     assert ckan["license_id"] == "OGDL-Taiwan-1.0"

@@ -88,12 +88,12 @@ def test_parquet_keeps_types() -> None:
     assert str(table.schema.field("day").type) == "date32[day]"
 
 
-def test_xlsx_cells_are_text_numbers_and_escaped_formulas() -> None:
+def test_xlsx_text_is_written_as_published_and_never_as_a_formula() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(export("xlsx"))).active
     assert sheet is not None
     rows = list(sheet.iter_rows(min_row=2))
-    assert [r[1].value for r in rows] == ["'=1+1", "'+886", "'-x", "'@cmd", "'\tTAB"]
-    assert all(r[1].data_type == "s" for r in rows)
+    assert [r[1].value for r in rows] == ["=1+1", "+886", "-x", "@cmd", "\tTAB"]
+    assert all(r[1].data_type == "s" for r in rows)  # strings: a spreadsheet runs none
     assert [r[4].value for r in rows] == [1.5, -2, None, 0, 3.25]
     assert all(r[4].data_type == "n" for r in rows if r[4].value is not None)
 

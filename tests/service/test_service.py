@@ -39,7 +39,9 @@ def service(published: Published) -> Iterator[Service]:
         ),
         (
             "/api/datasets/school_directory/datapackage.json",
-            lambda p: p.datapackage("school_directory"),
+            lambda p: p.datapackage(
+                "school_directory", base_url="http://testserver"
+            ),  # no base_url configured: the request's host
         ),
     ],
 )

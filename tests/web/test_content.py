@@ -64,10 +64,9 @@ def test_dataset_page_has_downloads_and_real_api_urls(
     resource = published["resource"]
     for fmt in ("csv", "json", "ndjson", "parquet", "xlsx", "xml"):
         assert f"/api/resources/{resource}/download.{fmt}" in text
-    base = "http://127.0.0.1:8000"  # base_url: the Host header is not trusted by default
+    base = "http://testserver"  # no base_url configured: the request's own host
     assert f"{base}/api/3/action/datastore_search?resource_id={resource}" in text
     assert f"{base}/api/v1/rest/datastore/379130000E-" in text
-    assert "testserver" not in text
     # Downloads are tested in tests/api (their DuckDB 2 fix is on branch api); here: the JSON
     # examples answer.
     assert client.get(f"/api/resources/{resource}/rows?_limit=10").status_code == 200

@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import SPEC_OK, errors, spec_errors
+from kaifang.api.responses import SPEC_OK, attachment, errors, spec_errors
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 from kaifang.service.access import link_base, service_of
+from kaifang.service.data import Export
 
 router = APIRouter(
     prefix="/api/v1",
@@ -338,25 +339,46 @@ def dump(
     # documented; checked below so that a wrong one answers the spec's ER0210
     format: str = Query("csv", json_schema_extra={"enum": ["json", "csv", "xml"]}),
 ) -> StreamingResponse:
+    resource, export = _dump_export(request, resourceID, format, head=False)
+    return StreamingResponse(
+        _gzip(export.chunks),
+        media_type="application/x-gzip",
+        headers=_dump_names(resource, format, export.title_filename),
+    )
+
+
+@router.head("/dump/datastore/{resourceID}", include_in_schema=False)
+def dump_head(request: Request, resourceID: str, format: str = "csv") -> Response:
+    """The dump's headers after the same checks, without its body."""
+    resource, export = _dump_export(request, resourceID, format, head=True)
+    response = Response(
+        media_type="application/x-gzip",
+        headers=_dump_names(resource, format, export.title_filename),
+    )
+    del response.headers["content-length"]  # unknown: the gzip is made as it streams
+    return response
+
+
+def _dump_export(
+    request: Request, resource_id: str, format: str, *, head: bool
+) -> tuple[dict[str, Any], Export]:
     _check_params(request, {"format"})
     if format not in {"json", "csv", "xml"}:
         raise SpecError("ER0210", f"format={format!r} 須為 json、csv 或 xml", 400)
     service = service_of(request)
     try:
-        resource = service.get_resource(resourceID)
+        resource = service.get_resource(resource_id)
     except NotFoundError:
-        raise SpecError("ER0100", f"找不到 Resource 資料：{resourceID}", 404) from None
+        raise SpecError("ER0100", f"找不到 Resource 資料：{resource_id}", 404) from None
     try:
-        export = service.export(resource["id"], format, bom=False)
+        export = service.export(resource["id"], format, bom=False, head=head)
     except KaifangError as exc:  # the catalog lists the resource but its files cannot be read
         raise SpecError("ER0500", f"系統錯誤：{exc.message}", 500) from None
-    return StreamingResponse(
-        _gzip(export.chunks),
-        media_type="application/x-gzip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{resource["identifier"]}.{format}.gz"'
-        },
-    )
+    return resource, export
+
+
+def _dump_names(resource: dict[str, Any], format: str, title_filename: str) -> dict[str, str]:
+    return attachment(f"{resource['identifier']}.{format}.gz", f"{title_filename}.gz")
 
 
 def _gzip(chunks: Iterator[bytes]) -> Iterator[bytes]:

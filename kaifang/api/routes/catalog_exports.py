@@ -1,19 +1,18 @@
-"""Catalog exports: DCAT-AP 3 as JSON-LD (paged)."""
+"""Catalog exports: DCAT-AP 3 as JSON-LD, Turtle or RDF/XML (paged), and the concept scheme
+of the national service categories that the catalog's themes point at."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from kaifang.api.responses import errors
+from kaifang.catalog.rdf import RDF_FORMATS, negotiate, serialize
 from kaifang.service.access import link_base, service_of
 
 router = APIRouter(tags=["catalog exports"], responses=errors(422, 500))
-
-
-class JSONLDResponse(JSONResponse):
-    media_type = "application/ld+json"
-
 
 CATALOG_SCHEMA = {
     "type": "object",
@@ -26,23 +25,103 @@ CATALOG_SCHEMA = {
         "dcat:dataset": {"type": "array", "items": {"type": "object"}},
     },
 }
+GRAPH_SCHEMA = {
+    "type": "object",
+    "required": ["@context", "@graph"],
+    "properties": {"@context": {"type": "object"}, "@graph": {"type": "array"}},
+}
 
 
-# response_class=Response: errors stay application/json; the success body is JSON-LD
+def rdf_content(json_ld_schema: dict[str, Any]) -> dict[str, Any]:
+    """The ``content`` of a 200 in JSON-LD (with ``json_ld_schema``), Turtle or RDF/XML."""
+    return {
+        "application/ld+json": {"schema": json_ld_schema},
+        "text/turtle": {"schema": {"type": "string"}},
+        "application/rdf+xml": {"schema": {"type": "string"}},
+    }
+
+
+RDF_CONTENT = rdf_content(CATALOG_SCHEMA)
+PAGE = Query(1, ge=1, description="Page number, 100 datasets a page.")
+
+
+def _rdf(document: dict[str, Any], extension: str) -> Response:
+    media_type = RDF_FORMATS[extension].media_type
+    return Response(
+        serialize(document, extension),
+        media_type=f"{media_type}; charset=utf-8" if extension == "ttl" else media_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+def _catalog(request: Request, page: int, extension: str) -> Response:
+    document = service_of(request).dcat_catalog(page=page, base_url=link_base(request))
+    return _rdf(document, extension)
+
+
+# response_class=Response: errors stay application/json; the success body is RDF
 @router.get(
     "/catalog.jsonld",
-    summary="DCAT-AP 3 catalog",
+    summary="DCAT-AP 3 catalog as JSON-LD",
+    response_class=Response,
+    responses={200: {"description": "A page of the catalog", "content": RDF_CONTENT}},
+)
+def catalog_jsonld(request: Request, page: int = PAGE) -> Response:
+    return _catalog(request, page, "jsonld")
+
+
+@router.get(
+    "/catalog.ttl",
+    summary="DCAT-AP 3 catalog as Turtle",
+    response_class=Response,
+    responses={200: {"description": "A page of the catalog", "content": RDF_CONTENT}},
+)
+def catalog_turtle(request: Request, page: int = PAGE) -> Response:
+    return _catalog(request, page, "ttl")
+
+
+@router.get(
+    "/catalog.rdf",
+    summary="DCAT-AP 3 catalog as RDF/XML",
+    response_class=Response,
+    responses={200: {"description": "A page of the catalog", "content": RDF_CONTENT}},
+)
+def catalog_rdfxml(request: Request, page: int = PAGE) -> Response:
+    return _catalog(request, page, "rdf")
+
+
+@router.get(
+    "/catalog",
+    summary="DCAT-AP 3 catalog, serialization by content negotiation",
+    description="`Accept: text/turtle`, `application/rdf+xml` or `application/ld+json` "
+    "(the default).",
+    response_class=Response,
+    responses={200: {"description": "A page of the catalog", "content": RDF_CONTENT}},
+)
+def catalog(request: Request, page: int = PAGE) -> Response:
+    return _catalog(request, page, negotiate(request.headers.get("accept", "")))
+
+
+@router.get(
+    "/themes",
+    summary="The national service categories as a SKOS concept scheme (DCAT themes)",
+    response_class=Response,
+    responses={200: {"description": "The concept scheme", "content": rdf_content(GRAPH_SCHEMA)}},
+)
+def themes(request: Request) -> Response:
+    document = service_of(request).themes(base_url=link_base(request))
+    return _rdf(document, negotiate(request.headers.get("accept", "")))
+
+
+@router.get(
+    "/themes/{code}",
+    summary="One national service category (a skos:Concept)",
     response_class=Response,
     responses={
-        200: {
-            "description": "A page of the catalog",
-            "content": {"application/ld+json": {"schema": CATALOG_SCHEMA}},
-        }
+        200: {"description": "The concept", "content": rdf_content(GRAPH_SCHEMA)},
+        **errors(404),
     },
 )
-def catalog_jsonld(
-    request: Request,
-    page: int = Query(1, ge=1, description="Page number, 100 datasets a page."),
-) -> JSONLDResponse:
-    base_url = link_base(request)
-    return JSONLDResponse(service_of(request).dcat_catalog(page=page, base_url=base_url))
+def theme(request: Request, code: str = Path(..., description="e.g. E00")) -> Response:
+    document = service_of(request).themes(base_url=link_base(request), code=code)
+    return _rdf(document, negotiate(request.headers.get("accept", "")))

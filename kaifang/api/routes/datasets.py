@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.responses import native_errors
-from kaifang.service.access import service_of
+from kaifang.service.access import link_base, service_of
 from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
 
 router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
@@ -62,4 +62,4 @@ def get_dataset(request: Request, dataset_id: str) -> DatasetDetail:
     responses=native_errors(404),
 )
 def datapackage(request: Request, dataset_id: str) -> DataPackage:
-    return service_of(request).data_package(dataset_id)
+    return service_of(request).data_package(dataset_id, base_url=link_base(request))

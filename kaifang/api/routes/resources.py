@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import native_errors
+from kaifang.api.responses import attachment, native_errors
 from kaifang.export import FORMATS
 from kaifang.service.access import service_of
 from kaifang.service.models import AggregatePage, Resource, RowsPage
@@ -77,15 +77,31 @@ def aggregate(request: Request, resource_id: str) -> JSONResponse:
 def download(
     request: Request,
     resource_id: str,
-    fmt: str = Path(..., description="csv, json, ndjson, parquet or xlsx"),
+    fmt: str = Path(..., description="csv, json, ndjson, xml, parquet or xlsx"),
     version: int | None = Query(None, ge=1, description="Version number; default current."),
     bom: bool = Query(False, description="Start CSV with a UTF-8 BOM (for Excel)."),
 ) -> StreamingResponse:
     service = service_of(request)
     export = service.export(resource_id, fmt, version=version, bom=bom)
-    spec = FORMATS[fmt]
     return StreamingResponse(
         export.chunks,
-        media_type=spec.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        media_type=FORMATS[fmt].media_type,
+        headers=attachment(export.filename, export.title_filename),
     )
+
+
+@router.head("/{resource_id}/download.{fmt}", include_in_schema=False)
+def download_head(
+    request: Request,
+    resource_id: str,
+    fmt: str,
+    version: int | None = Query(None, ge=1),
+) -> Response:
+    """The download's headers (type, name), after the same checks, without its body."""
+    export = service_of(request).export(resource_id, fmt, version=version, head=True)
+    response = Response(
+        media_type=FORMATS[fmt].media_type,
+        headers=attachment(export.filename, export.title_filename),
+    )
+    del response.headers["content-length"]  # unknown: the file is made as it streams
+    return response

@@ -41,3 +41,17 @@ def sql_post(
     request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
 ) -> SqlResult:
     return _run(request, body.sql)
+
+
+@router.get(
+    "/sql/tables",
+    summary="The tables SQL can read and their columns",
+    description="Each published resource: `table` (its current version), `versions` "
+    "(`<table>__v<n>`, each version pinned) and `columns` with their Table Schema types.",
+)
+def sql_tables(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000, description="Tables a page."),
+    offset: int = Query(0, ge=0, description="Tables to skip."),
+) -> dict[str, Any]:
+    return service_of(request).sql_tables(limit=limit, offset=offset)

@@ -7,7 +7,8 @@
   if (!root) return;
   const resource = root.dataset.resource;
   const tbody = root.querySelector("#preview tbody");
-  const columns = Array.from(root.querySelectorAll("#preview thead .sort")).map((b) => b.dataset.column);
+  // every column is shown; nested ones (lists, records) have no sort button
+  const columns = Array.from(root.querySelectorAll("#preview thead th")).map((th) => th.dataset.column);
   const state = { filters: [], sort: null, desc: false, next: null, cursors: [] };
 
   function query(extra) {
@@ -46,8 +47,8 @@
     const zh = document.documentElement.lang === "zh-TW";
     status.textContent = body.rows.length === 0
       ? (zh ? "沒有符合的資料列。" : "No rows match.")
-      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（全表 ${body.total} 筆）`
-        : `Rows ${first}–${first + body.rows.length - 1} (table has ${body.total})`;
+      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（符合 ${body.total} 筆）`
+        : `Rows ${first}–${first + body.rows.length - 1} of ${body.total}`;
   }
 
   root.querySelector("#filters").addEventListener("submit", (event) => {

@@ -52,9 +52,9 @@ def test_filtered_sorted_preview(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/resources/{site.resource}")
     rows = page.locator("#preview tbody tr")
     expect(rows).to_have_count(25)
-    expect(page.locator("#preview-status")).to_have_text("顯示第 1–25 筆（全表 60 筆）")
+    expect(page.locator("#preview-status")).to_have_text("顯示第 1–25 筆（符合 60 筆）")
     page.get_by_role("button", name="下一頁").click()
-    expect(page.locator("#preview-status")).to_have_text("顯示第 26–50 筆（全表 60 筆）")
+    expect(page.locator("#preview-status")).to_have_text("顯示第 26–50 筆（符合 60 筆）")
     expect(page.locator("#preview tbody tr td:nth-child(1)").first).to_have_text("26")
     page.get_by_label("欄位", exact=True).select_option("案類")
     page.get_by_label("值", exact=True).fill("汽車竊盜")
@@ -68,6 +68,30 @@ def test_filtered_sorted_preview(page: Page, site: Site) -> None:
     expect(page.locator("#preview th[aria-sort=descending]")).to_have_count(1)
     expect(page.locator("#preview tbody tr td:nth-child(1)").first).to_have_text("58")
     screenshot(page, "resource-preview")
+
+
+def test_trips_explorer_pages_through_nested_rows(page: Page, site: Site) -> None:
+    """M06A's TripInformation is a list of records: shown as JSON, not sortable, and the
+    other columns page and filter."""
+    page.goto(f"{site.url}/resources/freeway_m06a")
+    rows = page.locator("#preview tbody tr")
+    expect(rows).to_have_count(25)
+    expect(page.locator("#preview td.error")).to_have_count(0)
+    headers = page.locator("#preview thead th").all_inner_texts()
+    trips = headers.index("TripInformation") + 1
+    expect(page.locator(f"#preview tbody tr td:nth-child({trips})").first).to_contain_text(
+        '"gantry":'
+    )
+    expect(page.locator("#preview thead button.sort", has_text="TripInformation")).to_have_count(0)
+    page.get_by_role("button", name="下一頁").click()
+    expect(page.locator("#preview-status")).to_contain_text("顯示第 26–50 筆")
+    page.get_by_label("欄位", exact=True).select_option("VehicleType")
+    page.get_by_label("值", exact=True).fill("31")
+    page.get_by_label("值", exact=True).press("Enter")
+    expect(page.locator("#preview td.error")).to_have_count(0)
+    vehicle = headers.index("VehicleType") + 1
+    expect(page.locator(f"#preview tbody tr td:nth-child({vehicle})").first).to_have_text("31")
+    screenshot(page, "resource-trips")
 
 
 @pytest.mark.parametrize("kind", ["bar", "line"])

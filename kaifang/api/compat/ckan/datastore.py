@@ -96,8 +96,8 @@ def _q(params: dict[str, Any], schema: dict[str, Any]) -> str | dict[str, str] |
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict | list):  # a nested value: JSON text, as in CSV downloads
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return value
 
 
