@@ -62,6 +62,11 @@ class Settings:
         "wait up to query_timeout for one, then get 503 with Retry-After. 0 runs users' SQL "
         "in the server process, where memory_limit does not bound every function.",
     )
+    query_nice: int = _setting(
+        10,
+        "How much lower the OS priority (nice) of heavy query work is than the server's "
+        "pages: SQL workers, aggregates, analyses. 0 keeps one priority for all; at most 19.",
+    )
     query_memory_budget: str = _setting(
         "2GB",
         "Memory all SQL workers together may use beyond what they need to start, split "

@@ -27,6 +27,9 @@ class SqlRunner(Protocol):
         max_rows: int | None = None,
     ) -> QueryResult: ...
 
+    def start(self) -> None:
+        """Prepare what the first query needs (a server calls it as it starts)."""
+
     def close(self) -> None: ...
 
 

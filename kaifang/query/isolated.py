@@ -176,6 +176,11 @@ class IsolatedEngine:
         finally:
             self._slots.release()
 
+    def start(self) -> None:
+        """Start the pool now (a server calls this as it starts), so that the first queries
+        do not wait for workers to import and open their sandboxes."""
+        self._fill()
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -36,7 +36,10 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     """Open the sandbox, cap memory at its size now plus ``allowance`` bytes, then answer
     ``("run", sql, params, max_rows)`` jobs until the server closes the pipe."""
     from kaifang.query.engine import QueryEngine
+    from kaifang.query.priority import lower_process_priority
 
+    # below the server's pages (query_nice); the threads DuckDB starts next inherit it
+    lower_process_priority(settings.query_nice)
     limit = min(
         parse_size(settings.query_memory_limit, setting="query_memory_limit"),
         int(allowance * DUCKDB_SHARE),
