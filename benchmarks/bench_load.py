@@ -90,7 +90,9 @@ def main() -> None:
     }
     command = [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port)]
-    with server(command, f"{url}/api/datasets", env) as proc:
+    log = ROOT / "data" / "load-server.log"
+    print(f"server log: {log.relative_to(ROOT.parent)}")
+    with server(command, f"{url}/api/datasets", env, log=log) as proc:
         datasets = httpx.get(f"{url}/api/datasets?limit=10").json()["data"]
         table = next(r["id"] for d in datasets for r in d["resources"] if r["rows"] > 100_000)
         run(url, table, psutil.Process(proc.pid), args)
@@ -134,14 +136,16 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
                     return
                 started = time.perf_counter()
                 if kind == "sql":
-                    response = client.get("/api/sql", params=params)
+                    response = fetch(client, "/api/sql", params)
                 else:
-                    response = client.get(
+                    response = fetch(
+                        client,
                         f"/api/resources/{table}/aggregate",
-                        params={"group_by": "GantryID", "metric": "count,sum:Volume"},
+                        {"group_by": "GantryID", "metric": "count,sum:Volume"},
                     )
-                record("heavy", response.status_code, time.perf_counter() - started)
-                if response.status_code in (429, 503):  # as a polite client would
+                status = response.status_code if response is not None else 0
+                record("heavy", status, time.perf_counter() - started)
+                if response is not None and status in (429, 503):  # as a polite client would
                     time.sleep(float(response.headers.get("retry-after", "1")))
 
     def sample() -> None:
@@ -189,10 +193,22 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
             f"p99 {percentile(values, 0.99) * 1000:.0f} ms"
         )
     print(f"  5xx other than 503: {bad}")
+    failed = sum(count for (_kind, status), count in statuses.items() if status == 0)
+    print(f"  connection errors (status 0 above): {failed}")
     print(f"  peak memory (server + SQL workers, RSS): {peak[0] / 2**20:.0f} MB")
     print(f"  server answers after the run: {after}")
     if loads:
         print(f"  machine load average (1 min) during the run: {min(loads):.1f}-{max(loads):.1f}")
+
+
+def fetch(
+    client: httpx.Client, path: str, params: dict[str, str] | None = None
+) -> httpx.Response | None:
+    """The response, or None when the connection failed (counted as status 0)."""
+    try:
+        return client.get(path, params=params)
+    except httpx.TransportError:
+        return None
 
 
 def cheap_clients(
@@ -214,10 +230,10 @@ def cheap_clients(
                 if time.monotonic() > stop:
                     return
                 started = time.perf_counter()
-                response = client.get(path)
+                response = fetch(client, path)
                 elapsed = time.perf_counter() - started
                 with lock:
-                    timings.append((path, response.status_code, elapsed))
+                    timings.append((path, response.status_code if response else 0, elapsed))
                 time.sleep(pause)
 
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]

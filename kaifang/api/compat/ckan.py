@@ -19,6 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kaifang import __version__
+from kaifang.api.compat.ckan_openapi import ACTIONS as DOCUMENTED
+from kaifang.api.compat.ckan_openapi import MAX_ROWS, action_openapi, action_responses
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 from kaifang.service.access import Service, link_base, service_of
@@ -34,7 +36,6 @@ CKAN_TYPES = {
     "time": "time",
     "year": "int",
 }
-MAX_ROWS = 1000
 
 
 class CkanError(Exception):
@@ -125,12 +126,6 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
     return JSONResponse({"help": _help(name), "success": True, "result": result})
 
 
-for _prefix in ("/api/3/action", "/api/action"):
-    router.add_api_route(
-        _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False
-    )
-
-
 # -- parameters ----------------------------------------------------------------------------
 def _int(params: Params, key: str, default: int, maximum: int | None = None) -> int:
     raw = params.get(key, default)
@@ -143,11 +138,18 @@ def _int(params: Params, key: str, default: int, maximum: int | None = None) -> 
     return min(value, maximum) if maximum is not None else value
 
 
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+
 def _bool(params: Params, key: str, default: bool) -> bool:
+    """CKAN's ``asbool``: a few spellings of true and false; anything else is refused."""
     raw = params.get(key, default)
     if isinstance(raw, bool):
         return raw
-    return str(raw).strip().lower() in {"true", "1", "yes", "on"}
+    text = str(raw).strip().lower()
+    if text not in _TRUE | _FALSE:
+        raise invalid(key, f"{key}: Invalid boolean {raw!r}; use true or false")
+    return text in _TRUE
 
 
 def _list(params: Params, key: str) -> list[str]:
@@ -426,3 +428,30 @@ def datastore_search_sql(service: Service, params: Params, base_url: str) -> dic
         "records": [dict(zip(result.columns, row, strict=True)) for row in result.rows],
         "records_truncated": result.truncated,
     }
+
+
+# -- routes: each action documented in /openapi.json, then any other name (CKAN's "Action
+# name not known") and ckanapi's /api/action/ prefix, undocumented
+def _action_route(name: str) -> Callable[[Request], Any]:
+    async def answer(request: Request) -> JSONResponse:
+        return await _dispatch(request, name)
+
+    return answer
+
+
+for _name, (_summary, *_documented) in DOCUMENTED.items():
+    for _method in ("GET", "POST"):
+        router.add_api_route(
+            f"/api/3/action/{_name}",
+            _action_route(_name),
+            methods=[_method],
+            summary=f"{_summary} (CKAN {_name})",
+            operation_id=f"ckan_{_name}_{_method.lower()}",
+            response_model=None,
+            responses=action_responses(_name),
+            openapi_extra=action_openapi(_name, _method),
+        )
+for _prefix in ("/api/3/action", "/api/action"):
+    router.add_api_route(
+        _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False
+    )
