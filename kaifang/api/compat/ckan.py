@@ -130,6 +130,8 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
 def _int(params: Params, key: str, default: int, maximum: int | None = None) -> int:
     raw = params.get(key, default)
     try:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise TypeError(raw)  # JSON true or 2.5 is not a count
         value = int(raw)
     except (TypeError, ValueError):
         raise invalid(key, f"{key}: Invalid integer {raw!r}") from None
@@ -146,6 +148,8 @@ def _bool(params: Params, key: str, default: bool) -> bool:
     raw = params.get(key, default)
     if isinstance(raw, bool):
         return raw
+    if not isinstance(raw, str | int):
+        raise invalid(key, f"{key}: Invalid boolean {raw!r}; use true or false")
     text = str(raw).strip().lower()
     if text not in _TRUE | _FALSE:
         raise invalid(key, f"{key}: Invalid boolean {raw!r}; use true or false")
@@ -156,9 +160,11 @@ def _list(params: Params, key: str) -> list[str]:
     raw = params.get(key)
     if raw is None or raw == "":
         return []
-    if isinstance(raw, list):
-        return [str(v) for v in raw]
-    text = str(raw)
+    if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+        return list(raw)
+    if not isinstance(raw, str):
+        raise invalid(key, f"{key}: must be a list of names")
+    text = raw
     if text.startswith("["):
         try:
             value = json.loads(text)
@@ -169,10 +175,20 @@ def _list(params: Params, key: str) -> list[str]:
 
 
 def _required(params: Params, key: str) -> str:
-    value = params.get(key)
-    if value is None or value == "":
+    value = _text(params, key)
+    if not value:
         raise invalid(key, f"{key}: Missing value")
-    return str(value)
+    return value
+
+
+def _text(params: Params, key: str, default: str = "") -> str:
+    """A text parameter; a JSON body's number, boolean, list or object is refused."""
+    value = params.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise invalid(key, f"{key}: must be text")
+    return value
 
 
 # -- shapes --------------------------------------------------------------------------------
@@ -275,10 +291,10 @@ def parse_fq(fq: str) -> dict[str, str]:
 def package_search(service: Service, params: Params, base_url: str) -> dict[str, Any]:
     rows = _int(params, "rows", 10, maximum=MAX_ROWS)
     start = _int(params, "start", 0)
-    q = str(params.get("q") or "").strip()
+    q = _text(params, "q").strip()
     if q in {"*:*", "*"}:
         q = ""
-    filters = parse_fq(str(params.get("fq") or ""))
+    filters = parse_fq(_text(params, "fq"))
     facet_fields = _list(params, "facet.field")
     page = service.search_datasets(q=q or None, limit=rows, offset=start, **filters)
     search_facets: dict[str, Any] = {}
@@ -332,7 +348,7 @@ def resource_show(service: Service, params: Params, base_url: str) -> dict[str, 
 
 
 def _sort(params: Params, columns: set[str]) -> list[tuple[str, bool]]:
-    raw = params.get("sort")
+    raw = _text(params, "sort")
     if not raw:
         return []
     out = []
@@ -369,13 +385,13 @@ def datastore_search(service: Service, params: Params, base_url: str) -> dict[st
         raise invalid("fields", f"fields: field(s) not in resource: {', '.join(bad)}")
     limit = _int(params, "limit", 100, maximum=service.settings.query_max_rows)
     offset = _int(params, "offset", 0)
-    records_format = str(params.get("records_format") or "objects")
+    records_format = _text(params, "records_format") or "objects"
     if records_format not in {"objects", "lists", "csv"}:
         raise invalid("records_format", "records_format: must be objects, lists or csv")
     page = service.datastore(
         resource["id"],
         filters=filters,
-        q=str(params["q"]) if params.get("q") else None,
+        q=_text(params, "q") or None,
         sort=_sort(params, set(schema)),
         fields=fields,
         limit=limit,
