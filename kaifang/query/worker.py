@@ -40,8 +40,6 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     from kaifang.query.engine import QueryEngine
     from kaifang.query.priority import lower_process_priority
 
-    # below the server's pages (query_nice); the threads DuckDB starts next inherit it
-    lower_process_priority(settings.query_nice)
     limit = min(
         parse_size(settings.query_memory_limit, setting="query_memory_limit"),
         int(allowance * DUCKDB_SHARE),
@@ -50,6 +48,9 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     engine = QueryEngine(settings, allowed_directories=directories)
     engine.run_sql("SELECT 1", resolver=lambda name: None)  # load everything a query needs
     _cap_data_segment(allowance)
+    # queries below the server's pages (query_nice), every thread (DuckDB's too); starting
+    # stays at the server's priority, since a request may be waiting for this worker
+    lower_process_priority(settings.query_nice)
     conn.send(("ready",))
     while True:
         try:
