@@ -110,7 +110,8 @@ def test_users_sql_on_object_storage_runs_in_capped_workers(
     files on its own connection to the store), so the OS limits hold there too: a query
     that builds a 2 GB string outside DuckDB's memory limit is stopped in a worker."""
     settings = s3_portal_settings.replace(query_timeout=3.0, query_memory_budget="512MB")
-    rid = publish_file(settings, write_csv(tmp_path, "a.csv", SECOND), org=ORG).resource
+    csv = write_csv(tmp_path, "a.csv", SECOND)
+    rid = publish_file(settings, csv, org=ORG, title="竊盜").resource
     with TestClient(create_app(settings)) as client:
         answer = client.get("/api/sql", params={"sql": f"SELECT count(*) AS n FROM {rid}"})
         assert answer.status_code == 200, answer.text
