@@ -146,8 +146,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+def server(
+    command: list[str], url: str, env: dict[str, str], *, log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` running until the block ends; its output goes to ``log`` if given."""
+    out = log.open("wb") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -169,6 +173,8 @@ def server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subpro
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if log is not None:
+            out.close()  # type: ignore[union-attr]
 
 
 def kaifang_server(data_dir: Path, port: int) -> Any:

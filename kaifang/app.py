@@ -90,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(CapacityMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_mb * 1024 * 1024)
+    app.router.add_event_handler("startup", service.start)
     app.router.add_event_handler("shutdown", service.close)
     return app
 

@@ -59,8 +59,13 @@ class Settings:
     query_workers: int = _setting(
         2,
         "Worker processes that run users' SQL (/api/sql), one query each; more requests "
-        "wait up to query_timeout for one, then get 503 with Retry-After. 0 runs users' SQL "
-        "in the server process, where memory_limit does not bound every function.",
+        "wait up to query_timeout for one, then get 503 with Retry-After. At least 1: the "
+        "server refuses to start with 0, since in its own process no OS limit would hold.",
+    )
+    query_nice: int = _setting(
+        10,
+        "How much lower the OS priority (nice) of heavy query work is than the server's "
+        "pages: SQL workers, aggregates, analyses. 0 keeps one priority for all; at most 19.",
     )
     query_memory_budget: str = _setting(
         "2GB",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kaifang.query.engines import check_sql_settings
 from kaifang.server import serve as run_server
 from kaifang.settings import Settings
 
@@ -25,5 +26,6 @@ def serve(settings: Settings, host: str, port: int, workers: int, data_dir: Path
     """Serve the portal and the Open API (native, national spec, CKAN)."""
     if data_dir is not None:
         settings = settings.replace(data_dir=data_dir)
+    check_sql_settings(settings)  # one clear line here, not a traceback from uvicorn
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     run_server(settings, host=host, port=port, workers=workers)

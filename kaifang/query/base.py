@@ -76,6 +76,9 @@ class SqlEngine(ABC):
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run ``sql`` over ``tables``' sources: its column names and rows, or a QueryError."""
 
+    def start(self) -> None:  # noqa: B027 - an in-process engine is ready when built
+        """Prepare what the first query needs (nothing by default)."""
+
     def close(self) -> None:  # noqa: B027 - an engine may hold nothing to release
         """Release what the engine holds (nothing by default)."""
 

@@ -4,11 +4,14 @@ A :class:`QueryEngine` holds one sandboxed DuckDB database and is meant to live 
 server. Each thread runs its queries on a cursor of its own, which keeps the resource views
 it has created (kaifang.query.cursors); one watchdog thread interrupts a query that passes
 the time limit (kaifang.query.watchdog). A source may be a serving copy (a large version in
-DuckDB's format, kaifang.query.serving): the engine attaches it read-only, once.
+DuckDB's format, kaifang.query.serving): the engine attaches it read-only, once. An engine for
+heavy work (``background_threads``) runs its queries, and DuckDB its workers, on threads of
+lower OS priority (kaifang.query.priority), so that pages stay fast while it works.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,6 +23,7 @@ from kaifang.query.base import QueryResult, ResolvedTables, Resolver, SqlEngine
 from kaifang.query.cursors import CursorPool, TableSource
 from kaifang.query.errors import map_duckdb_error
 from kaifang.query.guard import ValidatedQuery, validate_sql
+from kaifang.query.priority import BackgroundThreads
 from kaifang.query.serving import (
     SERVING_TABLE,
     ServingCopies,
@@ -51,14 +55,25 @@ class QueryEngine(SqlEngine):
         allowed_directories: Iterable[str | Path] = (),
         allowed_paths: Iterable[str | Path] = (),
         serving: ServingCopies | None = None,
+        background_threads: int = 0,
     ) -> None:
         from kaifang.query.sandbox import sandboxed_connection
 
         self.settings = settings
         self.directories = [str(path) for path in allowed_directories]
-        self._con = sandboxed_connection(
-            settings, allowed_directories=self.directories, allowed_paths=allowed_paths
+        self._background = (
+            BackgroundThreads(background_threads, settings.query_nice, name="kaifang-heavy")
+            if background_threads > 0 and settings.query_nice > 0
+            else None
         )
+        connect = functools.partial(
+            sandboxed_connection,
+            settings,
+            allowed_directories=self.directories,
+            allowed_paths=allowed_paths,
+        )
+        # opened on a background thread, DuckDB's own threads start at its priority
+        self._con = self._background.run(connect) if self._background else connect()
         self._lock = threading.Lock()
         self._cursors = CursorPool(self._con)
         self._watchdog = Watchdog()
@@ -67,7 +82,11 @@ class QueryEngine(SqlEngine):
 
     @classmethod
     def for_storage(
-        cls, settings: Settings, *, serving: ServingCopies | None = None
+        cls,
+        settings: Settings,
+        *,
+        serving: ServingCopies | None = None,
+        background_threads: int = 0,
     ) -> QueryEngine:
         """The engine a server uses: it may read the local tables directory only (an object
         store's tables come in as pyarrow Datasets, which need no file access), and the
@@ -84,7 +103,12 @@ class QueryEngine(SqlEngine):
             serving = serving or ServingCopies(settings)
         else:
             serving = None
-        return cls(settings, allowed_directories=directories, serving=serving)
+        return cls(
+            settings,
+            allowed_directories=directories,
+            serving=serving,
+            background_threads=background_threads,
+        )
 
     def close(self) -> None:
         if self.serving is not None:
@@ -93,11 +117,20 @@ class QueryEngine(SqlEngine):
         self._cursors.close()
         with self._lock:
             self._con.close()
+        if self._background is not None:
+            self._background.close()
 
     def render(self, validated: ValidatedQuery, *, limit: int) -> str:
         return validated.render(limit=limit)
 
     def execute(
+        self, sql: str, validated: ValidatedQuery, tables: ResolvedTables, params: Sequence[Any]
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        if self._background is not None:
+            return self._background.run(self._execute, sql, validated, tables, params)
+        return self._execute(sql, validated, tables, params)
+
+    def _execute(
         self, sql: str, validated: ValidatedQuery, tables: ResolvedTables, params: Sequence[Any]
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         self._attach_copies(tables.sources)

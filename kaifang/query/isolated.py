@@ -11,7 +11,8 @@ every such query, so users' SQL runs in a small pool of worker processes instead
 - the server kills a worker whose answer is not back ``GRACE_SECONDS`` after the time
   limit, and starts another in its place;
 - parsing and validating happen in the worker too, so they are inside both limits; the
-  worker asks the server for each table it reads (the catalog stays in the server);
+  worker asks the server for each table it reads (the catalog stays in the server), and
+  opens the files of a table in an object store on its own connection to the store;
 - requests beyond the pool wait for a free worker at most ``query_timeout`` seconds, then
   get a 503 with ``Retry-After`` (:class:`~kaifang.errors.BusyError`).
 """
@@ -38,7 +39,7 @@ from kaifang.query.limits import parse_size
 from kaifang.query.serving import ServingCopy
 from kaifang.settings import Settings
 
-__all__ = ["GRACE_SECONDS", "IsolatedEngine"]
+__all__ = ["GRACE_SECONDS", "IsolatedEngine", "StoredFiles"]
 
 GRACE_SECONDS = 0.5
 """How long past its time limit a query's worker may take to answer before it is killed."""
@@ -110,9 +111,12 @@ class _Worker:
                 raise _Killed("memory")
 
     def kill(self) -> None:
+        """SIGKILL the worker and reap it in the background: a worker that holds GBs can
+        take seconds to exit on a loaded machine (5 s once, which made a query's answer a
+        500), and the request that overran should not wait for that."""
         self.process.kill()
-        self.process.wait(timeout=5)
         self.conn.close()
+        threading.Thread(target=self.process.wait, name="kaifang-reap", daemon=True).start()
 
 
 class _Killed(Exception):
@@ -175,6 +179,11 @@ class IsolatedEngine:
             return result
         finally:
             self._slots.release()
+
+    def start(self) -> None:
+        """Start the pool now (a server calls this as it starts), so that the first queries
+        do not wait for workers to import and open their sandboxes."""
+        self._fill()
 
     def close(self) -> None:
         with self._lock:
@@ -243,9 +252,16 @@ class IsolatedEngine:
         )
 
 
+class StoredFiles(tuple[str, ...]):
+    """A table in an object store, as it crosses to a worker: its files' paths in the store,
+    which the worker opens as a pyarrow Dataset on its own connection to the store (the
+    server's Dataset holds the server's connection and cannot be pickled)."""
+
+    __slots__ = ()
+
+
 def _portable(source: TableSource | None) -> TableSource | None:
-    """``source`` as something that can cross to a worker: file lists and serving copies
-    can; a pyarrow Dataset (object stores) cannot, and such servers do not use workers."""
+    """``source`` as something that can cross to a worker."""
     if source is None:
         return None
     if isinstance(source, ServingCopy):
@@ -253,9 +269,11 @@ def _portable(source: TableSource | None) -> TableSource | None:
     return _portable_files(source)
 
 
-def _portable_files(source: Sequence[str] | pa_dataset.Dataset) -> list[str]:
+def _portable_files(source: Sequence[str] | pa_dataset.Dataset) -> Sequence[str]:
+    if isinstance(source, pa_dataset.FileSystemDataset):
+        return StoredFiles(source.files)
     if isinstance(source, pa_dataset.Dataset):
-        raise QueryError("tables in an object store cannot be queried by the SQL workers")
+        raise QueryError("only tables stored as files can be queried by the SQL workers")
     return list(source)
 
 

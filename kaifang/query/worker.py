@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.errors import KaifangError, QueryError, QueryLimitError
+from kaifang.query.isolated import StoredFiles
 from kaifang.query.limits import parse_size
+from kaifang.query.serving import ServingCopy
 from kaifang.settings import Settings
 
 MAX_RESULT_BYTES = 64 * 2**20
@@ -36,6 +38,7 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     """Open the sandbox, cap memory at its size now plus ``allowance`` bytes, then answer
     ``("run", sql, params, max_rows)`` jobs until the server closes the pipe."""
     from kaifang.query.engine import QueryEngine
+    from kaifang.query.priority import lower_process_priority
 
     limit = min(
         parse_size(settings.query_memory_limit, setting="query_memory_limit"),
@@ -45,6 +48,9 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     engine = QueryEngine(settings, allowed_directories=directories)
     engine.run_sql("SELECT 1", resolver=lambda name: None)  # load everything a query needs
     _cap_data_segment(allowance)
+    # queries below the server's pages (query_nice), every thread (DuckDB's too); starting
+    # stays at the server's priority, since a request may be waiting for this worker
+    lower_process_priority(settings.query_nice)
     conn.send(("ready",))
     while True:
         try:
@@ -59,8 +65,13 @@ def _answer(engine: Any, conn: Connection, job: tuple[Any, ...]) -> bytes:
 
     def resolver(name: str) -> Any:
         conn.send(("resolve", name))
-        reply = conn.recv()
-        return reply[1]
+        source = conn.recv()[1]
+        if isinstance(source, StoredFiles):
+            return _object_store_dataset(engine.settings, source)
+        if isinstance(source, ServingCopy) and isinstance(source.fallback, StoredFiles):
+            fallback = _object_store_dataset(engine.settings, source.fallback)
+            return ServingCopy(source.path, source.rows, fallback)
+        return source
 
     try:
         result = engine.run_sql(sql, resolver=resolver, params=params, max_rows=max_rows)
@@ -88,6 +99,22 @@ def _answer(engine: Any, conn: Connection, job: tuple[Any, ...]) -> bytes:
         return _error(QueryError("the query is nested too deeply to run"))
     except Exception as error:  # the server logs it as an internal error
         return pickle.dumps(("crash", f"{type(error).__name__}: {error}"))
+
+
+def _object_store_dataset(settings: Settings, files: StoredFiles) -> Any:
+    """The table's files as a pyarrow Dataset on this worker's connection to the store."""
+    import pyarrow.dataset as pa_dataset
+
+    from kaifang.storage.filesystem import open_location
+
+    global _LOCATION
+    if _LOCATION is None:
+        _LOCATION = open_location(settings)
+    return pa_dataset.dataset(list(files), filesystem=_LOCATION.filesystem, format="parquet")
+
+
+_LOCATION: Any = None
+"""The worker's one connection to the object store, opened on its first such table."""
 
 
 def _error(error: KaifangError) -> bytes:

@@ -19,6 +19,7 @@ from kaifang.reading.csv_file import stage_csv
 from kaifang.reading.json_array import stage_json
 from kaifang.reading.limits import DEFAULT_LIMITS, ReadLimits
 from kaifang.reading.model import FIELD_TYPES, Field, Note
+from kaifang.reading.normalize import normalized_view, raw
 from kaifang.reading.plan import Analysis, analyse_columns, output_select
 from kaifang.reading.problems import find_problems
 from kaifang.reading.ragged import find_ragged
@@ -148,6 +149,37 @@ def _first_readable(
     )
 
 
+def _check_cells(
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    staged: Staged,
+    source: Source,
+    analysis: Analysis,
+    limits: ReadLimits,
+) -> None:
+    """Refuse a cell longer than ``limits.max_cell_chars``, naming its row and column (the
+    analysis found each column's longest cell; the first row past the limit is looked up
+    only then)."""
+    for i, longest in enumerate(analysis.longest):
+        if longest <= limits.max_cell_chars:
+            continue
+        view = normalized_view(staged.sources, source.sql(), row_number=True, only=[i])
+        found = con.execute(
+            f"SELECT data_row, length({raw(i)}) FROM {view} "
+            f"WHERE length({raw(i)}) > {int(limits.max_cell_chars)} ORDER BY data_row LIMIT 1"
+        ).fetchone()
+        row, length = found if found else (None, longest)
+        raise ReadError(
+            f"a cell holds {length:,} characters; at most {limits.max_cell_chars:,} are accepted",
+            file=file,
+            row=row,
+            column=staged.names[i],
+            hint="Check the quotes around that cell (an unclosed quote swallows the lines "
+            "after it), publish long texts as documents rather than cells, or raise the "
+            "read_max_cell_chars setting.",
+        )
+
+
 def _analyse(
     file: Path,
     staged: Staged,
@@ -157,6 +189,7 @@ def _analyse(
     limits: ReadLimits,
 ) -> Table:
     source, analysis = _first_readable(con, file, staged, column_types, limits)
+    _check_cells(con, file, staged, source, analysis, limits)
     plans = analysis.plans
     problems = find_problems(
         con,

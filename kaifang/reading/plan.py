@@ -53,6 +53,8 @@ class Analysis:
     rows: int
     plans: list[ColumnPlan]
     undecodable: dict[int, int] = field(default_factory=dict)
+    longest: list[int] = field(default_factory=list)
+    """Characters in each column's longest cell (for ``read_max_cell_chars``)."""
 
 
 def _run(
@@ -81,6 +83,10 @@ def _run(
     return rows, values
 
 
+def _longest_aggregate(i: int) -> str:
+    return f"max(length({raw(i)}))"
+
+
 def _undecodable_aggregate(i: int) -> str:
     return f"count_if(contains({raw(i)}, '\ufffd'))"
 
@@ -103,7 +109,10 @@ def analyse_columns(
     longer than that sample (saves DuckDB a pass over the file's head)."""
     width = len(names)
     every = range(width)
-    extra = [_undecodable_aggregate] if count_undecodable else []
+    # each column's longest cell, and (last) its undecodable cells: one more aggregate or two
+    # in a pass the analysis makes anyway
+    extra = [_longest_aggregate]
+    extra += [_undecodable_aggregate] if count_undecodable else []
 
     if sample_rows is not None:
         con.register("kaifang_sample", _sample_table(sample_rows, width))
@@ -121,8 +130,8 @@ def analyse_columns(
     sample = [_slow_stats(values[i][:size]) for i in every]
     if sample_rows is None and rows < SAMPLE_ROWS:
         complete = [plan_column(names[i], i, sample[i], forced.get(names[i])) for i in every]
-        found = [values[i][size] for i in every] if extra else []
-        return Analysis(rows, complete, _undecodable(found))
+        found = [values[i][size + 1] for i in every] if count_undecodable else []
+        return Analysis(rows, complete, _undecodable(found), [values[i][size] for i in every])
 
     kinds = [forced.get(names[i]) or choose_kind(sample[i]) for i in every]
     slow = {i for i in every if needs_normalizing(kinds[i], sample[i])}
@@ -139,9 +148,11 @@ def analyse_columns(
     plans: list[ColumnPlan | None] = []
     again: set[int] = set()
     counts: list[int] = []
+    longest: list[int] = []
     for i in every:
         numbers = values[i]
-        if extra:
+        longest.append(numbers[-len(extra)])
+        if count_undecodable:
             counts.append(numbers[-1])
         if i in slow:
             plans.append(
@@ -162,7 +173,7 @@ def analyse_columns(
         )
         for i in sorted(again):
             plans[i] = plan_column(names[i], i, _slow_stats(values[i]), forced.get(names[i]))
-    return Analysis(rows, [p for p in plans if p is not None], undecodable)
+    return Analysis(rows, [p for p in plans if p is not None], undecodable, longest)
 
 
 def _sample_table(rows: Sequence[Sequence[str]], width: int) -> pa.Table:

@@ -57,7 +57,8 @@ class Service:
         self.catalog = open_catalog(settings)
         self.store = VersionStore(settings)
         clean_leftovers(settings, self.store)  # what a crash left: uploads, staging, temp
-        self.engine = QueryEngine.for_storage(settings)
+        # aggregates, analyses and searches run at a lower OS priority than pages
+        self.engine = QueryEngine.for_storage(settings, background_threads=settings.heavy_requests)
         self.sql_engine = open_sql_engine(settings, self.engine)  # users' SQL: DuckDB or Spark
         self.resolver = catalog_resolver(self.catalog, self.store)
         # DuckDB (in the server or its SQL workers) may read serving copies of large
@@ -90,6 +91,11 @@ class Service:
         self._tokens: dict[str, tuple[bool, float]] = {}
         self._tokens_lock = threading.Lock()
         self.started = datetime.now(UTC)
+
+    def start(self) -> None:
+        """What a server does as it starts: the SQL workers, so that the first queries do
+        not wait for them (under load, starting one took seconds)."""
+        self.sql_engine.start()
 
     def close(self) -> None:
         self.usage.flush()

@@ -10,12 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from kaifang.catalog import accounts
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.datasets import popular
 from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
-from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
+from kaifang.errors import (
+    ForbiddenError,
+    KaifangError,
+    NotFoundError,
+    UnauthorizedError,
+    ValidationError,
+)
 from kaifang.service import views
 from kaifang.sources.registry import dashboard_sources
 
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
 # The dataset page compares the newest five versions, each pair up to this many rows.
 PAGE_DIFF_MAX_ROWS = 1_000_000
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
+MAX_TOKEN_LABEL = 80
 
 
 def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
@@ -44,6 +52,33 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
 
 SEARCH_FACET_VALUES = 20
 """Values each facet of the search page shows (the most common, each counted exactly)."""
+def account_tokens(service: Service, user: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The signed-in user's API tokens (prefix, label, created, last used, revoked)."""
+    return accounts.list_tokens(service.catalog, _signed_in(user))
+
+
+def new_token(service: Service, user: dict[str, Any] | None, label: str) -> accounts.NewToken:
+    """A new API token for the signed-in user (its secret is shown once, never stored)."""
+    label = " ".join(label.split())
+    if len(label) > MAX_TOKEN_LABEL:
+        raise ValidationError(
+            f"the label has {len(label)} characters; at most {MAX_TOKEN_LABEL} are accepted",
+            hint="Name the token by where it is used, e.g. 'laptop' or 'nightly import'.",
+            key="label",
+        )
+    return accounts.create_token(service.catalog, _signed_in(user), label=label)
+
+
+def revoke_own_token(service: Service, user: dict[str, Any] | None, prefix: str) -> None:
+    """Revoke one of the signed-in user's own tokens (another user's is not found)."""
+    accounts.revoke_token(service.catalog, _signed_in(user), prefix)
+
+
+def _signed_in(user: dict[str, Any] | None) -> str:
+    if user is None:
+        raise UnauthorizedError("log in first", hint="Log in with one of your API tokens.")
+    name: str = user["name"]
+    return name
 
 
 def search_page(

@@ -1,16 +1,22 @@
-"""Login with an API token (the session keeps the token's prefix, never the token), logout."""
+"""Login with an API token (the session keeps the token's prefix, never the token), logout,
+and the account page: the signed-in user's API tokens (list, create — the secret shown once —
+and revoke) and live sessions (list, end). Every POST checks the session's CSRF token, and
+every action applies to the signed-in user's own tokens and sessions only."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kaifang.errors import UnauthorizedError
+from kaifang.errors import NotFoundError, UnauthorizedError, ValidationError
+from kaifang.service import web as portal_web
 from kaifang.service.access import service_of
 from kaifang.web.login_limit import LoginLimiter
-from kaifang.web.rendering import redirect, render
+from kaifang.web.rendering import current_user, redirect, render
 from kaifang.web.security import check_csrf, session_of
 from kaifang.web.session_store import SessionStore
 
@@ -57,7 +63,7 @@ def login(
             "csrf": secrets.token_urlsafe(24),
             "user": user["name"],
             "prefix": token.strip().split("_", 2)[1],
-            "sid": _store(request).start(user["name"]),
+            "sid": _store(request).start(user["name"], agent=request.headers.get("user-agent", "")),
         }
     )
     request.state.session_changed = True
@@ -73,3 +79,67 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     session.pop("prefix", None)
     request.state.session_changed = True
     return redirect("/")
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request) -> Response:
+    if current_user(request) is None:
+        return redirect("/login?next=/account")
+    return _account(request)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def create_token(request: Request, label: str = Form(""), csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    user = current_user(request)
+    if user is None:
+        return redirect("/login?next=/account")
+    try:
+        created = portal_web.new_token(service_of(request), user, label)
+    except ValidationError as exc:
+        return _account(request, status=422, error=exc)
+    response = _account(request, new_token=created.token)
+    response.headers["Cache-Control"] = "no-store"  # the secret is shown this once only
+    return response
+
+
+@router.post("/account/tokens/{prefix}/revoke")
+def revoke_token(request: Request, prefix: str, csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    user = current_user(request)
+    if user is None:
+        return redirect("/login?next=/account")
+    portal_web.revoke_own_token(service_of(request), user, prefix)
+    return redirect("/account#tokens")
+
+
+@router.post("/account/sessions/{handle}/end")
+def end_session(request: Request, handle: str, csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    user = current_user(request)
+    if user is None:
+        return redirect("/login?next=/account")
+    if not _store(request).end_of_user(user["name"], handle):
+        raise NotFoundError(
+            "you have no live session with that handle",
+            hint="It may have ended already; reload the account page.",
+        )
+    return redirect("/account#sessions")
+
+
+def _account(request: Request, *, status: int = 200, **context: Any) -> Response:
+    user = current_user(request)
+    assert user is not None  # the routes checked
+    sessions = _store(request).of_user(user["name"], current=session_of(request).get("sid"))
+    return render(
+        request,
+        "account.html",
+        status=status,
+        tokens=portal_web.account_tokens(service_of(request), user),
+        sessions=[
+            {**vars(live), "started": datetime.fromtimestamp(live.started, UTC).isoformat()}
+            for live in sessions
+        ],
+        current_prefix=session_of(request).get("prefix"),
+        **{"new_token": None, "error": None, **context},
+    )

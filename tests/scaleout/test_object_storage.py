@@ -101,3 +101,24 @@ def test_publish_query_download_rollback_on_object_storage(
         assert service.sql(f"SELECT count(*) FROM {rid}__v2").rows == [(3,)]
     finally:
         service.close()
+
+
+def test_users_sql_on_object_storage_runs_in_capped_workers(
+    s3_portal_settings: Settings, tmp_path: Path
+) -> None:
+    """Tables in an object store are read by the SQL workers themselves (each opens the
+    files on its own connection to the store), so the OS limits hold there too: a query
+    that builds a 2 GB string outside DuckDB's memory limit is stopped in a worker."""
+    settings = s3_portal_settings.replace(query_timeout=3.0, query_memory_budget="512MB")
+    csv = write_csv(tmp_path, "a.csv", SECOND)
+    rid = publish_file(settings, csv, org=ORG, title="竊盜").resource
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/api/sql", params={"sql": f"SELECT count(*) AS n FROM {rid}"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["rows"] == [[3]]
+        hostile = f"SELECT length(repeat('x', 2000000000)) + count(*) FROM {rid}"
+        stopped = client.get("/api/sql", params={"sql": hostile})
+        assert stopped.status_code == 400, stopped.text
+        assert stopped.json()["error"]["code"] == "query_limit"
+        again = client.get("/api/sql", params={"sql": f"SELECT max(編號) FROM {rid}"})
+        assert again.json()["rows"] == [[3]]

@@ -109,6 +109,8 @@ def help_url(base_url: str, name: str) -> str:
 def integer(params: Params, key: str, default: int, maximum: int | None = None) -> int:
     raw = params.get(key, default)
     try:
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise TypeError(raw)  # JSON true or 2.5 is not a count
         value = int(raw)
     except (TypeError, ValueError):
         raise invalid(key, f"{key}: Invalid integer {raw!r}") from None
@@ -117,11 +119,20 @@ def integer(params: Params, key: str, default: int, maximum: int | None = None) 
     return min(value, maximum) if maximum is not None else value
 
 
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+
 def boolean(params: Params, key: str, default: bool) -> bool:
+    """CKAN's ``asbool``: a few spellings of true and false; anything else is refused."""
     raw = params.get(key, default)
     if isinstance(raw, bool):
         return raw
-    return str(raw).strip().lower() in {"true", "1", "yes", "on"}
+    if not isinstance(raw, str | int):
+        raise invalid(key, f"{key}: Invalid boolean {raw!r}; use true or false")
+    text = str(raw).strip().lower()
+    if text not in _TRUE | _FALSE:
+        raise invalid(key, f"{key}: Invalid boolean {raw!r}; use true or false")
+    return text in _TRUE
 
 
 def json_value(params: Params, key: str) -> Any:
@@ -139,13 +150,17 @@ def strings(params: Params, key: str) -> list[str]:
     raw = json_value(params, key)
     if raw is None or raw == "":
         return []
-    if isinstance(raw, list):
-        return [str(v) for v in raw]
-    return [part.strip() for part in str(raw).split(",") if part.strip()]
+    if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+        return list(raw)
+    if not isinstance(raw, str):
+        raise invalid(key, f"{key}: must be a list of names")
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def required(params: Params, key: str) -> str:
     value = params.get(key)
     if value is None or value == "":
         raise invalid(key, f"{key}: Missing value")
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise invalid(key, f"{key}: must be text")
     return str(value)
