@@ -144,14 +144,21 @@ def parse_step(text: str, *, key: str) -> TripStep:
 
 def trip_steps(settings: Settings) -> list[TripStep]:
     """The protection's steps, finest first: ``freeway_trip_time_grain`` then each of
-    ``freeway_trip_coarser_grains``; ValidationError when a step is not coarser than the
-    one before it."""
-    steps = [parse_step(settings.freeway_trip_time_grain, key="freeway_trip_time_grain")]
+    ``freeway_trip_coarser_grains`` coarser than it (those it already covers, at the head of
+    the list, are skipped: ``hour`` skips ``15 minutes``); ValidationError when a step is
+    not coarser than the one before it."""
+    first = parse_step(settings.freeway_trip_time_grain, key="freeway_trip_time_grain")
+    steps = [first]
     key = "freeway_trip_coarser_grains"
     for text in settings.freeway_trip_coarser_grains.split(","):
         if not text.strip():
             continue
         step, before = parse_step(text, key=key), steps[-1]
+        finer = step.time.microseconds < first.time.microseconds or (
+            step.time == first.time and step.length_km <= first.length_km
+        )
+        if finer and len(steps) == 1:
+            continue  # a coarser grain that the first grain already covers (e.g. 15 minutes)
         finer_time = step.time.microseconds % before.time.microseconds != 0
         if finer_time or (step.time == before.time and step.length_km == before.length_km):
             raise ValidationError(

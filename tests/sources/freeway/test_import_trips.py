@@ -204,3 +204,24 @@ def test_a_bad_grain_is_refused_before_anything_is_written(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         import_freeway(settings.replace(**{setting: value}), two_days[0] / "M06A")
+
+
+def test_the_dataset_page_shows_what_the_protection_cost(
+    settings: Settings, two_days: tuple[Path, GeneratedFreeway]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kaifang.app import create_app
+
+    strict = settings.replace(freeway_trip_max_loss=0.10)
+    folder = two_days[0] / "M06A" / "20240325"
+    trips = import_freeway(strict, folder, accept_utility_loss=True).resources[0]
+    with TestClient(create_app(strict)) as client:
+        page = client.get(f"/datasets/{trips.dataset}").text
+    utility = trips.utility
+    assert "資料效用" in page
+    assert f"保留旅次 {utility['trips_kept']:,}／{utility['trips_in']:,}" in page
+    assert "保留車公里" in page and "M03A" in page
+    assert "發布者已明確接受" in page
+    assert f"{trips.coarsened[0]['rows']:,} 筆旅次以較粗粒度發布" in page
+    assert f"{trips.suppressed[0]['rows']:,} 筆旅次刪除" in page

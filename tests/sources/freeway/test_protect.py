@@ -156,6 +156,8 @@ def test_a_loss_past_the_limit_refuses_unless_accepted(
             ["5 minutes / 1 km", "15 minutes / 1 km", "hour / 5 km", "6 hours / 5 km"],
         ),
         ("5 minutes/0.5 km", "", ["5 minutes / 0.5 km"]),
+        ("15 minutes", "15 minutes, hour/5 km", ["15 minutes / 1 km", "hour / 5 km"]),
+        ("hour", "15 minutes, hour/5 km", ["hour / 1 km", "hour / 5 km"]),
         ("hour", " 2 hours /10km ", ["hour / 1 km", "2 hours / 10 km"]),
     ],
 )
