@@ -132,8 +132,18 @@ class Settings:
     small_cell_threshold: int = _setting(3, "Counts below this are suppressed in aggregates.")
     freeway_trip_time_grain: str = _setting(
         "5 minutes",
-        "Grain that freeway trip (M06A) times are floored to before publishing, e.g. "
-        "'5 minutes', '15 minutes' or 'hour'.",
+        "Finest grain freeway trips (M06A) are published at: times floored to it, e.g. "
+        "'5 minutes', '15 minutes' or 'hour'; '/N km' sets the TripLength grain (1 km).",
+    )
+    freeway_trip_coarser_grains: str = _setting(
+        "15 minutes, hour/5 km, 6 hours/5 km",
+        "Coarser grains tried in order for trips whose class (every published column) is "
+        "still smaller than k_anonymity, before they are suppressed; empty: suppress at once.",
+    )
+    freeway_trip_max_loss: float = _setting(
+        0.10,
+        "Largest share of trips or vehicle-km the M06A protection may lose; more refuses the "
+        "import unless the publisher accepts it (--accept-utility-loss).",
     )
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
     heavy_requests: int = _setting(

@@ -120,12 +120,11 @@ def _print_freeway(result: FreewayImport) -> None:
             console.print(f"  problem: {problem['message']}", highlight=False)
         if item.problem_count > 5:
             console.print(f"  ... {item.problem_count - 5} more problems (see --json)")
-        suppressed = item.screening.get("suppressed_rows")
-        if suppressed is not None:
-            console.print(
-                f"  protected: times coarsened, {suppressed:,} rare trips suppressed",
-                highlight=False,
-            )
+        for cut in (*item.coarsened, *item.suppressed):
+            console.print(f"  protected: {cut['reason']}", highlight=False)
+        if item.utility:
+            accepted = " (loss accepted)" if item.utility.get("accepted") else ""
+            console.print(f"  utility: {item.utility['message']}{accepted}", highlight=False)
 
 
 for _source in SOURCES:

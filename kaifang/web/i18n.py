@@ -217,6 +217,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.not_verified": ("去識別化驗證未通過", "De-identification not verified"),
     "privacy.rule.times_coarsened": ("時間粗化", "times coarsened"),
     "privacy.rule.rare_trips_suppressed": ("稀有旅次抑制", "rare trips suppressed"),
+    "privacy.rule.rare_trips_coarsened": ("稀有旅次粗化", "rare trips coarsened"),
+    "privacy.rule_text.rare_trips_coarsened": (
+        "{rows} 筆旅次以較粗粒度發布（{steps}）：在最細粒度下，所有發布欄位皆相同的旅次少於 {k} 筆",
+        "{rows} trips published at a coarser grain ({steps}): at the finest grain fewer than "
+        "{k} trips shared every published column with them",
+    ),
+    "privacy.rule_text.rare_trips_suppressed": (
+        "{rows} 筆旅次刪除：粗化到最粗粒度後，所有發布欄位皆相同的旅次仍少於 {k} 筆",
+        "{rows} trips suppressed: even at the coarsest grain fewer than {k} trips shared every "
+        "published column with them",
+    ),
+    "privacy.utility": ("資料效用", "Utility kept"),
+    "privacy.utility_trips": (
+        "保留旅次 {kept}／{total}（{share}）",
+        "{kept} of {total} trips kept ({share})",
+    ),
+    "privacy.utility_km": (
+        "保留車公里 {kept}／{total}（{share}）",
+        "{kept} of {total} vehicle-km kept ({share})",
+    ),
+    "privacy.utility_gantries": (
+        "{below}／{gantries} 個門架的通過旅次減少超過 {limit}（與原始旅次的門架通過量比較，即 M03A "
+        "所計車輛）；最少者 {worst} 保留 {share}",
+        "{below} of {gantries} gantries lose more than {limit} of their passages (against the "
+        "passages of every trip read, the vehicles M03A counts); the lowest, {worst}, keeps "
+        "{share}",
+    ),
+    "privacy.utility_accepted": (
+        "損失超過上限 {limit}，發布者已明確接受（記錄於此版本）",
+        "The loss passes the {limit} limit; the publisher accepted it (recorded in this version)",
+    ),
     "privacy.action": ("處理方式", "Action"),
     "privacy.reason": ("理由", "Reason"),
     "privacy.category": ("類別", "Category"),

@@ -33,7 +33,7 @@ from kaifang.storage import AdoptedFile
 def _freeway(folder: Path) -> Callable[[Settings], Any]:
     plan = FreewayPlan(start=date(2024, 3, 25), scale=0.02, trips_per_day=2000, seed=5)
     generate_freeway(folder, plan)
-    return lambda settings: import_freeway(settings, folder)
+    return lambda settings: import_freeway(settings, folder, accept_utility_loss=True)
 
 
 def _elections(folder: Path) -> Callable[[Settings], Any]:

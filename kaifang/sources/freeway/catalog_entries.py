@@ -62,6 +62,24 @@ def _field(column: SourceColumn) -> dict[str, Any]:
     }
 
 
+GRAIN_FIELDS: list[dict[str, Any]] = [
+    {
+        "name": "TimeGrain",
+        "type": "integer",
+        "title": "時間粒度",
+        "description": "TimeGrain 時間粒度：本筆旅次各時間已向下取整到的分鐘數（5、15、60、360）；"
+        "罕見旅次以較粗的粒度公開（單位：分鐘）",
+    },
+    {
+        "name": "LengthGrain",
+        "type": "number",
+        "title": "距離粒度",
+        "description": "LengthGrain 距離粒度：本筆旅次長度已四捨五入到的公里數（單位：公里）",
+    },
+]
+"""M06A's published grains: every trip says the grain its times and length are published at."""
+
+
 def dataset_fields(code: str) -> list[dict[str, Any]]:
     """The Table Schema fields of a dataset's published rows (file columns, then ``Date``)."""
     time = time_column(DATASETS[code])
@@ -71,7 +89,8 @@ def dataset_fields(code: str) -> list[dict[str, Any]]:
         "title": "日期",
         "description": f"Date 日期：{time} 的日期，版本依此分區存放",
     }
-    return [*(_field(c) for c in DATASETS[code].columns), date]
+    grains = GRAIN_FIELDS if code == "M06A" else []
+    return [*(_field(c) for c in DATASETS[code].columns), *grains, date]
 
 
 def gantry_fields() -> list[dict[str, Any]]:
@@ -110,7 +129,10 @@ def dataset_metadata(code: str) -> DatasetMetadata:
         f"取自國道 ETC 門架。資料來源：{ATTRIBUTION}。"
     )
     if code == "M06A":
-        description += "旅次資料可能識別個人行蹤：時間已粗化，罕見起迄組合已刪除。"
+        description += (
+            "旅次資料可能識別個人行蹤：時間與距離已粗化（罕見旅次逐步粗化至 15 分鐘、1 小時、"
+            "6 小時），仍少於 k 筆的旅次已刪除；刪除與粗化的筆數見篩檢報告。"
+        )
     return _metadata(
         dataset_title(code), TITLES_EN[code], description, FREQUENCY.get(code, "daily")
     )

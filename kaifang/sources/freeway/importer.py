@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from kaifang.catalog.db import open_catalog
-from kaifang.errors import ReadError, ValidationError
+from kaifang.errors import PublishRefusedError, ReadError, ValidationError
 from kaifang.publish.adopted import files_item
 from kaifang.publish.relation import (
     BatchItem,
@@ -43,8 +43,9 @@ from kaifang.sources.common.atomic import failing_table
 from kaifang.sources.common.previous import current_version
 from kaifang.sources.freeway import catalog_entries as entries
 from kaifang.sources.freeway.columns import DATASETS, GANTRY_TABLE_COLUMNS, PUBLISHER
-from kaifang.sources.freeway.coverage import merge_with_current
+from kaifang.sources.freeway.coverage import Merge, merge_with_current
 from kaifang.sources.freeway.discover import discover
+from kaifang.sources.freeway.grains import trip_steps
 from kaifang.sources.freeway.load import (
     DATE_COLUMN,
     ImportProblem,
@@ -53,7 +54,7 @@ from kaifang.sources.freeway.load import (
     time_column,
 )
 from kaifang.sources.freeway.parse import gantry_id_sql
-from kaifang.sources.freeway.protect import grain_interval, protect_trips
+from kaifang.sources.freeway.protect import protect_trips
 from kaifang.sources.sqltext import trim_padding_sql
 from kaifang.sqlutil import quote_ident, quote_literal
 
@@ -93,6 +94,8 @@ class ImportedResource:
     rows_in: int = 0
     rows_out: int = 0
     suppressed: list[dict[str, Any]] = field(default_factory=list)
+    coarsened: list[dict[str, Any]] = field(default_factory=list)
+    utility: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,12 +150,18 @@ class _Staged:
 
 
 def import_freeway(
-    settings: Settings, path: str | Path, *, org: str = entries.ORG_CODE, engine: str = "duckdb"
+    settings: Settings,
+    path: str | Path,
+    *,
+    org: str = entries.ORG_CODE,
+    engine: str = "duckdb",
+    accept_utility_loss: bool = False,
 ) -> FreewayImport:
     """Import every TDCS file under ``path``; see the module docstring. ``engine="spark"``
     parses the bulk datasets (M03A, M04A, M05A, M08A) and parses and protects the trips
     (M06A) on ``settings.spark_master``; M07A and the gantry table are read by DuckDB either
-    way.
+    way. ``accept_utility_loss`` publishes trips whose protection loses more than
+    ``freeway_trip_max_loss`` of the trips or vehicle-km (recorded in the version).
 
     All or none: every table is read, protected and screened before any is written, then
     :func:`kaifang.publish.relation.publish_batch` writes every version and registers them in
@@ -162,7 +171,7 @@ def import_freeway(
     if engine not in ("duckdb", "spark"):
         raise ValidationError(f"unknown engine {engine!r}", hint="Engines: duckdb, spark.")
     source = Path(path)
-    grain_interval(settings.freeway_trip_time_grain)  # a bad setting fails before any write
+    trip_steps(settings)  # a bad grain setting fails before any write
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-freeway-"))
     try:
         found = discover(source, workdir / "extracted")
@@ -181,7 +190,16 @@ def import_freeway(
                 ready = [s.code for s in staged]
                 with failing_table(code, total, ready):
                     staged.append(
-                        _stage_dataset(con, settings, org, code, found.files[code], engine, workdir)
+                        _stage_dataset(
+                            con,
+                            settings,
+                            org,
+                            code,
+                            found.files[code],
+                            engine,
+                            workdir,
+                            accept_utility_loss=accept_utility_loss,
+                        )
                     )
             if found.gantry_tables:
                 with failing_table("gantries", total, [s.code for s in staged]):
@@ -203,27 +221,36 @@ def _published(item: _Staged, result: RelationPublishResult) -> ImportedResource
     imported = _imported(item.code, result, item.files, item.problem_count, item.problems)
     imported.changes = item.changes
     imported.rows_in, imported.rows_out = item.rows_in, item.rows_out
+    rules = {r.get("code"): r for r in result.screening.get("rules", [])}
     suppressed = int(result.screening.get("suppressed_rows") or 0)
     if suppressed:
-        rule = next(
-            (
-                r
-                for r in result.screening.get("rules", [])
-                if r.get("code") == "rare_trips_suppressed"
-            ),
-            {"message": "suppressed by the privacy rules"},
-        )
-        imported.suppressed = [{"rows": suppressed, "reason": rule["message"]}]
+        reason = rules.get("rare_trips_suppressed", {}).get("message")
+        imported.suppressed = [
+            {"rows": suppressed, "reason": reason or "suppressed by the privacy rules"}
+        ]
+    coarsened = int(result.screening.get("coarsened_rows") or 0)
+    if coarsened:
+        imported.coarsened = [
+            {"rows": coarsened, "reason": rules["rare_trips_coarsened"]["message"]}
+        ]
+    imported.utility = dict(result.screening.get("utility") or {})
     return imported
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, settings: Settings, code: str, files: list[Path]
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    code: str,
+    files: list[Path],
+    *,
+    accept_utility_loss: bool = False,
 ) -> tuple[LoadedDataset, str, dict[str, Any]]:
     """The rows to publish (a table or view of ``con``) and their screening report."""
     loaded = load_dataset(con, code, files)
     if code == "M06A":
-        table, screening = protect_trips(con, loaded.table, settings)
+        table, screening = protect_trips(
+            con, loaded.table, settings, accept_utility_loss=accept_utility_loss
+        )
         return loaded, table, screening
     return loaded, loaded.table, dict(_AGGREGATES)
 
@@ -254,10 +281,16 @@ def _stage_dataset(
     files: list[Path],
     engine: str,
     workdir: Path,
+    *,
+    accept_utility_loss: bool = False,
 ) -> _Staged:
     if engine == "spark" and code in SPARK_CODES:
-        return _stage_dataset_spark(settings, org, code, files, workdir)
-    loaded, table, screening = _load(con, settings, code, files)
+        return _stage_dataset_spark(
+            settings, org, code, files, workdir, accept_utility_loss=accept_utility_loss
+        )
+    loaded, table, screening = _load(
+        con, settings, code, files, accept_utility_loss=accept_utility_loss
+    )
     rows_out = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
     reading = {
         "problems": [p.to_dict() for p in loaded.problems],
@@ -267,6 +300,8 @@ def _stage_dataset(
     current = current_version(settings, org=org, title=spec.title, resource=spec.resource)
     columns = [str(f["name"]) for f in spec.fields]
     table, merge = merge_with_current(con, settings, code, table, columns, current)
+    if code == "M06A":
+        _check_trip_days(settings, merge)
     return _Staged(
         code,
         spec,
@@ -280,8 +315,31 @@ def _stage_dataset(
     )
 
 
+def _check_trip_days(settings: Settings, merge: Merge) -> None:
+    """Refuse to keep the current version's trips of the hours no file covers when a step
+    is coarser than the hour: such a class spans several hour files, so protecting the new
+    hours alone could publish a trip twice (once at 06:00 for 6 hours, once at 08:00) and
+    split a class below k. M06A is computed for whole days upstream; import the whole day."""
+    kept = sorted(day for day, part in merge.days_partly_replaced.items() if part["rows_kept"])
+    coarsest = max(step.time.minutes for step in trip_steps(settings))
+    if kept and 60 % coarsest:
+        raise PublishRefusedError(
+            f"M06A: the files cover only part of {', '.join(kept)}, whose trips are published "
+            f"at grains up to {coarsest} minutes, across the day's hour files",
+            hint="Import the whole day (its 24 hour files or the daily archive), or publish "
+            "at grains within the hour (KAIFANG_FREEWAY_TRIP_COARSER_GRAINS, e.g. '15 minutes, "
+            "hour/5 km').",
+        )
+
+
 def _stage_dataset_spark(
-    settings: Settings, org: str, code: str, files: list[Path], workdir: Path
+    settings: Settings,
+    org: str,
+    code: str,
+    files: list[Path],
+    workdir: Path,
+    *,
+    accept_utility_loss: bool = False,
 ) -> _Staged:
     """Spark parses (and for M06A protects and verifies) the rows and writes the version's
     files itself; the store adopts them (:func:`kaifang.publish.adopted.files_item`).
@@ -291,7 +349,13 @@ def _stage_dataset_spark(
 
     order = (*_KEYS[code], time_column(DATASETS[code]))
     if code == "M06A":
-        trips = protect_trips_spark(settings, files, workdir / "spark", order_by=order)
+        trips = protect_trips_spark(
+            settings,
+            files,
+            workdir / "spark",
+            order_by=order,
+            accept_utility_loss=accept_utility_loss,
+        )
         written, left_out, screening = trips.written, trips.left_out, trips.report
     else:
         bulk = write_dataset_spark(settings, code, files, workdir / "spark", order_by=order)

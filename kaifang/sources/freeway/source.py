@@ -25,6 +25,11 @@ SOURCE = Source(
             default="duckdb",
             choices=("duckdb", "spark"),
         ),
+        ImportOption(
+            "accept_utility_loss",
+            "Publish M06A trips even when their protection loses more than "
+            "freeway_trip_max_loss of the trips or vehicle-km (recorded in the version).",
+        ),
     ),
     path_must_exist=False,
     dashboard=freeway_choices,

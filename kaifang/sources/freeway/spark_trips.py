@@ -13,17 +13,20 @@ types and screening report as the DuckDB path (:mod:`kaifang.sources.freeway.loa
    does not know a row's line, so here they are a count). The counts are observed metrics of
    the job that writes the protected rows, so the CSV files are read once.
 2. **Protect.** The rules of :mod:`kaifang.sources.freeway.protect`, written in Spark SQL by
-   the same function as DuckDB's (:func:`~kaifang.sources.freeway.protect.protected_trips_sql`):
-   times floored to ``freeway_trip_time_grain`` (also inside the ``TripInformation`` array,
-   with Spark's higher-order ``transform``; the floor mirrors DuckDB's ``time_bucket``), and
-   trips whose (origin, destination, hour) class has fewer than ``k_anonymity`` members
-   suppressed with a window count. The result is written as typed zstd Parquet.
+   the same functions as DuckDB's (``dialect="spark"``): each trip's class at every step
+   (every published column at the step's grains, also inside the ``TripInformation`` array
+   with Spark's higher-order ``transform``; the floor mirrors DuckDB's ``time_bucket``),
+   the step each trip is published at (window counts over the row number and the class
+   hashes, joined back), the utility of the result (trips, vehicle-km and gantry passages
+   kept), and the published rows, written as typed zstd Parquet. The classed and stepped
+   trips are persisted, so the files are read once.
 3. **Verify, then report.** The screening the DuckDB path stores with the version is the
-   protection report: rows in, rows out, the rules, and a verification of the protected rows.
-   Here the verification runs on Spark over the *written* Parquet read back, i.e. over the
-   exact rows that are published, and it scales with the cluster (one aggregation); the row
-   counts come from the written files as well. :func:`protection_report` (shared with DuckDB)
-   builds the report and refuses the publish if a class is below k or a time is off the grain.
+   protection report: rows in, rows out, the rules, the utility and a verification of the
+   protected rows. Here the verification runs on Spark over the *written* Parquet read
+   back, i.e. over the exact rows that are published, grouped by every published column,
+   and it scales with the cluster (one aggregation). :func:`protection_report` (shared with
+   DuckDB) builds the report and refuses the publish if a class is below k, a time or
+   length is off its grain, or the loss passes ``freeway_trip_max_loss`` unaccepted.
 
 The protected rows are written as the version's own files
 (:mod:`kaifang.sources.freeway.spark_files`: one folder per ``Date``, sorted by gantry and
@@ -47,12 +50,17 @@ from kaifang.settings import Settings
 from kaifang.sources.freeway.columns import M06A
 from kaifang.sources.freeway.load import DATE_COLUMN, EXTRA_COLUMN
 from kaifang.sources.freeway.protect import (
+    PUBLISHED_COLUMNS,
     TripVerification,
-    protected_trips_sql,
     protection_report,
+    published_trips_sql,
+    stepped_trips_sql,
+    trip_classes_sql,
+    trip_steps_sql,
     trip_verification_sql,
 )
 from kaifang.sources.freeway.spark_files import write_partitioned_spark
+from kaifang.sources.freeway.utility import TripUtility, utility_sql
 from kaifang.sources.sqltext import PADDING
 
 if TYPE_CHECKING:
@@ -153,6 +161,7 @@ def protect_trips_spark(
     out_dir: Path,
     *,
     order_by: Sequence[str] = ("GantryID_O", "DetectionTime_O"),
+    accept_utility_loss: bool = False,
 ) -> ProtectedTripsSpark:
     """Parse, protect and verify the M06A ``files`` on ``settings.spark_master``; write the
     protected trips under ``<out_dir>/M06A`` as a version's files, partitioned by ``Date``
@@ -161,7 +170,7 @@ def protect_trips_spark(
     from pyspark.sql.functions import expr
 
     session = spark_session(settings, app_name="kaifang-import-freeway")
-    # Lines read and left out are counted while the protected rows are written (one job).
+    # Lines read and left out are counted while the trips are first read (one pass).
     lines = Observation("m06a_lines")
     parsed = read_trips_spark(session, files).observe(
         lines, expr("count(*)").alias("total"), expr("count_if(is_bad)").alias("bad")
@@ -169,10 +178,26 @@ def protect_trips_spark(
     parsed.createOrReplaceTempView("m06a_parsed")
     folder = out_dir / "M06A"
     readable = "(SELECT * FROM m06a_parsed WHERE NOT is_bad) AS parsed"
-    protected = session.sql(protected_trips_sql(readable, settings, dialect="spark"))
-    written = write_partitioned_spark(
-        protected, folder, partition_by=DATE_COLUMN, order_by=order_by
-    )
+    classed = session.sql(trip_classes_sql(readable, settings, dialect="spark")).persist()
+    classed.createOrReplaceTempView("m06a_classed")
+    steps = session.sql(trip_steps_sql("m06a_classed", settings, dialect="spark"))
+    steps.createOrReplaceTempView("m06a_steps")
+    stepped = session.sql(stepped_trips_sql("m06a_classed", "m06a_steps")).persist()
+    stepped.createOrReplaceTempView("m06a_stepped")
+    try:
+        utility = TripUtility.from_rows(
+            *(
+                session.sql(sql).collect()
+                for sql in utility_sql("m06a_stepped", settings, dialect="spark")
+            )
+        )
+        protected = session.sql(published_trips_sql("m06a_stepped", settings, dialect="spark"))
+        written = write_partitioned_spark(
+            protected, folder, partition_by=DATE_COLUMN, order_by=order_by
+        )
+    finally:
+        stepped.unpersist()
+        classed.unpersist()
     total, bad = int(lines.get["total"]), int(lines.get["bad"])
     if total == bad:
         raise ReadError(
@@ -180,8 +205,10 @@ def protect_trips_spark(
             file=files[0],
             hint="Check the files are TDCS M06A; or import without --engine spark.",
         )
-    rows = session.read.parquet(str(folder)).select(*_COLUMNS, DATE_COLUMN)
+    rows = session.read.parquet(str(folder)).select(*PUBLISHED_COLUMNS)
     rows.createOrReplaceTempView("m06a_protected")
     verification = verify_trips_spark(session, "m06a_protected", settings)
-    report = protection_report(settings, total - bad, verification)
+    report = protection_report(
+        settings, utility, verification, accept_utility_loss=accept_utility_loss
+    )
     return ProtectedTripsSpark(written, folder, total, bad, report)

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from kaifang.errors import PublishRefusedError
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
@@ -92,6 +93,8 @@ def test_a_five_minute_file_keeps_the_other_intervals(
 def test_an_hourly_trip_file_keeps_the_other_hours(
     settings: Settings, tmp_path: Path, archives: Path
 ) -> None:
+    # Grains within the hour: a class never spans two hour files.
+    settings = settings.replace(freeway_trip_coarser_grains="15 minutes, hour/5 km")
     archive = archives / "M06A_20240325.tar.gz"
     day = import_freeway(settings, archive).resources[0]
     assert day.rows_in - day.rows_out == day.suppressed[0]["rows"] > 0
@@ -106,3 +109,16 @@ def test_an_hourly_trip_file_keeps_the_other_hours(
     after = dict(_rows(settings, "freeway_m06a", per_hour))
     assert {h: n for h, n in after.items() if h != 8} == {h: n for h, n in before.items() if h != 8}
     assert after.get(8, 0) > 0
+
+
+def test_an_hourly_trip_file_is_refused_when_trips_are_published_by_day_part(
+    settings: Settings, tmp_path: Path, archives: Path
+) -> None:
+    archive = archives / "M06A_20240325.tar.gz"
+    day = import_freeway(settings, archive).resources[0]
+    assert day.rows_out > 0
+    single = _member(archive, "TDCS_M06A_20240325_080000.csv", tmp_path / "hour")
+    with pytest.raises(PublishRefusedError, match="only part of 2024-03-25") as refused:
+        import_freeway(settings, single)
+    assert "Import the whole day" in str(refused.value)
+    assert _rows(settings, "freeway_m06a", "SELECT count(*) FROM {t}") == [(day.rows,)]

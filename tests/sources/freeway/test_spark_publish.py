@@ -47,7 +47,9 @@ def imports(
 ) -> dict[str, tuple[Settings, FreewayImport]]:
     out = {}
     for engine in ("duckdb", "spark"):
-        settings = spark_settings(tmp_path_factory.mktemp(engine), k_anonymity=3)
+        settings = spark_settings(
+            tmp_path_factory.mktemp(engine), k_anonymity=3, freeway_trip_max_loss=1.0
+        )
         out[engine] = (settings, import_freeway(settings, history, engine=engine))
     return out
 

@@ -18,7 +18,12 @@ from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
 from kaifang.sources.freeway.load import load_dataset
-from kaifang.sources.freeway.protect import floor_spark_sql, parse_grain, protect_trips
+from kaifang.sources.freeway.protect import (
+    PUBLISHED_COLUMNS,
+    floor_spark_sql,
+    parse_grain,
+    protect_trips,
+)
 from kaifang.sources.freeway.spark import tdcs_files
 from kaifang.sources.freeway.spark_trips import protect_trips_spark, read_trips_spark
 from kaifang.storage import VersionStore
@@ -26,10 +31,11 @@ from kaifang.storage import VersionStore
 pytestmark = pytest.mark.spark
 K = 3
 GRAIN = "15 minutes"
-COLUMNS = (
+PARSED = (
     "VehicleType, DetectionTime_O, GantryID_O, DetectionTime_D, GantryID_D, TripLength, "
     "TripEnd, TripInformation, Date"
 )
+COLUMNS = ", ".join(PUBLISHED_COLUMNS)
 # Spellings both parsers must read alike: slashes, no seconds, unpadded month, padding
 # (ideographic space, tab), the coordinate table's gantry spelling; then lines left out: a
 # bad time, a time inside TripInformation that cannot be read, no TripInformation, one value
@@ -68,7 +74,10 @@ def settings(
     spark_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     return spark_settings(
-        tmp_path_factory.mktemp("trips-data"), k_anonymity=K, freeway_trip_time_grain=GRAIN
+        tmp_path_factory.mktemp("trips-data"),
+        k_anonymity=K,
+        freeway_trip_time_grain=GRAIN,
+        freeway_trip_max_loss=1.0,
     )
 
 
@@ -90,10 +99,10 @@ def both(
     written = f"read_parquet('{folder / '*' / '*.parquet'}')"  # one folder per Date
     result = {
         "duckdb_parsed": con.execute(
-            f"SELECT {COLUMNS} FROM {loaded.table} ORDER BY ALL"
+            f"SELECT {PARSED} FROM {loaded.table} ORDER BY ALL"
         ).fetchall(),
         "spark_parsed": con.execute(
-            f"SELECT {COLUMNS} FROM {parsed} WHERE NOT is_bad ORDER BY ALL"
+            f"SELECT {PARSED} FROM {parsed} WHERE NOT is_bad ORDER BY ALL"
         ).fetchall(),
         "duckdb_rows": con.execute(f"SELECT {COLUMNS} FROM {table} ORDER BY ALL").fetchall(),
         "spark_rows": con.execute(f"SELECT {COLUMNS} FROM {written} ORDER BY ALL").fetchall(),
@@ -102,8 +111,7 @@ def both(
             for source in (table, written)
         ],
         "spark_classes": con.execute(
-            f"SELECT min(n) FROM (SELECT count(*) AS n FROM {written} "
-            "GROUP BY GantryID_O, GantryID_D, date_trunc('hour', DetectionTime_O))"
+            f"SELECT min(n) FROM (SELECT count(*) AS n FROM {written} GROUP BY {COLUMNS})"
         ).fetchall()[0][0],
         "left_out": (loaded.problem_count, bad, total - bad, loaded.rows),
         "reports": (duck_report, spark_report),
@@ -137,14 +145,17 @@ def test_spark_protects_trips_as_duckdb_does(both: dict[str, Any]) -> None:
     assert both["types"][0] == both["types"][1]  # same column types, TripInformation included
     duck_report, spark_report = both["reports"]
     assert spark_report == duck_report
-    assert spark_report["suppressed_rows"] > 0
+    assert spark_report["suppressed_rows"] > 0 and spark_report["coarsened_rows"] > 0
     assert spark_report["rows_out"] == len(both["spark_rows"])
     assert both["spark_classes"] >= K
     assert spark_report["verification"]["smallest_class"] >= K
     times = [
-        t for row in both["spark_rows"] for t in (row[1], row[3], *(p["time"] for p in row[7]))
+        (t, row[8])
+        for row in both["spark_rows"]
+        for t in (row[1], row[3], *(p["time"] for p in row[7]))
     ]
-    assert all(t.minute % 15 == 0 and t.second == 0 for t in times)
+    assert all((t.hour * 60 + t.minute) % grain == 0 and t.second == 0 for t, grain in times)
+    assert {grain for _, grain in times} >= {15, 60}
 
 
 @pytest.mark.parametrize("grain", ["1 minute", "15 minutes", "90 minutes", "hour", "5 hours"])
