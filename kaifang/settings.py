@@ -149,6 +149,15 @@ class Settings:
         "Comma-separated Host header values (e.g. data.example.gov.tw,localhost:8000) whose "
         "requests get links to that host; every other request gets links from base_url.",
     )
+    harvest_max_download_mb: int = _setting(
+        512, "Largest file a mirror-mode harvest downloads, in MB; larger ones are reported."
+    )
+    harvest_check_links: bool = _setting(
+        True, "Whether harvests check that each remote distribution link answers (HEAD)."
+    )
+    harvest_retries: int = _setting(
+        3, "Retries of a failed harvest request (network error, 429, 5xx), with backoff."
+    )
 
     @property
     def catalog_url(self) -> str:

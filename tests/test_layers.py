@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("query", {"query", "scoring", "export"}),
     ("publish", {"publish"}),
     ("changes", {"diff"}),
-    ("sources", {"sources"}),
+    ("sources", {"sources", "harvest"}),
     ("service", {"service", "demo"}),
     ("interfaces", {"api", "web"}),
     ("application", {"app"}),

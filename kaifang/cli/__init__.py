@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "demo": "kaifang.cli.demo_cmd:demo",
     "diff": "kaifang.cli.diff_cmd:diff",
     "generate": "kaifang.cli.generate_cmd:generate",
+    "harvest": "kaifang.cli.harvest_cmd:harvest",
     "history": "kaifang.cli.history_cmd:history",
     "import": "kaifang.cli.import_cmd:importer",
     "inspect": "kaifang.cli.inspect_cmd:inspect",
@@ -35,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "show": "kaifang.cli.datasets_cmd:show",
     "token": "kaifang.cli.accounts_cmd:token",
     "user": "kaifang.cli.accounts_cmd:user",
+    "worker": "kaifang.cli.harvest_cmd:worker",
 }
 
 
@@ -48,6 +50,7 @@ SUMMARIES: dict[str, str] = {
     "demo": "Generate the flagship datasets (freeway, elections, theft, schools) in their "
     "upstream formats, import them into the data directory, and serve the portal.",
     "generate": "Write realistic demo data in each source's exact upstream format.",
+    "harvest": "Gather other portals' catalogs (national spec, CKAN, DCAT) into this one.",
     "history": "List every version of RESOURCE (its id or national identifier) with the rows it "
     "added, removed and changed, its schema change and its reading problems.",
     "import": "Import a flagship source's files in their upstream layout.",
@@ -62,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "show": "Show DATASET (its id or national identifier): metadata and resources.",
     "token": "API tokens (only a hash is stored; the token is shown once).",
     "user": "Users and their roles in organizations.",
+    "worker": "Run due harvests on their schedules until stopped (one worker per deployment).",
 }
 
 

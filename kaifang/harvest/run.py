@@ -1,0 +1,338 @@
+"""One harvest run of one source: lock the source, read the remote catalog, register what
+changed, mark what disappeared, and log the run. Each remote dataset is written in its own
+transaction, so one failure stays one failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaifang.catalog.datasets import find_dataset
+from kaifang.catalog.db import Catalog
+from kaifang.catalog.models import Dataset, HarvestRecord, HarvestRun, HarvestSource
+from kaifang.errors import ConflictError, KaifangError, NotFoundError
+from kaifang.harvest.apply import (
+    create_dataset,
+    licence_id,
+    mark_withdrawn,
+    match_key,
+    restore,
+    update_dataset,
+)
+from kaifang.harvest.checks import remote_checks
+from kaifang.harvest.fetch import Fetcher
+from kaifang.harvest.mirror import mirror
+from kaifang.harvest.readers import Failure, reader_for
+from kaifang.harvest.remote import RemoteDataset
+from kaifang.settings import Settings
+
+LOCK_FOR = timedelta(hours=6)
+COUNTS = ("created", "updated", "unchanged", "withdrawn", "failed", "held", "duplicates")
+
+
+@dataclass
+class RunReport:
+    source: str
+    status: str = "running"
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    failures: list[dict[str, str]] = field(default_factory=list)
+    requests: int = 0
+    started: str = ""
+    finished: str = ""
+
+    def fail(self, remote_id: str, reason: str, kind: str = "failed") -> None:
+        self.counts[kind] += 1
+        self.failures.append({"remote_id": remote_id, "kind": kind, "reason": reason})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "started": self.started,
+            "finished": self.finished,
+            "counts": self.counts,
+            "failures": self.failures,
+            "requests": self.requests,
+        }
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _lock(catalog: Catalog, name: str, now: datetime) -> tuple[int, datetime | None, int]:
+    """Take the source's run lock; answer its id, the start of its last clean run (for an
+    incremental read) and the new run's id."""
+    with catalog.write() as session:
+        source = session.scalar(select(HarvestSource).where(HarvestSource.name == name))
+        if source is None:
+            raise NotFoundError(
+                f"no harvest source {name!r}", hint="`kaifang harvest list` shows them."
+            )
+        if source.lock_until is not None and source.lock_until > _naive(now):
+            raise ConflictError(
+                f"harvest source {name!r} is already running (locked until {source.lock_until})",
+                hint="Wait for that run to end; a crashed run's lock expires by itself.",
+            )
+        source.lock_until = _naive(now + LOCK_FOR)
+        source.last_started = _naive(now)
+        run = HarvestRun(source_id=source.id, started=_naive(now), counts={}, failures=[])
+        session.add(run)
+        session.flush()
+        since = source.last_success.replace(tzinfo=UTC) if source.last_success else None
+        return source.id, since, run.id
+
+
+def run_source(
+    settings: Settings,
+    catalog: Catalog,
+    name: str,
+    *,
+    now: datetime | None = None,
+    fetcher_factory: Callable[[], Fetcher] | None = None,
+    full: bool = False,
+) -> RunReport:
+    """Run the harvest source ``name`` once. ``full`` ignores the last run's time and
+    compares every remote dataset."""
+    now = now or datetime.now(UTC)
+    source_id, since, run_id = _lock(catalog, name, now)
+    report = RunReport(source=name, started=now.isoformat())
+    fetcher = (fetcher_factory or (lambda: Fetcher(retries=settings.harvest_retries)))()
+    try:
+        _harvest(settings, catalog, source_id, None if full else since, report, fetcher, now)
+        report.status = "ok" if not report.failures else "partial"
+    except KaifangError as exc:
+        report.status = "failed"
+        report.failures.append({"remote_id": "", "kind": "source", "reason": exc.message})
+    finally:
+        report.requests = fetcher.requests
+        fetcher.close()
+        report.finished = datetime.now(UTC).isoformat()
+        _finish(catalog, source_id, run_id, report, now)
+    return report
+
+
+def _finish(
+    catalog: Catalog, source_id: int, run_id: int, report: RunReport, now: datetime
+) -> None:
+    with catalog.write() as session:
+        source = session.get(HarvestSource, source_id)
+        run = session.get(HarvestRun, run_id)
+        assert source is not None and run is not None
+        run.finished = _naive(datetime.now(UTC))
+        run.status, run.counts = report.status, dict(report.counts)
+        run.failures, run.requests = list(report.failures), report.requests
+        source.lock_until = None
+        # Only a clean run moves the incremental mark: datasets that failed are read again.
+        if report.status == "ok":
+            source.last_success = _naive(now)
+
+
+def _harvest(
+    settings: Settings,
+    catalog: Catalog,
+    source_id: int,
+    since: datetime | None,
+    report: RunReport,
+    fetcher: Fetcher,
+    now: datetime,
+) -> None:
+    with catalog.read() as session:
+        source = session.get(HarvestSource, source_id)
+        assert source is not None
+        kind, url, needle = source.type, source.url, source.filter.casefold()
+    reader = reader_for(kind, url, fetcher)
+    listed = reader.ids()
+    seen: set[str] = set()
+    for item in reader.changed(since):
+        if isinstance(item, Failure):
+            report.fail(item.remote_id, item.reason)
+            _note(catalog, source_id, item.remote_id, "failed", item.reason, now)
+            continue
+        if needle and not _matches(item, needle):
+            continue
+        seen.add(item.remote_id)
+        try:
+            _apply(settings, catalog, source_id, item, report, fetcher, now)
+        except KaifangError as exc:
+            report.fail(item.remote_id, exc.message)
+            _note(catalog, source_id, item.remote_id, "failed", exc.message, now)
+    _withdraw_and_count(catalog, source_id, listed, seen, report, now)
+
+
+def _matches(remote: RemoteDataset, needle: str) -> bool:
+    text = " ".join((remote.title, remote.publisher, *remote.keywords)).casefold()
+    return needle in text
+
+
+def _note(
+    catalog: Catalog, source_id: int, remote_id: str, state: str, message: str, now: datetime
+) -> None:
+    with catalog.write() as session:
+        record = _record(session, source_id, remote_id, now)
+        record.state, record.message, record.last_seen = state, message[:2000], _naive(now)
+
+
+def _record(session: Session, source_id: int, remote_id: str, now: datetime) -> HarvestRecord:
+    record = session.scalar(
+        select(HarvestRecord).where(
+            HarvestRecord.source_id == source_id, HarvestRecord.remote_id == remote_id
+        )
+    )
+    if record is None:
+        record = HarvestRecord(
+            source_id=source_id,
+            remote_id=remote_id,
+            first_seen=_naive(now),
+            last_seen=_naive(now),
+            fingerprint="",
+            remote_modified="",
+            state="active",
+            message="",
+        )
+        session.add(record)
+    return record
+
+
+def _apply(
+    settings: Settings,
+    catalog: Catalog,
+    source_id: int,
+    remote: RemoteDataset,
+    report: RunReport,
+    fetcher: Fetcher,
+    now: datetime,
+) -> None:
+    fingerprint = remote.fingerprint()
+    with catalog.read() as session:
+        source = session.get(HarvestSource, source_id)
+        assert source is not None
+        record = session.scalar(
+            select(HarvestRecord).where(
+                HarvestRecord.source_id == source_id,
+                HarvestRecord.remote_id == remote.remote_id,
+            )
+        )
+        unchanged = (
+            record is not None
+            and record.fingerprint == fingerprint
+            and record.state == "active"
+            and record.dataset_id is not None
+        )
+        mode, org, name = source.mode, source.organization.code, source.name
+        dataset_slug = record.dataset.slug if record is not None and record.dataset else None
+    if unchanged:
+        report.counts["unchanged"] += 1
+        _note(catalog, source_id, remote.remote_id, "active", "", now)
+        return
+    if mode == "mirror":
+        result = mirror(
+            settings,
+            fetcher,
+            remote,
+            source=name,
+            org=org,
+            dataset=dataset_slug,
+            max_bytes=settings.harvest_max_download_mb * 1024 * 1024,
+        )
+        for reason in result.failed:
+            report.failures.append({"remote_id": remote.remote_id, "kind": "failed",
+                                    "reason": reason})  # fmt: skip
+        if result.dataset is None:
+            state = "held" if result.held else "failed"
+            reason = "; ".join(result.held or result.failed) or "no tabular distribution"
+            report.fail(remote.remote_id, reason, kind=state)
+            _note(catalog, source_id, remote.remote_id, state, reason, now)
+            return
+        dataset_slug = result.dataset
+        for reason in result.held:
+            report.fail(remote.remote_id, reason, kind="held")
+    checks = remote_checks(
+        remote,
+        licence_id(remote),
+        remote.update_frequency,
+        fetcher=fetcher if settings.harvest_check_links else None,
+        now=now,
+    )
+    with catalog.write() as session:
+        source = session.get(HarvestSource, source_id)
+        assert source is not None
+        record = _record(session, source_id, remote.remote_id, now)
+        created = record.dataset_id is None and dataset_slug is None
+        if dataset_slug is not None:
+            dataset = find_dataset(session, dataset_slug)
+            created = record.dataset_id is None
+        elif record.dataset is not None:
+            dataset = record.dataset
+        else:
+            dataset = create_dataset(session, source, remote)
+        update_dataset(session, dataset, source, remote, checks=checks, now=now)
+        session.flush()
+        record.dataset_id = dataset.id
+        record.fingerprint, record.remote_modified = fingerprint, remote.modified[:40]
+        record.state, record.message, record.last_seen = "active", "", _naive(now)
+        if created:
+            other = _duplicate_of(session, source_id, remote)
+            if other is not None:
+                report.fail(remote.remote_id, f"same dataset as {other}", kind="duplicates")
+    report.counts["created" if created else "updated"] += 1
+
+
+def _duplicate_of(session: Session, source_id: int, remote: RemoteDataset) -> str | None:
+    """Another source's remote dataset with the same title and publisher, as
+    ``source:remote_id``."""
+    rows = session.execute(
+        select(HarvestSource.name, HarvestRecord.remote_id, Dataset.extras)
+        .join(HarvestSource, HarvestSource.id == HarvestRecord.source_id)
+        .join(Dataset, Dataset.id == HarvestRecord.dataset_id)
+        .where(
+            HarvestRecord.source_id != source_id,
+            HarvestRecord.state == "active",
+            Dataset.title == remote.title[:300],
+        )
+    ).all()
+    key = match_key(remote)
+    for source_name, remote_id, extras in rows:
+        publisher = ((extras or {}).get("harvest") or {}).get("publisher", "")
+        if match_key(RemoteDataset(remote_id, remote.title, publisher=publisher)) == key:
+            return f"{source_name}:{remote_id}"
+    return None
+
+
+def _withdraw_and_count(
+    catalog: Catalog,
+    source_id: int,
+    listed: set[str],
+    seen: set[str],
+    report: RunReport,
+    now: datetime,
+) -> None:
+    """Mark withdrawn the datasets the source no longer lists; count the listed ones an
+    incremental read skipped as unchanged; bring back the ones listed again."""
+    with catalog.write() as session:
+        records = session.scalars(
+            select(HarvestRecord).where(HarvestRecord.source_id == source_id)
+        ).all()
+        for record in records:
+            if record.remote_id in seen:
+                continue
+            if record.remote_id not in listed:
+                if record.state != "withdrawn" and record.dataset is not None:
+                    mark_withdrawn(record.dataset, now=now)
+                    record.state, record.message = "withdrawn", "no longer listed by the source"
+                    report.counts["withdrawn"] += 1
+                continue
+            if record.state == "withdrawn":
+                # Listed again but not changed since the last run: it is back, unchanged.
+                if record.dataset is not None:
+                    restore(record.dataset)
+                record.state, record.message = "active", ""
+                report.counts["unchanged"] += 1
+            elif record.state == "active":
+                report.counts["unchanged"] += 1
+            record.last_seen = _naive(now)
