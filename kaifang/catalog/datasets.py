@@ -83,6 +83,9 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         "modified": _iso(dataset.modified),
         "resources": [resource_dict(r) for r in dataset.resources],
         "legal_basis": legal_basis(dataset),
+        # Harvested datasets (kaifang.harvest): where they come from, and the remote files.
+        "harvest": extras.get("harvest"),
+        "distributions": extras.get("distributions", []),
     }
 
 

@@ -34,6 +34,12 @@ FREQUENCIES = frozenset(
 )
 
 
+def web_url(url: str) -> str:
+    """``url`` when it is an http(s) URL of reasonable length, else empty."""
+    url = url.strip()
+    return url if re.match(r"^https?://[^\s]+$", url, re.I) and len(url) <= 2000 else ""
+
+
 def licence_id(remote: RemoteDataset) -> str:
     text = f"{remote.license} {remote.license_url}"
     return next((lid for pattern, lid in LICENCES if pattern.search(text)), OTHER_LICENSE)
@@ -101,8 +107,9 @@ def update_dataset(
     existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(words)))}
     dataset.tags = [existing.get(w) or Tag(name=w) for w in words]
     extras = dict(dataset.extras or {})
-    extras["landing_page"] = remote.landing_page or extras.get("landing_page", "")
-    extras["distributions"] = [asdict(d) for d in remote.distributions]
+    extras["landing_page"] = web_url(remote.landing_page) or extras.get("landing_page", "")
+    # Only http(s) links reach pages: a remote "javascript:" or "file:" URL is dropped.
+    extras["distributions"] = [asdict(d) for d in remote.distributions if web_url(d.url)]
     extras["harvest"] = provenance(source, remote, checks=checks, now=now)
     dataset.extras = extras
     dataset.modified = now.astimezone(UTC).replace(tzinfo=None)

@@ -54,6 +54,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dataset.versions": ("版本紀錄", "Version history"),
     "dataset.openness": ("開放度評分", "Openness score"),
     "dataset.privacy": ("個資處理", "Personal data"),
+    "harvest.title": ("資料來源", "Source"),
+    "harvest.from": (
+        "本資料集由 {source} 匯集自其他平臺，原發布者：{publisher}。",
+        "Harvested by {source} from another portal; published there by {publisher}.",
+    ),
+    "harvest.when": ("最後匯集時間", "Last harvested"),
+    "harvest.remote_id": ("來源識別碼", "Remote id"),
+    "harvest.files": ("原始檔案", "Remote files"),
+    "harvest.withdrawn": (
+        "來源平臺已不再列出此資料集（{when} 起）；此處保留其紀錄。",
+        "The source no longer lists this dataset (since {when}); its record is kept here.",
+    ),
     "dataset.downloads": ("下載", "Downloads"),
     "dataset.api": ("API 範例", "API examples"),
     "dataset.explore": ("瀏覽與圖表", "Explore and chart"),

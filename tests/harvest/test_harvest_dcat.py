@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from kaifang.app import create_app
 from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Dataset
 from kaifang.harvest.run import run_source
@@ -111,3 +113,32 @@ def test_json_ld_pages_are_followed(home: Settings, tmp_path: Path) -> None:
         report = run_source(home, catalog, "paged")
     assert report.status == "ok" and report.counts["created"] == 2
     assert set(states(home)) == {"parks 名錄", "schools 名錄"}  # Chinese title preferred
+
+
+def test_the_dataset_page_says_where_it_came_from(home: Settings, tmp_path: Path) -> None:
+    hostile = dataset_ttl("roads", "道路施工").replace(
+        "    dcat:distribution [",
+        "    dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <javascript:alert(1)> ] ;\n"
+        "    dcat:distribution [",
+    )
+    catalog_file = tmp_path / "c.ttl"
+    catalog_file.write_text(PREFIXES + hostile, "utf-8")
+    home = home.replace(harvest_check_links=False, rate_limit=0)
+    with open_catalog(home) as catalog:
+        add_source(catalog, "hsinchu", catalog_file.as_uri(), kind="dcat", org=HOME_ORG)
+        run_source(home, catalog, "hsinchu")
+        with catalog.read() as session:
+            slug = session.scalars(select(Dataset.slug)).one()
+    with TestClient(create_app(home)) as client:
+        page = client.get(f"/datasets/{slug}").text
+        api = client.get(f"/api/datasets/{slug}").json()
+        catalog_file.write_text(PREFIXES, "utf-8")
+        with open_catalog(home) as catalog:
+            run_source(home, catalog, "hsinchu")
+        withdrawn = client.get(f"/datasets/{slug}?lang=en").text
+    assert "本資料集由 hsinchu 匯集自其他平臺，原發布者：新竹縣政府。" in page
+    assert 'href="https://example.gov.tw/files/roads.csv"' in page
+    assert "javascript:" not in page
+    assert [d["url"] for d in api["distributions"]] == ["https://example.gov.tw/files/roads.csv"]
+    assert api["harvest"]["remote_id"] == "roads" and api["harvest"]["withdrawn"] is None
+    assert "The source no longer lists this dataset" in withdrawn
