@@ -15,14 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from kaifang import __version__
 from kaifang.api.body_limit import BodyLimitMiddleware
 from kaifang.api.capacity import CapacityMiddleware
-from kaifang.api.compat import ckan, tw_spec
+from kaifang.api.compat import ckan, ckan_activity, tw_spec
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
+    activity,
     analyses_civic,
     analyses_freeway,
     catalog_exports,
     datasets,
+    feeds,
     openness,
     organizations,
     resources,
@@ -45,6 +47,9 @@ spec under `/api/v1/` and CKAN's Action API under `/api/3/action/`.
 Errors share one envelope: `{"error": {"code", "message", "hint"}, "status"}`.
 """
 
+# CKAN's activity actions join ckan.ACTIONS when their module is imported.
+CKAN_EXTENSIONS = (ckan_activity,)
+
 API_ROUTERS = (
     datasets.router,
     resources.router,
@@ -53,6 +58,8 @@ API_ROUTERS = (
     openness.router,
     uploads.router,
     catalog_exports.router,
+    activity.router,
+    feeds.router,
     analyses_civic.router,
     analyses_freeway.router,
     tw_spec.router,

@@ -158,6 +158,16 @@ class Settings:
     harvest_retries: int = _setting(
         3, "Retries of a failed harvest request (network error, 429, 5xx), with backoff."
     )
+    webhook_key: str = _setting(
+        "",
+        "Secret that webhook signing keys are derived from (one per subscription); empty "
+        "means a random key kept in <data_dir>/secrets/webhook.key.",
+    )
+    webhook_allow_private: bool = _setting(
+        False,
+        "Whether webhooks may be sent to loopback, private and link-local addresses (off: a "
+        "subscriber cannot make the server call into its own network).",
+    )
 
     @property
     def catalog_url(self) -> str:

@@ -337,3 +337,79 @@ class HarvestRun(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
 
     source: Mapped[HarvestSource] = relationship()
+
+
+ACTIVITY_KINDS = (
+    "dataset_created",
+    "version_published",
+    "metadata_edited",
+    "dataset_withdrawn",
+    "dataset_restored",
+    "score_changed",
+)
+
+
+class Activity(Base):
+    """One change to the catalog that users may follow (:mod:`kaifang.catalog.activity`),
+    written in the transaction that makes the change. The activity stream, the Atom feeds and
+    the webhooks all read this table."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    dataset: Mapped[Dataset] = relationship()
+    organization: Mapped[Organization] = relationship()
+
+
+class Subscription(Base):
+    """A user's webhook: changes to a dataset, an organization or a search are POSTed to
+    ``url``, signed with a key derived from the server's webhook key and the subscription id
+    (so no secret is stored)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        CheckConstraint("target IN ('dataset', 'organization', 'search')", name="target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Activities up to this id were matched against the subscription already.
+    last_activity: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Delivery(Base):
+    """One activity to POST to one subscription: its attempts, and how the last one ended."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "activity_id"),
+        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered: Mapped[datetime | None] = mapped_column(DateTime)
+
+    subscription: Mapped[Subscription] = relationship()
+    activity: Mapped[Activity] = relationship()

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "score": "kaifang.cli.score_cmd:score",
     "serve": "kaifang.cli.serve_cmd:serve",
     "show": "kaifang.cli.datasets_cmd:show",
+    "subscribe": "kaifang.cli.subscribe_cmd:subscribe",
     "token": "kaifang.cli.accounts_cmd:token",
     "user": "kaifang.cli.accounts_cmd:user",
     "worker": "kaifang.cli.harvest_cmd:worker",
@@ -63,9 +64,11 @@ SUMMARIES: dict[str, str] = {
     "score": "Openness score of DATASET, of an organization (--org CODE), or rescore all (--all).",
     "serve": "Serve the portal and the Open API (native, national spec, CKAN).",
     "show": "Show DATASET (its id or national identifier): metadata and resources.",
+    "subscribe": "Webhooks: changes to a dataset, an organization or a search, POSTed to a URL.",
     "token": "API tokens (only a hash is stored; the token is shown once).",
     "user": "Users and their roles in organizations.",
-    "worker": "Run due harvests on their schedules until stopped (one worker per deployment).",
+    "worker": "Run due harvests on their schedules and deliver webhooks until stopped (one "
+    "worker per deployment).",
 }
 
 

@@ -1,4 +1,5 @@
-"""``kaifang harvest add|list|run|status`` and ``kaifang worker``."""
+"""``kaifang harvest add|list|run|status`` and ``kaifang worker`` (due harvests and webhook
+deliveries)."""
 
 from __future__ import annotations
 
@@ -134,9 +135,21 @@ def harvest_status(settings: Settings, name: str, as_json: bool) -> None:
 @click.option("--once", is_flag=True, help="Run what is due once, then stop.")
 @click.pass_obj
 def worker(settings: Settings, interval: float, once: bool) -> None:
-    """Run due harvests on their schedules until stopped (one worker per deployment)."""
-    from kaifang.harvest.worker import serve
+    """Run due harvests on their schedules and deliver webhooks until stopped (one worker
+    per deployment)."""
+    import time
+
+    from kaifang.harvest.worker import run_due
+    from kaifang.notify.deliver import run_once
 
     with open_catalog(settings) as catalog:
-        serve(settings, catalog, interval=interval, once=once,
-              log=lambda r: console.print(f"{r.source}: {r.status} {r.counts}"))  # fmt: skip
+        while True:
+            for report in run_due(settings, catalog):
+                console.print(f"harvest {report.source}: {report.status} {report.counts}",
+                              markup=False)  # fmt: skip
+            sent = run_once(settings, catalog)
+            if any(sent.values()):
+                console.print(f"webhooks: {sent}", markup=False)
+            if once:
+                return
+            time.sleep(interval)

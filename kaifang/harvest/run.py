@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaifang.catalog.activity import record_activity
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Dataset, HarvestRecord, HarvestRun, HarvestSource
@@ -218,15 +219,17 @@ def _apply(
                 HarvestRecord.remote_id == remote.remote_id,
             )
         )
-        unchanged = (
+        same = (
             record is not None
             and record.fingerprint == fingerprint
-            and record.state == "active"
             and record.dataset_id is not None
         )
+        withdrawn = record is not None and record.state == "withdrawn"
         mode, org, name = source.mode, source.organization.code, source.name
         dataset_slug = record.dataset.slug if record is not None and record.dataset else None
-    if unchanged:
+    if same and withdrawn:
+        _restore(catalog, source_id, remote.remote_id, now)
+    if same and (withdrawn or (record is not None and record.state == "active")):
         report.counts["unchanged"] += 1
         _note(catalog, source_id, remote.remote_id, "active", "", now)
         return
@@ -272,6 +275,12 @@ def _apply(
         else:
             dataset = create_dataset(session, source, remote)
         update_dataset(session, dataset, source, remote, checks=checks, now=now)
+        actor = f"harvest:{source.name}"
+        if created and dataset_slug is None:  # mirror mode's publish recorded its creation
+            record_activity(session, "dataset_created", dataset, actor=actor, title=remote.title)
+        elif not created:
+            record_activity(session, "metadata_edited", dataset, actor=actor,
+                            remote_modified=remote.modified or None)  # fmt: skip
         session.flush()
         record.dataset_id = dataset.id
         record.fingerprint, record.remote_modified = fingerprint, remote.modified[:40]
@@ -304,6 +313,20 @@ def _duplicate_of(session: Session, source_id: int, remote: RemoteDataset) -> st
     return None
 
 
+def _restore(catalog: Catalog, source_id: int, remote_id: str, now: datetime) -> None:
+    with catalog.write() as session:
+        _restore_record(session, _record(session, source_id, remote_id, now))
+
+
+def _restore_record(session: Session, record: HarvestRecord) -> None:
+    """A withdrawn dataset the source lists again: active again, and say so."""
+    if record.dataset is not None:
+        restore(record.dataset)
+        record_activity(session, "dataset_restored", record.dataset,
+                        actor=f"harvest:{record.source.name}")  # fmt: skip
+    record.state, record.message = "active", ""
+
+
 def _withdraw_and_count(
     catalog: Catalog,
     source_id: int,
@@ -324,14 +347,14 @@ def _withdraw_and_count(
             if record.remote_id not in listed:
                 if record.state != "withdrawn" and record.dataset is not None:
                     mark_withdrawn(record.dataset, now=now)
+                    record_activity(session, "dataset_withdrawn", record.dataset,
+                                    actor=f"harvest:{record.source.name}")  # fmt: skip
                     record.state, record.message = "withdrawn", "no longer listed by the source"
                     report.counts["withdrawn"] += 1
                 continue
             if record.state == "withdrawn":
                 # Listed again but not changed since the last run: it is back, unchanged.
-                if record.dataset is not None:
-                    restore(record.dataset)
-                record.state, record.message = "active", ""
+                _restore_record(session, record)
                 report.counts["unchanged"] += 1
             elif record.state == "active":
                 report.counts["unchanged"] += 1

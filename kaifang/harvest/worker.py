@@ -1,11 +1,9 @@
-"""``kaifang worker``: runs the harvests that are due, then sleeps, until stopped. One worker
-per deployment is enough; two are safe (each source's run lock keeps them apart), and a
-restarted worker picks up where the schedule says."""
+"""The harvests ``kaifang worker`` runs: those whose schedule has come due. One worker per
+deployment is enough; two are safe (each source's run lock keeps them apart), and a restarted
+worker picks up where the schedule says."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -42,19 +40,3 @@ def run_due(
         except ConflictError:
             continue
     return reports
-
-
-def serve(
-    settings: Settings,
-    catalog: Catalog,
-    *,
-    interval: float = 60.0,
-    once: bool = False,
-    log: Callable[[RunReport], None] = lambda report: None,
-) -> None:
-    while True:
-        for report in run_due(settings, catalog):
-            log(report)
-        if once:
-            return
-        time.sleep(interval)

@@ -54,6 +54,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dataset.versions": ("版本紀錄", "Version history"),
     "dataset.openness": ("開放度評分", "Openness score"),
     "dataset.privacy": ("個資處理", "Personal data"),
+    "feed.catalog": ("全平臺最新異動（Atom）", "All changes (Atom)"),
+    "feed.dataset": ("本資料集異動（Atom）", "Changes to this dataset (Atom)"),
+    "feed.organization": ("本機關異動（Atom）", "Changes by this organization (Atom)"),
     "harvest.title": ("資料來源", "Source"),
     "harvest.from": (
         "本資料集由 {source} 匯集自其他平臺，原發布者：{publisher}。",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kaifang.app import create_app
 from kaifang.catalog import open_catalog
+from kaifang.catalog.activity import list_activity
 from kaifang.catalog.models import Dataset
 from kaifang.harvest.run import run_source
 from kaifang.harvest.sources import add_source, source_status
@@ -87,6 +88,11 @@ def test_withdrawal_return_and_a_broken_dataset(home: Settings, tmp_path: Path) 
         third = run_source(home, catalog, "hsinchu")
     assert third.status == "ok" and third.counts["created"] == 0
     assert states(home) == {"道路施工": None, "公共自行車站": None}
+    with open_catalog(home) as catalog, catalog.read() as session:
+        kinds = [(a["kind"], a["dataset"]["title"], a["actor"]) for a in list_activity(session)]
+    assert kinds[:2] == [("dataset_restored", "公共自行車站", "harvest:hsinchu"),
+                         ("dataset_withdrawn", "公共自行車站", "harvest:hsinchu")]  # fmt: skip
+    assert sum(k == "dataset_created" for k, _, _ in kinds) == 2
 
 
 def test_json_ld_pages_are_followed(home: Settings, tmp_path: Path) -> None:
