@@ -78,7 +78,7 @@ _HTTP_CODES = {
 }
 
 
-API_PREFIXES = ("/api", "/catalog.jsonld", "/openapi.json")
+API_PREFIXES = ("/api", "/catalog.jsonld", "/openapi.json", "/feeds/")
 HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
 
 

@@ -8,7 +8,7 @@ FastAPI checks every answer against it. Fields the catalog may add later are kep
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -247,9 +247,17 @@ class ActivityPage(Shape):
 
 
 class NewSubscription(BaseModel):
-    target: str = Field(description="dataset, organization or search.")
-    value: str = Field(description="The dataset id, the organization code or search words.")
-    url: str = Field(description="Where each change is POSTed (public http(s) address).")
+    target: Literal["dataset", "organization", "search"]
+    value: str = Field(
+        min_length=1,
+        max_length=300,
+        description="The dataset id, the organization code or search words.",
+    )
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="Where each change is POSTed (a public http(s) address).",
+    )
 
 
 class Subscription(Shape):

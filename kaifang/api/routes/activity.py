@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from kaifang.api.responses import native_errors
@@ -22,6 +22,7 @@ from kaifang.service.models import (
 
 router = APIRouter(prefix="/api", tags=["activity"], responses=native_errors())
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+SubscriptionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get(
@@ -35,7 +36,9 @@ def activity(
     organization: str | None = Query(None, max_length=16, description="Organization code."),
     dataset: str | None = Query(None, max_length=100, description="Dataset id or identifier."),
     limit: int = Query(50, ge=1, le=1000),
-    before: int | None = Query(None, ge=1, description="Only activities older than this id."),
+    before: int | None = Query(
+        None, ge=1, le=2**62, description="Only activities older than this id."
+    ),
 ) -> ActivityPage:
     rows = service_of(request).activity(
         organization=organization, dataset=dataset, limit=limit, before=before
@@ -53,7 +56,7 @@ def activity(
     "/subscriptions",
     summary="Subscribe a URL to a dataset, an organization or a search (webhook)",
     status_code=201,
-    responses=native_errors(401, 404),
+    responses=native_errors(400, 401, 404),
 )
 def subscribe(
     request: Request, body: NewSubscription, credentials: Credentials
@@ -76,7 +79,9 @@ def subscriptions(request: Request, credentials: Credentials) -> SubscriptionLis
     summary="Remove one of your subscriptions",
     responses=native_errors(401, 404),
 )
-def unsubscribe(request: Request, subscription_id: int, credentials: Credentials) -> Subscription:
+def unsubscribe(
+    request: Request, subscription_id: SubscriptionId, credentials: Credentials
+) -> Subscription:
     service = service_of(request)
     user = service.authenticate(bearer_token(credentials))
     return Subscription.model_validate(service.unsubscribe(user, subscription_id))
@@ -87,7 +92,9 @@ def unsubscribe(request: Request, subscription_id: int, credentials: Credentials
     summary="The delivery log of one of your subscriptions, newest first",
     responses=native_errors(401, 404),
 )
-def deliveries(request: Request, subscription_id: int, credentials: Credentials) -> DeliveryLog:
+def deliveries(
+    request: Request, subscription_id: SubscriptionId, credentials: Credentials
+) -> DeliveryLog:
     service = service_of(request)
     user = service.authenticate(bearer_token(credentials))
     return DeliveryLog.model_validate({"data": service.deliveries(user, subscription_id)})

@@ -95,7 +95,10 @@ def _feed(
 
 
 FEED: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/atom+xml": {}}, "description": "An Atom 1.0 feed"}
+    200: {
+        "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+        "description": "An Atom 1.0 feed",
+    }
 }
 
 
