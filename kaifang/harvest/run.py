@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.activity import record_activity
@@ -33,6 +34,7 @@ from kaifang.harvest.remote import RemoteDataset
 from kaifang.settings import Settings
 
 LOCK_FOR = timedelta(hours=6)
+WRITE_BATCH = 100
 COUNTS = ("created", "updated", "unchanged", "withdrawn", "failed", "held", "duplicates")
 
 
@@ -134,6 +136,37 @@ def _finish(
             source.last_success = _naive(now)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the catalog knew of a remote dataset when the run started."""
+
+    fingerprint: str
+    state: str
+    dataset: str | None
+
+
+@dataclass
+class Prepared:
+    """A changed remote dataset, ready to write: its checks made (network work happens
+    outside the catalog transaction) and, in mirror mode, its files published."""
+
+    remote: RemoteDataset
+    checks: dict[str, Any]
+    dataset: str | None  # the local dataset it updates, if any (mirror: made by the publish)
+    mirrored: bool = False
+
+
+def _known(catalog: Catalog, source_id: int) -> dict[str, Known]:
+    with catalog.read() as session:
+        rows = session.execute(
+            select(HarvestRecord.remote_id, HarvestRecord.fingerprint, HarvestRecord.state,
+                   Dataset.slug)
+            .outerjoin(Dataset, Dataset.id == HarvestRecord.dataset_id)
+            .where(HarvestRecord.source_id == source_id)
+        ).all()  # fmt: skip
+        return {r: Known(f, st, slug) for r, f, st, slug in rows}
+
+
 def _harvest(
     settings: Settings,
     catalog: Catalog,
@@ -147,36 +180,114 @@ def _harvest(
         source = session.get(HarvestSource, source_id)
         assert source is not None
         kind, url, needle = source.type, source.url, source.filter.casefold()
+        mode, org, name = source.mode, source.organization.code, source.name
+    known = _known(catalog, source_id)
     reader = reader_for(kind, url, fetcher)
     listed = reader.ids()
     seen: set[str] = set()
+    batch: list[Prepared | Failure] = []
     for item in reader.changed(since):
         if isinstance(item, Failure):
             report.fail(item.remote_id, item.reason)
-            _note(catalog, source_id, item.remote_id, "failed", item.reason, now)
-            continue
-        if needle and not _matches(item, needle):
-            continue
-        seen.add(item.remote_id)
-        try:
-            _apply(settings, catalog, source_id, item, report, fetcher, now)
-        except KaifangError as exc:
-            report.fail(item.remote_id, exc.message)
-            _note(catalog, source_id, item.remote_id, "failed", exc.message, now)
+            batch.append(item)
+        elif not needle or _matches(item, needle):
+            seen.add(item.remote_id)
+            before = known.get(item.remote_id)
+            if before is not None and before.dataset and before.fingerprint == item.fingerprint():
+                if before.state in ("active", "withdrawn"):  # withdrawn: back, unchanged
+                    report.counts["unchanged"] += 1
+                    if before.state == "active":
+                        continue
+            prepared = _prepare(settings, fetcher, item, before, report,
+                                mode=mode, org=org, source=name, now=now)  # fmt: skip
+            batch.append(prepared)
+        if len(batch) >= WRITE_BATCH:
+            _write(catalog, source_id, batch, report, now)
+            batch = []
+    _write(catalog, source_id, batch, report, now)
     _withdraw_and_count(catalog, source_id, listed, seen, report, now)
+
+
+def _prepare(
+    settings: Settings,
+    fetcher: Fetcher,
+    remote: RemoteDataset,
+    before: Known | None,
+    report: RunReport,
+    *,
+    mode: str,
+    org: str,
+    source: str,
+    now: datetime,
+) -> Prepared | Failure:
+    """The network part of one dataset: mirror its files (mirror mode) and check its links."""
+    dataset = before.dataset if before is not None else None
+    mirrored = False
+    if mode == "mirror" and not (before is not None and before.fingerprint == remote.fingerprint()):
+        result = mirror(settings, fetcher, remote, source=source, org=org, dataset=dataset,
+                        max_bytes=settings.harvest_max_download_mb * 1024 * 1024)  # fmt: skip
+        for reason in result.failed:
+            report.failures.append({"remote_id": remote.remote_id, "kind": "failed",
+                                    "reason": reason})  # fmt: skip
+        for reason in result.held:
+            report.fail(remote.remote_id, reason, kind="held")
+        if result.dataset is None:
+            state = "held" if result.held else "failed"
+            reason = "; ".join(result.held or result.failed) or "no tabular distribution"
+            if state == "failed":
+                report.fail(remote.remote_id, reason)
+            return Failure(remote.remote_id, reason, state=state)
+        dataset, mirrored = result.dataset, dataset is None
+    checks = remote_checks(
+        remote,
+        licence_id(remote),
+        remote.update_frequency,
+        fetcher=fetcher if settings.harvest_check_links else None,
+        now=now,
+    )
+    return Prepared(remote, checks, dataset, mirrored)
+
+
+def _write(
+    catalog: Catalog,
+    source_id: int,
+    batch: list[Prepared | Failure],
+    report: RunReport,
+    now: datetime,
+) -> None:
+    """Write a batch in one transaction, each dataset in a savepoint of its own: a dataset
+    that fails to write is rolled back alone and reported."""
+    if not batch:
+        return
+    with catalog.write() as session:
+        source = session.get(HarvestSource, source_id)
+        assert source is not None
+        for item in batch:
+            if isinstance(item, Failure):
+                _mark(session, source_id, item.remote_id, item.state, item.reason, now)
+                continue
+            try:
+                with session.begin_nested():
+                    created = _write_one(session, source, item, report, now)
+            except (KaifangError, SQLAlchemyError) as exc:
+                reason = getattr(exc, "message", None) or type(exc).__name__
+                report.fail(item.remote.remote_id, reason)
+                _mark(session, source_id, item.remote.remote_id, "failed", reason, now)
+                continue
+            if created is not None:
+                report.counts["created" if created else "updated"] += 1
+
+
+def _mark(
+    session: Session, source_id: int, remote_id: str, state: str, message: str, now: datetime
+) -> None:
+    record = _record(session, source_id, remote_id, now)
+    record.state, record.message, record.last_seen = state, message[:2000], _naive(now)
 
 
 def _matches(remote: RemoteDataset, needle: str) -> bool:
     text = " ".join((remote.title, remote.publisher, *remote.keywords)).casefold()
     return needle in text
-
-
-def _note(
-    catalog: Catalog, source_id: int, remote_id: str, state: str, message: str, now: datetime
-) -> None:
-    with catalog.write() as session:
-        record = _record(session, source_id, remote_id, now)
-        record.state, record.message, record.last_seen = state, message[:2000], _naive(now)
 
 
 def _record(session: Session, source_id: int, remote_id: str, now: datetime) -> HarvestRecord:
@@ -200,96 +311,42 @@ def _record(session: Session, source_id: int, remote_id: str, now: datetime) -> 
     return record
 
 
-def _apply(
-    settings: Settings,
-    catalog: Catalog,
-    source_id: int,
-    remote: RemoteDataset,
-    report: RunReport,
-    fetcher: Fetcher,
-    now: datetime,
-) -> None:
+def _write_one(
+    session: Session, source: HarvestSource, item: Prepared, report: RunReport, now: datetime
+) -> bool | None:
+    """Register or update one remote dataset; answer whether it was created (None: it was
+    only brought back from withdrawn, unchanged)."""
+    remote = item.remote
+    record = _record(session, source.id, remote.remote_id, now)
     fingerprint = remote.fingerprint()
-    with catalog.read() as session:
-        source = session.get(HarvestSource, source_id)
-        assert source is not None
-        record = session.scalar(
-            select(HarvestRecord).where(
-                HarvestRecord.source_id == source_id,
-                HarvestRecord.remote_id == remote.remote_id,
-            )
-        )
-        same = (
-            record is not None
-            and record.fingerprint == fingerprint
-            and record.dataset_id is not None
-        )
-        withdrawn = record is not None and record.state == "withdrawn"
-        mode, org, name = source.mode, source.organization.code, source.name
-        dataset_slug = record.dataset.slug if record is not None and record.dataset else None
-    if same and withdrawn:
-        _restore(catalog, source_id, remote.remote_id, now)
-    if same and (withdrawn or (record is not None and record.state == "active")):
-        report.counts["unchanged"] += 1
-        _note(catalog, source_id, remote.remote_id, "active", "", now)
-        return
-    if mode == "mirror":
-        result = mirror(
-            settings,
-            fetcher,
-            remote,
-            source=name,
-            org=org,
-            dataset=dataset_slug,
-            max_bytes=settings.harvest_max_download_mb * 1024 * 1024,
-        )
-        for reason in result.failed:
-            report.failures.append({"remote_id": remote.remote_id, "kind": "failed",
-                                    "reason": reason})  # fmt: skip
-        if result.dataset is None:
-            state = "held" if result.held else "failed"
-            reason = "; ".join(result.held or result.failed) or "no tabular distribution"
-            report.fail(remote.remote_id, reason, kind=state)
-            _note(catalog, source_id, remote.remote_id, state, reason, now)
-            return
-        dataset_slug = result.dataset
-        for reason in result.held:
-            report.fail(remote.remote_id, reason, kind="held")
-    checks = remote_checks(
-        remote,
-        licence_id(remote),
-        remote.update_frequency,
-        fetcher=fetcher if settings.harvest_check_links else None,
-        now=now,
-    )
-    with catalog.write() as session:
-        source = session.get(HarvestSource, source_id)
-        assert source is not None
-        record = _record(session, source_id, remote.remote_id, now)
-        created = record.dataset_id is None and dataset_slug is None
-        if dataset_slug is not None:
-            dataset = find_dataset(session, dataset_slug)
-            created = record.dataset_id is None
-        elif record.dataset is not None:
-            dataset = record.dataset
-        else:
-            dataset = create_dataset(session, source, remote)
-        update_dataset(session, dataset, source, remote, checks=checks, now=now)
-        actor = f"harvest:{source.name}"
-        if created and dataset_slug is None:  # mirror mode's publish recorded its creation
-            record_activity(session, "dataset_created", dataset, actor=actor, title=remote.title)
-        elif not created:
-            record_activity(session, "metadata_edited", dataset, actor=actor,
-                            remote_modified=remote.modified or None)  # fmt: skip
-        session.flush()
-        record.dataset_id = dataset.id
-        record.fingerprint, record.remote_modified = fingerprint, remote.modified[:40]
-        record.state, record.message, record.last_seen = "active", "", _naive(now)
-        if created:
-            other = _duplicate_of(session, source_id, remote)
-            if other is not None:
-                report.fail(remote.remote_id, f"same dataset as {other}", kind="duplicates")
-    report.counts["created" if created else "updated"] += 1
+    if record.state == "withdrawn":
+        _restore_record(session, record)
+        if record.fingerprint == fingerprint:
+            record.last_seen = _naive(now)
+            return None
+    if item.dataset is not None:
+        dataset = find_dataset(session, item.dataset)
+    elif record.dataset is not None:
+        dataset = record.dataset
+    else:
+        dataset = create_dataset(session, source, remote)
+    created = record.dataset_id is None
+    update_dataset(session, dataset, source, remote, checks=item.checks, now=now)
+    actor = f"harvest:{source.name}"
+    if created and not item.mirrored:  # a mirrored publish recorded its creation itself
+        record_activity(session, "dataset_created", dataset, actor=actor, title=remote.title)
+    elif not created:
+        record_activity(session, "metadata_edited", dataset, actor=actor,
+                        remote_modified=remote.modified or None)  # fmt: skip
+    session.flush()
+    record.dataset_id = dataset.id
+    record.fingerprint, record.remote_modified = fingerprint, remote.modified[:40]
+    record.state, record.message, record.last_seen = "active", "", _naive(now)
+    if created:
+        other = _duplicate_of(session, source.id, remote)
+        if other is not None:
+            report.fail(remote.remote_id, f"same dataset as {other}", kind="duplicates")
+    return created
 
 
 def _duplicate_of(session: Session, source_id: int, remote: RemoteDataset) -> str | None:
@@ -311,11 +368,6 @@ def _duplicate_of(session: Session, source_id: int, remote: RemoteDataset) -> st
         if match_key(RemoteDataset(remote_id, remote.title, publisher=publisher)) == key:
             return f"{source_name}:{remote_id}"
     return None
-
-
-def _restore(catalog: Catalog, source_id: int, remote_id: str, now: datetime) -> None:
-    with catalog.write() as session:
-        _restore_record(session, _record(session, source_id, remote_id, now))
 
 
 def _restore_record(session: Session, record: HarvestRecord) -> None:
@@ -343,6 +395,7 @@ def _withdraw_and_count(
         ).all()
         for record in records:
             if record.remote_id in seen:
+                record.last_seen = max(record.last_seen, _naive(now))
                 continue
             if record.remote_id not in listed:
                 if record.state != "withdrawn" and record.dataset is not None:

@@ -15,8 +15,12 @@ from kaifang.harvest.remote import RemoteDataset
 
 @dataclass(frozen=True)
 class Failure:
+    """A remote dataset that could not be read (or, in mirror mode, published: ``held`` when
+    the privacy gate refused it)."""
+
     remote_id: str
     reason: str
+    state: str = "failed"
 
 
 class Reader(Protocol):
