@@ -109,7 +109,13 @@ def update_dataset(
     extras = dict(dataset.extras or {})
     extras["landing_page"] = web_url(remote.landing_page) or extras.get("landing_page", "")
     # Only http(s) links reach pages: a remote "javascript:" or "file:" URL is dropped.
-    extras["distributions"] = [asdict(d) for d in remote.distributions if web_url(d.url)]
+    checked = checks.get("links_alive") is not None
+    dead = set(checks.get("dead_links") or ())
+    extras["distributions"] = [
+        {**asdict(d), "alive": (d.url not in dead) if checked else None}
+        for d in remote.distributions
+        if web_url(d.url)
+    ]
     extras["harvest"] = provenance(source, remote, checks=checks, now=now)
     dataset.extras = extras
     dataset.modified = now.astimezone(UTC).replace(tzinfo=None)

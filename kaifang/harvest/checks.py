@@ -35,7 +35,7 @@ def remote_checks(
 ) -> dict[str, Any]:
     formats = sorted({d.format.lower() for d in remote.distributions if d.format})
     links = [d.url for d in remote.distributions]
-    alive = sum(1 for url in links if fetcher.alive(url)) if fetcher is not None else None
+    dead = [url for url in links if not fetcher.alive(url)] if fetcher is not None else []
     modified = parse_moment(remote.modified)
     period = PERIODS.get(frequency)
     fresh = None
@@ -46,6 +46,7 @@ def remote_checks(
         "formats": formats,
         "machine_readable": any(f in MACHINE_READABLE for f in formats),
         "links": len(links),
-        "links_alive": alive,
+        "links_alive": len(links) - len(dead) if fetcher is not None else None,
+        "dead_links": dead,
         "fresh": fresh,
     }

@@ -31,7 +31,10 @@ from kaifang.harvest.fetch import Fetcher
 from kaifang.harvest.mirror import mirror
 from kaifang.harvest.readers import Failure, reader_for
 from kaifang.harvest.remote import RemoteDataset
+from kaifang.scoring import latest_records, record_score
+from kaifang.scoring.service import score_of
 from kaifang.settings import Settings
+from kaifang.storage import VersionStore
 
 LOCK_FOR = timedelta(hours=6)
 WRITE_BATCH = 100
@@ -202,9 +205,9 @@ def _harvest(
                                 mode=mode, org=org, source=name, now=now)  # fmt: skip
             batch.append(prepared)
         if len(batch) >= WRITE_BATCH:
-            _write(catalog, source_id, batch, report, now)
+            _write(settings, catalog, source_id, batch, report, now)
             batch = []
-    _write(catalog, source_id, batch, report, now)
+    _write(settings, catalog, source_id, batch, report, now)
     _withdraw_and_count(catalog, source_id, listed, seen, report, now)
 
 
@@ -249,6 +252,7 @@ def _prepare(
 
 
 def _write(
+    settings: Settings,
     catalog: Catalog,
     source_id: int,
     batch: list[Prepared | Failure],
@@ -259,6 +263,7 @@ def _write(
     that fails to write is rolled back alone and reported."""
     if not batch:
         return
+    store = VersionStore(settings)
     with catalog.write() as session:
         source = session.get(HarvestSource, source_id)
         assert source is not None
@@ -268,7 +273,7 @@ def _write(
                 continue
             try:
                 with session.begin_nested():
-                    created = _write_one(session, source, item, report, now)
+                    created = _write_one(session, store, source, item, report, now)
             except (KaifangError, SQLAlchemyError) as exc:
                 reason = getattr(exc, "message", None) or type(exc).__name__
                 report.fail(item.remote.remote_id, reason)
@@ -311,8 +316,33 @@ def _record(session: Session, source_id: int, remote_id: str, now: datetime) -> 
     return record
 
 
+def _score(session: Session, store: VersionStore, dataset: Dataset, now: datetime) -> None:
+    """Record the dataset's openness score when it changed: from what could be checked
+    remotely (licence, formats, links, freshness) for a metadata-mode dataset, from its own
+    versions for a mirrored one."""
+    session.flush()
+    score = score_of(dataset, store, now=now)
+    band = score.band.slug if score.band is not None else None
+    last = latest_records(session, [dataset.id]).get(dataset.id)
+    if last is not None and (last.score, last.band, last.stars) == (
+        score.score,
+        band,
+        score.stars.level,
+    ):
+        return
+    record_score(session, dataset, score, trigger="rescore", at=now)
+    if last is not None and (last.score, last.band) != (score.score, band):
+        record_activity(session, "score_changed", dataset, actor="harvest", score=score.score,
+                        band=band, previous_score=last.score, previous_band=last.band)  # fmt: skip
+
+
 def _write_one(
-    session: Session, source: HarvestSource, item: Prepared, report: RunReport, now: datetime
+    session: Session,
+    store: VersionStore,
+    source: HarvestSource,
+    item: Prepared,
+    report: RunReport,
+    now: datetime,
 ) -> bool | None:
     """Register or update one remote dataset; answer whether it was created (None: it was
     only brought back from withdrawn, unchanged)."""
@@ -339,6 +369,7 @@ def _write_one(
         record_activity(session, "metadata_edited", dataset, actor=actor,
                         remote_modified=remote.modified or None)  # fmt: skip
     session.flush()
+    _score(session, store, dataset, now)
     record.dataset_id = dataset.id
     record.fingerprint, record.remote_modified = fingerprint, remote.modified[:40]
     record.state, record.message, record.last_seen = "active", "", _naive(now)

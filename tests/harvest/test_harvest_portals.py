@@ -4,6 +4,7 @@ run with nothing changed changes nothing; a remote change updates only its datas
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,7 +14,10 @@ from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Dataset, HarvestRecord
 from kaifang.harvest.run import run_source
 from kaifang.harvest.sources import add_source, source_status
+from kaifang.scoring import latest_records
+from kaifang.scoring.service import dataset_openness
 from kaifang.settings import Settings
+from kaifang.storage import VersionStore
 from tests.harvest.conftest import HOME_ORG, City, republish_parks
 
 
@@ -59,6 +63,15 @@ def test_a_portal_is_harvested_then_left_alone_until_it_changes(
     assert links and all(link.startswith(city.url) for link in links)
     assert provenance["checks"]["links_alive"] == len(links)  # the city serves its files
     assert provenance["checks"]["open_licence"] is True
+
+    with open_catalog(home) as catalog:
+        score = dataset_openness(catalog, VersionStore(home), parks["slug"], now=datetime.now(UTC))
+        with catalog.read() as session:
+            recorded = latest_records(session, [session.scalar(
+                select(Dataset.id).where(Dataset.slug == parks["slug"]))])  # fmt: skip
+    assert [r.score for r in recorded.values()] == [score.score]  # scored at harvest
+    assert score.check("F1").passed and score.check("L1").passed  # CSV links, open licence
+    assert not score.check("G").passed  # not screened here: nothing claims otherwise
 
     with open_catalog(home) as catalog:
         second = run_source(home, catalog, "tainan")
