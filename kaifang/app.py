@@ -19,10 +19,12 @@ from kaifang.api.compat import ckan, tw_spec
 from kaifang.api.errors import install_error_handlers
 from kaifang.api.ratelimit import RateLimitMiddleware
 from kaifang.api.routes import (
+    activity,
     analyses_civic,
     analyses_freeway,
     catalog_exports,
     datasets,
+    feeds,
     openness,
     organizations,
     resources,
@@ -53,6 +55,8 @@ API_ROUTERS = (
     openness.router,
     uploads.router,
     catalog_exports.router,
+    activity.router,
+    feeds.router,
     analyses_civic.router,
     analyses_freeway.router,
     tw_spec.router,

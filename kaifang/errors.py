@@ -22,6 +22,7 @@ data, not exceptions; these are for failures that stop an operation.
     ├── RateLimitedError           429  too many requests from one address
     ├── SpillError                 500  a query could not spill to the server's disk
     ├── EngineUnavailableError     503  a scale-out part (Spark, Java) is missing or unreachable
+    ├── HarvestError               502  a harvest source failed or answered something unusable
     └── BusyError                  503  the server's capacity for heavy work is full
 
 Every error carries a ``message`` (what failed and where) and an optional ``hint`` (the next
@@ -207,3 +208,10 @@ class SpillError(KaifangError):
 
     status = 500
     code = "spill_error"
+
+
+class HarvestError(KaifangError):
+    """A harvest source failed after its retries or answered something unusable."""
+
+    status = 502
+    code = "harvest_error"

@@ -174,6 +174,25 @@ class Settings:
         "Comma-separated Host header values (e.g. data.example.gov.tw,localhost:8000) whose "
         "requests get links to that host; every other request gets links from base_url.",
     )
+    harvest_max_download_mb: int = _setting(
+        512, "Largest file a mirror-mode harvest downloads, in MB; larger ones are reported."
+    )
+    harvest_check_links: bool = _setting(
+        True, "Whether harvests check that each remote distribution link answers (HEAD)."
+    )
+    harvest_retries: int = _setting(
+        3, "Retries of a failed harvest request (network error, 429, 5xx), with backoff."
+    )
+    webhook_key: str = _setting(
+        "",
+        "Secret that webhook signing keys are derived from (one per subscription); empty "
+        "means a random key kept in <data_dir>/secrets/webhook.key.",
+    )
+    webhook_allow_private: bool = _setting(
+        False,
+        "Whether webhooks may be sent to loopback, private and link-local addresses (off: a "
+        "subscriber cannot make the server call into its own network).",
+    )
 
     @property
     def catalog_url(self) -> str:

@@ -97,7 +97,7 @@ _HTTP_CODES = {
 }
 
 
-API_PREFIXES = ("/api", "/catalog", "/themes", "/openapi.json")
+API_PREFIXES = ("/api", "/catalog", "/themes", "/openapi.json", "/feeds/")
 HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
 
 

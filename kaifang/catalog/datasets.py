@@ -90,6 +90,9 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         "creator": extras.get("creator") or _first_publisher(dataset),
         "primary_key": list(extras.get("primary_key") or []),
         "custom": dict(extras.get("custom") or {}),
+        # Harvested datasets (kaifang.harvest): where they come from, and the remote files.
+        "harvest": extras.get("harvest"),
+        "distributions": extras.get("distributions", []),
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.activity import record_activity
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.identifiers import is_slug, unique_slug
@@ -140,6 +141,7 @@ def create_dataset(
     slug: str | None = None,
     extras: dict[str, Any] | None = None,
     resources: list[ResourceSpec] | None = None,
+    actor: str = "",
 ) -> str:
     """A new dataset of ``org`` with ``metadata`` and empty ``resources``; its id."""
     if not metadata.title.strip():
@@ -158,6 +160,7 @@ def create_dataset(
             _add_resource(session, dataset, spec)
         session.flush()
         refresh_search_text(dataset)
+        record_activity(session, "dataset_created", dataset, actor=actor, title=dataset.title)
         return dataset.slug
 
 
@@ -169,11 +172,13 @@ def update_dataset(
     extras: dict[str, Any] | None = None,
     resources: list[ResourceSpec] | None = None,
     listed: bool | None = None,
+    actor: str = "",
 ) -> str:
     """Replace the metadata of dataset ``ref`` (and its resources, when given); ``listed``
     True lists a withdrawn dataset again, False withdraws it. Its id."""
     with catalog.write() as session:
         dataset = find_dataset(session, ref)
+        was_withdrawn = dataset.withdrawn is not None
         _set_metadata(session, dataset, metadata)
         _merge_extras(dataset, extras or {})
         if resources is not None:
@@ -183,6 +188,10 @@ def update_dataset(
         dataset.modified = utcnow()
         session.flush()
         refresh_search_text(dataset)
+        record_activity(session, "metadata_edited", dataset, actor=actor)
+        if was_withdrawn != (dataset.withdrawn is not None):
+            kind = "dataset_withdrawn" if dataset.withdrawn else "dataset_restored"
+            record_activity(session, kind, dataset, actor=actor)
         return dataset.slug
 
 
@@ -206,11 +215,12 @@ def rename_resource(catalog: Catalog, ref: str, name: str) -> None:
             resource.modified = utcnow()
 
 
-def withdraw_dataset(catalog: Catalog, ref: str) -> str:
+def withdraw_dataset(catalog: Catalog, ref: str, *, actor: str = "") -> str:
     """Withdraw dataset ``ref``: out of listings, search and counts; record and versions
     kept. Withdrawing it again changes nothing. Its id."""
     with catalog.write() as session:
         dataset = find_dataset(session, ref)
         if dataset.withdrawn is None:
             dataset.withdrawn = utcnow()
+            record_activity(session, "dataset_withdrawn", dataset, actor=actor)
         return dataset.slug

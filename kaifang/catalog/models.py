@@ -278,3 +278,157 @@ class ScoreRecordRow(Base):
 
     dataset: Mapped[Dataset] = relationship()
     resource: Mapped[Resource | None] = relationship()
+
+
+HARVEST_TYPES = ("tw-spec", "ckan", "dcat")
+HARVEST_MODES = ("metadata", "mirror")
+HARVEST_STATES = ("active", "withdrawn", "failed", "held")
+
+
+class HarvestSource(Base):
+    """Another portal whose catalog kaifang gathers (:mod:`kaifang.harvest`): its API ``type``,
+    the organization its datasets are filed under, and whether only their metadata is
+    registered (``metadata``) or their files are published too (``mirror``). ``lock_until``
+    keeps two runs of the same source apart."""
+
+    __tablename__ = "harvest_sources"
+    __table_args__ = (
+        CheckConstraint("type IN ('tw-spec', 'ckan', 'dcat')", name="type"),
+        CheckConstraint("mode IN ('metadata', 'mirror')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(63), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    type: Mapped[str] = mapped_column(String(16))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16), default="metadata")
+    schedule: Mapped[str] = mapped_column(String(100), default="daily")
+    filter: Mapped[str] = mapped_column(String(300), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_started: Mapped[datetime | None] = mapped_column(DateTime)
+    last_success: Mapped[datetime | None] = mapped_column(DateTime)
+    lock_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class HarvestRecord(Base):
+    """One remote dataset as kaifang last saw it: the local dataset it maps to (stable over
+    runs), its remote ``modified`` and a fingerprint of its metadata (an unchanged one makes no
+    new version), and its state (``withdrawn`` when the source no longer lists it, ``held``
+    when mirroring it was refused by the privacy gate)."""
+
+    __tablename__ = "harvest_records"
+    __table_args__ = (
+        UniqueConstraint("source_id", "remote_id"),
+        CheckConstraint("state IN ('active', 'withdrawn', 'failed', 'held')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("harvest_sources.id"), index=True)
+    remote_id: Mapped[str] = mapped_column(String(300))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), index=True)
+    remote_modified: Mapped[str] = mapped_column(String(40), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    message: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    source: Mapped[HarvestSource] = relationship()
+    dataset: Mapped[Dataset | None] = relationship()
+
+
+class HarvestRun(Base):
+    """One run of a harvest source: when, how it ended, what it did to how many datasets
+    (``counts``), each failure with its reason, and the HTTP requests it made."""
+
+    __tablename__ = "harvest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("harvest_sources.id"), index=True)
+    started: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    failures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+
+    source: Mapped[HarvestSource] = relationship()
+
+
+ACTIVITY_KINDS = (
+    "dataset_created",
+    "version_published",
+    "metadata_edited",
+    "dataset_withdrawn",
+    "dataset_restored",
+    "score_changed",
+)
+
+
+class Activity(Base):
+    """One change to the catalog that users may follow (:mod:`kaifang.catalog.activity`),
+    written in the transaction that makes the change. The activity stream, the Atom feeds and
+    the webhooks all read this table."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    dataset: Mapped[Dataset] = relationship()
+    organization: Mapped[Organization] = relationship()
+
+
+class Subscription(Base):
+    """A user's webhook: changes to a dataset, an organization or a search are POSTed to
+    ``url``, signed with a key derived from the server's webhook key and the subscription id
+    (so no secret is stored)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        CheckConstraint("target IN ('dataset', 'organization', 'search')", name="target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    target: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Activities up to this id were matched against the subscription already.
+    last_activity: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Delivery(Base):
+    """One activity to POST to one subscription: its attempts, and how the last one ended."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "activity_id"),
+        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered: Mapped[datetime | None] = mapped_column(DateTime)
+
+    subscription: Mapped[Subscription] = relationship()
+    activity: Mapped[Activity] = relationship()

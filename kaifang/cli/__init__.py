@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "demo": "kaifang.cli.demo_cmd:demo",
     "diff": "kaifang.cli.diff_cmd:diff",
     "generate": "kaifang.cli.generate_cmd:generate",
+    "harvest": "kaifang.cli.harvest_cmd:harvest",
     "history": "kaifang.cli.history_cmd:history",
     "import": "kaifang.cli.import_cmd:importer",
     "inspect": "kaifang.cli.inspect_cmd:inspect",
@@ -33,8 +34,10 @@ COMMANDS: dict[str, str] = {
     "score": "kaifang.cli.score_cmd:score",
     "serve": "kaifang.cli.serve_cmd:serve",
     "show": "kaifang.cli.datasets_cmd:show",
+    "subscribe": "kaifang.cli.subscribe_cmd:subscribe",
     "token": "kaifang.cli.accounts_cmd:token",
     "user": "kaifang.cli.accounts_cmd:user",
+    "worker": "kaifang.cli.harvest_cmd:worker",
 }
 
 
@@ -48,6 +51,7 @@ SUMMARIES: dict[str, str] = {
     "demo": "Generate the flagship datasets (freeway, elections, theft, schools) in their "
     "upstream formats, import them into the data directory, and serve the portal.",
     "generate": "Write realistic demo data in each source's exact upstream format.",
+    "harvest": "Gather other portals' catalogs (national spec, CKAN, DCAT) into this one.",
     "history": "List every version of RESOURCE (its id or national identifier) with the rows it "
     "added, removed and changed, its schema change and its reading problems.",
     "import": "Import a flagship source's files in their upstream layout.",
@@ -60,8 +64,11 @@ SUMMARIES: dict[str, str] = {
     "score": "Openness score of DATASET, of an organization (--org CODE), or rescore all (--all).",
     "serve": "Serve the portal and the Open API (native, national spec, CKAN).",
     "show": "Show DATASET (its id or national identifier): metadata and resources.",
+    "subscribe": "Webhooks: changes to a dataset, an organization or a search, POSTed to a URL.",
     "token": "API tokens (only a hash is stored; the token is shown once).",
     "user": "Users and their roles in organizations.",
+    "worker": "Run due harvests on their schedules and deliver webhooks until stopped (one "
+    "worker per deployment).",
 }
 
 

@@ -29,11 +29,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaifang.catalog.activity import record_activity
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Resource
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, register_version
-from kaifang.scoring import record_registered_version
+from kaifang.scoring import latest_records, record_registered_version
 from kaifang.storage import VersionStore
 
 WriteStep = Callable[[str, int], NewVersion | None]
@@ -85,8 +86,11 @@ def register_and_score(
     metadata: DatasetMetadata | None,
     file: Path,
 ) -> Dataset:
-    """Register ``version`` in ``session``, make it current and record the dataset's score for
-    it, in the caller's transaction."""
+    """Register ``version`` in ``session``, make it current, record the dataset's score for
+    it and the activities users follow (a new dataset, the new version, a changed score), in
+    the caller's transaction."""
+    before_rows = _current_rows(session, target)
+    before_score = _latest_score(session, target)
     dataset, registered = register_version(
         session,
         target,
@@ -96,8 +100,46 @@ def register_and_score(
         metadata=metadata,
         file=file,
     )
-    record_registered_version(session, store, registered, now=datetime.now(UTC))
+    score = record_registered_version(session, store, registered, now=datetime.now(UTC))
+    actor = version.publisher
+    if target.dataset is None:
+        record_activity(session, "dataset_created", dataset, actor=actor, title=dataset.title)
+    record_activity(
+        session,
+        "version_published",
+        dataset,
+        actor=actor,
+        resource=registered.slug,
+        version=version.number,
+        rows=version.rows,
+        row_delta=version.rows - before_rows if before_rows is not None else None,
+        schema_change=version.summary.get("schema_change") or None,
+        rollback_of=version.rollback_of,
+    )
+    band = score.band.slug if score.band is not None else None
+    if before_score is not None and before_score != (score.score, band):
+        record_activity(session, "score_changed", dataset, actor=actor,
+                        score=score.score, band=band, previous_score=before_score[0],
+                        previous_band=before_score[1])  # fmt: skip
     return dataset
+
+
+def _current_rows(session: Session, target: Target) -> int | None:
+    """The rows of the resource's current version before this commit (None: a new one)."""
+    if target.resource is None:
+        return None
+    resource = session.scalar(select(Resource).where(Resource.slug == target.resource))
+    current = resource.current if resource is not None else None
+    return current.rows if current is not None else None
+
+
+def _latest_score(session: Session, target: Target) -> tuple[int, str | None] | None:
+    if target.dataset is None:
+        return None
+    dataset_id = session.scalar(select(Dataset.id).where(Dataset.slug == target.dataset))
+    latest = latest_records(session, [dataset_id]) if dataset_id is not None else {}
+    row = latest.get(dataset_id) if dataset_id is not None else None
+    return (row.score, row.band) if row is not None else None
 
 
 def commit_version(

@@ -21,8 +21,6 @@ import hashlib
 import hmac
 import json
 import math
-import os
-import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaifang.errors import QueryError
+from kaifang.keys import shared_key
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident
 
@@ -116,23 +115,8 @@ def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
 
 def cursor_key(settings: Settings) -> bytes:
     """The key cursors are sealed with: the ``cursor_key`` setting, or else a random key
-    kept in ``<data_dir>/secrets/cursor.key`` (created on first use, owner-only), so every
-    worker of one deployment reads the same key."""
-    if settings.cursor_key:
-        return settings.cursor_key.encode()
-    path = settings.data_dir / "secrets" / "cursor.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = path.with_name(f".cursor.key.{secrets.token_hex(8)}")
-        fresh.write_text(secrets.token_hex(32), encoding="utf-8")
-        fresh.chmod(0o600)
-        try:
-            os.link(fresh, path)  # the first writer wins; the others read its key
-        except FileExistsError:
-            pass
-        finally:
-            fresh.unlink()
-    return path.read_text(encoding="utf-8").strip().encode()
+    kept in ``<data_dir>/secrets/cursor.key`` (:func:`kaifang.keys.shared_key`)."""
+    return shared_key(settings, "cursor", settings.cursor_key)
 
 
 def seal(plain: bytes, key: bytes) -> str:

@@ -153,6 +153,38 @@ def _grace_days(extras: Mapping[str, Any]) -> int | None:
     return None
 
 
+def remote_resources(extras: Mapping[str, Any]) -> tuple[ResourceFacts, ...]:
+    """The facts a harvest could check from outside, for a harvested dataset without
+    resources of its own (``metadata`` mode): each remote file's declared format, and whether
+    its link answered (``alive``; unknown counts as present). Rows and columns are unknown."""
+    if not extras.get("harvest"):
+        return ()
+    return tuple(
+        ResourceFacts(
+            id=f"remote-{n}",
+            name=str(d.get("title") or d.get("url") or f"remote-{n}"),
+            # nothing was read here: the format is the one the source declares
+            sniffed_format=str(d.get("format") or "").lower(),
+            declared_format=str(d.get("format") or "").lower() or None,
+            source_encoding=None,
+            rows=1,
+            files_present=d.get("alive") is not False,
+        )
+        for n, d in enumerate(extras.get("distributions") or [], start=1)
+        if isinstance(d, Mapping)
+    )
+
+
+def _remote_modified(extras: Mapping[str, Any]) -> datetime | None:
+    """A harvested dataset's last change at its source (for timeliness), if it said."""
+    text = str((extras.get("harvest") or {}).get("remote_modified") or "")
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T"))
+    except ValueError:
+        return None
+    return aware(moment)
+
+
 def dataset_facts(dataset: Dataset, *, has_version: HasVersion) -> DatasetFacts:
     """The rubric's facts for ``dataset`` (loaded with its organization, license, tags, and
     resources with their versions) as its current versions stand."""
@@ -187,8 +219,10 @@ def dataset_facts(dataset: Dataset, *, has_version: HasVersion) -> DatasetFacts:
         publisher=dataset.organization.name,
         update_frequency=CATALOG_FREQUENCIES.get(frequency or "", frequency),
         grace_days=_grace_days(extras),
-        current_version_created=max((aware(v.created) for v in currents), default=None),
-        resources=tuple(resource_facts(dataset, r, has_version=has_version) for r in resources),
+        current_version_created=max((aware(v.created) for v in currents), default=None)
+        or _remote_modified(extras),
+        resources=tuple(resource_facts(dataset, r, has_version=has_version) for r in resources)
+        or remote_resources(extras),
         screening=screening_facts(currents),
         requires_login=False,
     )

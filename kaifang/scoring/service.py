@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.activity import record_activity
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Dataset, Organization, Resource
@@ -353,6 +354,10 @@ def rescore_all(catalog: Catalog, store: VersionStore, *, now: datetime) -> Resc
                     mark_scored(dataset, score, at=now, due=due)
                     continue
                 record_score(session, dataset, score, trigger="rescore", at=now, due=due)
+                if last is not None and (last.score, last.band) != (score.score, band):
+                    record_activity(session, "score_changed", dataset, actor="rescore",
+                                    score=score.score, band=band, previous_score=last.score,
+                                    previous_band=last.band)  # fmt: skip
                 changed.append(dataset.slug)
             refresh_units(session, store, found)
             session.flush()

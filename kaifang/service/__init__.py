@@ -17,8 +17,9 @@ from typing import Any
 
 from kaifang import scoring
 from kaifang.catalog import accounts, editing
+from kaifang.catalog.activity import list_activity
 from kaifang.catalog.categories import CATEGORY_CODES
-from kaifang.catalog.datasets import add_downloads
+from kaifang.catalog.datasets import add_downloads, find_dataset
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import ResourceSpec
 from kaifang.catalog.finder import Exact, Sort
@@ -27,6 +28,7 @@ from kaifang.catalog.models import WRITE_ROLES
 from kaifang.catalog.search import Query
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
+from kaifang.notify import subscriptions
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
 from kaifang.query.keyset import cursor_key
@@ -512,6 +514,7 @@ class Service:
             slug=slug,
             extras={**(extras or {}), "creator": user["name"]},
             resources=resources,
+            actor=user["name"],
         )
 
     def update_dataset_as(
@@ -527,13 +530,19 @@ class Service:
         """Replace a dataset's metadata (``editing.update_dataset``) as an editor of its org."""
         self._check_dataset_writer(user, ref)
         return editing.update_dataset(
-            self.catalog, ref, metadata=metadata, extras=extras, resources=resources, listed=listed
+            self.catalog,
+            ref,
+            metadata=metadata,
+            extras=extras,
+            resources=resources,
+            listed=listed,
+            actor=user["name"],
         )
 
     def withdraw_dataset_as(self, user: dict[str, Any], ref: str) -> str:
         """Withdraw a dataset (out of listings; record and versions kept)."""
         self._check_dataset_writer(user, ref)
-        return editing.withdraw_dataset(self.catalog, ref)
+        return editing.withdraw_dataset(self.catalog, ref, actor=user["name"])
 
     def add_resource_as(self, user: dict[str, Any], dataset_ref: str, spec: ResourceSpec) -> str:
         """A new, empty resource of a dataset; data comes with its first publish."""
@@ -550,6 +559,37 @@ class Service:
         """Publish a portal upload with the policy its editor reviewed: ``(result, [])``, or
         ``(None, problems)`` naming the column or form field that caused each."""
         return uploads.publish_reviewed(self, user, upload_id, form)
+
+    # -- following changes: the activity stream and webhooks ----------------------------------
+    def activity(
+        self,
+        *,
+        organization: str | None = None,
+        dataset: str | None = None,
+        limit: int = 50,
+        before: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Catalog changes newest first (:mod:`kaifang.catalog.activity`)."""
+        with self.catalog.read() as session:
+            if organization:
+                accounts.find_organization(session, organization)  # 404 for an unknown one
+            if dataset:
+                find_dataset(session, dataset)
+            return list_activity(session, organization=organization, dataset=dataset,
+                                 limit=limit, before=before)  # fmt: skip
+
+    def subscribe(self, user: dict[str, Any], target: str, value: str, url: str) -> dict[str, Any]:
+        return subscriptions.subscribe(self.settings, self.catalog, user["name"], target, value,
+                                       url)  # fmt: skip
+
+    def subscriptions(self, user: dict[str, Any]) -> list[dict[str, Any]]:
+        return subscriptions.list_subscriptions(self.catalog, user["name"])
+
+    def unsubscribe(self, user: dict[str, Any], subscription_id: int) -> dict[str, Any]:
+        return subscriptions.remove_subscription(self.catalog, user["name"], subscription_id)
+
+    def deliveries(self, user: dict[str, Any], subscription_id: int) -> list[dict[str, Any]]:
+        return subscriptions.delivery_log(self.catalog, user["name"], subscription_id)
 
 
 __all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service"]

@@ -8,7 +8,7 @@ FastAPI checks every answer against it. Fields the catalog may add later are kep
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -217,3 +217,70 @@ class ElectionWinners(Shape):
 class TheftRows(Shape):
     category: str | None
     rows: list[dict[str, Any]]
+
+
+class ActivityDataset(Shape):
+    id: str
+    identifier: str
+    title: str
+
+
+class ActivityOrganization(Shape):
+    code: str
+    name: str
+
+
+class Activity(Shape):
+    """One catalog change: ``dataset_created``, ``version_published``, ``metadata_edited``,
+    ``dataset_withdrawn``, ``dataset_restored`` or ``score_changed``."""
+
+    id: int
+    kind: str
+    created: str
+    actor: str
+    dataset: ActivityDataset
+    organization: ActivityOrganization
+    detail: dict[str, Any] = Field(
+        description="What changed: version, rows, row_delta, schema_change; score and band."
+    )
+
+
+class ActivityPage(Shape):
+    data: list[Activity]
+    next: str | None = Field(description="The next (older) page, or null at the end.")
+
+
+class NewSubscription(BaseModel):
+    target: Literal["dataset", "organization", "search"]
+    value: str = Field(
+        min_length=1,
+        max_length=300,
+        description="The dataset id, the organization code or search words.",
+    )
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="Where each change is POSTed (a public http(s) address).",
+    )
+
+
+class Subscription(Shape):
+    id: int
+    target: str
+    value: str
+    url: str
+    created: str | None
+    deliveries: dict[str, int] = Field(description="Deliveries per status.")
+
+
+class CreatedSubscription(Subscription):
+    secret: str = Field(description="The signing secret, shown this once.")
+    signature_header: str
+
+
+class SubscriptionList(Shape):
+    data: list[Subscription]
+
+
+class DeliveryLog(Shape):
+    data: list[dict[str, Any]]

@@ -52,6 +52,8 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
 
 SEARCH_FACET_VALUES = 20
 """Values each facet of the search page shows (the most common, each counted exactly)."""
+
+
 def account_tokens(service: Service, user: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The signed-in user's API tokens (prefix, label, created, last used, revoked)."""
     return accounts.list_tokens(service.catalog, _signed_in(user))

@@ -104,9 +104,9 @@ def test_every_native_operation_documents_its_errors_and_body(fuzzed: Fuzzed) ->
                 assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, status)
             success = next(s for s in responses if s.startswith("2"))
             body = responses[success].get("content", {})
-            if not body or "text/csv" in body:  # a file: downloads, the ranking as CSV
+            if "application/json" not in body:  # a file: downloads, CSV, the Atom feeds
                 continue
-            schema = next(iter(body.values()))["schema"]
+            schema = body["application/json"]["schema"]
             if "$ref" not in schema and schema.get("type") != "object":
                 undescribed.append(f"{method.upper()} {path}")
     assert undescribed == []
@@ -119,6 +119,8 @@ EXCLUDED: dict[str, list[Any]] = {
     # instants a window the freeway analyses answer (at most 31 days): 400 is the answer
     "GET /api/sql": [positive_data_acceptance],
     "POST /api/sql": [positive_data_acceptance],
+    # a schema-valid URL is not yet a public address, nor a value an existing dataset
+    "POST /api/subscriptions": [positive_data_acceptance],
     UPLOAD: [
         positive_data_acceptance,
         # multipart carries only strings and files: a "null" or a number arrives as text

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kaifang.api.compat.ckan import datastore, reads, search, writes
+from kaifang.api.compat.ckan import activity, datastore, reads, search, writes
 from kaifang.api.compat.ckan.core import (
     ACTIONS,
     Call,
@@ -33,7 +33,7 @@ from kaifang.api.compat.ckan.core import (
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 from kaifang.service.access import link_base, service_of
 
-MODULES = (reads, search, writes, datastore)
+MODULES = (reads, search, writes, datastore, activity)
 """The modules whose actions are registered (importing them registers them)."""
 
 router = APIRouter(tags=["CKAN Action API"])
