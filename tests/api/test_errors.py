@@ -113,6 +113,8 @@ BAD_REQUESTS: dict[tuple[str, str], list[tuple[str, int, str]]] = {
         ("/api/sql?sql=SELECT+length(repeat('x',+2000000000))", 400, "query_limit"),
     ],
     ("POST", "/api/sql"): [],  # checked with bodies below
+    ("GET", "/api/subscriptions"): [("/api/subscriptions", 401, "unauthorized")],
+    ("POST", "/api/subscriptions"): [],  # tests/notify/test_webhooks.py sends the bodies
 }
 
 

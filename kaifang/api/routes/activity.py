@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from kaifang.api.responses import native_errors
 from kaifang.api.routes.uploads import BEARER, bearer_token
+from kaifang.errors import NotFoundError
 from kaifang.service.access import link_base, service_of
 from kaifang.service.models import (
     ActivityPage,
@@ -22,7 +23,15 @@ from kaifang.service.models import (
 
 router = APIRouter(prefix="/api", tags=["activity"], responses=native_errors())
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
-SubscriptionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SubscriptionId = Annotated[str, Path(max_length=20, description="The subscription's id.")]
+
+
+def subscription_number(subscription_id: str) -> int:
+    """The id as a number; an id no subscription can have is not found (before any token is
+    checked: a made-up id says nothing about anyone's subscriptions)."""
+    if not subscription_id.isdigit() or not 1 <= int(subscription_id) < 2**31:
+        raise NotFoundError(f"no subscription {subscription_id!r}", key="subscription")
+    return int(subscription_id)
 
 
 @router.get(
@@ -82,9 +91,10 @@ def subscriptions(request: Request, credentials: Credentials) -> SubscriptionLis
 def unsubscribe(
     request: Request, subscription_id: SubscriptionId, credentials: Credentials
 ) -> Subscription:
+    number = subscription_number(subscription_id)
     service = service_of(request)
     user = service.authenticate(bearer_token(credentials))
-    return Subscription.model_validate(service.unsubscribe(user, subscription_id))
+    return Subscription.model_validate(service.unsubscribe(user, number))
 
 
 @router.get(
@@ -95,6 +105,7 @@ def unsubscribe(
 def deliveries(
     request: Request, subscription_id: SubscriptionId, credentials: Credentials
 ) -> DeliveryLog:
+    number = subscription_number(subscription_id)
     service = service_of(request)
     user = service.authenticate(bearer_token(credentials))
-    return DeliveryLog.model_validate({"data": service.deliveries(user, subscription_id)})
+    return DeliveryLog.model_validate({"data": service.deliveries(user, number)})
