@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaifang.catalog.datasets import personal_data_text
+
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
 # EU vocabulary of frequencies used by DCAT-AP.
 FREQUENCY_URI = "http://publications.europa.eu/resource/authority/frequency/"
@@ -88,6 +91,17 @@ def to_dcat(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
         }
     if dataset["spatial"]:
         node["dct:spatial"] = dataset["spatial"]
+    records = dataset.get("personal_data") or []
+    if records:  # the legal basis or exception under which personal data is published
+        node["dct:rights"] = {
+            "@type": "dct:RightsStatement",
+            "rdfs:label": [{"@value": personal_data_text(records), "@language": "zh-TW"}],
+        }
+        node["dct:conformsTo"] = [
+            {"@type": "dct:Standard", "dct:title": f"{r['law']}{r['article']}"}
+            for r in records
+            if r["kind"] == "legal_basis"
+        ]
     contact = dataset["contact"]
     if any(contact.values()):
         node["dcat:contactPoint"] = {
@@ -97,6 +111,19 @@ def to_dcat(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
             "vcard:hasTelephone": contact["phone"] or None,
         }
     return node
+
+
+def _personal_data_extras(records: list[dict[str, Any]]) -> dict[str, str]:
+    """CKAN extras (string values) for the legal bases and exceptions recorded."""
+    bases = [r for r in records if r["kind"] == "legal_basis"]
+    if not records:
+        return {}
+    return {
+        "legal_basis": "；".join(r["label"] for r in bases),
+        "legal_basis_columns": "；".join("、".join(r["columns"]) for r in bases),
+        "legal_basis_approved_by": "；".join(r["approved_by"] for r in bases),
+        "personal_data": personal_data_text(records),
+    }
 
 
 def to_ckan_package(dataset: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +138,7 @@ def to_ckan_package(dataset: dict[str, Any]) -> dict[str, Any]:
         "spatial": dataset["spatial"],
         "language": dataset["language"],
         "contact_phone": dataset["contact"]["phone"],
+        **_personal_data_extras(dataset.get("personal_data") or []),
     }
     return {
         "id": dataset["id"],
