@@ -31,7 +31,13 @@ from kaifang.errors import (
 )
 from kaifang.privacy import ColumnPolicy, ScreeningReport, apply_policy, propose_policy, screen
 from kaifang.privacy.detectors import DEFAULT_DETECTORS
-from kaifang.privacy.legal_basis import FORM_FIELDS, LISTED_BASES, LegalBasis, split_columns
+from kaifang.privacy.legal_basis import (
+    FORM_FIELDS,
+    LISTED_BASES,
+    LegalBasis,
+    covered_columns,
+    split_columns,
+)
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
@@ -245,6 +251,10 @@ class UploadArea:
         path.write_text(yaml.safe_dump(policy.to_dict(), allow_unicode=True), encoding="utf-8")
         return path
 
+    def pending_confirmation(self, upload_id: str) -> Path:
+        """Where the confirmation last shown for the upload is kept (token, form digest)."""
+        return self._folder(upload_id) / CONFIRM_FILE
+
     def discard(self, upload_id: str) -> None:
         shutil.rmtree(self._folder(upload_id), ignore_errors=True)
 
@@ -266,6 +276,7 @@ BASIS_COLUMN = "basis_column:"
 """A review form's checkbox per column the legal basis covers (``basis_column:<name>``)."""
 CONFIRM_FILE = "confirm.json"
 CONFIRM_SAMPLES = 3
+DIRECT = "direct_identifier"
 
 
 def basis_form(form: dict[str, str]) -> dict[str, str]:
@@ -295,66 +306,59 @@ class Reviewed:
     confirmation: dict[str, Any] | None = None
 
 
+def _masked_samples(
+    published: duckdb.DuckDBPyRelation, name: str, style: str, settings: Settings
+) -> list[str]:
+    """A few distinct values of column ``name`` as they will be published, masked."""
+    quoted = quote_ident(name)
+    values = published.filter(f"{quoted} IS NOT NULL").select(quoted).distinct()
+    masks = Policy(columns={name: ColumnPolicy("mask", style=style)})
+    shown = apply_policy(values.limit(CONFIRM_SAMPLES), masks, settings).fetchall()
+    return [str(row[0]) for row in shown]
+
+
 def confirmation_of(
     area: UploadArea, upload_id: str, policy: Policy, basis: LegalBasis, form: dict[str, str]
 ) -> dict[str, Any]:
     """The confirmation page's content: each column the basis makes public, what the screen
-    found there, and a few of its values as they will be published, masked; a fresh token
-    (kept in the upload's folder with a digest of the form) that the confirming form returns."""
+    found there (in the rows as read: the policy may suppress every row), a few of its values
+    as they will be published, masked, and the rows kept; a fresh token (kept in the upload's
+    folder with a digest of the form) that the confirming form returns."""
     meta = area.meta(upload_id)
+    styles = {d.name: d.mask_style for d in DEFAULT_DETECTORS}
     con = duckdb.connect()
     try:
-        limits = ReadLimits.from_settings(area.settings)
-        with open_table(meta["path"], limits=limits) as table:
-            published = apply_policy(table.relation(con), policy, area.settings)
-            missing = [c for c in basis.columns if c not in published.columns]
-            if missing:
-                raise ValidationError(
-                    f"the legal basis names {', '.join(missing)}, which will not be published",
-                    hint="Tick columns the file keeps: " + ", ".join(published.columns) + ".",
-                    key="basis_columns",
-                )
-            report = screen(published, settings=area.settings)
-            found = {col.name: col for col in report.columns}
-            styles = {d.name: d.mask_style for d in DEFAULT_DETECTORS}
+        with open_table(meta["path"], limits=ReadLimits.from_settings(area.settings)) as table:
+            relation, rows_read = table.relation(con), table.rows
+            published = apply_policy(relation, policy, area.settings)
+            found = {c.name: c for c in screen(relation, settings=area.settings).columns}
+            identifiers = {n: c.detectors for n, c in found.items() if c.category == DIRECT}
+            basis = covered_columns(basis, identifiers, columns=published.columns)
             columns = []
             for name in basis.columns:
-                col = found.get(name)
-                style = (
-                    styles.get(col.detectors[0], "middle") if col and col.detectors else "middle"
+                detectors = list(found[name].detectors) if name in found else []
+                style = styles.get(detectors[0], "middle") if detectors else "middle"
+                samples = _masked_samples(
+                    published, name, style if style != "none" else "middle", area.settings
                 )
-                masks = Policy(
-                    columns={
-                        name: ColumnPolicy("mask", style=style if style != "none" else "middle")
-                    }
-                )
-                quoted = quote_ident(name)
-                values = (
-                    published.filter(f"{quoted} IS NOT NULL")
-                    .select(quoted)
-                    .distinct()
-                    .limit(CONFIRM_SAMPLES)
-                )
-                shown = apply_policy(values, masks, area.settings).fetchall()
+                category = found[name].category if name in found else "none"
                 columns.append(
-                    {
-                        "name": name,
-                        "category": col.category if col else "none",
-                        "detectors": list(col.detectors) if col else [],
-                        "samples": [str(v[0]) for v in shown],
-                    }
+                    {"name": name, "category": category, "detectors": detectors, "samples": samples}
                 )
-            uncovered = [c for c in report.direct_identifiers if c not in basis.columns]
+            after = screen(published, settings=area.settings)
+            rows = after.rows
     finally:
         con.close()
     token = secrets.token_urlsafe(UPLOAD_ID_BYTES)
     pending = {"token": token, "digest": _form_digest(form)}
-    (area._folder(upload_id) / CONFIRM_FILE).write_text(json.dumps(pending), encoding="utf-8")
+    area.pending_confirmation(upload_id).write_text(json.dumps(pending), encoding="utf-8")
     return {
         "basis": basis.to_dict(),
         "label": basis.label,
         "columns": columns,
-        "uncovered": uncovered,
+        "uncovered": [c for c in after.direct_identifiers if c not in basis.columns],
+        "rows": rows,
+        "rows_read": rows_read,
         "token": token,
         "form": {k: v for k, v in form.items() if k not in ("csrf", "confirm")},
     }
@@ -362,7 +366,7 @@ def confirmation_of(
 
 def _confirmed(area: UploadArea, upload_id: str, form: dict[str, str]) -> bool:
     """Whether ``form`` confirms exactly the confirmation page last shown for the upload."""
-    path = area._folder(upload_id) / CONFIRM_FILE
+    path = area.pending_confirmation(upload_id)
     token = form.get("confirm", "")
     if not token or not path.is_file():
         return False

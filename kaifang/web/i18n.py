@@ -307,6 +307,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Direct identifiers the basis does not cover: {columns}; they will still block the "
         "publish. Go back and drop or de-identify them.",
     ),
+    "confirm.no_values": (
+        "無：此欄不會公開任何值（資料列皆被隱藏或為空）",
+        "none: no value of this column would be published (rows suppressed or empty)",
+    ),
     "confirm.publish": ("確認公開並上架", "Confirm and publish"),
     "confirm.back": ("返回修改", "Go back and change"),
     "basis.law": ("法律依據", "Legal basis"),
