@@ -63,3 +63,7 @@ def test_the_basis_its_columns_and_approver_are_everywhere(
         assert node["dct:conformsTo"] == [{"@type": "dct:Standard", "dct:title": BASIS}]
         package = client.get(f"/api/datasets/{result.dataset}/datapackage.json").json()
         assert package["personal_data"] == record
+        score = client.get(f"/api/datasets/{result.dataset}/openness").json()
+        check_g = next(c for c in score["checks"] if c["code"] == "G")
+        assert check_g["passed"], check_g  # the basis covers every identifier published
+        assert "姓名" in check_g["reason"]["en"] and "tester" in check_g["reason"]["en"]
