@@ -353,7 +353,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                     "健保卡號",
                     [f"0000{f._digits(8)}" for _ in n],
                     "direct_identifier",
-                    {"nhi_card"},
+                    {"nhi_card", "record_number"},  # a card number is a record number too
                 ),
                 C(
                     "出生日期",
@@ -618,7 +618,12 @@ def basis_tables(f: Faker, n: range) -> list[LabeledTable]:
         LabeledTable(
             "record_numbers",
             [
-                C("健保卡號", [f._digits(12) for _ in n], "direct_identifier", {"nhi_card"}),
+                C(
+                    "健保卡號",
+                    [f._digits(12) for _ in n],
+                    "direct_identifier",
+                    {"nhi_card", "record_number"},
+                ),
                 C(
                     "社福個案編號",
                     [f"SW{f._digits(9)}" for _ in n],
@@ -661,7 +666,7 @@ def basis_tables(f: Faker, n: range) -> list[LabeledTable]:
                         for a, g, b, h in zip(start, gantry, end, other, strict=True)
                     ],
                     "quasi_identifier",
-                    {"trip_place"},
+                    {"trip_path"},
                 ),
             ],
         ),
