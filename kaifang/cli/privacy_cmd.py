@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from kaifang.cli.common import console, print_json, rich_table
+from kaifang.cli.common import console, print_json
 from kaifang.privacy.legal_basis import LISTED_BASES
 
 
@@ -41,7 +41,11 @@ def bases(as_json: bool) -> None:
     if as_json:
         print_json({"bases": data})
         return
-    table = rich_table("label", "covers", "note")
-    for basis in data:
-        table.add_row(basis["label"], ", ".join(basis["covers"]), basis["note"])
-    console.print(table)
+    for basis in data:  # one line each: a label must be copyable whole, never wrapped
+        console.print(basis["label"], highlight=False, markup=False, soft_wrap=True)
+        console.print(
+            f"  covers: {', '.join(basis['covers'])}; {basis['note']}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
