@@ -164,6 +164,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.status.passed": ("通過篩檢", "passed"),
     "privacy.status.legal_basis": ("依法公開之個人資料", "personal data public by law"),
     "privacy.status.exception": ("依資料性質公開之例外", "public by nature: a recorded exception"),
+    "privacy.status.not_about_people": (
+        "非個人紀錄之例外（已記錄理由）",
+        "not about people: a recorded exception",
+    ),
     "privacy.exception": ("例外理由", "Why the exception"),
     "privacy.exception_by": ("核准者", "Approved by"),
     "privacy.status.protected": ("已去識別化", "protected"),
