@@ -1,8 +1,10 @@
 """A labeled evaluation corpus for personal-data screening (generated, seeded).
 
-Thirteen tables of thousands of rows modelled on real Taiwanese open-data files, four of
+Nineteen tables of thousands of rows modelled on real Taiwanese open-data files, ten of
 them for the holes of issue 16: record numbers in sensitive domains (medical records,
-student rosters), gantry codes in a table that is not about trips, and headerless trips.
+student rosters, NHI cards, social-welfare cases, inmates), gantry codes in tables that are
+not about trips, headerless trips with their path, generalized quasi-identifiers, and
+tables published under a legal basis (:data:`BASIS_CASES`).
 Every column is labeled with the category a careful reviewer would give it and the
 detectors that should fire on it; ``bench_privacy.py`` scores kaifang and Presidio against
 these labels.
@@ -353,7 +355,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
                     "健保卡號",
                     [f"0000{f._digits(8)}" for _ in n],
                     "direct_identifier",
-                    {"nhi_card"},
+                    {"nhi_card", "record_number"},  # a card number is a record number too
                 ),
                 C(
                     "出生日期",
@@ -471,6 +473,7 @@ def corpus(rows: int = 3000, seed: int = 7) -> list[LabeledTable]:
             ],
         ),
         *issue16_tables(f, n),
+        *basis_tables(f, n),
     ]
     return tables
 
@@ -524,6 +527,149 @@ def issue16_tables(f: Faker, n: range) -> list[LabeledTable]:
                 C("column_4", list(reversed(passage)), "quasi_identifier", {"event_time"}),
                 C("column_5", list(reversed(gantry)), "quasi_identifier", {"gantry_code"}),
                 C("column_6", [f"{f.r.uniform(1, 300):.1f}" for _ in n], "none"),
+            ],
+        ),
+    ]
+
+
+@dataclass
+class BasisCase:
+    """A table published under a legal basis: the listed basis (its label), the columns it
+    names, and the columns that must still block the publish."""
+
+    table: str
+    label: str
+    columns: tuple[str, ...]
+    still_blocking: tuple[str, ...]
+
+
+BASIS_CASES = [
+    BasisCase("candidates", "公職人員選舉罷免法第47條", ("姓名",), ("身分證字號", "住址")),
+    BasisCase("lawyers", "律師法第136條", ("律師姓名", "事務所電話"), ("身分證字號",)),
+]
+"""Legal-basis coverage (issue 16 hole 1): a basis covers only the columns it names."""
+
+
+def basis_tables(f: Faker, n: range) -> list[LabeledTable]:
+    """Issue 16 cases added with the structured legal basis: tables published under a basis
+    (:data:`BASIS_CASES`), quasi-identifiers already generalized (address ranges, 5-year
+    birth bands: still quasi-identifiers, hole 2), more numbers of a person's record
+    (NHI card, social-welfare case, inmate and student numbers, hole 6), a gantry location
+    table (infrastructure, hole 7) and raw M06A trips without a header, trip path included
+    (hole 8)."""
+    C = LabeledColumn
+    gantry = [f"0{f.r.randint(1, 5)}F{f.r.randint(0, 3500):04d}{f.r.choice('NS')}" for _ in n]
+    start = [f"2024-03-25 {f.r.randint(0, 23):02d}:{f.r.randint(0, 59):02d}:"
+             f"{f.r.randint(0, 59):02d}" for _ in n]  # fmt: skip
+    end = [f"{t[:14]}{min(59, int(t[14:16]) + f.r.randint(1, 9)):02d}{t[16:]}" for t in start]
+    other = [f"0{f.r.randint(1, 5)}F{f.r.randint(0, 3500):04d}{f.r.choice('NS')}" for _ in n]
+    lower = [1950 + 5 * f.r.randint(0, 9) for _ in n]
+    return [
+        LabeledTable(
+            "candidates",
+            [
+                C("號次", [str(1 + i % 9) for i in n], "none"),
+                C("姓名", [f.name() for _ in n], "direct_identifier", {"person_name"}),
+                C("出生日期", [f.birth() for _ in n], "quasi_identifier", {"birth_date"}),
+                C(
+                    "身分證字號",
+                    [f.national_id() for _ in n],
+                    "direct_identifier",
+                    {"tw_national_id"},
+                ),
+                C("住址", [f.address() for _ in n], "direct_identifier", {"address"}),
+            ],
+        ),
+        LabeledTable(
+            "lawyers",
+            [
+                C("律師姓名", [f.name() for _ in n], "direct_identifier", {"person_name"}),
+                C("事務所電話", [f.landline() for _ in n], "direct_identifier", {"phone"}),
+                C(
+                    "身分證字號",
+                    [f.national_id() for _ in n],
+                    "direct_identifier",
+                    {"tw_national_id"},
+                ),
+                C(
+                    "公會",
+                    [f.r.choice(["臺北律師公會", "臺中律師公會", "高雄律師公會"]) for _ in n],
+                    "none",
+                ),
+            ],
+        ),
+        LabeledTable(
+            "generalized_people",
+            [
+                C(
+                    "地址區段",
+                    [f.coarse_address() for _ in n],
+                    "quasi_identifier",
+                    {"coarse_address"},
+                ),
+                C(
+                    "出生年區間",
+                    [f"{y}-{y + 4}" for y in lower],
+                    "quasi_identifier",
+                    {"birth_date"},
+                ),
+                C("性別", [f.r.choice(["男", "女"]) for _ in n], "quasi_identifier", {"sex"}),
+                C("補助金額", [str(f.r.randint(1, 60) * 500) for _ in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "record_numbers",
+            [
+                C(
+                    "健保卡號",
+                    [f._digits(12) for _ in n],
+                    "direct_identifier",
+                    {"nhi_card", "record_number"},
+                ),
+                C(
+                    "社福個案編號",
+                    [f"SW{f._digits(9)}" for _ in n],
+                    "direct_identifier",
+                    {"record_number"},
+                ),
+                C(
+                    "收容人編號",
+                    [f"{f._digits(7)}" for _ in n],
+                    "direct_identifier",
+                    {"record_number"},
+                ),
+                C("學生證號", [f"S{i:08d}" for i in n], "direct_identifier", {"record_number"}),
+                C("服務項目", [f.r.choice(["居家照顧", "送餐", "交通接送"]) for _ in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "gantry_locations",
+            [
+                C("門架編號", gantry, "none", {"gantry_code"}),
+                C("里程", [f"{f.r.uniform(0, 370):.1f}" for _ in n], "none"),
+                C("方向", [f.r.choice(["北", "南"]) for _ in n], "none"),
+                C("啟用年", [str(f.r.randint(2012, 2020)) for _ in n], "none"),
+            ],
+        ),
+        LabeledTable(
+            "m06a_headerless",
+            [
+                C("column_1", [f.r.choice(["31", "32", "41", "42", "5"]) for _ in n], "none"),
+                C("column_2", start, "quasi_identifier", {"event_time"}),
+                C("column_3", gantry, "quasi_identifier", {"gantry_code"}),
+                C("column_4", end, "quasi_identifier", {"event_time"}),
+                C("column_5", other, "quasi_identifier", {"gantry_code"}),
+                C("column_6", [f"{f.r.uniform(1, 300):.1f}" for _ in n], "none"),
+                C("column_7", ["Y"] * len(n), "none"),
+                C(
+                    "column_8",
+                    [
+                        f"{a}+{g}; {b}+{h}"
+                        for a, g, b, h in zip(start, gantry, end, other, strict=True)
+                    ],
+                    "quasi_identifier",
+                    {"trip_path"},
+                ),
             ],
         ),
     ]

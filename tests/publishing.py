@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from kaifang.catalog import open_catalog
 from kaifang.catalog.models import Dataset, Resource, Version
+from kaifang.privacy.legal_basis import LegalBasis, choose_basis
 from kaifang.settings import Settings
 
 ORG = "379130000E"
@@ -35,3 +36,19 @@ def catalog_counts(settings: Settings) -> tuple[int, int, int]:
 def stored_files(settings: Settings) -> list[Path]:
     tables = settings.data_dir / "tables"
     return sorted(p for p in tables.rglob("*") if p.is_file()) if tables.exists() else []
+
+
+def cited(*columns: str, law: str = "個人資料保護法", article: str = "第16條") -> LegalBasis:
+    """An admin's citation covering ``columns`` (the CLI's operator may cite)."""
+    basis = choose_basis(
+        law=law, article=article, columns=columns, may_cite=True, approved_by="tester"
+    )
+    assert basis is not None
+    return basis
+
+
+def listed(label: str, *columns: str) -> LegalBasis:
+    """A listed basis, by its label, covering ``columns``."""
+    basis = choose_basis(label, columns=columns, may_cite=False, approved_by="tester")
+    assert basis is not None
+    return basis

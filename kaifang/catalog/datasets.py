@@ -48,6 +48,58 @@ def legal_basis(dataset: Dataset) -> str | None:
     return None
 
 
+def personal_data_records(dataset: Dataset) -> list[dict[str, Any]]:
+    """Why each current version may publish what it publishes about people: a structured
+    legal basis (``kind: legal_basis``: law, article, note, the columns it covers and who
+    approved it) or a recorded exception (``kind: public_by_nature`` or
+    ``not_about_people``: reason, columns, approver), one per resource that has one."""
+    records: list[dict[str, Any]] = []
+    for resource in dataset.resources:
+        current = resource.current
+        screening = (current.summary or {}).get("screening") or {} if current else {}
+        detail = screening.get("legal_basis_detail")
+        if isinstance(detail, dict):
+            records.append(
+                {
+                    "resource": resource.slug,
+                    "kind": "legal_basis",
+                    "label": f"{detail.get('law', '')}{detail.get('article', '')}",
+                    "law": detail.get("law") or "",
+                    "article": detail.get("article") or "",
+                    "note": detail.get("note") or "",
+                    "columns": list(detail.get("columns") or []),
+                    "approved_by": detail.get("approved_by") or "",
+                    "listed": bool(detail.get("listed", True)),
+                }
+            )
+        exception = screening.get("exception")
+        if isinstance(exception, dict):
+            records.append(
+                {
+                    "resource": resource.slug,
+                    "kind": exception.get("kind") or "public_by_nature",
+                    "reason": exception.get("reason") or "",
+                    "columns": list(exception.get("columns") or []),
+                    "approved_by": exception.get("approved_by") or "",
+                }
+            )
+    return records
+
+
+def personal_data_text(records: list[dict[str, Any]]) -> str:
+    """The records as one zh-TW line, for metadata fields that take text (the national
+    spec's notes, DCAT's dct:rights, CKAN's extras)."""
+    lines = []
+    for r in records:
+        where = f"欄位：{'、'.join(r['columns']) or '—'}；核可：{r['approved_by'] or '—'}"
+        if r["kind"] == "legal_basis":
+            note = f"；{r['note']}" if r["note"] else ""
+            lines.append(f"{r['resource']}：個人資料依{r['label']}公開（{where}{note}）")
+        else:
+            lines.append(f"{r['resource']}：隱私例外（{r['kind']}）：{r['reason']}（{where}）")
+    return "\n".join(lines)
+
+
 def dataset_dict(dataset: Dataset) -> dict[str, Any]:
     """The ``kaifang show --json`` object."""
     extras = dataset.extras or {}
@@ -93,6 +145,7 @@ def dataset_dict(dataset: Dataset) -> dict[str, Any]:
         # Harvested datasets (kaifang.harvest): where they come from, and the remote files.
         "harvest": extras.get("harvest"),
         "distributions": extras.get("distributions", []),
+        "personal_data": personal_data_records(dataset),
     }
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from kaifang.catalog.categories import CATEGORIES, category
+from kaifang.catalog.datasets import personal_data_text
 
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -22,6 +23,7 @@ DCAT_CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "locn": "http://www.w3.org/ns/locn#",
     "gsp": "http://www.opengis.net/ont/geosparql#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
 # EU vocabulary of frequencies used by DCAT-AP.
 FREQUENCY_URI = "http://publications.europa.eu/resource/authority/frequency/"
@@ -209,6 +211,17 @@ def to_dcat(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
             **({"dcat:startDate": temporal_literal(span["from"])} if span["from"] else {}),
             **({"dcat:endDate": temporal_literal(span["to"])} if span["to"] else {}),
         }
+    records = dataset.get("personal_data") or []
+    if records:  # the legal basis or exception under which personal data is published
+        node["dct:rights"] = {
+            "@type": "dct:RightsStatement",
+            "rdfs:label": [{"@value": personal_data_text(records), "@language": "zh-TW"}],
+        }
+        node["dct:conformsTo"] = [
+            {"@type": "dct:Standard", "dct:title": f"{r['law']}{r['article']}"}
+            for r in records
+            if r["kind"] == "legal_basis"
+        ]
     contact = dataset["contact"]
     if any(contact.values()):
         point: dict[str, Any] = {
@@ -223,6 +236,19 @@ def to_dcat(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
     return node
 
 
+def _personal_data_extras(records: list[dict[str, Any]]) -> dict[str, str]:
+    """CKAN extras (string values) for the legal bases and exceptions recorded."""
+    bases = [r for r in records if r["kind"] == "legal_basis"]
+    if not records:
+        return {}
+    return {
+        "legal_basis": "；".join(r["label"] for r in bases),
+        "legal_basis_columns": "；".join("、".join(r["columns"]) for r in bases),
+        "legal_basis_approved_by": "；".join(r["approved_by"] for r in bases),
+        "personal_data": personal_data_text(records),
+    }
+
+
 def to_ckan_package(dataset: dict[str, Any]) -> dict[str, Any]:
     """A CKAN ``package_show`` result for one dataset (core fields plus ``extras``)."""
     extras = {
@@ -235,6 +261,7 @@ def to_ckan_package(dataset: dict[str, Any]) -> dict[str, Any]:
         "spatial": dataset["spatial"],
         "language": dataset["language"],
         "contact_phone": dataset["contact"]["phone"],
+        **_personal_data_extras(dataset.get("personal_data") or []),
     }
     return {
         "id": dataset["id"],

@@ -10,6 +10,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kaifang.cli.common import console, err_console, print_json
+from kaifang.privacy.legal_basis import choose_basis, split_columns
 from kaifang.publish import PublishResult, publish_file
 from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
@@ -33,10 +34,18 @@ from kaifang.settings import Settings
     "--allow-personal-data",
     "legal_basis",
     default=None,
-    metavar="LEGAL_BASIS",
-    help="Publish personal data under a law and article, e.g. '公職人員選舉罷免法第47條' (a "
-    "listed law covers the columns its article lists) or 'LAW第N條 [COLUMN, ...]' for "
-    "another law; other direct identifiers still block. See docs/privacy.md.",
+    metavar="LISTED_BASIS",
+    help="Publish personal data under a listed legal basis, by its label, e.g. "
+    "'公職人員選舉罷免法第47條' (list them: kaifang privacy bases). Needs --basis-columns.",
+)
+@click.option("--law", default=None, help="Or cite another law (organization admins): its name.")
+@click.option("--article", default=None, help="The cited article, e.g. 第47條.")
+@click.option("--note", default=None, help="A note on the basis, for reviewers.")
+@click.option(
+    "--basis-columns",
+    default=None,
+    metavar="COLUMN,...",
+    help="The exact columns the legal basis covers; other direct identifiers still block.",
 )
 @click.option(
     "--allow-ragged",
@@ -62,12 +71,27 @@ def publish(
     license_id: str | None,
     policy: Path | None,
     legal_basis: str | None,
+    law: str | None,
+    article: str | None,
+    note: str | None,
+    basis_columns: str | None,
     allow_ragged: bool,
     allow_schema_change: bool,
     publisher: str | None,
     as_json: bool,
 ) -> None:
     """Publish FILE as a new dataset, or as a new version of --dataset."""
+    approver = publisher or getpass.getuser()
+    # The operator holds the data directory (an admin of every organization): may cite.
+    basis = choose_basis(
+        legal_basis,
+        law=law,
+        article=article,
+        note=note,
+        columns=split_columns(basis_columns),
+        may_cite=True,
+        approved_by=approver,
+    )
     run = functools.partial(
         publish_file,
         settings,
@@ -79,8 +103,8 @@ def publish(
         metadata=metadata,
         license=license_id,
         policy=policy,
-        allow_personal_data=legal_basis,
-        publisher=publisher or getpass.getuser(),
+        allow_personal_data=basis,
+        publisher=approver,
         allow_ragged=allow_ragged,
         allow_schema_change=allow_schema_change,
     )

@@ -20,7 +20,7 @@ COUNT_KEYWORDS = (
 )  # fmt: skip
 PERSON_DETECTORS = frozenset({"person_name", "romanized_name"})
 PERSON_ATTRIBUTES = frozenset({"birth_date", "age", "sex", "occupation"})
-TRIP_PLACES = frozenset({"trip_place", "gantry_code"})
+TRIP_PLACES = frozenset({"trip_place", "gantry_code", "trip_path"})
 PLACES = frozenset({"coarse_address", "coordinates", "address"}) | TRIP_PLACES
 RECORD_NUMBER_DISTINCT = 0.3  # a person's record number: mostly distinct per row
 PASSAGE_SHARE = 0.2  # times off the whole minute in this share of rows: single passages

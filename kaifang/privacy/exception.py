@@ -1,4 +1,5 @@
-"""A recorded exception to k-anonymity for data that is public by its nature.
+"""A recorded exception to k-anonymity for data that is public by its nature, or that is
+not about people at all.
 
 Some tables are unique per row on purpose and describe no person: the police's theft points
 (one incident per date and coarsened place), a list of road works. Their quasi-identifiers
@@ -7,6 +8,11 @@ published as they are, *which* columns the exception covers and *who* approved i
 then lets a k-anonymity failure through only when every quasi-identifier it found is covered;
 direct identifiers, ℓ-diversity and suppression checks still block. The exception is kept in
 the version's screening summary (manifest and catalog), where a reviewer reads it.
+
+Tables that describe areas, parties, vote counts or institutions (an election's results per
+village, a school directory) record the same exception with ``kind: not_about_people``: the
+screen still runs, direct identifiers still block, and a k-anonymity or small-cell failure
+is let through only for the columns named, with the reason and approver kept for review.
 
 In a policy file::
 
@@ -24,14 +30,18 @@ from typing import Any
 
 from kaifang.errors import ValidationError
 
+KINDS = ("public_by_nature", "not_about_people")
+
 
 @dataclass(frozen=True)
 class PublicByNature:
-    """Why rows failing k-anonymity may be published, for which columns, approved by whom."""
+    """Why rows failing k-anonymity may be published, for which columns, approved by whom;
+    ``kind``: one of :data:`KINDS`."""
 
     reason: str
     columns: tuple[str, ...]
     approved_by: str = "publisher"
+    kind: str = "public_by_nature"
 
     def covers(self, columns: Iterable[str]) -> bool:
         """Whether every one of ``columns`` is covered by this exception."""
@@ -39,7 +49,7 @@ class PublicByNature:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": "public_by_nature",
+            "kind": self.kind,
             "reason": self.reason,
             "columns": list(self.columns),
             "approved_by": self.approved_by,
@@ -67,4 +77,10 @@ class PublicByNature:
                 hint="List the quasi-identifier columns, e.g. columns: [發生日期, 發生地點].",
             )
         approver = str(data.get("approved_by") or "").strip() or "publisher"
-        return cls(reason, tuple(str(c) for c in columns), approver)
+        kind = str(data.get("kind") or "public_by_nature")
+        if kind not in KINDS:
+            raise ValidationError(
+                f"{source}: public_by_nature kind {kind!r} is unknown",
+                hint=f"Kinds: {', '.join(KINDS)}.",
+            )
+        return cls(reason, tuple(str(c) for c in columns), approver, kind)

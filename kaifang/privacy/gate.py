@@ -93,12 +93,16 @@ def _waive(
     exception: PublicByNature | None,
 ) -> list[GateFailure]:
     """``failures`` less the k-anonymity one when ``exception`` covers every
-    quasi-identifier the screen (and the verification) counted."""
+    quasi-identifier the screen (and the verification) counted, and less the small-cell one
+    when it covers the count column."""
     if exception is None:
         return failures
     counted = set(report.quasi_identifiers)
     if verification is not None:
         counted |= set(verification.quasi_identifiers)
-    if not exception.covers(counted):
-        return failures
-    return [f for f in failures if f.code != "k_anonymity"]
+    waived = set()
+    if exception.covers(counted):
+        waived.add("k_anonymity")
+    if report.count_column is not None and exception.covers([report.count_column]):
+        waived.add("small_cells")
+    return [f for f in failures if f.code not in waived]

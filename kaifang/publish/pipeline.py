@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from kaifang.catalog.licenses import license_info
 from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
 from kaifang.catalog.registry import NewVersion, Target, plan_target
 from kaifang.errors import ValidationError
+from kaifang.privacy.legal_basis import LegalBasis
 from kaifang.publish.checks import check_ragged, check_schema
 from kaifang.publish.clustering import cluster_columns, clustered
 from kaifang.publish.commit import commit_version, current_fields
@@ -121,7 +123,7 @@ def publish_file(
     metadata: MetadataInput = None,
     license: str | None = None,
     policy: str | Path | None = None,
-    allow_personal_data: str | None = None,
+    allow_personal_data: LegalBasis | None = None,
     publisher: str | None = None,
     progress: Progress | None = None,
     allow_ragged: bool = False,
@@ -132,12 +134,26 @@ def publish_file(
 
     A file with more than 1 % ragged rows (more or fewer cells than the header) is refused
     unless ``allow_ragged``; a new version whose columns differ from the current version's
-    is refused unless ``allow_schema_change`` (see :mod:`kaifang.publish.checks`)."""
+    is refused unless ``allow_schema_change`` (see :mod:`kaifang.publish.checks`).
+
+    ``allow_personal_data`` is a structured legal basis (:func:`kaifang.privacy.legal_basis.
+    choose_basis`: a listed basis or a citation, with the exact columns it covers); the
+    caller checked who may cite an unlisted law. Its law, article, note, columns and approver
+    (``publisher`` unless the basis names one) are kept in the version's screening summary."""
+    if allow_personal_data is not None and not isinstance(allow_personal_data, LegalBasis):
+        raise ValidationError(
+            f"legal basis {str(allow_personal_data)!r} is free text, not a law and article",
+            hint="Choose a listed basis (kaifang privacy bases) or cite a law and article, "
+            "with the columns it covers (kaifang.privacy.legal_basis.choose_basis).",
+            key="legal_basis",
+        )
     path = Path(file)
     meta = _metadata(metadata, license)
     policy_map = load_policy(policy)
     title = (title or (meta.title if meta else "") or "").strip()
-    legal_basis = (allow_personal_data or "").strip() or None
+    legal_basis = allow_personal_data
+    if legal_basis is not None and not legal_basis.approved_by:
+        legal_basis = replace(legal_basis, approved_by=publisher or "")
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-hash") as hashing:
         # The source hash reads the file once more; it runs while the reader analyses it.
         source_hash_future = hashing.submit(file_sha256, path)
@@ -177,7 +193,6 @@ def publish_file(
                     legal_basis,
                     name=path.name,
                     rows=table.rows,
-                    approved_by=publisher or "",
                 )
                 return _store_and_register(
                     catalog,
@@ -268,7 +283,7 @@ def _store_and_register(
     meta: DatasetMetadata | None,
     title: str,
     source_hash: str,
-    legal_basis: str | None,
+    legal_basis: LegalBasis | None,
     publisher: str,
     progress: Progress | None,
     allow_schema_change: bool,
@@ -291,7 +306,7 @@ def _store_and_register(
             source_hash=source_hash,
             publisher=publisher,
             screening={},  # both filled in by _write_clustered: the gate's summary
-            legal_basis=legal_basis,
+            legal_basis=legal_basis.label if legal_basis else None,
             clustered_by=[],  # and the order the rows were written in
             schema_change=schema_change,
         )
@@ -314,7 +329,7 @@ def _store_and_register(
             source_hash=source_hash,
             content_hash=stored.content_hash,
             fields=fields,
-            legal_basis=legal_basis or "",
+            legal_basis=legal_basis.label if legal_basis else "",
             summary=version_summary(
                 table,
                 screening=screening.summary,

@@ -6,8 +6,10 @@ again -> verify -> gate, in two halves around the version's write. :func:`prepar
 applies the policy (screening the rows as read only when there is one); the publish writes
 the rows to the store's staging area; :func:`finish_screening` screens the rows as written,
 verifies them and applies the gate before the version becomes visible (a refusal discards
-the staged files). A legal basis (``--allow-personal-data``) lets data that a law makes
-public through; it is recorded in the summary, the catalog and the manifest.
+the staged files). A structured legal basis (``--allow-personal-data`` or ``--law``/
+``--article``, with ``--basis-columns``) lets the columns a law makes public through; its law,
+article, note, columns and approver are recorded in the summary (``legal_basis_detail``), the
+catalog and the manifest.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import yaml
 from kaifang.errors import PublishRefusedError, ValidationError
 from kaifang.privacy import Policy, ScreeningReport, apply_policy, gate, screen, verify
 from kaifang.privacy.decide import PERSON_ATTRIBUTES, PERSON_DETECTORS
-from kaifang.privacy.legal_basis import LegalBasis, covered_columns, parse_legal_basis
+from kaifang.privacy.legal_basis import LegalBasis, covered_columns
 from kaifang.settings import Settings
 
 PERSON_SIGNALS = PERSON_DETECTORS | PERSON_ATTRIBUTES | {"special_category"}
@@ -94,19 +96,16 @@ def prepare_screening(
     relation: duckdb.DuckDBPyRelation,
     policy: Mapping[str, Any] | None,
     settings: Settings,
-    allow_personal_data: str | None,
+    legal_basis: LegalBasis | None,
     *,
     name: str = "file",
     rows: int | None = None,
-    approved_by: str = "",
 ) -> tuple[duckdb.DuckDBPyRelation, ScreeningPlan]:
     """The rows to write (the policy applied, if any) and the plan that
     :func:`finish_screening` completes on the written rows. Without a policy nothing is read
     here: the written rows are the rows as read, and they are screened once, after writing."""
-    text = (allow_personal_data or "").strip()
     # The caller checked who may cite an unlisted law (kaifang.service for the portal and
     # the API; the CLI's operator holds the data directory, an admin).
-    legal_basis = parse_legal_basis(text, may_cite=True, approved_by=approved_by) if text else None
     rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
     if rules is None:
         return relation, ScreeningPlan(name, legal_basis, None, None, rows)
@@ -140,7 +139,7 @@ def finish_screening(
         identifiers = {
             c.name: c.detectors for c in after.columns if c.category == "direct_identifier"
         }
-        legal_basis = covered_columns(legal_basis, identifiers)
+        legal_basis = covered_columns(legal_basis, identifiers, columns=published.columns)
     before = plan.before or after
     verification = None
     if rules is not None:
@@ -158,7 +157,8 @@ def finish_screening(
             "and publish with --policy POLICY.yaml; when the rows are public by nature "
             "(incidents at coarsened places, no person), record why in the policy's "
             "public_by_nature; when a law makes the data public, "
-            'pass --allow-personal-data "LAW第N條" (docs/privacy.md, "Legal bases").',
+            'pass --allow-personal-data "LAW第N條" --basis-columns COLUMN,... (listed bases: '
+            '"kaifang privacy bases"; docs/privacy.md, "Legal bases").',
             columns=[f.to_dict() for f in failures],
         )
     personal = after.direct_identifiers

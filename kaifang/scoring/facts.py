@@ -102,8 +102,9 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
     """The privacy gate's input over the current versions: ``None`` when any of them was
     never screened; else ``{publishable, legal_basis, unresolved}`` — publishable only if
     every version is (screened publishable, or published under a recorded legal basis),
-    unresolved columns named ``resource.column``, and the legal bases recorded at publish
-    joined, with the columns they cover and who approved them (``legal_basis_detail``)."""
+    unresolved columns named ``resource.column``, the direct identifiers published (which
+    check G wants covered by the basis), and the legal bases recorded at publish joined, with
+    the columns they cover and who approved them (``legal_basis_detail``)."""
     if not versions:
         return None
     publishable = True
@@ -111,6 +112,7 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
     unresolved: list[Any] = []
     covered: list[str] = []
     approvers: list[str] = []
+    identifiers: list[str] = []
     for version in versions:
         screening = (version.summary or {}).get("screening") or {}
         if screening.get("status") == NOT_SCREENED or "publishable" not in screening:
@@ -124,6 +126,7 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
         prefix = f"{version.resource.slug}." if len(versions) > 1 else ""
         detail = screening.get("legal_basis_detail") or {}
         covered += [f"{prefix}{column}" for column in detail.get("columns") or []]
+        identifiers += [f"{prefix}{c}" for c in screening.get("direct_identifiers") or []]
         if detail.get("approved_by") and detail["approved_by"] not in approvers:
             approvers.append(str(detail["approved_by"]))
         for item in _unresolved(screening):
@@ -136,6 +139,7 @@ def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
         "publishable": publishable,
         "legal_basis": "；".join(bases) or None,
         "unresolved": unresolved,
+        "direct_identifiers": identifiers,
         "legal_basis_detail": (
             {"columns": covered, "approved_by": "；".join(approvers)}
             if covered or approvers

@@ -29,6 +29,7 @@ from kaifang.catalog.search import Query
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
 from kaifang.notify import subscriptions
+from kaifang.privacy.legal_basis import LegalBasis
 from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import open_sql_engine
 from kaifang.query.keyset import cursor_key
@@ -38,7 +39,7 @@ from kaifang.service.catalog_cache import CatalogCache
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
-from kaifang.service.uploads import PolicyProblem, UploadArea, clean_leftovers
+from kaifang.service.uploads import UploadArea, clean_leftovers
 from kaifang.service.usage import UsageCounter
 from kaifang.service.views import Page
 from kaifang.settings import Settings
@@ -435,19 +436,19 @@ class Service:
         resource: str | None = None,
         title: str | None = None,
         policy: Path | None = None,
-        allow_personal_data: str | None = None,
+        legal_basis: Mapping[str, Any] | None = None,
         allow_ragged: bool = False,
         allow_schema_change: bool = False,
     ) -> dict[str, Any]:
         """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
-        from the API or the portal, publishes here (``publish_file``'s options). A legal basis
-        must be a listed law any editor may use, or a citation of another law by an admin."""
-        from kaifang.privacy.legal_basis import parse_legal_basis
+        from the API or the portal, publishes here (``publish_file``'s options).
+        ``legal_basis`` holds a form's basis fields (``kaifang.privacy.legal_basis.
+        FORM_FIELDS``): a listed basis any editor may choose, or a citation of another law
+        by an admin, with the exact columns it covers; ``user`` is recorded as approver."""
         from kaifang.publish import publish_file
 
         self.check_writer(user, org)
-        if allow_personal_data and allow_personal_data.strip():
-            parse_legal_basis(allow_personal_data, may_cite=user["roles"].get(org) == "admin")
+        basis = self.legal_basis_for(user, org, legal_basis or {})
         result = publish_file(
             self.settings,
             path,
@@ -456,12 +457,22 @@ class Service:
             dataset=dataset,
             resource=resource,
             policy=policy,
-            allow_personal_data=allow_personal_data,
+            allow_personal_data=basis,
             publisher=user["name"],
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
         )
         return result.to_dict()
+
+    def legal_basis_for(
+        self, user: dict[str, Any], org: str, form: Mapping[str, Any]
+    ) -> LegalBasis | None:
+        """The structured basis ``user`` chose in ``form`` for ``org`` (None: none), approved
+        by ``user``; a citation of an unlisted law only from an admin of ``org``."""
+        from kaifang.privacy.legal_basis import basis_from_form
+
+        may_cite = user["roles"].get(org) == "admin"
+        return basis_from_form(form, may_cite=may_cite, approved_by=user["name"])
 
     def publish_upload(
         self,
@@ -470,7 +481,7 @@ class Service:
         resource_name: str,
         path: Path,
         *,
-        allow_personal_data: str | None = None,
+        legal_basis: Mapping[str, Any] | None = None,
         allow_ragged: bool = False,
         allow_schema_change: bool = False,
     ) -> dict[str, Any]:
@@ -482,7 +493,7 @@ class Service:
             org=dataset["organization"]["code"],
             dataset=dataset["id"],
             resource=resource_name,
-            allow_personal_data=allow_personal_data,
+            legal_basis=legal_basis,
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
         )
@@ -555,9 +566,10 @@ class Service:
 
     def publish_reviewed_upload(
         self, user: dict[str, Any], upload_id: str, form: dict[str, str]
-    ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
-        """Publish a portal upload with the policy its editor reviewed: ``(result, [])``, or
-        ``(None, problems)`` naming the column or form field that caused each."""
+    ) -> uploads.Reviewed:
+        """Publish a portal upload with the policy its editor reviewed: the result, the
+        problems naming the column or form field that caused each, or (a legal basis not yet
+        confirmed) the confirmation page's content."""
         return uploads.publish_reviewed(self, user, upload_id, form)
 
     # -- following changes: the activity stream and webhooks ----------------------------------

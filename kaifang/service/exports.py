@@ -40,6 +40,8 @@ def datapackage(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
         "contributors": [{"title": dataset["organization"]["name"], "role": "publisher"}],
         "resources": [],
     }
+    if dataset.get("personal_data"):  # a custom property: why personal data is published
+        package["personal_data"] = dataset["personal_data"]
     for resource in dataset["resources"]:
         if resource.get("current_version") is None:
             continue

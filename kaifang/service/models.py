@@ -106,6 +106,12 @@ class Dataset(Shape):
     modified: str | None
     resources: list[ResourceSummary]
     openness: Openness | None = Field(description="null until the dataset is scored.")
+    personal_data: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Per resource, why it may publish personal data: a legal basis (kind "
+        "legal_basis: law, article, note, columns, approved_by) or a recorded exception (kind "
+        "public_by_nature or not_about_people: reason, columns, approved_by).",
+    )
 
 
 class DatasetDetail(Dataset):

@@ -8,12 +8,13 @@ applies the policy the editor adjusted and publishes through the normal pipeline
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -30,12 +31,19 @@ from kaifang.errors import (
 )
 from kaifang.privacy import ColumnPolicy, ScreeningReport, apply_policy, propose_policy, screen
 from kaifang.privacy.detectors import DEFAULT_DETECTORS
-from kaifang.privacy.legal_basis import parse_legal_basis
+from kaifang.privacy.legal_basis import (
+    FORM_FIELDS,
+    LISTED_BASES,
+    LegalBasis,
+    covered_columns,
+    split_columns,
+)
 from kaifang.privacy.model import ACTIONS
 from kaifang.privacy.policy import GENERALIZE_TARGETS, Policy
 from kaifang.reading import open_table
 from kaifang.reading.limits import ReadLimits
 from kaifang.settings import Settings
+from kaifang.sqlutil import quote_ident
 from kaifang.storage.store import VersionStore
 
 if TYPE_CHECKING:
@@ -198,10 +206,11 @@ class UploadArea:
             "policy": propose_policy(report).to_dict(),
             "actions": list(ACTIONS),
             "generalize_targets": GENERALIZE_TARGETS,
+            "bases": [{"label": b.label, "note": b.note} for b in LISTED_BASES],
         }
 
     def policy_from_form(
-        self, proposed: dict[str, Any], choices: dict[str, str], *, legal_basis: str
+        self, proposed: dict[str, Any], choices: dict[str, str], *, has_basis: bool
     ) -> tuple[Policy, list[PolicyProblem]]:
         """The proposed policy with the editor's per-column actions, and what is wrong."""
         problems: list[PolicyProblem] = []
@@ -223,7 +232,7 @@ class UploadArea:
                 spec["to"] = target
             else:
                 spec.pop("to", None)
-            if action == "review" and not legal_basis.strip():
+            if action == "review" and not has_basis:
                 problems.append(
                     PolicyProblem(
                         name,
@@ -242,6 +251,10 @@ class UploadArea:
         path.write_text(yaml.safe_dump(policy.to_dict(), allow_unicode=True), encoding="utf-8")
         return path
 
+    def pending_confirmation(self, upload_id: str) -> Path:
+        """Where the confirmation last shown for the upload is kept (token, form digest)."""
+        return self._folder(upload_id) / CONFIRM_FILE
+
     def discard(self, upload_id: str) -> None:
         shutil.rmtree(self._folder(upload_id), ignore_errors=True)
 
@@ -259,30 +272,142 @@ def refusal_problems(exc: PublishRefusedError) -> list[PolicyProblem]:
     return problems or [PolicyProblem("", "publish", exc.message)]
 
 
+BASIS_COLUMN = "basis_column:"
+"""A review form's checkbox per column the legal basis covers (``basis_column:<name>``)."""
+CONFIRM_FILE = "confirm.json"
+CONFIRM_SAMPLES = 3
+DIRECT = "direct_identifier"
+
+
+def basis_form(form: dict[str, str]) -> dict[str, str]:
+    """The legal-basis fields of a review form (``FORM_FIELDS``), the ticked columns joined."""
+    fields = {name: form.get(name, "") for name in FORM_FIELDS}
+    ticked = [
+        key[len(BASIS_COLUMN) :]
+        for key, value in form.items()
+        if key.startswith(BASIS_COLUMN) and value
+    ]
+    fields["basis_columns"] = ",".join([*split_columns(fields["basis_columns"]), *ticked])
+    return fields
+
+
+def _form_digest(form: dict[str, str]) -> str:
+    kept = {k: v for k, v in form.items() if k not in ("csrf", "confirm")}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What a submitted review form led to: the publish's ``result``, the ``problems`` to
+    mark, or (personal data under a legal basis) a ``confirmation`` to show first."""
+
+    result: dict[str, Any] | None = None
+    problems: list[PolicyProblem] = field(default_factory=list)
+    confirmation: dict[str, Any] | None = None
+
+
+def _masked_samples(
+    published: duckdb.DuckDBPyRelation, name: str, style: str, settings: Settings
+) -> list[str]:
+    """A few distinct values of column ``name`` as they will be published, masked."""
+    quoted = quote_ident(name)
+    values = published.filter(f"{quoted} IS NOT NULL").select(quoted).distinct()
+    masks = Policy(columns={name: ColumnPolicy("mask", style=style)})
+    shown = apply_policy(values.limit(CONFIRM_SAMPLES), masks, settings).fetchall()
+    return [str(row[0]) for row in shown]
+
+
+def confirmation_of(
+    area: UploadArea, upload_id: str, policy: Policy, basis: LegalBasis, form: dict[str, str]
+) -> dict[str, Any]:
+    """The confirmation page's content: each column the basis makes public, what the screen
+    found there (in the rows as read: the policy may suppress every row), a few of its values
+    as they will be published, masked, and the rows kept; a fresh token (kept in the upload's
+    folder with a digest of the form) that the confirming form returns."""
+    meta = area.meta(upload_id)
+    styles = {d.name: d.mask_style for d in DEFAULT_DETECTORS}
+    con = duckdb.connect()
+    try:
+        with open_table(meta["path"], limits=ReadLimits.from_settings(area.settings)) as table:
+            relation, rows_read = table.relation(con), table.rows
+            published = apply_policy(relation, policy, area.settings)
+            found = {c.name: c for c in screen(relation, settings=area.settings).columns}
+            identifiers = {n: c.detectors for n, c in found.items() if c.category == DIRECT}
+            basis = covered_columns(basis, identifiers, columns=published.columns)
+            columns = []
+            for name in basis.columns:
+                detectors = list(found[name].detectors) if name in found else []
+                style = styles.get(detectors[0], "middle") if detectors else "middle"
+                samples = _masked_samples(
+                    published, name, style if style != "none" else "middle", area.settings
+                )
+                category = found[name].category if name in found else "none"
+                columns.append(
+                    {"name": name, "category": category, "detectors": detectors, "samples": samples}
+                )
+            after = screen(published, settings=area.settings)
+            rows = after.rows
+    finally:
+        con.close()
+    token = secrets.token_urlsafe(UPLOAD_ID_BYTES)
+    pending = {"token": token, "digest": _form_digest(form)}
+    area.pending_confirmation(upload_id).write_text(json.dumps(pending), encoding="utf-8")
+    return {
+        "basis": basis.to_dict(),
+        "label": basis.label,
+        "columns": columns,
+        "uncovered": [c for c in after.direct_identifiers if c not in basis.columns],
+        "rows": rows,
+        "rows_read": rows_read,
+        "token": token,
+        "form": {k: v for k, v in form.items() if k not in ("csrf", "confirm")},
+    }
+
+
+def _confirmed(area: UploadArea, upload_id: str, form: dict[str, str]) -> bool:
+    """Whether ``form`` confirms exactly the confirmation page last shown for the upload."""
+    path = area.pending_confirmation(upload_id)
+    token = form.get("confirm", "")
+    if not token or not path.is_file():
+        return False
+    pending = json.loads(path.read_text(encoding="utf-8"))
+    return secrets.compare_digest(str(pending.get("token")), token) and pending.get(
+        "digest"
+    ) == _form_digest(form)
+
+
 def publish_reviewed(
     service: Service, user: dict[str, Any], upload_id: str, form: dict[str, str]
-) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
+) -> Reviewed:
     """``Service.publish_reviewed_upload``: the upload's owner publishes it with the policy
-    from the review form, through ``Service.publish_as``."""
+    from the review form, through ``Service.publish_as``. With a legal basis nothing is
+    published until the editor confirmed the page listing the columns it makes public and
+    some of their values, masked (:func:`confirmation_of`)."""
     area = service.uploads
     meta = area.meta(upload_id)
     if meta["owner"] != user["name"]:
         raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
     org = meta["org"]
     service.check_writer(user, org)
-    legal_basis = form.get("legal_basis", "").strip()
+    chosen = basis_form(form)
     proposed = json.loads(form.get("proposed_policy") or "{}")
-    policy, problems = area.policy_from_form(proposed, form, legal_basis=legal_basis)
+    has_basis = any(chosen[name] for name in FORM_FIELDS)
+    policy, problems = area.policy_from_form(proposed, form, has_basis=has_basis)
     title, dataset = form.get("title", "").strip(), form.get("dataset", "").strip()
     if not title and not dataset:
         problems.append(PolicyProblem("", "title", "give the new dataset a title"))
-    if legal_basis:
-        try:  # a listed law any editor may use; a citation of another law only an admin
-            parse_legal_basis(legal_basis, may_cite=user["roles"].get(org) == "admin")
-        except ValidationError as exc:
-            problems.append(PolicyProblem("legal_basis", "legal_basis", exc.message))
+    basis = None
+    try:  # a listed law any editor may use; a citation of another law only an admin
+        basis = service.legal_basis_for(user, org, chosen)
+    except ValidationError as exc:
+        problems.append(PolicyProblem("legal_basis", "legal_basis", exc.message))
     if problems:
-        return None, problems
+        return Reviewed(problems=problems)
+    if basis is not None and not _confirmed(area, upload_id, form):
+        try:
+            return Reviewed(confirmation=confirmation_of(area, upload_id, policy, basis, form))
+        except ValidationError as exc:
+            return Reviewed(problems=[PolicyProblem("legal_basis", "legal_basis", exc.message)])
     try:
         result = service.publish_as(
             user,
@@ -291,18 +416,18 @@ def publish_reviewed(
             title=title or None,
             dataset=dataset or None,
             policy=area.write_policy(upload_id, policy),
-            allow_personal_data=legal_basis or None,
+            legal_basis=chosen,
             allow_ragged=form.get("allow_ragged") == "1",
             allow_schema_change=form.get("allow_schema_change") == "1",
         )
     except (SchemaChangeError, RaggedRowsError) as exc:
         # A confirmation step: the review page shows the message with a box to accept it.
-        field = "allow_schema_change" if isinstance(exc, SchemaChangeError) else "allow_ragged"
-        return None, [PolicyProblem(field, exc.code, exc.message)]
+        name = "allow_schema_change" if isinstance(exc, SchemaChangeError) else "allow_ragged"
+        return Reviewed(problems=[PolicyProblem(name, exc.code, exc.message)])
     except PublishRefusedError as exc:
-        return None, refusal_problems(exc)
+        return Reviewed(problems=refusal_problems(exc))
     except KaifangError as exc:
         column = str(exc.details.get("column") or exc.details.get("key") or "")
-        return None, [PolicyProblem(column, "publish", exc.message)]
+        return Reviewed(problems=[PolicyProblem(column, "publish", exc.message)])
     area.discard(upload_id)
-    return result, []
+    return Reviewed(result=result)

@@ -130,7 +130,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.failed": ("未通過", "failed"),
     "check.fix": ("改善方式", "How to fix"),
     "privacy.none": ("未偵測到個人資料。", "No personal data was detected."),
-    "privacy.legal": ("依法公開之個人資料：{basis}", "Personal data made public by law: {basis}"),
+    "privacy.basis_line": (
+        "依「{basis}」公開個人資料，欄位：{columns}；核可：{approver}",
+        "Personal data published under {basis}, columns: {columns}; approved by {approver}",
+    ),
+    "privacy.exception_line": (
+        "隱私例外：{reason}；欄位：{columns}；核可：{approver}",
+        "Privacy exception: {reason}; columns: {columns}; approved by {approver}",
+    ),
     "org.datasets": ("資料集", "Datasets"),
     "org.all_datasets": ("查看全部 {n} 筆資料集", "See all {n} datasets"),
     "org.trend.none": (
@@ -211,6 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "privacy.status.passed": ("通過篩檢", "passed"),
     "privacy.status.legal_basis": ("依法公開之個人資料", "personal data public by law"),
     "privacy.status.exception": ("依資料性質公開之例外", "public by nature: a recorded exception"),
+    "privacy.status.not_about_people": (
+        "非個人紀錄之例外（已記錄理由）",
+        "not about people: a recorded exception",
+    ),
     "privacy.exception": ("例外理由", "Why the exception"),
     "privacy.exception_by": ("核准者", "Approved by"),
     "privacy.status.protected": ("已去識別化", "protected"),
@@ -351,11 +362,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Legal basis for personal data (optional)",
     ),
     "publish.legal_help": (
-        "僅在法律要求公開個資時填寫法律與條次，例如「公職人員選舉罷免法第47條」；"
-        "引用清單外之法律（加註欄位，如「某法第N條 [姓名]」）限機關管理員。",
-        "Only when a law makes the personal data public: a law and article, e.g. "
-        "公職人員選舉罷免法第47條; citing an unlisted law ('LAW第N條 [COLUMN]') needs an admin.",
+        "僅在法律明文要求公開特定個資時選擇，並勾選依據涵蓋的欄位；其他直接識別欄位仍會阻擋上架。"
+        "上架前會列出將公開的欄位與遮蔽後的範例值供確認。",
+        "Only when a law makes specific personal data public: choose it and tick the columns "
+        "it covers; other direct identifiers still block. Before publishing, a page lists the "
+        "columns that become public with masked sample values for you to confirm.",
     ),
+    "publish.basis_listed": ("法律依據（平臺內建清單）", "Legal basis (kaifang's list)"),
+    "publish.basis_none": ("無：不公開個資", "None: publish no personal data"),
+    "publish.basis_cite": (
+        "或引用清單外之法律（限機關管理員）",
+        "Or cite another law (organization admins only)",
+    ),
+    "publish.basis_law": ("法律名稱", "Law"),
+    "publish.basis_article": ("條次", "Article"),
+    "publish.basis_note": ("說明", "Note"),
+    "publish.basis_columns": ("依據涵蓋的欄位", "Columns the basis covers"),
+    "problem.legal_basis": (
+        "法律依據須為清單中的法條，或由機關管理員引用法律與條次，並勾選其涵蓋的欄位。",
+        "Choose a listed legal basis, or (organization admins) cite a law and article, and "
+        "tick the columns it covers.",
+    ),
+    "confirm.title": ("確認公開個人資料", "Confirm publishing personal data"),
+    "confirm.intro": (
+        "依「{basis}」，下列欄位的個人資料將公開。請檢查欄位與範例值（此處已遮蔽），確認後才會上架。",
+        "Under {basis}, the personal data in the columns below will become public. Check the "
+        "columns and sample values (masked here); nothing is published until you confirm.",
+    ),
+    "confirm.columns": ("將公開的欄位", "Columns that will become public"),
+    "confirm.samples": ("範例值（遮蔽）", "Sample values (masked)"),
+    "confirm.uncovered": (
+        "依據未涵蓋的直接識別欄位：{columns}；上架時仍會被阻擋，請返回刪除或去識別化。",
+        "Direct identifiers the basis does not cover: {columns}; they will still block the "
+        "publish. Go back and drop or de-identify them.",
+    ),
+    "confirm.no_values": (
+        "無：此欄不會公開任何值（資料列皆被隱藏或為空）",
+        "none: no value of this column would be published (rows suppressed or empty)",
+    ),
+    "confirm.publish": ("確認公開並上架", "Confirm and publish"),
+    "confirm.back": ("返回修改", "Go back and change"),
+    "basis.law": ("法律依據", "Legal basis"),
+    "basis.citation": ("清單外引用", "citation outside the list"),
+    "basis.note": ("依據說明", "Note"),
+    "basis.columns": ("依據涵蓋欄位", "Columns it covers"),
+    "basis.approved_by": ("核可者", "Approved by"),
     "problem.blocked_direct_identifier": (
         "此欄位含直接識別個資，未上架：請選擇刪除、遮蔽或假名化，或依法律依據公開。",
         "Not published: this column holds direct identifiers. Drop, mask or pseudonymize it, "

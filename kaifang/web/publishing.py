@@ -57,7 +57,8 @@ def upload(
 
 def _review(request: Request, user: dict[str, Any], upload_id: str, **context: Any) -> Response:
     report = _uploads(request).inspect(upload_id, owner=user["name"])
-    return render(request, "publish_review.html", report=report, **context)
+    may_cite = user["roles"].get(report["upload"]["org"]) == "admin"
+    return render(request, "publish_review.html", report=report, may_cite=may_cite, **context)
 
 
 @router.get("/publish/{upload_id}", response_class=HTMLResponse)
@@ -75,13 +76,20 @@ async def publish(request: Request, upload_id: str) -> Response:
     user = _editor(request)
     if user is None:
         return redirect("/login?next=/publish")
-    result, problems = service_of(request).publish_reviewed_upload(user, upload_id, form)
+    reviewed = service_of(request).publish_reviewed_upload(user, upload_id, form)
+    if reviewed.confirmation is not None:
+        return render(
+            request, "publish_confirm.html", upload_id=upload_id, confirm=reviewed.confirmation
+        )
+    result = reviewed.result
     if result is None:
         by_column: dict[str, list[str]] = {}
         translate = translator(language_of(request))
-        for problem in problems:
+        for problem in reviewed.problems:
             known = translate(f"problem.{problem.code}")
             message = problem.message if known == f"problem.{problem.code}" else known
+            if problem.code == "legal_basis":  # which basis or column: the detail matters
+                message = f"{known} ({problem.message})"
             by_column.setdefault(problem.column, []).append(message)
         return _review(request, user, upload_id, status=422, problems=by_column, form=form)
     return redirect(f"/datasets/{result['dataset']}?published={result['version']}")

@@ -155,13 +155,19 @@ def test_pages_outside_the_api_are_not_limited(limited: TestClient) -> None:
     assert statuses == {200}
 
 
+ELECTION = "公職人員選舉罷免法第47條"
+CITATION = {"basis_law": "個人資料保護法", "basis_article": "第16條", "basis_note": "第1項"}
+
+
 @pytest.mark.parametrize(
     ("who", "basis", "status", "says"),
     [
-        ("editor", "because", 400, "names no law and article"),
-        ("editor", "個人資料保護法第16條 [姓名]", 400, "only an organization admin"),
-        ("admin", "個人資料保護法第16條 [姓名]", 201, ""),
-        ("editor", "公職人員選舉罷免法第47條", 201, ""),
+        ("editor", {"allow_personal_data": "because"}, 400, "not one of kaifang's listed bases"),
+        ("editor", {**CITATION, "basis_columns": "案類"}, 400, "only an organization admin"),
+        ("admin", {**CITATION, "basis_columns": "案類"}, 201, ""),
+        ("editor", {"allow_personal_data": ELECTION}, 400, "name the exact columns"),
+        ("editor", {"allow_personal_data": ELECTION, "basis_columns": "姓名"}, 400, "names 姓名"),
+        ("editor", {"allow_personal_data": ELECTION, "basis_columns": "案類"}, 201, ""),
     ],
 )
 def test_a_legal_basis_is_a_listed_law_or_an_admins_citation(
@@ -169,17 +175,21 @@ def test_a_legal_basis_is_a_listed_law_or_an_admins_citation(
     accounts: Accounts,
     tmp_path: Path,
     who: str,
-    basis: str,
+    basis: dict[str, str],
     status: int,
     says: str,
 ) -> None:
-    """Issue 16 hole 1: free text is refused, and citing an unlisted law needs an admin."""
+    """Issue 16 hole 1: free text is refused, citing an unlisted law needs an admin, and the
+    columns the basis covers are named and exist."""
     response = upload_client.post(
         URL,
         files={"file": ("theft.csv", csv_bytes(tmp_path, 4), "text/csv")},
-        data={"allow_personal_data": basis},
+        data=basis,
         headers={"Authorization": f"Bearer {getattr(accounts, who)}"},
     )
     assert response.status_code == status, response.text
     if says:
         assert says in response.json()["error"]["message"]
+    else:
+        detail = response.json()["screening"]["legal_basis_detail"]
+        assert (detail["columns"], detail["approved_by"]) == (["案類"], who)

@@ -55,9 +55,11 @@ def test_a_headerless_m06a_file_gets_the_verdict_of_the_same_rows_with_header(
         "GantryID_O",
         "DetectionTime_D",
         "GantryID_D",
+        "TripInformation",  # the trip path, time at each gantry (trip_path)
     ]
     positions = {c.name: i for i, c in enumerate(bare.columns)}
-    assert [positions[q] for q in bare.quasi_identifiers] == [1, 2, 3, 4]
+    assert [positions[q] for q in bare.quasi_identifiers] == [1, 2, 3, 4, 7]
+    assert "trip_path" in bare.columns[7].detectors
     assert (bare.publishable, bare.k_anonymity.k) == (named.publishable, named.k_anonymity.k)
     assert bare.publishable is False and bare.k_anonymity.k == 1
     assert "gantry_code" in bare.columns[2].detectors

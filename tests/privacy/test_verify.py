@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
-import pytest
 
-from kaifang.errors import ValidationError
 from kaifang.privacy import (
     ColumnPolicy,
     Policy,
@@ -18,7 +16,6 @@ from kaifang.privacy import (
     screen,
     verify,
 )
-from kaifang.privacy.legal_basis import covered_columns, parse_legal_basis
 from kaifang.settings import Settings
 from tests.privacy.conftest import national_ids
 
@@ -69,47 +66,6 @@ def candidates(n: int = 60) -> dict[str, list[object]]:
         "出生日期": [f"{1950 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
         "身分證字號": national_ids(n),
     }
-
-
-def test_a_legal_basis_lets_through_only_the_columns_it_covers(
-    make_relation: MakeRelation, settings: Settings
-) -> None:
-    """Issue 16 hole 1: the election law makes candidates' names public, not their ID
-    numbers; the ID column still blocks, and a basis naming it is refused."""
-    report = screen(make_relation(candidates()), settings=settings)
-    identifiers = {c.name: c.detectors for c in report.columns if c.category == "direct_identifier"}
-    assert set(identifiers) == {"姓名", "身分證字號"}
-    basis = covered_columns(
-        parse_legal_basis("公職人員選舉罷免法第47條", may_cite=False), identifiers
-    )
-    assert basis.columns == ("姓名",)
-    assert [(f.code, f.column) for f in gate(report, None, allow_personal_data=basis)] == [
-        ("direct_identifier", "身分證字號")
-    ]
-    without_ids = screen(make_relation(candidates()).project("姓名, 出生日期"), settings=settings)
-    assert gate(without_ids, None, allow_personal_data=basis) == []
-    naming_ids = parse_legal_basis(
-        {"law": "公職人員選舉罷免法", "article": "第47條", "columns": ["身分證字號"]},
-        may_cite=False,
-    )
-    with pytest.raises(ValidationError, match="does not make 身分證字號 public"):
-        covered_columns(naming_ids, identifiers)
-
-
-@pytest.mark.parametrize("text", ["because", "  公職人員選舉罷免法  ", "個資法"])
-def test_free_text_is_not_a_legal_basis(text: str) -> None:
-    with pytest.raises(ValidationError, match="names no law and article"):
-        parse_legal_basis(text, may_cite=True)
-
-
-def test_only_an_admin_may_cite_an_unlisted_law() -> None:
-    with pytest.raises(ValidationError, match="only an organization admin"):
-        parse_legal_basis("個人資料保護法第16條", may_cite=False)
-    cited = parse_legal_basis("個人資料保護法第16條 第1項", may_cite=True, approved_by="admin")
-    assert (cited.listed, cited.law, cited.article, cited.approved_by) == (
-        False, "個人資料保護法", "第16條", "admin",
-    )  # fmt: skip
-    assert cited.columns == ()  # a citation covers only the columns it names
 
 
 def test_l_diversity_fails_when_a_class_shares_one_diagnosis(

@@ -11,7 +11,7 @@ from kaifang.errors import ForbiddenError
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore, parquet_scan_sql
-from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
+from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, cited, stored_files
 
 
 def read_rows(settings: Settings, resource: str, version: int) -> list[tuple[object, ...]]:
@@ -177,7 +177,7 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
         org=ORG,
         metadata=meta,
         license="CC0-1.0",
-        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
+        allow_personal_data=cited("發生地點"),
     )
     with open_catalog(org_settings) as catalog:
         shown = show_dataset(catalog, result.dataset)
@@ -191,13 +191,21 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
     assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in shown["resources"][0][
         "fields"
     ]
-    assert versions[0]["legal_basis"] == "個人資料保護法第16條 [身分證字號, 姓名]"
+    assert versions[0]["legal_basis"] == "個人資料保護法第16條"
     manifest = VersionStore(org_settings).read_manifest(result.resource, 1)
-    assert manifest["legal_basis"] == "個人資料保護法第16條 [身分證字號, 姓名]"
+    assert manifest["legal_basis"] == "個人資料保護法第16條"
     assert manifest["source"]["file"] == "theft.csv"
     assert manifest["source"]["sha256"] == result.source_hash
     assert manifest["screening"]["status"] == "passed"
     assert manifest["screening"]["legal_basis"] == "個人資料保護法第16條"
+    assert manifest["screening"]["legal_basis_detail"] == {
+        "law": "個人資料保護法",
+        "article": "第16條",
+        "columns": ["發生地點"],
+        "note": "",
+        "approved_by": "tester",
+        "listed": False,
+    }
     assert {"name": "案類", "type": "string", "description": "竊盜的種類"} in manifest["schema"][
         "fields"
     ]

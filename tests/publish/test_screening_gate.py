@@ -15,7 +15,7 @@ from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 from tests.privacy.conftest import national_ids
-from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, catalog_counts
+from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, catalog_counts, cited
 
 PEOPLE_HEADER = ["身分證字號", "姓名", "鄉鎮"]
 
@@ -53,7 +53,7 @@ def test_a_refused_new_version_leaves_the_previous_one_current(
         write_csv("list.csv", PEOPLE_HEADER, people_rows()),
         org=ORG,
         title="名冊",
-        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
+        allow_personal_data=cited("身分證字號", "姓名"),
     )
     again = write_csv("list.csv", PEOPLE_HEADER, people_rows(41))
     with pytest.raises(PublishRefusedError):
@@ -74,7 +74,7 @@ def test_the_summary_of_the_written_rows_is_in_the_manifest_and_the_catalog(
         file,
         org=ORG,
         title="名冊",
-        allow_personal_data="個人資料保護法第16條 [身分證字號, 姓名]",
+        allow_personal_data=cited("身分證字號", "姓名"),
     )
     manifest = manifest_of(org_settings, result.resource, 1)
     screening = manifest["screening"]

@@ -110,6 +110,18 @@ CASES = [
             "direct_identifiers": ["電話"],
         },
     ),
+    Case(  # a basis covering the name but not the phone published beside it
+        "G",
+        False,
+        ("公職人員選舉罷免法第47條", "電話"),
+        screening={
+            **SCREENED,
+            "legal_basis": "公職人員選舉罷免法第47條",
+            "legal_basis_detail": {"columns": ["姓名"], "approved_by": "steward"},
+            "columns": [PERSON],
+            "direct_identifiers": ["姓名", "電話"],
+        },
+    ),
     Case("G", False, ("never screened",), screening={"status": "not_screened"}),
 ]
 

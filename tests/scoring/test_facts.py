@@ -58,13 +58,18 @@ def version(slug: str, screening: dict[str, Any] | None, legal_basis: str = "") 
 def test_screening_facts(versions: list[Version], expected: dict[str, Any] | None) -> None:
     if expected is not None:
         expected = {**expected, "legal_basis_detail": None}
-    assert screening_facts(versions) == expected
+    facts = screening_facts(versions)
+    if facts is not None:
+        assert facts.pop("direct_identifiers") == []
+    assert facts == expected
 
 
 def test_screening_facts_carry_the_columns_a_basis_covers() -> None:
     detail = {"law": "公職人員選舉罷免法", "article": "第47條", "columns": ["姓名"],
               "approved_by": "中選會"}  # fmt: skip
-    summary = {**SCREENED, "legal_basis": "公職人員選舉罷免法第47條", "legal_basis_detail": detail}
+    summary = {**SCREENED, "legal_basis": "公職人員選舉罷免法第47條", "legal_basis_detail": detail,
+               "direct_identifiers": ["姓名"]}  # fmt: skip
     facts = screening_facts([version("a", summary), version("b", summary)])
     assert facts is not None
     assert facts["legal_basis_detail"] == {"columns": ["a.姓名", "b.姓名"], "approved_by": "中選會"}
+    assert facts["direct_identifiers"] == ["a.姓名", "b.姓名"]

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from kaifang.api.responses import SPEC_OK, attachment, errors, spec_errors
 from kaifang.catalog.categories import category
+from kaifang.catalog.datasets import personal_data_text
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 from kaifang.service.access import link_base, service_of
 from kaifang.service.data import Export
@@ -213,7 +214,14 @@ def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:
         "landingPage": f"{base_url}/datasets/{dataset['id']}",
         "keyword": list(dataset.get("keywords") or []),
         "numberOfData": sum(int(r.get("rows") or 0) for r in dataset.get("resources", [])),
-        "notes": dataset.get("notes") or dataset.get("legal_basis") or "",
+        "notes": "\n".join(
+            text
+            for text in (
+                dataset.get("notes"),
+                personal_data_text(dataset.get("personal_data") or []),
+            )
+            if text
+        ),
         "distribution": [
             {
                 "resourceID": r["identifier"],

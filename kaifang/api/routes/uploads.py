@@ -47,7 +47,17 @@ def upload_version(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
     file: UploadFile = File(..., description="The file to publish (CSV, XLSX, ODS, JSON)."),
     allow_personal_data: str | None = Form(
-        None, description="Legal basis, when a law makes the data public."
+        None,
+        description="A listed legal basis, by its label (kaifang privacy bases), when a law "
+        "makes personal data public; needs basis_columns.",
+    ),
+    basis_law: str | None = Form(
+        None, description="Or cite another law (organization admins only): the law's name."
+    ),
+    basis_article: str | None = Form(None, description="The cited article, e.g. 第47條."),
+    basis_note: str | None = Form(None, description="A note on the basis, for reviewers."),
+    basis_columns: str | None = Form(
+        None, description="The exact columns the basis covers, separated by commas."
     ),
     allow_ragged: bool = Form(
         False, description="Publish even when over 1 % of rows have more or fewer cells."
@@ -69,7 +79,13 @@ def upload_version(
             dataset_id,
             resource_name,
             path,
-            allow_personal_data=allow_personal_data,
+            legal_basis={
+                "legal_basis": allow_personal_data,
+                "basis_law": basis_law,
+                "basis_article": basis_article,
+                "basis_note": basis_note,
+                "basis_columns": basis_columns,
+            },
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
         )

@@ -56,6 +56,7 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
     demographics.OCCUPATION,
     demographics.PLACE,
     gantry.DETECTOR,
+    gantry.TRIP_PATH,
     special_category.DETECTOR,
     company_tax_id.DETECTOR,
 )

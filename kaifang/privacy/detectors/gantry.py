@@ -23,3 +23,21 @@ DETECTOR = Detector(
     action="keep",
     reason="旅次起訖門架與時間可重建行蹤 / trip gantries with times rebuild a person's route",
 )
+
+TRIP_PATH = Detector(
+    name="trip_path",
+    category="quasi_identifier",
+    label="旅次路徑 trip path (time+gantry pairs)",
+    pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(?::[0-9]{2})?"
+    r"\+[0-9]{2}[a-z][0-9a-z][0-9]{3}[nsew]",
+    keywords=("tripinformation", "旅次路徑", "行經門架", "trip_path"),
+    min_rate=0.8,
+    mask_style="middle",
+    requires=("digit", "latin"),
+    lengths=(22, None),
+    action="drop",
+    reason="旅次行經每座門架的時間可重建完整行蹤 / a trip's path (time at each gantry) "
+    "rebuilds the whole route: drop it or publish it at a coarser grain",
+)
+"""M06A ``TripInformation`` as text (``2024-03-25 08:00:01+03F0017N; ...``), found from
+its values whether or not the file has a header."""

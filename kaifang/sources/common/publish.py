@@ -20,6 +20,7 @@ from kaifang.catalog.models import Organization
 from kaifang.errors import PublishRefusedError
 from kaifang.privacy import gate, screen
 from kaifang.privacy.exception import PublicByNature
+from kaifang.privacy.gate import GateFailure
 from kaifang.privacy.legal_basis import LegalBasis, covered_columns
 from kaifang.publish.relation import (
     RelationPublishResult,
@@ -158,16 +159,17 @@ def screened(
     *,
     where: str,
     legal_basis: LegalBasis | None = None,
-    about_people: bool = True,
     institutional: tuple[str, ...] = (),
     exception: PublicByNature | None = None,
 ) -> dict[str, Any]:
     """Screen the rows as they will be published and pass them through the privacy gate.
 
-    ``about_people=False`` says the rows describe areas, parties or vote counts rather than
-    people or incidents: k-anonymity, a test of records about individuals, is then reported
-    but does not block; direct identifiers still do. Returns the summary kept in the
-    manifest; raises PublishRefusedError when the gate blocks.
+    No importer skips the screen: rows that describe areas, parties or vote counts rather
+    than people record that as an ``exception`` of kind ``not_about_people`` (reason,
+    columns, approver), which lets a k-anonymity or small-cell failure through only for the
+    columns it names; direct identifiers still block. A ``legal_basis`` (the election law
+    for candidates) lets the identifier columns it names through. Returns the summary kept
+    in the manifest; raises PublishRefusedError when the gate blocks.
 
     ``institutional`` names columns the source documents as an institution's own contact
     data (a school's phone, address, web site): a detector firing there (a site given as an
@@ -181,13 +183,13 @@ def screened(
         identifiers = {
             c.name: c.detectors for c in report.columns if c.category == "direct_identifier"
         }
-        legal_basis = covered_columns(legal_basis, identifiers)
-    failures = [
-        f
-        for f in gate(report, None, allow_personal_data=legal_basis, exception=exception)
-        if (about_people or f.code not in ("k_anonymity", "small_cells"))
-        and f.column not in institutional
-    ]
+        legal_basis = covered_columns(legal_basis, identifiers, columns=relation.columns)
+
+    def blocking(waiver: PublicByNature | None) -> list[GateFailure]:
+        found = gate(report, None, allow_personal_data=legal_basis, exception=waiver)
+        return [f for f in found if f.column not in institutional]
+
+    failures = blocking(exception)
     if failures:
         listing = "; ".join(f.message for f in failures)
         raise PublishRefusedError(
@@ -195,12 +197,13 @@ def screened(
             hint=failures[0].fix,
         )
     personal = [c for c in report.direct_identifiers if c not in institutional]
-    waived = exception is not None and not report.k_anonymity.passes
+    waived = exception is not None and len(blocking(None)) > len(failures)
+    about_people = exception is None or exception.kind != "not_about_people"
     return {
         "status": "legal_basis"
         if personal and legal_basis
         else ("exception" if waived else "passed"),
-        "exception": exception.to_dict() if waived and exception is not None else None,
+        "exception": exception.to_dict() if exception is not None else None,  # for review
         "publishable": True,  # the gate above passed (the scoring's privacy check reads it)
         "legal_basis": legal_basis.display() if personal and legal_basis else None,
         "legal_basis_detail": legal_basis.to_dict() if personal and legal_basis else None,
@@ -238,7 +241,6 @@ def stage_rows(
     source_file: str,
     order_by: tuple[str, ...] = (),
     legal_basis: LegalBasis | None = None,
-    about_people: bool = True,
     institutional: tuple[str, ...] = (),
     exception: PublicByNature | None = None,
 ) -> StagedRows:
@@ -248,7 +250,6 @@ def stage_rows(
         relation,
         where=resource,
         legal_basis=legal_basis,
-        about_people=about_people,
         institutional=institutional,
         exception=exception,
     )
@@ -309,7 +310,6 @@ def publish_rows(
     source_file: str,
     order_by: tuple[str, ...] = (),
     legal_basis: LegalBasis | None = None,
-    about_people: bool = True,
     institutional: tuple[str, ...] = (),
     exception: PublicByNature | None = None,
 ) -> ResourceImport:
@@ -325,7 +325,6 @@ def publish_rows(
         source_file=source_file,
         order_by=order_by,
         legal_basis=legal_basis,
-        about_people=about_people,
         institutional=institutional,
         exception=exception,
     )

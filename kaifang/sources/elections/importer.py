@@ -7,7 +7,11 @@ are cast, and elbase/elctks/elprof rows get a ``level`` column (national, county
 constituency, district, village, station) from their zero codes, so sums can pick one level.
 
 Candidates' names and birth dates are personal data that the election laws make public; the
-importer records :data:`LEGAL_BASIS` with those resources and, by default, publishes the birth
+importer records the article (:func:`legal_basis_for`: 公職人員選舉罷免法第47條, or
+總統副總統選舉罷免法第44條 for a presidential election) with the columns it covers on those
+resources; the results tables, which describe areas, parties and vote counts, record a
+reviewable ``not_about_people`` exception instead (:func:`not_about_people`). Both are screened.
+By default the importer publishes the birth
 *year* (``出生年``) instead of the full date (``keep_birth_date=True`` keeps ``出生日期`` as a
 DATE).
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ import duckdb
 
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
+from kaifang.privacy.exception import PublicByNature
 from kaifang.privacy.legal_basis import LegalBasis
 from kaifang.settings import Settings
 from kaifang.sources.common.atomic import failing_table
@@ -53,13 +58,41 @@ from kaifang.sources.sqltext import roc_compact_date_sql
 from kaifang.sqlutil import quote_ident
 
 CEC = Publisher("A61000000A", PUBLISHER, "Central Election Commission")
+CEC_APPROVER = "中央選舉委員會 (source publisher)"
 LEGAL_BASIS = LegalBasis(
     law="公職人員選舉罷免法",
     article="第47條",
     note="選舉公報載明候選人姓名、出生年月日、性別、出生地、推薦政黨、學歷、經歷；"
-    "總統副總統選舉罷免法第44條同；中央選舉委員會依法公告之候選人資料",
-    approved_by="中央選舉委員會 (source publisher)",
+    "中央選舉委員會依法公告之候選人資料",
+    approved_by=CEC_APPROVER,
 )
+PRESIDENTIAL_BASIS = LegalBasis(
+    law="總統副總統選舉罷免法",
+    article="第44條",
+    note="選舉公報載明候選人姓名、出生年月日、性別、出生地、登記方式、學歷、經歷",
+    approved_by=CEC_APPROVER,
+)
+PERSONAL_COLUMNS = ("名字", "性別", "出生日期", "出生年")
+"""The candidates' columns the election laws make public that the screen may flag."""
+NOT_ABOUT_PEOPLE = (
+    "中央選舉委員會公告之選舉結果：每列為一個行政區、選舉區、投開票所或政黨之票數與概況，"
+    "非個人紀錄；各層級彙總列依其性質唯一"
+)
+
+
+def legal_basis_for(election_title: str, columns: list[str]) -> LegalBasis:
+    """The article that makes an election's candidate data public (總統副總統選舉罷免法第44條
+    for a presidential election, else 公職人員選舉罷免法第47條), covering the candidate
+    columns of ``columns``."""
+    basis = PRESIDENTIAL_BASIS if "總統" in election_title else LEGAL_BASIS
+    return replace(basis, columns=tuple(c for c in PERSONAL_COLUMNS if c in columns))
+
+
+def not_about_people(columns: list[str]) -> PublicByNature:
+    """The recorded exception of a results table (areas, parties, vote counts)."""
+    return PublicByNature(NOT_ABOUT_PEOPLE, tuple(columns), CEC_APPROVER, "not_about_people")
+
+
 PERSONAL_FILES = ("elcand", "elrepm")
 LEVELLED_FILES = ("elbase", "elctks", "elprof")
 FILE_TITLES = {
@@ -262,6 +295,7 @@ def _stage_election(
                     con, stem, file, keep_birth_date=keep_birth_date, constituency_level=level
                 )
                 personal = stem in PERSONAL_FILES
+                columns = con.table(table).columns
                 ready_rows = stage_rows(
                     settings,
                     con.table(table),
@@ -271,8 +305,8 @@ def _stage_election(
                     fields=fields,
                     metadata=metadata,
                     source_file=f"{election.folder.name}/{file.name}",
-                    legal_basis=LEGAL_BASIS if personal else None,
-                    about_people=personal,
+                    legal_basis=legal_basis_for(election.title, columns) if personal else None,
+                    exception=None if personal else not_about_people(columns),
                 )
             rows_in, rows_out = con.execute(
                 f"SELECT (SELECT count(*) FROM raw_{stem}), (SELECT count(*) FROM {table})"

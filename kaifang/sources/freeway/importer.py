@@ -255,6 +255,29 @@ def _load(
     return loaded, loaded.table, dict(_AGGREGATES)
 
 
+FREEWAY_APPROVER = f"{PUBLISHER} (source publisher)"
+NOT_ABOUT_PEOPLE = {
+    "aggregate counts": "ETC 門架彙總資料：每列為一個門架或路段、時段與車種之車次、車速或旅行時間，"
+    "非個別車輛或個人之紀錄",
+    "gantry locations": "門架位置表：每列為一座門架之代碼、里程與座標，非個人紀錄",
+}
+
+
+def _recorded(screening: dict[str, Any], fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """An aggregate table's screening as a reviewable record: not screened row by row, it
+    says why (a ``not_about_people`` exception: reason, the columns, the approver)."""
+    if screening.get("status") != "not_personal":
+        return screening
+    reason = NOT_ABOUT_PEOPLE.get(str(screening.get("message")), str(screening.get("message")))
+    exception = {
+        "kind": "not_about_people",
+        "reason": reason,
+        "columns": [str(f["name"]) for f in fields],
+        "approved_by": FREEWAY_APPROVER,
+    }
+    return {**screening, "status": "exception", "about_people": False, "exception": exception}
+
+
 def _spec(
     org: str, code: str, files: list[Path], screening: dict[str, Any], reading: dict[str, Any]
 ) -> RelationSpec:
@@ -268,7 +291,7 @@ def _spec(
         order_by=(*_KEYS[code], time_column(DATASETS[code])),
         publisher=PUBLISHER,
         source_file=f"{len(files)} {code} files",
-        screening=screening,
+        screening=_recorded(screening, entries.dataset_fields(code)),
         extra_manifest={"reading": reading},
     )
 
@@ -399,7 +422,10 @@ def _stage_gantries(
         order_by=("GantryID",),
         publisher=PUBLISHER,
         source_file=file.name,
-        screening={"status": "not_personal", "publishable": True, "message": "gantry locations"},
+        screening=_recorded(
+            {"status": "not_personal", "publishable": True, "message": "gantry locations"},
+            entries.gantry_fields(),
+        ),
     )
     count = int(con.execute("SELECT count(*) FROM gantries").fetchall()[0][0])
     item = relation_item(con.table("gantries"), spec)

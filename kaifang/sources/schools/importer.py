@@ -22,6 +22,7 @@ import duckdb
 
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
+from kaifang.privacy.exception import PublicByNature
 from kaifang.settings import Settings
 from kaifang.sources.common.atomic import failing_table
 from kaifang.sources.common.publish import (
@@ -54,6 +55,10 @@ HEADER_SCAN_LINES = 10
 # The school's own contact data: never a person's, whatever a detector says (some university
 # sites are given as an IP address, http://140.x.x.x).
 INSTITUTIONAL_CONTACT = ("電話", "地址", "郵遞區號", "網址")
+MOE_APPROVER = "教育部 (source publisher)"
+NOT_ABOUT_PEOPLE = (
+    "教育部學校名錄：每列為一所學校（機關）之代碼、名稱與聯絡資料，非個人紀錄；學校依其性質唯一"
+)
 
 # Published columns in order: (name, type, title, description). Split columns follow their
 # source column; a level publishes the ones its file has.
@@ -292,6 +297,8 @@ def _stage(
         metadata=metadata,
         source_file=file.name if file else "every level",
         order_by=("level", "代碼") if key == COMBINED else ("代碼",),
-        about_people=False,
         institutional=INSTITUTIONAL_CONTACT,
+        exception=PublicByNature(
+            NOT_ABOUT_PEOPLE, tuple(relation.columns), MOE_APPROVER, "not_about_people"
+        ),
     )

@@ -15,7 +15,7 @@ from kaifang.settings import Settings
 from kaifang.sources.common.publish import ImportResult
 from kaifang.sources.elections.discover import find_elections, member_name, normalize_title
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
-from kaifang.sources.elections.importer import LEGAL_BASIS, import_elections
+from kaifang.sources.elections.importer import PRESIDENTIAL_BASIS, import_elections
 from kaifang.storage import VersionStore
 from tests.catalogs import Catalogs, MakeSettings
 
@@ -134,7 +134,7 @@ def test_candidates_publish_birth_year_under_the_legal_basis(
     try:
         dataset = service.get_dataset(result.datasets[2].dataset)
         cand = next(r for r in dataset["resources"] if r["id"] == resource)
-        assert cand["legal_basis"].startswith(LEGAL_BASIS.label)
+        assert cand["legal_basis"].startswith(PRESIDENTIAL_BASIS.label)  # a presidential race
         assert "名字" in cand["legal_basis"] and "中央選舉委員會" in cand["legal_basis"]
         assert "出生日期" not in [f["name"] for f in cand["fields"]]
     finally:

@@ -337,3 +337,45 @@ def test_api_docs_render_under_their_csp_with_a_way_back(page: Page, site: Site)
     page.get_by_role("link", name=re.compile("開放資料平臺")).click()
     expect(page).to_have_url(f"{site.url}/")
     screenshot(page, "api-docs-back-home")
+
+
+CANDIDATES = (
+    "姓名,出生日期,身分證字號\n"
+    "王小明,1960-05-01,A123456789\n"
+    "陳美玲,1971-11-23,B223456780\n"
+    "林志豪,1955-02-14,F123456785\n"
+).encode()
+
+
+def test_a_legal_basis_is_chosen_and_confirmed_before_publishing(page: Page, site: Site) -> None:
+    """Issue 16 hole 1: the basis comes from the shipped list with the columns it covers; a
+    confirmation page lists them with masked values; only confirming publishes."""
+    _log_in(page, site)
+    page.goto(site.url + "/publish")
+    page.get_by_label(re.compile("資料檔")).set_input_files(
+        files=[{"name": "candidates.csv", "mimeType": "text/csv", "buffer": CANDIDATES}]
+    )
+    page.get_by_role("button", name="上傳並檢查").click()
+    expect(page.locator("#screening")).to_contain_text("身分證字號")
+    expect(page.locator("#basis-citation")).to_have_count(0)  # an editor: no citation field
+    page.get_by_label("處理方式 姓名").select_option("keep")
+    page.get_by_label("處理方式 身分證字號").select_option("drop")
+    page.get_by_label("處理方式 出生日期").select_option("drop")  # no rare rows to suppress
+    page.get_by_label("新資料集名稱").fill("候選人名冊")
+    page.get_by_label("法律依據（平臺內建清單）").select_option("公職人員選舉罷免法第47條")
+    page.locator("#basis-columns").get_by_label("姓名", exact=True).check()
+    page.get_by_role("button", name="上架", exact=True).click()
+    columns = page.locator("#confirm-columns")
+    expect(columns).to_contain_text("姓名")
+    expect(columns).not_to_contain_text("王小明")
+    expect(columns).to_contain_text("王○明")
+    expect(page.locator("#confirm-basis")).to_contain_text("公職人員選舉罷免法 第47條")
+    screenshot(page, "publish-confirm")
+    assert not any(d["title"] == "候選人名冊" for d in api(site, "/api/datasets?limit=100")["data"])
+    page.get_by_role("button", name="確認公開並上架").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_have_text("候選人名冊")
+    expect(page.locator(".personal-data")).to_contain_text("公職人員選舉罷免法第47條")
+    expect(page.locator(".personal-data")).to_contain_text("steward")
+    page.goto(page.url.split("?")[0] + "?lang=en")
+    expect(page.locator(".personal-data")).to_contain_text("Personal data published under")

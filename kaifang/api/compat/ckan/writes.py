@@ -302,7 +302,13 @@ def publish_to_resource(
             dataset_ref,
             resource_ref,
             path,
-            allow_personal_data=str(params.get("allow_personal_data") or "") or None,
+            legal_basis={  # the same structured basis as the native upload's form
+                "legal_basis": params.get("allow_personal_data"),
+                "basis_law": params.get("basis_law"),
+                "basis_article": params.get("basis_article"),
+                "basis_note": params.get("basis_note"),
+                "basis_columns": params.get("basis_columns"),
+            },
             allow_ragged=boolean(params, "allow_ragged", False),
             allow_schema_change=boolean(params, "allow_schema_change", False),
         )
