@@ -175,3 +175,21 @@ def rescore_all(catalog: Catalog, store: VersionStore, *, now: datetime) -> Resc
             record_score(session, dataset, score, trigger="rescore", at=now)
             changed.append(dataset.slug)
     return RescoreResult(len(found), len(changed), tuple(changed))
+
+
+def rescore_dataset(catalog: Catalog, store: VersionStore, ref: str, *, now: datetime) -> bool:
+    """Score dataset ``ref`` at ``now`` and record the score when it differs from its latest
+    record (after a metadata edit, say). True when a record was added."""
+    with catalog.write() as session:
+        dataset = find_dataset(session, ref)
+        score = score_of(dataset, store, now=now)
+        band = score.band.slug if score.band is not None else None
+        last = latest_records(session, [dataset.id]).get(dataset.id)
+        if last is not None and (last.score, last.band, last.stars) == (
+            score.score,
+            band,
+            score.stars.level,
+        ):
+            return False
+        record_score(session, dataset, score, trigger="rescore", at=now)
+        return True

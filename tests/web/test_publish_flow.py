@@ -85,7 +85,7 @@ def test_upload_screen_adjust_publish(
     assert "陳情案件" in dataset_page.text and 'role="status"' in dataset_page.text
     privacy = dataset_page.text.split('id="privacy"')[1]
     # What the screen found and what was applied, per column, as published.
-    name_row = re.search(r'<th scope="row">姓名</th>(.*?)</tr>', privacy, re.S)
+    name_row = re.search(r'<th scope="row"[^>]*>姓名</th>(.*?)</tr>', privacy, re.S)
     assert name_row, "the privacy section lists the 姓名 column"
     cells = re.sub(r"\s+", " ", name_row.group(1))
     assert "直接識別" in cells and "person_name" in cells and "刪除欄位" in cells
