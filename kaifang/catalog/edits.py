@@ -85,7 +85,7 @@ def current_values(dataset: Dataset) -> dict[str, Any]:
     return values
 
 
-def _raw(form: Mapping[str, str]) -> dict[str, Any]:
+def form_metadata(form: Mapping[str, str]) -> dict[str, Any]:
     """The form's fields as ``validate_metadata`` keys (blank fields left out)."""
     raw: dict[str, Any] = {}
     for name, key in EDITABLE:
@@ -104,7 +104,7 @@ def _raw(form: Mapping[str, str]) -> dict[str, Any]:
 def check_form(form: Mapping[str, str]) -> list[FieldProblem]:
     """Every problem of the form, each on the field that causes it."""
     problems: list[FieldProblem] = []
-    raw = _raw(form)
+    raw = form_metadata(form)
     for name, key in EDITABLE:
         if key in ("contact", "temporal_coverage"):
             continue
@@ -156,7 +156,7 @@ def edit_metadata(
             hint="Fix the fields named above.",
             problems=[vars(p) for p in problems],
         )
-    meta = validate_metadata(_raw(form), source="form")
+    meta = validate_metadata(form_metadata(form), source="form")
     with catalog.write() as session:
         dataset = find_dataset(session, ref)
         before = current_values(dataset)

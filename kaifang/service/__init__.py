@@ -322,6 +322,7 @@ class Service:
         allow_personal_data: str | None = None,
         allow_ragged: bool = False,
         allow_schema_change: bool = False,
+        metadata: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
         from the API or the portal, publishes here (``publish_file``'s options). A legal basis
@@ -344,6 +345,7 @@ class Service:
             publisher=user["name"],
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
+            metadata=metadata,
         )
         return result.to_dict()
 

@@ -482,7 +482,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.503": ("伺服器忙碌中，請稍後再試。", "The server is busy: try again later."),
     "error.detail": ("技術細節（英文）", "Details"),
     "edit.button": ("編輯詮釋資料", "Edit metadata"),
-    "edit.title": ("編輯詮釋資料：{title}", "Edit metadata: {title}"),
     "edit.intro": (
         "修改詮釋資料不會產生新的資料版本；每次修改都記錄在下方的修改紀錄。",
         "Editing metadata publishes no new data version; each edit is recorded below.",
@@ -561,6 +560,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.temporal_to": ("資料時間範圍（結束）", "Temporal coverage (to)"),
     "field.license_url": ("授權條款網址", "Licence URL"),
     "field.cost_law": ("收費法令依據", "Legal basis of the charge"),
+    "login.refused": ("無法登入：", "Not logged in:"),
+    "publish.choose_org": (
+        "請選擇您可以上架的機關。",
+        "Choose an organization you may publish to.",
+    ),
+    "request.invalid.title": ("請填寫想要的資料。", "Say what data you want."),
+    "request.invalid.organization": ("請選擇機關。", "Choose an organization."),
+    "publish.metadata_help": (
+        "開放度評分需要以下詮釋資料：描述、分類、關鍵字、更新頻率、時間與空間範圍、聯絡窗口，"
+        "以及上表每個欄位的說明。填齊即可在第一次上架就達到金標章。",
+        "The openness score asks for this metadata: a description, category, keywords, update "
+        "frequency, temporal and spatial coverage, a contact, and a description of each column "
+        "above. With all of it a first publish reaches Gold.",
+    ),
     "org.fix_first": ("優先改善項目", "What to fix first"),
     "org.fix_first_help": (
         "修改詮釋資料即可贏回的分數，依每分鐘可贏回的分數排序。",
