@@ -98,6 +98,9 @@ def _pages(site: Site) -> list[str]:
         "/dashboards/schools",  # no such dashboard: the 404 page
         "/requests/new",
         "/login",
+        "/publish",
+        f"/datasets/{site.dataset}/edit",
+        "/docs",  # Swagger UI's own words are English: checked by axe only
         *(f"/datasets/{d['id']}" for d in datasets),
         *(f"/organizations/{code}" for code in sorted(orgs)),
         *(f"/resources/{r}" for r in resources[:4]),
@@ -131,13 +134,18 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def _tab(browser: Browser, width: int, lang: str) -> Iterator[tuple[Page, list[str]]]:
+def _tab(browser: Browser, site: Site, width: int, lang: str) -> Iterator[tuple[Page, list[str]]]:
     context = browser.new_context(
         viewport={"width": width, "height": 900}, locale=lang, extra_http_headers={}
     )
     context.add_cookies([{"name": "kaifang_lang", "value": lang, "url": "http://127.0.0.1"}])
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # logged in as an editor: the pages show their editing buttons, and the forms are crawled
+    page.goto(site.url + "/login")
+    page.locator("#token").fill(site.token)
+    page.locator("form[action='/login'] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -165,7 +173,7 @@ def test_every_page(browser: Browser, site: Site, axe_source: str, lang: str, wi
     """One tab walks every page; the failures of all pages are reported together."""
     allowed = _data_names(site)
     failures: dict[str, Any] = {}
-    for page, problems in _tab(browser, width, lang):
+    for page, problems in _tab(browser, site, width, lang):
         for path in _pages(site):
             problems.clear()
             page.goto(site.url + path)
@@ -175,7 +183,8 @@ def test_every_page(browser: Browser, site: Site, axe_source: str, lang: str, wi
             errors = [p for p in problems if not any(e in p for e in expected)]
             if errors:
                 found["console"] = errors
-            wrong = untranslated(page.evaluate(TEXTS, lang), lang, allowed)
+            texts = [] if path == "/docs" else page.evaluate(TEXTS, lang)
+            wrong = untranslated(texts, lang, allowed)
             if wrong:
                 found["untranslated"] = sorted(set(wrong))[:15]
             if width < 500:
