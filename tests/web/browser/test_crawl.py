@@ -208,6 +208,8 @@ def _data_names(site: Site) -> set[str]:
     words), which a page shows as they are, in either language."""
     names: set[str] = set()
     for d in api(site, "/api/datasets?limit=200")["data"]:
+        # the publisher's name as the openness reasons quote it (a proper name)
+        names.add(d["organization"]["name"])
         for r in d["resources"]:
             for f in r.get("fields") or []:
                 names.add(f["name"])
