@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install test lint typecheck pytest pytest-postgres demo system-deps clean bench
 
-install: $(STAMP)  ## create .venv with the kaifang command and the dev tools
+install: $(STAMP) node_modules/.package-lock.json  ## create .venv with the kaifang command and the dev tools, and the browser tests' axe-core (npm, pinned in package-lock.json)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# axe-core for the browser tests' accessibility checks; skipped (with a note) where npm is missing
+# (`make system-deps` installs it, and `make pytest` runs that first).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts; \
+	else echo "npm is missing: the browser tests need it (make system-deps installs it)"; fi
 
 system-deps:  ## Debian packages the tests need (PostgreSQL, Java for Spark, chromium, Noto CJK fonts), installed when missing
 	scripts/install-system-deps
@@ -27,7 +33,7 @@ typecheck: install
 
 # The Spark tests run in a process of their own: PySpark forks its JVM launcher with a
 # preexec_fn, which is unsafe once other tests have left threads (DuckDB, browsers) running.
-pytest: install system-deps
+pytest: system-deps install
 	$(BIN)/python -m pytest -m "not spark"
 	$(BIN)/python -m pytest -m spark
 
@@ -35,7 +41,7 @@ pytest: install system-deps
 # settings get a fresh database on the throwaway server the tests start; tests marked `sqlite`
 # check the SQLite file itself and keep it, and the SQLite half of the tests parametrized over
 # both backends is not repeated). The Spark tests again in a process of their own.
-pytest-postgres: install system-deps
+pytest-postgres: system-deps install
 	$(BIN)/python -m pytest --catalog=postgres -m "not spark"
 	$(BIN)/python -m pytest --catalog=postgres -m spark
 
@@ -49,4 +55,4 @@ bench: install  ## the benchmarks (slow; see docs/benchmarks.md)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) kaifang-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules kaifang-data .pytest_cache .mypy_cache .ruff_cache

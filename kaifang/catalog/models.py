@@ -255,6 +255,21 @@ class DatasetRequest(Base):
     organization: Mapped[Organization] = relationship()
 
 
+class MetadataEdit(Base):
+    """An editor's change to a dataset's metadata (no data version is written): ``changes``
+    maps each changed field to ``[before, after]``."""
+
+    __tablename__ = "metadata_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    editor: Mapped[str] = mapped_column(String(100))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship()
+
+
 SCORE_TRIGGERS = ("publish", "rescore")
 
 

@@ -28,6 +28,7 @@ RUBRIC: tuple[Check, ...] = (
     metadata.COLUMNS_DOCUMENTED,
     metadata.FINDABLE,
     metadata.ACCOUNTABLE,
+    metadata.DESCRIBED,
     timeliness.UP_TO_DATE,
     privacy.PRIVACY_GATE,
 )

@@ -363,3 +363,26 @@ def rescore_all(catalog: Catalog, store: VersionStore, *, now: datetime) -> Resc
             session.flush()
             session.expunge_all()
     return RescoreResult(scored, len(changed), tuple(changed), skipped=total - scored)
+
+
+def rescore_dataset(catalog: Catalog, store: VersionStore, ref: str, *, now: datetime) -> bool:
+    """Score dataset ``ref`` at ``now`` and record the score when it differs from its latest
+    record (after a metadata edit, say). True when a record was added."""
+    with catalog.write() as session:
+        dataset = find_dataset(session, ref)
+        score, due = _scored(dataset, store, now=now)
+        band = score.band.slug if score.band is not None else None
+        last = latest_records(session, [dataset.id]).get(dataset.id)
+        if last is not None and (last.score, last.band, last.stars) == (
+            score.score,
+            band,
+            score.stars.level,
+        ):
+            mark_scored(dataset, score, at=now, due=due)
+            return False
+        record_score(session, dataset, score, trigger="rescore", at=now, due=due)
+        if last is not None and (last.score, last.band) != (score.score, band):
+            record_activity(session, "score_changed", dataset, actor="metadata edit",
+                            score=score.score, band=band, previous_score=last.score,
+                            previous_band=last.band)  # fmt: skip
+        return True

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kaifang import scoring
-from kaifang.catalog import accounts, editing
+from kaifang.catalog import accounts
+from kaifang.catalog import editing as record_editing
 from kaifang.catalog.activity import list_activity
 from kaifang.catalog.categories import CATEGORY_CODES
 from kaifang.catalog.datasets import add_downloads, find_dataset
@@ -439,6 +440,7 @@ class Service:
         legal_basis: Mapping[str, Any] | None = None,
         allow_ragged: bool = False,
         allow_schema_change: bool = False,
+        metadata: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Publish ``path`` to ``org`` in ``user``'s name, once ``user`` may: every upload,
         from the API or the portal, publishes here (``publish_file``'s options).
@@ -461,6 +463,7 @@ class Service:
             publisher=user["name"],
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
+            metadata=metadata,
         )
         return result.to_dict()
 
@@ -518,7 +521,7 @@ class Service:
         """A new dataset (metadata and empty resources) by an editor or admin of ``org``."""
         code = views.organization(self.catalog, org)["code"]
         self.check_writer(user, code)
-        return editing.create_dataset(
+        return record_editing.create_dataset(
             self.catalog,
             org=code,
             metadata=metadata,
@@ -538,9 +541,9 @@ class Service:
         resources: list[ResourceSpec] | None = None,
         listed: bool | None = None,
     ) -> str:
-        """Replace a dataset's metadata (``editing.update_dataset``) as an editor of its org."""
+        """Replace a dataset's metadata (``catalog.editing.update_dataset``), as an editor."""
         self._check_dataset_writer(user, ref)
-        return editing.update_dataset(
+        return record_editing.update_dataset(
             self.catalog,
             ref,
             metadata=metadata,
@@ -553,16 +556,16 @@ class Service:
     def withdraw_dataset_as(self, user: dict[str, Any], ref: str) -> str:
         """Withdraw a dataset (out of listings; record and versions kept)."""
         self._check_dataset_writer(user, ref)
-        return editing.withdraw_dataset(self.catalog, ref, actor=user["name"])
+        return record_editing.withdraw_dataset(self.catalog, ref, actor=user["name"])
 
     def add_resource_as(self, user: dict[str, Any], dataset_ref: str, spec: ResourceSpec) -> str:
         """A new, empty resource of a dataset; data comes with its first publish."""
         self._check_dataset_writer(user, dataset_ref)
-        return editing.add_resource(self.catalog, dataset_ref, spec)
+        return record_editing.add_resource(self.catalog, dataset_ref, spec)
 
     def rename_resource_as(self, user: dict[str, Any], ref: str, name: str) -> None:
         self._check_dataset_writer(user, self.get_resource(ref)["dataset_id"])
-        editing.rename_resource(self.catalog, ref, name)
+        record_editing.rename_resource(self.catalog, ref, name)
 
     def publish_reviewed_upload(
         self, user: dict[str, Any], upload_id: str, form: dict[str, str]

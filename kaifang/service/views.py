@@ -113,16 +113,21 @@ def facet_counts(
         return finder.facet_counts(session, wanted, fields, formats=tuple(FORMATS), limit=limit)
 
 
-def organization_names(catalog: Catalog, codes: Iterable[str]) -> dict[str, str]:
-    """``{code (lower case): name}`` of these organizations (codes in any case)."""
+def organization_names(catalog: Catalog, codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``{code (lower case): {"zh-TW": name, "en": English name or name}}`` of these
+    organizations (codes in any case)."""
     wanted = [c.upper() for c in codes]
     if not wanted:
         return {}
     with catalog.read() as session:
         rows = session.execute(
-            select(Organization.code, Organization.name).where(Organization.code.in_(wanted))
+            select(Organization.code, Organization.name, Organization.name_en).where(
+                Organization.code.in_(wanted)
+            )
         )
-        return {code.lower(): name for code, name in rows}
+        return {
+            code.lower(): {"zh-TW": name, "en": name_en or name} for code, name, name_en in rows
+        }
 
 
 def identifiers(

@@ -14,7 +14,8 @@ from kaifang.catalog import accounts
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.catalog.datasets import popular
+from kaifang.catalog.datasets import find_dataset, popular
+from kaifang.catalog.edits import metadata_history
 from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
 from kaifang.errors import (
     ForbiddenError,
@@ -23,7 +24,7 @@ from kaifang.errors import (
     UnauthorizedError,
     ValidationError,
 )
-from kaifang.service import views
+from kaifang.service import editing, views
 from kaifang.sources.registry import dashboard_sources
 
 if TYPE_CHECKING:
@@ -220,6 +221,18 @@ def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> 
         resource["problem_count"] = detail["problem_count"]
         resource["problems"] = detail["problems"]
     dataset["score"] = service.dataset_openness(dataset["id"], now=now)
+    undocumented = sum(
+        1
+        for r in dataset["resources"]
+        for f in r.get("fields") or []
+        if not (f.get("description") or "").strip()
+    )
+    dataset["fixes"] = {
+        f["code"]: f
+        for f in editing.fixes(dataset["score"], dataset["id"], columns=max(1, undocumented))
+    }
+    with service.catalog.read() as session:
+        dataset["metadata_edits"] = metadata_history(session, find_dataset(session, dataset["id"]))
     return dataset
 
 
@@ -262,6 +275,7 @@ def organization_page(
     return {
         "org": org,
         "openness": openness,
+        "fix_first": editing.organization_fixes(service, org["code"], now=moment),
         "requests": requests,
         "open_requests": [r for r in requests if r["status"] == "open"],
         "median_response_days": sorted(answered)[len(answered) // 2] if answered else None,

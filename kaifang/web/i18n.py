@@ -495,6 +495,226 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.category": ("類別", "Category"),
     "dash.all": ("全部", "all"),
     "dash.draw": ("畫圖", "Draw"),
+    "explorer.column": ("欄位", "Column"),
+    "explorer.condition": ("條件", "Condition"),
+    "explorer.contains": ("包含", "contains"),
+    "explorer.startswith": ("開頭為", "starts with"),
+    "explorer.value": ("值", "Value"),
+    "explorer.filter": ("篩選", "Filter"),
+    "explorer.clear": ("清除", "Clear"),
+    "explorer.first_page": ("第一頁", "First page"),
+    "explorer.chart": ("圖表", "Chart"),
+    "explorer.group_by": ("分組", "Group by"),
+    "explorer.metric": ("指標", "Metric"),
+    "explorer.kind": ("圖形", "Kind"),
+    "explorer.count": ("筆數", "count"),
+    "explorer.sum": ("加總", "sum"),
+    "explorer.avg": ("平均", "average"),
+    "explorer.bar": ("長條圖", "bar"),
+    "explorer.line": ("折線圖", "line"),
+    "explorer.status": (
+        "顯示第 {first}–{last} 筆（全表 {total} 筆）",
+        "Rows {first}–{last} (table has {total})",
+    ),
+    "explorer.status_matched": (
+        "顯示第 {first}–{last} 筆（符合 {matched} 筆，全表 {total} 筆）",
+        "Rows {first}–{last} of {matched} matching (table has {total})",
+    ),
+    "explorer.none": (
+        "沒有符合的資料列（全表 {total} 筆）。",
+        "No rows match (table has {total}).",
+    ),
+    "explorer.bad_value": (
+        "「{value}」不是欄位 {column} 可用的值：請輸入{type}。仍顯示先前的結果。",
+        "{value} is not a value of column {column}: enter {type}. The previous results stay.",
+    ),
+    "explorer.type.integer": ("整數，例如 5", "a whole number, e.g. 5"),
+    "explorer.type.number": ("數字，例如 2.5", "a number, e.g. 2.5"),
+    "explorer.type.date": ("日期，例如 2024-03-25", "a date, e.g. 2024-03-25"),
+    "explorer.type.datetime": (
+        "日期時間，例如 2024-03-25T08:00",
+        "a date and time, e.g. 2024-03-25T08:00",
+    ),
+    "explorer.type.boolean": ("true 或 false", "true or false"),
+    "explorer.failed": (
+        "無法套用此篩選條件，請檢查欄位與值。仍顯示先前的結果。",
+        "This filter cannot be applied: check the column and the value. The previous results stay.",
+    ),
+    "explorer.chart_caption": (
+        "{metric}，依 {group}（{n} 組）",
+        "{metric} by {group} ({n} groups)",
+    ),
+    "explorer.chart_cut": (
+        "只畫出前 {shown} 組（共 {n} 組）。",
+        "Only the first {shown} of {n} groups are drawn.",
+    ),
+    "explorer.chart_failed": (
+        "無法畫出此圖表，請換一個分組或指標。",
+        "This chart cannot be drawn: choose another grouping or metric.",
+    ),
+    "explorer.loading": ("載入中…", "Loading…"),
+    "cost.free": ("免費", "free"),
+    "cost.paid": ("付費", "paid"),
+    "frequency.realtime": ("即時", "real time"),
+    "frequency.hourly": ("每小時", "hourly"),
+    "frequency.daily": ("每日", "daily"),
+    "frequency.weekly": ("每週", "weekly"),
+    "frequency.monthly": ("每月", "monthly"),
+    "frequency.quarterly": ("每季", "quarterly"),
+    "frequency.semiannual": ("每半年", "every six months"),
+    "frequency.yearly": ("每年", "yearly"),
+    "frequency.irregular": ("不定期", "irregular"),
+    "frequency.never": ("不再更新", "no longer updated"),
+    "language.zh-TW": ("中文（臺灣）", "Chinese (Taiwan)"),
+    "language.en": ("英文", "English"),
+    "language.zh-TW,en": ("中文（臺灣）與英文", "Chinese (Taiwan) and English"),
+    "type.string": ("文字", "text"),
+    "type.integer": ("整數", "integer"),
+    "type.number": ("數值", "number"),
+    "type.boolean": ("是非", "boolean"),
+    "type.date": ("日期", "date"),
+    "type.datetime": ("日期時間", "date and time"),
+    "type.time": ("時間", "time"),
+    "type.year": ("年", "year"),
+    "type.yearmonth": ("年月", "year and month"),
+    "type.duration": ("期間", "duration"),
+    "type.geopoint": ("座標", "geographic point"),
+    "type.geojson": ("GeoJSON", "GeoJSON"),
+    "type.object": ("物件", "object"),
+    "type.array": ("清單", "list"),
+    "type.any": ("不限", "any"),
+    "meta.untranslated": (
+        "標示「EN」的詮釋資料僅有英文，機關尚未提供中文。",
+        "Metadata marked ZH is in Chinese only: the agency has not translated it.",
+    ),
+    "dashjs.volume": ("每小時車流量", "Vehicles per hour"),
+    "dashjs.travel": ("平均車速（公里/小時），紅點為壅塞", "Mean speed (km/h); red = congested"),
+    "dashjs.busiest": ("最繁忙路段（車流量）", "Busiest sections (vehicles)"),
+    "dashjs.heatmap": ("行政區 × 時段 竊盜案件數", "Theft cases by district × hour band"),
+    "dashjs.trend": ("每月竊盜案件數", "Theft cases per month"),
+    "dashjs.turnout": ("各地區投票率（%）", "Turnout by area (%)"),
+    "dashjs.area": ("地區", "Area"),
+    "dashjs.candidate": ("候選人", "Candidate"),
+    "dashjs.party": ("政黨", "Party"),
+    "dashjs.votes": ("得票數", "Votes"),
+    "dashjs.share": ("得票率（%）", "Share (%)"),
+    "dashjs.loading": ("載入中…", "Loading…"),
+    "dashjs.failed": ("無法取得分析：", "The analysis failed: "),
+    "dashjs.no_data": ("沒有資料。", "No data."),
+    "dashjs.points": ("{title}（{n} 點）", "{title} ({n} points)"),
+    "error.400": ("請求的內容有誤。", "The request is not valid."),
+    "error.401": ("請先登入。", "Log in first."),
+    "error.403": ("您沒有權限執行此操作。", "You may not do this."),
+    "error.404": ("找不到這個頁面或資料。", "This page or data does not exist."),
+    "error.405": ("此網址不接受這種請求。", "This address does not accept this request."),
+    "error.409": (
+        "資料已被變更，請重新整理後再試。",
+        "The data changed meanwhile: reload and try again.",
+    ),
+    "error.413": ("上傳的檔案太大。", "The upload is too large."),
+    "error.422": ("送出的資料不正確。", "The data sent is not valid."),
+    "error.429": ("請求太頻繁，請稍後再試。", "Too many requests: try again later."),
+    "error.500": ("伺服器發生錯誤。", "The server failed."),
+    "error.503": ("伺服器忙碌中，請稍後再試。", "The server is busy: try again later."),
+    "error.detail": ("技術細節（英文）", "Details"),
+    "edit.button": ("編輯詮釋資料", "Edit metadata"),
+    "edit.intro": (
+        "修改詮釋資料不會產生新的資料版本；每次修改都記錄在下方的修改紀錄。",
+        "Editing metadata publishes no new data version; each edit is recorded below.",
+    ),
+    "edit.save": ("儲存詮釋資料", "Save metadata"),
+    "edit.saved": (
+        "已更新 {n} 個詮釋資料欄位（未產生新的資料版本）。",
+        "{n} metadata field(s) updated (no new data version).",
+    ),
+    "edit.fix_errors": ("請修正下方標示的欄位後再儲存。", "Fix the marked fields, then save."),
+    "edit.fixes": ("可贏回的開放度分數", "Openness points to win back"),
+    "edit.no_fixes": (
+        "詮釋資料已無可改善之處。",
+        "Nothing left to fix in the metadata.",
+    ),
+    "edit.fix": ("修正（+{points} 分）", "Fix (+{points} points)"),
+    "edit.fix_label": ("修正 {check}（+{points} 分）", "Fix {check} (+{points} points)"),
+    "edit.minutes": ("約 {minutes} 分鐘", "about {minutes} min"),
+    "edit.history": ("詮釋資料修改紀錄", "Metadata edits"),
+    "edit.history_entry": ("{editor} 於 {when} 修改：", "{editor} on {when} changed: "),
+    "edit.history_none": ("尚無修改紀錄。", "No edits yet."),
+    "edit.columns": ("欄位說明", "Column descriptions"),
+    "edit.columns_help": (
+        "說明每個欄位的意義、單位與代碼表。",
+        "Say what each column means, its unit and its codes.",
+    ),
+    "edit.description_help": (
+        "至少一段完整的說明：資料內容、來源、涵蓋範圍與限制。",
+        "At least a full paragraph: what the data holds, where it comes from, what it covers "
+        "and its limits.",
+    ),
+    "edit.keywords_help": (
+        "以逗號分隔，例如：竊盜, 治安",
+        "Separated by commas, e.g. theft, safety",
+    ),
+    "edit.choose": ("請選擇", "Choose"),
+    "edit.other_license": ("其他（請填寫網址）", "Other (give its URL)"),
+    "edit.invalid.category": ("請從清單選擇服務分類。", "Choose a category from the list."),
+    "edit.invalid.license": ("請從清單選擇授權。", "Choose a licence from the list."),
+    "edit.invalid.required": (
+        "授權為「其他」時，請填寫授權條款的網址。",
+        "With the licence 'other', give the licence's URL.",
+    ),
+    "edit.invalid.license_url": (
+        "請輸入 http:// 或 https:// 開頭的網址。",
+        "Enter a URL starting with http:// or https://.",
+    ),
+    "edit.invalid.landing_page": (
+        "請輸入 http:// 或 https:// 開頭的網址。",
+        "Enter a URL starting with http:// or https://.",
+    ),
+    "edit.invalid.contact_email": (
+        "請輸入有效的電子郵件地址，例如 data@police.gov.tw。",
+        "Enter a valid e-mail address, e.g. data@police.gov.tw.",
+    ),
+    "edit.invalid.temporal_from": (
+        "請以 YYYY-MM-DD 輸入日期，例如 2024-01-31。",
+        "Enter a date as YYYY-MM-DD, e.g. 2024-01-31.",
+    ),
+    "edit.invalid.temporal_to": (
+        "請以 YYYY-MM-DD 輸入日期，例如 2024-12-31。",
+        "Enter a date as YYYY-MM-DD, e.g. 2024-12-31.",
+    ),
+    "edit.invalid.order": ("開始日期晚於結束日期。", "The start date is after the end date."),
+    "edit.invalid.update_frequency": (
+        "請從清單選擇更新頻率。",
+        "Choose a frequency from the list.",
+    ),
+    "edit.invalid.cost": ("請從清單選擇。", "Choose from the list."),
+    "edit.invalid.language": ("請從清單選擇語言。", "Choose a language from the list."),
+    "field.description": ("資料集描述", "Description"),
+    "field.contact_name": ("聯絡人姓名", "Contact name"),
+    "field.contact_email": ("聯絡人電子郵件", "Contact e-mail"),
+    "field.contact_phone": ("聯絡人電話", "Contact phone"),
+    "field.temporal_from": ("資料時間範圍（開始）", "Temporal coverage (from)"),
+    "field.temporal_to": ("資料時間範圍（結束）", "Temporal coverage (to)"),
+    "field.license_url": ("授權條款網址", "Licence URL"),
+    "field.cost_law": ("收費法令依據", "Legal basis of the charge"),
+    "login.refused": ("無法登入：", "Not logged in:"),
+    "publish.choose_org": (
+        "請選擇您可以上架的機關。",
+        "Choose an organization you may publish to.",
+    ),
+    "request.invalid.title": ("請填寫想要的資料。", "Say what data you want."),
+    "request.invalid.organization": ("請選擇機關。", "Choose an organization."),
+    "publish.metadata_help": (
+        "開放度評分需要以下詮釋資料：描述、分類、關鍵字、更新頻率、時間與空間範圍、聯絡窗口，"
+        "以及上表每個欄位的說明。填齊即可在第一次上架就達到金標章。",
+        "The openness score asks for this metadata: a description, category, keywords, update "
+        "frequency, temporal and spatial coverage, a contact, and a description of each column "
+        "above. With all of it a first publish reaches Gold.",
+    ),
+    "org.fix_first": ("優先改善項目", "What to fix first"),
+    "org.fix_first_help": (
+        "修改詮釋資料即可贏回的分數，依每分鐘可贏回的分數排序。",
+        "Points a metadata edit wins back, most points per minute of work first.",
+    ),
 }
 
 
@@ -513,6 +733,13 @@ def language_of(request: Request) -> str:
         if tag.startswith("en"):
             return "en"
     return DEFAULT
+
+
+def messages_for(lang: str, prefix: str) -> dict[str, str]:
+    """The catalogue's messages under ``prefix`` in ``lang``, for a page's script (which fills
+    ``{name}`` placeholders itself)."""
+    index = 0 if lang == "zh-TW" else 1
+    return {key: pair[index] for key, pair in MESSAGES.items() if key.startswith(prefix)}
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -49,7 +49,7 @@ def upload(
     if user is None:
         return redirect("/login?next=/publish")
     if org not in _orgs(request, user):
-        message = "choose an organization you may publish to"
+        message = "publish.choose_org"  # a catalogue key: the page shows it in its language
         return render(request, "publish.html", status=422, orgs=_orgs(request, user), error=message)
     upload_id = _uploads(request).save(user["name"], file.filename or "", file.file, org=org)
     return redirect(f"/publish/{upload_id}")
@@ -86,8 +86,11 @@ async def publish(request: Request, upload_id: str) -> Response:
         by_column: dict[str, list[str]] = {}
         translate = translator(language_of(request))
         for problem in reviewed.problems:
-            known = translate(f"problem.{problem.code}")
-            message = problem.message if known == f"problem.{problem.code}" else known
+            key = f"problem.{problem.code}"
+            if problem.code.startswith("metadata_"):  # a metadata field's value, as when editing
+                key = "edit.invalid." + problem.code.removeprefix("metadata_")
+            known = translate(key)
+            message = problem.message if known == key else known
             if problem.code == "legal_basis":  # which basis or column: the detail matters
                 message = f"{known} ({problem.message})"
             by_column.setdefault(problem.column, []).append(message)

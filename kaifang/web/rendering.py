@@ -11,12 +11,14 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from kaifang.catalog.categories import CATEGORIES
 from kaifang.service import WRITE_ROLES
 from kaifang.service import web as portal_web
 from kaifang.service.access import link_base, service_of
-from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
+from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, messages_for, translator
 from kaifang.web.security import session_of
 from kaifang.web.session_store import SessionStore
 
@@ -45,6 +47,24 @@ def snippet(text: str | None, query: str | None, *, width: int = 160) -> Markup:
     return out + (Markup("…") if start + width < len(body) else Markup(""))
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+@pass_context
+def metadata(context: Any, text: Any) -> Markup:
+    """Metadata as the agency wrote it, marked when it is not in the page's language: Chinese
+    text on an English page (and English text on a zh-TW page) carries its own ``lang`` and
+    the ``untranslated`` class, which the stylesheet labels."""
+    value = "" if text is None else str(text)
+    lang = context.get("lang")
+    if lang == "en" and _CJK.search(value):
+        return Markup('<span lang="zh-TW" class="untranslated">{}</span>').format(value)
+    if lang == "zh-TW" and not _CJK.search(value) and _LATIN.search(value):
+        return Markup('<span lang="en" class="untranslated">{}</span>').format(value)
+    return escape(value)
+
+
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int | float) else str(value or 0)
 
@@ -52,7 +72,10 @@ def _number(value: Any) -> str:
 TEMPLATES.env.filters["langparams"] = _with_lang
 TEMPLATES.env.filters["number"] = _number
 TEMPLATES.env.globals["WRITE_ROLES"] = WRITE_ROLES
+TEMPLATES.env.globals["CATEGORY"] = {c.code: c for c in CATEGORIES}
 TEMPLATES.env.filters["snippet"] = snippet
+TEMPLATES.env.filters["meta"] = metadata
+TEMPLATES.env.tests["cjk"] = lambda value: bool(_CJK.search(str(value or "")))
 
 
 def current_user(request: Request) -> dict[str, Any] | None:
@@ -75,6 +98,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         {
             "lang": lang,
             "t": translator(lang),
+            "messages": lambda prefix: messages_for(lang, prefix),
             "other_lang": LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0],
             "base_url": link_base(request),
             "csrf": session["csrf"],

@@ -130,10 +130,11 @@ def test_listings_and_detail_show_the_recorded_score(scored: Scored) -> None:
         100,
         "gold",
     )
-    # Screened at publish but without metadata it loses M1, M2, M3 and T1: silver.
+    # Screened at publish but with a title alone it loses M1, M2, M3, M4 and T1: bronze
+    # (silver asks for documentation and a contact).
     assert (shown[scored.theft.dataset]["score"], shown[scored.theft.dataset]["band"]) == (
-        75,
-        "silver",
+        56,
+        "bronze",
     )
     detail = scored.client.get(f"/api/datasets/{scored.schools.dataset}").json()
     assert {"score", "band", "stars", "recorded_at"} <= set(detail["openness"])

@@ -84,6 +84,10 @@ CASES: list[Case] = [
     ("M3", lambda: dataset(contact={"name": "王小明", "phone": "02-1234"}), True, ()),
     ("M3", lambda: dataset(publisher=None), False, ("publisher",)),
     ("M3", lambda: dataset(contact={"name": "王小明"}), False, ("contact point", "聯絡窗口")),
+    ("M4", dataset, True, ("19",)),
+    ("M4", lambda: dataset(description=""), False, ("no description", "沒有描述")),
+    ("M4", lambda: dataset(description="國民小學名錄"), False, ("repeats the title",)),
+    ("M4", lambda: dataset(description="  學校名錄。  "), False, ("5 characters",)),
     ("T1", dataset, True, ("2026-",)),
     ("T1", lambda: dataset(update_frequency="irregular"), True, ("irregular",)),
     ("T1", lambda: dataset(update_frequency="每月"), True, ()),
@@ -209,3 +213,24 @@ def test_parses_cleanly_counts_problems_beyond_those_listed() -> None:
     assert "40 reading problem(s)" in result.reason.en
     clean = dataset(resources=(resource(problem_count=0),))
     assert score_dataset(clean, now=NOW).check("F4").passed
+
+
+def test_a_title_alone_stays_in_bronze_and_a_full_description_reaches_gold() -> None:
+    """Silver means documented and accountable (as the ODI certificate's Silver asks): a
+    dataset published with a title alone (no description, contact, column descriptions,
+    keywords, coverage or update frequency) does not reach it."""
+    bare = dataset(
+        description="",
+        keywords=(),
+        category=None,
+        spatial=None,
+        temporal_coverage=None,
+        contact=None,
+        update_frequency=None,
+        resources=(resource(columns=(ColumnFacts("學校名稱", "string"),)),),
+    )
+    scored = score_dataset(bare, now=NOW)
+    assert scored.band is not None and scored.band.slug == "bronze", scored.score
+    assert scored.score < 75
+    assert not scored.check("M4").passed  # a missing description costs points
+    assert score_dataset(dataset(), now=NOW).band.slug == "gold"  # type: ignore[union-attr]

@@ -39,8 +39,9 @@ def _org() -> list[DatasetFacts]:
             id="moe-closed",
             license="proprietary",
             update_frequency=None,
+            contact=None,
             resources=(resource(id="r-c", columns=_table("預算")),),
-        ),  # 70, and no ★5 link column
+        ),  # 68 (L1 -15, T1 -10, M3 -7), and no ★5 link column
     ]
 
 
@@ -50,7 +51,7 @@ def test_split_groups_count_as_one_dataset() -> None:
     assert out["datasets"] == 4
     assert out["counted_datasets"] == 3
     assert out["distribution"] == {"gold": 2, "silver": 0, "bronze": 1, "none": 0}
-    assert out["mean"] == pytest.approx((100 + 90 + 70) / 3, abs=0.05)
+    assert out["mean"] == pytest.approx((100 + 90 + 68) / 3, abs=0.05)
     assert out["gold"] == 2
     assert [g["datasets"] for g in out["split_groups"]] == [["moe-國中", "moe-國小"]]
     assert {tuple(u["datasets"]) for u in out["units"]} == {
@@ -63,15 +64,15 @@ def test_split_groups_count_as_one_dataset() -> None:
 def test_a_split_group_scores_as_its_weakest_member() -> None:
     datasets = [
         school_list("國小"),  # 100
-        replace(school_list("國中"), cost="100元"),  # 95
-        replace(school_list("高中"), license="proprietary"),  # 80
+        replace(school_list("國中"), cost="100元"),  # 97
+        replace(school_list("高中"), license="proprietary"),  # 85
     ]
     org = score_organization("MOE", datasets, now=NOW)
     assert [(u.datasets, u.score) for u in org.units] == [
-        (("moe-國小", "moe-國中", "moe-高中"), 80)
+        (("moe-國小", "moe-國中", "moe-高中"), 85)
     ]
     assert org.distribution == {"gold": 0, "silver": 1, "bronze": 0, "none": 0}
-    assert org.mean == 80.0
+    assert org.mean == 85.0
 
 
 def test_a_split_group_without_band_counts_as_none() -> None:

@@ -18,7 +18,7 @@ from kaifang.openness import (
 )
 from tests.openness.factories import NOW, dataset, resource
 
-GOLD, SILVER = "CC0-1.0", "proprietary"  # scores 100 (金) and 80 (銀: L1 lost)
+GOLD, SILVER = "CC0-1.0", "proprietary"  # scores 100 (金) and 85 (銀: L1 lost)
 
 
 def _dataset(org: str, index: int, licence: str) -> DatasetFacts:
@@ -39,10 +39,10 @@ def _org(code: str, name: str, licences: list[str]) -> OrganizationScore:
 @pytest.fixture
 def orgs() -> list[OrganizationScore]:
     return [
-        _org("A", "甲機關", [SILVER, SILVER]),  # mean 80, 0 gold
-        _org("B", "乙機關", [GOLD, GOLD, GOLD, SILVER]),  # mean 95, 3 gold
+        _org("A", "甲機關", [SILVER, SILVER]),  # mean 85, 0 gold
+        _org("B", "乙機關", [GOLD, GOLD, GOLD, SILVER]),  # mean 96.25, 3 gold
         _org("C", '=HYPERLINK("http://evil")', [GOLD]),  # mean 100, 1 gold
-        _org("D", "丁機關", [GOLD, SILVER]),  # mean 90, 1 gold
+        _org("D", "丁機關", [GOLD, SILVER]),  # mean 92.5, 1 gold
         _org("E", "戊機關", []),  # no datasets
     ]
 
@@ -51,9 +51,9 @@ def test_ranking_by_mean_and_by_gold(orgs: list[OrganizationScore]) -> None:
     rows = ranking(orgs)
     assert [(r["organization"], r["mean"], r["gold"]) for r in rows] == [
         ("C", 100.0, 1),
-        ("B", 95.0, 3),
-        ("D", 90.0, 1),
-        ("A", 80.0, 0),
+        ("B", 96.2, 3),
+        ("D", 92.5, 1),
+        ("A", 85.0, 0),
         ("E", None, 0),
     ]
     assert {r["organization"]: r["rank_by_mean"] for r in rows} == {

@@ -120,16 +120,16 @@ def test_band_names(band: Band, zh: str, en: str) -> None:
     ("spoil", "score", "band"),
     [
         ({}, 100, "gold"),
-        ({"license": "proprietary"}, 80, "silver"),  # L1 -20
-        ({"license": "proprietary", "update_frequency": None}, 70, "bronze"),  # -20 -10
+        ({"license": "proprietary"}, 85, "silver"),  # L1 -15
+        ({"license": "proprietary", "update_frequency": None}, 75, "silver"),  # -15 -10
         (
             {"license": "proprietary", "requires_login": True, "update_frequency": None},
-            60,
+            70,
             "bronze",
         ),
         (
             {"license": "x", "requires_login": True, "update_frequency": None, "cost": "1元"},
-            55,
+            67,
             "bronze",
         ),
         (
@@ -140,7 +140,19 @@ def test_band_names(band: Band, zh: str, en: str) -> None:
                 "cost": "1元",
                 "publisher": "",
             },
-            50,
+            60,
+            "bronze",
+        ),
+        (
+            {
+                "license": "x",
+                "requires_login": True,
+                "update_frequency": None,
+                "cost": "1元",
+                "publisher": "",
+                "description": "",
+            },
+            53,
             None,
         ),
     ],

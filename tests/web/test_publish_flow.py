@@ -85,7 +85,7 @@ def test_upload_screen_adjust_publish(
     assert "陳情案件" in dataset_page.text and 'role="status"' in dataset_page.text
     privacy = dataset_page.text.split('id="privacy"')[1]
     # What the screen found and what was applied, per column, as published.
-    name_row = re.search(r'<th scope="row">姓名</th>(.*?)</tr>', privacy, re.S)
+    name_row = re.search(r'<th scope="row"[^>]*>姓名</th>(.*?)</tr>', privacy, re.S)
     assert name_row, "the privacy section lists the 姓名 column"
     cells = re.sub(r"\s+", " ", name_row.group(1))
     assert "直接識別" in cells and "person_name" in cells and "刪除欄位" in cells
@@ -218,3 +218,40 @@ def test_a_refusal_marks_each_blocking_column_in_the_page_language(
     assert "此欄位含直接識別個資" in row.group(0)
     assert 'id="general-error"' not in refused.text
     assert "personal data would be released" not in refused.text
+
+
+def test_a_first_publish_with_the_metadata_the_rubric_asks_for_reaches_gold(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    log_in(client, tokens["steward"])
+    review_url = _upload(client)
+    form = _form(client.get(review_url).text)
+    metadata = {
+        "description": "各行政區陳情案件數統計，依陳情人所在行政區彙總。",
+        "category": "E00",
+        "keywords": "陳情, 統計",
+        "update_frequency": "monthly",
+        "temporal_from": "2024-01-01",
+        "temporal_to": "2024-12-31",
+        "spatial": "臺北市",
+        "contact_name": "研考科",
+        "contact_email": "bad address",
+        "describe:身分證字號": "陳情人代號（已假名化）",
+        "describe:行政區": "陳情人所在行政區",
+        "describe:件數": "陳情案件數（件）",
+    }
+    base = {**form, "action:姓名": "drop", "title": "陳情案件統計", **metadata}
+    refused = client.post(review_url, data=base)
+    assert refused.status_code == 422
+    assert "請輸入有效的電子郵件地址" in refused.text.split('id="field-contact_email"')[1]
+    done = client.post(
+        review_url, data={**base, "contact_email": "petition@gov.taipei"}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    dataset = done.headers["location"].split("/datasets/")[1].split("?")[0]
+    score = client.get(f"/api/datasets/{dataset}/openness").json()
+    failed = [c["code"] for c in score["checks"] if not c["passed"]]
+    assert score["band"]["code"] == "gold", failed
+    detail = client.get(f"/api/datasets/{dataset}").json()
+    fields = {f["name"]: f.get("description") for f in detail["resources"][0]["fields"]}
+    assert fields["件數"] == "陳情案件數（件）"

@@ -107,14 +107,14 @@ CURRENT_VERSION_READABLE = Check(
     "A1",
     "current-version-readable",
     Text("現行版本可讀取", "Current version readable"),
-    5,
+    4,
     _readable,
 )
 BULK_WITHOUT_LOGIN = Check(
     "A2",
     "bulk-without-login",
     Text("可整批下載且免登入", "Bulk download without login"),
-    10,
+    5,
     _bulk_without_login,
 )
-FREE_OF_CHARGE = Check("A3", "free", Text("免費", "Free of charge"), 5, _free)
+FREE_OF_CHARGE = Check("A3", "free", Text("免費", "Free of charge"), 3, _free)

@@ -224,7 +224,7 @@ def _is_legacy_encoding(encoding: str | None) -> bool:
 
 
 MACHINE_READABLE = Check(
-    "F1", "machine-readable", Text("機器可讀", "Machine-readable"), 10, _machine_readable
+    "F1", "machine-readable", Text("機器可讀", "Machine-readable"), 8, _machine_readable
 )
 OPEN_FORMAT = Check("F2", "open-format", Text("開放格式", "Open format"), 5, _open_format)
 DECLARED_FORMAT_MATCHES = Check(
@@ -235,5 +235,5 @@ DECLARED_FORMAT_MATCHES = Check(
     _declared_format,
 )
 PARSES_CLEANLY = Check(
-    "F4", "parses-cleanly", Text("可正確解析", "Parses cleanly"), 7, _parses_cleanly
+    "F4", "parses-cleanly", Text("可正確解析", "Parses cleanly"), 5, _parses_cleanly
 )

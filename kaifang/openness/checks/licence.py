@@ -122,13 +122,13 @@ OPEN_LICENCE = Check(
     "L1",
     "open-licence",
     Text("開放授權", "Open licence"),
-    20,
+    15,
     _open_licence,
 )
 NO_CONTRADICTING_TERMS = Check(
     "L2",
     "no-contradicting-terms",
     Text("無矛盾的使用限制", "No contradicting terms"),
-    5,
+    3,
     _no_contradicting_terms,
 )

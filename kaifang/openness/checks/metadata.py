@@ -1,4 +1,4 @@
-"""Understandable and findable: M1 columns documented, M2 findable, M3 accountable."""
+"""Understandable and findable: M1 columns documented, M2 findable, M3 accountable, M4 described."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from kaifang.openness.checks.base import (
     resource_label,
 )
 from kaifang.openness.facts import DatasetFacts
+
+# A description shorter than this (in characters, after trimming) says too little to tell what
+# the data is (ten Chinese characters make a short sentence).
+MIN_DESCRIPTION = 10
 
 # Keys of ``contact`` that reach a person (the national spec's ContactEmail / ContactPhone).
 CONTACT_CHANNELS = ("email", "phone", "telephone", "url")
@@ -141,12 +145,39 @@ def _accountable(facts: DatasetFacts, now: datetime) -> Outcome:
     )
 
 
+def _described(facts: DatasetFacts, now: datetime) -> Outcome:
+    text = " ".join((facts.description or "").split())
+    if not text:
+        return failed(
+            Text("資料集沒有描述。", "The dataset has no description."),
+            Text(
+                "請撰寫描述：資料內容、來源、涵蓋範圍與限制。",
+                "Write a description: what the data holds, its source, what it covers and its "
+                "limits.",
+            ),
+        )
+    if text == " ".join((facts.title or "").split()) or len(text) < MIN_DESCRIPTION:
+        return failed(
+            Text(
+                f"描述只有 {len(text)} 個字，或只重複名稱。",
+                f"The description has {len(text)} characters, or only repeats the title.",
+            ),
+            Text(
+                f"請寫成至少 {MIN_DESCRIPTION} 個字的完整說明：資料內容、來源、涵蓋範圍與限制。",
+                f"Write at least {MIN_DESCRIPTION} characters: what the data holds, its source, "
+                "what it covers and its limits.",
+            ),
+        )
+    return passed(f"描述共 {len(text)} 個字。", f"The description has {len(text)} characters.")
+
+
 COLUMNS_DOCUMENTED = Check(
     "M1",
     "columns-documented",
     Text("欄位皆有說明", "Columns documented"),
-    5,
+    12,
     _columns_documented,
 )
-FINDABLE = Check("M2", "findable", Text("可被找到", "Findable"), 5, _findable)
-ACCOUNTABLE = Check("M3", "accountable", Text("有負責窗口", "Accountable"), 5, _accountable)
+FINDABLE = Check("M2", "findable", Text("可被找到", "Findable"), 8, _findable)
+ACCOUNTABLE = Check("M3", "accountable", Text("有負責窗口", "Accountable"), 7, _accountable)
+DESCRIBED = Check("M4", "described", Text("有完整描述", "Described"), 7, _described)

@@ -4,7 +4,9 @@ window.addEventListener("DOMContentLoaded", () => {
     url: "/openapi.json",
     dom_id: "#swagger-ui",
     layout: "BaseLayout",
-    deepLinking: true,
+    // Deep links put a link inside each operation's toggle button: nested interactive
+    // controls (axe's nested-interactive), which keyboard and screen-reader users cannot reach.
+    deepLinking: false,
     showExtensions: true,
     showCommonExtensions: true,
     presets: [window.SwaggerUIBundle.presets.apis],

@@ -6,33 +6,77 @@
   const root = document.getElementById("explorer");
   if (!root) return;
   const resource = root.dataset.resource;
+  const tableTotal = Number(root.dataset.total) || 0;
+  // the page's messages, from the portal's translation catalogue, in the page's language
+  const messages = JSON.parse(root.dataset.messages || "{}");
+  function say(key, values) {
+    const text = messages["explorer." + key] || key;
+    return text.replace(/\{(\w+)\}/g, (match, name) => (values && name in values ? String(values[name]) : match));
+  }
   const tbody = root.querySelector("#preview tbody");
   // every column is shown; nested ones (lists, records) have no sort button
   const columns = Array.from(root.querySelectorAll("#preview thead th")).map((th) => th.dataset.column);
+  const types = {};
+  root.querySelectorAll("#filter-column option").forEach((o) => { types[o.value] = o.dataset.type; });
   const state = { filters: [], sort: null, desc: false, next: null, cursors: [] };
+  const problem = document.getElementById("filter-error");
 
-  function query(extra) {
+  function query(extra, filters) {
     const params = new URLSearchParams();
-    state.filters.forEach(([key, value]) => params.append(key, value));
+    (filters || state.filters).forEach(([key, value]) => params.append(key, value));
     if (state.sort) params.set(state.desc ? "_sort_desc" : "_sort", state.sort);
     params.set("_limit", "25");
     Object.entries(extra || {}).forEach(([k, v]) => params.set(k, v));
     return params;
   }
 
-  async function load(cursor) {
-    const params = query(cursor ? { _next: cursor } : {});
-    const response = await fetch(`/api/resources/${encodeURIComponent(resource)}/rows?${params}`);
-    const body = await response.json();
-    tbody.replaceChildren();
-    if (!response.ok) {
-      const row = tbody.insertRow();
-      const cell = row.insertCell();
-      cell.colSpan = columns.length;
-      cell.textContent = body.error ? body.error.message : String(response.status);
-      cell.className = "error";
-      return;
+  function showProblem(text) {
+    problem.textContent = text;
+    problem.hidden = !text;
+  }
+
+  // A value the column's type cannot hold never reaches the server: DuckDB would only refuse
+  // it with its own (English) conversion error.
+  const PATTERNS = {
+    integer: /^[+-]?\d+$/,
+    number: /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/,
+    date: /^\d{4}-\d{2}-\d{2}$/,
+    datetime: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/,
+    boolean: /^(true|false|1|0|yes|no)$/i,
+  };
+  function badValue(column, op, value) {
+    const type = types[column];
+    if (op === "__contains" || op === "__startswith" || !(type in PATTERNS)) return null;
+    if (PATTERNS[type].test(value.trim())) return null;
+    return say("bad_value", { value, column, type: say("type." + type) });
+  }
+
+  async function fetchJson(url) {
+    const response = await fetch(url);
+    let body = {};
+    try { body = await response.json(); } catch (error) { body = {}; }
+    return { ok: response.ok, body };
+  }
+
+  // Loads a page with ``filters``; on failure nothing is replaced (the previous rows stay) and
+  // false is returned.
+  async function load(cursor, filters) {
+    const candidate = filters || state.filters;
+    const params = query(cursor ? { _next: cursor } : {}, candidate);
+    const counting = candidate.length
+      ? fetchJson(`/api/resources/${encodeURIComponent(resource)}/aggregate?${query({ metric: "count" }, candidate)}`)
+      : Promise.resolve(null);
+    const [page, counted] = await Promise.all([
+      fetchJson(`/api/resources/${encodeURIComponent(resource)}/rows?${params}`),
+      counting,
+    ]);
+    if (!page.ok || (counted && !counted.ok)) {
+      showProblem(say("failed"));
+      return false;
     }
+    showProblem("");
+    const body = page.body;
+    tbody.replaceChildren();
     body.rows.forEach((record) => {
       const row = tbody.insertRow();
       columns.forEach((name) => {
@@ -43,28 +87,51 @@
     state.next = body.next;
     document.getElementById("next-page").disabled = !body.next;
     const first = state.cursors.length * 25 + 1;
+    const total = body.total ?? tableTotal;
+    const values = { first, last: first + body.rows.length - 1, total: total.toLocaleString() };
     const status = document.getElementById("preview-status");
-    const zh = document.documentElement.lang === "zh-TW";
-    status.textContent = body.rows.length === 0
-      ? (zh ? "沒有符合的資料列。" : "No rows match.")
-      : zh ? `顯示第 ${first}–${first + body.rows.length - 1} 筆（符合 ${body.total} 筆）`
-        : `Rows ${first}–${first + body.rows.length - 1} of ${body.total}`;
+    if (body.rows.length === 0) {
+      status.textContent = say("none", values);
+    } else if (counted) {
+      status.textContent = say("status_matched", { ...values, matched: Number(counted.body.rows[0].count).toLocaleString() });
+    } else {
+      status.textContent = say("status", values);
+    }
+    return true;
   }
 
-  root.querySelector("#filters").addEventListener("submit", (event) => {
+  function showFilters() {
+    document.getElementById("active-filters").textContent = state.filters.map(([k, v]) => `${k} = ${v}`).join(" · ");
+  }
+
+  root.querySelector("#filters").addEventListener("submit", async (event) => {
     event.preventDefault();
     const column = document.getElementById("filter-column").value;
     const op = document.getElementById("filter-op").value;
     const value = document.getElementById("filter-value").value;
-    state.filters.push([column + op, value]);
+    const refused = badValue(column, op, value);
+    if (refused) {
+      showProblem(refused);
+      document.getElementById("filter-value").setAttribute("aria-invalid", "true");
+      return;
+    }
+    document.getElementById("filter-value").removeAttribute("aria-invalid");
+    const filters = [...state.filters, [column + op, value]];
+    const saved = state.cursors;
     state.cursors = [];
-    document.getElementById("active-filters").textContent = state.filters.map(([k, v]) => `${k} = ${v}`).join(" · ");
-    load(null);
+    if (await load(null, filters)) {
+      state.filters = filters;
+      showFilters();
+    } else {
+      state.cursors = saved;
+    }
   });
   document.getElementById("filter-clear").addEventListener("click", () => {
     state.filters = [];
     state.cursors = [];
-    document.getElementById("active-filters").textContent = "";
+    showProblem("");
+    document.getElementById("filter-value").removeAttribute("aria-invalid");
+    showFilters();
     load(null);
   });
   root.querySelectorAll("#preview thead .sort").forEach((button) => {
@@ -94,14 +161,15 @@
     return node;
   }
 
-  function draw(rows, group, metricKey, kind) {
+  function draw(rows, group, metricKey, metricLabel, kind) {
     const figure = document.getElementById("chart");
     figure.replaceChildren();
     const data = rows.slice(0, 60).map((r) => [String(r[group]), Number(r[metricKey]) || 0]);
-    const width = 720, height = 320, left = 60, bottom = 80, top = 10;
+    const width = Math.max(320, Math.min(720, figure.clientWidth || 720));
+    const height = 320, left = 60, bottom = 80, top = 10;
     const max = Math.max(1, ...data.map((d) => d[1]));
     const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
-    svg.appendChild(el("title", {}, `${metricKey} by ${group}`));
+    svg.appendChild(el("title", {}, say("chart_caption", { metric: metricLabel, group, n: rows.length })));
     const step = (width - left) / Math.max(1, data.length);
     const y = (v) => top + (height - bottom - top) * (1 - v / max);
     svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }));
@@ -113,15 +181,16 @@
     data.forEach(([label, value], i) => {
       const x = left + step * i;
       if (kind !== "line") {
-        const bar = el("rect", { x: x + 2, y: y(value), width: Math.max(1, step - 4), height: height - bottom - y(value), class: "bar" });
+        const bar = el("rect", { x: x + 2, y: y(value), width: Math.max(1, step - 4), height: height - bottom - y(value), class: "bar", translate: "no" });
         bar.appendChild(el("title", {}, `${label}: ${value}`));
         svg.appendChild(bar);
       }
-      svg.appendChild(el("text", { x: x + step / 2, y: height - bottom + 12, "font-size": 10, transform: `rotate(45 ${x + step / 2} ${height - bottom + 12})` }, label.slice(0, 16)));
+      svg.appendChild(el("text", { x: x + step / 2, y: height - bottom + 12, "font-size": 10, transform: `rotate(45 ${x + step / 2} ${height - bottom + 12})`, translate: "no" }, label.slice(0, 16)));
     });
     figure.appendChild(svg);
     const caption = document.createElement("figcaption");
-    caption.textContent = `${metricKey} / ${group} (${data.length})`;
+    caption.textContent = say("chart_caption", { metric: metricLabel, group, n: rows.length })
+      + (rows.length > data.length ? " " + say("chart_cut", { shown: data.length, n: rows.length }) : "");
     figure.appendChild(caption);
   }
 
@@ -129,22 +198,24 @@
   chartForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const group = document.getElementById("chart-group").value;
-    const metric = document.getElementById("chart-metric").value;
+    const metricSelect = document.getElementById("chart-metric");
+    const metric = metricSelect.value;
+    const metricLabel = metricSelect.selectedOptions[0].textContent.trim();
     const kind = document.getElementById("chart-kind").value;
     const params = query({ group_by: group, metric });
     params.delete("_limit"); params.delete("_sort"); params.delete("_sort_desc");
     const response = await fetch(`/api/resources/${encodeURIComponent(resource)}/aggregate?${params}`);
-    const body = await response.json();
+    const body = response.ok ? await response.json() : {};
     if (!response.ok) {
       const figure = document.getElementById("chart");
       figure.replaceChildren();
       const p = document.createElement("p");
       p.className = "error";
-      p.textContent = body.error ? body.error.message : String(response.status);
+      p.textContent = say("chart_failed");
       figure.appendChild(p);
       return;
     }
     const key = metric === "count" ? "count" : metric.replace(":", "_");
-    draw(body.rows, group, key, kind);
+    draw(body.rows, group, key, metricLabel, kind);
   });
 })();

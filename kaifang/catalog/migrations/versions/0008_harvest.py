@@ -1,7 +1,7 @@
 """harvest sources, records and runs
 
 Revision ID: harvest
-Revises: dataset_withdrawn
+Revises: metadata_edits
 Create Date: 2026-12-07
 
 The tables of :mod:`kaifang.harvest`: the remote portals kaifang gathers, each remote
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "harvest"
-down_revision = "dataset_withdrawn"
+down_revision = "metadata_edits"
 branch_labels = None
 depends_on = None
 
