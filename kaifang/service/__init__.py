@@ -19,6 +19,7 @@ from kaifang import scoring
 from kaifang.catalog import accounts
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import WRITE_ROLES
+from kaifang.catalog.records import UserRecord
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
 from kaifang.query import QueryEngine, QueryResult
@@ -274,7 +275,7 @@ class Service:
         return data.export(self.store, self._ref(ref), fmt, version=version, bom=bom)
 
     # -- accounts and writes ------------------------------------------------------------------
-    def authenticate(self, token: str) -> dict[str, Any]:
+    def authenticate(self, token: str) -> UserRecord:
         return accounts.authenticate(self.catalog, token)
 
     def token_is_valid(self, token: str) -> bool:
@@ -295,23 +296,23 @@ class Service:
             self._tokens[token] = (valid, now)
         return valid
 
-    def publishable_orgs(self, user: dict[str, Any]) -> list[str]:
+    def publishable_orgs(self, user: UserRecord) -> list[str]:
         """The codes of the organizations ``user`` may publish to."""
-        return sorted(code for code, role in user["roles"].items() if role in WRITE_ROLES)
+        return sorted(code for code in user.roles if user.may_write(code))
 
-    def check_writer(self, user: dict[str, Any], org: str) -> None:
+    def check_writer(self, user: UserRecord, org: str) -> None:
         """Refuse ``user`` unless an editor or admin of ``org``."""
-        role = user["roles"].get(org)
-        if role not in WRITE_ROLES:
+        if not user.may_write(org):
             raise ForbiddenError(
-                f"user {user['name']!r} may not publish to {org} (role: {role or 'none'})",
+                f"user {user.name!r} may not publish to {org} "
+                f"(role: {user.role_in(org) or 'none'})",
                 hint=f"An admin of {org} can grant the editor role: "
-                f"kaifang user create {user['name']} --org {org} --role editor",
+                f"kaifang user create {user.name} --org {org} --role editor",
             )
 
     def publish_as(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         path: Path,
         *,
         org: str,
@@ -331,7 +332,7 @@ class Service:
 
         self.check_writer(user, org)
         if allow_personal_data and allow_personal_data.strip():
-            parse_legal_basis(allow_personal_data, may_cite=user["roles"].get(org) == "admin")
+            parse_legal_basis(allow_personal_data, may_cite=user.role_in(org) == "admin")
         result = publish_file(
             self.settings,
             path,
@@ -341,7 +342,7 @@ class Service:
             resource=resource,
             policy=policy,
             allow_personal_data=allow_personal_data,
-            publisher=user["name"],
+            publisher=user.name,
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
         )
@@ -349,7 +350,7 @@ class Service:
 
     def publish_upload(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         dataset_ref: str,
         resource_name: str,
         path: Path,
@@ -372,11 +373,11 @@ class Service:
         )
 
     def publish_reviewed_upload(
-        self, user: dict[str, Any], upload_id: str, form: dict[str, str]
+        self, user: UserRecord, upload_id: str, form: dict[str, str]
     ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
         """Publish a portal upload with the policy its editor reviewed: ``(result, [])``, or
         ``(None, problems)`` naming the column or form field that caused each."""
         return uploads.publish_reviewed(self, user, upload_id, form)
 
 
-__all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service"]
+__all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service", "UserRecord"]

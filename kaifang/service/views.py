@@ -11,18 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kaifang.catalog import finder
-from kaifang.catalog.accounts import list_organizations, organization_dict
+from kaifang.catalog.accounts import list_organizations
 from kaifang.catalog.datasets import (
     DATASET_LOAD,
-    dataset_dict,
-    find_dataset,
     find_resource,
     list_datasets,
-    version_dict,
+    show_dataset,
 )
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import FACETS, Filters
 from kaifang.catalog.models import Dataset, Organization
+from kaifang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
 from kaifang.service.data import ResourceRef
@@ -88,7 +87,7 @@ def search_page(
     if wanted is None:
         return Page(items=[], count=0)
     found = list_datasets(catalog, filters=wanted, sort=sort, limit=limit, offset=offset)
-    return Page(items=with_scores(catalog, found["data"]), count=found["count"])
+    return Page(items=with_scores(catalog, [d.to_dict() for d in found.data]), count=found.count)
 
 
 def search(catalog: Catalog, **params: Any) -> list[dict[str, Any]]:
@@ -122,24 +121,21 @@ def first_created(catalog: Catalog) -> datetime | None:
         return first
 
 
-def _detail(dataset: Dataset) -> dict[str, Any]:
-    out = dataset_dict(dataset)
+def _detail(dataset: DatasetRecord) -> dict[str, Any]:
+    out = dataset.to_dict()
     for item, resource in zip(out["resources"], dataset.resources, strict=True):
-        versions = [version_dict(v) for v in resource.versions]
         current = resource.current
-        item["schema"] = {"fields": list(resource.fields)}
-        item["versions"] = versions
+        item["schema"] = {"fields": [dict(f) for f in resource.fields]}
+        item["versions"] = [v.to_dict() for v in resource.versions]
         item["dataset_id"] = dataset.slug
-        item["screening"] = current.summary.get("screening", {}) if current else {}
-        item["legal_basis"] = (current.legal_basis or None) if current else None
+        item["screening"] = dict(current.screening) if current else {}
+        item["legal_basis"] = current.legal_basis if current else None
     return out
 
 
 def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
     """A dataset with each resource's schema, versions and screening summary."""
-    with catalog.read() as session:
-        out = _detail(find_dataset(session, ref))
-    return with_scores(catalog, [out])[0]
+    return with_scores(catalog, [_detail(show_dataset(catalog, ref))])[0]
 
 
 def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
@@ -148,42 +144,41 @@ def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
         found = session.scalars(
             select(Dataset).where(Dataset.slug.in_(slugs)).options(*DATASET_LOAD)
         )
-        by_slug = {d.slug: _detail(d) for d in found}
+        records = [DatasetRecord.from_row(d) for d in found]
+    by_slug = {d.slug: _detail(d) for d in records}
     return with_scores(catalog, [by_slug[s] for s in slugs if s in by_slug])
 
 
 def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], ResourceRef]:
     with catalog.read() as session:
-        resource = find_resource(session, ref)
-        fields = list(resource.fields)
-        versions = {v.number: v.rows for v in resource.versions}
-        current = resource.current
-        reading = (current.summary.get("reading") or {}) if current else {}
-        detail = {
-            "id": resource.slug,
-            "identifier": resource.identifier,
-            "name": resource.name,
-            "dataset_id": resource.dataset.slug,
-            "dataset_identifier": resource.dataset.identifier,
-            "current_version": resource.current_version,
-            "rows": current.rows if current else None,
-            "schema": {"fields": fields},
-            "versions": [version_dict(v) for v in resource.versions],
-            "screening": current.summary.get("screening", {}) if current else {},
-            "problem_count": int(reading.get("problem_count") or 0),
-            "problems": list(reading.get("problems") or []),
-            "created": resource.created.isoformat(),
-            "modified": resource.modified.isoformat(),
-        }
-        ref_ = ResourceRef(
-            id=resource.slug,
-            identifier=resource.identifier,
-            columns=[f["name"] for f in fields],
-            types={f["name"]: f.get("type", "string") for f in fields},
-            current_version=resource.current_version,
-            versions=versions,
-        )
-        return detail, ref_
+        resource = ResourceRecord.from_row(find_resource(session, ref))
+    current = resource.current
+    fields = [dict(f) for f in resource.fields]
+    detail = {
+        "id": resource.slug,
+        "identifier": resource.identifier,
+        "name": resource.name,
+        "dataset_id": resource.dataset,
+        "dataset_identifier": resource.dataset_identifier,
+        "current_version": resource.current_version,
+        "rows": resource.rows,
+        "schema": {"fields": fields},
+        "versions": [v.to_dict() for v in resource.versions],
+        "screening": dict(current.screening) if current else {},
+        "problem_count": current.problem_count if current else 0,
+        "problems": list(current.problems) if current else [],
+        "created": resource.created.isoformat(),
+        "modified": resource.modified.isoformat(),
+    }
+    ref_ = ResourceRef(
+        id=resource.slug,
+        identifier=resource.identifier,
+        columns=resource.columns,
+        types={f["name"]: f.get("type", "string") for f in fields},
+        current_version=resource.current_version,
+        versions={v.number: v.rows for v in resource.versions},
+    )
+    return detail, ref_
 
 
 def organizations(catalog: Catalog) -> list[dict[str, Any]]:
@@ -195,7 +190,7 @@ def organizations(catalog: Catalog) -> list[dict[str, Any]]:
         )
         ids = dict(session.execute(select(Organization.code, Organization.id)).all())
     return [
-        {**org, "dataset_count": counts.get(ids.get(org["code"], 0), 0)}
+        {**org.to_dict(), "dataset_count": counts.get(ids.get(org.code, 0), 0)}
         for org in list_organizations(catalog)
     ]
 
@@ -211,7 +206,7 @@ def organization(catalog: Catalog, code: str) -> dict[str, Any]:
         count = session.scalar(
             select(func.count()).select_from(Dataset).where(Dataset.organization_id == org.id)
         )
-        return {**organization_dict(org), "dataset_count": count or 0}
+        return {**OrganizationRecord.from_row(org).to_dict(), "dataset_count": count or 0}
 
 
 def latest_modified(datasets: Iterable[dict[str, Any]]) -> datetime | None:

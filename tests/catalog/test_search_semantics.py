@@ -57,9 +57,7 @@ def catalog(catalog_settings: Settings) -> Iterator[Catalog]:
 
 
 def titles(catalog: Catalog, query: str, **filters: str) -> list[str]:
-    return [
-        d["title"] for d in list_datasets(catalog, search=query, filters=Filters(**filters))["data"]
-    ]  # type: ignore[arg-type]
+    return [d.title for d in list_datasets(catalog, search=query, filters=Filters(**filters)).data]  # type: ignore[arg-type]
 
 
 def test_folding_and_tokens() -> None:
@@ -92,10 +90,10 @@ def test_folding_and_tokens() -> None:
 def test_search_semantics(catalog: Catalog, query: str, expected: list[str]) -> None:
     found = list_datasets(catalog, search=query)
     if query in ("竊盜", "台北"):
-        assert [d["title"] for d in found["data"]] == expected
+        assert [d.title for d in found.data] == expected
     else:
-        assert sorted(d["title"] for d in found["data"]) == sorted(expected)
-    assert found["count"] == len(expected)
+        assert sorted(d.title for d in found.data) == sorted(expected)
+    assert found.count == len(expected)
 
 
 def test_filters_and_facets_are_exact(catalog: Catalog) -> None:
@@ -152,7 +150,7 @@ def test_the_migration_indexes_an_existing_catalog(catalog_settings: Settings) -
         engine.dispose()
     with open_catalog(catalog_settings) as catalog:
         found = list_datasets(catalog, search="選舉委員")  # an organization's name
-        assert [d["id"] for d in found["data"]] == ["d2"]
+        assert [d.slug for d in found.data] == ["d2"]
         with catalog.read() as session:
             ids, count = find_ids(session, Filters(q="000001"), limit=None)
         assert count == len(ids) == 1  # the identifier is part of the title text
