@@ -12,13 +12,16 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from kaifang import __version__
+from kaifang.api.capacity import is_heavy
+from kaifang.api.errors import ckan_error
+from kaifang.api.responses import CkanAnswer, ckan_errors, errors
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 from kaifang.service.access import Service, link_base, service_of
@@ -52,10 +55,7 @@ def invalid(field: str, message: str) -> CkanError:
 
 
 def ckan_error_response(action: str, exc: CkanError) -> JSONResponse:
-    error: dict[str, Any] = {"__type": exc.kind, "message": exc.message, **exc.fields}
-    return JSONResponse(
-        {"help": _help(action), "success": False, "error": error}, status_code=exc.status
-    )
+    return ckan_error(action, exc.kind, exc.message, exc.status, **exc.fields)
 
 
 def _help(action: str) -> str:
@@ -123,12 +123,6 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
             )
         return ckan_error_response(name, invalid("request", exc.message))
     return JSONResponse({"help": _help(name), "success": True, "result": result})
-
-
-for _prefix in ("/api/3/action", "/api/action"):
-    router.add_api_route(
-        _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False
-    )
 
 
 # -- parameters ----------------------------------------------------------------------------
@@ -426,3 +420,47 @@ def datastore_search_sql(service: Service, params: Params, base_url: str) -> dic
         "records": [dict(zip(result.columns, row, strict=True)) for row in result.rows],
         "records_truncated": result.truncated,
     }
+
+
+# -- routes ------------------------------------------------------------------------------
+def _answer(name: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    async def answer(request: Request) -> JSONResponse:
+        return await _dispatch(request, name)
+
+    return answer
+
+
+def _responses(name: str) -> dict[int | str, Any]:
+    """What action ``name`` may answer: CKAN's envelopes for its own errors (400 a bad body,
+    404 nothing by that id, 409 a missing or invalid parameter, 500 unreadable stored data);
+    the native one for what stands in front of every route (a too-large body, the rate
+    limit, a heavy request at capacity)."""
+    own = [400, 409, 500]
+    if name.startswith("datastore_") or (name.endswith("_show") and name != "status_show"):
+        own.append(404)
+    front = [413, 429, *((503,) if is_heavy(f"/api/3/action/{name}") else ())]
+    return {
+        200: {"model": CkanAnswer, "description": "CKAN's answer"},
+        **ckan_errors(*sorted(own)),
+        **errors(*front),
+    }
+
+
+# each action as an operation of its own in /openapi.json (its parameters are CKAN's, sent
+# as query parameters or a JSON body); then any other name, and /api/action/ where the
+# ckanapi client sends its calls, through the same dispatch
+for _name in sorted(ACTIONS):
+    for _method in ("GET", "POST"):
+        router.add_api_route(
+            f"/api/3/action/{_name}",
+            _answer(_name),
+            methods=[_method],
+            operation_id=f"ckan_{_name}_{_method.lower()}",
+            summary=f"CKAN {_name}",
+            response_class=JSONResponse,
+            responses=_responses(_name),
+        )
+for _prefix in ("/api/3/action", "/api/action"):
+    router.add_api_route(
+        _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False
+    )
