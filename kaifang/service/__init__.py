@@ -32,7 +32,7 @@ from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
 from kaifang.service.uploads import PolicyProblem, UploadArea, clean_leftovers
 from kaifang.service.usage import UsageCounter
-from kaifang.service.views import Page
+from kaifang.service.views import EVERYTHING, DatasetSearch, Page
 from kaifang.settings import Settings
 from kaifang.sources.elections.analyses import ElectionAnalyses
 from kaifang.sources.freeway.analyses import FreewayAnalyses
@@ -91,39 +91,17 @@ class Service:
     # -- catalog ------------------------------------------------------------------------------
     def search_datasets(
         self,
+        query: DatasetSearch = EVERYTHING,
         *,
-        q: str | None = None,
-        org: str | None = None,
-        tag: str | None = None,
-        license: str | None = None,
-        format: str | None = None,
-        category: str | None = None,
-        band: str | None = None,
-        frequency: str | None = None,
         sort: str = "relevance",
         limit: int = 20,
         offset: int = 0,
     ) -> Page:
         """One page of the catalog's search (kaifang.catalog.finder) and the exact count."""
-        return views.search_page(
-            self.catalog,
-            q=q,
-            org=org,
-            tag=tag,
-            license=license,
-            format=format,
-            category=category,
-            band=band,
-            frequency=frequency,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
+        return views.search_page(self.catalog, query, sort=sort, limit=limit, offset=offset)
 
-    def facets(
-        self, *, q: str | None, fields: list[str], **filters: Any
-    ) -> dict[str, dict[str, int]]:
-        return views.facet_counts(self.catalog, fields, q=q, **filters)
+    def facets(self, query: DatasetSearch, *, fields: list[str]) -> dict[str, dict[str, int]]:
+        return views.facet_counts(self.catalog, fields, query)
 
     def get_dataset(self, ref: str) -> dict[str, Any]:
         return views.dataset_detail(self.catalog, ref)
@@ -158,7 +136,9 @@ class Service:
         since = modified_since
         if since is not None and since.tzinfo is not None:
             since = since.astimezone(UTC).replace(tzinfo=None)
-        return views.identifiers(self.catalog, category=category, tag=tag, modified_since=since)
+        return views.identifiers(
+            self.catalog, DatasetSearch(category=category, tag=tag, modified_since=since)
+        )
 
     def categories(self) -> list[tuple[str, int]]:
         return sorted(views.facet_counts(self.catalog, ["groups"])["groups"].items())
@@ -175,7 +155,7 @@ class Service:
     def organization(self, code: str, *, with_datasets: bool = False) -> dict[str, Any]:
         org = views.organization(self.catalog, code)
         if with_datasets:
-            org["datasets"] = views.search(self.catalog, org=org["code"])
+            org["datasets"] = views.search(self.catalog, DatasetSearch(org=org["code"]))
         return org
 
     def datapackage(self, ref: str) -> dict[str, Any]:
@@ -190,9 +170,14 @@ class Service:
 
     # -- typed answers of the native API ------------------------------------------------------
     def dataset_page(
-        self, *, limit: int = 20, offset: int = 0, **filters: Any
+        self,
+        query: DatasetSearch = EVERYTHING,
+        *,
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
     ) -> models.DatasetPage:
-        page = self.search_datasets(limit=limit, offset=offset, **filters)
+        page = self.search_datasets(query, sort=sort, limit=limit, offset=offset)
         return models.DatasetPage.model_validate(
             {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
         )
@@ -380,4 +365,4 @@ class Service:
         return uploads.publish_reviewed(self, user, upload_id, form)
 
 
-__all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service", "UserRecord"]
+__all__ = ["WRITE_ROLES", "DatasetSearch", "NotFoundError", "Page", "Service", "UserRecord"]

@@ -3,7 +3,7 @@ organizations — the dicts that the native API returns and the compatibility la
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,76 +37,106 @@ class Page:
     count: int
 
 
-def filters(
-    *,
-    q: str | None = None,
-    org: str | None = None,
-    tag: str | None = None,
-    license: str | None = None,
-    format: str | None = None,
-    category: str | None = None,
-    band: str | None = None,
-    frequency: str | None = None,
-    modified_since: datetime | None = None,
-) -> Filters | None:
-    """The catalog's filters for these API parameters; None when nothing can match (a format
-    that kaifang does not serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
-    if q is not None and len(q) > MAX_SEARCH_CHARS:
-        raise ValidationError(
-            f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} are "
-            "accepted",
-            hint="Search with a few words; filter by organization, tag or category instead.",
-            key="q",
+@dataclass(frozen=True)
+class DatasetSearch:
+    """What a dataset search asks, whichever surface asks it (the native API, CKAN's
+    package_search, the portal's search page, the national spec's lists): the words and the
+    filters, each None when not given."""
+
+    q: str | None = None
+    org: str | None = None
+    tag: str | None = None
+    license: str | None = None
+    format: str | None = None
+    category: str | None = None
+    band: str | None = None
+    frequency: str | None = None
+    modified_since: datetime | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | None]) -> DatasetSearch:
+        """From text parameters named like the fields (a portal query string, CKAN's ``fq``);
+        empty values count as not given."""
+
+        def given(name: str) -> str | None:
+            return params.get(name) or None
+
+        return cls(
+            q=given("q"),
+            org=given("org"),
+            tag=given("tag"),
+            license=given("license"),
+            format=given("format"),
+            category=given("category"),
+            band=given("band"),
+            frequency=given("frequency"),
         )
-    if format and format.strip().lower() not in FORMATS:
-        return None
-    return Filters(
-        q=q,
-        org=org,
-        tag=tag,
-        license=license,
-        with_resources=bool(format),
-        category=category,
-        band=band,
-        frequency=frequency,
-        modified_since=modified_since,
-    )
+
+    def filters(self) -> Filters | None:
+        """The catalog's filters; None when nothing can match (a format that kaifang does not
+        serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
+        q = self.q
+        if q is not None and len(q) > MAX_SEARCH_CHARS:
+            raise ValidationError(
+                f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} "
+                "are accepted",
+                hint="Search with a few words; filter by organization, tag or category instead.",
+                key="q",
+            )
+        if self.format and self.format.strip().lower() not in FORMATS:
+            return None
+        return Filters(
+            q=q,
+            org=self.org,
+            tag=self.tag,
+            license=self.license,
+            with_resources=bool(self.format),
+            category=self.category,
+            band=self.band,
+            frequency=self.frequency,
+            modified_since=self.modified_since,
+        )
+
+
+EVERYTHING = DatasetSearch()
 
 
 def search_page(
     catalog: Catalog,
+    query: DatasetSearch = EVERYTHING,
     *,
     limit: int | None,
     offset: int = 0,
     sort: str = "relevance",
-    **params: Any,
 ) -> Page:
     """One page of matching datasets (ranked, or newest first) with their openness scores,
     and the exact count; searched, filtered and paged in the database."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return Page(items=[], count=0)
     found = list_datasets(catalog, filters=wanted, sort=sort, limit=limit, offset=offset)
     return Page(items=with_scores(catalog, [d.to_dict() for d in found.data]), count=found.count)
 
 
-def search(catalog: Catalog, **params: Any) -> list[dict[str, Any]]:
+def search(catalog: Catalog, query: DatasetSearch = EVERYTHING) -> list[dict[str, Any]]:
     """Every matching dataset, ranked (search) or newest first."""
-    return search_page(catalog, limit=None, **params).items
+    return search_page(catalog, query, limit=None).items
 
 
-def facet_counts(catalog: Catalog, fields: list[str], **params: Any) -> dict[str, dict[str, int]]:
+def facet_counts(
+    catalog: Catalog, fields: list[str], query: DatasetSearch = EVERYTHING
+) -> dict[str, dict[str, int]]:
     """``{facet: {value: count}}`` over every match (see kaifang.catalog.finder.FACETS)."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return {name: {} for name in fields if name in FACETS}
     with catalog.read() as session:
         return finder.facet_counts(session, wanted, fields, formats=tuple(FORMATS))
 
 
-def identifiers(catalog: Catalog, **params: Any) -> list[str]:
+def identifiers(catalog: Catalog, query: DatasetSearch = EVERYTHING) -> list[str]:
     """The national identifiers of every match, sorted."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return []
     with catalog.read() as session:

@@ -5,6 +5,7 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,11 +50,11 @@ def search_page(
 ) -> dict[str, Any]:
     """Results and facet counts (organization, category, tag, format, licence, band), all
     computed in the database; the band facet counts before the band filter applies."""
-    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, **filters)
+    query = views.DatasetSearch.from_params({**filters, "q": q})
+    page = service.search_datasets(replace(query, band=band), limit=limit, offset=offset)
     facets = service.facets(
-        q=q,
+        query,
         fields=["organization", "groups", "tags", "res_format", "license_id", "band"],
-        **filters,
     )
     codes = set(facets["organization"])
     names = {

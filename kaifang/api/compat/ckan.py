@@ -24,6 +24,7 @@ from kaifang.api.errors import ckan_error
 from kaifang.api.responses import CkanAnswer, ckan_errors, errors
 from kaifang.catalog.dcat import to_ckan_package
 from kaifang.errors import KaifangError, NotFoundError, QueryError
+from kaifang.service import DatasetSearch
 from kaifang.service.access import Service, link_base, service_of
 
 router = APIRouter(tags=["CKAN Action API"])
@@ -272,11 +273,12 @@ def package_search(service: Service, params: Params, base_url: str) -> dict[str,
         q = ""
     filters = parse_fq(str(params.get("fq") or ""))
     facet_fields = _list(params, "facet.field")
-    page = service.search_datasets(q=q or None, limit=rows, offset=start, **filters)
+    query = DatasetSearch.from_params({**filters, "q": q})
+    page = service.search_datasets(query, limit=rows, offset=start)
     search_facets: dict[str, Any] = {}
     facets: dict[str, dict[str, int]] = {}
     if facet_fields:
-        counts = service.facets(q=q or None, fields=facet_fields, **filters)
+        counts = service.facets(query, fields=facet_fields)
         for name in facet_fields:
             items = counts.get(name, {})
             facets[name] = items
@@ -311,7 +313,7 @@ def organization_show(service: Service, params: Params, base_url: str) -> dict[s
     org = service.organization(_required(params, "id"))
     out = {**_org_dict(org), "package_count": org.get("dataset_count", 0)}
     if _bool(params, "include_datasets", False):
-        page = service.search_datasets(org=org["code"], limit=MAX_ROWS)
+        page = service.search_datasets(DatasetSearch(org=org["code"]), limit=MAX_ROWS)
         out["packages"] = [package_dict(d, base_url) for d in page.items]
     return out
 
