@@ -15,7 +15,8 @@ A crash before the transaction commits leaves the previous version current.
 
 :func:`kaifang.publish.relation.publish_batch` commits several resources all or none with the
 same two shared steps, :func:`next_number` and :func:`register_and_score`: it takes every
-resource's lock, writes every version, then registers them all in one transaction.
+resource's lock, writes every version, then registers them all in one transaction, and
+records each dataset's score once, after its last version is registered.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Resource
+from kaifang.catalog.models import Resource
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, register_version
 from kaifang.scoring import record_registered_version
 from kaifang.storage import VersionStore
@@ -84,10 +85,13 @@ def register_and_score(
     title: str,
     metadata: DatasetMetadata | None,
     file: Path,
-) -> Dataset:
+    score: bool = True,
+) -> Resource:
     """Register ``version`` in ``session``, make it current and record the dataset's score for
-    it, in the caller's transaction."""
-    dataset, registered = register_version(
+    it, in the caller's transaction. ``score=False`` leaves the score to the caller, who
+    registers more versions of the same dataset in that transaction and scores it once
+    (:func:`score_registered`)."""
+    _dataset, registered = register_version(
         session,
         target,
         version,
@@ -96,8 +100,14 @@ def register_and_score(
         metadata=metadata,
         file=file,
     )
-    record_registered_version(session, store, registered, now=datetime.now(UTC))
-    return dataset
+    if score:
+        score_registered(session, store, registered)
+    return registered
+
+
+def score_registered(session: Session, store: VersionStore, resource: Resource) -> None:
+    """Record the score of ``resource``'s dataset as its current versions now stand."""
+    record_registered_version(session, store, resource, now=datetime.now(UTC))
 
 
 def commit_version(

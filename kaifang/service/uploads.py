@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import duckdb
 import yaml
 
+from kaifang.catalog.records import UserRecord
 from kaifang.errors import (
     KaifangError,
     NotFoundError,
@@ -260,13 +261,13 @@ def refusal_problems(exc: PublishRefusedError) -> list[PolicyProblem]:
 
 
 def publish_reviewed(
-    service: Service, user: dict[str, Any], upload_id: str, form: dict[str, str]
+    service: Service, user: UserRecord, upload_id: str, form: dict[str, str]
 ) -> tuple[dict[str, Any] | None, list[PolicyProblem]]:
     """``Service.publish_reviewed_upload``: the upload's owner publishes it with the policy
     from the review form, through ``Service.publish_as``."""
     area = service.uploads
     meta = area.meta(upload_id)
-    if meta["owner"] != user["name"]:
+    if meta["owner"] != user.name:
         raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
     org = meta["org"]
     service.check_writer(user, org)
@@ -278,7 +279,7 @@ def publish_reviewed(
         problems.append(PolicyProblem("", "title", "give the new dataset a title"))
     if legal_basis:
         try:  # a listed law any editor may use; a citation of another law only an admin
-            parse_legal_basis(legal_basis, may_cite=user["roles"].get(org) == "admin")
+            parse_legal_basis(legal_basis, may_cite=user.role_in(org) == "admin")
         except ValidationError as exc:
             problems.append(PolicyProblem("legal_basis", "legal_basis", exc.message))
     if problems:

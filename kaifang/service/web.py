@@ -5,6 +5,7 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,8 @@ from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.datasets import popular
-from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
+from kaifang.catalog.models import ApiToken, DatasetRequest
+from kaifang.catalog.records import RequestRecord, UserRecord
 from kaifang.errors import ForbiddenError, KaifangError, NotFoundError
 from kaifang.service import views
 from kaifang.sources.registry import dashboard_sources
@@ -27,7 +29,7 @@ PAGE_DIFF_MAX_ROWS = 1_000_000
 OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 
 
-def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
+def session_user(service: Service, prefix: str | None) -> UserRecord | None:
     """The user whose live (unrevoked) API token has ``prefix``, else None."""
     if not prefix:
         return None
@@ -35,11 +37,7 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
         row = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
         if row is None or row.revoked is not None:
             return None
-        user = row.user
-        return {
-            "name": user.name,
-            "roles": {m.organization.code: m.role for m in user.memberships},
-        }
+        return UserRecord.from_row(row.user)
 
 
 SEARCH_FACET_VALUES = 20
@@ -59,9 +57,10 @@ def search_page(
     """Results and facet counts (organization, category, tag, format, licence, band, update
     frequency), all computed in the database; the band facet counts before the band filter
     applies."""
-    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, sort=sort, **filters)
+    query = views.DatasetSearch.from_params({**filters, "q": q})
+    page = service.search_datasets(replace(query, band=band), limit=limit, offset=offset, sort=sort)
     facets = service.top_facets(
-        q=q,
+        query,
         fields=[
             "organization",
             "groups",
@@ -72,7 +71,6 @@ def search_page(
             "update_frequency",
         ],
         limit=SEARCH_FACET_VALUES,
-        **filters,
     )
     return {
         "items": page.items,
@@ -218,7 +216,7 @@ def organization_page(
             .order_by(DatasetRequest.created.desc(), DatasetRequest.id.desc())
         ).all()
         requests = [
-            {**dataset_requests.request_dict(r, now=moment), "response_days": _response_days(r)}
+            {**RequestRecord.from_row(r, now=moment).to_dict(), "response_days": _response_days(r)}
             for r in rows
         ]
     answered = [r["response_days"] for r in requests if r["response_days"] is not None]
@@ -233,7 +231,7 @@ def organization_page(
 
 def create_request(
     service: Service, org: str, *, title: str, description: str, requester: str
-) -> dict[str, Any]:
+) -> RequestRecord:
     """Anyone may ask an organization for a dataset."""
     return dataset_requests.create_request(
         service.catalog, org, title=title, description=description, requester=requester
@@ -241,16 +239,15 @@ def create_request(
 
 
 def answer_request(
-    service: Service, user: dict[str, Any] | None, request_id: int, *, status: str, response: str
-) -> dict[str, Any]:
+    service: Service, user: UserRecord | None, request_id: int, *, status: str, response: str
+) -> RequestRecord:
     """A member (editor or admin) of the asked organization answers its request."""
     with service.catalog.read() as session:
         row = session.get(DatasetRequest, request_id)
         if row is None:
             raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
         org = row.organization.code
-    role = (user or {}).get("roles", {}).get(org)
-    if role not in WRITE_ROLES:
+    if user is None or not user.may_write(org):
         raise ForbiddenError(
             f"only an editor or admin of {org} may answer its requests",
             hint="Log in with an API token of a member of that organization.",

@@ -55,9 +55,9 @@ def login(
     session.update(
         {
             "csrf": secrets.token_urlsafe(24),
-            "user": user["name"],
+            "user": user.name,
             "prefix": token.strip().split("_", 2)[1],
-            "sid": _store(request).start(user["name"]),
+            "sid": _store(request).start(user.name),
         }
     )
     request.state.session_changed = True

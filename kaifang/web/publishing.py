@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from kaifang.service import UserRecord
 from kaifang.service.access import service_of
 from kaifang.service.uploads import UploadArea
 from kaifang.web.i18n import language_of, translator
@@ -17,7 +18,7 @@ from kaifang.web.security import check_csrf
 router = APIRouter(include_in_schema=False)
 
 
-def _editor(request: Request) -> dict[str, Any] | None:
+def _editor(request: Request) -> UserRecord | None:
     return current_user(request)
 
 
@@ -25,7 +26,7 @@ def _uploads(request: Request) -> UploadArea:
     return service_of(request).uploads
 
 
-def _orgs(request: Request, user: dict[str, Any]) -> list[str]:
+def _orgs(request: Request, user: UserRecord) -> list[str]:
     return service_of(request).publishable_orgs(user)
 
 
@@ -51,12 +52,12 @@ def upload(
     if org not in _orgs(request, user):
         message = "choose an organization you may publish to"
         return render(request, "publish.html", status=422, orgs=_orgs(request, user), error=message)
-    upload_id = _uploads(request).save(user["name"], file.filename or "", file.file, org=org)
+    upload_id = _uploads(request).save(user.name, file.filename or "", file.file, org=org)
     return redirect(f"/publish/{upload_id}")
 
 
-def _review(request: Request, user: dict[str, Any], upload_id: str, **context: Any) -> Response:
-    report = _uploads(request).inspect(upload_id, owner=user["name"])
+def _review(request: Request, user: UserRecord, upload_id: str, **context: Any) -> Response:
+    report = _uploads(request).inspect(upload_id, owner=user.name)
     return render(request, "publish_review.html", report=report, **context)
 
 

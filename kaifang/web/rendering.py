@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kaifang.service import WRITE_ROLES
+from kaifang.service import WRITE_ROLES, UserRecord
 from kaifang.service import web as portal_web
 from kaifang.service.access import link_base, service_of
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, translator
@@ -55,10 +55,10 @@ TEMPLATES.env.globals["WRITE_ROLES"] = WRITE_ROLES
 TEMPLATES.env.filters["snippet"] = snippet
 
 
-def current_user(request: Request) -> dict[str, Any] | None:
+def current_user(request: Request) -> UserRecord | None:
     """The logged-in user (looked up again from the token prefix on every request)."""
     session = session_of(request)
-    cached: dict[str, Any] | None = getattr(request.state, "user", None)
+    cached: UserRecord | None = getattr(request.state, "user", None)
     store: SessionStore = request.state.session_store  # handed over by PortalMiddleware
     if cached is None and session.get("prefix") and store.active(session.get("sid")):
         cached = portal_web.session_user(service_of(request), session["prefix"])

@@ -21,7 +21,7 @@ def test_legal_basis_in_listings(org_settings: Settings, write_csv: WriteCsv) ->
         org_settings, write_csv("counts.csv", ["代碼", "件數"], [("01", 7)]), org=ORG, title="件數"
     )
     with open_catalog(org_settings) as catalog:
-        listed = {d["id"]: d["legal_basis"] for d in list_datasets(catalog)["data"]}
+        listed = {d.slug: d.legal_basis for d in list_datasets(catalog).data}
     assert listed == {result.dataset: BASIS, other.dataset: None}
     with TestClient(create_app(org_settings)) as client:
         api = client.get("/api/datasets", params={"q": "候選人"}).json()["data"]

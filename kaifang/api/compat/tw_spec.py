@@ -17,7 +17,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kaifang.api.responses import SPEC_OK, errors, spec_errors
+from kaifang.api.errors import spec_error
+from kaifang.api.responses import HEAVY, SPEC_OK, errors, spec_errors
 from kaifang.catalog.categories import category
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
 from kaifang.service.access import link_base, service_of
@@ -55,10 +56,7 @@ class SpecError(Exception):
 
 
 def spec_error_response(exc: SpecError) -> JSONResponse:
-    return JSONResponse(
-        {"success": False, "error": {"type": exc.code, "message": exc.message}},
-        status_code=exc.status,
-    )
+    return spec_error(exc.code, exc.message, exc.status)
 
 
 def _ok(result: Any) -> JSONResponse:
@@ -330,7 +328,10 @@ def _parse_fields(raw: str | None, columns: dict[str, Any]) -> list[str]:
     "/dump/datastore/{resourceID}",
     operation_id="dumpDataBySetId",
     response_class=StreamingResponse,
-    responses={200: {"description": "The file, gzipped", "content": {"application/x-gzip": {}}}},
+    responses={
+        **errors(*HEAVY),
+        200: {"description": "The file, gzipped", "content": {"application/x-gzip": {}}},
+    },
 )
 def dump(
     request: Request,
