@@ -19,8 +19,8 @@ SMALL = DemoPlan(
 
 def _versions(settings: Settings) -> dict[str, int | None]:
     with open_catalog(settings) as catalog:
-        data = list_datasets(catalog)["data"]
-    return {r["id"]: r["current_version"] for d in data for r in d["resources"]}
+        data = list_datasets(catalog).data
+    return {r.slug: r.current_version for d in data for r in d.resources}
 
 
 def test_demo_loads_every_source_once(settings: Settings) -> None:

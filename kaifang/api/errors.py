@@ -1,4 +1,5 @@
-"""One error envelope per surface.
+"""One error envelope per surface, each built here and nowhere else (from the exception tree
+of :mod:`kaifang.errors`, or from a compatibility layer's own error).
 
 - native API (``/api/...``): ``{"error": {"code", "message", "hint"?, "details"?}, "status"}``
 - CKAN Action API (``/api/3/action/...``, ``/api/action/...``): CKAN's
@@ -35,26 +36,39 @@ def native_error(status: int, code: str, message: str, **extra: Any) -> JSONResp
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def ckan_error(
+    action: str, kind: str, message: str, status: int, *, base_url: str = "", **fields: Any
+) -> JSONResponse:
+    """CKAN's error body: ``{"help", "success": false, "error": {"__type", "message", ...}}``;
+    ``help`` is the URL of the action's help_show (absolute with ``base_url``); ``fields``
+    name the parameters at fault, as CKAN's validation errors do."""
+    return JSONResponse(
+        {
+            "help": f"{base_url}/api/3/action/help_show?name={action}",
+            "success": False,
+            "error": {"__type": kind, "message": message, **fields},
+        },
+        status_code=status,
+    )
+
+
+def spec_error(code: str, message: str, status: int) -> JSONResponse:
+    """The national spec's error body: ``{"success": false, "error": {"type", "message"}}``."""
+    return JSONResponse(
+        {"success": False, "error": {"type": code, "message": message}}, status_code=status
+    )
+
+
 def internal_error(path: str) -> JSONResponse:
     """A 500 for an unexpected failure, in the envelope of the surface ``path`` belongs to.
     The traceback is not sent; Starlette re-raises the exception after this response so
     that the server logs it."""
     message = f"internal error while answering {path}; the server log has the details"
     if path.startswith(SPEC_PREFIX):
-        return JSONResponse(
-            {"success": False, "error": {"type": "ER0500", "message": f"系統錯誤：{message}"}},
-            status_code=500,
-        )
+        return spec_error("ER0500", f"系統錯誤：{message}", 500)
     if path.startswith(CKAN_PREFIXES):
         action = path.rstrip("/").rsplit("/", 1)[-1]
-        return JSONResponse(
-            {
-                "help": f"/api/3/action/help_show?name={action}",
-                "success": False,
-                "error": {"__type": "Internal Server Error", "message": message},
-            },
-            status_code=500,
-        )
+        return ckan_error(action, "Internal Server Error", message, 500)
     return native_error(
         500, "internal_error", message, hint="Try again later; if it persists, tell the operator."
     )
@@ -157,4 +171,11 @@ def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | Non
         return internal_error(request.url.path)
 
 
-__all__ = ["RateLimitedError", "install_error_handlers", "internal_error", "native_error"]
+__all__ = [
+    "RateLimitedError",
+    "ckan_error",
+    "install_error_handlers",
+    "internal_error",
+    "native_error",
+    "spec_error",
+]

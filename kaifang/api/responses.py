@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
@@ -49,21 +49,51 @@ class SpecAnswer(BaseModel):
     result: Any
 
 
+class CkanErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # CKAN names the parameters at fault
+
+    type_: str = Field(alias="__type", description="CKAN's error type, e.g. Not Found Error.")
+    message: str
+
+
+class CkanErrorEnvelope(BaseModel):
+    """CKAN's error body (``/api/3/action/...``)."""
+
+    help: str = Field(description="The action's help URL.")
+    success: bool = Field(description="Always false.")
+    error: CkanErrorDetail
+
+
+class CkanAnswer(BaseModel):
+    """CKAN's success body; ``result`` is what the action returns in CKAN."""
+
+    help: str
+    success: bool = Field(description="Always true.")
+    result: Any
+
+
 WHY = {
     400: "Bad request: a parameter, filter or SQL statement is refused.",
     401: "No API token, or an unknown or revoked one.",
     403: "The token's user may not do this.",
     404: "No such dataset, resource, version or organization.",
     405: "Method not allowed.",
-    409: "Conflict: another publish of the same resource is running.",
+    409: "Conflict: another publish of the same resource is running (CKAN: a parameter is "
+    "missing or invalid).",
     413: "The request body is too large.",
     422: "A parameter or the body does not match its declared type, or the publish is refused.",
     429: "Too many requests from one address; Retry-After says when to try again.",
     500: "The server's fault: published files cannot be read, or an unexpected failure.",
-    503: "A configured engine (Spark) cannot be reached.",
+    503: "A heavy request (SQL, aggregates, analyses, downloads, dumps) found the server at "
+    "capacity (Retry-After says when to try again), or a configured engine (Spark) cannot be "
+    "reached.",
 }
 COMMON = (422, 429, 500)
 """Every native route: bad parameter types, the rate limit, the server's own failures."""
+HEAVY = (503,)
+"""Heavy routes (:func:`kaifang.api.capacity.is_heavy`): the server at capacity."""
+WITH_BODY = (413,)
+"""Routes that read a request body: the body past ``upload_max_mb``."""
 
 
 def errors(*statuses: int, model: type[BaseModel] = ErrorEnvelope) -> dict[int | str, Any]:
@@ -78,6 +108,10 @@ def native_errors(*statuses: int) -> dict[int | str, Any]:
 
 def spec_errors(*statuses: int) -> dict[int | str, Any]:
     return errors(*statuses, model=SpecErrorEnvelope)
+
+
+def ckan_errors(*statuses: int) -> dict[int | str, Any]:
+    return errors(*statuses, model=CkanErrorEnvelope)
 
 
 SPEC_OK: dict[int | str, Any] = {200: {"model": SpecAnswer, "description": "The spec's answer"}}

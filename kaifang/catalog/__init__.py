@@ -17,13 +17,35 @@ from kaifang.catalog.datasets import history, list_datasets, show_dataset
 from kaifang.catalog.db import Catalog, open_catalog
 from kaifang.catalog.licenses import DEFAULT_LICENSE, LICENSES
 from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
+from kaifang.catalog.records import (
+    DatasetList,
+    DatasetRecord,
+    OrganizationRecord,
+    RequestRecord,
+    ResourceHistory,
+    ResourceRecord,
+    RevokedToken,
+    TokenRecord,
+    UserRecord,
+    VersionRecord,
+)
 
 __all__ = [
     "CATEGORIES",
     "DEFAULT_LICENSE",
     "LICENSES",
     "Catalog",
+    "DatasetList",
     "DatasetMetadata",
+    "DatasetRecord",
+    "OrganizationRecord",
+    "RequestRecord",
+    "ResourceHistory",
+    "ResourceRecord",
+    "RevokedToken",
+    "TokenRecord",
+    "UserRecord",
+    "VersionRecord",
     "authenticate",
     "category",
     "create_organization",

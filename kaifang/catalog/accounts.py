@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,13 +18,10 @@ from sqlalchemy.orm import Session
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.identifiers import normalize_org_code
 from kaifang.catalog.models import ROLES, ApiToken, Membership, Organization, User, utcnow
+from kaifang.catalog.records import OrganizationRecord, RevokedToken, TokenRecord, UserRecord
 from kaifang.errors import ConflictError, NotFoundError, UnauthorizedError, ValidationError
 
 TOKEN_PREFIX = "kf"
-
-
-def organization_dict(org: Organization) -> dict[str, Any]:
-    return {"code": org.code, "name": org.name, "name_en": org.name_en}
 
 
 def find_organization(session: Session, code: str) -> Organization:
@@ -45,7 +41,7 @@ def find_organization(session: Session, code: str) -> Organization:
 
 def create_organization(
     catalog: Catalog, code: str, *, name: str, name_en: str = ""
-) -> dict[str, Any]:
+) -> OrganizationRecord:
     normalized = normalize_org_code(code)
     if not name.strip():
         raise ValidationError("organization name is empty", hint="Pass --name NAME.", key="name")
@@ -55,21 +51,13 @@ def create_organization(
         org = Organization(code=normalized, name=name.strip(), name_en=name_en.strip())
         session.add(org)
         session.flush()
-        return organization_dict(org)
+        return OrganizationRecord.from_row(org)
 
 
-def list_organizations(catalog: Catalog) -> list[dict[str, Any]]:
+def list_organizations(catalog: Catalog) -> list[OrganizationRecord]:
     with catalog.read() as session:
         orgs = session.scalars(select(Organization).order_by(Organization.code)).all()
-        return [organization_dict(o) for o in orgs]
-
-
-def _user_dict(user: User) -> dict[str, Any]:
-    return {
-        "name": user.name,
-        "email": user.email,
-        "roles": {m.organization.code: m.role for m in user.memberships},
-    }
+        return [OrganizationRecord.from_row(o) for o in orgs]
 
 
 def find_user(session: Session, name: str) -> User:
@@ -88,7 +76,7 @@ def create_user(
     email: str = "",
     org: str | None = None,
     role: str = "editor",
-) -> dict[str, Any]:
+) -> UserRecord:
     """Create a user, optionally with ``role`` in organization ``org``."""
     if not name.strip():
         raise ValidationError("user name is empty", key="name")
@@ -106,10 +94,10 @@ def create_user(
             session.add(Membership(user=user, organization=organization, role=role))
         session.flush()
         session.refresh(user)
-        return _user_dict(user)
+        return UserRecord.from_row(user)
 
 
-def grant_role(catalog: Catalog, user: str, org: str, role: str) -> dict[str, Any]:
+def grant_role(catalog: Catalog, user: str, org: str, role: str) -> UserRecord:
     if role not in ROLES:
         raise ValidationError(f"role: unknown role {role!r}", hint=f"Valid roles: {ROLES}.")
     with catalog.write() as session:
@@ -122,7 +110,7 @@ def grant_role(catalog: Catalog, user: str, org: str, role: str) -> dict[str, An
             membership.role = role
         session.flush()
         session.refresh(account)
-        return _user_dict(account)
+        return UserRecord.from_row(account)
 
 
 @dataclass(frozen=True)
@@ -152,8 +140,8 @@ def create_token(catalog: Catalog, user: str, *, label: str = "") -> NewToken:
         return NewToken(token=token, prefix=prefix, user=account.name)
 
 
-def authenticate(catalog: Catalog, token: str) -> dict[str, Any]:
-    """The user a token belongs to (``{name, email, roles}``), else UnauthorizedError."""
+def authenticate(catalog: Catalog, token: str) -> UserRecord:
+    """The user a token belongs to, else UnauthorizedError."""
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise UnauthorizedError("malformed API token", hint="Tokens look like kf_xxxxxxxx_...")
@@ -168,10 +156,10 @@ def authenticate(catalog: Catalog, token: str) -> dict[str, Any]:
                 "unknown or revoked API token", hint="Create one with: kaifang token create USER"
             )
         row.last_used = utcnow()
-        return _user_dict(row.user)
+        return UserRecord.from_row(row.user)
 
 
-def list_tokens(catalog: Catalog, user: str) -> list[dict[str, Any]]:
+def list_tokens(catalog: Catalog, user: str) -> list[TokenRecord]:
     """USER's tokens, newest first: prefix, label, created, last used, revoked (never the
     token or its hash)."""
     with catalog.read() as session:
@@ -181,19 +169,10 @@ def list_tokens(catalog: Catalog, user: str) -> list[dict[str, Any]]:
             .where(ApiToken.user_id == account.id)
             .order_by(ApiToken.created.desc(), ApiToken.id.desc())
         ).all()
-        return [
-            {
-                "prefix": row.prefix,
-                "label": row.label,
-                "created": _iso(row.created),
-                "last_used": _iso(row.last_used),
-                "revoked": _iso(row.revoked),
-            }
-            for row in rows
-        ]
+        return [TokenRecord.from_row(row) for row in rows]
 
 
-def revoke_token(catalog: Catalog, user: str, prefix: str) -> dict[str, Any]:
+def revoke_token(catalog: Catalog, user: str, prefix: str) -> RevokedToken:
     """Revoke USER's token ``prefix``: it stops working at once, and so do the portal
     sessions logged in with it. Revoking a revoked token changes nothing."""
     with catalog.write() as session:
@@ -209,8 +188,4 @@ def revoke_token(catalog: Catalog, user: str, prefix: str) -> dict[str, Any]:
             )
         if row.revoked is None:
             row.revoked = utcnow()
-        return {"prefix": row.prefix, "user": account.name, "revoked": _iso(row.revoked)}
-
-
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment is not None else None
+        return RevokedToken(prefix=row.prefix, user=account.name, revoked=row.revoked)

@@ -9,7 +9,6 @@ with their age in days.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,33 +16,10 @@ from sqlalchemy.orm import Session
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import REQUEST_STATUSES, DatasetRequest, utcnow
+from kaifang.catalog.records import RequestRecord
 from kaifang.errors import ConflictError, NotFoundError, ValidationError
 
 ANSWERS = tuple(s for s in REQUEST_STATUSES if s != "open")
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
-def request_dict(request: DatasetRequest, *, now: datetime | None = None) -> dict[str, Any]:
-    created = _aware(request.created)
-    assert created is not None  # the column is NOT NULL
-    answered = _aware(request.answered)
-    out: dict[str, Any] = {
-        "id": request.id,
-        "organization": request.organization.code,
-        "title": request.title,
-        "description": request.description,
-        "requester": request.requester,
-        "status": request.status,
-        "response": request.response or None,
-        "created": created.isoformat(),
-        "answered": answered.isoformat() if answered else None,
-    }
-    if now is not None and request.status == "open":
-        out["age_days"] = max(0, (now - created).days)
-    return out
 
 
 def create_request(
@@ -54,7 +30,7 @@ def create_request(
     description: str = "",
     requester: str = "",
     at: datetime | None = None,
-) -> dict[str, Any]:
+) -> RequestRecord:
     """Open a request that organization ``org`` publish some data."""
     if not title.strip():
         raise ValidationError(
@@ -74,7 +50,7 @@ def create_request(
         )
         session.add(request)
         session.flush()
-        return request_dict(request)
+        return RequestRecord.from_row(request)
 
 
 def _find_request(session: Session, request_id: int) -> DatasetRequest:
@@ -90,7 +66,7 @@ def _find_request(session: Session, request_id: int) -> DatasetRequest:
 
 def answer_request(
     catalog: Catalog, request_id: int, *, status: str, response: str
-) -> dict[str, Any]:
+) -> RequestRecord:
     """Answer an open request: ``status`` is one of answered, fulfilled, rejected."""
     if status not in ANSWERS:
         raise ValidationError(
@@ -116,7 +92,7 @@ def answer_request(
         request.response = response.strip()
         request.answered = utcnow()
         session.flush()
-        return request_dict(request)
+        return RequestRecord.from_row(request)
 
 
 def open_requests_of(session: Session, organization_id: int) -> list[DatasetRequest]:
@@ -132,8 +108,10 @@ def open_requests_of(session: Session, organization_id: int) -> list[DatasetRequ
     )
 
 
-def open_requests(catalog: Catalog, org: str, *, now: datetime) -> list[dict[str, Any]]:
+def open_requests(catalog: Catalog, org: str, *, now: datetime) -> list[RequestRecord]:
     """The organization's open requests, oldest first, each with ``age_days`` at ``now``."""
     with catalog.read() as session:
         organization = find_organization(session, org)
-        return [request_dict(r, now=now) for r in open_requests_of(session, organization.id)]
+        return [
+            RequestRecord.from_row(r, now=now) for r in open_requests_of(session, organization.id)
+        ]

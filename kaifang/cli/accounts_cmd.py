@@ -36,9 +36,9 @@ def org_create(settings: Settings, code: str, name: str, name_en: str, as_json: 
     with open_catalog(settings) as catalog:
         created = create_organization(catalog, code, name=name, name_en=name_en)
     if as_json:
-        print_json(created)
+        print_json(created.to_dict())
     else:
-        console.print(f"Created organization {created['code']} {created['name']}", highlight=False)
+        console.print(f"Created organization {created.code} {created.name}", highlight=False)
 
 
 @org.command("list")
@@ -49,10 +49,10 @@ def org_list(settings: Settings, as_json: bool) -> None:
     with open_catalog(settings) as catalog:
         orgs = list_organizations(catalog)
     if as_json:
-        print_json({"data": orgs, "count": len(orgs)})
+        print_json({"data": [o.to_dict() for o in orgs], "count": len(orgs)})
         return
     for item in orgs:
-        console.print(f"{item['code']}  {item['name']}", highlight=False)
+        console.print(f"{item.code}  {item.name}", highlight=False)
 
 
 @click.group()
@@ -76,10 +76,10 @@ def user_create(
     with open_catalog(settings) as catalog:
         created = create_user(catalog, name, email=email, org=org_code, role=role)
     if as_json:
-        print_json(created)
+        print_json(created.to_dict())
         return
-    roles = ", ".join(f"{r} of {o}" for o, r in created["roles"].items())
-    console.print(f"Created user {created['name']}" + (f" ({roles})" if roles else ""))
+    roles = ", ".join(f"{r} of {o}" for o, r in created.roles.items())
+    console.print(f"Created user {created.name}" + (f" ({roles})" if roles else ""))
 
 
 @click.group()
@@ -112,9 +112,9 @@ def token_list(settings: Settings, user_name: str, as_json: bool) -> None:
     with open_catalog(settings) as catalog:
         tokens = list_tokens(catalog, user_name)
     if as_json:
-        print_json({"user": user_name, "tokens": tokens})
+        print_json({"user": user_name, "tokens": [t.to_dict() for t in tokens]})
         return
-    for row in tokens:
+    for row in (t.to_dict() for t in tokens):
         state = f"revoked {row['revoked']}" if row["revoked"] else "active"
         used = row["last_used"] or "never used"
         click.echo(f"{row['prefix']}  {state:28}  created {row['created']}  {used}  {row['label']}")
@@ -130,6 +130,6 @@ def token_revoke(settings: Settings, user_name: str, prefix: str, as_json: bool)
     with open_catalog(settings) as catalog:
         result = revoke_token(catalog, user_name, prefix)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
         return
-    click.echo(f"revoked token {result['prefix']} of {result['user']}")
+    click.echo(f"revoked token {result.prefix} of {result.user}")

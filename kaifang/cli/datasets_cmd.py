@@ -35,7 +35,9 @@ def datasets(
 ) -> None:
     """List published datasets, best matches first with --search."""
     with open_catalog(settings) as catalog:
-        found = list_datasets(catalog, search=query, sort=sort, limit=limit, offset=offset)
+        found = list_datasets(
+            catalog, search=query, sort=sort, limit=limit, offset=offset
+        ).to_dict()
     if as_json:
         print_json(found)
         return
@@ -79,7 +81,7 @@ def _print_dataset(item: dict[str, Any]) -> None:
 def show(settings: Settings, dataset: str, as_json: bool) -> None:
     """Show DATASET (its id or national identifier): metadata and resources."""
     with open_catalog(settings) as catalog:
-        item = show_dataset(catalog, dataset)
+        item = show_dataset(catalog, dataset).to_dict()
     if as_json:
         print_json(item)
     else:

@@ -1,19 +1,22 @@
 """``kaifang generate freeway|elections|theft|schools|catalog``: realistic files in upstream
-formats, and a synthetic national catalog."""
+formats, and a synthetic national catalog.
+
+The source subcommands are built from the registered sources' generators
+(:data:`kaifang.sources.registry.SOURCES`, :class:`kaifang.sources.source.Generator`), each
+with ``--out``, the source's own options, ``--seed``, ``--scale`` and ``--json``."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kaifang.cli.common import print_json
 from kaifang.settings import Settings
-from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
-from kaifang.sources.freeway.generate import ALL_DATASETS, FreewayPlan, generate_freeway
-from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
-from kaifang.sources.theft.generate import TheftPlan, generate_theft
+from kaifang.sources.registry import SOURCES
+from kaifang.sources.source import GenerateOption, Generator
 
 _OUT = click.option(
     "--out",
@@ -53,103 +56,45 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str) -> dat
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.") from None
 
 
-@generate.command()
-@_OUT
-@click.option("--days", default=1, show_default=True, type=click.IntRange(1), help="Days.")
-@click.option(
-    "--start", default="2024-03-25", show_default=True, callback=_parse_date, help="First day."
-)
-@click.option(
-    "--datasets",
-    default=",".join(ALL_DATASETS),
-    show_default=True,
-    help="Comma-separated TDCS codes to write.",
-)
-@click.option("--archive", is_flag=True, help="Write daily M0xA_YYYYMMDD.tar.gz archives.")
-@click.option("--trips", type=click.IntRange(1), default=None, help="M06A trips per day.")
-@_SEED
-@_SCALE
-@_JSON
-def freeway(
-    out_dir: Path,
-    days: int,
-    start: date,
-    datasets: str,
-    archive: bool,
-    trips: int | None,
-    seed: int,
-    scale: float,
-    as_json: bool,
-) -> None:
-    """TDCS M03A–M08A days and the gantry coordinate table."""
-    plan = FreewayPlan(
-        start=start,
-        days=days,
-        datasets=tuple(d.strip().upper() for d in datasets.split(",") if d.strip()),
-        seed=seed,
-        scale=scale,
-        archive=archive,
-        trips_per_day=trips,
-    )
-    result = generate_freeway(out_dir, plan)
-    _report(
-        as_json,
-        {
-            "out": str(out_dir),
-            "gantries": result.gantries,
-            "files": len(result.files),
-            "rows": result.rows,
-            "gantry_table": str(result.gantry_table),
-        },
+def _option(option: GenerateOption) -> Any:
+    if option.default is False:
+        return click.option(option.flag, option.name, is_flag=True, help=option.help)
+    if option.kind is date:
+        return click.option(
+            option.flag,
+            option.name,
+            default=option.default,
+            show_default=True,
+            callback=_parse_date,
+            help=option.help,
+        )
+    kind: Any = option.kind
+    if option.kind is int and option.minimum is not None:
+        kind = click.IntRange(option.minimum)
+    return click.option(
+        option.flag,
+        option.name,
+        default=option.default,
+        show_default=option.default is not None,
+        type=kind,
+        help=option.help,
     )
 
 
-@generate.command()
-@_OUT
-@click.option("--zip", "zip_archive", is_flag=True, help="Also write votedata.zip.")
-@_SEED
-@_SCALE
-@_JSON
-def elections(out_dir: Path, zip_archive: bool, seed: int, scale: float, as_json: bool) -> None:
-    """CEC voteData election folders (2008, 2020, 2022 and 2024 spellings)."""
-    result = generate_elections(
-        out_dir, ElectionsPlan(seed=seed, scale=scale, zip_archive=zip_archive)
-    )
-    _report(
-        as_json,
-        {
-            "out": str(out_dir),
-            "folders": [str(f.relative_to(out_dir)) for f in result.folders],
-            "files": len(result.files),
-            "zip": str(result.zip_path) if result.zip_path else None,
-        },
-    )
+def _command(name: str, generator: Generator) -> click.Command:
+    def run(out_dir: Path, seed: int, scale: float, as_json: bool, **options: Any) -> None:
+        _report(as_json, generator.run(out_dir, seed=seed, scale=scale, **options))
+
+    command: Any = _SEED(_SCALE(_JSON(run)))
+    for option in reversed(generator.options):
+        command = _option(option)(command)
+    built: click.Command = click.command(name=name, help=generator.summary)(_OUT(command))
+    return built
 
 
-@generate.command()
-@_OUT
-@click.option("--year", default=2023, show_default=True, help="Gregorian year of the points.")
-@_SEED
-@_SCALE
-@_JSON
-def theft(out_dir: Path, year: int, seed: int, scale: float, as_json: bool) -> None:
-    """Taipei theft points, Big5 and UTF-8-with-BOM files per category."""
-    result = generate_theft(out_dir, TheftPlan(year=year, seed=seed, scale=scale))
-    _report(as_json, {"out": str(out_dir), "files": len(result.files), "rows": result.rows})
-
-
-@generate.command()
-@_OUT
-@click.option("--academic-year", default=114, show_default=True, help="ROC 學年度.")
-@_SEED
-@_SCALE
-@_JSON
-def schools(out_dir: Path, academic_year: int, seed: int, scale: float, as_json: bool) -> None:
-    """MOE school directories for every level."""
-    result = generate_schools(
-        out_dir, SchoolsPlan(academic_year=academic_year, seed=seed, scale=scale)
-    )
-    _report(as_json, {"out": str(out_dir), "files": len(result.files), "rows": result.rows})
+for _source in SOURCES:  # one subcommand per registered source that has a generator
+    if _source.generator is not None:
+        generate.add_command(_command(_source.name, _source.generator))
 
 
 @generate.command("catalog")

@@ -30,7 +30,7 @@ def history_with_changes(
 ) -> dict[str, Any]:
     """``latest`` compares only the newest versions with the one before each (the dataset
     page, which is rendered on every visit); older ones get ``changes.skipped``."""
-    found = history(catalog, ref)
+    found = history(catalog, ref).to_dict()
     slug, versions = found["resource"], found["versions"]
     first_compared = len(versions) - latest if latest is not None else 0
     previous: dict[str, Any] | None = None

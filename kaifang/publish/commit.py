@@ -15,7 +15,8 @@ A crash before the transaction commits leaves the previous version current.
 
 :func:`kaifang.publish.relation.publish_batch` commits several resources all or none with the
 same two shared steps, :func:`next_number` and :func:`register_and_score`: it takes every
-resource's lock, writes every version, then registers them all in one transaction.
+resource's lock, writes every version, then registers them all in one transaction, and
+records each dataset's score once, after its last version is registered.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from kaifang.catalog.activity import record_activity
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Resource
+from kaifang.catalog.models import Resource
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, register_version
 from kaifang.scoring import latest_records, record_registered_version
 from kaifang.storage import VersionStore
@@ -85,12 +86,14 @@ def register_and_score(
     title: str,
     metadata: DatasetMetadata | None,
     file: Path,
-) -> Dataset:
+    score: bool = True,
+) -> Resource:
     """Register ``version`` in ``session``, make it current, record the dataset's score for
     it and the activities users follow (a new dataset, the new version, a changed score), in
-    the caller's transaction."""
+    the caller's transaction. ``score=False`` leaves the score to the caller, who registers
+    more versions of the same dataset in that transaction and scores it once
+    (:func:`score_registered`)."""
     before_rows = _current_rows(session, target)
-    before_score = _latest_score(session, target)
     dataset, registered = register_version(
         session,
         target,
@@ -100,7 +103,6 @@ def register_and_score(
         metadata=metadata,
         file=file,
     )
-    score = record_registered_version(session, store, registered, now=datetime.now(UTC))
     actor = version.publisher
     if target.dataset is None:
         record_activity(session, "dataset_created", dataset, actor=actor, title=dataset.title)
@@ -116,12 +118,25 @@ def register_and_score(
         schema_change=version.summary.get("schema_change") or None,
         rollback_of=version.rollback_of,
     )
+    if score:
+        score_registered(session, store, registered, actor=actor)
+    return registered
+
+
+def score_registered(
+    session: Session, store: VersionStore, resource: Resource, *, actor: str = ""
+) -> None:
+    """Record the score of ``resource``'s dataset as its current versions now stand, and a
+    ``score_changed`` activity when its score or band moved."""
+    session.flush()
+    dataset = resource.dataset
+    before = latest_records(session, [dataset.id]).get(dataset.id)
+    score = record_registered_version(session, store, resource, now=datetime.now(UTC))
     band = score.band.slug if score.band is not None else None
-    if before_score is not None and before_score != (score.score, band):
-        record_activity(session, "score_changed", dataset, actor=actor,
-                        score=score.score, band=band, previous_score=before_score[0],
-                        previous_band=before_score[1])  # fmt: skip
-    return dataset
+    if before is not None and (before.score, before.band) != (score.score, band):
+        record_activity(session, "score_changed", dataset, actor=actor, score=score.score,
+                        band=band, previous_score=before.score,
+                        previous_band=before.band)  # fmt: skip
 
 
 def _current_rows(session: Session, target: Target) -> int | None:
@@ -131,15 +146,6 @@ def _current_rows(session: Session, target: Target) -> int | None:
     resource = session.scalar(select(Resource).where(Resource.slug == target.resource))
     current = resource.current if resource is not None else None
     return current.rows if current is not None else None
-
-
-def _latest_score(session: Session, target: Target) -> tuple[int, str | None] | None:
-    if target.dataset is None:
-        return None
-    dataset_id = session.scalar(select(Dataset.id).where(Dataset.slug == target.dataset))
-    latest = latest_records(session, [dataset_id]) if dataset_id is not None else {}
-    row = latest.get(dataset_id) if dataset_id is not None else None
-    return (row.score, row.band) if row is not None else None
 
 
 def commit_version(

@@ -46,6 +46,7 @@ from kaifang.publish.commit import (
     next_number,
     register_and_score,
     registered_numbers,
+    score_registered,
 )
 from kaifang.publish.pipeline import BATCH_ROWS
 from kaifang.publish.result import PublishResult, result_for
@@ -247,15 +248,19 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
                     )  # fmt: skip
             with catalog.write() as session:
                 created: dict[tuple[str, str], str] = {}
+                last_of: dict[str, Resource] = {}  # each dataset's last registered resource
                 for one in staged:
                     if one.version is None:
                         continue
                     key = (one.spec.org, one.spec.title)
                     if one.target.dataset is None and key in created:
                         one.target.dataset = created[key]  # made by an earlier item
-                    made = _register(session, store, one)
+                    registered = _register(session, store, one)
                     session.flush()
-                    created.setdefault(key, made.slug)
+                    created.setdefault(key, registered.dataset.slug)
+                    last_of[registered.dataset.slug] = registered
+                for resource in last_of.values():  # one score record per dataset
+                    score_registered(session, store, resource)
         return [_result(catalog, one) for one in staged]
 
 
@@ -398,8 +403,8 @@ def _write(
     return _Staged(target, slug, spec, version, changed, sorted(kept))
 
 
-def _register(session: Session, store: VersionStore, staged: _Staged) -> Dataset:
-    """Register ``staged.version`` in ``session``, make it current and record its score."""
+def _register(session: Session, store: VersionStore, staged: _Staged) -> Resource:
+    """Register ``staged.version`` in ``session`` and make it current (the caller scores)."""
     assert staged.version is not None
     return register_and_score(
         session,
@@ -410,6 +415,7 @@ def _register(session: Session, store: VersionStore, staged: _Staged) -> Dataset
         title=staged.spec.title,
         metadata=staged.spec.metadata,
         file=Path(staged.spec.resource),
+        score=False,
     )
 
 

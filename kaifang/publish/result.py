@@ -49,7 +49,8 @@ def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishRes
     with catalog.read() as session:
         resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
         assert resource is not None  # registered by this publish or found by plan_target
-        current = next(v for v in resource.versions if v.number == resource.current_version)
+        current = resource.current
+        assert current is not None  # a publish leaves its resource at a version
         reading = current.summary.get("reading") or {}
         return PublishResult(
             dataset=resource.dataset.slug,

@@ -39,10 +39,6 @@ def aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def current_version(resource: Resource) -> Version | None:
-    return resource.current
-
-
 def _declared_format(dataset: Dataset, resource: Resource, version: Version) -> str | None:
     declared = (dataset.extras or {}).get("formats")
     if isinstance(declared, Mapping) and declared.get(resource.slug):
@@ -54,7 +50,7 @@ def _declared_format(dataset: Dataset, resource: Resource, version: Version) -> 
 def resource_facts(
     dataset: Dataset, resource: Resource, *, has_version: HasVersion
 ) -> ResourceFacts:
-    version = current_version(resource)
+    version = resource.current
     columns = tuple(
         ColumnFacts(
             str(f.get("name", "")), str(f.get("type", "string")), str(f.get("description") or "")
@@ -194,7 +190,7 @@ def dataset_facts(dataset: Dataset, *, has_version: HasVersion) -> DatasetFacts:
     resources with their versions) as its current versions stand."""
     extras = dataset.extras or {}
     resources = list(dataset.resources)
-    currents = [v for v in (current_version(r) for r in resources) if v is not None]
+    currents = [current for r in resources if (current := r.current) is not None]
     temporal = None
     if dataset.temporal_from or dataset.temporal_to:
         temporal = {

@@ -4,6 +4,7 @@ by rescoring, read for the trend and for the score shown in listings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -75,16 +76,34 @@ def latest_records(session: Session, dataset_ids: Iterable[int]) -> dict[int, Sc
     return {row.dataset_id: row for row in rows}
 
 
+@dataclass(frozen=True)
+class RecordedScore:
+    """A dataset's latest recorded score: what listings and metadata show."""
+
+    score: int
+    band: str | None
+    stars: int
+    recorded_at: datetime  # aware, UTC
+
+    @classmethod
+    def from_row(cls, row: ScoreRecordRow) -> RecordedScore:
+        return cls(
+            score=row.score, band=row.band, stars=row.stars, recorded_at=aware(row.recorded_at)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{score, band, stars, recorded_at}``, the ``openness`` of a listed dataset."""
+        return {
+            "score": self.score,
+            "band": self.band,
+            "stars": self.stars,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+
 def record_dict(row: ScoreRecordRow | None) -> dict[str, Any] | None:
-    """``{score, band, stars, recorded_at}`` — the score shown in listings and metadata."""
-    if row is None:
-        return None
-    return {
-        "score": row.score,
-        "band": row.band,
-        "stars": row.stars,
-        "recorded_at": aware(row.recorded_at).isoformat(),
-    }
+    """``{score, band, stars, recorded_at}`` of a score record (None: no record)."""
+    return RecordedScore.from_row(row).to_dict() if row is not None else None
 
 
 def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecord]:
@@ -104,8 +123,8 @@ def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecor
     ]
 
 
-def latest_by_slug(session: Session, slugs: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """``{dataset id: {score, band, stars, recorded_at}}`` from each dataset's newest record
+def latest_by_slug(session: Session, slugs: list[str] | None = None) -> dict[str, RecordedScore]:
+    """``{dataset id: score}`` from each dataset's newest record
     (of the datasets ``slugs`` name, default every one), in one query (what listings show
     without recomputing)."""
     newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
@@ -117,9 +136,4 @@ def latest_by_slug(session: Session, slugs: list[str] | None = None) -> dict[str
         .join(ScoreRecordRow, ScoreRecordRow.dataset_id == Dataset.id)
         .where(ScoreRecordRow.id.in_(newest))
     )
-    out: dict[str, dict[str, Any]] = {}
-    for slug, row in rows:
-        shown = record_dict(row)
-        if shown is not None:
-            out[slug] = shown
-    return out
+    return {slug: RecordedScore.from_row(row) for slug, row in rows}

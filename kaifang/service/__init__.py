@@ -23,10 +23,10 @@ from kaifang.catalog.categories import CATEGORY_CODES
 from kaifang.catalog.datasets import add_downloads, find_dataset
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import ResourceSpec
-from kaifang.catalog.finder import Exact, Sort
+from kaifang.catalog.finder import Sort
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import WRITE_ROLES
-from kaifang.catalog.search import Query
+from kaifang.catalog.records import UserRecord
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
 from kaifang.jsonable import jsonable
 from kaifang.notify import subscriptions
@@ -42,7 +42,7 @@ from kaifang.service.refs import ResourceRefs
 from kaifang.service.runner import QueryRunner
 from kaifang.service.uploads import UploadArea, clean_leftovers
 from kaifang.service.usage import UsageCounter
-from kaifang.service.views import Page
+from kaifang.service.views import EVERYTHING, DatasetSearch, Page
 from kaifang.settings import Settings
 from kaifang.sources.elections.analyses import ElectionAnalyses
 from kaifang.sources.freeway.analyses import FreewayAnalyses
@@ -112,66 +112,32 @@ class Service:
     # -- catalog ------------------------------------------------------------------------------
     def search_datasets(
         self,
+        query: DatasetSearch = EVERYTHING,
         *,
-        q: str | None = None,
-        org: str | None = None,
-        tag: str | None = None,
-        license: str | None = None,
-        format: str | None = None,
-        category: str | None = None,
-        band: str | None = None,
-        frequency: str | None = None,
-        sort: str = "relevance",
-        limit: int = 20,
-        offset: int = 0,
-    ) -> Page:
-        """One page of the catalog's search (kaifang.catalog.finder) and the exact count."""
-        return views.search_page(
-            self.catalog,
-            q=q,
-            org=org,
-            tag=tag,
-            license=license,
-            format=format,
-            category=category,
-            band=band,
-            frequency=frequency,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
-
-    def search_catalog(
-        self,
-        *,
-        q: str | None = None,
-        query: Query | None = None,
-        exact: Exact | None = None,
         sort: Sort = "relevance",
         limit: int = 20,
         offset: int = 0,
     ) -> Page:
-        """Like :meth:`search_datasets`, with a boolean ``query`` (fields, phrases, AND / OR),
-        ``exact`` filters joined by AND / OR and an explicit ``sort`` (CKAN's package_search)."""
-        return views.search_page(
-            self.catalog, q=q, query=query, exact=exact, sort=sort, limit=limit, offset=offset
-        )
+        """One page of the catalog's search (kaifang.catalog.finder) and the exact count; a
+        boolean ``query.query``, ``query.exact`` filters and an explicit ``sort`` are what
+        CKAN's package_search asks."""
+        return views.search_page(self.catalog, query, sort=sort, limit=limit, offset=offset)
 
     def facets(
-        self, *, q: str | None, fields: list[str], **filters: Any
+        self, query: DatasetSearch = EVERYTHING, *, fields: list[str]
     ) -> dict[str, dict[str, int]]:
         """Facet counts over every match (kept until the catalog changes)."""
-        key = ("facets", q, tuple(fields), None, tuple(sorted(filters.items())))
-        kept = self.cache.get(key, lambda: views.facet_counts(self.catalog, fields, q=q, **filters))
+        key = ("facets", query, tuple(fields), None)
+        kept = self.cache.get(key, lambda: views.facet_counts(self.catalog, fields, query))
         return {name: dict(counts) for name, counts in kept.items()}  # the caller's own copy
 
     def top_facets(
-        self, *, q: str | None, fields: list[str], limit: int, **filters: Any
+        self, query: DatasetSearch = EVERYTHING, *, fields: list[str], limit: int
     ) -> dict[str, dict[str, int]]:
         """:meth:`facets` with the ``limit`` most common values of each facet."""
-        key = ("facets", q, tuple(fields), limit, tuple(sorted(filters.items())))
+        key = ("facets", query, tuple(fields), limit)
         kept = self.cache.get(
-            key, lambda: views.facet_counts(self.catalog, fields, limit=limit, q=q, **filters)
+            key, lambda: views.facet_counts(self.catalog, fields, query, limit=limit)
         )
         return {name: dict(counts) for name, counts in kept.items()}
 
@@ -213,18 +179,16 @@ class Service:
             since = since.astimezone(UTC).replace(tzinfo=None)
         return views.identifiers(
             self.catalog,
-            category=category,
-            tag=tag,
-            modified_since=since,
+            DatasetSearch(category=category, tag=tag, modified_since=since),
             limit=limit,
             offset=offset,
         )
 
     def categories(self) -> list[tuple[str, int]]:
-        return sorted(self.facets(q=None, fields=["groups"])["groups"].items())
+        return sorted(self.facets(fields=["groups"])["groups"].items())
 
     def tags(self) -> list[str]:
-        return sorted(self.facets(q=None, fields=["tags"])["tags"])
+        return sorted(self.facets(fields=["tags"])["tags"])
 
     def created_at(self) -> datetime:
         return views.first_created(self.catalog) or self.started
@@ -239,7 +203,9 @@ class Service:
         datasets (newest first), paged in the database."""
         org = views.organization(self.catalog, code)
         if with_datasets:
-            page = views.search_page(self.catalog, org=org["code"], limit=limit, offset=offset)
+            page = views.search_page(
+                self.catalog, DatasetSearch(org=org["code"]), limit=limit, offset=offset
+            )
             org["datasets"] = page.items
         return org
 
@@ -272,9 +238,14 @@ class Service:
 
     # -- typed answers of the native API ------------------------------------------------------
     def dataset_page(
-        self, *, limit: int = 20, offset: int = 0, **filters: Any
+        self,
+        query: DatasetSearch = EVERYTHING,
+        *,
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
     ) -> models.DatasetPage:
-        page = self.search_datasets(limit=limit, offset=offset, **filters)
+        page = self.search_datasets(query, sort=sort, limit=limit, offset=offset)
         return models.DatasetPage.model_validate(
             {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
         )
@@ -392,7 +363,7 @@ class Service:
         )
 
     # -- accounts and writes ------------------------------------------------------------------
-    def authenticate(self, token: str) -> dict[str, Any]:
+    def authenticate(self, token: str) -> UserRecord:
         return accounts.authenticate(self.catalog, token)
 
     def token_is_valid(self, token: str) -> bool:
@@ -413,23 +384,23 @@ class Service:
             self._tokens[token] = (valid, now)
         return valid
 
-    def publishable_orgs(self, user: dict[str, Any]) -> list[str]:
+    def publishable_orgs(self, user: UserRecord) -> list[str]:
         """The codes of the organizations ``user`` may publish to."""
-        return sorted(code for code, role in user["roles"].items() if role in WRITE_ROLES)
+        return sorted(code for code in user.roles if user.may_write(code))
 
-    def check_writer(self, user: dict[str, Any], org: str) -> None:
+    def check_writer(self, user: UserRecord, org: str) -> None:
         """Refuse ``user`` unless an editor or admin of ``org``."""
-        role = user["roles"].get(org)
-        if role not in WRITE_ROLES:
+        if not user.may_write(org):
             raise ForbiddenError(
-                f"user {user['name']!r} may not publish to {org} (role: {role or 'none'})",
+                f"user {user.name!r} may not publish to {org} "
+                f"(role: {user.role_in(org) or 'none'})",
                 hint=f"An admin of {org} can grant the editor role: "
-                f"kaifang user create {user['name']} --org {org} --role editor",
+                f"kaifang user create {user.name} --org {org} --role editor",
             )
 
     def publish_as(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         path: Path,
         *,
         org: str,
@@ -460,7 +431,7 @@ class Service:
             resource=resource,
             policy=policy,
             allow_personal_data=basis,
-            publisher=user["name"],
+            publisher=user.name,
             allow_ragged=allow_ragged,
             allow_schema_change=allow_schema_change,
             metadata=metadata,
@@ -468,18 +439,18 @@ class Service:
         return result.to_dict()
 
     def legal_basis_for(
-        self, user: dict[str, Any], org: str, form: Mapping[str, Any]
+        self, user: UserRecord, org: str, form: Mapping[str, Any]
     ) -> LegalBasis | None:
         """The structured basis ``user`` chose in ``form`` for ``org`` (None: none), approved
         by ``user``; a citation of an unlisted law only from an admin of ``org``."""
         from kaifang.privacy.legal_basis import basis_from_form
 
-        may_cite = user["roles"].get(org) == "admin"
-        return basis_from_form(form, may_cite=may_cite, approved_by=user["name"])
+        may_cite = user.role_in(org) == "admin"
+        return basis_from_form(form, may_cite=may_cite, approved_by=user.name)
 
     def publish_upload(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         dataset_ref: str,
         resource_name: str,
         path: Path,
@@ -502,7 +473,7 @@ class Service:
         )
 
     # -- editing records without data (CKAN package_create / update / delete) ---------------
-    def _check_dataset_writer(self, user: dict[str, Any], ref: str) -> str:
+    def _check_dataset_writer(self, user: UserRecord, ref: str) -> str:
         """``ref``'s organization code, once ``user`` may edit it."""
         org = str(views.dataset_org(self.catalog, ref))
         self.check_writer(user, org)
@@ -510,7 +481,7 @@ class Service:
 
     def create_dataset_as(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         *,
         org: str,
         metadata: DatasetMetadata,
@@ -526,14 +497,14 @@ class Service:
             org=code,
             metadata=metadata,
             slug=slug,
-            extras={**(extras or {}), "creator": user["name"]},
+            extras={**(extras or {}), "creator": user.name},
             resources=resources,
-            actor=user["name"],
+            actor=user.name,
         )
 
     def update_dataset_as(
         self,
-        user: dict[str, Any],
+        user: UserRecord,
         ref: str,
         *,
         metadata: DatasetMetadata,
@@ -550,25 +521,25 @@ class Service:
             extras=extras,
             resources=resources,
             listed=listed,
-            actor=user["name"],
+            actor=user.name,
         )
 
-    def withdraw_dataset_as(self, user: dict[str, Any], ref: str) -> str:
+    def withdraw_dataset_as(self, user: UserRecord, ref: str) -> str:
         """Withdraw a dataset (out of listings; record and versions kept)."""
         self._check_dataset_writer(user, ref)
-        return record_editing.withdraw_dataset(self.catalog, ref, actor=user["name"])
+        return record_editing.withdraw_dataset(self.catalog, ref, actor=user.name)
 
-    def add_resource_as(self, user: dict[str, Any], dataset_ref: str, spec: ResourceSpec) -> str:
+    def add_resource_as(self, user: UserRecord, dataset_ref: str, spec: ResourceSpec) -> str:
         """A new, empty resource of a dataset; data comes with its first publish."""
         self._check_dataset_writer(user, dataset_ref)
         return record_editing.add_resource(self.catalog, dataset_ref, spec)
 
-    def rename_resource_as(self, user: dict[str, Any], ref: str, name: str) -> None:
+    def rename_resource_as(self, user: UserRecord, ref: str, name: str) -> None:
         self._check_dataset_writer(user, self.get_resource(ref)["dataset_id"])
         record_editing.rename_resource(self.catalog, ref, name)
 
     def publish_reviewed_upload(
-        self, user: dict[str, Any], upload_id: str, form: dict[str, str]
+        self, user: UserRecord, upload_id: str, form: dict[str, str]
     ) -> uploads.Reviewed:
         """Publish a portal upload with the policy its editor reviewed: the result, the
         problems naming the column or form field that caused each, or (a legal basis not yet
@@ -593,18 +564,18 @@ class Service:
             return list_activity(session, organization=organization, dataset=dataset,
                                  limit=limit, before=before)  # fmt: skip
 
-    def subscribe(self, user: dict[str, Any], target: str, value: str, url: str) -> dict[str, Any]:
-        return subscriptions.subscribe(self.settings, self.catalog, user["name"], target, value,
+    def subscribe(self, user: UserRecord, target: str, value: str, url: str) -> dict[str, Any]:
+        return subscriptions.subscribe(self.settings, self.catalog, user.name, target, value,
                                        url)  # fmt: skip
 
-    def subscriptions(self, user: dict[str, Any]) -> list[dict[str, Any]]:
-        return subscriptions.list_subscriptions(self.catalog, user["name"])
+    def subscriptions(self, user: UserRecord) -> list[dict[str, Any]]:
+        return subscriptions.list_subscriptions(self.catalog, user.name)
 
-    def unsubscribe(self, user: dict[str, Any], subscription_id: int) -> dict[str, Any]:
-        return subscriptions.remove_subscription(self.catalog, user["name"], subscription_id)
+    def unsubscribe(self, user: UserRecord, subscription_id: int) -> dict[str, Any]:
+        return subscriptions.remove_subscription(self.catalog, user.name, subscription_id)
 
-    def deliveries(self, user: dict[str, Any], subscription_id: int) -> list[dict[str, Any]]:
-        return subscriptions.delivery_log(self.catalog, user["name"], subscription_id)
+    def deliveries(self, user: UserRecord, subscription_id: int) -> list[dict[str, Any]]:
+        return subscriptions.delivery_log(self.catalog, user.name, subscription_id)
 
 
-__all__ = ["WRITE_ROLES", "NotFoundError", "Page", "Service"]
+__all__ = ["WRITE_ROLES", "DatasetSearch", "NotFoundError", "Page", "Service", "UserRecord"]

@@ -15,6 +15,7 @@ from kaifang.catalog.edits import current_values, edit_metadata, metadata_histor
 from kaifang.catalog.licenses import LICENSES, OTHER_LICENSE
 from kaifang.catalog.metadata import COSTS, LANGUAGES, UPDATE_FREQUENCIES
 from kaifang.catalog.models import WRITE_ROLES
+from kaifang.catalog.records import UserRecord
 from kaifang.errors import ForbiddenError, ValidationError
 from kaifang.scoring.service import rescore_dataset
 
@@ -36,8 +37,8 @@ FIX_FIELDS: dict[str, tuple[str, int]] = {
 COLUMN_PREFIX = "column:"
 
 
-def _writer_of(service: Service, user: dict[str, Any] | None, org: str) -> None:
-    role = (user or {}).get("roles", {}).get(org)
+def _writer_of(service: Service, user: UserRecord | None, org: str) -> None:
+    role = user.role_in(org) if user else None
     if role not in WRITE_ROLES:
         raise ForbiddenError(
             f"only an editor or admin of {org} may edit its datasets' metadata",
@@ -45,8 +46,8 @@ def _writer_of(service: Service, user: dict[str, Any] | None, org: str) -> None:
         )
 
 
-def may_edit(user: dict[str, Any] | None, org: str) -> bool:
-    return (user or {}).get("roles", {}).get(org) in WRITE_ROLES
+def may_edit(user: UserRecord | None, org: str) -> bool:
+    return (user.role_in(org) if user else None) in WRITE_ROLES
 
 
 def fixes(score: Mapping[str, Any], dataset: str, *, columns: int = 1) -> list[dict[str, Any]]:
@@ -70,7 +71,7 @@ def fixes(score: Mapping[str, Any], dataset: str, *, columns: int = 1) -> list[d
     return out
 
 
-def edit_form(service: Service, user: dict[str, Any] | None, ref: str) -> dict[str, Any]:
+def edit_form(service: Service, user: UserRecord | None, ref: str) -> dict[str, Any]:
     """What the edit form shows: the dataset, its current values, the choices of each field,
     the points each field wins back, and the dataset's metadata edits."""
     dataset = service.get_dataset(ref)
@@ -101,7 +102,7 @@ def edit_form(service: Service, user: dict[str, Any] | None, ref: str) -> dict[s
 
 def save_metadata(
     service: Service,
-    user: dict[str, Any] | None,
+    user: UserRecord | None,
     ref: str,
     form: Mapping[str, str],
     *,
@@ -118,7 +119,11 @@ def save_metadata(
             columns.setdefault(slug, {})[column] = value
     try:
         result = edit_metadata(
-            service.catalog, dataset["id"], form, columns=columns, editor=(user or {})["name"]
+            service.catalog,
+            dataset["id"],
+            form,
+            columns=columns,
+            editor=(user.name if user else ""),
         )
     except ValidationError as error:
         problems = error.details.get("problems")

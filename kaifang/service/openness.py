@@ -17,5 +17,6 @@ def with_scores(catalog: Catalog, datasets: list[dict[str, Any]]) -> list[dict[s
     with catalog.read() as session:
         latest = latest_by_slug(session, [d["id"] for d in datasets])
     for item in datasets:
-        item["openness"] = latest.get(item["id"])
+        recorded = latest.get(item["id"])
+        item["openness"] = recorded.to_dict() if recorded is not None else None
     return datasets

@@ -22,6 +22,7 @@ import duckdb
 import yaml
 
 from kaifang.catalog.edits import check_form, form_metadata
+from kaifang.catalog.records import UserRecord
 from kaifang.errors import (
     KaifangError,
     NotFoundError,
@@ -380,7 +381,7 @@ def _confirmed(area: UploadArea, upload_id: str, form: dict[str, str]) -> bool:
 
 
 def publish_reviewed(
-    service: Service, user: dict[str, Any], upload_id: str, form: dict[str, str]
+    service: Service, user: UserRecord, upload_id: str, form: dict[str, str]
 ) -> Reviewed:
     """``Service.publish_reviewed_upload``: the upload's owner publishes it with the policy
     from the review form, through ``Service.publish_as``. With a legal basis nothing is
@@ -388,7 +389,7 @@ def publish_reviewed(
     some of their values, masked (:func:`confirmation_of`)."""
     area = service.uploads
     meta = area.meta(upload_id)
-    if meta["owner"] != user["name"]:
+    if meta["owner"] != user.name:
         raise NotFoundError(f"upload {upload_id!r} does not exist", key="upload")
     org = meta["org"]
     service.check_writer(user, org)

@@ -3,7 +3,7 @@ organizations — the dicts that the native API returns and the compatibility la
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,18 +11,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kaifang.catalog import finder
-from kaifang.catalog.accounts import list_organizations, organization_dict
+from kaifang.catalog.accounts import list_organizations
 from kaifang.catalog.datasets import (
     DATASET_LOAD,
-    dataset_dict,
     find_dataset,
     find_resource,
     list_datasets,
-    version_dict,
+    show_dataset,
 )
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import FACETS, Exact, Filters, Sort
 from kaifang.catalog.models import Dataset, Organization, Resource, Version
+from kaifang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
 from kaifang.catalog.search import Query
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.export import FORMATS
@@ -39,74 +39,108 @@ class Page:
     count: int
 
 
-def filters(
-    *,
-    q: str | None = None,
-    org: str | None = None,
-    tag: str | None = None,
-    license: str | None = None,
-    format: str | None = None,
-    category: str | None = None,
-    band: str | None = None,
-    frequency: str | None = None,
-    modified_since: datetime | None = None,
-    query: Query | None = None,
-    exact: Exact | None = None,
-) -> Filters | None:
-    """The catalog's filters for these API parameters; None when nothing can match (a format
-    that kaifang does not serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
-    if q is not None and len(q) > MAX_SEARCH_CHARS:
-        raise ValidationError(
-            f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} are "
-            "accepted",
-            hint="Search with a few words; filter by organization, tag or category instead.",
-            key="q",
+@dataclass(frozen=True)
+class DatasetSearch:
+    """What a dataset search asks, whichever surface asks it (the native API, CKAN's
+    package_search, the portal's search page, the national spec's lists): the words and the
+    filters, each None when not given."""
+
+    q: str | None = None
+    org: str | None = None
+    tag: str | None = None
+    license: str | None = None
+    format: str | None = None
+    category: str | None = None
+    band: str | None = None
+    frequency: str | None = None
+    modified_since: datetime | None = None
+    query: Query | None = None
+    """A boolean query (fields, phrases, AND / OR; CKAN's package_search), besides ``q``."""
+    exact: Exact | None = None
+    """Exact filters joined by AND / OR (CKAN's ``fq``)."""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | None]) -> DatasetSearch:
+        """From text parameters named like the fields (a portal query string, CKAN's ``fq``);
+        empty values count as not given."""
+
+        def given(name: str) -> str | None:
+            return params.get(name) or None
+
+        return cls(
+            q=given("q"),
+            org=given("org"),
+            tag=given("tag"),
+            license=given("license"),
+            format=given("format"),
+            category=given("category"),
+            band=given("band"),
+            frequency=given("frequency"),
         )
-    if format and format.strip().lower() not in FORMATS:
-        return None
-    return Filters(
-        q=q,
-        org=org,
-        tag=tag,
-        license=license,
-        with_resources=bool(format),
-        category=category,
-        band=band,
-        frequency=frequency,
-        modified_since=modified_since,
-        query=query,
-        exact=exact,
-    )
+
+    def filters(self) -> Filters | None:
+        """The catalog's filters; None when nothing can match (a format that kaifang does not
+        serve); a search term past ``MAX_SEARCH_CHARS`` is refused."""
+        q = self.q
+        if q is not None and len(q) > MAX_SEARCH_CHARS:
+            raise ValidationError(
+                f"the search term is {len(q):,} characters long; at most {MAX_SEARCH_CHARS} "
+                "are accepted",
+                hint="Search with a few words; filter by organization, tag or category instead.",
+                key="q",
+            )
+        if self.format and self.format.strip().lower() not in FORMATS:
+            return None
+        return Filters(
+            q=q,
+            org=self.org,
+            tag=self.tag,
+            license=self.license,
+            with_resources=bool(self.format),
+            category=self.category,
+            band=self.band,
+            frequency=self.frequency,
+            modified_since=self.modified_since,
+            query=self.query,
+            exact=self.exact,
+        )
+
+
+EVERYTHING = DatasetSearch()
 
 
 def search_page(
     catalog: Catalog,
+    query: DatasetSearch = EVERYTHING,
     *,
     limit: int | None,
     offset: int = 0,
     sort: Sort = "relevance",
-    **params: Any,
 ) -> Page:
     """One page of matching datasets (ranked, or newest first) with their openness scores,
     and the exact count; searched, filtered and paged in the database."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return Page(items=[], count=0)
     found = list_datasets(catalog, filters=wanted, sort=sort, limit=limit, offset=offset)
-    return Page(items=with_scores(catalog, found["data"]), count=found["count"])
+    return Page(items=with_scores(catalog, [d.to_dict() for d in found.data]), count=found.count)
 
 
-def search(catalog: Catalog, **params: Any) -> list[dict[str, Any]]:
+def search(catalog: Catalog, query: DatasetSearch = EVERYTHING) -> list[dict[str, Any]]:
     """Every matching dataset, ranked (search) or newest first."""
-    return search_page(catalog, limit=None, **params).items
+    return search_page(catalog, query, limit=None).items
 
 
 def facet_counts(
-    catalog: Catalog, fields: list[str], *, limit: int | None = None, **params: Any
+    catalog: Catalog,
+    fields: list[str],
+    query: DatasetSearch = EVERYTHING,
+    *,
+    limit: int | None = None,
 ) -> dict[str, dict[str, int]]:
     """``{facet: {value: count}}`` over every match (see kaifang.catalog.finder.FACETS), the
     ``limit`` most common values of each."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return {name: {} for name in fields if name in FACETS}
     with catalog.read() as session:
@@ -131,10 +165,14 @@ def organization_names(catalog: Catalog, codes: Iterable[str]) -> dict[str, dict
 
 
 def identifiers(
-    catalog: Catalog, *, limit: int | None = None, offset: int = 0, **params: Any
+    catalog: Catalog,
+    query: DatasetSearch = EVERYTHING,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[str]:
     """The national identifiers of the matches, sorted, paged in the database."""
-    wanted = filters(**params)
+    wanted = query.filters()
     if wanted is None:
         return []
     with catalog.read() as session:
@@ -166,16 +204,15 @@ def first_created(catalog: Catalog) -> datetime | None:
         return first
 
 
-def _detail(dataset: Dataset) -> dict[str, Any]:
-    out = dataset_dict(dataset)
+def _detail(dataset: DatasetRecord) -> dict[str, Any]:
+    out = dataset.to_dict()
     for item, resource in zip(out["resources"], dataset.resources, strict=True):
-        versions = [version_dict(v) for v in resource.versions]
         current = resource.current
-        item["schema"] = {"fields": list(resource.fields)}
-        item["versions"] = versions
+        item["schema"] = {"fields": [dict(f) for f in resource.fields]}
+        item["versions"] = [v.to_dict() for v in resource.versions]
         item["dataset_id"] = dataset.slug
-        item["screening"] = current.summary.get("screening", {}) if current else {}
-        item["legal_basis"] = (current.legal_basis or None) if current else None
+        item["screening"] = dict(current.screening) if current else {}
+        item["legal_basis"] = current.legal_basis if current else None
     return out
 
 
@@ -187,9 +224,7 @@ def dataset_org(catalog: Catalog, ref: str) -> str:
 
 def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
     """A dataset with each resource's schema, versions and screening summary."""
-    with catalog.read() as session:
-        out = _detail(find_dataset(session, ref))
-    return with_scores(catalog, [out])[0]
+    return with_scores(catalog, [_detail(show_dataset(catalog, ref))])[0]
 
 
 def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
@@ -198,43 +233,42 @@ def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
         found = session.scalars(
             select(Dataset).where(Dataset.slug.in_(slugs)).options(*DATASET_LOAD)
         )
-        by_slug = {d.slug: _detail(d) for d in found}
+        records = [DatasetRecord.from_row(d) for d in found]
+    by_slug = {d.slug: _detail(d) for d in records}
     return with_scores(catalog, [by_slug[s] for s in slugs if s in by_slug])
 
 
 def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], ResourceRef]:
     with catalog.read() as session:
-        resource = find_resource(session, ref)
-        fields = list(resource.fields)
-        versions = {v.number: v.rows for v in resource.versions}
-        current = resource.current
-        reading = (current.summary.get("reading") or {}) if current else {}
-        detail = {
-            "id": resource.slug,
-            "identifier": resource.identifier,
-            "name": resource.name,
-            "dataset_id": resource.dataset.slug,
-            "dataset_identifier": resource.dataset.identifier,
-            "dataset_title": resource.dataset.title,
-            "current_version": resource.current_version,
-            "rows": current.rows if current else None,
-            "schema": {"fields": fields},
-            "versions": [version_dict(v) for v in resource.versions],
-            "screening": current.summary.get("screening", {}) if current else {},
-            "problem_count": int(reading.get("problem_count") or 0),
-            "problems": list(reading.get("problems") or []),
-            "created": resource.created.isoformat(),
-            "modified": resource.modified.isoformat(),
-        }
-        ref_ = ResourceRef(
-            id=resource.slug,
-            identifier=resource.identifier,
-            columns=[f["name"] for f in fields],
-            types={f["name"]: f.get("type", "string") for f in fields},
-            current_version=resource.current_version,
-            versions=versions,
-        )
-        return detail, ref_
+        resource = ResourceRecord.from_row(find_resource(session, ref))
+    current = resource.current
+    fields = [dict(f) for f in resource.fields]
+    detail = {
+        "id": resource.slug,
+        "identifier": resource.identifier,
+        "name": resource.name,
+        "dataset_id": resource.dataset,
+        "dataset_identifier": resource.dataset_identifier,
+        "dataset_title": resource.dataset_title,
+        "current_version": resource.current_version,
+        "rows": resource.rows,
+        "schema": {"fields": fields},
+        "versions": [v.to_dict() for v in resource.versions],
+        "screening": dict(current.screening) if current else {},
+        "problem_count": current.problem_count if current else 0,
+        "problems": list(current.problems) if current else [],
+        "created": resource.created.isoformat(),
+        "modified": resource.modified.isoformat(),
+    }
+    ref_ = ResourceRef(
+        id=resource.slug,
+        identifier=resource.identifier,
+        columns=resource.columns,
+        types={f["name"]: f.get("type", "string") for f in fields},
+        current_version=resource.current_version,
+        versions={v.number: v.rows for v in resource.versions},
+    )
+    return detail, ref_
 
 
 def organizations(catalog: Catalog) -> list[dict[str, Any]]:
@@ -248,7 +282,7 @@ def organizations(catalog: Catalog) -> list[dict[str, Any]]:
         )
         ids = dict(session.execute(select(Organization.code, Organization.id)).all())
     return [
-        {**org, "dataset_count": counts.get(ids.get(org["code"], 0), 0)}
+        {**org.to_dict(), "dataset_count": counts.get(ids.get(org.code, 0), 0)}
         for org in list_organizations(catalog)
     ]
 
@@ -266,7 +300,7 @@ def organization(catalog: Catalog, code: str) -> dict[str, Any]:
             .select_from(Dataset)
             .where(Dataset.organization_id == org.id, Dataset.withdrawn.is_(None))
         )
-        return {**organization_dict(org), "dataset_count": count or 0}
+        return {**OrganizationRecord.from_row(org).to_dict(), "dataset_count": count or 0}
 
 
 def latest_modified(datasets: Iterable[dict[str, Any]]) -> datetime | None:

@@ -5,6 +5,7 @@ session's user. Each page calls one function here (thin routes)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,8 @@ from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.datasets import find_dataset, popular
 from kaifang.catalog.edits import metadata_history
-from kaifang.catalog.models import WRITE_ROLES, ApiToken, DatasetRequest
+from kaifang.catalog.models import ApiToken, DatasetRequest
+from kaifang.catalog.records import RequestRecord, UserRecord
 from kaifang.errors import (
     ForbiddenError,
     KaifangError,
@@ -36,7 +38,7 @@ OPENNESS_BANDS = ("gold", "silver", "bronze", "none")
 MAX_TOKEN_LABEL = 80
 
 
-def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
+def session_user(service: Service, prefix: str | None) -> UserRecord | None:
     """The user whose live (unrevoked) API token has ``prefix``, else None."""
     if not prefix:
         return None
@@ -44,23 +46,19 @@ def session_user(service: Service, prefix: str | None) -> dict[str, Any] | None:
         row = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
         if row is None or row.revoked is not None:
             return None
-        user = row.user
-        return {
-            "name": user.name,
-            "roles": {m.organization.code: m.role for m in user.memberships},
-        }
+        return UserRecord.from_row(row.user)
 
 
 SEARCH_FACET_VALUES = 20
 """Values each facet of the search page shows (the most common, each counted exactly)."""
 
 
-def account_tokens(service: Service, user: dict[str, Any] | None) -> list[dict[str, Any]]:
+def account_tokens(service: Service, user: UserRecord | None) -> list[dict[str, Any]]:
     """The signed-in user's API tokens (prefix, label, created, last used, revoked)."""
-    return accounts.list_tokens(service.catalog, _signed_in(user))
+    return [t.to_dict() for t in accounts.list_tokens(service.catalog, _signed_in(user))]
 
 
-def new_token(service: Service, user: dict[str, Any] | None, label: str) -> accounts.NewToken:
+def new_token(service: Service, user: UserRecord | None, label: str) -> accounts.NewToken:
     """A new API token for the signed-in user (its secret is shown once, never stored)."""
     label = " ".join(label.split())
     if len(label) > MAX_TOKEN_LABEL:
@@ -72,15 +70,15 @@ def new_token(service: Service, user: dict[str, Any] | None, label: str) -> acco
     return accounts.create_token(service.catalog, _signed_in(user), label=label)
 
 
-def revoke_own_token(service: Service, user: dict[str, Any] | None, prefix: str) -> None:
+def revoke_own_token(service: Service, user: UserRecord | None, prefix: str) -> None:
     """Revoke one of the signed-in user's own tokens (another user's is not found)."""
     accounts.revoke_token(service.catalog, _signed_in(user), prefix)
 
 
-def _signed_in(user: dict[str, Any] | None) -> str:
+def _signed_in(user: UserRecord | None) -> str:
     if user is None:
         raise UnauthorizedError("log in first", hint="Log in with one of your API tokens.")
-    name: str = user["name"]
+    name: str = user.name
     return name
 
 
@@ -97,9 +95,10 @@ def search_page(
     """Results and facet counts (organization, category, tag, format, licence, band, update
     frequency), all computed in the database; the band facet counts before the band filter
     applies."""
-    page = service.search_datasets(q=q, band=band, limit=limit, offset=offset, sort=sort, **filters)
+    query = views.DatasetSearch.from_params({**filters, "q": q})
+    page = service.search_datasets(replace(query, band=band), limit=limit, offset=offset, sort=sort)
     facets = service.top_facets(
-        q=q,
+        query,
         fields=[
             "organization",
             "groups",
@@ -110,7 +109,6 @@ def search_page(
             "update_frequency",
         ],
         limit=SEARCH_FACET_VALUES,
-        **filters,
     )
     return {
         "items": page.items,
@@ -268,7 +266,7 @@ def organization_page(
             .order_by(DatasetRequest.created.desc(), DatasetRequest.id.desc())
         ).all()
         requests = [
-            {**dataset_requests.request_dict(r, now=moment), "response_days": _response_days(r)}
+            {**RequestRecord.from_row(r, now=moment).to_dict(), "response_days": _response_days(r)}
             for r in rows
         ]
     answered = [r["response_days"] for r in requests if r["response_days"] is not None]
@@ -284,7 +282,7 @@ def organization_page(
 
 def create_request(
     service: Service, org: str, *, title: str, description: str, requester: str
-) -> dict[str, Any]:
+) -> RequestRecord:
     """Anyone may ask an organization for a dataset."""
     return dataset_requests.create_request(
         service.catalog, org, title=title, description=description, requester=requester
@@ -292,16 +290,15 @@ def create_request(
 
 
 def answer_request(
-    service: Service, user: dict[str, Any] | None, request_id: int, *, status: str, response: str
-) -> dict[str, Any]:
+    service: Service, user: UserRecord | None, request_id: int, *, status: str, response: str
+) -> RequestRecord:
     """A member (editor or admin) of the asked organization answers its request."""
     with service.catalog.read() as session:
         row = session.get(DatasetRequest, request_id)
         if row is None:
             raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
         org = row.organization.code
-    role = (user or {}).get("roles", {}).get(org)
-    if role not in WRITE_ROLES:
+    if user is None or not user.may_write(org):
         raise ForbiddenError(
             f"only an editor or admin of {org} may answer its requests",
             hint="Log in with an API token of a member of that organization.",

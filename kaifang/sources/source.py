@@ -1,7 +1,7 @@
 """The one interface of a flagship source, which the CLI, the API and the dashboards use.
 
-A :class:`Source` says what ``kaifang import <name>`` calls and with which options, and what
-the source's dashboard offers. Sources are registered explicitly in
+A :class:`Source` says what ``kaifang import <name>`` and ``kaifang generate <name>`` call
+and with which options, and what the source's dashboard offers. Sources are registered explicitly in
 :data:`kaifang.sources.registry.SOURCES` (no discovery by naming convention); a new source
 declares a :class:`Source` in its package and is added to that list.
 
@@ -75,10 +75,38 @@ class ImportOption:
 
 
 @dataclass(frozen=True)
+class GenerateOption:
+    """One option of ``kaifang generate <source>`` besides ``--out``, ``--seed``, ``--scale``
+    and ``--json``, passed to the generator as ``name=value``. A ``False`` default makes a
+    flag; ``kind`` is ``str``, ``int`` (at least ``minimum``) or ``date`` (YYYY-MM-DD)."""
+
+    name: str
+    help: str
+    default: str | int | bool | None = False
+    kind: type = str
+    minimum: int | None = None
+    flag_name: str | None = None  # the flag, when it is not the name with dashes
+
+    @property
+    def flag(self) -> str:
+        return self.flag_name or "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Generator:
+    """``run(out_dir, seed=..., scale=..., **options)`` writes realistic files in the source's
+    upstream format and answers a summary (the ``--json`` object)."""
+
+    summary: str
+    run: Callable[..., dict[str, Any]]
+    options: tuple[GenerateOption, ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     """A flagship source: ``import_files(settings, path, **options)`` publishes its files in
-    their upstream layout; ``dashboard(data)`` (None: no dashboard) is what the dashboard
-    page's forms offer."""
+    their upstream layout; ``generator`` writes such files; ``dashboard(data)`` (None: no
+    dashboard) is what the dashboard page's forms offer."""
 
     name: str
     summary: str
@@ -86,6 +114,7 @@ class Source:
     options: tuple[ImportOption, ...] = ()
     path_must_exist: bool = True
     dashboard: Callable[[SourceData], dict[str, Any]] | None = None
+    generator: Generator | None = None
 
     def run_import(self, settings: Settings, path: Path, **options: Any) -> ImportReport:
         """Import ``path`` with the given options (refused: an option the source lacks)."""

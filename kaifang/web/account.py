@@ -61,9 +61,9 @@ def login(
     session.update(
         {
             "csrf": secrets.token_urlsafe(24),
-            "user": user["name"],
+            "user": user.name,
             "prefix": token.strip().split("_", 2)[1],
-            "sid": _store(request).start(user["name"], agent=request.headers.get("user-agent", "")),
+            "sid": _store(request).start(user.name, agent=request.headers.get("user-agent", "")),
         }
     )
     request.state.session_changed = True
@@ -119,7 +119,7 @@ def end_session(request: Request, handle: str, csrf: str = Form("")) -> Response
     user = current_user(request)
     if user is None:
         return redirect("/login?next=/account")
-    if not _store(request).end_of_user(user["name"], handle):
+    if not _store(request).end_of_user(user.name, handle):
         raise NotFoundError(
             "you have no live session with that handle",
             hint="It may have ended already; reload the account page.",
@@ -130,7 +130,7 @@ def end_session(request: Request, handle: str, csrf: str = Form("")) -> Response
 def _account(request: Request, *, status: int = 200, **context: Any) -> Response:
     user = current_user(request)
     assert user is not None  # the routes checked
-    sessions = _store(request).of_user(user["name"], current=session_of(request).get("sid"))
+    sessions = _store(request).of_user(user.name, current=session_of(request).get("sid"))
     return render(
         request,
         "account.html",

@@ -4,11 +4,10 @@ refused value is shown on its field, in the page's language."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kaifang.catalog.records import UserRecord
 from kaifang.service import editing
 from kaifang.service.access import service_of
 from kaifang.web.i18n import language_of, translator
@@ -20,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 def _form(
     request: Request,
-    user: dict[str, Any] | None,
+    user: UserRecord | None,
     dataset_id: str,
     *,
     status: int = 200,

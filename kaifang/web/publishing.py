@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from kaifang.service import UserRecord
 from kaifang.service.access import service_of
 from kaifang.service.uploads import UploadArea
 from kaifang.web.i18n import language_of, translator
@@ -17,7 +18,7 @@ from kaifang.web.security import check_csrf
 router = APIRouter(include_in_schema=False)
 
 
-def _editor(request: Request) -> dict[str, Any] | None:
+def _editor(request: Request) -> UserRecord | None:
     return current_user(request)
 
 
@@ -25,7 +26,7 @@ def _uploads(request: Request) -> UploadArea:
     return service_of(request).uploads
 
 
-def _orgs(request: Request, user: dict[str, Any]) -> list[str]:
+def _orgs(request: Request, user: UserRecord) -> list[str]:
     return service_of(request).publishable_orgs(user)
 
 
@@ -51,13 +52,13 @@ def upload(
     if org not in _orgs(request, user):
         message = "publish.choose_org"  # a catalogue key: the page shows it in its language
         return render(request, "publish.html", status=422, orgs=_orgs(request, user), error=message)
-    upload_id = _uploads(request).save(user["name"], file.filename or "", file.file, org=org)
+    upload_id = _uploads(request).save(user.name, file.filename or "", file.file, org=org)
     return redirect(f"/publish/{upload_id}")
 
 
-def _review(request: Request, user: dict[str, Any], upload_id: str, **context: Any) -> Response:
-    report = _uploads(request).inspect(upload_id, owner=user["name"])
-    may_cite = user["roles"].get(report["upload"]["org"]) == "admin"
+def _review(request: Request, user: UserRecord, upload_id: str, **context: Any) -> Response:
+    report = _uploads(request).inspect(upload_id, owner=user.name)
+    may_cite = user.role_in(report["upload"]["org"]) == "admin"
     return render(request, "publish_review.html", report=report, may_cite=may_cite, **context)
 
 

@@ -15,7 +15,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.service import WRITE_ROLES
+from kaifang.service import WRITE_ROLES, UserRecord
 from kaifang.service import web as portal_web
 from kaifang.service.access import link_base, service_of
 from kaifang.web.i18n import COOKIE, LANGUAGES, language_of, messages_for, translator
@@ -78,10 +78,10 @@ TEMPLATES.env.filters["meta"] = metadata
 TEMPLATES.env.tests["cjk"] = lambda value: bool(_CJK.search(str(value or "")))
 
 
-def current_user(request: Request) -> dict[str, Any] | None:
+def current_user(request: Request) -> UserRecord | None:
     """The logged-in user (looked up again from the token prefix on every request)."""
     session = session_of(request)
-    cached: dict[str, Any] | None = getattr(request.state, "user", None)
+    cached: UserRecord | None = getattr(request.state, "user", None)
     store: SessionStore = request.state.session_store  # handed over by PortalMiddleware
     if cached is None and session.get("prefix") and store.active(session.get("sid")):
         cached = portal_web.session_user(service_of(request), session["prefix"])

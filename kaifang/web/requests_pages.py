@@ -62,7 +62,7 @@ def answer(
     answered = portal_web.answer_request(
         service_of(request), current_user(request), request_id, status=status, response=response
     )
-    return redirect(f"/organizations/{answered['organization']}#requests")
+    return redirect(f"/organizations/{answered.organization}#requests")
 
 
 __all__ = ["ANSWERS", "router"]

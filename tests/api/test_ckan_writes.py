@@ -45,7 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterat
 
         grant_role(catalog, "editor", OTHER_ORG, "editor")
         token = create_token(catalog, "editor").token
-        member_token = create_token(catalog, catalog_user["name"]).token
+        member_token = create_token(catalog, catalog_user.name).token
     with serving(settings) as url:
         yield Site(url, token, member_token, root / "files")
 

@@ -26,22 +26,22 @@ from kaifang.settings import Settings
 def test_organizations_users_roles_and_tokens(catalog_settings: Settings) -> None:
     with open_catalog(catalog_settings) as catalog:
         org = create_organization(catalog, "379130000e", name="臺北市政府警察局")
-        assert org == {"code": "379130000E", "name": "臺北市政府警察局", "name_en": ""}
+        assert org.to_dict() == {"code": "379130000E", "name": "臺北市政府警察局", "name_en": ""}
         alice = create_user(catalog, "alice", org="379130000E", role="admin")
-        assert alice["roles"] == {"379130000E": "admin"}
+        assert alice.roles == {"379130000E": "admin"}
         create_organization(catalog, "376000000A", name="內政部")
-        assert grant_role(catalog, "alice", "376000000A", "member")["roles"] == {
+        assert grant_role(catalog, "alice", "376000000A", "member").roles == {
             "379130000E": "admin",
             "376000000A": "member",
         }
         new = create_token(catalog, "alice")
         assert new.token.startswith(f"kf_{new.prefix}_")
-        assert authenticate(catalog, new.token)["name"] == "alice"
+        assert authenticate(catalog, new.token).name == "alice"
         with catalog.read() as session:
             stored = session.scalars(select(ApiToken)).one()
         assert stored.token_hash == hash_token(new.token)
         assert new.token not in (stored.token_hash, stored.prefix)
-        assert [o["code"] for o in list_organizations(catalog)] == ["376000000A", "379130000E"]
+        assert [o.code for o in list_organizations(catalog)] == ["376000000A", "379130000E"]
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ def test_dcat_and_ckan_mappings(org_settings: Settings, write_csv: WriteCsv) -> 
         org_settings, write_csv("theft.csv", ["a"], [[1]]), org=ORG, metadata=META
     )
     with open_catalog(org_settings) as catalog:
-        shown = show_dataset(catalog, result.dataset)
+        shown = show_dataset(catalog, result.dataset).to_dict()
     dcat = to_dcat(shown, base_url="http://example.org/")
     assert dcat["@type"] == "dcat:Dataset"
     assert dcat["dct:identifier"] == result.dataset_identifier

@@ -56,16 +56,12 @@ def edited(catalog_settings: Settings) -> Settings:
 def test_create_and_replace_metadata(edited: Settings) -> None:
     with open_catalog(edited) as catalog:
         shown = show_dataset(catalog, "theft")
-        assert (shown["title"], shown["keywords"], shown["category"]) == (
-            "竊盜點位",
-            ["竊盜"],
-            "E00",
-        )
-        assert [r["id"] for r in shown["resources"]] == ["points"]
-        assert shown["resources"][0]["current_version"] is None
+        assert (shown.title, shown.keywords, shown.category) == ("竊盜點位", ("竊盜",), "E00")
+        assert [r.slug for r in shown.resources] == ["points"]
+        assert shown.resources[0].current_version is None
         update_dataset(catalog, "theft", metadata=DatasetMetadata(title="竊盜點位資訊"))
         shown = show_dataset(catalog, "theft")
-        assert (shown["title"], shown["keywords"], shown["category"]) == ("竊盜點位資訊", [], None)
+        assert (shown.title, shown.keywords, shown.category) == ("竊盜點位資訊", (), None)
         with pytest.raises(ConflictError):
             create_dataset(catalog, org=ORG, slug="theft", metadata=DatasetMetadata(title="x"))
         with pytest.raises(ValidationError):
@@ -77,7 +73,7 @@ def test_withdrawal_hides_a_dataset_and_a_publish_lists_it_again(
 ) -> None:
     with open_catalog(edited) as catalog:
         withdraw_dataset(catalog, "theft")
-        assert show_dataset(catalog, "theft")["withdrawn"] is not None
+        assert show_dataset(catalog, "theft").withdrawn is not None
         with catalog.read() as session:
             assert facet_counts(session, Filters(), ["groups"]) == {"groups": {}}
     assert _slugs(edited, Filters()) == ["parking"]

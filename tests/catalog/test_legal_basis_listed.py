@@ -28,13 +28,13 @@ def test_the_basis_its_columns_and_approver_are_everywhere(
         org_settings, write_csv("counts.csv", ["代碼", "件數"], [("01", 7)]), org=ORG, title="件數"
     )
     with open_catalog(org_settings) as catalog:
-        found = {d["id"]: d for d in list_datasets(catalog)["data"]}
-    assert found[result.dataset]["legal_basis"] == BASIS
-    record = found[result.dataset]["personal_data"]
+        found = {d.slug: d for d in list_datasets(catalog).data}
+    assert found[result.dataset].legal_basis == BASIS
+    record = found[result.dataset].to_dict()["personal_data"]
     assert [(r["kind"], r["label"], r["columns"], r["approved_by"]) for r in record] == [
         ("legal_basis", BASIS, ["姓名"], "tester")
     ]
-    assert found[other.dataset]["personal_data"] == []
+    assert found[other.dataset].to_dict()["personal_data"] == []
     shown = [BASIS, "姓名", "tester"]
     with TestClient(create_app(org_settings)) as client:
         native = client.get(f"/api/datasets/{result.dataset}").json()

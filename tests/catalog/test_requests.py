@@ -26,16 +26,16 @@ def test_open_requests_are_listed_oldest_first_with_their_age(org_settings: Sett
         create_request(catalog, ORG, title="校舍耐震資料", at=NOW - timedelta(days=3))
         older = create_request(catalog, ORG, title="學生數", at=NOW - timedelta(days=90))
         answered = answer_request(
-            catalog, older["id"], status="fulfilled", response="已發布 moe-students"
+            catalog, older.id, status="fulfilled", response="已發布 moe-students"
         )
         listed = open_requests(catalog, ORG.lower(), now=NOW)
-    assert [(r["title"], r["age_days"]) for r in listed] == [
+    assert [(r.title, r.age_days) for r in listed] == [
         ("學校營養午餐菜單", 40),
         ("校舍耐震資料", 3),
     ]
-    assert listed[0]["id"] == lunch["id"]
-    assert (answered["status"], answered["response"]) == ("fulfilled", "已發布 moe-students")
-    assert answered["answered"] is not None
+    assert listed[0].id == lunch.id
+    assert (answered.status, answered.response) == ("fulfilled", "已發布 moe-students")
+    assert answered.answered is not None
 
 
 @pytest.mark.parametrize(
@@ -52,15 +52,15 @@ def test_an_answer_needs_a_known_status_and_a_response(
     with open_catalog(org_settings) as catalog:
         request = create_request(catalog, ORG, title="學生數")
         with pytest.raises(error):
-            answer_request(catalog, request["id"], status=status, response=response)
+            answer_request(catalog, request.id, status=status, response=response)
 
 
 def test_a_request_is_answered_once(org_settings: Settings) -> None:
     with open_catalog(org_settings) as catalog:
         request = create_request(catalog, ORG, title="學生數")
-        answer_request(catalog, request["id"], status="rejected", response="無此資料")
+        answer_request(catalog, request.id, status="rejected", response="無此資料")
         with pytest.raises(ConflictError, match="already answered"):
-            answer_request(catalog, request["id"], status="answered", response="再議")
+            answer_request(catalog, request.id, status="answered", response="再議")
         with pytest.raises(NotFoundError):
             answer_request(catalog, 9999, status="answered", response="再議")
 

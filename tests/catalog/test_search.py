@@ -47,14 +47,14 @@ def test_search_ranks_and_matches_on_both_backends(
 ) -> None:
     with open_catalog(searchable) as catalog:
         found = list_datasets(catalog, search=query)
-    assert [d["title"] for d in found["data"]] == titles
-    assert found["count"] == len(titles)
+    assert [d.title for d in found.data] == titles
+    assert found.count == len(titles)
 
 
 def test_without_a_query_every_dataset_newest_first(searchable: Settings) -> None:
     with open_catalog(searchable) as catalog:
         found = list_datasets(catalog)
         window = list_datasets(catalog, limit=1, offset=1)
-    assert [d["title"] for d in found["data"]] == [d[1] for d in reversed(DATASETS)]
-    assert window["count"] == 4
-    assert [d["title"] for d in window["data"]] == [DATASETS[2][1]]
+    assert [d.title for d in found.data] == [d[1] for d in reversed(DATASETS)]
+    assert window.count == 4
+    assert [d.title for d in window.data] == [DATASETS[2][1]]

@@ -60,9 +60,7 @@ def catalog(catalog_settings: Settings) -> Iterator[Catalog]:
 
 
 def titles(catalog: Catalog, query: str, **filters: str) -> list[str]:
-    return [
-        d["title"] for d in list_datasets(catalog, search=query, filters=Filters(**filters))["data"]
-    ]  # type: ignore[arg-type]
+    return [d.title for d in list_datasets(catalog, search=query, filters=Filters(**filters)).data]  # type: ignore[arg-type]
 
 
 def test_folding_and_tokens() -> None:
@@ -95,10 +93,10 @@ def test_folding_and_tokens() -> None:
 def test_search_semantics(catalog: Catalog, query: str, expected: list[str]) -> None:
     found = list_datasets(catalog, search=query)
     if query in ("竊盜", "台北"):
-        assert [d["title"] for d in found["data"]] == expected
+        assert [d.title for d in found.data] == expected
     else:
-        assert sorted(d["title"] for d in found["data"]) == sorted(expected)
-    assert found["count"] == len(expected)
+        assert sorted(d.title for d in found.data) == sorted(expected)
+    assert found.count == len(expected)
 
 
 def test_filters_and_facets_are_exact(catalog: Catalog) -> None:
@@ -155,7 +153,7 @@ def test_the_migration_indexes_an_existing_catalog(catalog_settings: Settings) -
         engine.dispose()
     with open_catalog(catalog_settings) as catalog:
         found = list_datasets(catalog, search="選舉委員")  # an organization's name
-        assert [d["id"] for d in found["data"]] == ["d2"]
+        assert [d.slug for d in found.data] == ["d2"]
         with catalog.read() as session:
             ids, count = find_ids(session, Filters(q="000001"), limit=None)
         assert count == len(ids) == 1  # the identifier is part of the title text
@@ -173,10 +171,10 @@ def test_popularity_sorts_by_the_downloads_added_to_the_catalog(catalog: Catalog
     add_downloads(catalog, {resources["公有停車場收費"]: 5, resources["警察機關名錄"]: 2})
     add_downloads(catalog, {resources["警察機關名錄"]: 4, "no_such_resource": 9})
     found = list_datasets(catalog, sort="popularity", limit=3)
-    assert [d["title"] for d in found["data"]][:2] == ["警察機關名錄", "公有停車場收費"]
-    assert found["count"] == len(ENTRIES)
+    assert [d.title for d in found.data][:2] == ["警察機關名錄", "公有停車場收費"]
+    assert found.count == len(ENTRIES)
     searched = list_datasets(catalog, search="停車", sort="popularity")
-    assert [d["title"] for d in searched["data"]] == ["公有停車場收費", "路邊停車 車場管理"]
+    assert [d.title for d in searched.data] == ["公有停車場收費", "路邊停車 車場管理"]
     used = popular(catalog, {resources["國道旅次資料 M06A"]: 7}, limit=2)
     assert [(d["title"], d["uses"]) for d in used] == [
         ("國道旅次資料 M06A", 7),
@@ -210,7 +208,7 @@ def test_a_dataset_with_several_tables_is_found_by_any_of_their_columns(catalog:
     )
     with catalog.write() as session:
         assert len(register_entries(session, [entry])) == 1
-    found = list_datasets(catalog, search="材質")["data"]
-    assert [d["title"] for d in found] == ["公園設施"]
-    assert [(r["name"], r["rows"]) for r in found[0]["resources"]] == [("parks", 0), ("benches", 3)]
-    assert found[0]["resources"][1]["identifier"].endswith("-002")
+    found = list_datasets(catalog, search="材質").data
+    assert [d.title for d in found] == ["公園設施"]
+    assert [(r.name, r.rows) for r in found[0].resources] == [("parks", 0), ("benches", 3)]
+    assert found[0].resources[1].identifier.endswith("-002")

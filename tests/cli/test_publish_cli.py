@@ -51,10 +51,14 @@ def test_json_output_equals_the_library(
 ) -> None:
     dataset, resource = published["dataset"], published["resource"]
     with open_catalog(org_settings) as catalog:
-        assert run_json(runner, org_settings, "show", dataset) == show_dataset(catalog, dataset)
-        assert run_json(runner, org_settings, "datasets") == list_datasets(catalog)
-        assert run_json(runner, org_settings, "datasets", "--search", "竊盜") == list_datasets(
-            catalog, search="竊盜"
+        assert (
+            run_json(runner, org_settings, "show", dataset)
+            == show_dataset(catalog, dataset).to_dict()
+        )
+        assert run_json(runner, org_settings, "datasets") == list_datasets(catalog).to_dict()
+        assert (
+            run_json(runner, org_settings, "datasets", "--search", "竊盜")
+            == list_datasets(catalog, search="竊盜").to_dict()
         )
         assert run_json(runner, org_settings, "history", resource) == history_with_changes(
             catalog, VersionStore(org_settings), resource

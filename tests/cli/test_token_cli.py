@@ -24,7 +24,8 @@ def test_list_and_revoke_tokens(catalog_settings: Settings, runner: CliRunner) -
 
     listed = run_json(runner, catalog_settings, "token", "list", "alice")
     with open_catalog(catalog_settings) as catalog:
-        assert listed == {"user": "alice", "tokens": list_tokens(catalog, "alice")}
+        tokens = [t.to_dict() for t in list_tokens(catalog, "alice")]
+        assert listed == {"user": "alice", "tokens": tokens}
     assert {t["prefix"] for t in listed["tokens"]} == {first["prefix"], second["prefix"]}
     assert all(t["revoked"] is None for t in listed["tokens"])
     assert first["token"] not in str(listed)
@@ -34,8 +35,8 @@ def test_list_and_revoke_tokens(catalog_settings: Settings, runner: CliRunner) -
     with open_catalog(catalog_settings) as catalog:
         with pytest.raises(UnauthorizedError):
             authenticate(catalog, first["token"])
-        assert authenticate(catalog, second["token"])["name"] == "alice"
-        states = {t["prefix"]: t["revoked"] for t in list_tokens(catalog, "alice")}
+        assert authenticate(catalog, second["token"]).name == "alice"
+        states = {t.prefix: t.revoked for t in list_tokens(catalog, "alice")}
     assert states[first["prefix"]] and states[second["prefix"]] is None
 
     others = runner.invoke(
@@ -46,4 +47,4 @@ def test_list_and_revoke_tokens(catalog_settings: Settings, runner: CliRunner) -
     assert isinstance(others.exception, NotFoundError)  # kaifang's main prints it with its hint
     assert "kaifang token list alice" in str(others.exception)
     with open_catalog(catalog_settings) as catalog:
-        assert authenticate(catalog, bobs["token"])["name"] == "bob"
+        assert authenticate(catalog, bobs["token"]).name == "bob"

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from kaifang.catalog import open_catalog
-from kaifang.catalog.models import Dataset, Resource
+from kaifang.catalog.models import Dataset, Resource, ScoreRecordRow
 from kaifang.errors import ReadError
 from kaifang.publish.relation import RelationSpec, publish_batch, publish_relation, relation_item
 from kaifang.settings import Settings
@@ -47,6 +47,17 @@ def test_new_resources_share_one_new_dataset(org_settings: Settings, tmp_path: P
     assert len({r.dataset for r in results}) == 1
     with open_catalog(org_settings) as catalog, catalog.read() as session:
         assert session.query(Dataset).count() == 1
+
+
+def test_a_batch_records_each_dataset_score_once(org_settings: Settings, tmp_path: Path) -> None:
+    """Three tables of one dataset: one score record, for the last version registered."""
+    names = ("table_a", "table_b", "table_c")
+    items = [relation_item(_csv(tmp_path / f"{n}.csv", 1), _spec(n)) for n in names]
+    publish_batch(org_settings, items)
+    with open_catalog(org_settings) as catalog, catalog.read() as session:
+        records = session.query(ScoreRecordRow).all()
+        last = session.query(Resource).filter(Resource.slug == "table_c").one()
+        assert [(r.trigger, r.resource_id, r.version) for r in records] == [("publish", last.id, 1)]
 
 
 def test_a_write_failing_in_the_third_table_registers_none(

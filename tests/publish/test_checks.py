@@ -76,7 +76,7 @@ def test_a_different_schema_is_refused_then_recorded(
     )
     assert result.version == 2 and result.schema_change == difference
     with open_catalog(org_settings) as catalog:
-        versions = history(catalog, result.resource)["versions"]
+        versions = history(catalog, result.resource).to_dict()["versions"]
     assert versions[1]["schema_change"] == difference
     assert versions[0]["schema_change"] == {}
     manifest = VersionStore(org_settings).read_manifest(result.resource, 2)

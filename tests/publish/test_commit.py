@@ -55,22 +55,26 @@ SOURCES = {"freeway": _freeway, "elections": _elections, "theft": _theft, "schoo
 
 
 def _unscored(settings: Settings) -> tuple[int, list[str]]:
-    """How many resources the catalog holds, and those whose current version has no score
-    record (trigger ``publish``) for its dataset."""
+    """How many resources the catalog holds, and the datasets without a score record (trigger
+    ``publish``) for the current version of one of their resources: an import that registers
+    several resources of a dataset at once scores the dataset once, for the last of them."""
     with open_catalog(settings) as catalog, catalog.read() as session:
         resources = session.scalars(select(Resource).order_by(Resource.slug)).all()
+        currents: dict[int, set[tuple[int, int | None]]] = {}
+        for r in resources:
+            currents.setdefault(r.dataset_id, set()).add((r.id, r.current_version))
         missing = [
-            f"{r.slug} v{r.current_version}"
-            for r in resources
-            if session.scalar(
-                select(ScoreRecordRow.id).where(
-                    ScoreRecordRow.dataset_id == r.dataset_id,
-                    ScoreRecordRow.resource_id == r.id,
-                    ScoreRecordRow.version == r.current_version,
-                    ScoreRecordRow.trigger == "publish",
+            f"dataset {dataset_id}"
+            for dataset_id, versions in sorted(currents.items())
+            if not any(
+                (row.resource_id, row.version) in versions
+                for row in session.scalars(
+                    select(ScoreRecordRow).where(
+                        ScoreRecordRow.dataset_id == dataset_id,
+                        ScoreRecordRow.trigger == "publish",
+                    )
                 )
             )
-            is None
         ]
         return len(resources), missing
 

@@ -57,7 +57,7 @@ def count_rows(settings: Settings, resource: str, version: int) -> int:
 def assert_consistent(settings: Settings, resource: str) -> dict[str, object]:
     """Every registered version is readable with its row count; current is the newest."""
     with open_catalog(settings) as catalog:
-        found = history(catalog, resource)
+        found = history(catalog, resource).to_dict()
     versions = found["versions"]
     assert isinstance(versions, list)
     assert found["current"] == versions[-1]["version"]
@@ -98,7 +98,7 @@ def test_a_version_stored_but_never_registered_is_skipped(
     with store.lock(first.resource):
         store.write_version(first.resource, 2, orphan, {"orphan": True})
     with open_catalog(org_settings) as catalog:
-        assert history(catalog, first.resource)["current"] == 1
+        assert history(catalog, first.resource).current == 1
         assert catalog_resolver(catalog, store)(f"{first.resource}__v2") is None
     result = publish_file(
         org_settings, write_csv("trips.csv", ["id"], [[3]]), org=ORG, dataset=first.dataset

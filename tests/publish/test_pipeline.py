@@ -35,7 +35,7 @@ def test_new_dataset_gets_identifiers_and_a_first_version(
     assert is_slug(result.dataset) and is_slug(result.resource)
     assert (result.dataset, result.resource) == ("theft_points", "theft_points")
     with open_catalog(org_settings) as catalog:
-        shown = show_dataset(catalog, result.dataset_identifier)
+        shown = show_dataset(catalog, result.dataset_identifier).to_dict()
     assert shown["resources"] == [
         {
             "id": "theft_points",
@@ -43,6 +43,7 @@ def test_new_dataset_gets_identifiers_and_a_first_version(
             "name": "theft_points",
             "current_version": 1,
             "rows": 3,
+            "created": shown["resources"][0]["created"],
             "modified": shown["resources"][0]["modified"],
             "fields": [
                 {"name": name, "type": kind}
@@ -106,8 +107,8 @@ def test_new_version_keeps_every_old_version_readable(
     assert len(read_rows(org_settings, first.resource, 2)) == 1
     with open_catalog(org_settings) as catalog:
         versions = history(catalog, first.resource)
-    assert versions["current"] == 2
-    assert [v["version"] for v in versions["versions"]] == [1, 2]
+    assert versions.current == 2
+    assert [v.number for v in versions.versions] == [1, 2]
 
 
 def test_same_file_twice_creates_nothing(org_settings: Settings, write_csv: WriteCsv) -> None:
@@ -154,8 +155,8 @@ def test_choosing_the_resource_of_a_dataset(
     )
     assert result.resource == expected
     with open_catalog(org_settings) as catalog:
-        resources = show_dataset(catalog, first.dataset)["resources"]
-    identifiers = [r["identifier"] for r in resources]
+        resources = show_dataset(catalog, first.dataset).resources
+    identifiers = [r.identifier for r in resources]
     assert identifiers[:2] == [f"{ORG}-000001-001", f"{ORG}-000001-002"]
 
 
@@ -180,8 +181,8 @@ def test_metadata_and_legal_basis_are_recorded(org_settings: Settings, write_csv
         allow_personal_data=cited("發生地點"),
     )
     with open_catalog(org_settings) as catalog:
-        shown = show_dataset(catalog, result.dataset)
-        versions = history(catalog, result.resource)["versions"]
+        shown = show_dataset(catalog, result.dataset).to_dict()
+        versions = history(catalog, result.resource).to_dict()["versions"]
     assert shown["title"] == "竊盜點位"
     assert shown["license"]["id"] == "CC0-1.0"  # --license wins over the metadata file
     assert (shown["category"], shown["category_name"]) == ("E00", "生活安全及品質")

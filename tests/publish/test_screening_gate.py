@@ -60,8 +60,8 @@ def test_a_refused_new_version_leaves_the_previous_one_current(
         publish_file(org_settings, again, org=ORG, dataset=first.dataset)
     with open_catalog(org_settings) as catalog:
         shown = history(catalog, first.resource)
-    assert shown["current"] == 1
-    assert [v["version"] for v in shown["versions"]] == [1]
+    assert shown.current == 1
+    assert [v.number for v in shown.versions] == [1]
     assert VersionStore(org_settings).list_versions(first.resource) == [1]
 
 

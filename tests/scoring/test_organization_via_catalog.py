@@ -62,7 +62,7 @@ def test_overdue_datasets_and_open_requests(org_settings: Settings, publish: Pub
     with open_catalog(org_settings) as catalog:
         create_request(catalog, ORG, title="學校營養午餐菜單", at=now - timedelta(days=40))
         done = create_request(catalog, ORG, title="學生數", at=now - timedelta(days=50))
-        answer_request(catalog, done["id"], status="fulfilled", response="已發布")
+        answer_request(catalog, done.id, status="fulfilled", response="已發布")
         create_request(catalog, OTHER_ORG, title="竊盜點位", at=now - timedelta(days=5))
         view = organization_openness(catalog, VersionStore(org_settings), ORG, now=now).to_dict()
     [late] = view["overdue"]

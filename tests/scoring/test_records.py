@@ -88,5 +88,5 @@ def test_rescore_records_only_changed_scores(backend_settings: Settings, publish
         (100, "gold", "publish"),
         (90, "gold", "rescore"),
     ]
-    assert shown[result.dataset]["score"] == 90
-    assert shown[result.dataset]["band"] == "gold"
+    assert shown[result.dataset].score == 90
+    assert shown[result.dataset].band == "gold"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from kaifang.catalog import create_token, create_user, open_catalog
 from kaifang.errors import ForbiddenError, NotFoundError, UnauthorizedError
-from kaifang.service import Service
+from kaifang.service import DatasetSearch, Service
 from tests.api.conftest import Published
 from tests.api.data import ORG, OTHER_ORG
 
@@ -53,9 +53,9 @@ def test_routes_return_what_the_portal_returns(
 
 
 def test_search_pages_count_every_match(service: Service) -> None:
-    page = service.search_datasets(org=ORG, limit=1, offset=1)
+    page = service.search_datasets(DatasetSearch(org=ORG), limit=1, offset=1)
     assert page.count == 2 and len(page.items) == 1
-    assert service.search_datasets(org=OTHER_ORG).count == 1
+    assert service.search_datasets(DatasetSearch(org=OTHER_ORG)).count == 1
 
 
 @pytest.mark.parametrize("tz", [UTC, timezone(timedelta(hours=8)), None])

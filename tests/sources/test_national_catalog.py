@@ -24,13 +24,11 @@ def test_generated_catalog_is_searchable_with_exact_counts(catalog_settings: Set
             facets = facet_counts(session, Filters(), ["organization", "band"])
     assert summary["organizations"] == 2 and summary["datasets"] == 120
     assert again["datasets"] == 30
-    assert everything["count"] == 150 and len(everything["data"]) == 5
+    assert everything.count == 150 and len(everything.data) == 5
     assert sum(facets["organization"].values()) == 150
     assert sum(facets["band"].values()) == 150
-    assert parking["count"] == len(parking["data"]) > 0
-    assert all(
-        "停車" in d["title"] + d["description"] + " ".join(d["keywords"]) for d in parking["data"]
-    )
+    assert parking.count == len(parking.data) > 0
+    assert all("停車" in d.title + d.description + " ".join(d.keywords) for d in parking.data)
 
 
 def test_cli_loads_into_the_data_directory(runner: CliRunner, settings: Settings) -> None:
@@ -39,7 +37,7 @@ def test_cli_loads_into_the_data_directory(runner: CliRunner, settings: Settings
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["datasets"] == 40
     with open_catalog(settings) as catalog:
-        assert list_datasets(catalog, limit=1)["count"] == 40
+        assert list_datasets(catalog, limit=1).count == 40
     listed = runner.invoke(
         cli,
         ["--data-dir", str(settings.data_dir), "datasets", "--sort", "title", "--limit", "3",

@@ -17,7 +17,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import SPEC_OK, attachment, errors, spec_errors
+from kaifang.api.errors import spec_error
+from kaifang.api.responses import HEAVY, SPEC_OK, attachment, errors, spec_errors
 from kaifang.catalog.categories import category
 from kaifang.catalog.datasets import personal_data_text
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
@@ -57,10 +58,7 @@ class SpecError(Exception):
 
 
 def spec_error_response(exc: SpecError) -> JSONResponse:
-    return JSONResponse(
-        {"success": False, "error": {"type": exc.code, "message": exc.message}},
-        status_code=exc.status,
-    )
+    return spec_error(exc.code, exc.message, exc.status)
 
 
 def _ok(result: Any) -> JSONResponse:
@@ -339,7 +337,10 @@ def _parse_fields(raw: str | None, columns: dict[str, Any]) -> list[str]:
     "/dump/datastore/{resourceID}",
     operation_id="dumpDataBySetId",
     response_class=StreamingResponse,
-    responses={200: {"description": "The file, gzipped", "content": {"application/x-gzip": {}}}},
+    responses={
+        **errors(*HEAVY),
+        200: {"description": "The file, gzipped", "content": {"application/x-gzip": {}}},
+    },
 )
 def dump(
     request: Request,

@@ -7,14 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from kaifang.api.responses import native_errors
+from kaifang.api.responses import HEAVY, native_errors
 from kaifang.service.access import service_of
 from kaifang.service.models import ElectionResults, ElectionWinners, TheftRows
 from kaifang.sources.elections.parse import LEVELS
 from kaifang.sources.source import MAX_LIMIT
 from kaifang.sources.theft.columns import CATEGORIES
 
-router = APIRouter(prefix="/api/analyses", tags=["analyses"], responses=native_errors(400, 404))
+router = APIRouter(
+    prefix="/api/analyses", tags=["analyses"], responses=native_errors(400, 404, *HEAVY)
+)
 
 # Documented for clients; the service checks them itself and answers 400 with the valid values.
 CATEGORY: dict[str, Any] = {"enum": list(CATEGORIES)}

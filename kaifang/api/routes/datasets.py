@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from kaifang.api.responses import native_errors
+from kaifang.service import DatasetSearch
 from kaifang.service.access import link_base, service_of
 from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
 
@@ -32,7 +33,7 @@ def list_datasets(
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> DatasetPage:
-    return service_of(request).dataset_page(
+    query = DatasetSearch(
         q=q,
         org=org,
         tag=tag,
@@ -41,10 +42,8 @@ def list_datasets(
         category=category,
         band=band,
         frequency=frequency,
-        sort=sort,
-        limit=limit,
-        offset=offset,
     )
+    return service_of(request).dataset_page(query, sort=sort, limit=limit, offset=offset)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import attachment, native_errors
+from kaifang.api.responses import HEAVY, attachment, native_errors
 from kaifang.export import FORMATS
 from kaifang.service.access import service_of
 from kaifang.service.models import AggregatePage, Resource, RowsPage
@@ -61,7 +61,10 @@ def rows(request: Request, resource_id: str) -> JSONResponse:
     "/{resource_id}/aggregate",
     response_class=JSONResponse,
     summary="Group-by aggregates",
-    responses={**native_errors(400), 200: {"model": AggregatePage, "description": "Groups"}},
+    responses={
+        **native_errors(400, *HEAVY),
+        200: {"model": AggregatePage, "description": "Groups"},
+    },
     description="`group_by=a,b&metric=count,sum:x,avg:y,min:z,max:z` plus the row filters.",
 )
 def aggregate(request: Request, resource_id: str) -> JSONResponse:
@@ -72,7 +75,7 @@ def aggregate(request: Request, resource_id: str) -> JSONResponse:
     "/{resource_id}/download.{fmt}",
     summary="Download a version",
     response_class=StreamingResponse,
-    responses=native_errors(400),
+    responses=native_errors(400, *HEAVY),
 )
 def download(
     request: Request,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
-from kaifang.api.responses import native_errors
+from kaifang.api.responses import WITH_BODY, native_errors
 from kaifang.errors import ValidationError
 from kaifang.service.access import service_of
 from kaifang.service.models import SqlResult
@@ -36,7 +36,11 @@ def sql_get(
     return _run(request, sql)
 
 
-@router.post("/sql", summary="Run read-only SQL over published resources (body)")
+@router.post(
+    "/sql",
+    summary="Run read-only SQL over published resources (body)",
+    responses=native_errors(*WITH_BODY),
+)
 def sql_post(
     request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
 ) -> SqlResult:

@@ -10,14 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kaifang.api.responses import native_errors
+from kaifang.api.responses import WITH_BODY, native_errors
 from kaifang.errors import UnauthorizedError
 from kaifang.service.access import service_of
 from kaifang.service.models import PublishResult
 from kaifang.service.uploads import upload_name
 
 router = APIRouter(
-    prefix="/api", tags=["publishing"], responses=native_errors(400, 401, 403, 404, 409)
+    prefix="/api",
+    tags=["publishing"],
+    responses=native_errors(400, 401, 403, 404, 409, *WITH_BODY),
 )
 
 

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from kaifang.sources.elections.analyses import election_choices
+from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
 from kaifang.sources.elections.importer import import_elections
-from kaifang.sources.source import ImportOption, Source
+from kaifang.sources.source import GenerateOption, Generator, ImportOption, Source
+
+
+def generate(out_dir: Path, *, seed: int, scale: float, zip_archive: bool) -> dict[str, Any]:
+    result = generate_elections(
+        out_dir, ElectionsPlan(seed=seed, scale=scale, zip_archive=zip_archive)
+    )
+    return {
+        "out": str(out_dir),
+        "folders": [str(f.relative_to(out_dir)) for f in result.folders],
+        "files": len(result.files),
+        "zip": str(result.zip_path) if result.zip_path else None,
+    }
+
+
+GENERATOR = Generator(
+    summary="CEC voteData election folders (2008, 2020, 2022 and 2024 spellings).",
+    run=generate,
+    options=(GenerateOption("zip_archive", "Also write votedata.zip.", flag_name="--zip"),),
+)
 
 SOURCE = Source(
     name="elections",
@@ -16,4 +39,5 @@ SOURCE = Source(
         ),
     ),
     dashboard=election_choices,
+    generator=GENERATOR,
 )

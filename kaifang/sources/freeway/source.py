@@ -2,10 +2,60 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 from kaifang.sources.freeway.analyses import freeway_choices
 from kaifang.sources.freeway.catalog_entries import ORG_CODE
+from kaifang.sources.freeway.generate import ALL_DATASETS, FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
-from kaifang.sources.source import ImportOption, Source
+from kaifang.sources.source import GenerateOption, Generator, ImportOption, Source
+
+
+def generate(
+    out_dir: Path,
+    *,
+    seed: int,
+    scale: float,
+    days: int,
+    start: date,
+    datasets: str,
+    archive: bool,
+    trips: int | None,
+) -> dict[str, Any]:
+    plan = FreewayPlan(
+        start=start,
+        days=days,
+        datasets=tuple(d.strip().upper() for d in datasets.split(",") if d.strip()),
+        seed=seed,
+        scale=scale,
+        archive=archive,
+        trips_per_day=trips,
+    )
+    result = generate_freeway(out_dir, plan)
+    return {
+        "out": str(out_dir),
+        "gantries": result.gantries,
+        "files": len(result.files),
+        "rows": result.rows,
+        "gantry_table": str(result.gantry_table),
+    }
+
+
+GENERATOR = Generator(
+    summary="TDCS M03A–M08A days and the gantry coordinate table.",
+    run=generate,
+    options=(
+        GenerateOption("days", "Days.", default=1, kind=int, minimum=1),
+        GenerateOption("start", "First day.", default="2024-03-25", kind=date),
+        GenerateOption(
+            "datasets", "Comma-separated TDCS codes to write.", default=",".join(ALL_DATASETS)
+        ),
+        GenerateOption("archive", "Write daily M0xA_YYYYMMDD.tar.gz archives."),
+        GenerateOption("trips", "M06A trips per day.", default=None, kind=int, minimum=1),
+    ),
+)
 
 SOURCE = Source(
     name="freeway",
@@ -33,4 +83,5 @@ SOURCE = Source(
     ),
     path_must_exist=False,
     dashboard=freeway_choices,
+    generator=GENERATOR,
 )

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from kaifang.sources.source import Source, SourceData
+from kaifang.sources.source import GenerateOption, Generator, Source, SourceData
+from kaifang.sources.theft.generate import TheftPlan, generate_theft
 from kaifang.sources.theft.importer import import_theft
+
+
+def generate(out_dir: Path, *, seed: int, scale: float, year: int) -> dict[str, Any]:
+    result = generate_theft(out_dir, TheftPlan(year=year, seed=seed, scale=scale))
+    return {"out": str(out_dir), "files": len(result.files), "rows": result.rows}
+
+
+GENERATOR = Generator(
+    summary="Taipei theft points, Big5 and UTF-8-with-BOM files per category.",
+    run=generate,
+    options=(GenerateOption("year", "Gregorian year of the points.", default=2023, kind=int),),
+)
 
 
 def theft_choices(data: SourceData) -> dict[str, Any]:
@@ -18,4 +32,5 @@ SOURCE = Source(
     summary="Import Taipei theft point files (Big5 or UTF-8 with BOM), a file or a folder.",
     import_files=import_theft,
     dashboard=theft_choices,
+    generator=GENERATOR,
 )

@@ -11,6 +11,7 @@ message per field). The actions live in :mod:`.reads`, :mod:`.search`, :mod:`.wr
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from kaifang.api.capacity import is_heavy
 from kaifang.api.compat.ckan import activity, datastore, reads, search, writes
 from kaifang.api.compat.ckan.core import (
     ACTIONS,
@@ -30,6 +32,8 @@ from kaifang.api.compat.ckan.core import (
     not_authorized,
     not_found,
 )
+from kaifang.api.errors import ckan_error
+from kaifang.api.responses import CkanAnswer, ckan_errors, errors
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 from kaifang.service.access import link_base, service_of
 
@@ -40,11 +44,7 @@ router = APIRouter(tags=["CKAN Action API"])
 
 
 def ckan_error_response(base_url: str, action: str, exc: CkanError) -> JSONResponse:
-    error: dict[str, Any] = {"__type": exc.kind, "message": exc.message, **exc.fields}
-    return JSONResponse(
-        {"help": help_url(base_url, action), "success": False, "error": error},
-        status_code=exc.status,
-    )
+    return ckan_error(action, exc.kind, exc.message, exc.status, base_url=base_url, **exc.fields)
 
 
 async def _params(request: Request) -> tuple[Params, dict[str, Upload]]:
@@ -135,6 +135,47 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
     return JSONResponse({"help": help_url(base_url, name), "success": True, "result": result})
 
 
+# -- routes ------------------------------------------------------------------------------
+def _answer(name: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    async def answer(request: Request) -> JSONResponse:
+        return await _dispatch(request, name)
+
+    return answer
+
+
+def _responses(name: str) -> dict[int | str, Any]:
+    """What action ``name`` may answer: CKAN's envelopes for its own errors (400 a bad body,
+    404 nothing by that id, 409 a missing or invalid parameter, 500 unreadable stored data;
+    401 and 403 for the actions that write); the native one for what stands in front of
+    every route (a too-large body, the rate limit, a heavy request at capacity)."""
+    own = [400, 409, 500]
+    if name.startswith("datastore_") or (name.endswith("_show") and name != "status_show"):
+        own.append(404)
+    if ACTIONS[name].writes:
+        own += [401, 403, 404]
+    front = [413, 429, *((503,) if is_heavy(f"/api/3/action/{name}") else ())]
+    return {
+        200: {"model": CkanAnswer, "description": "CKAN's answer"},
+        **ckan_errors(*sorted(set(own))),
+        **errors(*front),
+    }
+
+
+# each action as an operation of its own in /openapi.json (its parameters are CKAN's, sent
+# as query parameters or a JSON body; an action that writes only as a POST, its GET being
+# refused), registered before the generic route; then any other name, and /api/action/
+# where the ckanapi client sends its calls, through the same dispatch
+for _name in sorted(ACTIONS):
+    for _method in ("POST",) if ACTIONS[_name].writes else ("GET", "POST"):
+        router.add_api_route(
+            f"/api/3/action/{_name}",
+            _answer(_name),
+            methods=[_method],
+            operation_id=f"ckan_{_name}_{_method.lower()}",
+            summary=f"CKAN {_name}",
+            response_class=JSONResponse,
+            responses=_responses(_name),
+        )
 for _prefix in ("/api/3/action", "/api/action"):
     router.add_api_route(
         _prefix + "/{name}", _dispatch, methods=["GET", "POST"], include_in_schema=False

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TypeVar
 
 from kaifang.errors import UnauthorizedError
+from kaifang.service import UserRecord
 from kaifang.service.access import Service
 
 HELP_PATH = "/api/3/action/help_show"
@@ -35,7 +36,7 @@ class Call:
     token: str | None = None
     files: dict[str, Upload] = field(default_factory=dict)
 
-    def user(self) -> dict[str, Any]:
+    def user(self) -> UserRecord:
         """The caller's account; CKAN's 403 ``Authorization Error`` without a valid token."""
         if not self.token:
             raise not_authorized(

@@ -24,6 +24,7 @@ from kaifang.api.compat.ckan.shapes import (
     tag_dict,
 )
 from kaifang.catalog.categories import CATEGORIES
+from kaifang.service import DatasetSearch
 
 CKAN_API_VERSION = "2.10"
 """The CKAN release whose Action API kaifang follows."""
@@ -101,7 +102,7 @@ def organization_show(call: Call) -> dict[str, Any]:
     org = call.service.organization(required(call.params, "id"))
     out = {**org_dict(org), "package_count": org.get("dataset_count", 0)}
     if boolean(call.params, "include_datasets", False):
-        page = call.service.search_datasets(org=org["code"], limit=MAX_ROWS)
+        page = call.service.search_datasets(DatasetSearch(org=org["code"]), limit=MAX_ROWS)
         out["packages"] = [package_dict(d, call.base_url) for d in page.items]
     return out
 
@@ -122,7 +123,8 @@ def group_show(call: Call) -> dict[str, Any]:
     packages (at most 1,000)."""
     cat = find_category(required(call.params, "id"))
     page = call.service.search_datasets(
-        category=cat.code, limit=MAX_ROWS if boolean(call.params, "include_datasets", False) else 0
+        DatasetSearch(category=cat.code),
+        limit=MAX_ROWS if boolean(call.params, "include_datasets", False) else 0,
     )
     out = group_dict(cat, package_count=page.count)
     if boolean(call.params, "include_datasets", False):
@@ -145,7 +147,7 @@ def tag_list(call: Call) -> list[Any]:
 def tag_show(call: Call) -> dict[str, Any]:
     """Tag ``id`` (its name); ``include_datasets`` adds its packages (at most 1,000)."""
     name = required(call.params, "id")
-    page = call.service.search_datasets(tag=name, limit=MAX_ROWS)
+    page = call.service.search_datasets(DatasetSearch(tag=name), limit=MAX_ROWS)
     if page.count == 0:
         raise not_found(f"tag {name!r}")
     keywords = page.items[0]["keywords"] if page.items else [name]

@@ -28,6 +28,7 @@ from kaifang.api.compat.ckan.shapes import package_dict
 from kaifang.catalog.finder import FACETS, Choice, Exact, Match
 from kaifang.catalog.search import FIELD_COLUMNS, Either, Query, term
 from kaifang.export import FORMATS
+from kaifang.service import DatasetSearch
 from kaifang.service.views import MAX_SEARCH_CHARS
 
 _TOKEN = re.compile(
@@ -207,15 +208,14 @@ def package_search(call: Call) -> dict[str, Any]:
     exact = parse_fq(_bounded(params, "fq"))
     raw_sort = str(params.get("sort") or "").strip()
     sort: Any = parse_sort(raw_sort) if raw_sort else "relevance"
-    page = call.service.search_catalog(
-        query=query, exact=exact, sort=sort, limit=rows, offset=start
-    )
+    wanted = DatasetSearch(query=query, exact=exact)
+    page = call.service.search_datasets(wanted, sort=sort, limit=rows, offset=start)
     fields = [f for f in strings(params, "facet.field") if f in FACETS]
     limit = int(params.get("facet.limit") or 50)
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     if fields:
-        counts = call.service.facets(q=None, fields=fields, query=query, exact=exact)
+        counts = call.service.facets(wanted, fields=fields)
         for name in fields:
             items = dict(list(counts.get(name, {}).items())[: limit if limit >= 0 else None])
             facets[name] = items

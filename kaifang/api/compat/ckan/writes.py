@@ -35,6 +35,7 @@ from kaifang.errors import (
     PublishRefusedError,
     ValidationError,
 )
+from kaifang.service import UserRecord
 from kaifang.service.uploads import upload_name
 
 SIMPLE_FIELDS = {
@@ -291,7 +292,7 @@ def package_delete(call: Call) -> None:
 
 # -- resources -----------------------------------------------------------------------------
 def publish_to_resource(
-    call: Call, user: dict[str, Any], dataset_ref: str, resource_ref: str, path: Path
+    call: Call, user: UserRecord, dataset_ref: str, resource_ref: str, path: Path
 ) -> str:
     """Publish ``path`` as the new version of a resource; its id. The gate's refusals and
     reading errors are 409s naming ``upload``."""
@@ -326,7 +327,7 @@ def publish_to_resource(
     return str(result["resource"])
 
 
-def _publish_upload(call: Call, user: dict[str, Any], dataset_ref: str, resource_ref: str) -> None:
+def _publish_upload(call: Call, user: UserRecord, dataset_ref: str, resource_ref: str) -> None:
     upload = call.files.get("upload")
     if upload is None:
         return
@@ -382,7 +383,7 @@ def resource_patch(call: Call) -> dict[str, Any]:
     return resource_update(call)
 
 
-def resolve_resource_target(call: Call, user: dict[str, Any]) -> tuple[str, str]:
+def resolve_resource_target(call: Call, user: UserRecord) -> tuple[str, str]:
     """``(dataset id, resource id)`` of ``resource_id``, or of a new resource made from
     ``resource: {package_id, name}`` (datastore_create)."""
     if call.params.get("resource_id"):
