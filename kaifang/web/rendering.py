@@ -75,6 +75,10 @@ TEMPLATES.env.globals["WRITE_ROLES"] = WRITE_ROLES
 TEMPLATES.env.globals["CATEGORY"] = {c.code: c for c in CATEGORIES}
 TEMPLATES.env.filters["snippet"] = snippet
 TEMPLATES.env.filters["meta"] = metadata
+# Identifiers inside a sentence (column names, resource ids): never translated.
+TEMPLATES.env.filters["notranslate"] = lambda value: Markup(
+    '<span translate="no">{}</span>'
+).format("" if value is None else value)
 TEMPLATES.env.tests["cjk"] = lambda value: bool(_CJK.search(str(value or "")))
 
 

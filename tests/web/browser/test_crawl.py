@@ -210,6 +210,11 @@ def _data_names(site: Site) -> set[str]:
     for d in api(site, "/api/datasets?limit=200")["data"]:
         # the publisher's name as the openness reasons quote it (a proper name)
         names.add(d["organization"]["name"])
+        # a legal basis as the openness reasons quote it: the recorded text, verbatim
+        if d.get("legal_basis"):
+            names.add(d["legal_basis"])
+        for record in d.get("personal_data") or []:
+            names.update(str(record.get(k) or "") for k in ("label", "approved_by"))
         for r in d["resources"]:
             for f in r.get("fields") or []:
                 names.add(f["name"])
