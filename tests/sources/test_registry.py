@@ -25,7 +25,7 @@ def test_names_are_unique_and_found() -> None:
 @pytest.mark.parametrize(
     ("name", "options"),
     [
-        ("freeway", ["path", "org", "engine", "as_json"]),
+        ("freeway", ["path", "org", "engine", "accept_utility_loss", "as_json"]),
         ("elections", ["path", "keep_birth_date", "as_json"]),
         ("theft", ["path", "as_json"]),
         ("schools", ["path", "as_json"]),
