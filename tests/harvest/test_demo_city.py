@@ -26,7 +26,7 @@ def test_the_demo_city_is_harvested_once(
     assert first["status"] == "ok" and first["counts"]["created"] == 2
     assert again["counts"]["created"] == 0 and again["counts"]["unchanged"] == 2
     with open_catalog(settings) as catalog:
-        titles = {d["title"]: d for d in list_datasets(catalog)["data"]}
+        titles = {d.title: d.to_dict() for d in list_datasets(catalog).data}
     assert set(titles) == {"示範市公園一覽", "示範市公共自行車站"}
     parks = titles["示範市公園一覽"]
     assert parks["organization"]["code"] == CITY_CODE

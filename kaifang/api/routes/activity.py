@@ -65,7 +65,7 @@ def activity(
     "/subscriptions",
     summary="Subscribe a URL to a dataset, an organization or a search (webhook)",
     status_code=201,
-    responses=native_errors(400, 401, 404),
+    responses=native_errors(400, 401, 403, 404, 413),
 )
 def subscribe(
     request: Request, body: NewSubscription, credentials: Credentials
@@ -76,7 +76,7 @@ def subscribe(
     return CreatedSubscription.model_validate(created)
 
 
-@router.get("/subscriptions", summary="Your subscriptions", responses=native_errors(401))
+@router.get("/subscriptions", summary="Your subscriptions", responses=native_errors(401, 403))
 def subscriptions(request: Request, credentials: Credentials) -> SubscriptionList:
     service = service_of(request)
     user = service.authenticate(bearer_token(credentials))
@@ -86,7 +86,7 @@ def subscriptions(request: Request, credentials: Credentials) -> SubscriptionLis
 @router.delete(
     "/subscriptions/{subscription_id}",
     summary="Remove one of your subscriptions",
-    responses=native_errors(401, 404),
+    responses=native_errors(401, 403, 404),
 )
 def unsubscribe(
     request: Request, subscription_id: SubscriptionId, credentials: Credentials
@@ -100,7 +100,7 @@ def unsubscribe(
 @router.get(
     "/subscriptions/{subscription_id}/deliveries",
     summary="The delivery log of one of your subscriptions, newest first",
-    responses=native_errors(401, 404),
+    responses=native_errors(401, 403, 404),
 )
 def deliveries(
     request: Request, subscription_id: SubscriptionId, credentials: Credentials
