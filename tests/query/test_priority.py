@@ -56,7 +56,11 @@ def test_heavy_engine_and_duckdb_threads_are_lowered(
         # the pool's thread and the threads DuckDB started for the engine's database
         started = set(os.listdir("/proc/self/task")) - before
         assert len(started) >= 2
-        assert {_nice(Path(f"/proc/self/task/{tid}/stat")) for tid in started} == {min(19, own + 7)}
+        nices = {_nice(Path(f"/proc/self/task/{tid}/stat")) for tid in started}
+        # Ours run at +7. Another engine of this test process (a serving copy built in the
+        # background, default query_nice 10) may start a thread meanwhile: it is lowered too.
+        # No thread the engine started may keep the caller's priority.
+        assert min(19, own + 7) in nices and nices <= {min(19, own + 7), min(19, own + 10)}
         result = engine.run_sql("SELECT count(*) FROM people", resolver=resolver)
         assert result.rows == [(12,)]
         heavy = [t.native_id for t in threading.enumerate() if t.name.startswith("kaifang-heavy")]
