@@ -30,6 +30,15 @@
     return params;
   }
 
+  // The matching-row count: the filters only (aggregates sort and limit their groups, and a
+  // row column is not one of them).
+  function countQuery(filters) {
+    const params = new URLSearchParams();
+    filters.forEach(([key, value]) => params.append(key, value));
+    params.set("metric", "count");
+    return params;
+  }
+
   function showProblem(text) {
     problem.textContent = text;
     problem.hidden = !text;
@@ -64,7 +73,7 @@
     const candidate = filters || state.filters;
     const params = query(cursor ? { _next: cursor } : {}, candidate);
     const counting = candidate.length
-      ? fetchJson(`/api/resources/${encodeURIComponent(resource)}/aggregate?${query({ metric: "count" }, candidate)}`)
+      ? fetchJson(`/api/resources/${encodeURIComponent(resource)}/aggregate?${countQuery(candidate)}`)
       : Promise.resolve(null);
     const [page, counted] = await Promise.all([
       fetchJson(`/api/resources/${encodeURIComponent(resource)}/rows?${params}`),
