@@ -32,7 +32,7 @@ from kaifang.jsonable import jsonable
 from kaifang.notify import subscriptions
 from kaifang.privacy.legal_basis import LegalBasis
 from kaifang.query import QueryEngine, QueryResult
-from kaifang.query.engines import open_sql_engine
+from kaifang.query.engines import check_sql_settings, open_sql_engine
 from kaifang.query.keyset import cursor_key
 from kaifang.query.resolver import catalog_resolver
 from kaifang.service import data, exports, models, uploads, views
@@ -57,6 +57,7 @@ TAIWAN = timezone(timedelta(hours=8))
 class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        check_sql_settings(settings)  # before anything is opened that a refusal would leak
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = open_catalog(settings)
         self.store = VersionStore(settings)
