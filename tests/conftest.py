@@ -16,7 +16,7 @@ from kaifang.settings import Settings, load_settings
 from tests.catalogs import Catalogs, MakeSettings
 
 # The Spark cluster fixtures serve tests in several folders (query, privacy, sources/freeway).
-pytest_plugins = ["tests.spark"]
+pytest_plugins = ["tests.spark", "tests.notify.receiver"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

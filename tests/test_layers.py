@@ -22,7 +22,7 @@ ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 # layer; packages of one layer do not import each other. Top-level modules count as packages.
 LAYERS: list[tuple[str, set[str]]] = [
     ("errors", {"kaifang", "errors"}),
-    ("base", {"settings", "sqlutil", "jsonable"}),
+    ("base", {"settings", "sqlutil", "jsonable", "cron"}),
     ("libraries", {"reading", "openness", "keys"}),
     ("privacy", {"privacy"}),
     ("storage", {"storage"}),

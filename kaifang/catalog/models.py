@@ -447,3 +447,28 @@ class Delivery(Base):
 
     subscription: Mapped[Subscription] = relationship()
     activity: Mapped[Activity] = relationship()
+
+
+class ScheduledImport(Base):
+    """A flagship source's files re-imported on a schedule by ``kaifang worker`` (the folder an
+    agency drops its new files in): the source, the path, the import options, when it is due,
+    and how its last run ended. ``lock_until`` keeps two runs of the same import apart; an
+    import of unchanged files publishes nothing."""
+
+    __tablename__ = "scheduled_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(63), unique=True)
+    source: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(1000))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule: Mapped[str] = mapped_column(String(100), default="daily")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_started: Mapped[datetime | None] = mapped_column(DateTime)
+    last_finished: Mapped[datetime | None] = mapped_column(DateTime)
+    last_status: Mapped[str] = mapped_column(String(16), default="")
+    last_report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lock_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "query": "kaifang.cli.query_cmd:query",
     "rollback": "kaifang.cli.history_cmd:rollback",
     "scan": "kaifang.cli.scan_cmd:scan",
+    "schedule": "kaifang.cli.schedule_cmd:schedule",
     "score": "kaifang.cli.score_cmd:score",
     "serve": "kaifang.cli.serve_cmd:serve",
     "show": "kaifang.cli.datasets_cmd:show",
@@ -63,13 +64,14 @@ SUMMARIES: dict[str, str] = {
     "query": "Run read-only SQL.",
     "rollback": "Make version N of RESOURCE current again, as a new version (history only grows).",
     "scan": "Screen FILE for personal data: each column's category, evidence and action.",
+    "schedule": "Re-import a flagship source's files on a schedule (run by kaifang worker).",
     "score": "Openness score of DATASET, of an organization (--org CODE), or rescore all (--all).",
     "serve": "Serve the portal and the Open API (native, national spec, CKAN).",
     "show": "Show DATASET (its id or national identifier): metadata and resources.",
     "subscribe": "Webhooks: changes to a dataset, an organization or a search, POSTed to a URL.",
     "token": "API tokens (only a hash is stored; the token is shown once).",
     "user": "Users and their roles in organizations.",
-    "worker": "Run due harvests on their schedules and deliver webhooks until stopped (one "
+    "worker": "Run due harvests and scheduled imports and deliver webhooks until stopped (one "
     "worker per deployment).",
 }
 

@@ -135,18 +135,22 @@ def harvest_status(settings: Settings, name: str, as_json: bool) -> None:
 @click.option("--once", is_flag=True, help="Run what is due once, then stop.")
 @click.pass_obj
 def worker(settings: Settings, interval: float, once: bool) -> None:
-    """Run due harvests on their schedules and deliver webhooks until stopped (one worker
+    """Run due harvests and scheduled imports and deliver webhooks until stopped (one worker
     per deployment)."""
     import time
 
     from kaifang.harvest.worker import run_due
     from kaifang.notify.deliver import run_once
+    from kaifang.sources.reimports import run_due_imports
 
     with open_catalog(settings) as catalog:
         while True:
             for report in run_due(settings, catalog):
                 console.print(f"harvest {report.source}: {report.status} {report.counts}",
                               markup=False)  # fmt: skip
+            for run in run_due_imports(settings, catalog):
+                console.print(f"import {run.name}: {run.status}"
+                              + (f": {run.error}" if run.error else ""), markup=False)  # fmt: skip
             sent = run_once(settings, catalog)
             if any(sent.values()):
                 console.print(f"webhooks: {sent}", markup=False)

@@ -18,8 +18,8 @@ from kaifang.catalog.models import (
     HarvestRun,
     HarvestSource,
 )
+from kaifang.cron import Schedule
 from kaifang.errors import ConflictError, NotFoundError, ValidationError
-from kaifang.harvest.schedule import Schedule
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 

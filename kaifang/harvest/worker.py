@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import HarvestSource
+from kaifang.cron import Schedule
 from kaifang.errors import ConflictError
 from kaifang.harvest.run import RunReport, run_source
-from kaifang.harvest.schedule import Schedule
 from kaifang.settings import Settings
 
 

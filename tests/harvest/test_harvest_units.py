@@ -10,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kaifang.cron import Schedule
 from kaifang.errors import HarvestError, ValidationError
 from kaifang.harvest.apply import licence_id
 from kaifang.harvest.fetch import Fetcher
 from kaifang.harvest.readers.ckan import CkanReader
 from kaifang.harvest.remote import RemoteDataset
-from kaifang.harvest.schedule import Schedule
 
 RECORDED = Path(__file__).parent / "recorded"
 

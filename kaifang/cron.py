@@ -1,4 +1,4 @@
-"""When a harvest source is due: ``hourly``, ``daily`` (at the hour it was added), ``manual``
+"""Schedules (for harvests and scheduled imports): ``hourly``, ``daily`` (at 03:00 UTC), ``manual``
 (never by itself), or a five-field cron expression (minute hour day-of-month month
 day-of-week, with ``*``, lists, ranges and ``/`` steps), evaluated in UTC."""
 
