@@ -107,7 +107,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterat
     dataset, resource, token = _build(settings, work)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**catalog_env(settings), "KAIFANG_BASE_URL": url}
+    # webhooks to a receiver the tests start on loopback
+    env = {**catalog_env(settings), "KAIFANG_BASE_URL": url, "KAIFANG_WEBHOOK_ALLOW_PRIVATE": "1"}
     log = (work / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -98,6 +98,8 @@ def _pages(site: Site) -> list[str]:
         "/dashboards/schools",  # no such dashboard: the 404 page
         "/requests/new",
         "/login",
+        "/account",
+        "/account/subscriptions",
         "/publish",
         f"/datasets/{site.dataset}/edit",
         "/docs",  # Swagger UI's own words are English: checked by axe only
