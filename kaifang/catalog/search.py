@@ -123,9 +123,10 @@ def refresh_search_text(dataset: Dataset) -> None:
         setattr(dataset, column, value)
 
 
-Phrase = list[tuple[str, bool]]
-"""A query term's tokens in order; the flag marks a one-character token matched as a prefix
-(a lone Han character, which the index holds only at the start of a bigram or run end)."""
+Phrase = tuple[tuple[str, bool], ...]
+"""A query term's tokens in order (a tuple: queries are cache keys); the flag marks a
+one-character token matched as a prefix (a lone Han character, which the index holds only at
+the start of a bigram or run end)."""
 
 
 def query_phrases(query: str) -> list[Phrase]:
@@ -143,7 +144,7 @@ def query_phrases(query: str) -> list[Phrase]:
         lone = (
             len(runs) == 1 and len(tokens[0]) == len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
         )
-        phrases.append([(token, lone) for token in tokens])
+        phrases.append(tuple((token, lone) for token in tokens))
     return phrases
 
 
@@ -205,7 +206,7 @@ def term(text: str, field: str | None = None) -> Term:
         piece for i, run in enumerate(runs) for piece in _pieces(run, trailing=i < len(runs) - 1)
     ]
     lone = len(runs) == 1 and len(tokens) == 1 and bool(_IS_HAN.match(tokens[0]))
-    return Term([(token, lone) for token in tokens], field)
+    return Term(tuple((token, lone) for token in tokens), field)
 
 
 def _compile(query: Query, leaf: Callable[[Term], str], both: str, either: str) -> str | None:

@@ -81,7 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sub.value.help": (
         "例如資料集網址中的代碼、機關代碼 379130000E，或「竊盜」。",
-        "For example the id in a dataset's address, the organization code 379130000E, or 竊盜.",
+        "For example the id in a dataset's address, the organization code 379130000E, or a "
+        "word such as parking.",
     ),
     "sub.url": ("接收網址", "Receiver URL"),
     "sub.created": ("已訂閱，變更將送到 {url}。", "Subscribed: changes go to {url}."),

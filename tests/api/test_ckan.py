@@ -76,6 +76,17 @@ def test_package_search_facets(ckan: ckanapi.RemoteCKAN) -> None:
     assert {i["name"]: i["count"] for i in items} == {ORG.lower(): 2, OTHER_ORG.lower(): 1}
 
 
+def test_package_search_facets_of_a_boolean_query(ckan: ckanapi.RemoteCKAN) -> None:
+    """Facets of a Solr-style ``q`` (a field, OR): the parsed query is part of the facet
+    cache's key, so it must be hashable (it answered 500 before)."""
+    for _ in range(2):  # the second answer comes from the cache
+        result = ckan.action.package_search(
+            q="title:竊盜 OR 治安", **{"facet.field": json.dumps(["organization"]), "rows": 0}
+        )
+        assert result["count"] == 1
+        assert result["facets"]["organization"] == {ORG.lower(): 1}
+
+
 def test_package_show_and_resource_show(ckan: ckanapi.RemoteCKAN, live_server: str) -> None:
     package = ckan.action.package_show(id="theft")
     assert package["title"] == "竊盜點位資訊"
