@@ -301,3 +301,9 @@ def test_datastore_search_sql_reports_real_types(ckan: ckanapi.RemoteCKAN) -> No
         sql='SELECT "編號", "案類", "發生日期", 1.5 AS x, TRUE AS b FROM theft LIMIT 1'
     )
     assert [f["type"] for f in result["fields"]] == ["int8", "text", "date", "numeric", "bool"]
+    empty = ckan.action.datastore_search_sql(
+        sql='SELECT "編號", "發生日期", 1.5 AS x, CAST(NULL AS TIMESTAMP) AS t, 1 AS i '
+        "FROM theft WHERE false"
+    )
+    assert empty["records"] == []  # no value to tell the types: the engine's, as PostgreSQL's
+    assert [f["type"] for f in empty["fields"]] == ["int8", "date", "numeric", "timestamp", "int4"]
