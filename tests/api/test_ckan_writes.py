@@ -238,6 +238,12 @@ def test_package_revise(site: Site) -> None:
     ckan.action.package_create(name="revised", title="Before", owner_org=ORG)
     revised = ckan.action.package_revise(match={"name": "revised"}, update={"title": "After"})
     assert revised["package"]["title"] == "After"
+    flat = ckan.action.package_revise(match__name="revised", update__notes="以參數修改")
+    assert (flat["package"]["title"], flat["package"]["notes"]) == ("After", "以參數修改")
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.package_revise(match={"name": "no_such"}, update={"title": "x"})
+    with pytest.raises(ckanapi.NotAuthorized):
+        remote(site).action.package_revise(match={"name": "revised"}, update={"title": "x"})
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
