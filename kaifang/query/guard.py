@@ -31,8 +31,13 @@ PINNED_VERSION = re.compile(r"^(?P<resource>.+)__v(?P<version>[1-9][0-9]*)$")
 _QUERY_TYPES = (exp.Select, exp.SetOperation)
 _FORBIDDEN_ARGS = ("into", "locks")
 _TABLE_HINT = (
-    "Name a published resource by its id (e.g. FROM my_resource), or <id>__v<N> for version N."
+    "Name a published resource by its id (e.g. FROM my_resource), or <id>__v<N> for version N; "
+    "information_schema.tables and information_schema.columns list them."
 )
+
+INFORMATION_SCHEMA = {name: f"information_schema.{name}" for name in ("tables", "columns")}
+"""The two schema-qualified names a query may use, each with the plain table name it becomes
+(kaifang.query.information_schema builds them); DuckDB's own catalog stays out of reach."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ def _analyse(sql: str) -> tuple[exp.Query, tuple[str, ...]]:
     """Both parsers' verdict on ``sql`` and the table names it reads, cached by text: the
     rows endpoint sends the same SQL with different bound values, so most requests skip the
     parsing. The tree is shared between callers; everything that changes it copies it first."""
-    expression = _parse_one(sql)
+    expression = _schema_views(_parse_one(sql))
     for node in expression.walk():
         if isinstance(node, exp.Query) and any(node.args.get(arg) for arg in _FORBIDDEN_ARGS):
             raise QueryError(
@@ -134,6 +139,24 @@ def _parse_one(sql: str) -> exp.Query:
             hint="Queries are read-only: use SELECT, WITH and UNION / INTERSECT / EXCEPT.",
         )
     return statement
+
+
+def _schema_views(tree: exp.Query) -> exp.Query:
+    """Turn ``information_schema.tables`` / ``.columns`` into the plain names of kaifang's
+    own views (aliased by their short name, so ``tables.table_name`` still reads); any other
+    qualified name is left for :func:`_table_names` to refuse."""
+    for table in list(tree.find_all(exp.Table)):
+        schema, catalog = table.args.get("db"), table.args.get("catalog")
+        if not isinstance(table.this, exp.Identifier) or catalog or schema is None:
+            continue
+        plain = INFORMATION_SCHEMA.get(table.name.lower())
+        if schema.name.lower() != "information_schema" or plain is None:
+            continue
+        if not table.alias:
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name.lower())))
+        table.set("this", exp.to_identifier(plain, quoted=True))
+        table.set("db", None)
+    return tree
 
 
 def _command_name(statement: exp.Expr) -> str:

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.dataset as pa_dataset
 
 from kaifang.errors import BusyError, KaifangError, QueryError, QueryLimitError
@@ -260,10 +261,25 @@ class StoredFiles(tuple[str, ...]):
     __slots__ = ()
 
 
-def _portable(source: TableSource | None) -> TableSource | None:
+class InMemoryRows:
+    """A small table built in memory (``information_schema.tables`` / ``.columns``), as it
+    crosses to a worker: its Arrow table, which pickles (the Dataset around it does not)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def dataset(self) -> pa_dataset.Dataset:
+        return pa_dataset.dataset(self.table)
+
+
+def _portable(source: TableSource | None) -> TableSource | InMemoryRows | None:
     """``source`` as something that can cross to a worker."""
     if source is None:
         return None
+    if isinstance(source, pa_dataset.InMemoryDataset):
+        return InMemoryRows(source.to_table())
     if isinstance(source, ServingCopy):
         return ServingCopy(source.path, source.rows, _portable_files(source.fallback))
     return _portable_files(source)

@@ -1,6 +1,7 @@
 """Table names in SQL -> Parquet files: a resource id means its current version,
-``<resource>__v<N>`` a pinned registered version. This is the ``resolver`` that
-``kaifang.query.run_sql(sql, *, resolver, settings)`` takes."""
+``<resource>__v<N>`` a pinned registered version, ``information_schema.tables`` and
+``.columns`` the published tables and their columns (kaifang.query.information_schema).
+This is the ``resolver`` that ``kaifang.query.run_sql(sql, *, resolver, settings)`` takes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
 from kaifang.errors import NotFoundError, StoredDataError
+from kaifang.query.information_schema import NAMES, information_schema_source
 from kaifang.query.serving import ServingCopies, ServingCopy
 from kaifang.storage import VersionStore
 
@@ -39,8 +41,11 @@ def catalog_resolver(
     """The resolver over the catalog; with ``serving``, a large version resolves to its
     DuckDB serving copy once that is ready (for the DuckDB engine only: Spark reads Parquet)."""
     local = store.location.is_local
+    schema_views = information_schema_source(catalog, store)
 
     def resolve(name: str) -> list[str] | pads.Dataset | ServingCopy | None:
+        if name in NAMES:
+            return schema_views(name)
         source = _resolve(name)
         if source is None or serving is None:
             return source
@@ -48,6 +53,8 @@ def catalog_resolver(
         return serving.source(slug, version, files, rows=rows)
 
     def plain(name: str) -> list[str] | pads.Dataset | ServingCopy | None:
+        if name in NAMES:
+            return schema_views(name)
         source = _resolve(name)
         return None if source is None else source[2]
 

@@ -115,7 +115,9 @@ def register_views(
                     hint="Quote the names exactly as the resources are published.",
                 )
             continue
-        source_frame(session, name, sources[name]).createOrReplaceTempView(name)
+        # information_schema.tables / .columns: a dotted name must be quoted to be one part
+        view = f"`{name}`" if "." in name else name
+        source_frame(session, name, sources[name]).createOrReplaceTempView(view)
 
 
 def source_frame(session: SparkSession, name: str, source: TableSource) -> DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.errors import KaifangError, QueryError, QueryLimitError
-from kaifang.query.isolated import StoredFiles
+from kaifang.query.isolated import InMemoryRows, StoredFiles
 from kaifang.query.limits import parse_size
 from kaifang.query.serving import ServingCopy
 from kaifang.settings import Settings
@@ -68,6 +68,8 @@ def _answer(engine: Any, conn: Connection, job: tuple[Any, ...]) -> bytes:
         source = conn.recv()[1]
         if isinstance(source, StoredFiles):
             return _object_store_dataset(engine.settings, source)
+        if isinstance(source, InMemoryRows):
+            return source.dataset()
         if isinstance(source, ServingCopy) and isinstance(source.fallback, StoredFiles):
             fallback = _object_store_dataset(engine.settings, source.fallback)
             return ServingCopy(source.path, source.rows, fallback)

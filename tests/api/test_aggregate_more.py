@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from kaifang.app import create_app
+from kaifang.catalog import create_organization, open_catalog
+from kaifang.publish import publish_file
 from tests.api.conftest import Published
+from tests.api.data import ORG
+from tests.catalogs import Catalogs
 
 AGG = "/api/resources/freeway/aggregate"
 
@@ -45,6 +51,39 @@ def test_pages_follow_next_offset_through_every_group(
         offset = page["next_offset"]
     assert seen == sorted(r.id for r in published.rows)  # 2,500 groups, none lost or repeated
     assert client.get(f"{AGG}?group_by=id&_limit=10001").status_code == 400
+
+
+GROUPS = 12_345
+
+
+@pytest.fixture(scope="module")
+def many_groups(
+    tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs
+) -> Iterator[tuple[TestClient, str]]:
+    """A table of more than 10,000 groups (one a row)."""
+    root = tmp_path_factory.mktemp("groups")
+    settings = catalogs.settings(root / "data", rate_limit=0)
+    with open_catalog(settings) as catalog:
+        create_organization(catalog, ORG, name="臺北市政府警察局")
+    path = root / "groups.csv"
+    path.write_text(
+        "code,n\n" + "".join(f"G{i:05d},{i % 7}\n" for i in range(GROUPS)), encoding="utf-8"
+    )
+    published = publish_file(settings, path, org=ORG, metadata={"title": "Many groups"})
+    with TestClient(create_app(settings)) as client:
+        yield client, published.resource
+
+
+def test_the_default_page_goes_on_past_10000_groups(many_groups: tuple[TestClient, str]) -> None:
+    client, resource = many_groups
+    url = f"/api/resources/{resource}/aggregate?group_by=code&metric=sum:n"
+    first = client.get(url).json()
+    assert (len(first["rows"]), first["truncated"], first["next_offset"]) == (10_000, True, 10_000)
+    rest = client.get(f"{url}&_offset={first['next_offset']}").json()
+    assert (len(rest["rows"]), rest["next_offset"]) == (GROUPS - 10_000, None)
+    codes = [r["code"] for r in first["rows"] + rest["rows"]]
+    assert codes == [f"G{i:05d}" for i in range(GROUPS)]  # none lost or repeated
+    assert all(r["sum_n"] == int(r["code"][1:]) % 7 for r in rest["rows"])
 
 
 def test_count_distinct_median_and_percentiles(client: TestClient, published: Published) -> None:

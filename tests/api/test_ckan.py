@@ -283,6 +283,11 @@ def test_datastore_fields_have_ids_and_postgres_types(ckan: ckanapi.RemoteCKAN) 
     assert types == {"_id": "int4", "編號": "int8", "案類": "text", "發生日期": "date",
                      "發生地點": "text"}  # fmt: skip
     assert [r["_id"] for r in result["records"]] == [2, 3]
+    freeway = ckan.action.datastore_search(resource_id="freeway", limit=1)["fields"]
+    assert {f["id"]: f["type"] for f in freeway} == {
+        "_id": "int4", "id": "int8", "TimeInterval": "timestamp", "GantryID": "text",
+        "Direction": "text", "VehicleType": "int8", "Volume": "int8", "Speed": "float8",
+    }  # fmt: skip
     filtered = ckan.action.datastore_search(
         resource_id="theft", filters=json.dumps({"案類": "汽車竊盜"})
     )
@@ -307,3 +312,9 @@ def test_datastore_search_sql_reports_real_types(ckan: ckanapi.RemoteCKAN) -> No
         sql='SELECT "編號", "案類", "發生日期", 1.5 AS x, TRUE AS b FROM theft LIMIT 1'
     )
     assert [f["type"] for f in result["fields"]] == ["int8", "text", "date", "numeric", "bool"]
+    empty = ckan.action.datastore_search_sql(
+        sql='SELECT "編號", "發生日期", 1.5 AS x, CAST(NULL AS TIMESTAMP) AS t, 1 AS i '
+        "FROM theft WHERE false"
+    )
+    assert empty["records"] == []  # no value to tell the types: the engine's, as PostgreSQL's
+    assert [f["type"] for f in empty["fields"]] == ["int8", "date", "numeric", "timestamp", "int4"]

@@ -89,6 +89,13 @@ def test_errors_have_ckans_shape_and_a_help_link_that_resolves(site: Site) -> No
     assert helped["success"] is True and "owner_org" in helped["result"]
     answer = httpx.post(f"{site.url}/api/3/action/package_show", json={"id": "nope"})
     assert (answer.status_code, answer.json()["error"]["__type"]) == (404, "Not Found Error")
+    answer = httpx.post(
+        f"{site.url}/api/3/action/package_create",
+        json={**PACKAGE, "name": "invalid", "license_id": "no-such-licence"},
+        headers={"Authorization": site.token},  # as CKAN sends a token: no "Bearer"
+    )
+    assert (answer.status_code, answer.json()["error"]["__type"]) == (409, "Validation Error")
+    assert answer.json()["error"]["license_id"]  # per-field messages, as CKAN gives them
 
 
 def test_validation_errors_name_each_field(site: Site) -> None:
@@ -231,6 +238,12 @@ def test_package_revise(site: Site) -> None:
     ckan.action.package_create(name="revised", title="Before", owner_org=ORG)
     revised = ckan.action.package_revise(match={"name": "revised"}, update={"title": "After"})
     assert revised["package"]["title"] == "After"
+    flat = ckan.action.package_revise(match__name="revised", update__notes="以參數修改")
+    assert (flat["package"]["title"], flat["package"]["notes"]) == ("After", "以參數修改")
+    with pytest.raises(ckanapi.NotFound):
+        ckan.action.package_revise(match={"name": "no_such"}, update={"title": "x"})
+    with pytest.raises(ckanapi.NotAuthorized):
+        remote(site).action.package_revise(match={"name": "revised"}, update={"title": "x"})
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -201,3 +201,23 @@ def test_a_harvester_reads_back_the_same_datasets(client: TestClient, catalog: G
             ),
             "landing": f"/datasets/{dataset['id']}",
         }
+
+
+@pytest.mark.parametrize(
+    ("url", "accept"),
+    [
+        ("/catalog.jsonld", ""),
+        ("/catalog.ttl", ""),
+        ("/catalog.rdf", ""),
+        ("/catalog", "text/turtle"),
+        ("/themes", ""),
+        ("/themes/E00", "text/turtle"),
+    ],
+)
+def test_head_answers_like_get_without_the_body(client: TestClient, url: str, accept: str) -> None:
+    headers = {"accept": accept} if accept else {}
+    got, head = client.get(url, headers=headers), client.head(url, headers=headers)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert int(head.headers["content-length"]) == len(got.content)
+    assert client.head("/themes/Z99").status_code == 404

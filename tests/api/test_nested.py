@@ -203,3 +203,41 @@ def test_ckan_and_spec_datastores_answer_nested_values(client: TestClient) -> No
     identifier = client.get("/api/resources/trips").json()["identifier"]
     spec = client.get(f"/api/v1/rest/datastore/{identifier}?sort=GantryID_O").json()
     assert spec["result"]["records"][2]["TripInformation"] == trip_path(2)
+
+
+def test_one_spelling_of_a_timestamp_in_every_format_and_api(client: TestClient) -> None:
+    """``2024-03-25T08:10:00`` (ISO 8601, docs/api.md) wherever the value of row 2 shows."""
+    stamp, inner = "2024-03-25T08:10:00", "2024-03-25T08:15:00"
+    seen: dict[str, object] = {}
+    for fmt in ("csv", "json", "ndjson", "xml"):
+        body = client.get(f"/api/resources/trips/download.{fmt}").content
+        text = body.decode()
+        seen[fmt] = stamp in text and inner in text and "2024-03-25 08:10" not in text
+    rows = client.get("/api/resources/trips/rows?GantryID_O=01F2").json()["rows"]
+    seen["rows"] = rows[0]["DetectionTime_O"]
+    groups = client.get(
+        "/api/resources/trips/aggregate?group_by=DetectionTime_O&GantryID_O=01F2"
+    ).json()
+    seen["aggregate"] = groups["rows"][0]["DetectionTime_O"]
+    sql = "SELECT DetectionTime_O FROM trips WHERE GantryID_O = '01F2'"
+    seen["sql"] = client.get("/api/sql", params={"sql": sql}).json()["rows"][0][0]
+    ckan = '/api/3/action/datastore_search?resource_id=trips&filters={"GantryID_O":"01F2"}'
+    for records_format in ("objects", "lists", "csv"):
+        found = client.get(f"{ckan}&records_format={records_format}").json()["result"]
+        records = found["records"]
+        seen[f"ckan_{records_format}"] = (
+            records[0]["DetectionTime_O"] if records_format == "objects"
+            else records[0][2] if records_format == "lists"  # after _id, VehicleType
+            else next(csv.reader(io.StringIO(records)))[2]
+        )  # fmt: skip
+    ckan_sql = client.get(
+        "/api/3/action/datastore_search_sql", params={"sql": sql.replace("trips", '"trips"')}
+    ).json()["result"]
+    seen["ckan_sql"] = ckan_sql["records"][0]["DetectionTime_O"]
+    identifier = client.get("/api/resources/trips").json()["identifier"]
+    spec = client.get(f"/api/v1/rest/datastore/{identifier}?sort=GantryID_O").json()
+    seen["spec"] = spec["result"]["records"][2]["DetectionTime_O"]
+    assert seen == {
+        **dict.fromkeys(("csv", "json", "ndjson", "xml"), True),
+        **{key: stamp for key in seen if key not in ("csv", "json", "ndjson", "xml")},
+    }

@@ -40,12 +40,16 @@ def harvested(settings: Settings, source: str) -> dict[str, dict[str, Any]]:
         }
 
 
-@pytest.mark.parametrize("kind", ["tw-spec", "ckan"])
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("tw-spec", ""), ("ckan", ""), ("dcat", "/catalog.ttl"), ("dcat", "/catalog.rdf")],
+)
 def test_a_portal_is_harvested_then_left_alone_until_it_changes(
-    city: City, home: Settings, kind: str
+    city: City, home: Settings, kind: str, path: str
 ) -> None:
+    """The DCAT cases are issue 18's harvester reading kaifang's own catalog back."""
     with open_catalog(home) as catalog:
-        add_source(catalog, "tainan", city.url, kind=kind, org=HOME_ORG)
+        add_source(catalog, "tainan", city.url + path, kind=kind, org=HOME_ORG)
         first = run_source(home, catalog, "tainan")
     assert first.status == "ok", first.failures
     assert first.counts["created"] == 2 and first.counts["failed"] == 0

@@ -64,7 +64,12 @@ CASES: list[tuple[str, str, str, str]] = [
     ("duckdb_settings", "SELECT * FROM duckdb_settings()", REFUSED, "duckdb_settings"),
     ("duckdb_extensions", "SELECT * FROM duckdb_extensions()", REFUSED, "duckdb_extensions"),
     ("duckdb_tables_view", "SELECT * FROM duckdb_tables", REFUSED, "not a published resource"),
-    ("information_schema", "SELECT * FROM information_schema.tables", REFUSED, "qualified"),
+    # information_schema.tables / .columns are kaifang's own views (the resolver builds them;
+    # this one has none): DuckDB's catalog is never what the names reach
+    ("information_schema", "SELECT * FROM information_schema.tables", REFUSED, "not a published"),
+    ("information_schema_other", "SELECT * FROM information_schema.schemata", REFUSED, "qualified"),
+    ("information_schema_db", "SELECT * FROM memory.information_schema.tables", REFUSED, "qualif"),
+    ("pg_catalog", "SELECT * FROM pg_catalog.pg_tables", REFUSED, "qualified"),
     ("qualified_resource", "SELECT * FROM main.people", REFUSED, "qualified"),
     (
         "cte_shadow",

@@ -85,3 +85,28 @@ def test_errors_are_query_errors(
 ) -> None:
     with pytest.raises(QueryError, match=message):
         spark_engine.run_sql(sql, resolver=corpus_tables.get)
+
+
+def test_information_schema_views_on_spark(
+    corpus_tables: Tables, spark_engine: SparkEngine
+) -> None:
+    """The guard's dotted view names (kaifang.query.information_schema) register on Spark."""
+    import pyarrow as pa
+    import pyarrow.dataset as pads
+
+    from kaifang.query import TableSource
+
+    views: dict[str, TableSource] = {
+        "information_schema.tables": pads.dataset(pa.table({"table_name": ["a", "b"]}))
+    }
+
+    def resolver(name: str) -> TableSource | None:
+        return views.get(name) or corpus_tables.get(name)
+
+    got = spark_engine.run_sql(
+        "SELECT t.table_name, count(*) AS n FROM information_schema.tables t "
+        "JOIN cities ON true GROUP BY 1 ORDER BY 1",
+        resolver=resolver,
+    )
+    cities = len(spark_engine.run_sql("SELECT * FROM cities", resolver=resolver).rows)
+    assert got.rows == [("a", cities), ("b", cities)]

@@ -3,6 +3,8 @@ of the national service categories that the catalog's themes point at."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -125,3 +127,26 @@ def themes(request: Request) -> Response:
 def theme(request: Request, code: str = Path(..., description="e.g. E00")) -> Response:
     document = service_of(request).themes(base_url=link_base(request), code=code)
     return _rdf(document, negotiate(request.headers.get("accept", "")))
+
+
+def _answer_head(path: str, get: Callable[..., Response]) -> None:
+    """``HEAD path``: the GET's status and headers (``Content-Length`` included), no body,
+    for link checkers and harvesters that look before they fetch."""
+
+    @functools.wraps(get)
+    def head(*args: Any, **kwargs: Any) -> Response:
+        answer = get(*args, **kwargs)
+        return Response(status_code=answer.status_code, headers=dict(answer.headers))
+
+    router.head(path, include_in_schema=False)(head)
+
+
+for _path, _get in [
+    ("/catalog.jsonld", catalog_jsonld),
+    ("/catalog.ttl", catalog_turtle),
+    ("/catalog.rdf", catalog_rdfxml),
+    ("/catalog", catalog),
+    ("/themes", themes),
+    ("/themes/{code}", theme),
+]:
+    _answer_head(_path, _get)

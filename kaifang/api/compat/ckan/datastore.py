@@ -24,6 +24,7 @@ from kaifang.api.compat.ckan.core import (
     strings,
 )
 from kaifang.api.compat.ckan.writes import publish_to_resource, resolve_resource_target
+from kaifang.errors import KaifangError
 from kaifang.service.data import ROW_ID
 
 PG_TYPES = {
@@ -52,6 +53,23 @@ VALUE_PG_TYPES = {
     "bytes": "bytea",
 }
 """The Python type of a query's values as PostgreSQL names (``datastore_search_sql``)."""
+ENGINE_PG_TYPES = {
+    "BIGINT": "int8",
+    "INTEGER": "int4",
+    "SMALLINT": "int2",
+    "TINYINT": "int2",
+    "DOUBLE": "float8",
+    "FLOAT": "float4",
+    "VARCHAR": "text",
+    "BOOLEAN": "bool",
+    "DATE": "date",
+    "TIME": "time",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "INTERVAL": "interval",
+    "BLOB": "bytea",
+}
+"""The query engine's type names as PostgreSQL names, for columns without a value to tell."""
 
 
 def _sort(params: dict[str, Any], columns: set[str]) -> list[tuple[str, bool]]:
@@ -173,15 +191,47 @@ def datastore_search_sql(call: Call) -> dict[str, Any]:
     field's ``type`` is the PostgreSQL name of its values' type."""
     sql = required(call.params, "sql")
     result, types = call.service.sql_typed(sql)
+    if None in types:  # no rows, or only NULLs: ask the engine for the columns' types
+        types = [
+            t or e for t, e in zip(types, _engine_types(call, sql, result.columns), strict=True)
+        ]
     return {
         "sql": sql,
         "fields": [
-            {"id": c, "type": VALUE_PG_TYPES.get(t or "", "text")}
+            {"id": c, "type": VALUE_PG_TYPES.get(t or "", t if t in PG_NAMES else "text")}
             for c, t in zip(result.columns, types, strict=True)
         ],
         "records": [dict(zip(result.columns, row, strict=True)) for row in result.rows],
         "records_truncated": result.truncated,
     }
+
+
+PG_NAMES = frozenset(ENGINE_PG_TYPES.values()) | {"numeric", "json"}
+
+
+def _engine_types(call: Call, sql: str, columns: list[str]) -> list[str | None]:
+    """The PostgreSQL name of each result column's type as the engine declares it: the
+    query is read under a one-row LEFT JOIN, so ``typeof`` sees its columns even when it
+    answers nothing. None where that cannot be asked (repeated names) or fails."""
+    unknown: list[str | None] = [None] * len(columns)
+    if not columns or len(set(columns)) != len(columns):
+        return unknown
+    probes = ", ".join('typeof("' + c.replace('"', '""') + '")' for c in columns)
+    query = sql.strip().rstrip(";")
+    probe = f"SELECT {probes} FROM (SELECT 1) AS kaifang_one LEFT JOIN ({query}) AS q ON true"
+    try:
+        answer, _types = call.service.sql_typed(probe)
+    except KaifangError:
+        return unknown
+    return [_pg_name(str(name)) for name in answer.rows[0]] if answer.rows else unknown
+
+
+def _pg_name(engine_type: str) -> str:
+    if engine_type.startswith("DECIMAL"):
+        return "numeric"
+    if engine_type.endswith("]") or engine_type.startswith(("STRUCT", "MAP")):
+        return "json"
+    return ENGINE_PG_TYPES.get(engine_type, "text")
 
 
 @action("datastore_info")
