@@ -164,7 +164,7 @@ def review_showcase(
             for dataset in row.datasets:
                 record_activity(
                     session, "showcase_approved", dataset, actor=user.name, showcase=row.id,
-                    title=row.title,
+                    showcase_title=row.title,
                 )  # fmt: skip
         return showcase_dict(row)
 
