@@ -28,6 +28,10 @@ ROLES = ("admin", "editor", "member")
 WRITE_ROLES = ("admin", "editor")
 """The roles that may publish to their organization and answer its dataset requests."""
 REQUEST_STATUSES = ("open", "answered", "fulfilled", "rejected")
+REPORT_KINDS = ("wrong_value", "broken_link", "outdated", "other")
+REPORT_STATUSES = ("open", "answered", "closed")
+SHOWCASE_KINDS = ("app", "map", "article", "analysis")
+SHOWCASE_STATUSES = ("pending", "approved", "rejected")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -256,6 +260,8 @@ class DatasetRequest(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     requester: Mapped[str] = mapped_column(String(200), default="")
+    # A contact e-mail (anonymous requests must give one); shown to no one but the CLI.
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
     response: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -389,6 +395,9 @@ ACTIVITY_KINDS = (
     "dataset_withdrawn",
     "dataset_restored",
     "score_changed",
+    "report_filed",
+    "report_answered",
+    "showcase_approved",
 )
 
 
@@ -481,3 +490,66 @@ class ScheduledImport(Base):
     runs: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     lock_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class DataReport(Base):
+    """A reader's report of a problem with a dataset (:mod:`kaifang.catalog.reports`): a wrong
+    value at a row and column, a broken link, outdated data; the organization answers and
+    closes it."""
+
+    __tablename__ = "data_reports"
+    __table_args__ = (
+        CheckConstraint("kind IN ('wrong_value', 'broken_link', 'outdated', 'other')", name="kind"),
+        CheckConstraint("status IN ('open', 'answered', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
+    reporter: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    resource: Mapped[str] = mapped_column(String(100), default="")
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    column_name: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    response: Mapped[str] = mapped_column(Text, default="")
+    responder: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered: Mapped[datetime | None] = mapped_column(DateTime)
+    closed: Mapped[datetime | None] = mapped_column(DateTime)
+
+    dataset: Mapped[Dataset] = relationship()
+
+
+showcase_datasets = Table(
+    "showcase_datasets",
+    Base.metadata,
+    Column("showcase_id", ForeignKey("showcases.id"), primary_key=True),
+    Column("dataset_id", ForeignKey("datasets.id"), primary_key=True, index=True),
+)
+
+
+class Showcase(Base):
+    """Something built on the data (an app, map, article or analysis), shown on the pages of
+    the datasets it uses once an editor of one of their organizations approves it
+    (:mod:`kaifang.catalog.showcases`)."""
+
+    __tablename__ = "showcases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('app', 'map', 'article', 'analysis')", name="kind"),
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(2000))
+    image_url: Mapped[str] = mapped_column(String(2000), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    submitter: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reviewer: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reviewed: Mapped[datetime | None] = mapped_column(DateTime)
+
+    datasets: Mapped[list[Dataset]] = relationship(secondary=showcase_datasets)

@@ -425,6 +425,7 @@ class RequestRecord:
     created: datetime
     answered: datetime | None
     age_days: int | None = None
+    contact: str = ""  # never in to_dict: public listings do not show a requester's e-mail
 
     @classmethod
     def from_row(cls, request: DatasetRequest, *, now: datetime | None = None) -> RequestRecord:
@@ -442,6 +443,7 @@ class RequestRecord:
             created=created,
             answered=_aware(request.answered),
             age_days=age,
+            contact=request.contact or "",
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,13 +20,12 @@ from kaifang.catalog.edits import metadata_history
 from kaifang.catalog.models import ApiToken, DatasetRequest
 from kaifang.catalog.records import RequestRecord, UserRecord
 from kaifang.errors import (
-    ForbiddenError,
     KaifangError,
     NotFoundError,
     UnauthorizedError,
     ValidationError,
 )
-from kaifang.service import editing, views
+from kaifang.service import community, editing, views
 from kaifang.sources.registry import dashboard_sources
 
 if TYPE_CHECKING:
@@ -231,6 +230,7 @@ def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> 
     }
     with service.catalog.read() as session:
         dataset["metadata_edits"] = metadata_history(session, find_dataset(session, dataset["id"]))
+    dataset["community"] = community.dataset_community(service, dataset["id"])
     return dataset
 
 
@@ -270,13 +270,16 @@ def organization_page(
             for r in rows
         ]
     answered = [r["response_days"] for r in requests if r["response_days"] is not None]
+    # reports count in the response times too (community.organization_community)
+    together = community.organization_community(service, org["code"], answered)
     return {
         "org": org,
         "openness": openness,
         "fix_first": editing.organization_fixes(service, org["code"], now=moment),
         "requests": requests,
         "open_requests": [r for r in requests if r["status"] == "open"],
-        "median_response_days": sorted(answered)[len(answered) // 2] if answered else None,
+        "median_response_days": together["median_response_days"],
+        "community": together,
     }
 
 
@@ -293,19 +296,7 @@ def answer_request(
     service: Service, user: UserRecord | None, request_id: int, *, status: str, response: str
 ) -> RequestRecord:
     """A member (editor or admin) of the asked organization answers its request."""
-    with service.catalog.read() as session:
-        row = session.get(DatasetRequest, request_id)
-        if row is None:
-            raise NotFoundError(f"dataset request {request_id} does not exist", key="request")
-        org = row.organization.code
-    if user is None or not user.may_write(org):
-        raise ForbiddenError(
-            f"only an editor or admin of {org} may answer its requests",
-            hint="Log in with an API token of a member of that organization.",
-        )
-    return dataset_requests.answer_request(
-        service.catalog, request_id, status=status, response=response
-    )
+    return community.answer_request(service, user, request_id, status=status, response=response)
 
 
 def dashboard_choices(service: Service, kind: str) -> dict[str, Any]:

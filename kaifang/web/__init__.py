@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from kaifang.service import Service
 from kaifang.web import (
     account,
+    community_pages,
     dashboards,
     editing,
     pages,
@@ -34,8 +35,16 @@ def install_web(app: FastAPI, service: Service) -> None:
     limiter."""
     store = SessionStore(service.settings, max_age=SESSION_SECONDS)
     store.clean_expired()
-    modules = (pages, account, subscription_pages, publishing, requests_pages, dashboards, editing)
-    for module in modules:
+    for module in (
+        pages,
+        account,
+        subscription_pages,
+        publishing,
+        requests_pages,
+        community_pages,
+        dashboards,
+        editing,
+    ):
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)

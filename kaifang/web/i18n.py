@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
+from kaifang.web.i18n_community import COMMUNITY
+
 LANGUAGES = ("zh-TW", "en")
 DEFAULT = "zh-TW"
 COOKIE = "kaifang_lang"
@@ -777,6 +779,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Points a metadata edit wins back, most points per minute of work first.",
     ),
 }
+
+MESSAGES.update(COMMUNITY)
 
 
 def language_of(request: Request) -> str:

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kaifang.catalog.requests import ANSWERS
 from kaifang.errors import ValidationError
+from kaifang.service import community
 from kaifang.service import web as portal_web
 from kaifang.service.access import service_of
 from kaifang.web.rendering import current_user, redirect, render
@@ -28,16 +29,20 @@ def create(
     title: str = Form(""),
     description: str = Form(""),
     requester: str = Form(""),
+    contact: str = Form(""),
     csrf: str = Form(""),
 ) -> Response:
     check_csrf(request, csrf)
     service = service_of(request)
     try:
-        portal_web.create_request(
-            service, org, title=title, description=description, requester=requester
-        )
+        created = community.create_request(
+            service, current_user(request), org, title=title, description=description,
+            requester=requester, contact=contact,
+            address=request.client.host if request.client else "",
+        )  # fmt: skip
     except ValidationError as exc:
-        form = {"title": title, "description": description, "requester": requester}
+        form = {"title": title, "description": description, "requester": requester,
+                "contact": contact}  # fmt: skip
         return render(
             request,
             "request_new.html",
@@ -47,7 +52,7 @@ def create(
             error=exc,
             form=form,
         )
-    return redirect(f"/organizations/{org}#requests")
+    return redirect(f"/requests/{created.id}?sent=1")
 
 
 @router.post("/requests/{request_id}/answer")

@@ -115,6 +115,12 @@ BAD_REQUESTS: dict[tuple[str, str], list[tuple[str, int, str]]] = {
     ("POST", "/api/sql"): [],  # checked with bodies below
     ("GET", "/api/subscriptions"): [("/api/subscriptions", 401, "unauthorized")],
     ("POST", "/api/subscriptions"): [],  # tests/notify/test_webhooks.py sends the bodies
+    ("GET", "/api/requests"): [("/api/requests?organization=000000000X", 404, "not_found")],
+    ("POST", "/api/requests"): [],  # tests/api/test_community.py sends the bodies
+    ("GET", "/api/reports"): [("/api/reports?limit=0", 422, "validation_error")],
+    ("GET", "/api/showcases"): [("/api/showcases?dataset=nope", 404, "not_found")],
+    ("GET", "/api/showcases/pending"): [("/api/showcases/pending", 401, "unauthorized")],
+    ("POST", "/api/showcases"): [],  # tests/api/test_community.py sends the bodies
 }
 
 

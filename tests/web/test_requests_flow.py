@@ -17,12 +17,13 @@ def _ask(client: TestClient, title: str) -> None:
             "title": title,
             "description": "每月更新",
             "requester": "g0v",
+            "contact": "g0v@example.tw",
             "csrf": csrf_of(page.text),
         },
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/organizations/379130000E#requests"
+    assert re.fullmatch(r"/requests/\d+\?sent=1", response.headers["location"])
 
 
 def test_anyone_asks_and_a_member_answers(client: TestClient, tokens: dict[str, str]) -> None:

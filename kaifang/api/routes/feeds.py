@@ -29,6 +29,9 @@ TITLES = {
     "dataset_withdrawn": "{title}：來源平臺已不再列出",
     "dataset_restored": "{title}：來源平臺重新列出",
     "score_changed": "{title}：開放度 {previous_score} → {score}",
+    "report_filed": "{title}：有人回報資料問題",
+    "report_answered": "{title}：機關回覆資料問題",
+    "showcase_approved": "{title}：新應用展示「{showcase_title}」",
 }
 
 

@@ -97,6 +97,10 @@ def _pages(site: Site) -> list[str]:
         "/dashboards/elections",
         "/dashboards/schools",  # no such dashboard: the 404 page
         "/requests/new",
+        "/requests",
+        "/showcases",
+        "/showcases/new",
+        f"/datasets/{site.dataset}/report",
         "/login",
         "/account",
         "/account/subscriptions",
