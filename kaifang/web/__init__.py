@@ -10,7 +10,15 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from kaifang.service import Service
-from kaifang.web import account, dashboards, editing, pages, publishing, requests_pages
+from kaifang.web import (
+    account,
+    dashboards,
+    editing,
+    pages,
+    publishing,
+    requests_pages,
+    vendor,
+)
 from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
 from kaifang.web.security import SESSION_SECONDS, Sessions
@@ -26,7 +34,7 @@ def install_web(app: FastAPI, service: Service) -> None:
     limiter."""
     store = SessionStore(service.settings, max_age=SESSION_SECONDS)
     store.clean_expired()
-    for module in (pages, account, publishing, requests_pages, dashboards, editing):
+    for module in (pages, account, publishing, requests_pages, dashboards, editing, vendor):
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
