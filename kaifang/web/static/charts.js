@@ -47,6 +47,7 @@
   // off) and the table in a <details> (open where the library is missing).
   function frame(figure, opts, height) {
     figure.replaceChildren();
+    forget();
     const box = document.createElement("div");
     box.className = "echart";
     box.setAttribute("role", "img");
@@ -74,6 +75,10 @@
   }
 
   const charts = new Set();
+  // charts whose box left the page (a new answer replaced it) are disposed of
+  function forget() {
+    charts.forEach((c) => { if (c.isDisposed() || !document.contains(c.getDom())) { charts.delete(c); if (!c.isDisposed()) c.dispose(); } });
+  }
   function start(box, option) {
     const chart = lib().init(box, null, { renderer: "canvas" });
     chart.setOption({ animation: false, textStyle: { fontSize: 13 }, ...option });
@@ -81,7 +86,7 @@
     box.kaifangChart = chart;
     return chart;
   }
-  window.addEventListener("resize", () => charts.forEach((c) => { if (!c.isDisposed()) c.resize(); }));
+  window.addEventListener("resize", () => { forget(); charts.forEach((c) => c.resize()); });
 
   const axisTitle = (name, gap) => ({ name, nameLocation: "middle", nameGap: gap, nameTextStyle: { fontWeight: "bold" } });
   const valueAxis = (name, gap) => ({ type: "value", ...axisTitle(name, gap), axisLabel: { formatter: (v) => v.toLocaleString() } });

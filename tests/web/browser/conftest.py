@@ -167,3 +167,23 @@ def api(site: Site, path: str) -> Any:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# The option ECharts is drawing in the chart box under ``selector`` (functions left out), or
+# None where no chart was drawn there.
+_OPTION = """(selector) => {
+  const box = document.querySelector(selector);
+  const chart = box && window.echarts && window.echarts.getInstanceByDom(box);
+  return chart ? JSON.parse(JSON.stringify(chart.getOption())) : null;
+}"""
+
+
+def chart_option(page: Page, selector: str) -> dict[str, Any]:
+    """What the chart under ``selector`` draws, once it is drawn."""
+    page.wait_for_function(
+        "(s) => { const b = document.querySelector(s); return b && window.echarts "
+        "&& window.echarts.getInstanceByDom(b); }",
+        arg=selector,
+    )
+    option: dict[str, Any] = page.evaluate(_OPTION, selector)
+    return option
