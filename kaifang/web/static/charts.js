@@ -117,12 +117,15 @@
       axisLabel: horizontal ? { width: 140, overflow: "truncate" } : { hideOverlap: true, rotate: labels.length > 8 ? 35 : 0 },
     };
     const nameWidth = horizontal ? Math.min(150, 14 + longest * 13) : 0;
+    // counts: no fractional ticks
+    const whole = opts.series.every((s) => s.values.every((v) => Number.isInteger(v)));
+    const valued = (axis) => (whole ? { ...axis, minInterval: 1 } : axis);
     return start(box, {
       grid: { left: horizontal ? nameWidth + 30 : 70, right: 24, top: many ? 40 : 20, bottom: horizontal ? 50 : 90, containLabel: false },
       tooltip: { trigger: "axis", valueFormatter: (v) => number(v) },
       legend: many ? { top: 0, type: "scroll" } : undefined,
-      xAxis: horizontal ? valueAxis(opts.yName, 32) : { ...category, ...axisTitle(opts.xName, labels.length > 8 ? 70 : 32) },
-      yAxis: horizontal ? { ...category, inverse: true, ...axisTitle(opts.xName, nameWidth + 10) } : valueAxis(opts.yName, 55),
+      xAxis: horizontal ? valued(valueAxis(opts.yName, 32)) : { ...category, ...axisTitle(opts.xName, labels.length > 8 ? 70 : 32) },
+      yAxis: horizontal ? { ...category, inverse: true, ...axisTitle(opts.xName, nameWidth + 10) } : valued(valueAxis(opts.yName, 55)),
       series: marks,
     });
   }
@@ -239,6 +242,23 @@
       });
     } catch (error) { mapFailed(figure, error); return null; }
   }
+
+  // A server-rendered table (what shows without JavaScript) drawn as a chart: the rows'
+  // headers are the labels, each numeric column a series; the table moves into the details.
+  function fromTable(figure) {
+    const source = figure.querySelector("table");
+    if (!source || !lib()) return;
+    const head = Array.from(source.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+    const rows = Array.from(source.querySelectorAll("tbody tr"));
+    const labels = rows.map((r) => r.querySelector("th").textContent.trim());
+    const columns = head.slice(1).map((name, i) => ({ name, values: rows.map((r) => Number(r.querySelectorAll("td")[i].textContent.replace(/,/g, "")) || 0) }));
+    const caption = figure.querySelector("figcaption");
+    const title = caption ? caption.textContent.trim() : "";
+    series(figure, { title, kind: figure.dataset.kind || "bar", xName: figure.dataset.x, yName: figure.dataset.y, labels, series: columns });
+    if (!source.caption) { const c = source.createCaption(); c.textContent = title; c.className = "visually-hidden"; }
+    figure.querySelector("details.chart-data").appendChild(source);
+  }
+  document.querySelectorAll("figure.chart-from-table").forEach(fromTable);
 
   window.kaifangCharts = { say, table, series, heatmap, choropleth, points, unify, COLORS };
 })();
