@@ -5,7 +5,9 @@ Pages: a dataset page, the explorer of the largest freeway table, and every dash
 theft and freeway ones draw maps). Each page is loaded ``--repeat`` times, each time in a new
 browser context (a cold cache: ECharts' 1.1 MB and the boundaries are fetched every time).
 The peer in the same run is the same page with the chart libraries blocked (what the page
-cost before it drew charts with ECharts), so the table shows what the library adds.
+costs without ECharts), so the table shows what the library adds. charts.js loads ECharts
+itself, after the page is parsed, so DOMContentLoaded does not wait for it; the time until
+a dashboard's first chart is on the screen is reported beside it.
 
     python benchmarks/bench_pages.py               # the demo as `kaifang demo` loads it
     python benchmarks/bench_pages.py --small       # the browser tests' small demo (quick)
@@ -81,6 +83,9 @@ def _measure(browser: Browser, url: str, *, block: bool) -> dict[str, float]:
         page.route("**/static/vendor/**", lambda route: route.abort())
     page.goto(url, wait_until="load")
     timing: dict[str, float] = page.evaluate(TIMING)
+    if "/dashboards/" in url and not block:  # when the first chart is on the screen
+        page.wait_for_function("() => document.querySelector('.echart canvas')", timeout=60_000)
+        timing["chart"] = page.evaluate("performance.now()")
     context.close()
     return timing
 
@@ -132,6 +137,11 @@ def main() -> int:
                                 "load_median_ms": round(
                                     statistics.median(r["load"] for r in runs), 1
                                 ),
+                                "first_chart_median_ms": round(
+                                    statistics.median(r["chart"] for r in runs), 1
+                                )
+                                if "chart" in runs[0]
+                                else None,
                             }
                         )
             finally:
@@ -142,13 +152,15 @@ def main() -> int:
     out = ROOT / "results" / "pages.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    print("| page | variant | DCL median | DCL max | load median | target |")
-    print("|---|---|---|---|---|---|")
+    print("| page | variant | DCL median | DCL max | load median | first chart | DCL ≤ 800 ms |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         ok = "✓" if r["dcl_max_ms"] <= TARGET_MS else "✗"
+        chart = r["first_chart_median_ms"]
         print(
             f"| `{r['page']}` | {r['variant']} | {r['dcl_median_ms']:.0f} ms | "
-            f"{r['dcl_max_ms']:.0f} ms | {r['load_median_ms']:.0f} ms | {ok} ≤ 800 ms |"
+            f"{r['dcl_max_ms']:.0f} ms | {r['load_median_ms']:.0f} ms | "
+            f"{'—' if chart is None else f'{chart:.0f} ms'} | {ok} |"
         )
     print(f"load average: {os.getloadavg()}")
     return (

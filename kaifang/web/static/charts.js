@@ -12,6 +12,21 @@
     return text.replace(/\{(\w+)\}/g, (match, name) => (values && name in values ? String(values[name]) : match));
   }
   const lib = () => window.echarts;
+  // The libraries are loaded by this script (not by <script> tags in the page), so the page is
+  // ready to read and use before ECharts' 1 MB is parsed; each drawing waits for them.
+  function load(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(src));
+      document.head.appendChild(script);
+    });
+  }
+  const ready = Promise.all([
+    load("/static/vendor/echarts.min.js"),
+    holder && holder.dataset.maps ? load("/static/vendor/topojson-client.min.js") : null,
+  ]).then(() => true, () => false);
   const number = (v) => (typeof v === "number" ? v.toLocaleString() : v === null || v === undefined ? "" : String(v));
   // "2024-03-25T07:00:00" → "03-25 07:00"; other labels as they are
   const shortTime = (label) => String(label).replace(/^\d{4}-(\d\d-\d\d)[T ](\d\d:\d\d).*$/, "$1 $2");
@@ -94,7 +109,8 @@
   // Bars or a line over categories. opts: title, kind ("bar"|"line"), labels, series
   // [{name, values, flagged}], stack, xName, yName, cut, table. Many categories or long labels make
   // a horizontal bar chart; a line's crowded labels are thinned (hideOverlap) and rotated.
-  function series(figure, opts) {
+  async function series(figure, opts) {
+    await ready;
     const labels = opts.labels.map(shortTime);
     const longest = Math.max(0, ...labels.map((l) => l.length));
     const wide = figure.clientWidth || 760;
@@ -132,7 +148,8 @@
 
   // rows × columns of counts, darker = more. opts: title, rows, cols, cell(r, c), xName,
   // yName, valueName.
-  function heatmap(figure, opts) {
+  async function heatmap(figure, opts) {
+    await ready;
     const values = [];
     opts.rows.forEach((r, i) => opts.cols.forEach((c, j) => values.push([j, i, opts.cell(r, c)])));
     const max = Math.max(1, ...values.map((v) => v[2]));
@@ -200,11 +217,13 @@
   // level ("town"|"county"), values [{county, town, value}], valueName, table,
   // colors (a name → colour map for categorical values, with opts.category(value)).
   async function choropleth(figure, opts) {
+    await ready;
     const box = frame(figure, opts, 460);
     attribution(figure);
     if (!box) return null;
     try {
       const { towns, counties } = await boundaries();
+      if (!document.contains(box)) return null;  // a newer answer replaced this one
       const wanted = new Set(opts.values.map((v) => unify(v.county)));
       const name = opts.level === "town"
         ? register(`tw-towns-${[...wanted].sort().join("-")}`, towns.filter((f) => wanted.has(f.properties.county)))
@@ -227,11 +246,13 @@
   // Points on the counties of Taiwan's main island, coloured by value. opts: title, points
   // [{name, lon, lat, value}], valueName, table.
   async function points(figure, opts) {
+    await ready;
     const box = frame(figure, opts, 560);
     attribution(figure);
     if (!box) return null;
     try {
       const { counties } = await boundaries();
+      if (!document.contains(box)) return null;  // a newer answer replaced this one
       const name = register("tw-counties-main", counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county)));
       const values = opts.points.map((p) => Number(p.value) || 0);
       return start(box, {
@@ -245,20 +266,20 @@
 
   // A server-rendered table (what shows without JavaScript) drawn as a chart: the rows'
   // headers are the labels, each numeric column a series; the table moves into the details.
-  function fromTable(figure) {
+  async function fromTable(figure) {
     const source = figure.querySelector("table");
-    if (!source || !lib()) return;
+    if (!source || !(await ready)) return;
     const head = Array.from(source.querySelectorAll("thead th")).map((th) => th.textContent.trim());
     const rows = Array.from(source.querySelectorAll("tbody tr"));
     const labels = rows.map((r) => r.querySelector("th").textContent.trim());
     const columns = head.slice(1).map((name, i) => ({ name, values: rows.map((r) => Number(r.querySelectorAll("td")[i].textContent.replace(/,/g, "")) || 0) }));
     const caption = figure.querySelector("figcaption");
     const title = caption ? caption.textContent.trim() : "";
-    series(figure, { title, kind: figure.dataset.kind || "bar", xName: figure.dataset.x, yName: figure.dataset.y, labels, series: columns });
+    await series(figure, { title, kind: figure.dataset.kind || "bar", xName: figure.dataset.x, yName: figure.dataset.y, labels, series: columns });
     if (!source.caption) { const c = source.createCaption(); c.textContent = title; c.className = "visually-hidden"; }
     figure.querySelector("details.chart-data").appendChild(source);
   }
   document.querySelectorAll("figure.chart-from-table").forEach(fromTable);
 
-  window.kaifangCharts = { say, table, series, heatmap, choropleth, points, unify, COLORS };
+  window.kaifangCharts = { ready, say, table, series, heatmap, choropleth, points, unify, COLORS };
 })();

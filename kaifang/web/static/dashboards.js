@@ -41,27 +41,27 @@
   const pairs = (map) => Array.from(map).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
   const DRAW = {
-    "freeway-volume": (figure, body) => {
+    "freeway-volume": async (figure, body) => {
       const data = pairs(sum(body.rows, (r) => r.hour, (r) => r.volume));
-      K.series(figure, {
+      await K.series(figure, {
         title: say("volume"), kind: "line", xName: say("hour"), yName: say("vehicles"),
         labels: data.map((d) => d[0]), series: [{ name: say("vehicles"), values: data.map((d) => d[1]) }],
         table: { head: [say("hour"), say("vehicles")], rows: data },
       });
     },
-    "freeway-travel": (figure, body) => {
+    "freeway-travel": async (figure, body) => {
       const rows = body.rows;
-      K.series(figure, {
+      await K.series(figure, {
         title: say("travel"), kind: "line", xName: say("time"), yName: say("speed"),
         labels: rows.map((r) => r.time),
         series: [{ name: say("speed"), values: rows.map((r) => Number(r.speed_kmh) || 0), flagged: rows.map((r) => r.congested) }],
         table: { head: [say("time"), say("speed"), say("congested")], rows: rows.map((r) => [r.time, Number(r.speed_kmh) || 0, r.congested ? say("yes") : ""]) },
       });
     },
-    "freeway-busiest": (figure, body) => {
+    "freeway-busiest": async (figure, body) => {
       const rows = body.rows;
       const labels = rows.map((r) => `${r.GantryFrom}→${r.GantryTo}`);
-      K.series(figure, {
+      await K.series(figure, {
         title: say("busiest"), kind: "bar", xName: say("section"), yName: say("vehicles"), labels,
         series: [{ name: say("vehicles"), values: rows.map((r) => Number(r.volume) || 0) }],
         table: { head: [say("section"), say("vehicles"), say("speed")], rows: rows.map((r, i) => [labels[i], Number(r.volume) || 0, r.speed_kmh]) },
@@ -77,60 +77,60 @@
       const placed = body.rows.filter((r) => where.has(r.GantryFrom));
       const value = (r) => Number(measure === "speed" ? r.speed_kmh : r.volume) || 0;
       const unit = measure === "speed" ? say("speed") : say("vehicles");
-      K.points(figure, {
+      await K.points(figure, {
         title: say(measure === "speed" ? "map_speed" : "map_volume"), valueName: unit,
         points: placed.map((r) => ({ name: `${r.GantryFrom}→${r.GantryTo}`, lon: where.get(r.GantryFrom).longitude, lat: where.get(r.GantryFrom).latitude, value: value(r) })),
         cut: { shown: placed.length, total: body.rows.length },
         table: { head: [say("section"), say("vehicles"), say("speed"), say("latitude"), say("longitude")], rows: placed.map((r) => [`${r.GantryFrom}→${r.GantryTo}`, Number(r.volume) || 0, r.speed_kmh, where.get(r.GantryFrom).latitude, where.get(r.GantryFrom).longitude]) },
       });
     },
-    "theft-heatmap": (figure, body) => {
+    "theft-heatmap": async (figure, body) => {
       const totals = sum(body.rows, (r) => `${r.district}|${r.start_hour}~${r.end_hour}`, (r) => r.cases);
       const districts = Array.from(new Set(body.rows.map((r) => r.district))).sort();
       const bandRows = new Map(body.rows.map((r) => [`${r.start_hour}~${r.end_hour}`, Number(r.start_hour)]));
       const bands = Array.from(bandRows.keys()).sort((a, b) => bandRows.get(a) - bandRows.get(b));
-      K.heatmap(figure, {
+      await K.heatmap(figure, {
         title: say("heatmap"), rows: districts, cols: bands, xName: say("band"), yName: say("district"), valueName: say("cases"),
         cell: (d, b) => totals.get(`${d}|${b}`) || 0,
       });
     },
-    "theft-trend": (figure, body) => {
+    "theft-trend": async (figure, body) => {
       const months = Array.from(new Set(body.rows.map((r) => r.month))).sort();
       const present = CATEGORIES.filter((c) => body.rows.some((r) => r.category === c));
       const cell = new Map(body.rows.map((r) => [`${r.month}|${r.category}`, Number(r.cases) || 0]));
-      K.series(figure, {
+      await K.series(figure, {
         title: say("trend"), kind: "line", xName: say("month"), yName: say("cases"), labels: months,
         series: present.map((c) => ({ name: say("cat_" + c), values: months.map((m) => cell.get(`${m}|${c}`) || 0) })),
         table: { head: [say("month"), ...present.map((c) => say("cat_" + c))], rows: months.map((m) => [m, ...present.map((c) => cell.get(`${m}|${c}`) || 0)]) },
       });
     },
     // Districts on the town boundaries; villages (whose boundaries the page does not load) as bars.
-    "theft-map": (figure, body, section, form) => {
+    "theft-map": async (figure, body, section, form) => {
       const level = form.querySelector("[name=group_by]").value.includes("village") ? "village" : "district";
       const rows = body.rows.filter((r) => r.district);
       if (level === "village") {
         const named = rows.filter((r) => r.village).sort((a, b) => b.count - a.count);
         const top = named.slice(0, 30);
         const labels = top.map((r) => `${r.district}${r.village}`);
-        K.series(figure, {
+        await K.series(figure, {
           title: say("villages"), kind: "bar", xName: say("village"), yName: say("cases"), labels,
           series: [{ name: say("cases"), values: top.map((r) => r.count) }], cut: { shown: top.length, total: named.length },
           table: { head: [say("village"), say("cases")], rows: top.map((r, i) => [labels[i], r.count]) },
         });
         return;
       }
-      K.choropleth(figure, {
+      await K.choropleth(figure, {
         title: say("theft_map"), level: "town", valueName: say("cases"),
         values: rows.map((r) => ({ county: r.county, town: r.district, value: r.count })),
         table: { head: [say("county"), say("district"), say("cases")], rows: rows.map((r) => [r.county, r.district, r.count]) },
       });
     },
-    "schools-county": (figure, body) => {
+    "schools-county": async (figure, body) => {
       const counties = pairs(sum(body.rows, (r) => r["縣市名稱"] || say("unknown"), (r) => r.count)).sort((a, b) => b[1] - a[1]);
       const present = LEVELS.filter((l) => body.rows.some((r) => r.level === l));
       const cell = new Map(body.rows.map((r) => [`${r["縣市名稱"] || say("unknown")}|${r.level}`, Number(r.count) || 0]));
       const names = counties.map((c) => c[0]);
-      K.series(figure, {
+      await K.series(figure, {
         title: say("schools_county"), kind: "bar", stack: true, xName: say("county"), yName: say("schools"), labels: names,
         series: present.map((l) => ({ name: say("level_" + l), values: names.map((c) => cell.get(`${c}|${l}`) || 0) })),
         table: { head: [say("county"), ...present.map((l) => say("level_" + l)), say("total")], rows: counties.map(([c, n]) => [c, ...present.map((l) => cell.get(`${c}|${l}`) || 0), n]) },
@@ -140,19 +140,19 @@
       figure.after(map);
       const old = figure.parentElement.querySelectorAll(".chart-map");
       old.forEach((m) => { if (m !== map) m.remove(); });
-      K.choropleth(map, {
+      await K.choropleth(map, {
         title: say("schools_map"), level: "county", valueName: say("schools"),
         values: counties.map(([c, n]) => ({ county: c, value: n })),
         table: { head: [say("county"), say("schools")], rows: counties },
       });
     },
-    "schools-ownership": (figure, body) => {
+    "schools-ownership": async (figure, body) => {
       const owners = ["公立", "私立", null];
       const present = LEVELS.filter((l) => body.rows.some((r) => r.level === l));
       const cell = new Map(body.rows.map((r) => [`${r.level}|${r["公/私立"]}`, Number(r.count) || 0]));
       const ownerName = (o) => say(o === "公立" ? "public" : o === "私立" ? "private" : "unstated");
       const shown = owners.filter((o) => body.rows.some((r) => r["公/私立"] === o));
-      K.series(figure, {
+      await K.series(figure, {
         title: say("schools_ownership"), kind: "bar", xName: say("level"), yName: say("schools"),
         labels: present.map((l) => say("level_" + l)),
         series: shown.map((o) => ({ name: ownerName(o), values: present.map((l) => cell.get(`${l}|${o}`) || 0) })),
@@ -161,7 +161,7 @@
     },
     // Per area: the leading candidate (✓ where the CEC marks the elected), their party and
     // share, and the turnout; a county map coloured by the leading party.
-    "elections": (figure, body, section, form) => {
+    "elections": async (figure, body, section, form) => {
       const areas = new Map();
       body.rows.forEach((r) => {
         const area = r["名稱"] || say("unknown");
@@ -174,7 +174,7 @@
       const colour = (party) => K.COLORS[parties.indexOf(party) % K.COLORS.length];
       const elected = (r) => String(r["當選註記"] || "").trim() !== "";
       const shown = list.slice(0, 60);
-      K.series(figure, {
+      await K.series(figure, {
         title: say("turnout"), kind: "bar", xName: say("area"), yName: say("turnout_axis"),
         labels: shown.map((a) => a.area), series: [{ name: say("turnout_axis"), values: shown.map((a) => a.turnout) }],
         cut: { shown: shown.length, total: list.length },
@@ -193,7 +193,7 @@
       const map = document.createElement("figure");
       map.className = "chart-map";
       figure.after(map);
-      K.choropleth(map, {
+      await K.choropleth(map, {
         title: say("leader_map"), level: "county", categorical: true, valueName: say("share"),
         values: list.map((a) => ({ county: a.county, value: a.lead.vote_share, label: `${a.lead["名字"]}（${a.lead["政黨名稱"] || ""}）${a.lead.vote_share}%`, color: colour(a.lead["政黨名稱"] || say("unknown")) })),
         table: { head: [say("area"), say("leader"), say("party"), say("share")], rows: list.map((a) => [a.area, a.lead["名字"], a.lead["政黨名稱"] || "", a.lead.vote_share]) },
@@ -239,6 +239,7 @@
       try {
         const response = await fetch(`${path}?${params}`, { signal: controller.signal });
         const body = await response.json().catch(() => ({}));
+        await K.ready;  // the drawing below starts at once, so a newer run's abort is seen here
         if (controller.signal.aborted) return;
         if (!response.ok) {
           const detail = body.error ? body.error.message : Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : String(response.status);
