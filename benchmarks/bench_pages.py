@@ -31,7 +31,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
-from kaifang.demo import DemoPlan, load_demo
+from kaifang.demo import SMALL_DEMO, DemoPlan, load_demo
 from kaifang.settings import Settings
 
 ROOT = Path(__file__).resolve().parent
@@ -45,14 +45,6 @@ PAGES = (
     "/dashboards/theft",
     "/dashboards/elections",
     "/dashboards/schools",
-)
-SMALL = DemoPlan(
-    freeway_days=1,
-    freeway_scale=0.02,
-    freeway_trips_per_day=2000,
-    elections_scale=0.1,
-    theft_scale=0.1,
-    schools_scale=0.05,
 )
 TIMING = """() => {
   const n = performance.getEntriesByType("navigation")[0];
@@ -72,7 +64,7 @@ def _demo(data_dir: Path, small: bool) -> Settings:
     marker = data_dir / ".bench-pages-loaded"
     if not marker.exists():
         started = time.monotonic()
-        load_demo(settings, SMALL if small else DemoPlan())
+        load_demo(settings, SMALL_DEMO if small else DemoPlan())
         marker.write_text(f"{time.monotonic() - started:.0f} s\n", encoding="utf-8")
     return settings
 
