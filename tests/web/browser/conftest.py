@@ -41,6 +41,7 @@ XSS_TITLE = '竊盜點位 <img src=x onerror=alert(1)><script>alert("x")</script
 CATEGORIES = ("住宅竊盜", "汽車竊盜", "機車竊盜", "自行車竊盜")
 DISTRICTS = ("大安區", "文山區", "中正區", "信義區")
 
+
 @dataclass(frozen=True)
 class Site:
     url: str
