@@ -162,7 +162,8 @@
       xAxis: { type: "category", data: opts.cols, ...axisTitle(opts.xName, 30), axisLabel: { hideOverlap: true } },
       yAxis: { type: "category", data: opts.rows, inverse: true, ...axisTitle(opts.yName, 75) },
       visualMap: { min: 0, max, calculable: false, orient: "horizontal", left: "center", bottom: 0, text: [say("more"), say("fewer")], inRange: { color: ["#eef4fb", "#1f5fa8", "#0b2545"] } },
-      series: [{ type: "heatmap", name: opts.valueName, data: values, label: { show: true, formatter: (p) => number(p.value[2]) } }],
+      // the numbers in the cells where they fit (on a phone: in the tooltip and the table)
+      series: [{ type: "heatmap", name: opts.valueName, data: values, label: { show: ((figure.clientWidth || 760) - 110) / opts.cols.length >= 22, formatter: (p) => number(p.value[2]) } }],
     });
   }
 
