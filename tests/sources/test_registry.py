@@ -53,4 +53,9 @@ def test_an_option_the_source_lacks_is_refused(settings: Settings, tmp_path: Pat
 
 
 def test_dashboards_are_the_sources_with_one() -> None:
-    assert [source.name for source in dashboard_sources()] == ["freeway", "elections", "theft"]
+    assert [source.name for source in dashboard_sources()] == [
+        "freeway",
+        "elections",
+        "theft",
+        "schools",
+    ]

@@ -106,14 +106,15 @@ def test_usage_survives_a_restart(
     assert UsageCounter(settings.data_dir).counts()[published["resource"]] == 1
 
 
-@pytest.mark.parametrize("kind", ["freeway", "theft", "elections"])
+@pytest.mark.parametrize("kind", ["freeway", "theft", "elections", "schools"])
 def test_dashboards_render(client: TestClient, kind: str) -> None:
     response = client.get(f"/dashboards/{kind}")
     assert response.status_code == 200
     assert '<script src="/static/portal/dashboards.js" defer></script>' in response.text
-    # With nothing imported the election dashboard says how to import one instead of a form.
-    expected = "kaifang import elections" if kind == "elections" else 'action="/api/analyses/'
-    assert expected in response.text
+    # With nothing imported the election and school dashboards say how to import one instead
+    # of a form.
+    expected = {"elections": "kaifang import elections", "schools": "kaifang import schools"}
+    assert expected.get(kind, 'action="/api/') in response.text
 
 
 def test_unknown_dashboard_is_404(client: TestClient) -> None:
@@ -124,7 +125,10 @@ def test_organization_dashboard(client: TestClient) -> None:
     text = client.get("/organizations/379130000E").text
     for heading in ("開放度儀表板", "逾期未更新", "疑似拆分之資料集", "資料需求（0 件待回覆）"):
         assert heading in text
-    assert text.count('role="img"') == 2
+    # the openness charts are tables (what shows without JavaScript) that charts.js draws
+    assert text.count('class="chart-from-table"') == 2
+    assert '<th scope="row">金標章</th>' in text
+    assert '<script src="/static/portal/charts.js" defer></script>' in text
 
 
 def test_resource_explorer_is_labelled(client: TestClient, published: dict[str, str]) -> None:

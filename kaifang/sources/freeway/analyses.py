@@ -18,6 +18,7 @@ from sqlalchemy import select
 from kaifang.catalog.models import Resource
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.query import TableSource
+from kaifang.sources.freeway.catalog_entries import GANTRY_RESOURCE
 from kaifang.sources.source import SourceData
 
 MAX_WINDOW_DAYS = 31
@@ -242,4 +243,4 @@ def freeway_choices(data: SourceData) -> dict[str, Any]:
             "gantry_from": str(busiest[0]["GantryFrom"]) if busiest else "",
             "gantry_to": str(busiest[0]["GantryTo"]) if busiest else "",
         }
-    return {"freeway_days": sorted(days), "freeway": freeway}
+    return {"freeway_days": sorted(days), "freeway": freeway, "gantries": GANTRY_RESOURCE}

@@ -1,13 +1,16 @@
-"""The school directories source (教育部 學校名錄) as the CLI sees it (no dashboard)."""
+"""The school directories source (教育部 學校名錄) as the CLI, API and dashboards see it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from kaifang.catalog.models import Resource
 from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
-from kaifang.sources.schools.importer import import_schools
-from kaifang.sources.source import GenerateOption, Generator, Source
+from kaifang.sources.schools.importer import COMBINED, import_schools, resource_name
+from kaifang.sources.source import GenerateOption, Generator, Source, SourceData
 
 
 def generate(out_dir: Path, *, seed: int, scale: float, academic_year: int) -> dict[str, Any]:
@@ -23,9 +26,20 @@ GENERATOR = Generator(
     options=(GenerateOption("academic_year", "ROC 學年度.", default=114, kind=int),),
 )
 
+
+def school_choices(data: SourceData) -> dict[str, Any]:
+    """The dashboard reads the combined directory (every level, with a ``level`` column)
+    through the aggregate API: its resource id, or none before the schools are published."""
+    combined = resource_name(COMBINED)
+    with data.catalog.read() as session:
+        version = session.scalar(select(Resource.current_version).where(Resource.slug == combined))
+    return {"schools": combined if version is not None else None}
+
+
 SOURCE = Source(
     name="schools",
     summary="Import MOE school directories (e1, j1, high, u1, k1, sp1), a file or a folder.",
     import_files=import_schools,
+    dashboard=school_choices,
     generator=GENERATOR,
 )

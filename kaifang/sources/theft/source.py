@@ -7,7 +7,7 @@ from typing import Any
 
 from kaifang.sources.source import GenerateOption, Generator, Source, SourceData
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
-from kaifang.sources.theft.importer import import_theft
+from kaifang.sources.theft.importer import RESOURCE, import_theft
 
 
 def generate(out_dir: Path, *, seed: int, scale: float, year: int) -> dict[str, Any]:
@@ -23,8 +23,9 @@ GENERATOR = Generator(
 
 
 def theft_choices(data: SourceData) -> dict[str, Any]:
-    """The dashboard's forms offer the fixed categories and districts: nothing to look up."""
-    return {}
+    """The dashboard's forms offer the fixed categories; the map counts the points resource
+    through the aggregate API."""
+    return {"points": RESOURCE}
 
 
 SOURCE = Source(

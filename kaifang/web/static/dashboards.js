@@ -1,25 +1,15 @@
-// kaifang dashboards: each .dashboard section's form queries an analyses endpoint and the
-// answer is drawn as SVG here (no external libraries; text goes in with textContent only).
+// kaifang dashboards: each .dashboard section's form queries an analyses (or aggregate)
+// endpoint, and the answer is drawn by charts.js (Apache ECharts) with a table of the same
+// numbers. Text goes in with textContent only.
 (function () {
   "use strict";
-  const SVG = "http://www.w3.org/2000/svg";
+  const K = window.kaifangCharts;
   // the page's messages, from the portal's translation catalogue, in the page's language
   const holder = document.getElementById("dashboard-messages");
   const messages = JSON.parse((holder && holder.dataset.messages) || "{}");
   function say(key, values) {
     const text = messages["dashjs." + key] || key;
     return text.replace(/\{(\w+)\}/g, (match, name) => (values && name in values ? String(values[name]) : match));
-  }
-  function el(name, attrs, text) {
-    const node = document.createElementNS(SVG, name);
-    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, String(v)));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function svgBox(width, height, title) {
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
-    svg.appendChild(el("title", {}, title));
-    return svg;
   }
   // ``detail`` is the server's own (English) explanation, marked as such.
   function message(figure, text, isError, detail) {
@@ -35,68 +25,10 @@
     if (isError) p.className = "error";
     figure.appendChild(p);
   }
-  function caption(figure, text) {
-    const c = document.createElement("figcaption");
-    c.textContent = text;
-    figure.appendChild(c);
-  }
-
-  // A line (or bars) of [label, value] pairs; flagged points drawn in the alert colour.
-  function series(figure, data, title, kind, flagged) {
-    // drawn at the figure's own width, so that the text keeps its size on a phone
-    const width = Math.max(320, Math.min(760, figure.clientWidth || 760));
-    const height = 300, left = 60, bottom = 70, top = 12, right = 30;
-    const max = Math.max(1, ...data.map((d) => d[1]));
-    const step = (width - left - right) / Math.max(1, data.length);
-    const y = (v) => top + (height - bottom - top) * (1 - v / max);
-    const svg = svgBox(width, height, title);
-    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: "axis" }));
-    svg.appendChild(el("text", { x: 2, y: top + 10 }, max.toLocaleString()));
-    svg.appendChild(el("text", { x: 2, y: height - bottom }, "0"));
-    if (kind === "line") {
-      svg.appendChild(el("polyline", { class: "line", points: data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ") }));
-    }
-    const every = Math.max(1, Math.ceil(data.length / Math.max(4, Math.floor((width - left - right) / (kind === "bar" ? 24 : 60)))));
-    const short = (label) => String(label).replace(/^\d{4}-(\d\d-\d\d)[T ](\d\d:\d\d).*$/, "$1 $2").slice(0, 16);
-    data.forEach(([label, value], i) => {
-      const x = left + step * i;
-      const mark = kind === "line"
-        ? el("circle", { cx: x + step / 2, cy: y(value), r: 3, class: flagged && flagged[i] ? "dot alert" : "dot" })
-        : el("rect", { x: x + 1, y: y(value), width: Math.max(1, step - 2), height: height - bottom - y(value), class: flagged && flagged[i] ? "bar alert" : "bar" });
-      mark.setAttribute("translate", "no");  // its tooltip names a place, a time or a gantry: data
-      mark.appendChild(el("title", {}, `${label}: ${value.toLocaleString()}`));
-      svg.appendChild(mark);
-      if (i % every === 0) {
-        const tx = x + step / 2, ty = height - bottom + 12;
-        svg.appendChild(el("text", { x: tx, y: ty, transform: `rotate(40 ${tx} ${ty})`, translate: "no" }, short(label)));
-      }
-    });
-    figure.replaceChildren(svg);
-    caption(figure, say("points", { title, n: data.length }));
-  }
-
-  // A heat map: rows × columns of counts, darker = more.
-  function heatmap(figure, rows, cols, cell, title) {
-    const left = 90, top = 40, w = 54, h = 24;
-    const width = left + w * cols.length + 10, height = top + h * rows.length + 10;
-    const max = Math.max(1, ...rows.flatMap((r) => cols.map((c) => cell(r, c))));
-    const svg = svgBox(width, height, title);
-    svg.setAttribute("width", String(width));
-    svg.classList.add("fixed");
-    cols.forEach((c, j) => svg.appendChild(el("text", { x: left + w * j + w / 2, y: top - 8, "text-anchor": "middle", translate: "no" }, c)));
-    rows.forEach((r, i) => {
-      svg.appendChild(el("text", { x: left - 6, y: top + h * i + h / 2 + 4, "text-anchor": "end", translate: "no" }, r));
-      cols.forEach((c, j) => {
-        const n = cell(r, c);
-        const level = Math.min(5, Math.ceil((5 * n) / max));
-        const rect = el("rect", { x: left + w * j, y: top + h * i, width: w - 2, height: h - 2, class: `heat heat-${level}`, translate: "no" });
-        rect.appendChild(el("title", {}, `${r} ${c}: ${n}`));
-        svg.appendChild(rect);
-        svg.appendChild(el("text", { x: left + w * j + w / 2, y: top + h * i + h / 2 + 4, "text-anchor": "middle", class: level >= 4 ? "on-dark" : "" }, String(n)));
-      });
-    });
-    figure.replaceChildren(svg);
-    caption(figure, title);
+  async function getJSON(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
   }
 
   const sum = (rows, key, value) => {
@@ -104,48 +36,180 @@
     rows.forEach((r) => totals.set(key(r), (totals.get(key(r)) || 0) + Number(value(r) || 0)));
     return totals;
   };
+  const CATEGORIES = ["home", "car", "motorcycle", "bike"];
+  const LEVELS = ["k1", "e1", "j1", "high", "u1", "sp1"];
+  const pairs = (map) => Array.from(map).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
   const DRAW = {
-    "freeway-volume": (figure, body) => {
-      const totals = sum(body.rows, (r) => r.hour, (r) => r.volume);
-      series(figure, Array.from(totals).sort(), say("volume"), "line");
+    "freeway-volume": async (figure, body) => {
+      const data = pairs(sum(body.rows, (r) => r.hour, (r) => r.volume));
+      await K.series(figure, {
+        title: say("volume"), kind: "line", xName: say("hour"), yName: say("vehicles"),
+        labels: data.map((d) => d[0]), series: [{ name: say("vehicles"), values: data.map((d) => d[1]) }],
+        table: { head: [say("hour"), say("vehicles")], rows: data },
+      });
     },
-    "freeway-travel": (figure, body) => {
-      const data = body.rows.map((r) => [r.time, Number(r.speed_kmh) || 0]);
-      series(figure, data, say("travel"), "line", body.rows.map((r) => r.congested));
+    "freeway-travel": async (figure, body) => {
+      const rows = body.rows;
+      await K.series(figure, {
+        title: say("travel"), kind: "line", xName: say("time"), yName: say("speed"),
+        labels: rows.map((r) => r.time),
+        series: [{ name: say("speed"), values: rows.map((r) => Number(r.speed_kmh) || 0), flagged: rows.map((r) => r.congested) }],
+        table: { head: [say("time"), say("speed"), say("congested")], rows: rows.map((r) => [r.time, Number(r.speed_kmh) || 0, r.congested ? say("yes") : ""]) },
+      });
     },
-    "freeway-busiest": (figure, body) => {
-      const data = body.rows.map((r) => [`${r.GantryFrom}→${r.GantryTo}`, Number(r.volume) || 0]);
-      series(figure, data, say("busiest"), "bar");
+    "freeway-busiest": async (figure, body) => {
+      const rows = body.rows;
+      const labels = rows.map((r) => `${r.GantryFrom}→${r.GantryTo}`);
+      await K.series(figure, {
+        title: say("busiest"), kind: "bar", xName: say("section"), yName: say("vehicles"), labels,
+        series: [{ name: say("vehicles"), values: rows.map((r) => Number(r.volume) || 0) }],
+        table: { head: [say("section"), say("vehicles"), say("speed")], rows: rows.map((r, i) => [labels[i], Number(r.volume) || 0, r.speed_kmh]) },
+      });
     },
-    "theft-heatmap": (figure, body) => {
+    // Each section placed at its first gantry, from the published gantry table's coordinates.
+    "freeway-map": async (figure, body, section, form) => {
+      const measure = form.querySelector("[name=measure]").value;
+      const resource = section.dataset.gantries;
+      const where = new Map();
+      const page = await getJSON(`/api/resources/${encodeURIComponent(resource)}/rows?_limit=10000&_fields=GantryID,latitude,longitude,interchange_from,interchange_to`);
+      page.rows.forEach((g) => where.set(g.GantryID, g));
+      const placed = body.rows.filter((r) => where.has(r.GantryFrom));
+      const value = (r) => Number(measure === "speed" ? r.speed_kmh : r.volume) || 0;
+      const unit = measure === "speed" ? say("speed") : say("vehicles");
+      await K.points(figure, {
+        title: say(measure === "speed" ? "map_speed" : "map_volume"), valueName: unit,
+        points: placed.map((r) => ({ name: `${r.GantryFrom}→${r.GantryTo}`, lon: where.get(r.GantryFrom).longitude, lat: where.get(r.GantryFrom).latitude, value: value(r) })),
+        cut: { shown: placed.length, total: body.rows.length },
+        table: { head: [say("section"), say("vehicles"), say("speed"), say("latitude"), say("longitude")], rows: placed.map((r) => [`${r.GantryFrom}→${r.GantryTo}`, Number(r.volume) || 0, r.speed_kmh, where.get(r.GantryFrom).latitude, where.get(r.GantryFrom).longitude]) },
+      });
+    },
+    "theft-heatmap": async (figure, body) => {
       const totals = sum(body.rows, (r) => `${r.district}|${r.start_hour}~${r.end_hour}`, (r) => r.cases);
       const districts = Array.from(new Set(body.rows.map((r) => r.district))).sort();
       const bandRows = new Map(body.rows.map((r) => [`${r.start_hour}~${r.end_hour}`, Number(r.start_hour)]));
       const bands = Array.from(bandRows.keys()).sort((a, b) => bandRows.get(a) - bandRows.get(b));
-      heatmap(figure, districts, bands, (d, b) => totals.get(`${d}|${b}`) || 0, say("heatmap"));
-    },
-    "theft-trend": (figure, body) => {
-      const totals = sum(body.rows, (r) => r.month, (r) => r.cases);
-      series(figure, Array.from(totals).sort(), say("trend"), "line");
-    },
-    "elections": (figure, body) => {
-      const turnout = new Map();
-      body.rows.forEach((r) => turnout.set(r["名稱"], Number(r.turnout) || 0));
-      series(figure, Array.from(turnout), say("turnout"), "bar");
-      const top = body.rows.slice().sort((a, b) => b["得票數"] - a["得票數"]).slice(0, 30);
-      const list = document.createElement("table");
-      const head = list.createTHead().insertRow();
-      [say("area"), say("candidate"), say("party"), say("votes"), say("share")].forEach((h) => {
-        const th = document.createElement("th"); th.scope = "col"; th.textContent = h; head.appendChild(th);
+      await K.heatmap(figure, {
+        title: say("heatmap"), rows: districts, cols: bands, xName: say("band"), yName: say("district"), valueName: say("cases"),
+        cell: (d, b) => totals.get(`${d}|${b}`) || 0,
       });
-      const tbody = list.createTBody();
-      tbody.setAttribute("translate", "no");  // names of places, people and parties: data
-      top.forEach((r) => {
-        const row = tbody.insertRow();
-        [r["名稱"], r["名字"], r["政黨名稱"], Number(r["得票數"]).toLocaleString(), r.vote_share].forEach((v) => { row.insertCell().textContent = v === null || v === undefined ? "" : String(v); });
+    },
+    "theft-trend": async (figure, body) => {
+      const months = Array.from(new Set(body.rows.map((r) => r.month))).sort();
+      const present = CATEGORIES.filter((c) => body.rows.some((r) => r.category === c));
+      const cell = new Map(body.rows.map((r) => [`${r.month}|${r.category}`, Number(r.cases) || 0]));
+      await K.series(figure, {
+        title: say("trend"), kind: "line", xName: say("month"), yName: say("cases"), labels: months,
+        series: present.map((c) => ({ name: say("cat_" + c), values: months.map((m) => cell.get(`${m}|${c}`) || 0) })),
+        table: { head: [say("month"), ...present.map((c) => say("cat_" + c))], rows: months.map((m) => [m, ...present.map((c) => cell.get(`${m}|${c}`) || 0)]) },
       });
-      figure.appendChild(list);
+    },
+    // Districts on the town boundaries; villages (whose boundaries the page does not load) as bars.
+    "theft-map": async (figure, body, section, form) => {
+      const level = form.querySelector("[name=group_by]").value.includes("village") ? "village" : "district";
+      const rows = body.rows.filter((r) => r.district);
+      if (level === "village") {
+        const named = rows.filter((r) => r.village).sort((a, b) => b.count - a.count);
+        const top = named.slice(0, 30);
+        const labels = top.map((r) => `${r.district}${r.village}`);
+        await K.series(figure, {
+          title: say("villages"), kind: "bar", xName: say("village"), yName: say("cases"), labels,
+          series: [{ name: say("cases"), values: top.map((r) => r.count) }], cut: { shown: top.length, total: named.length },
+          table: { head: [say("village"), say("cases")], rows: top.map((r, i) => [labels[i], r.count]) },
+        });
+        return;
+      }
+      await K.choropleth(figure, {
+        title: say("theft_map"), level: "town", valueName: say("cases"),
+        values: rows.map((r) => ({ county: r.county, town: r.district, value: r.count })),
+        table: { head: [say("county"), say("district"), say("cases")], rows: rows.map((r) => [r.county, r.district, r.count]) },
+      });
+    },
+    "schools-county": async (figure, body) => {
+      const counties = pairs(sum(body.rows, (r) => r["縣市名稱"] || say("unknown"), (r) => r.count)).sort((a, b) => b[1] - a[1]);
+      const present = LEVELS.filter((l) => body.rows.some((r) => r.level === l));
+      const cell = new Map(body.rows.map((r) => [`${r["縣市名稱"] || say("unknown")}|${r.level}`, Number(r.count) || 0]));
+      const names = counties.map((c) => c[0]);
+      await K.series(figure, {
+        title: say("schools_county"), kind: "bar", stack: true, xName: say("county"), yName: say("schools"), labels: names,
+        series: present.map((l) => ({ name: say("level_" + l), values: names.map((c) => cell.get(`${c}|${l}`) || 0) })),
+        table: { head: [say("county"), ...present.map((l) => say("level_" + l)), say("total")], rows: counties.map(([c, n]) => [c, ...present.map((l) => cell.get(`${c}|${l}`) || 0), n]) },
+      });
+      const map = document.createElement("figure");
+      map.className = "chart-map";
+      figure.after(map);
+      const old = figure.parentElement.querySelectorAll(".chart-map");
+      old.forEach((m) => { if (m !== map) m.remove(); });
+      await K.choropleth(map, {
+        title: say("schools_map"), level: "county", valueName: say("schools"),
+        values: counties.map(([c, n]) => ({ county: c, value: n })),
+        table: { head: [say("county"), say("schools")], rows: counties },
+      });
+    },
+    "schools-ownership": async (figure, body) => {
+      const owners = ["公立", "私立", null];
+      const present = LEVELS.filter((l) => body.rows.some((r) => r.level === l));
+      const cell = new Map(body.rows.map((r) => [`${r.level}|${r["公/私立"]}`, Number(r.count) || 0]));
+      const ownerName = (o) => say(o === "公立" ? "public" : o === "私立" ? "private" : "unstated");
+      const shown = owners.filter((o) => body.rows.some((r) => r["公/私立"] === o));
+      await K.series(figure, {
+        title: say("schools_ownership"), kind: "bar", xName: say("level"), yName: say("schools"),
+        labels: present.map((l) => say("level_" + l)),
+        series: shown.map((o) => ({ name: ownerName(o), values: present.map((l) => cell.get(`${l}|${o}`) || 0) })),
+        table: { head: [say("level"), ...shown.map(ownerName)], rows: present.map((l) => [say("level_" + l), ...shown.map((o) => cell.get(`${l}|${o}`) || 0)]) },
+      });
+    },
+    // Per area: the leading candidate (✓ where the CEC marks the elected), their party and
+    // share, and the turnout; a county map coloured by the leading party.
+    "elections": async (figure, body, section, form) => {
+      const areas = new Map();
+      body.rows.forEach((r) => {
+        const area = r["名稱"] || say("unknown");
+        if (!areas.has(area)) areas.set(area, { area, county: r["名稱"], turnout: Number(r.turnout) || 0, rows: [] });
+        areas.get(area).rows.push(r);
+      });
+      const list = Array.from(areas.values());
+      list.forEach((a) => { a.rows.sort((x, y) => y["得票數"] - x["得票數"]); a.lead = a.rows[0]; });
+      const parties = Array.from(sum(body.rows, (r) => r["政黨名稱"] || say("unknown"), (r) => r["得票數"])).sort((a, b) => b[1] - a[1]).map((p) => p[0]);
+      const colour = (party) => K.COLORS[parties.indexOf(party) % K.COLORS.length];
+      const elected = (r) => String(r["當選註記"] || "").trim() !== "";
+      const shown = list.slice(0, 60);
+      await K.series(figure, {
+        title: say("turnout"), kind: "bar", xName: say("area"), yName: say("turnout_axis"),
+        labels: shown.map((a) => a.area), series: [{ name: say("turnout_axis"), values: shown.map((a) => a.turnout) }],
+        cut: { shown: shown.length, total: list.length },
+        table: {
+          head: [say("area"), say("leader"), say("party"), say("votes"), say("share"), say("turnout_axis")],
+          rows: list.map((a) => [a.area, { text: (elected(a.lead) ? "✓ " : "") + a.lead["名字"], className: elected(a.lead) ? "winner" : "" }, a.lead["政黨名稱"] || "", Number(a.lead["得票數"]) || 0, a.lead.vote_share, a.turnout]),
+        },
+      });
+      figure.querySelector("details.chart-data").open = true;
+      const note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = say("winner_note");
+      figure.appendChild(note);
+      section.querySelectorAll(".chart-map").forEach((m) => m.remove());
+      if (form.querySelector("[name=level]").value !== "county") return;
+      const map = document.createElement("figure");
+      map.className = "chart-map";
+      figure.after(map);
+      await K.choropleth(map, {
+        title: say("leader_map"), level: "county", categorical: true, valueName: say("share"),
+        values: list.map((a) => ({ county: a.county, value: a.lead.vote_share, label: `${a.lead["名字"]}（${a.lead["政黨名稱"] || ""}）${a.lead.vote_share}%`, color: colour(a.lead["政黨名稱"] || say("unknown")) })),
+        table: { head: [say("area"), say("leader"), say("party"), say("share")], rows: list.map((a) => [a.area, a.lead["名字"], a.lead["政黨名稱"] || "", a.lead.vote_share]) },
+      });
+      const legend = document.createElement("ul");
+      legend.className = "legend";
+      legend.setAttribute("translate", "no");
+      parties.filter((p) => list.some((a) => (a.lead["政黨名稱"] || say("unknown")) === p)).forEach((p) => {
+        const li = document.createElement("li");
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = colour(p);
+        li.append(swatch, p);
+        legend.appendChild(li);
+      });
+      map.insertBefore(legend, map.querySelector("details"));
     },
   };
 
@@ -166,12 +230,16 @@
         // A path template such as /api/analyses/elections/{election}/results takes that field.
         const template = form.getAttribute("data-path");
         if (template && template.includes(`{${key}}`)) { path = template.replace(`{${key}}`, encodeURIComponent(value)); return; }
+        // fields the page uses itself (data-local) are not sent
+        const field = form.elements.namedItem(key);
+        if (field && field.dataset && field.dataset.local) return;
         if (value !== "") params.append(key, String(value));
       });
       message(figure, say("loading"), false);
       try {
         const response = await fetch(`${path}?${params}`, { signal: controller.signal });
         const body = await response.json().catch(() => ({}));
+        await K.ready;  // the drawing below starts at once, so a newer run's abort is seen here
         if (controller.signal.aborted) return;
         if (!response.ok) {
           const detail = body.error ? body.error.message : Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : String(response.status);
@@ -179,7 +247,7 @@
           return;
         }
         if (!body.rows || body.rows.length === 0) { message(figure, say("no_data"), false); return; }
-        draw(figure, body);
+        await draw(figure, body, section, form);
       } catch (error) {
         if (!controller.signal.aborted) message(figure, String(error), true);
       }

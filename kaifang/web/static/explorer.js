@@ -1,6 +1,6 @@
 // kaifang resource explorer: a table preview over /api/resources/{id}/rows (filters, sort,
-// keyset paging) and a chart builder over /api/resources/{id}/aggregate, drawn as SVG.
-// No external libraries; text is inserted with textContent, never as HTML.
+// keyset paging) and a chart builder over /api/resources/{id}/aggregate, drawn by charts.js
+// (Apache ECharts, served by kaifang); text is inserted with textContent, never as HTML.
 (function () {
   "use strict";
   const root = document.getElementById("explorer");
@@ -162,45 +162,16 @@
   load(null);
 
   // -- chart builder ------------------------------------------------------------------------
-  const SVG = "http://www.w3.org/2000/svg";
-  function el(name, attrs, text) {
-    const node = document.createElementNS(SVG, name);
-    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, String(v)));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
+  // drawn by charts.js (Apache ECharts), with a table of the same numbers
   function draw(rows, group, metricKey, metricLabel, kind) {
-    const figure = document.getElementById("chart");
-    figure.replaceChildren();
     const data = rows.slice(0, 60).map((r) => [String(r[group]), Number(r[metricKey]) || 0]);
-    const width = Math.max(320, Math.min(720, figure.clientWidth || 720));
-    const height = 320, left = 60, bottom = 80, top = 10;
-    const max = Math.max(1, ...data.map((d) => d[1]));
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
-    svg.appendChild(el("title", {}, say("chart_caption", { metric: metricLabel, group, n: rows.length })));
-    const step = (width - left) / Math.max(1, data.length);
-    const y = (v) => top + (height - bottom - top) * (1 - v / max);
-    svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }));
-    svg.appendChild(el("text", { x: 4, y: y(max) + 4, "font-size": 11 }, max.toLocaleString()));
-    if (kind === "line") {
-      const points = data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ");
-      svg.appendChild(el("polyline", { points, class: "line" }));
-    }
-    data.forEach(([label, value], i) => {
-      const x = left + step * i;
-      if (kind !== "line") {
-        const bar = el("rect", { x: x + 2, y: y(value), width: Math.max(1, step - 4), height: height - bottom - y(value), class: "bar", translate: "no" });
-        bar.appendChild(el("title", {}, `${label}: ${value}`));
-        svg.appendChild(bar);
-      }
-      svg.appendChild(el("text", { x: x + step / 2, y: height - bottom + 12, "font-size": 10, transform: `rotate(45 ${x + step / 2} ${height - bottom + 12})`, translate: "no" }, label.slice(0, 16)));
+    window.kaifangCharts.series(document.getElementById("chart"), {
+      title: say("chart_caption", { metric: metricLabel, group, n: rows.length }),
+      kind, xName: group, yName: metricLabel, labels: data.map((d) => d[0]),
+      series: [{ name: metricLabel, values: data.map((d) => d[1]) }],
+      cut: { shown: data.length, total: rows.length },
+      table: { head: [group, metricLabel], rows: data },
     });
-    figure.appendChild(svg);
-    const caption = document.createElement("figcaption");
-    caption.textContent = say("chart_caption", { metric: metricLabel, group, n: rows.length })
-      + (rows.length > data.length ? " " + say("chart_cut", { shown: data.length, n: rows.length }) : "");
-    figure.appendChild(caption);
   }
 
   const chartForm = document.getElementById("chart-form");

