@@ -15,10 +15,11 @@ from kaifang.catalog import accounts
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.catalog.datasets import find_dataset, popular
+from kaifang.catalog.datasets import find_dataset, popular, use_counts
 from kaifang.catalog.edits import metadata_history
 from kaifang.catalog.models import ApiToken, DatasetRequest
 from kaifang.catalog.records import RequestRecord, UserRecord
+from kaifang.catalog.suggest import suggest
 from kaifang.errors import (
     ForbiddenError,
     KaifangError,
@@ -110,9 +111,14 @@ def search_page(
         ],
         limit=SEARCH_FACET_VALUES,
     )
+    uses = use_counts(service.catalog, [d["id"] for d in page.items], service.usage.pending())
+    for item in page.items:
+        item["uses"] = uses.get(item["id"], 0)
     return {
         "items": page.items,
         "count": page.count,
+        # nothing found: near titles and keywords to try instead
+        "suggestions": suggest(service.catalog, q) if q and not page.count else [],
         "facets": facets,
         "labels": {
             "organization": views.organization_names(service.catalog, facets["organization"]),
@@ -219,6 +225,8 @@ def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> 
         resource["problem_count"] = detail["problem_count"]
         resource["problems"] = detail["problems"]
     dataset["score"] = service.dataset_openness(dataset["id"], now=now)
+    pending = service.usage.pending()
+    dataset["uses"] = use_counts(service.catalog, [dataset["id"]], pending).get(dataset["id"], 0)
     undocumented = sum(
         1
         for r in dataset["resources"]

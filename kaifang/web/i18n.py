@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
+from kaifang.web.i18n_explore import EXPLORE_MESSAGES
+
 LANGUAGES = ("zh-TW", "en")
 DEFAULT = "zh-TW"
 COOKIE = "kaifang_lang"
@@ -169,9 +171,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "facet.update_frequency": ("更新頻率", "Update frequency"),
     "search.sort": ("排序", "Sort by"),
     "sort.relevance": ("相關性", "relevance"),
-    "sort.modified": ("最近更新", "last modified"),
+    "sort.modified": ("最新", "newest"),
     "sort.title": ("名稱", "title"),
-    "sort.popularity": ("熱門程度", "popularity"),
+    "sort.popularity": ("下載最多", "most downloaded"),
     "home.uses": ("{n} 次 API 使用", "{n} API uses"),
     "home.no_use": ("尚無使用紀錄。", "No use recorded yet."),
     "dataset.toc": ("本頁內容", "On this page"),
@@ -716,6 +718,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Points a metadata edit wins back, most points per minute of work first.",
     ),
 }
+
+MESSAGES.update(EXPLORE_MESSAGES)
 
 
 def language_of(request: Request) -> str:
