@@ -111,7 +111,9 @@ def search_page(
         ],
         limit=SEARCH_FACET_VALUES,
     )
-    uses = use_counts(service.catalog, [d["id"] for d in page.items], service.usage.pending())
+    # the catalog's counts, what the popularity sort orders by (this process's last minute of
+    # requests is added at its next flush)
+    uses = use_counts(service.catalog, [d["id"] for d in page.items], {})
     for item in page.items:
         item["uses"] = uses.get(item["id"], 0)
     return {

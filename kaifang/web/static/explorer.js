@@ -95,7 +95,8 @@
     if (state.sort) params.set(state.desc ? "_sort_desc" : "_sort", state.sort);
     return params;
   }
-  // ``extra``: other page parameters to keep (the chart's, the SQL box's), which start with "_".
+  // The address of the current view, keeping the page's other parameters (the chart's and the
+  // SQL box's, which start with "_", and the language); ``push`` adds a history entry.
   function remember(push) {
     const params = viewParams();
     new URLSearchParams(window.location.search).forEach((value, key) => {
@@ -128,8 +129,11 @@
   }
 
   // Loads a page with ``filters``; on failure nothing is replaced (the previous rows stay) and
-  // false is returned.
+  // false is returned; null when a later load started meanwhile (its answer wins, whatever
+  // order the answers arrive in: back and forward can start loads quickly).
+  let loads = 0;
   async function load(cursor, filters) {
+    const mine = ++loads;
     const candidate = filters || state.filters;
     const params = query(cursor ? { _next: cursor } : {}, candidate);
     const counting = candidate.length
@@ -139,6 +143,7 @@
       fetchJson(`/api/resources/${encodeURIComponent(resource)}/rows?${params}`),
       counting,
     ]);
+    if (mine !== loads) return null;
     if (!page.ok || (counted && !counted.ok)) {
       showProblem(say("failed"));
       return false;
@@ -194,11 +199,12 @@
     const filters = [...state.filters, [column + op, value]];
     const saved = state.cursors;
     state.cursors = [];
-    if (await load(null, filters)) {
+    const loaded = await load(null, filters);
+    if (loaded) {
       state.filters = filters;
       showFilters();
       remember(true);
-    } else {
+    } else if (loaded === false) {
       state.cursors = saved;
     }
   });
