@@ -267,7 +267,7 @@
     const step = (width - left) / Math.max(1, data.length);
     const y = (v) => top + (height - bottom - top) * (1 - v / max);
     svg.appendChild(el("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }));
-    svg.appendChild(el("text", { x: 4, y: y(max) + 4, "font-size": 11 }, max.toLocaleString()));
+    svg.appendChild(el("text", { x: 4, y: y(max) + 4, "font-size": 12 }, max.toLocaleString()));
     if (kind === "line") {
       const points = data.map((d, i) => `${left + step * i + step / 2},${y(d[1])}`).join(" ");
       svg.appendChild(el("polyline", { points, class: "line" }));
@@ -279,7 +279,7 @@
         bar.appendChild(el("title", {}, `${label}: ${value}`));
         svg.appendChild(bar);
       }
-      svg.appendChild(el("text", { x: x + step / 2, y: height - bottom + 12, "font-size": 10, transform: `rotate(45 ${x + step / 2} ${height - bottom + 12})`, translate: "no" }, label.slice(0, 16)));
+      svg.appendChild(el("text", { x: x + step / 2, y: height - bottom + 12, "font-size": 12, transform: `rotate(45 ${x + step / 2} ${height - bottom + 12})`, translate: "no" }, label.slice(0, 16)));
     });
     figure.appendChild(svg);
     const caption = document.createElement("figcaption");

@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CAR = CATEGORIES[1]
 CAR_VIEW = f"?{quote('案類')}={quote(CAR)}&_sort_desc={quote('編號')}"
 # the console errors a test causes on purpose: the browser logs the refused query's 400
+# a table with a name, an address and counts, for the privacy review
+PEOPLE = "姓名,地址,件數\n王小明,臺北市大安區和平東路一段1號,3\n陳大文,臺北市文山區木柵路二段2號,5\n".encode()
 EXPECTED_CONSOLE = {"test_the_sql_box": "status of 400 (Bad Request)"}
 
 
@@ -175,7 +177,7 @@ def test_copy_buttons_are_keyboard_reachable_and_announced(tab: Page, site: Site
     button.focus()
     expect(button).to_be_focused()
     tab.keyboard.press("Enter")
-    status = block.locator("[role=status]")
+    status = block.locator(".copy-status[aria-live=polite]")
     expect(status).not_to_be_empty()
     copied = tab.evaluate("navigator.clipboard.readText()")
     assert copied == block.locator("pre").inner_text()
@@ -220,5 +222,34 @@ def test_phone_search_shows_results_first(browser: Browser, site: Site) -> None:
         page.locator("#search-filters > summary").click()
         expect(page.locator("#search-filters .facet").first).to_be_visible()
         screenshot(page, "search-390")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_phone_privacy_review_menus_fit_the_screen(browser: Browser, site: Site, lang: str) -> None:
+    """Each column's action menu on the privacy review is whole on a 390 px phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale=lang)
+    context.add_cookies([{"name": "kaifang_lang", "value": lang, "url": "http://127.0.0.1"}])
+    try:
+        page = context.new_page()
+        page.goto(site.url + "/login")
+        page.locator("#token").fill(site.token)
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        page.goto(site.url + "/publish")
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE}]
+        )
+        page.locator("form[action='/publish'] button[type=submit]").click()
+        menus = page.locator("#screening select")
+        expect(menus.first).to_be_visible()
+        assert menus.count() >= 3
+        for menu in menus.all():
+            menu.scroll_into_view_if_needed()
+            box = menu.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, f"publish-review-390-{lang}")
     finally:
         context.close()
