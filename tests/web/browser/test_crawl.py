@@ -1,7 +1,7 @@
 """Every page of the demo-like test portal, in both languages, at 1280 px and at 390 px: no
 console error or failed request, no text left in the other language, no page wider than the
-screen nor text under 12 px on a phone, and axe-core (pinned in package-lock.json, installed by ``make install``) finds no
-serious or critical violation.
+screen nor text under 12 px on a phone, and axe-core (pinned in package-lock.json, installed
+by ``make install``) finds no serious or critical violation.
 
 Text a page must not translate carries ``translate="no"`` (identifiers, column names, codes,
 file names); metadata shown in the other language because it has no translation carries its own
@@ -228,7 +228,8 @@ def test_every_page(browser: Browser, site: Site, axe_source: str, lang: str, wi
                 found["axe"] = violations
             if found:
                 failures[path] = found
-                screenshot(page, f"crawl-{lang}-{width}-{re.sub(r'[^\w]+', '-', path).strip('-')}")
+                name = re.sub(r"\W+", "-", path).strip("-")
+                screenshot(page, f"crawl-{lang}-{width}-{name}")
     report = SCREENSHOTS / f"crawl-{lang}-{width}.json"
     report.parent.mkdir(exist_ok=True)
     report.write_text(json.dumps(failures, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -20,9 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # the theft table of the test portal: 60 rows, 15 of each category
 CAR = CATEGORIES[1]
 CAR_VIEW = f"?{quote('案類')}={quote(CAR)}&_sort_desc={quote('編號')}"
-# the console errors a test causes on purpose: the browser logs the refused query's 400
 # a table with a name, an address and counts, for the privacy review
-PEOPLE = "姓名,地址,件數\n王小明,臺北市大安區和平東路一段1號,3\n陳大文,臺北市文山區木柵路二段2號,5\n".encode()
+PEOPLE = "姓名,地址,件數\n王小明,臺北市大安區和平東路一段1號,3\n陳大文,臺北市文山區木柵路2號,5\n"
+# the console errors a test causes on purpose: the browser logs the refused query's 400
 EXPECTED_CONSOLE = {"test_the_sql_box": "status of 400 (Bad Request)"}
 
 
@@ -239,7 +239,7 @@ def test_phone_privacy_review_menus_fit_the_screen(browser: Browser, site: Site,
         page.wait_for_load_state("networkidle")
         page.goto(site.url + "/publish")
         page.locator("input[type=file]").set_input_files(
-            files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE}]
+            files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": PEOPLE.encode()}]
         )
         page.locator("form[action='/publish'] button[type=submit]").click()
         menus = page.locator("#screening select")
