@@ -249,6 +249,7 @@ def resource_page(service: Service, ref: str) -> dict[str, Any]:
     resource = service.get_resource(ref)
     dataset = service.get_dataset(resource["dataset_id"])
     resource["dataset_title"] = dataset["title"]
+    resource["dataset_title_en"] = dataset.get("title_en") or ""
     own = next((r for r in dataset["resources"] if r["id"] == resource["id"]), resource)
     resource["label"] = resource_label({**own, **resource}, dataset)
     resource["organization"] = dataset["organization"]

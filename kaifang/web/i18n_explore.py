@@ -9,6 +9,10 @@ EXPLORE_MESSAGES: dict[str, tuple[str, str]] = {
         "下載內容只含符合篩選條件的資料列，並依目前的排序。",
         "The downloads hold only the rows that match the filters, in the current sort order.",
     ),
+    "explorer.view_api": (
+        "以 API 取得目前的檢視（每頁 100 筆，依回應中的 next 取得下一頁）：",
+        "This view through the API (100 rows a page; follow the answer's next for more):",
+    ),
     "sql.title": ("以 SQL 查詢", "Query with SQL"),
     "sql.about": (
         "每次只能執行一個唯讀的 SELECT 敘述，可查詢所有已上架的資料表；"

@@ -119,6 +119,11 @@
     });
     const note = document.getElementById("export-filtered");
     if (note) note.hidden = state.filters.length === 0;
+    const api = document.getElementById("view-api");
+    if (api) {
+      params.set("_limit", "100");
+      api.textContent = `curl '${api.dataset.base}/api/resources/${encodeURIComponent(resource)}/rows?${params}'`;
+    }
   }
 
   function showSort() {

@@ -73,6 +73,10 @@ def test_a_shared_link_restores_the_view_and_its_downloads(tab: Page, site: Site
         query = dict(parse_qsl(urlsplit(href).query))
         assert query["案類"] == CAR and query["_sort_desc"] == "編號", href
     expect(tab.locator("#export-filtered")).to_be_visible()
+    # the same view through the API, ready to copy
+    api_call = tab.locator("#view-api")
+    expect(api_call).to_contain_text(f"/rows?{quote('案類')}={quote(CAR)}&_sort_desc=")
+    expect(api_call).to_contain_text("_limit=100")
     href = links.first.get_attribute("href") or ""
     rows = list(csv.DictReader(io.StringIO(_download(site, href).decode("utf-8"))))
     assert [r["編號"] for r in rows] == [str(n) for n in range(58, 0, -4)]
