@@ -173,7 +173,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sort.relevance": ("相關性", "relevance"),
     "sort.modified": ("最新", "newest"),
     "sort.title": ("名稱", "title"),
-    "sort.popularity": ("下載最多", "most downloaded"),
+    "sort.popularity": ("使用最多", "most used"),
     "home.uses": ("{n} 次 API 使用", "{n} API uses"),
     "home.no_use": ("尚無使用紀錄。", "No use recorded yet."),
     "dataset.toc": ("本頁內容", "On this page"),

@@ -73,5 +73,5 @@ EXPLORE_MESSAGES: dict[str, tuple[str, str]] = {
         "沒有您要的資料？提出資料需求，請機關開放。",
         "Not there? Ask an agency to open it with a data request.",
     ),
-    "search.downloads": ("下載 {n} 次", "{n} downloads"),
+    "search.downloads": ("下載與查詢 {n} 次", "{n} downloads and queries"),
 }
