@@ -65,6 +65,10 @@
     status.textContent = say(body.truncated ? "status_truncated" : "status", values);
   }
 
+  // the query whose result the table shows, and its status line
+  let shown = null;
+  let shownStatus = "";
+
   async function run(sql) {
     status.textContent = say("running");
     let response;
@@ -85,6 +89,8 @@
     }
     showProblem(null);
     showRows(body);
+    shown = sql;
+    shownStatus = status.textContent;
     return true;
   }
 
@@ -117,6 +123,12 @@
     const sql = new URLSearchParams(window.location.search).get("_sql");
     if (!sql) return;
     text.value = sql;
+    if (sql === shown) {
+      // back or forward to the query shown (or the explorer's own history): not run again
+      showProblem(null);
+      status.textContent = shownStatus;
+      return;
+    }
     run(sql);
   }
   window.addEventListener("popstate", fromUrl);

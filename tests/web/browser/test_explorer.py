@@ -164,7 +164,7 @@ def test_the_sql_box(tab: Page, site: Site) -> None:
     # back returns to the first query; a shared link runs it on opening
     tab.go_back()
     expect(tab.locator("#sql-text")).to_have_value(sql)
-    expect(tab.locator("#sql-error")).to_be_hidden()  # run again: no error
+    expect(tab.locator("#sql-error")).to_be_hidden()  # its result, shown without the error
     tab.goto(f"{site.url}/resources/{site.resource}?_sql={quote(sql)}")
     expect(tab.locator("#sql-result tbody tr")).to_have_count(3)
     expected = api(site, f"/api/sql?sql={quote(sql)}")["rows"]
