@@ -7,7 +7,7 @@ the service layer hands the APIs and pages."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -134,6 +134,30 @@ def add_downloads(catalog: Catalog, counts: Mapping[str, int]) -> None:
     )
     with catalog.write() as session:
         session.connection().execute(stmt, wanted)
+
+
+def use_counts(
+    catalog: Catalog, datasets: Sequence[str], pending: Mapping[str, int]
+) -> dict[str, int]:
+    """Row and download requests of each dataset (by id): its catalog ``downloads`` plus the
+    ``pending`` counts per resource not added yet."""
+    if not datasets:
+        return {}
+    with catalog.read() as session:
+        uses = dict(
+            session.execute(
+                select(Dataset.slug, Dataset.downloads).where(Dataset.slug.in_(list(datasets)))
+            ).all()
+        )
+        if pending:
+            owners = session.execute(
+                select(Resource.slug, Dataset.slug)
+                .join(Dataset, Dataset.id == Resource.dataset_id)
+                .where(Resource.slug.in_(list(pending)), Dataset.slug.in_(list(datasets)))
+            ).all()
+            for resource, dataset in owners:
+                uses[dataset] += pending[resource]
+    return {slug: int(n or 0) for slug, n in uses.items()}
 
 
 def popular(catalog: Catalog, pending: Mapping[str, int], *, limit: int) -> list[dict[str, Any]]:

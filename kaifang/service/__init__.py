@@ -355,12 +355,21 @@ class Service:
         version: int | None = None,
         bom: bool = False,
         head: bool = False,
+        params: Mapping[str, str] | None = None,
     ) -> Export:
-        """A download; ``head``: its names only, after the same checks (for ``HEAD``)."""
+        """A download; ``head``: its names only, after the same checks (for ``HEAD``);
+        ``params``: the rows endpoint's filters and sort, for the rows the explorer shows."""
         resource = self._ref(ref)
         title = self.get_resource(resource.id)["dataset_title"]
         return data.export(
-            self.store, resource, fmt, version=version, bom=bom, title=title, head=head
+            self.store,
+            resource,
+            fmt,
+            version=version,
+            bom=bom,
+            title=title,
+            head=head,
+            params=params,
         )
 
     # -- accounts and writes ------------------------------------------------------------------

@@ -28,7 +28,13 @@ from kaifang.query import (
 )
 from kaifang.query.aggregate import MAX_GROUPS_PAGE
 from kaifang.query.engines import SqlRunner
-from kaifang.query.filters import NESTED_TYPES, check_values, parse_filters
+from kaifang.query.filters import (
+    NESTED_TYPES,
+    check_columns,
+    check_values,
+    parse_filters,
+    where_conditions,
+)
 from kaifang.service.runner import QueryRunner, missing_version
 from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import VersionStore
@@ -86,10 +92,10 @@ class Export:
     title_filename: str
 
 
-def title_filename(title: str, number: int, extension: str) -> str:
-    """``<title>-v<number>.<ext>`` with the characters file systems refuse removed."""
+def title_filename(title: str, number: int, extension: str, part: str = "") -> str:
+    """``<title>-v<number><part>.<ext>`` with the characters file systems refuse removed."""
     stem = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", title).strip(" .") or "data"
-    return f"{stem[:120]}-v{number}.{extension}"
+    return f"{stem[:120]}-v{number}{part}.{extension}"
 
 
 def _int(params: Mapping[str, str], key: str, default: int) -> int:
@@ -432,6 +438,40 @@ def merge_records(
         con.close()
 
 
+EXPORT_CONTROL = {"version", "bom"}
+"""Download parameters that are not row filters (``_sort`` and ``_sort_desc`` order the rows)."""
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """The rows of a filtered or sorted download: the rows endpoint's filters and sort."""
+
+    where: list[str]
+    params: list[Any]
+    order: list[str]
+
+    def sql(self, source: str) -> str:
+        where = f" WHERE {' AND '.join(self.where)}" if self.where else ""
+        order = f" ORDER BY {', '.join(self.order)}" if self.order else ""
+        return f"SELECT * FROM {quote_ident(source)}{where}{order}"
+
+
+def export_view(ref: ResourceRef, params: Mapping[str, str]) -> ExportView | None:
+    """The view ``params`` ask a download for (the rows endpoint's filters, ``_sort`` and
+    ``_sort_desc``), checked before any byte is sent; None for the whole version."""
+    sort = [(n, "ASC") for n in _names(params.get("_sort"))]
+    sort += [(n, "DESC") for n in _names(params.get("_sort_desc"))]
+    filters = [
+        (k, v) for k, v in params.items() if k not in EXPORT_CONTROL | {"_sort", "_sort_desc"}
+    ]
+    if not filters and not sort:
+        return None
+    check_columns([name for name, _ in sort], ref.scalar_columns, what="sort column")
+    check_filter_values(ref, filters)
+    conditions, values = where_conditions(parse_filters(filters, ref.columns))
+    return ExportView(conditions, values, [f"{quote_ident(n)} {way}" for n, way in sort])
+
+
 def export(
     store: VersionStore,
     ref: ResourceRef,
@@ -441,16 +481,23 @@ def export(
     bom: bool,
     title: str = "",
     head: bool = False,
+    params: Mapping[str, str] | None = None,
 ) -> Export:
     """The download of ``ref`` in ``fmt``; with ``head`` only its names (for ``HEAD``),
-    after the same checks, without reading the data."""
+    after the same checks, without reading the data. ``params``: the rows endpoint's filters
+    and sort (:func:`export_view`), for a download of the rows the explorer shows."""
     if fmt not in FORMATS:
         raise ValidationError(
             f"unknown download format {fmt!r}", hint=f"Formats: {', '.join(FORMATS)}.", key="format"
         )
     _table, number = ref.table(version)
+    view = export_view(ref, params or {})
     extension = FORMATS[fmt].extension
-    names = (f"{ref.id}-v{number}.{extension}", title_filename(title or ref.id, number, extension))
+    part = "-filtered" if view else ""
+    names = (
+        f"{ref.id}-v{number}{part}.{extension}",
+        title_filename(title or ref.id, number, extension, part),
+    )
     try:
         dataset = store.dataset(ref.id, number)
     except NotFoundError:
@@ -461,7 +508,11 @@ def export(
     def chunks() -> Iterator[bytes]:
         con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
         try:
-            yield from stream_rows(con.from_arrow(dataset), fmt, bom=bom)
+            rows = con.from_arrow(dataset)
+            if view is not None:
+                rows.create_view("export_source")
+                rows = con.sql(view.sql("export_source"), params=view.params)
+            yield from stream_rows(rows, fmt, bom=bom)
         finally:
             con.close()
 

@@ -15,10 +15,11 @@ from kaifang.catalog import accounts
 from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
-from kaifang.catalog.datasets import find_dataset, popular
+from kaifang.catalog.datasets import find_dataset, popular, use_counts
 from kaifang.catalog.edits import metadata_history
 from kaifang.catalog.models import ApiToken, DatasetRequest
 from kaifang.catalog.records import RequestRecord, UserRecord
+from kaifang.catalog.suggest import suggest
 from kaifang.errors import (
     KaifangError,
     NotFoundError,
@@ -109,9 +110,16 @@ def search_page(
         ],
         limit=SEARCH_FACET_VALUES,
     )
+    # the catalog's counts, what the popularity sort orders by (this process's last minute of
+    # requests is added at its next flush)
+    uses = use_counts(service.catalog, [d["id"] for d in page.items], {})
+    for item in page.items:
+        item["uses"] = uses.get(item["id"], 0)
     return {
         "items": page.items,
         "count": page.count,
+        # nothing found: near titles and keywords to try instead
+        "suggestions": suggest(service.catalog, q) if q and not page.count else [],
         "facets": facets,
         "labels": {
             "organization": views.organization_names(service.catalog, facets["organization"]),
@@ -218,6 +226,8 @@ def dataset_page(service: Service, ref: str, *, now: datetime | None = None) -> 
         resource["problem_count"] = detail["problem_count"]
         resource["problems"] = detail["problems"]
     dataset["score"] = service.dataset_openness(dataset["id"], now=now)
+    pending = service.usage.pending()
+    dataset["uses"] = use_counts(service.catalog, [dataset["id"]], pending).get(dataset["id"], 0)
     undocumented = sum(
         1
         for r in dataset["resources"]
@@ -239,6 +249,7 @@ def resource_page(service: Service, ref: str) -> dict[str, Any]:
     resource = service.get_resource(ref)
     dataset = service.get_dataset(resource["dataset_id"])
     resource["dataset_title"] = dataset["title"]
+    resource["dataset_title_en"] = dataset.get("title_en") or ""
     own = next((r for r in dataset["resources"] if r["id"] == resource["id"]), resource)
     resource["label"] = resource_label({**own, **resource}, dataset)
     resource["organization"] = dataset["organization"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from starlette.requests import Request
 
 from kaifang.web.i18n_community import COMMUNITY
+from kaifang.web.i18n_explore import EXPLORE_MESSAGES
 
 LANGUAGES = ("zh-TW", "en")
 DEFAULT = "zh-TW"
@@ -232,9 +233,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "facet.update_frequency": ("更新頻率", "Update frequency"),
     "search.sort": ("排序", "Sort by"),
     "sort.relevance": ("相關性", "relevance"),
-    "sort.modified": ("最近更新", "last modified"),
+    "sort.modified": ("最新", "newest"),
     "sort.title": ("名稱", "title"),
-    "sort.popularity": ("熱門程度", "popularity"),
+    "sort.popularity": ("使用最多", "most used"),
     "home.uses": ("{n} 次 API 使用", "{n} API uses"),
     "home.no_use": ("尚無使用紀錄。", "No use recorded yet."),
     "dataset.toc": ("本頁內容", "On this page"),
@@ -876,6 +877,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(COMMUNITY)
+MESSAGES.update(EXPLORE_MESSAGES)
 
 
 def language_of(request: Request) -> str:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kaifang.catalog.categories import CATEGORIES
+from kaifang.export import FORMATS
 from kaifang.service import web as portal_web
 from kaifang.service.access import service_of
 from kaifang.web.rendering import render
@@ -89,6 +90,7 @@ def search(
         q=q or "",
         results=found["items"],
         count=found["count"],
+        suggestions=found["suggestions"],
         page=page,
         pages=max(1, -(-found["count"] // PAGE_SIZE)),
         facets=found["facets"],
@@ -115,8 +117,16 @@ def organization(request: Request, code: str) -> Response:
 
 @router.get("/resources/{resource_id}", response_class=HTMLResponse)
 def resource(request: Request, resource_id: str) -> Response:
-    detail = portal_web.resource_page(service_of(request), resource_id)
-    return render(request, "resource.html", resource=detail)
+    service = service_of(request)
+    detail = portal_web.resource_page(service, resource_id)
+    limits = {"rows": service.settings.query_max_rows, "seconds": service.settings.query_timeout}
+    return render(
+        request,
+        "resource.html",
+        resource=detail,
+        download_formats=list(FORMATS),
+        sql_limits=limits,
+    )
 
 
 def error_page(request: Request, status: int, message: str, hint: str | None) -> Response:

@@ -17,9 +17,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/requests/new", response_class=HTMLResponse)
-def request_form(request: Request, org: str | None = None) -> Response:
+def request_form(request: Request, org: str | None = None, title: str | None = None) -> Response:
+    """The request form; ``title`` fills in the title (a search that found nothing)."""
     orgs = service_of(request).organizations()
-    return render(request, "request_new.html", orgs=orgs, chosen=org, error=None, form={})
+    form = {"title": title[:300]} if title else {}
+    return render(request, "request_new.html", orgs=orgs, chosen=org, error=None, form=form)
 
 
 @router.post("/requests", response_class=HTMLResponse)

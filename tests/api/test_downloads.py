@@ -118,9 +118,31 @@ def test_negative_numbers_are_not_escaped(client: TestClient) -> None:
         ("/api/resources/freeway/download.csv?version=9", 404, "not_found"),
         ("/api/resources/freeway/download.csv?version=0", 422, "validation_error"),
         ("/api/resources/nope/download.csv", 404, "not_found"),
+        ("/api/resources/freeway/download.csv?Volume__gt=many", 400, "bad_filter_value"),
+        ("/api/resources/freeway/download.csv?nope=1", 400, "query_refused"),
+        ("/api/resources/freeway/download.csv?_sort=nope", 400, "query_refused"),
     ],
 )
 def test_download_errors(client: TestClient, url: str, status: int, code: str) -> None:
     response = client.get(url)
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_filtered_sorted_download_holds_the_rows_the_rows_endpoint_matches(
+    client: TestClient, fmt: str
+) -> None:
+    """The explorer's export links: the rows endpoint's filters and sort, in every format."""
+    view = "Direction=N&Volume__gte=250&_sort_desc=Volume"
+    expected: list[int] = []
+    page = client.get(f"/api/resources/freeway/rows?{view}&_limit=10000").json()
+    expected = [row["id"] for row in page["rows"]]
+    assert 0 < len(expected) < 2_500
+    response = client.get(f"/api/resources/freeway/download.{fmt}?{view}")
+    assert response.status_code == 200, response.text
+    assert f'filename="freeway-v2-filtered.{fmt}"' in response.headers["content-disposition"]
+    got = ids_in(fmt, response.content)
+    assert sorted(got) == sorted(expected)
+    volumes = {row["id"]: row["Volume"] for row in page["rows"]}
+    assert [volumes[i] for i in got] == sorted(volumes.values(), reverse=True)

@@ -167,7 +167,7 @@ def test_search_page_sorts_and_filters_by_update_frequency(
     client: TestClient, published: dict[str, str]
 ) -> None:
     text = client.get("/search?sort=popularity").text
-    assert '<strong aria-current="true">熱門程度</strong>' in text
+    assert '<strong aria-current="true">使用最多</strong>' in text
     assert "sort=title" in text and "共 1 筆資料集" in text
     # the published table declares no update frequency: filtering by one finds nothing
     assert "共 0 筆資料集" in client.get("/search?frequency=每月").text

@@ -73,9 +73,12 @@ def aggregate(request: Request, resource_id: str) -> JSONResponse:
 
 @router.get(
     "/{resource_id}/download.{fmt}",
-    summary="Download a version",
+    summary="Download a version, or the rows that match filters",
     response_class=StreamingResponse,
     responses=native_errors(400, *HEAVY),
+    description="The whole version, or with the rows endpoint's column filters (`col=value`, "
+    "`col__gt`, ...) and `_sort` / `_sort_desc` only the matching rows in that order (the "
+    "explorer's view; the file name ends in `-filtered`).",
 )
 def download(
     request: Request,
@@ -85,7 +88,8 @@ def download(
     bom: bool = Query(False, description="Start CSV with a UTF-8 BOM (for Excel)."),
 ) -> StreamingResponse:
     service = service_of(request)
-    export = service.export(resource_id, fmt, version=version, bom=bom)
+    params = dict(request.query_params)
+    export = service.export(resource_id, fmt, version=version, bom=bom, params=params)
     return StreamingResponse(
         export.chunks,
         media_type=FORMATS[fmt].media_type,
@@ -101,7 +105,8 @@ def download_head(
     version: int | None = Query(None, ge=1),
 ) -> Response:
     """The download's headers (type, name), after the same checks, without its body."""
-    export = service_of(request).export(resource_id, fmt, version=version, head=True)
+    params = dict(request.query_params)
+    export = service_of(request).export(resource_id, fmt, version=version, head=True, params=params)
     response = Response(
         media_type=FORMATS[fmt].media_type,
         headers=attachment(export.filename, export.title_filename),

@@ -67,9 +67,78 @@
     return { ok: response.ok, body };
   }
 
+  // -- the view in the URL --------------------------------------------------------------------
+  // The page's address holds the view in the rows API's own words (``col__gt=5``, ``_sort``,
+  // ``_sort_desc``), so a shared link restores it, back and forward walk it, and the export
+  // links reuse it as they are. Only the page's own parameters start with "_" or are "lang".
+  const OPS = ["__ne", "__gt", "__gte", "__lt", "__lte", "__contains", "__startswith"];
+  const OP_SIGNS = { "": "=", __ne: "≠", __gt: ">", __gte: "≥", __lt: "<", __lte: "≤" };
+  function splitKey(key) {
+    const op = OPS.find((o) => key.endsWith(o) && key.length > o.length) || "";
+    return [key.slice(0, key.length - op.length), op];
+  }
+  function viewFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const filters = [];
+    params.forEach((value, key) => {
+      if (key.startsWith("_") || key === "lang") return;
+      if (key in types || splitKey(key)[0] in types) filters.push([key, value]);
+    });
+    const down = params.get("_sort_desc");
+    const up = params.get("_sort");
+    const sort = [down, up].find((name) => name && root.querySelector(`#preview thead .sort[data-column="${CSS.escape(name)}"]`)) || null;
+    return { filters, sort, desc: Boolean(sort && sort === down) };
+  }
+  function viewParams() {
+    const params = new URLSearchParams();
+    state.filters.forEach(([key, value]) => params.append(key, value));
+    if (state.sort) params.set(state.desc ? "_sort_desc" : "_sort", state.sort);
+    return params;
+  }
+  // The address of the current view, keeping the page's other parameters (the chart's and the
+  // SQL box's, which start with "_", and the language); ``push`` adds a history entry.
+  function remember(push) {
+    const params = viewParams();
+    new URLSearchParams(window.location.search).forEach((value, key) => {
+      if ((key.startsWith("_") && key !== "_sort" && key !== "_sort_desc") || key === "lang") params.set(key, value);
+    });
+    const search = params.toString();
+    const url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (url === window.location.pathname + window.location.search + window.location.hash) return;
+    (push ? history.pushState : history.replaceState).call(history, null, "", url);
+  }
+
+  // The download links: the same filters and sort, every format (the download API reads them).
+  function showExport() {
+    const params = viewParams();
+    document.querySelectorAll("#export a[data-format]").forEach((link) => {
+      const own = new URLSearchParams(link.dataset.params || "");
+      params.forEach((value, key) => own.append(key, value));
+      const search = own.toString();
+      link.href = `/api/resources/${encodeURIComponent(resource)}/download.${link.dataset.format}${search ? "?" + search : ""}`;
+    });
+    const note = document.getElementById("export-filtered");
+    if (note) note.hidden = state.filters.length === 0;
+    const api = document.getElementById("view-api");
+    if (api) {
+      params.set("_limit", "100");
+      api.textContent = `curl '${api.dataset.base}/api/resources/${encodeURIComponent(resource)}/rows?${params}'`;
+    }
+  }
+
+  function showSort() {
+    root.querySelectorAll("#preview thead th").forEach((th) => th.removeAttribute("aria-sort"));
+    if (!state.sort) return;
+    const button = root.querySelector(`#preview thead .sort[data-column="${CSS.escape(state.sort)}"]`);
+    if (button) button.parentElement.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
+  }
+
   // Loads a page with ``filters``; on failure nothing is replaced (the previous rows stay) and
-  // false is returned.
+  // false is returned; null when a later load started meanwhile (its answer wins, whatever
+  // order the answers arrive in: back and forward can start loads quickly).
+  let loads = 0;
   async function load(cursor, filters) {
+    const mine = ++loads;
     const candidate = filters || state.filters;
     const params = query(cursor ? { _next: cursor } : {}, candidate);
     const counting = candidate.length
@@ -79,6 +148,7 @@
       fetchJson(`/api/resources/${encodeURIComponent(resource)}/rows?${params}`),
       counting,
     ]);
+    if (mine !== loads) return null;
     if (!page.ok || (counted && !counted.ok)) {
       showProblem(say("failed"));
       return false;
@@ -110,7 +180,13 @@
   }
 
   function showFilters() {
-    document.getElementById("active-filters").textContent = state.filters.map(([k, v]) => `${k} = ${v}`).join(" · ");
+    document.getElementById("active-filters").textContent = state.filters
+      .map(([key, value]) => {
+        const [column, op] = splitKey(key);
+        return op in OP_SIGNS ? `${column} ${OP_SIGNS[op]} ${value}` : `${column} ${say(op.slice(2))} ${value}`;
+      })
+      .join(" · ");
+    showExport();
   }
 
   root.querySelector("#filters").addEventListener("submit", async (event) => {
@@ -128,10 +204,12 @@
     const filters = [...state.filters, [column + op, value]];
     const saved = state.cursors;
     state.cursors = [];
-    if (await load(null, filters)) {
+    const loaded = await load(null, filters);
+    if (loaded) {
       state.filters = filters;
       showFilters();
-    } else {
+      remember(true);
+    } else if (loaded === false) {
       state.cursors = saved;
     }
   });
@@ -141,6 +219,7 @@
     showProblem("");
     document.getElementById("filter-value").removeAttribute("aria-invalid");
     showFilters();
+    remember(true);
     load(null);
   });
   root.querySelectorAll("#preview thead .sort").forEach((button) => {
@@ -148,8 +227,9 @@
       state.desc = state.sort === button.dataset.column ? !state.desc : false;
       state.sort = button.dataset.column;
       state.cursors = [];
-      root.querySelectorAll("#preview thead th").forEach((th) => th.removeAttribute("aria-sort"));
-      button.parentElement.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
+      showSort();
+      showExport();
+      remember(true);
       load(null);
     });
   });
@@ -159,7 +239,17 @@
     load(state.next);
   });
   document.getElementById("first-page").addEventListener("click", () => { state.cursors = []; load(null); });
-  load(null);
+
+  // The view the address names: on opening the page, and on back and forward.
+  function restore() {
+    Object.assign(state, viewFromUrl(), { cursors: [], next: null });
+    showProblem("");
+    showSort();
+    showFilters();
+    return load(null);
+  }
+  window.addEventListener("popstate", () => { restore(); });
+  restore();
 
   // -- chart builder ------------------------------------------------------------------------
   // drawn by charts.js (Apache ECharts), with a table of the same numbers
@@ -198,4 +288,29 @@
     const key = metric === "count" ? "count" : metric.replace(":", "_");
     draw(body.rows, group, key, metricLabel, kind);
   });
+  // -- the chart choice in the URL ----------------------------------------------------------
+  // A hook on the chart form only (whatever draws the chart): a drawn chart's kind, groups and
+  // metric go to the address as _chart, _group and _metric, and an address that names them
+  // draws that chart when the page opens or history returns to it.
+  const CHART_FIELDS = { _chart: "chart-kind", _group: "chart-group", _metric: "chart-metric" };
+  chartForm.addEventListener("submit", () => {
+    const params = new URLSearchParams(window.location.search);
+    Object.entries(CHART_FIELDS).forEach(([key, id]) => params.set(key, document.getElementById(id).value));
+    const url = `${window.location.pathname}?${params}${window.location.hash}`;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) history.pushState(null, "", url);
+  });
+  function chartFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    if (!params.get("_chart")) return;
+    const chosen = Object.entries(CHART_FIELDS).every(([key, id]) => {
+      const select = document.getElementById(id);
+      const value = params.get(key);
+      if (value === null || !Array.from(select.options).some((o) => o.value === value)) return key !== "_chart" && value === null;
+      select.value = value;
+      return true;
+    });
+    if (chosen) chartForm.requestSubmit();
+  }
+  window.addEventListener("popstate", chartFromUrl);
+  chartFromUrl();
 })();

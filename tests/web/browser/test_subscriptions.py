@@ -21,10 +21,17 @@ def axe_js() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def _settled(page: Page) -> None:
+    """Every request of the page answered (a click that navigates sooner cancels them)."""
+    page.wait_for_load_state("networkidle")
+
+
 def _follow(page: Page, site: Site, receiver: Receiver, *, zh: bool) -> None:
     page.goto(site.url + f"/datasets/{site.dataset}")
+    _settled(page)
     page.get_by_role("link", name="訂閱變更通知" if zh else "Get change notifications").click()
     expect(page.locator("#sub-value")).to_have_value(site.dataset)  # filled in from the page
+    _settled(page)
     page.locator("#sub-url").fill(receiver.url)
     page.get_by_role("button", name="訂閱" if zh else "Subscribe", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(
@@ -44,13 +51,16 @@ def test_follow_a_dataset_read_the_log_and_unsubscribe(
         screenshot(page, f"subscribe-{lang}-{width}")
         row = page.locator("#subscription-list tr", has_text=receiver.url)
         expect(row).to_have_count(1)
+        _settled(page)
         row.locator("a[href^='/account/subscriptions/']").click()  # the delivery log
         expect(page.locator("h1")).to_contain_text("傳送紀錄" if zh else "Delivery log")
         expect(page.locator("#no-deliveries")).to_be_visible()
+        _settled(page)
         assert _axe(page, axe_js) == []
         if width < 500:
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.get_by_role("link", name="訂閱變更通知" if zh else "Change notifications").click()
+        _settled(page)
         row = page.locator("#subscription-list tr", has_text=receiver.url)
         row.get_by_role("button", name="取消訂閱" if zh else "Unsubscribe").click()
         expect(page.locator("#subscription-list tr", has_text=receiver.url)).to_have_count(0)
