@@ -45,12 +45,16 @@ def screen(
     sample_rows: int = DEFAULT_SAMPLE_ROWS,
     rows: int | None = None,
     sample: pa.Table | None = None,
+    count_classes: bool = True,
 ) -> ScreeningReport:
     """Screen ``relation`` for personal data; see the module doc for the sampling rule.
     ``rows``: the relation's row count when the caller knows it (saves a pass over it).
     ``sample``: rows the caller already drew from the relation at random (a publish draws them
     while writing, :mod:`kaifang.publish.sampling`); classification then uses them instead
-    of a reservoir pass."""
+    of a reservoir pass. ``count_classes=False`` classifies the columns only: the report's
+    k-anonymity is then not measured (``k`` None), which saves a pass over every row; a
+    publish with a policy wants only the classification of the rows as read, since the gate
+    counts the classes of the rows it publishes."""
     columns = list(relation.columns)
     if rows is None:
         rows = int(relation.aggregate("count(*)").fetchall()[0][0])
@@ -84,7 +88,9 @@ def screen(
     # Small counts matter when the dimensions describe people or places.
     counted = count_column(stats) if quasi else None
     sensitive = any(r.category == "sensitive" for r in reports)
-    if counted is not None:
+    if not count_classes:
+        kanon = KAnonymity(None, settings.k_anonymity, 0)
+    elif counted is not None:
         kanon = _small_cells(relation, counted, settings)
     else:
         threshold = settings.k_anonymity_sensitive if sensitive else settings.k_anonymity
