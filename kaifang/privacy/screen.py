@@ -24,7 +24,7 @@ from kaifang.privacy.decide import (
     is_trip_table,
     primary_detector,
 )
-from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector
+from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector, mask_sql
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.privacy.relations import query
 from kaifang.privacy.report import ColumnReport, Finding, KAnonymity, ScreeningReport
@@ -154,10 +154,12 @@ def _add_examples(
         parts.append(
             (
                 report,
+                # the token is extracted once per cell, then masked (a mask names it often)
                 f"(SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM "
-                f"(SELECT {det.example_sql('v', context=ctx)} AS e "
+                f"(SELECT {mask_sql('t', det.mask_style)} AS e FROM "
+                f"(SELECT {det.first_token_sql('v', context=ctx)} AS t "
                 f"FROM (SELECT {value} AS v FROM sample_rows) "
-                f"WHERE {det.hit_sql('v', context=ctx)}) "
+                f"WHERE {det.hit_sql('v', context=ctx)})) "
                 f"WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )
         )
