@@ -4,6 +4,15 @@
 
     python benchmarks/bench_publish.py --rows 10000000 --repeat 3
     python benchmarks/bench_publish.py --rows 100000 --sqlite-utils-rows 100000   # quick check
+    python benchmarks/bench_publish.py --freeway --rows 10000000 --repeat 3 \
+        --skip kaifang-shuffled --skip sqlite-utils                   # issue 22, target 1
+
+``--freeway`` publishes a headerless M06A day as the freeway bureau writes it (the hour files
+of ``kaifang.sources.freeway.generate`` joined in order) with its screening **and protection**
+(the policy ``kaifang scan --write-policy`` proposes for it, written once before the runs),
+and adds DuckDB's bare ``read_csv → Parquet (zstd)`` of the same file as a contender: kaifang,
+DuckDB and PostgreSQL alternate run by run; CPU time (user + system) is given for the two
+that run as child processes.
 
 The file is in time order, as TDCS writes its trip files, so kaifang keeps its order; the
 ``kaifang-shuffled`` contender publishes the same rows in hash order, which must be sorted.
@@ -19,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -123,18 +134,86 @@ class PeakMemory:
 
 
 def run_timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    elapsed, peak, out, _ = run_timed_cpu(cmd, env)
+    return elapsed, peak, out
+
+
+def run_timed_cpu(
+    cmd: list[str], env: dict[str, str] | None = None
+) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS, stdout and the CPU seconds (user + system) of the child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     with PeakMemory([proc.pid]) as memory:
         out, err = proc.communicate()
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return elapsed, memory.peak, out
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, memory.peak, out, cpu
 
 
-def bench_kaifang(csv: Path, work: Path, source: Path) -> dict[str, Any]:
-    """``kaifang publish`` end to end, and ``kaifang inspect`` (reading alone) for the split."""
+def generate_freeway_day(path: Path, rows: int) -> None:
+    """One headerless M06A day of ``rows`` trips: the generator's hour files joined in order."""
+    from kaifang.sources.freeway.generate import FreewayPlan, generate_freeway
+
+    folder = path.with_suffix("")
+    shutil.rmtree(folder, ignore_errors=True)
+    generate_freeway(folder, FreewayPlan(datasets=("M06A",), trips_per_day=rows))
+    with path.open("wb") as out:
+        for hour in sorted(folder.rglob("TDCS_M06A_*.csv")):
+            with hour.open("rb") as source:
+                shutil.copyfileobj(source, out, 1 << 22)
+    shutil.rmtree(folder)
+
+
+def write_policy(csv: Path, work: Path, source: Path) -> Path:
+    """The policy ``kaifang scan --write-policy`` proposes for ``csv`` (written once)."""
+    policy = csv.with_suffix(".policy.yaml")
+    if not policy.exists():
+        env = {**os.environ, "PYTHONPATH": str(source)}
+        subprocess.run(
+            [sys.executable, "-m", "kaifang", "--data-dir", str(work / "scan-data"), "scan",
+             str(csv), "--write-policy", str(policy)],
+            check=True, env=env, capture_output=True,
+        )  # fmt: skip
+    return policy
+
+
+DUCKDB_BARE = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute(
+    "COPY (SELECT * FROM read_csv(?, header = false)) TO '" + sys.argv[2].replace("'", "''")
+    + "' (FORMAT parquet, COMPRESSION zstd)",
+    [sys.argv[1]],
+)
+"""
+
+
+def bench_duckdb_bare(csv: Path, work: Path) -> dict[str, Any]:
+    """DuckDB's own CSV → zstd Parquet of the file, nothing else (the floor of a publish)."""
+    out = work / "duckdb-bare.parquet"
+    out.unlink(missing_ok=True)
+    seconds, peak, _, cpu = run_timed_cpu([sys.executable, "-c", DUCKDB_BARE, str(csv), str(out)])
+    rows = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchone()
+    out.unlink()
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_rss": peak,
+        "rows": rows[0] if rows else 0,
+    }
+
+
+def bench_kaifang(
+    csv: Path, work: Path, source: Path, policy: Path | None = None
+) -> dict[str, Any]:
+    """``kaifang publish`` end to end (with ``policy``, its protection), and ``kaifang
+    inspect`` (reading alone) for the split."""
     data_dir = work / "kaifang-data"
     shutil.rmtree(data_dir, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(source)}
@@ -146,12 +225,15 @@ def bench_kaifang(csv: Path, work: Path, source: Path) -> dict[str, Any]:
         env=env,
         capture_output=True,
     )
-    seconds, peak, out = run_timed(
-        [*kaifang, "publish", str(csv), "--org", ORG, "--title", "M06A trips", "--json"], env=env
+    protect = ["--policy", str(policy)] if policy is not None else []
+    seconds, peak, out, cpu = run_timed_cpu(
+        [*kaifang, "publish", str(csv), "--org", ORG, "--title", "M06A trips", *protect, "--json"],
+        env=env,
     )
     result = json.loads(out)
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "peak_rss": peak,
         "rows": result["rows"],
         "inspect_seconds": reading,
@@ -173,7 +255,7 @@ def shuffled(csv: Path) -> Path:
     return out
 
 
-def bench_postgres(csv: Path) -> dict[str, Any]:
+def bench_postgres(csv: Path, header: bool = True) -> dict[str, Any]:
     started = subprocess.run([str(PG_SERVER), "start"], capture_output=True, text=True, check=True)
     url, folder = started.stdout.split()[:2]
     try:
@@ -184,7 +266,9 @@ def bench_postgres(csv: Path) -> dict[str, Any]:
             t0 = time.perf_counter()
             with PeakMemory([backend, os.getpid()]) as memory, conn.cursor() as cur:
                 with (
-                    cur.copy("COPY trips FROM STDIN (FORMAT csv, HEADER true)") as copy,
+                    cur.copy(
+                        f"COPY trips FROM STDIN (FORMAT csv, HEADER {str(header).lower()})"
+                    ) as copy,
                     csv.open("rb") as source,
                 ):
                     while chunk := source.read(1 << 20):
@@ -212,6 +296,21 @@ def bench_sqlite_utils(csv: Path, work: Path, rows: int, full_rows: int) -> dict
     }
 
 
+def summarize(results: dict[str, Any]) -> None:
+    """Medians of the alternating runs, and kaifang's ratios to its peers."""
+    medians = {
+        name: statistics.median(run["seconds"] for run in results[name])
+        for name in ("kaifang", "duckdb_bare", "postgres_copy")
+        if results.get(name)
+    }
+    results["median_seconds"] = medians
+    if "kaifang" in medians:
+        for peer in ("duckdb_bare", "postgres_copy"):
+            if peer in medians:
+                results[f"kaifang_over_{peer}"] = medians["kaifang"] / medians[peer]
+    print("medians:", medians, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows in the CSV")
@@ -234,28 +333,43 @@ def main() -> None:
         "--skip",
         action="append",
         default=[],
-        choices=["kaifang", "kaifang-shuffled", "postgres", "sqlite-utils"],
+        choices=["kaifang", "kaifang-shuffled", "postgres", "sqlite-utils", "duckdb"],
         help="skip a contender",
+    )
+    parser.add_argument(
+        "--freeway",
+        action="store_true",
+        help="a headerless M06A day from the freeway generator, published with its protection, "
+        "against DuckDB's bare conversion too",
     )
     args = parser.parse_args()
     work = DATA / "publish"
     work.mkdir(parents=True, exist_ok=True)
-    csv = work / f"m06a-{args.rows}.csv"
+    csv = work / (f"TDCS_M06A_{args.rows}.csv" if args.freeway else f"m06a-{args.rows}.csv")
     if not csv.exists():
         t0 = time.perf_counter()
-        generate(csv, args.rows)
+        (generate_freeway_day if args.freeway else generate)(csv, args.rows)
         print(
             f"generated {csv.name}: {csv.stat().st_size / 1e9:.2f} GB in "
             f"{time.perf_counter() - t0:.1f} s"
         )
     results: dict[str, Any] = {"rows": args.rows, "csv_bytes": csv.stat().st_size}
+    policy = write_policy(csv, work, args.kaifang_source) if args.freeway else None
     for run in range(args.repeat):
         if "kaifang" not in args.skip:
-            results.setdefault("kaifang", []).append(bench_kaifang(csv, work, args.kaifang_source))
+            results.setdefault("kaifang", []).append(
+                bench_kaifang(csv, work, args.kaifang_source, policy)
+            )
             print(f"kaifang publish (run {run + 1}):", results["kaifang"][-1], flush=True)
+        if args.freeway and "duckdb" not in args.skip:
+            results.setdefault("duckdb_bare", []).append(bench_duckdb_bare(csv, work))
+            print(f"DuckDB bare (run {run + 1}):", results["duckdb_bare"][-1], flush=True)
         if "postgres" not in args.skip:
-            results.setdefault("postgres_copy", []).append(bench_postgres(csv))
+            results.setdefault("postgres_copy", []).append(
+                bench_postgres(csv, header=not args.freeway)
+            )
             print(f"PostgreSQL COPY (run {run + 1}):", results["postgres_copy"][-1], flush=True)
+    summarize(results)
     if "kaifang-shuffled" not in args.skip:
         results["kaifang_shuffled"] = bench_kaifang(shuffled(csv), work, args.kaifang_source)
         print("kaifang publish, rows not in time order:", results["kaifang_shuffled"], flush=True)

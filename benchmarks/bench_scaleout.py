@@ -11,6 +11,12 @@ then runs each analysis in kaifang.sources.freeway.spark.ANALYSES on both (best 
 through the real query engines (QueryEngine, SparkEngine). Prints a Markdown table and rows/s
 per core.
 
+Overhead (``--parts overhead``): on a warm :class:`SparkEngine`, a grouped count over a
+1 M-row Parquet file through ``run_sql`` (guard, transpile, a session with its temp view,
+collect, plain values) against Spark's own execution of the same SQL on a view registered
+once (``spark.sql(...).collect()``), alternating, medians of ``--repeat`` runs; the
+difference is kaifang's overhead per Spark query (issue 22: at most 2 s).
+
 Trips: generates M06A (--trip-days days of --trips-per-day trips) and runs the whole
 ``import_freeway`` (parse, protect, verify, publish partitioned by day) with engine duckdb and
 engine spark into fresh data folders, checking both publish the same rows and report; then
@@ -179,6 +185,43 @@ def analyses_spark(args: argparse.Namespace, settings: Settings) -> list[str]:
     return lines
 
 
+OVERHEAD_SQL = "SELECT grp, count(*) AS n, avg(x) AS mean FROM overhead GROUP BY grp ORDER BY grp"
+
+
+def query_overhead(settings: Settings, repeat: int) -> list[str]:
+    """kaifang's cost per query on a warm Spark session over Spark's own execution time."""
+    import statistics
+
+    folder = ROOT / "benchmarks" / "data" / "scaleout" / "overhead"
+    folder.mkdir(parents=True, exist_ok=True)
+    parquet = folder / "overhead.parquet"
+    if not parquet.exists():
+        duckdb.execute(
+            "COPY (SELECT i % 97 AS grp, hash(i) % 1000 AS x FROM range(1000000) r(i)) "
+            f"TO '{parquet}' (FORMAT parquet)"
+        )
+    files = {"overhead": [str(parquet)]}
+    engine = SparkEngine(settings)
+    began = time.perf_counter()
+    engine.run_sql(OVERHEAD_SQL, resolver=files.get)  # starts and warms the session
+    cold = time.perf_counter() - began
+    bare = engine.spark.newSession()
+    bare.read.parquet(str(parquet)).createOrReplaceTempView("overhead")
+    bare.sql(OVERHEAD_SQL).collect()
+    kaifang_runs, spark_runs = [], []
+    for _ in range(max(repeat, 5)):
+        kaifang_runs.append(best_of(1, lambda: engine.run_sql(OVERHEAD_SQL, resolver=files.get)))
+        spark_runs.append(best_of(1, lambda: bare.sql(OVERHEAD_SQL).collect()))
+    k, s = statistics.median(kaifang_runs), statistics.median(spark_runs)
+    return [
+        f"Spark query overhead (1,000,000 rows, {len(kaifang_runs)} alternating runs, medians): "
+        f"first query with start-up {cold:.2f} s; on the warm session kaifang run_sql "
+        f"{k:.3f} s, Spark's own execution {s:.3f} s, overhead {k - s:.3f} s "
+        f"(runs: kaifang {', '.join(f'{v:.2f}' for v in kaifang_runs)}; "
+        f"Spark {', '.join(f'{v:.2f}' for v in spark_runs)})"
+    ]
+
+
 def publish_step(settings: Settings, data: Path, repeat: int) -> list[str]:
     """The publish step alone, on the same protected trips Spark wrote (partitioned by day,
     sorted): DuckDB reading them back (fingerprints, sort, write_version; the path before
@@ -253,16 +296,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="Runs per analysis (best kept).")
     parser.add_argument(
         "--parts",
-        choices=("all", "analyses", "trips"),
+        choices=("all", "analyses", "trips", "overhead"),
         default="all",
-        help="What to measure: the analyses, the M06A trip import, or both.",
+        help="What to measure: the analyses, the M06A trip import, both, or the per-query "
+        "overhead of kaifang on a warm Spark session.",
     )
     parser.add_argument("--trip-days", type=int, default=2, help="Days of M06A trips.")
     parser.add_argument(
         "--trips-per-day", type=int, default=200_000, help="M06A trips per generated day."
     )
     args = parser.parse_args()
-    trips = trips_data(args.trip_days, args.trips_per_day) if args.parts != "analyses" else None
+    with_trips = args.parts in ("all", "trips")
+    trips = trips_data(args.trip_days, args.trips_per_day) if with_trips else None
 
     cluster = ROOT / "scripts" / "spark-test-cluster"
     env = {**os.environ, "KAIFANG_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
@@ -283,10 +328,13 @@ def main() -> None:
             data_dir=ROOT / "benchmarks" / "data" / "scaleout" / "kaifang",
             spark_master=master,
             query_timeout=3600.0,
+            spark_query_timeout=3600.0,
             query_threads=args.duckdb_threads,
             query_memory_limit="4GB",
         )
-        if args.parts != "trips":
+        if args.parts == "overhead":
+            lines += query_overhead(settings, args.repeat)
+        if args.parts in ("all", "analyses"):
             lines += analyses_spark(args, settings)
         if trips is not None:
             lines += import_trips(settings, trips, args.repeat)

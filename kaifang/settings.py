@@ -52,6 +52,11 @@ class Settings:
     s3_region: str = _setting("us-east-1", "Region of the S3-compatible store.")
     engine: str = _setting("duckdb", "Query engine: duckdb (in-process) or spark.")
     spark_master: str = _setting("local[2]", "Spark master URL when engine is spark.")
+    spark_query_timeout: float = _setting(
+        120.0,
+        "Seconds a query on Spark may run before it is stopped (Spark's start-up, once per "
+        "process, does not count; a cold session's first query is slow while the JVM warms).",
+    )
     query_timeout: float = _setting(5.0, "Seconds a query may run before it is stopped.")
     query_max_rows: int = _setting(10_000, "Most rows a query returns.")
     query_memory_limit: str = _setting("1GB", "Memory a query may use (DuckDB memory_limit).")

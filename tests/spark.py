@@ -59,7 +59,10 @@ def spark_engine(
     """The engine on the cluster, with its own catalog on the run's backend. Tests that publish
     build their own settings with :func:`spark_settings` (a catalog of their own each)."""
     settings = catalogs.settings(
-        tmp_path_factory.mktemp("spark-data"), spark_master=spark_master, query_timeout=120.0
+        tmp_path_factory.mktemp("spark-data"),
+        spark_master=spark_master,
+        query_timeout=120.0,
+        spark_query_timeout=120.0,
     )
     return SparkEngine(settings)
 
@@ -72,7 +75,11 @@ def spark_settings(spark_master: str, catalogs: Catalogs) -> Callable[..., Setti
 
     def make(data_dir: Path, **overrides: Any) -> Settings:
         return catalogs.settings(
-            data_dir, spark_master=spark_master, query_timeout=120.0, **overrides
+            data_dir,
+            spark_master=spark_master,
+            query_timeout=120.0,
+            spark_query_timeout=120.0,
+            **overrides,
         )
 
     return make

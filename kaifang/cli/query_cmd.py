@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table as RichTable
 
-from kaifang.cli.common import console, print_json
+from kaifang.cli.common import console, err_console, print_json
 from kaifang.query.published import query_published
 from kaifang.settings import Settings
 
@@ -21,8 +21,16 @@ from kaifang.settings import Settings
 )
 @click.pass_obj
 def query(settings: Settings, sql: str, as_json: bool, engine: str | None) -> None:
-    """Run read-only SQL. Tables are resource ids (current version) or <id>__v<N>."""
-    result = query_published(settings, sql, engine=engine or settings.engine)
+    """Run read-only SQL. Tables are resource ids (current version) or <id>__v<N>.
+    On Spark, progress goes to stderr and the time limit is spark_query_timeout."""
+    chosen = engine or settings.engine
+
+    def progress(line: str) -> None:
+        err_console.print(line, highlight=False, markup=False)
+
+    result = query_published(
+        settings, sql, engine=chosen, progress=progress if chosen == "spark" else None
+    )
     if as_json:
         print_json(result)
         return

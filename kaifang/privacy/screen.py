@@ -24,7 +24,7 @@ from kaifang.privacy.decide import (
     is_trip_table,
     primary_detector,
 )
-from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector
+from kaifang.privacy.detectors import DEFAULT_DETECTORS, Detector, mask_sql
 from kaifang.privacy.normalize import normalized_sql
 from kaifang.privacy.relations import query
 from kaifang.privacy.report import ColumnReport, Finding, KAnonymity, ScreeningReport
@@ -45,12 +45,16 @@ def screen(
     sample_rows: int = DEFAULT_SAMPLE_ROWS,
     rows: int | None = None,
     sample: pa.Table | None = None,
+    count_classes: bool = True,
 ) -> ScreeningReport:
     """Screen ``relation`` for personal data; see the module doc for the sampling rule.
     ``rows``: the relation's row count when the caller knows it (saves a pass over it).
     ``sample``: rows the caller already drew from the relation at random (a publish draws them
     while writing, :mod:`kaifang.publish.sampling`); classification then uses them instead
-    of a reservoir pass."""
+    of a reservoir pass. ``count_classes=False`` classifies the columns only: the report's
+    k-anonymity is then not measured (``k`` None), which saves a pass over every row; a
+    publish with a policy wants only the classification of the rows as read, since the gate
+    counts the classes of the rows it publishes."""
     columns = list(relation.columns)
     if rows is None:
         rows = int(relation.aggregate("count(*)").fetchall()[0][0])
@@ -84,7 +88,9 @@ def screen(
     # Small counts matter when the dimensions describe people or places.
     counted = count_column(stats) if quasi else None
     sensitive = any(r.category == "sensitive" for r in reports)
-    if counted is not None:
+    if not count_classes:
+        kanon = KAnonymity(None, settings.k_anonymity, 0)
+    elif counted is not None:
         kanon = _small_cells(relation, counted, settings)
     else:
         threshold = settings.k_anonymity_sensitive if sensitive else settings.k_anonymity
@@ -148,10 +154,12 @@ def _add_examples(
         parts.append(
             (
                 report,
+                # the token is extracted once per cell, then masked (a mask names it often)
                 f"(SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM "
-                f"(SELECT {det.example_sql('v', context=ctx)} AS e "
+                f"(SELECT {mask_sql('t', det.mask_style)} AS e FROM "
+                f"(SELECT {det.first_token_sql('v', context=ctx)} AS t "
                 f"FROM (SELECT {value} AS v FROM sample_rows) "
-                f"WHERE {det.hit_sql('v', context=ctx)}) "
+                f"WHERE {det.hit_sql('v', context=ctx)})) "
                 f"WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )
         )

@@ -115,7 +115,9 @@ def prepare_screening(
             f"policy names columns the file does not have: {', '.join(unknown)}",
             hint="Columns: " + ", ".join(relation.columns) + ".",
         )
-    before = screen(relation, settings=settings, table_name=name, rows=rows)
+    # The rows as read are classified (the report's columns, describes_people); their classes
+    # are not counted: the gate counts those of the rows published, on the written files.
+    before = screen(relation, settings=settings, table_name=name, rows=rows, count_classes=False)
     published = apply_policy(relation, rules, settings)
     return published, ScreeningPlan(name, legal_basis, rules, before, before.rows)
 

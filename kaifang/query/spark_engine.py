@@ -1,7 +1,8 @@
 """Run validated SQL on Apache Spark: the same surface as :class:`~kaifang.query.QueryEngine`.
 
 The guard's query is transpiled with sqlglot to Spark SQL (:func:`~kaifang.query.to_spark_sql`)
-and runs in a fresh Spark session of its own (sessions share the cluster, not temp views), in
+and runs in a fresh Spark session of its own (sessions share the cluster and the one warm
+SparkContext the engine starts on first need, not temp views), in
 which each resource is a temp view over its version's Parquet files. Files are listed one by
 one with recursive lookup on, so Spark infers no partition columns from folder names and the
 column types are those written in the files. An object store's versions come as pyarrow
@@ -12,9 +13,10 @@ directly on a cluster with the Hadoop AWS connector).
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow.dataset as pa_dataset
 from sqlglot import exp
@@ -31,14 +33,32 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 
-class SparkEngine(SqlEngine):
-    """Validated SQL on a Spark cluster (``settings.spark_master``), with the time and row
-    limits of the DuckDB engine. ``session`` is for callers that already hold one."""
+Progress: TypeAlias = "Callable[[str], None]"
 
-    def __init__(self, settings: Settings, *, session: SparkSession | None = None) -> None:
+# How often a query with a progress callback reports its stages' tasks.
+PROGRESS_INTERVAL = 1.0
+
+
+class SparkEngine(SqlEngine):
+    """Validated SQL on a Spark cluster (``settings.spark_master``), with the row limit of the
+    DuckDB engine and a time limit of its own (``spark_query_timeout``). The Spark session
+    starts on first need, once, and stays warm for every later query: the guard refuses a
+    query before anything starts. ``session`` is for callers that already hold one;
+    ``progress`` receives one line per step (start-up, stages' tasks) for a terminal."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        session: SparkSession | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.settings = settings
-        self._spark = session if session is not None else spark_session(settings)
+        self._spark = session
+        self._progress = progress
         self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self.startup_seconds: float | None = None  # how long this engine waited for Spark
 
     @classmethod
     def for_storage(cls, settings: Settings) -> SparkEngine:
@@ -46,8 +66,36 @@ class SparkEngine(SqlEngine):
         return cls(settings)
 
     @property
+    def started(self) -> bool:
+        """Whether the Spark session is up (a refused query never starts it)."""
+        return self._spark is not None
+
+    @property
     def spark(self) -> SparkSession:
-        return self._spark
+        """The warm session, started now if no query has needed it yet."""
+        with self._lock:
+            if self._spark is None:
+                self._report(f"Starting Spark on {self.settings.spark_master} …")
+                began = time.perf_counter()
+                self._spark = spark_session(self.settings)
+                self.startup_seconds = time.perf_counter() - began
+                self._report(f"Spark started in {self.startup_seconds:.1f} s")
+            return self._spark
+
+    def start(self) -> None:
+        """Warm the session in the background, so a server's first query does not wait for
+        all of Spark's start-up (a failure to start surfaces on that query)."""
+        if self._spark is not None or self._warming is not None:
+            return
+
+        def warm() -> None:
+            try:
+                self.spark  # noqa: B018 - the property starts the session
+            except Exception:  # the first query raises it again, clearly
+                pass
+
+        self._warming = threading.Thread(target=warm, name="kaifang-spark-start", daemon=True)
+        self._warming.start()
 
     def close(self) -> None:
         """Nothing to release per engine: the Spark session lives as long as the process."""
@@ -58,17 +106,20 @@ class SparkEngine(SqlEngine):
     def execute(
         self, sql: str, validated: ValidatedQuery, tables: ResolvedTables, params: Sequence[Any]
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        session = self._spark.newSession()
+        session = self.spark.newSession()
+        limit = self.settings.spark_query_timeout
         group = f"kaifang-{uuid.uuid4().hex}"
+        finished = threading.Event()
         timed_out = threading.Event()
 
         def cancel() -> None:
             timed_out.set()
             session.sparkContext.cancelJobGroup(group)
 
-        timer = threading.Timer(self.settings.query_timeout, cancel)
+        timer = threading.Timer(limit, cancel)
         timer.daemon = True
         session.sparkContext.setJobGroup(group, "kaifang query", interruptOnCancel=True)
+        watcher = self._watch(session, group, finished)
         timer.start()
         try:
             register_views(session, validated.tables, tables.sources)
@@ -78,14 +129,64 @@ class SparkEngine(SqlEngine):
         except Exception as error:  # pyspark raises many unrelated classes; all end here
             if timed_out.is_set():
                 raise QueryLimitError(
-                    f"the query ran longer than {self.settings.query_timeout:g} s and was stopped",
-                    hint="Filter or aggregate more, or raise KAIFANG_QUERY_TIMEOUT.",
+                    f"the query ran longer than {limit:g} s on Spark and was stopped"
+                    + self._startup_note(),
+                    hint="Filter or aggregate more, or raise KAIFANG_SPARK_QUERY_TIMEOUT.",
                 ) from None
             raise map_spark_error(error) from None
         finally:
             timer.cancel()
+            finished.set()
+            if watcher is not None:
+                watcher.join()
             session.sparkContext.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]  # pyspark's stub says str, None clears it
         return columns, rows
+
+    def limit_below_startup(self) -> bool:
+        """Whether ``spark_query_timeout`` is shorter than this engine's wait for Spark."""
+        started = self.startup_seconds
+        return started is not None and self.settings.spark_query_timeout < started
+
+    def _startup_note(self) -> str:
+        if not self.limit_below_startup():
+            return ""
+        return (
+            f" (the limit, spark_query_timeout = {self.settings.spark_query_timeout:g} s, is "
+            f"shorter than Spark's start-up here, {self.startup_seconds:.0f} s: a cold "
+            "session's first query runs while the JVM warms)"
+        )
+
+    def _report(self, line: str) -> None:
+        if self._progress is not None:
+            self._progress(line)
+
+    def _watch(
+        self, session: SparkSession, group: str, finished: threading.Event
+    ) -> threading.Thread | None:
+        """With a progress callback, a thread that reports the query's stages as they run."""
+        if self._progress is None:
+            return None
+        tracker = session.sparkContext.statusTracker()
+
+        def watch() -> None:
+            last = ""
+            while not finished.wait(PROGRESS_INTERVAL):
+                done = total = 0
+                for job in tracker.getJobIdsForGroup(group):
+                    info = tracker.getJobInfo(job)
+                    for stage in info.stageIds if info is not None else ():
+                        stage_info = tracker.getStageInfo(stage)
+                        if stage_info is not None:
+                            done += stage_info.numCompletedTasks
+                            total += stage_info.numTasks
+                line = f"Spark: {done}/{total} tasks done" if total else "Spark: planning …"
+                if line != last:
+                    self._report(line)
+                    last = line
+
+        thread = threading.Thread(target=watch, name="kaifang-spark-progress", daemon=True)
+        thread.start()
+        return thread
 
 
 def spark_sql(validated: ValidatedQuery, *, limit: int) -> str:

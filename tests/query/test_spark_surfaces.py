@@ -39,8 +39,8 @@ def test_query_command_runs_on_spark(
     on_duckdb = runner.invoke(cli, args, env=env)
     on_spark = runner.invoke(cli, [*args, "--engine", "spark"], env=env)
     assert on_spark.exit_code == 0, on_spark.output
-    assert json.loads(on_spark.output)["rows"] == json.loads(on_duckdb.output)["rows"]
-    assert json.loads(on_spark.output)["rows"] == [["住宅竊盜", 2], ["汽車竊盜", 1]]
+    assert json.loads(on_spark.stdout)["rows"] == json.loads(on_duckdb.stdout)["rows"]
+    assert json.loads(on_spark.stdout)["rows"] == [["住宅竊盜", 2], ["汽車竊盜", 1]]
 
 
 def test_portal_sql_runs_on_spark_when_configured(
@@ -53,3 +53,15 @@ def test_portal_sql_runs_on_spark_when_configured(
         answer = client.get("/api/sql", params={"sql": SQL.format(rid=published)})
     assert answer.status_code == 200, answer.text
     assert answer.json()["rows"] == [["住宅竊盜", 2], ["汽車竊盜", 1]]
+
+
+def test_query_command_shows_spark_progress_and_its_own_limit(
+    published: str, settings: Settings, spark_master: str, runner: CliRunner
+) -> None:
+    args = ["--data-dir", str(settings.data_dir), "query", SQL.format(rid=published), "--json"]
+    env = {"KAIFANG_SPARK_MASTER": spark_master, "KAIFANG_QUERY_TIMEOUT": "0.001"}
+    on_spark = runner.invoke(cli, [*args, "--engine", "spark"], env=env)
+    # query_timeout is DuckDB's: the Spark query runs under spark_query_timeout (120 s)
+    assert on_spark.exit_code == 0, on_spark.output
+    assert "Starting Spark on" in on_spark.stderr
+    assert json.loads(on_spark.stdout)["rows"] == [["住宅竊盜", 2], ["汽車竊盜", 1]]
