@@ -34,6 +34,8 @@ class DetectorStats:
     context: bool
     hits: int
     candidates: int
+    # The column of :data:`CELLS_TABLE` that is true on this detector's hits.
+    hit_column: str = ""
 
 
 @dataclass
@@ -72,6 +74,9 @@ def distinct_cells_sql(columns: list[str], source: str) -> str:
     )
 
 
+CELLS_TABLE = "screened_cells"
+
+
 def column_stats(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -80,7 +85,12 @@ def column_stats(
 ) -> list[ColumnStats]:
     """Run every detector over every column of ``source`` (a table name on ``con``), in one
     query over the distinct values (see :func:`distinct_cells_sql`). A value without the
-    characters a detector ``requires`` (digits, Latin letters, CJK, ``@``) skips its regex."""
+    characters a detector ``requires`` (digits, Latin letters, CJK, ``@``) skips its regex.
+
+    The per-value results stay in the temporary table :data:`CELLS_TABLE` on ``con`` (``col``,
+    the normalized value ``v`` and one boolean column per detector, named by
+    :attr:`DetectorStats.hit_column`), so that examples are taken from the hits without
+    running the regexes again."""
     if not columns:
         return []
     aggregates = [
@@ -127,7 +137,8 @@ def column_stats(
     cells = distinct_cells_sql(columns, source)
     level1 = f"SELECT col, v, w, {', '.join(['true AS c_none', *candidate_columns])} FROM ({cells})"
     level2 = f"SELECT *, {', '.join(['true AS h_none', *confirm_columns])} FROM ({level1})"
-    sql = f"SELECT col, {', '.join(aggregates)} FROM ({level2}) GROUP BY col"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS_TABLE} AS {level2}")
+    sql = f"SELECT col, {', '.join(aggregates)} FROM {CELLS_TABLE} GROUP BY col"
     by_column = {int(row[0]): list(row[1:]) for row in con.execute(sql).fetchall()}
     out: list[ColumnStats] = []
     for i, name in enumerate(columns):
@@ -138,7 +149,7 @@ def column_stats(
         non_empty, distinct, avg_length = values[:3]
         pos = 3
         per_detector = []
-        for det, contexts, with_candidates in plan:
+        for k, (det, contexts, with_candidates) in enumerate(plan):
             hits = int(values[pos])
             pos += 1
             candidates = hits
@@ -147,7 +158,8 @@ def column_stats(
                 pos += 1
             if det.needs_context and not contexts[i]:
                 continue
-            per_detector.append(DetectorStats(det, contexts[i], hits, candidates))
+            hit_column = f"h{k}" if with_candidates else f"c{k}"
+            per_detector.append(DetectorStats(det, contexts[i], hits, candidates, hit_column))
         out.append(
             ColumnStats(
                 name, int(non_empty or 0), int(distinct or 0), float(avg_length), per_detector
