@@ -58,19 +58,19 @@ def distinct_cells_sql(columns: list[str], source: str) -> str:
     """Every column of ``source`` in long form, one row per distinct (column, value) with
     its count ``w``, the value normalized (``v``) and flags for the character classes it
     holds. Detectors then run once per distinct value: a column of 22 county names costs 22
-    evaluations, not one per row."""
-    as_text = ", ".join(
-        f"CAST({quote_ident(name)} AS VARCHAR) AS {quote_ident(str(i))}"
+    evaluations, not one per row. Each column is grouped on its own (a UNION ALL, not an
+    UNPIVOT grouped on column and value), which halves the cost of grouping."""
+    grouped = " UNION ALL ".join(
+        f"SELECT {i} AS col, raw, count(*) AS w FROM (SELECT CAST({quote_ident(name)} AS "
+        f"VARCHAR) AS raw FROM {source}) WHERE raw IS NOT NULL GROUP BY raw"
         for i, name in enumerate(columns)
     )
     flags = ", ".join(
         f"regexp_matches(v, '{rx}') AS has_{name}" for name, rx in CHAR_CLASSES.items()
     )
     return (
-        f"SELECT col, v, w, {flags} FROM (SELECT CAST(col AS INTEGER) AS col, "
-        f"{normalized_sql('raw')} AS v, w FROM (SELECT col, raw, count(*) AS w FROM "
-        f"(UNPIVOT (SELECT {as_text} FROM {source}) ON COLUMNS(*) INTO NAME col VALUE raw) "
-        "GROUP BY col, raw))"
+        f"SELECT col, v, w, {flags} FROM (SELECT col, {normalized_sql('raw')} AS v, w "
+        f"FROM ({grouped}))"
     )
 
 
