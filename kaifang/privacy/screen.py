@@ -146,16 +146,18 @@ def _add_examples(
         if primary is None or report.category == "none":
             continue
         det, ctx = primary.detector, primary.context
-        # The token once per value, then the mask over it (a mask names its token several
-        # times, and DuckDB would extract it again for each).
+        # The token once per value, then the mask over it, materialized: a mask names its
+        # token several times and ``shown`` and the filter name the mask again, and DuckDB
+        # would otherwise compute the token and the mask again for each mention.
         token = "v" if det.whole_cell else f"({det.tokens_sql('v', context=ctx)})[1]"
         parts.append(
             (
                 report,
-                f"(SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM "
-                f"(SELECT {mask_sql('t', det.mask_style)} AS e FROM (SELECT {token} AS t "
-                f"FROM {CELLS_TABLE} WHERE col = {i} AND {primary.hit_column})) "
-                f"WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
+                f"(WITH masked AS MATERIALIZED (SELECT {mask_sql('t', det.mask_style)} AS e "
+                f"FROM (SELECT {token} AS t FROM {CELLS_TABLE} "
+                f"WHERE col = {i} AND {primary.hit_column})) "
+                f"SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM masked "
+                "WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )
         )
     if not parts:
