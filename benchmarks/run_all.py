@@ -14,6 +14,8 @@ BENCHMARKS = [
     "bench_publish.py",
     "bench_diff.py",
     "bench_privacy.py",
+    "bench_screen_text.py",
+    "bench_cli.py",
     "bench_api.py",
     "bench_freeway.py",
     "bench_scaleout.py",

@@ -9,9 +9,6 @@ import click
 
 from kaifang.catalog import open_catalog
 from kaifang.cli.common import console, print_json, rich_table
-from kaifang.diff.history import history_with_changes
-from kaifang.publish import rollback as rollback_resource
-from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -23,6 +20,8 @@ from kaifang.storage import VersionStore
 def history(settings: Settings, resource: str, as_json: bool) -> None:
     """List every version of RESOURCE (its id or national identifier) with the rows it
     added, removed and changed, its schema change and its reading problems."""
+    from kaifang.diff.history import history_with_changes
+
     with open_catalog(settings) as catalog:
         found = history_with_changes(catalog, VersionStore(settings), resource)
     if as_json:
@@ -39,7 +38,7 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
             f"{v['version']}{mark}",
             str(v["rows"]),
             _changes(v["changes"]),
-            describe_difference(v["schema_change"]) or "",
+            _schema_change(v["schema_change"]),
             str(v["problem_count"] or ""),
             v["created"],
             v["publisher"],
@@ -47,6 +46,14 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
         )
     console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
     console.print(table)
+
+
+def _schema_change(change: Any) -> str:
+    if not change:
+        return ""
+    from kaifang.publish.checks import describe_difference
+
+    return describe_difference(change) or ""
 
 
 def _changes(changes: dict[str, Any] | None) -> str:
@@ -68,6 +75,8 @@ def rollback(
     settings: Settings, resource: str, to_version: int, publisher: str | None, as_json: bool
 ) -> None:
     """Make version N of RESOURCE current again, as a new version (history only grows)."""
+    from kaifang.publish import rollback as rollback_resource
+
     result = rollback_resource(
         settings, resource, to=to_version, publisher=publisher or getpass.getuser()
     )

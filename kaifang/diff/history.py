@@ -14,7 +14,6 @@ from typing import Any
 
 from kaifang.catalog import history
 from kaifang.catalog.db import Catalog
-from kaifang.diff.resource import diff_resource
 from kaifang.storage import VersionStore
 
 HISTORY_DIFF_MAX_ROWS = 2_000_000
@@ -58,6 +57,9 @@ def _changes(
             "skipped": f"over {max_rows} rows: compare with 'kaifang diff {resource} "
             f"--from {previous['version']} --to {version['version']}'"
         }
+    # Imported here: a resource with one version needs no diff (nor DuckDB).
+    from kaifang.diff.resource import diff_resource
+
     found = diff_resource(
         catalog,
         store,

@@ -10,15 +10,28 @@ _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 _HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 
 
+# Full-width punctuation that Chinese prose is full of (，（）：；！？): a cell holding no other
+# full-width character is folded with a few ``replace`` calls, which cost a fraction of
+# ``translate`` (whose cost grows with its 96-character mapping).
+_PUNCTUATION = "，（）：；！？"
+
+
 def fold_sql(expr: str) -> str:
     """``expr`` as text with full-width ASCII folded to half-width (case kept).
 
     ``translate`` costs several microseconds a cell, so it runs only on cells that hold a
-    full-width character (a whole-cell match of a negated class is far cheaper)."""
+    full-width character other than common punctuation (a whole-cell match of a negated
+    class is far cheaper); the punctuation is replaced one character at a time."""
     text = f"CAST({expr} AS VARCHAR)"
+    punctuation = text
+    for char in _PUNCTUATION:
+        half = chr(ord(char) - 0xFEE0)
+        punctuation = f"replace({punctuation}, {quote_literal(char)}, {quote_literal(half)})"
+    other = "[^\\x{ff01}-\\x{ff5e}\\x{3000}]"
     return (
-        f"CASE WHEN regexp_full_match({text}, '[^\\x{{ff01}}-\\x{{ff5e}}\\x{{3000}}]*') "
-        f"THEN {text} ELSE translate({text}, {quote_literal(_FULL)}, {quote_literal(_HALF)}) END"
+        f"CASE WHEN regexp_full_match({text}, '{other}*') THEN {text} "
+        f"WHEN regexp_full_match({text}, '(?:{other}|[{_PUNCTUATION}])*') THEN {punctuation} "
+        f"ELSE translate({text}, {quote_literal(_FULL)}, {quote_literal(_HALF)}) END"
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from kaifang.privacy.classify import ColumnStats, column_stats, lookalike
+from kaifang.privacy.classify import CELLS_TABLE, ColumnStats, column_stats, lookalike
 from kaifang.privacy.decide import (
     PASSAGE_SHARE,
     PERSON_ATTRIBUTES,
@@ -140,27 +140,30 @@ def _add_examples(
     stats: list[ColumnStats],
     reports: list[ColumnReport],
 ) -> None:
-    """Up to 3 masked examples per column with findings, in one query over the sample: the
-    first distinct non-empty ones in sorted order, so that a report is the same on every run
-    (the CLI's ``--json`` equals the library's result) whatever order DuckDB scans in."""
+    """Up to 3 masked examples per column with findings, in one query over the distinct
+    values :func:`column_stats` found to hit (:data:`CELLS_TABLE`, so no detector regex
+    runs twice): the first distinct non-empty ones in sorted order, so that a report is the
+    same on every run (the CLI's ``--json`` equals the library's result) whatever order
+    DuckDB scans in. A whole-cell detector's token is the cell itself."""
     parts: list[tuple[ColumnReport, str]] = []
     shown = "CASE WHEN regexp_matches(e, '^[a-z0-9*.-]+$') THEN upper(e) ELSE e END"
-    for name, column, report in zip(columns, stats, reports, strict=True):
+    for i, (column, report) in enumerate(zip(stats, reports, strict=True)):
         primary = primary_detector(column, report)
         if primary is None or report.category == "none":
             continue
         det, ctx = primary.detector, primary.context
-        value = normalized_sql(quote_ident(name))
+        # The token once per value, then the mask over it, materialized: a mask names its
+        # token several times and ``shown`` and the filter name the mask again, and DuckDB
+        # would otherwise compute the token and the mask again for each mention.
+        token = "v" if det.whole_cell else f"({det.tokens_sql('v', context=ctx)})[1]"
         parts.append(
             (
                 report,
-                # the token is extracted once per cell, then masked (a mask names it often)
-                f"(SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM "
-                f"(SELECT {mask_sql('t', det.mask_style)} AS e FROM "
-                f"(SELECT {det.first_token_sql('v', context=ctx)} AS t "
-                f"FROM (SELECT {value} AS v FROM sample_rows) "
-                f"WHERE {det.hit_sql('v', context=ctx)})) "
-                f"WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
+                f"(WITH masked AS MATERIALIZED (SELECT {mask_sql('t', det.mask_style)} AS e "
+                f"FROM (SELECT {token} AS t FROM {CELLS_TABLE} "
+                f"WHERE col = {i} AND {primary.hit_column})) "
+                f"SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM masked "
+                "WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )
         )
     if not parts:

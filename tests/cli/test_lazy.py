@@ -4,14 +4,19 @@ module, and the summaries say what each command's own help says."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
 
+from kaifang.catalog import create_organization, open_catalog
 from kaifang.cli import COMMANDS, SUMMARIES, cli
 from kaifang.cli.lazy import shorten
+from kaifang.publish import publish_file
+from kaifang.settings import load_settings
 
 HEAVY = ("duckdb", "pyarrow", "sqlalchemy", "fastapi", "starlette", "uvicorn", "rich", "pyspark")
 
@@ -58,3 +63,58 @@ def test_help_imports_no_heavy_module() -> None:
 def test_shorten_cuts_at_a_word(text: str, limit: int, expected: str) -> None:
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
+
+
+# What a read-only catalog command must not import on SQLite. SQLAlchemy itself is still
+# imported (the catalog is read through it); its PostgreSQL dialect, Alembic, the HTTP stack
+# and, for a resource with one version, DuckDB are not.
+CATALOG_HEAVY = (
+    "sqlalchemy.dialects.postgresql",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pyspark",
+)
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize(
+    ("args", "also_absent"),
+    [
+        (["datasets", "--json"], ("duckdb", "pyarrow")),
+        (["show", "counts", "--json"], ("duckdb", "pyarrow")),
+        (["org", "list", "--json"], ("duckdb", "pyarrow")),
+        (["history", "counts", "--json"], ("duckdb",)),
+        (["score", "counts", "--json"], ()),
+    ],
+)
+def test_catalog_commands_import_no_heavy_module(
+    tmp_path: Path, args: list[str], also_absent: tuple[str, ...]
+) -> None:
+    settings = load_settings({}, data_dir=tmp_path / "data")
+    with open_catalog(settings) as catalog:
+        create_organization(catalog, "379130000E", name="臺北市政府警察局")
+    path = tmp_path / "counts.csv"
+    path.write_text("縣市,件數\n臺北市,10\n新北市,12\n", encoding="utf-8")
+    publish_file(settings, path, org="379130000E", title="件數")
+    script = (
+        "import sys, json\n"
+        "from kaifang.cli import cli\n"
+        "try:\n"
+        f"    cli.main({[*args]!r}, prog_name='kaifang', standalone_mode=False)\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "KAIFANG_DATA_DIR": str(settings.data_dir)},
+    )
+    assert run.stdout.strip()
+    loaded = set(json.loads(run.stderr))
+    present = {m for m in (*CATALOG_HEAVY, *also_absent) if m in loaded}
+    assert not present, sorted(present)

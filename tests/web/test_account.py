@@ -107,7 +107,8 @@ def test_sessions_are_listed_and_another_one_ended(
         assert "Other/3.0" not in page  # another user's session is not shown
         handles = re.findall(r'data-handle="([0-9a-f]+)"', page)
         assert len(handles) == 2
-        phone_handle = re.search(r'data-handle="([0-9a-f]+)">\s*<td>[^<]*</td>\s*<td[^>]*>Phone', page)
+        row = r'data-handle="([0-9a-f]+)">\s*<td>[^<]*</td>\s*<td[^>]*>Phone'
+        phone_handle = re.search(row, page)
         assert phone_handle
 
         # the outsider cannot end the steward's session, even knowing its handle

@@ -163,7 +163,7 @@ class Detector:
     def example_sql(self, value: str, *, context: bool) -> str:
         """The first valid token of the cell, masked for display. A mask names its token
         several times: over many rows, select :meth:`first_token_sql` in a subquery and mask
-        that column (as the screen does), so the token is extracted once per cell."""
+        that column, so the token is extracted once per cell."""
         return mask_sql(self.first_token_sql(value, context=context), self.mask_style)
 
 
