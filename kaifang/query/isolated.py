@@ -152,6 +152,8 @@ class IsolatedEngine:
         params: Sequence[Any] = (),
         max_rows: int | None = None,
     ) -> QueryResult:
+        if self._closed:  # the server is stopping: its workers are gone
+            raise QueryError("the query engine is closed", hint="Try again in a moment.")
         timeout = self.settings.query_timeout
         if not self._slots.acquire(timeout=timeout):
             raise BusyError(
