@@ -30,6 +30,8 @@ from kaifang.storage import VersionStore
 
 MAX_SHAPES = 1_024
 MAX_VERSIONS = 4_096
+MAX_TOTALS = 4_096
+"""Filtered row counts kept (a version's rows never change, so neither do its counts)."""
 
 
 def missing_version(resource_id: str, version: int) -> StoredDataError:
@@ -85,7 +87,19 @@ class QueryRunner:
         self.store = store
         self._shapes = Bounded(MAX_SHAPES)
         self._files = Bounded(MAX_VERSIONS)
+        self._totals = Bounded(MAX_TOTALS)
         self._lock = threading.Lock()
+
+    def remembered_total(self, key: Any) -> int | None:
+        """A filtered count :meth:`remember_total` kept for ``key``
+        (resource, version, filters), if any."""
+        with self._lock:
+            total: int | None = self._totals.get(key)
+        return total
+
+    def remember_total(self, key: Any, total: int) -> None:
+        with self._lock:
+            self._totals.remember(key, total)
 
     def version_files(self, resource_id: str, version: int) -> list[str]:
         return self._listed(resource_id, version)[0]
