@@ -38,7 +38,7 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     """Open the sandbox, cap memory at its size now plus ``allowance`` bytes, then answer
     ``("run", sql, params, max_rows)`` jobs until the server closes the pipe."""
     from kaifang.query.engine import QueryEngine
-    from kaifang.query.priority import lower_process_priority
+    from kaifang.query.priority import level_threads
 
     limit = min(
         parse_size(settings.query_memory_limit, setting="query_memory_limit"),
@@ -48,9 +48,9 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     engine = QueryEngine(settings, allowed_directories=directories)
     engine.run_sql("SELECT 1", resolver=lambda name: None)  # load everything a query needs
     _cap_data_segment(allowance)
-    # queries below the server's pages (query_nice), every thread (DuckDB's too); starting
-    # stays at the server's priority, since a request may be waiting for this worker
-    lower_process_priority(settings.query_nice)
+    # the server started this process query_nice below its pages (kaifang.query.isolated):
+    # every thread (DuckDB's too) runs there
+    level_threads()
     conn.send(("ready",))
     while True:
         try:
