@@ -104,7 +104,15 @@ class _Worker:
             message = pickle.loads(payload)
             kind = message[0]
             if kind == "resolve":
-                self.conn.send(("source", _portable(resolver(message[1]))))
+                try:
+                    source = _portable(resolver(message[1]))
+                except KaifangError as error:  # e.g. a listed version gone from storage
+                    # the worker raises it inside its query, answers it, and stays usable
+                    self.conn.send(
+                        ("refused", type(error), error.message, error.hint, error.details)
+                    )
+                    continue
+                self.conn.send(("source", source))
             elif kind == "ok":
                 columns, rows, truncated, elapsed_ms = message[1:]
                 return QueryResult(columns, rows, truncated, elapsed_ms)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.errors import KaifangError, QueryError, QueryLimitError
-from kaifang.query.isolated import StoredFiles
+from kaifang.query.isolated import StoredFiles, _rebuild
 from kaifang.query.limits import parse_size
 from kaifang.query.serving import ServingCopy
 from kaifang.settings import Settings
@@ -65,7 +65,10 @@ def _answer(engine: Any, conn: Connection, job: tuple[Any, ...]) -> bytes:
 
     def resolver(name: str) -> Any:
         conn.send(("resolve", name))
-        source = conn.recv()[1]
+        reply = conn.recv()
+        if reply[0] == "refused":
+            raise _rebuild(*reply[1:])
+        source = reply[1]
         if isinstance(source, StoredFiles):
             return _object_store_dataset(engine.settings, source)
         if isinstance(source, ServingCopy) and isinstance(source.fallback, StoredFiles):
