@@ -177,10 +177,10 @@ def server(
             out.close()  # type: ignore[union-attr]
 
 
-def kaifang_server(data_dir: Path, port: int) -> Any:
+def kaifang_server(data_dir: Path, port: int, workers: int = 1) -> Any:
     env = {**os.environ, "KAIFANG_RATE_LIMIT": "0", "KAIFANG_QUERY_TIMEOUT": "60"}
     command = [sys.executable, "-m", "kaifang", "serve", "--data-dir", str(data_dir)]
-    command += ["--port", str(port)]
+    command += ["--port", str(port), "--workers", str(workers)]
     return server(command, f"http://127.0.0.1:{port}/api/datasets", env)
 
 
@@ -329,8 +329,15 @@ def measure_throughput(
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system + times.children_user + times.children_system
+    """CPU of the server and of its live child processes (``--workers``, SQL workers)."""
+    total = 0.0
+    for part in [process, *process.children(recursive=True)]:
+        try:
+            times = part.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def soak_urls(rows: int) -> list[Callable[[random.Random], str]]:
@@ -442,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
         "--servers", default="kaifang,datasette", help="Comma-separated subset (default: both)."
     )
     parser.add_argument("--skip-soak", action="store_true", help="Measure latency only.")
+    parser.add_argument(
+        "--kaifang-workers", type=int, default=1, help="kaifang serve --workers (processes)."
+    )
     args = parser.parse_args(argv)
 
     kaifang_dir, db_path = prepare(args.data, args.rows)
@@ -449,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results: dict[str, Any] = {"rows": args.rows, "questions": {}}
     k_port, d_port = free_port(), free_port()
-    with kaifang_server(kaifang_dir, k_port) as k_proc, datasette_server(db_path, d_port) as d_proc:
+    kaifang = kaifang_server(kaifang_dir, k_port, args.kaifang_workers)
+    with kaifang as k_proc, datasette_server(db_path, d_port) as d_proc:
         bases = {"kaifang": f"http://127.0.0.1:{k_port}", "datasette": f"http://127.0.0.1:{d_port}"}
         pids = {"kaifang": k_proc.pid, "datasette": d_proc.pid}
         wanted = set(args.questions.split(","))

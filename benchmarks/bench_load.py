@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument(
         "--cheap-pause", type=float, default=0.2, help="seconds each cheap client waits"
     )
+    parser.add_argument("--workers", type=int, default=1, help="kaifang serve --workers")
     args = parser.parse_args()
 
     data_dir, _sqlite = prepare(ROOT / "data" / "api", args.rows)
@@ -90,10 +91,11 @@ def main() -> None:
         "KAIFANG_RATE_LIMIT": "0",
         "KAIFANG_QUERY_MEMORY_BUDGET": args.budget,
         # every client comes from 127.0.0.1: let each of them have its one request
-        "KAIFANG_HEAVY_PER_CLIENT": str(args.heavy),
+        # (serve --workers N divides it between its N processes)
+        "KAIFANG_HEAVY_PER_CLIENT": str(args.heavy * args.workers),
     }
     command = [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port)]
+    command += ["--port", str(port), "--workers", str(args.workers)]
     log = ROOT / "data" / "load-server.log"
     print(f"server log: {log.relative_to(ROOT.parent)}")
     with server(command, f"{url}/api/datasets", env, log=log) as proc:

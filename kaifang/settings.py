@@ -75,8 +75,8 @@ class Settings:
     query_memory_budget: str = _setting(
         "2GB",
         "Memory all SQL workers together may use beyond what they need to start, split "
-        "evenly between them; the operating system stops a worker that reaches its share "
-        "(Linux).",
+        "evenly between them (and between the processes of serve --workers N); the "
+        "operating system stops a worker that reaches its share (Linux).",
     )
     query_spill_limit: str = _setting(
         "4GB",
@@ -153,8 +153,9 @@ class Settings:
     max_suppression: float = _setting(0.05, "Largest share of rows that may be suppressed.")
     heavy_requests: int = _setting(
         4,
-        "Heavy requests (SQL, aggregates, analyses, downloads) a server process runs at "
-        "once; cheap ones (pages, metadata, rows pages, static files) never wait for them.",
+        "Heavy requests (SQL, aggregates, analyses, downloads) the server runs at once "
+        "(divided between the processes of serve --workers N); cheap ones (pages, metadata, "
+        "rows pages, static files) never wait for them.",
     )
     heavy_queue: int = _setting(
         64, "Heavy requests that may wait for a slot; past that they get 503 with Retry-After."

@@ -5,7 +5,8 @@ at most ``heavy_requests`` run at once; up to ``heavy_queue`` more wait (awaitin
 event loop, without holding one of the threads that answer the cheap requests: pages,
 metadata, rows pages, static files); past that they get 503 with ``Retry-After``. One
 client (its address) may have at most ``heavy_per_client`` heavy requests running or
-waiting; more get 429 with ``Retry-After``. Counted per server process.
+waiting; more get 429 with ``Retry-After``. Counted per server process: ``kaifang serve
+--workers N`` divides these settings between the N processes (kaifang.server.per_process).
 """
 
 from __future__ import annotations

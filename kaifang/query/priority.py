@@ -18,7 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["BackgroundThreads", "lower_priority", "lower_process_priority"]
+__all__ = [
+    "BackgroundThreads",
+    "level_threads",
+    "lower_child_priority",
+    "lower_priority",
+]
 
 T = TypeVar("T")
 
@@ -36,18 +41,29 @@ def lower_priority(increment: int) -> None:
         pass
 
 
-def lower_process_priority(increment: int) -> None:
-    """Raise the nice value of every thread of this process by ``increment``: on Linux each
-    thread has its own (imported libraries may have started some already); elsewhere the
-    process has one."""
+def lower_child_priority(pid: int, increment: int) -> None:
+    """Give the just-started process ``pid`` (its one thread, whose later threads inherit
+    it) a nice value ``increment`` above the calling thread's, where the OS allows."""
     if increment <= 0 or not hasattr(os, "setpriority"):
         return
+    try:
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + increment))
+    except OSError:
+        pass  # the process ended meanwhile, or the OS refused
+
+
+def level_threads() -> None:
+    """Lower every thread of this process to at least the calling thread's nice value (Linux:
+    a thread started before the process was lowered, by an imported library, keeps its own)."""
+    if not hasattr(os, "setpriority"):
+        return
+    target = os.getpriority(os.PRIO_PROCESS, 0)
     tasks = Path("/proc/self/task")
-    tids = [int(tid) for tid in os.listdir(tasks)] if tasks.is_dir() else [0]
-    for tid in tids:
+    for tid in [int(tid) for tid in os.listdir(tasks)] if tasks.is_dir() else []:
         try:
-            current = os.getpriority(os.PRIO_PROCESS, tid)
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, current + increment))
+            if os.getpriority(os.PRIO_PROCESS, tid) < target:
+                os.setpriority(os.PRIO_PROCESS, tid, target)
         except OSError:
             pass  # the thread ended meanwhile, or the OS refused
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.errors import KaifangError, QueryError, QueryLimitError
-from kaifang.query.isolated import InMemoryRows, StoredFiles
+from kaifang.query.isolated import InMemoryRows, StoredFiles, _rebuild
 from kaifang.query.limits import parse_size
 from kaifang.query.serving import ServingCopy
 from kaifang.settings import Settings
@@ -38,7 +38,7 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     """Open the sandbox, cap memory at its size now plus ``allowance`` bytes, then answer
     ``("run", sql, params, max_rows)`` jobs until the server closes the pipe."""
     from kaifang.query.engine import QueryEngine
-    from kaifang.query.priority import lower_process_priority
+    from kaifang.query.priority import level_threads
 
     limit = min(
         parse_size(settings.query_memory_limit, setting="query_memory_limit"),
@@ -48,9 +48,9 @@ def serve(conn: Connection, settings: Settings, directories: list[str], allowanc
     engine = QueryEngine(settings, allowed_directories=directories)
     engine.run_sql("SELECT 1", resolver=lambda name: None)  # load everything a query needs
     _cap_data_segment(allowance)
-    # queries below the server's pages (query_nice), every thread (DuckDB's too); starting
-    # stays at the server's priority, since a request may be waiting for this worker
-    lower_process_priority(settings.query_nice)
+    # the server started this process query_nice below its pages (kaifang.query.isolated):
+    # every thread (DuckDB's too) runs there
+    level_threads()
     conn.send(("ready",))
     while True:
         try:
@@ -65,7 +65,10 @@ def _answer(engine: Any, conn: Connection, job: tuple[Any, ...]) -> bytes:
 
     def resolver(name: str) -> Any:
         conn.send(("resolve", name))
-        source = conn.recv()[1]
+        reply = conn.recv()
+        if reply[0] == "refused":
+            raise _rebuild(*reply[1:])
+        source = reply[1]
         if isinstance(source, StoredFiles):
             return _object_store_dataset(engine.settings, source)
         if isinstance(source, InMemoryRows):

@@ -73,12 +73,21 @@ class Service:
             if settings.engine != "spark"
             else self.resolver
         )
+        # aggregates, datastore searches and analyses run in the SQL worker processes, like
+        # users' SQL: inside the OS memory and time limits, and off the server process's
+        # GIL and cores, which then answers pages, metadata and static files (issue 17)
+        heavy = self.sql_engine if settings.engine != "spark" else self.engine
         # what the sources' analyses and dashboards read (kaifang.sources.source)
-        self.source_data = SourceData(self.engine, self.resolver, self.catalog, self.store)
+        self.source_data = SourceData(heavy, self.sql_resolver, self.catalog, self.store)
         self.freeway = FreewayAnalyses(self.source_data)
         self.elections = ElectionAnalyses(self.source_data)
         self.theft = TheftAnalyses(self.source_data)
-        self.runner = QueryRunner(self.engine, self.resolver, self.store)
+        self.runner = QueryRunner(
+            self.engine,
+            self.resolver,
+            self.store,
+            workers=self.sql_engine if settings.engine != "spark" else None,
+        )
         # rows pages on an engine of their own with fewer threads (query_page_threads): a
         # second thread per page cost more CPU than it saved once many clients ask at once
         self.page_engine = QueryEngine.for_storage(

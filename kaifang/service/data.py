@@ -166,10 +166,15 @@ def rows_page(
         max_rows=limit + 1,
     )
     page = query.page(result)
+    first = not params.get("_next") and not _int(params, "_offset", 0)
+    if first and page.next is None and not result.truncated:
+        total = len(page.rows)  # every matching row is on this first page: no count needed
+    else:
+        total = _filtered_total(runner, ref, table, number, filters)
     return {
         "rows": [record(page.columns, row) for row in page.rows],
         "next": page.next,
-        "total": _filtered_total(runner, ref, table, number, filters),
+        "total": total,
         "total_exact": True,
         "version": number,
     }
@@ -182,9 +187,15 @@ def _filtered_total(
     are none, else an exact count (a columnar scan of the filtered columns)."""
     if not filters:
         return ref.versions[number]
+    key = (ref.id, number, tuple(sorted(filters)))
+    remembered = runner.remembered_total(key)
+    if remembered is not None:  # versions never change: a count holds for every next page
+        return remembered
     sql, values = build_aggregate(table, columns=ref.columns, filters=filters)
     counted = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
-    return int(counted.rows[0][0])
+    total = int(counted.rows[0][0])
+    runner.remember_total(key, total)
+    return total
 
 
 def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:

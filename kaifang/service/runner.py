@@ -8,6 +8,11 @@ do not change between requests are paid once:
 - the file list of a version: versions are immutable (docs/architecture.md), so the files of
   (resource, version N) never change. Which version is current is still asked of the catalog
   on every request.
+
+A runner for heavy work (aggregates, datastore searches) is given the SQL worker processes
+(``workers``, kaifang.query.isolated): its queries then run there, validated and executed
+inside the workers' memory and time limits at their lower priority, and the server process
+only resolves their tables. Rows pages stay in the server, on the in-process ``engine``.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from typing import Any
 from kaifang.errors import NotFoundError, QueryError, StoredDataError
 from kaifang.query import QueryEngine, QueryResult, Resolver, ValidatedQuery, validate_sql
 from kaifang.query.engine import ResolvedTables, TableSource
+from kaifang.query.engines import SqlRunner
 from kaifang.storage import VersionStore
 
 MAX_SHAPES = 1_024
 MAX_VERSIONS = 4_096
+MAX_TOTALS = 4_096
+"""Filtered row counts kept (a version's rows never change, so neither do its counts)."""
 
 
 def missing_version(resource_id: str, version: int) -> StoredDataError:
@@ -65,13 +73,33 @@ class Bounded(OrderedDict[Any, Any]):
 class QueryRunner:
     """Runs builder SQL for a resource version through the guard and the engine."""
 
-    def __init__(self, engine: QueryEngine, resolver: Resolver, store: VersionStore) -> None:
+    def __init__(
+        self,
+        engine: QueryEngine,
+        resolver: Resolver,
+        store: VersionStore,
+        *,
+        workers: SqlRunner | None = None,
+    ) -> None:
         self.engine = engine
+        self.workers = workers
         self.resolver = resolver
         self.store = store
         self._shapes = Bounded(MAX_SHAPES)
         self._files = Bounded(MAX_VERSIONS)
+        self._totals = Bounded(MAX_TOTALS)
         self._lock = threading.Lock()
+
+    def remembered_total(self, key: Any) -> int | None:
+        """A filtered count :meth:`remember_total` kept for ``key``
+        (resource, version, filters), if any."""
+        with self._lock:
+            total: int | None = self._totals.get(key)
+        return total
+
+    def remember_total(self, key: Any, total: int) -> None:
+        with self._lock:
+            self._totals.remember(key, total)
 
     def version_files(self, resource_id: str, version: int) -> list[str]:
         return self._listed(resource_id, version)[0]
@@ -112,6 +140,8 @@ class QueryRunner:
                 return self.version_source(resource_id, version)
             return self.resolver(name)
 
+        if self.workers is not None:
+            return self.workers.run_sql(sql, resolver=resolve, params=params, max_rows=max_rows)
         tables = ResolvedTables(resolve)
         with self._lock:
             validated: ValidatedQuery | None = self._shapes.get(sql)

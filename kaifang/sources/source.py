@@ -21,7 +21,8 @@ from typing import Any, Protocol
 from kaifang.catalog.db import Catalog
 from kaifang.errors import ValidationError
 from kaifang.jsonable import record
-from kaifang.query import QueryEngine, Resolver
+from kaifang.query import Resolver
+from kaifang.query.engines import SqlRunner
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
 
@@ -33,7 +34,7 @@ MAX_LIMIT = 10_000
 class SourceData:
     """What a source's analyses and dashboard read (composed by the service)."""
 
-    engine: QueryEngine
+    engine: SqlRunner
     resolver: Resolver
     catalog: Catalog
     store: VersionStore

@@ -68,6 +68,31 @@ def test_filters_match_python(
     assert sorted(row["id"] for row in got) == sorted(expected)
 
 
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ("VehicleType=31", 7),  # many pages: counted once, the same on every page
+        ("VehicleType=31", 10_000),  # one page holds them all: counted from the page
+        ("VehicleType=31&Volume__gt=400", 10_000),
+        ("VehicleType=31&_offset=3", 10_000),  # an offset page cannot count itself
+    ],
+)
+def test_the_filtered_total_is_the_same_on_every_page(
+    client: TestClient, published: Published, query: str, limit: int
+) -> None:
+    matching = [r for r in published.rows if r.vehicle_type == 31]
+    if "Volume__gt" in query:
+        matching = [r for r in matching if r.volume > 400]
+    url, cursor, totals = f"{ROWS}?{query}&_limit={limit}", None, set()
+    for _ in range(100):
+        body = client.get(url + (f"&_next={cursor}" if cursor else "")).json()
+        totals.add(body["total"])
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert totals == {len(matching)}
+
+
 def test_page_shape_and_the_filtered_total(client: TestClient, published: Published) -> None:
     body = client.get(f"{ROWS}?VehicleType=31").json()
     assert set(body) >= {"rows", "next", "total", "total_exact"}

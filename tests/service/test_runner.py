@@ -21,21 +21,34 @@ def service(published: Published) -> Iterator[Service]:
 
 def test_one_shape_many_values(service: Service, published: Published) -> None:
     for vehicle_type in (31, 32, 41, 42, 5):
-        body = service.aggregate("freeway", {"VehicleType": str(vehicle_type)})
+        body = service.rows("freeway", {"VehicleType": str(vehicle_type), "_limit": "1"})
         expected = sum(1 for r in published.rows if r.vehicle_type == vehicle_type)
-        assert body["rows"] == [{"count": expected}]
-    assert len(service.runner._shapes) == 1
+        assert body["total"] == expected
+    assert len(service.pages._shapes) == 2  # the page and its filtered count
 
 
-def test_a_cached_shape_still_checks_its_tables(service: Service) -> None:
+def test_heavy_work_runs_in_the_sql_workers_and_pages_in_the_server(
+    service: Service, published: Published
+) -> None:
+    """Aggregates run in the SQL worker processes (inside their OS limits, off the server's
+    cores); rows pages stay in the server: with the workers gone, pages still answer."""
+    body = service.aggregate("freeway", {"group_by": "VehicleType"})
+    assert sum(row["count"] for row in body["rows"]) == len(published.rows)
+    service.sql_engine.close()
+    assert service.rows("freeway", {"_limit": "2"})["total"] == len(published.rows)
+    with pytest.raises(QueryError, match="closed"):
+        service.aggregate("freeway", {"group_by": "VehicleType"})
+
+
+@pytest.mark.parametrize("runner", ["pages", "runner"])
+def test_a_cached_shape_still_checks_its_tables(service: Service, runner: str) -> None:
     sql = 'SELECT count(*) FROM "freeway" JOIN "school" USING (id)'
+    run = getattr(service, runner).run
     for _ in range(2):
-        result = service.runner.run(sql, table="freeway", resource_id="freeway", version=2)
+        result = run(sql, table="freeway", resource_id="freeway", version=2)
         assert result.rows == [(30,)]
     with pytest.raises(QueryError, match="nope"):
-        service.runner.run(
-            'SELECT count(*) FROM "nope"', table="freeway", resource_id="freeway", version=2
-        )
+        run('SELECT count(*) FROM "nope"', table="freeway", resource_id="freeway", version=2)
 
 
 def test_version_files_are_remembered_per_version(service: Service) -> None:

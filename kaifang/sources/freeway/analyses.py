@@ -1,7 +1,7 @@
 """Freeway traffic analyses, answered by the safe query layer over the published TDCS tables.
 
-Each analysis is one SQL query run by the server's :class:`~kaifang.query.QueryEngine`
-(:class:`~kaifang.sources.source.SourceData`). Its
+Each analysis is one SQL query run by the server's heavy engine (its SQL worker processes,
+:class:`~kaifang.sources.source.SourceData`). Its
 resolver hands the engine only the Parquet files of the days the time window touches (the
 versions are partitioned by ``Date``), so a one-day question reads one day whatever the
 history holds; ``files_read`` in every answer says how many files were scanned.
