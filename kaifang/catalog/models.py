@@ -447,3 +447,20 @@ class Delivery(Base):
 
     subscription: Mapped[Subscription] = relationship()
     activity: Mapped[Activity] = relationship()
+
+
+class IdAlias(Base):
+    """A dataset's or resource's former id (``old``) and its id now (``new``), recorded by
+    ``kaifang catalog rename``: pages and APIs given the old id redirect to the new one."""
+
+    __tablename__ = "id_aliases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('dataset', 'resource')", name="kind"),
+        UniqueConstraint("kind", "old"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    old: Mapped[str] = mapped_column(String(63), index=True)
+    new: Mapped[str] = mapped_column(String(63))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
