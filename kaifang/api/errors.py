@@ -115,11 +115,18 @@ _HTTP_CODES = {
 API_PREFIXES = ("/api", "/catalog", "/themes", "/openapi.json", "/feeds/")
 
 
+def _renamed(segment: str, old: str, new: str) -> str:
+    """``old`` -> ``new``, ``old.atom`` -> ``new.atom``; other segments as they are."""
+    if segment == old or segment.startswith(f"{old}."):
+        return new + segment[len(old) :]
+    return segment
+
+
 def moved_url(request: Request, old: str, new: str) -> str | None:
     """The request's URL with the path segment and query values ``old`` as ``new`` (a
     renamed dataset's former id), relative to the site; None when ``old`` is in neither."""
     segments = request.url.path.split("/")
-    path = "/".join(new if part == old else part for part in segments)
+    path = "/".join(_renamed(part, old, new) for part in segments)
     pairs = request.query_params.multi_items()
     query = [(key, new if value == old else value) for key, value in pairs]
     if path == request.url.path and query == pairs:
