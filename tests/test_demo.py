@@ -32,6 +32,9 @@ def test_demo_loads_every_source_once(settings: Settings) -> None:
     assert any(name.endswith("_elctks") for name in first)
     assert any(name.startswith("moe_schools_") for name in first)
     assert set(first.values()) == {1}
+    with open_catalog(settings) as catalog:
+        datasets = {d.slug for d in list_datasets(catalog).data}
+    assert {"freeway_m06a", "cec_2020_president", "taipei_theft_points", "moe_schools"} <= datasets
 
     load_demo(settings, SMALL)
     assert _versions(settings) == first

@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kaifang.errors import KaifangError, RateLimitedError
+from kaifang.errors import KaifangError, NotFoundError, RateLimitedError
 
 LOG = logging.getLogger(__name__)
 CKAN_PREFIXES = ("/api/3/action/", "/api/action/")
@@ -112,6 +113,41 @@ _HTTP_CODES = {
 
 
 API_PREFIXES = ("/api", "/catalog", "/themes", "/openapi.json", "/feeds/")
+
+
+def _renamed(segment: str, old: str, new: str) -> str:
+    """``old`` -> ``new``, ``old.atom`` -> ``new.atom``; other segments as they are."""
+    if segment == old or segment.startswith(f"{old}."):
+        return new + segment[len(old) :]
+    return segment
+
+
+def moved_url(request: Request, old: str, new: str) -> str | None:
+    """The request's URL with the path segment and query values ``old`` as ``new`` (a
+    renamed dataset's former id), relative to the site; None when ``old`` is in neither."""
+    segments = request.url.path.split("/")
+    path = "/".join(_renamed(part, old, new) for part in segments)
+    pairs = request.query_params.multi_items()
+    query = [(key, new if value == old else value) for key, value in pairs]
+    if path == request.url.path and query == pairs:
+        return None
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def moved_response(request: Request, exc: KaifangError) -> Response | None:
+    """A redirect to the same page or API call with a renamed dataset's new id, when ``exc``
+    says the id asked for was renamed (``details["moved_to"]``): 301 for GET and HEAD, 308
+    (same method and body) otherwise."""
+    moved = exc.details.get("moved_to")
+    if not isinstance(exc, NotFoundError) or not isinstance(moved, dict):
+        return None
+    url = moved_url(request, str(moved["old"]), str(moved["new"]))
+    if url is None:
+        return None
+    status = 301 if request.method in ("GET", "HEAD") else 308
+    return RedirectResponse(url, status_code=status)
+
+
 HtmlErrorPage = Callable[[Request, int, str, "str | None"], Response]
 
 
@@ -128,6 +164,9 @@ def install_error_handlers(app: FastAPI, *, html_error_page: HtmlErrorPage | Non
 
     @app.exception_handler(KaifangError)
     async def kaifang_error(request: Request, exc: KaifangError) -> Response:
+        moved = moved_response(request, exc)
+        if moved is not None:
+            return moved
         if exc.status >= 500:  # the server's fault: the operator needs it in the log
             LOG.error("%s %s: %s", request.method, request.url.path, exc)
         page = _page_error(request, exc.status, exc.message, exc.hint)
@@ -176,6 +215,7 @@ __all__ = [
     "ckan_error",
     "install_error_handlers",
     "internal_error",
+    "moved_response",
     "native_error",
     "spec_error",
 ]

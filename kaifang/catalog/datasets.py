@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from kaifang.catalog.aliases import moved_to
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import Filters, Sort, find_ids
 from kaifang.catalog.models import Dataset, Resource
@@ -49,12 +50,22 @@ def find_dataset(session: Session, ref: str) -> Dataset:
         .options(*_LOAD)
     )
     if dataset is None:
-        raise NotFoundError(
-            f"dataset {ref!r} does not exist",
-            hint="List datasets with: kaifang datasets",
-            key="dataset",
-        )
+        raise _not_found(session, "dataset", ref, "List datasets with: kaifang datasets")
     return dataset
+
+
+def _not_found(session: Session, kind: str, ref: str, hint: str) -> NotFoundError:
+    """No ``kind`` ``ref``; when it was renamed, the error names the new id in
+    ``details["moved_to"]`` (the API and pages redirect there, the CKAN API answers it)."""
+    new = moved_to(session, kind, ref)
+    if new is None:
+        return NotFoundError(f"{kind} {ref!r} does not exist", hint=hint, key=kind)
+    return NotFoundError(
+        f"{kind} {ref!r} was renamed to {new!r}",
+        hint=f"Use the id {new!r}.",
+        key=kind,
+        moved_to={"kind": kind, "old": ref, "new": new},
+    )
 
 
 def find_resource(session: Session, ref: str) -> Resource:
@@ -65,10 +76,8 @@ def find_resource(session: Session, ref: str) -> Resource:
         .options(selectinload(Resource.versions), selectinload(Resource.dataset))
     )
     if resource is None:
-        raise NotFoundError(
-            f"resource {ref!r} does not exist",
-            hint="See a dataset's resources with: kaifang show DATASET",
-            key="resource",
+        raise _not_found(
+            session, "resource", ref, "See a dataset's resources with: kaifang show DATASET"
         )
     return resource
 

@@ -22,7 +22,7 @@ from kaifang.catalog.db import Catalog
 from kaifang.catalog.identifiers import is_slug, unique_slug
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Resource, Tag, utcnow
-from kaifang.catalog.registry import new_dataset, new_resource
+from kaifang.catalog.registry import new_dataset, new_resource, readable_ids
 from kaifang.catalog.search import refresh_search_text
 from kaifang.errors import ConflictError, ValidationError
 
@@ -150,9 +150,8 @@ def create_dataset(
         organization = find_organization(session, org)
         if slug:
             _check_slug(session, Dataset, slug)
-        dataset = new_dataset(
-            session, organization.code, title=metadata.title, slugs=[slug or metadata.title]
-        )
+        slugs = [slug] if slug else readable_ids(metadata.title, metadata.title_en)
+        dataset = new_dataset(session, organization.code, title=metadata.title, slugs=slugs)
         session.flush()
         _set_metadata(session, dataset, metadata)
         _merge_extras(dataset, extras or {})

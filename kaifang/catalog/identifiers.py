@@ -1,5 +1,9 @@
 """Identifiers: national ones (``ORGCODE-NNNNNN`` for a dataset, ``ORGCODE-NNNNNN-NNN`` for a
-resource) and URL-safe ids that are also valid SQL table names (``^[a-z][a-z0-9_]{0,62}$``)."""
+resource) and URL-safe ids that are also valid SQL table names (``^[a-z][a-z0-9_]{0,62}$``).
+
+A new dataset's id is one people can read (:func:`readable_id`): its English title's words,
+else its Chinese title in pinyin without tone marks (pypinyin), cut to a short length; never
+the file's name. A publisher may choose it instead (:func:`check_id`)."""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from kaifang.errors import ValidationError
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 ORG_CODE_RE = re.compile(r"^[0-9A-Z]{10}$")
 SLUG_MAX = 63
+READABLE_MAX = 40  # a generated id stays short; a chosen one may use all SLUG_MAX
 # ``<resource>__v<N>`` names a pinned version in SQL, so a slug never holds a double underscore.
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"(?:^|_)[a-z][a-z0-9]*[a-z][a-z0-9]*(?:_|$)")  # two letters, not t_ alone
 
 
 def normalize_org_code(code: str) -> str:
@@ -48,6 +54,45 @@ def slugify(text: str) -> str:
     if slug and not slug[0].isalpha():
         slug = f"t_{slug}"
     return slug[:SLUG_MAX].rstrip("_")
+
+
+def romanize(text: str) -> str:
+    """``text`` with every Chinese character in pinyin without tone marks, as separate
+    words (``臺北市竊盜 2024`` -> ``tai bei shi qie dao 2024``); other text is kept."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text, errors="default"))
+
+
+def readable_id(text: str, *, limit: int = READABLE_MAX) -> str:
+    """A short id people can read from a title, cut at a word boundary to at most ``limit``
+    characters: its ASCII words when they hold a word (``Theft points 竊盜點位`` ->
+    ``theft_points``), else the whole title with Chinese in pinyin (``2020 總統`` ->
+    ``t_2020_zong_tong``); empty when ``text`` has neither."""
+    slug = slugify(text)
+    if not text.isascii() and not _WORD.search(slug):
+        slug = slugify(romanize(text))
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1].rsplit("_", 1)[0]
+    return (cut if len(cut) >= limit // 2 else slug[:limit]).rstrip("_")
+
+
+def check_id(text: str, *, key: str = "id") -> str:
+    """``text`` when it is a valid id (1-63 lower-case ASCII letters, digits or single
+    underscores, starting with a letter), else a ValidationError that says how to fix it."""
+    wanted = text.strip()
+    if is_slug(wanted):
+        return wanted
+    suggestion = slugify(wanted.replace("-", "_")) or readable_id(wanted)
+    example = suggestion if suggestion and is_slug(suggestion) else "theft_points_2024"
+    raise ValidationError(
+        f"{key}: {wanted!r} is not a valid id: use 1-{SLUG_MAX} lower-case ASCII letters, "
+        "digits or single underscores, starting with a letter (no '-': the id is also an SQL "
+        "table name)",
+        hint=f"Choose an id such as {example!r}.",
+        key=key,
+    )
 
 
 def is_slug(text: str) -> bool:

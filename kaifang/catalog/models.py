@@ -553,3 +553,18 @@ class Showcase(Base):
     reviewed: Mapped[datetime | None] = mapped_column(DateTime)
 
     datasets: Mapped[list[Dataset]] = relationship(secondary=showcase_datasets)
+class IdAlias(Base):
+    """A dataset's or resource's former id (``old``) and its id now (``new``), recorded by
+    ``kaifang catalog rename``: pages and APIs given the old id redirect to the new one."""
+
+    __tablename__ = "id_aliases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('dataset', 'resource')", name="kind"),
+        UniqueConstraint("kind", "old"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    old: Mapped[str] = mapped_column(String(63), index=True)
+    new: Mapped[str] = mapped_column(String(63))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

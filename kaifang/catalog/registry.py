@@ -10,6 +10,7 @@ already holds the database's write lock (``BEGIN IMMEDIATE``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.aliases import id_taken
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.identifiers import (
+    check_id,
     dataset_identifier,
+    readable_id,
     resource_identifier,
     slugify,
     unique_slug,
@@ -28,7 +32,7 @@ from kaifang.catalog.identifiers import (
 from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, Tag, Version, utcnow
 from kaifang.catalog.search import refresh_search_text
-from kaifang.errors import ConflictError, ForbiddenError
+from kaifang.errors import ConflictError, ForbiddenError, ValidationError
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Target:
     dataset: str | None = None  # slug of an existing dataset
     resource: str | None = None  # slug of an existing resource
     current_source_hash: str = ""
+    new_id: str | None = None  # the id the publisher chose for a new dataset
+    id_candidates: list[str] = field(default_factory=list)  # an importer's, before the title's
     field_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,13 +97,23 @@ def plan_target(
     file: Path,
     title: str,
     source_hash: str,
+    new_id: str | None = None,
 ) -> Target:
     """Check the organization and dataset exist and say which resource the file updates.
 
     Without ``dataset``, an earlier publish of the same file under the same title by the same
-    organization is found again (so running a demo twice creates nothing new)."""
+    organization is found again (so running a demo twice creates nothing new); else a new
+    dataset is planned, with the id ``new_id`` when the publisher chose one (it must be
+    free)."""
     organization = find_organization(session, org)
     name = resource.strip() if resource else file.stem
+    if dataset is not None and new_id:
+        raise ValidationError(
+            f"id: {new_id!r} names a new dataset, but the file goes to dataset {dataset!r}",
+            hint="Give --id only on a dataset's first publish; it cannot be changed by a "
+            "publish (kaifang catalog rename changes it).",
+            key="id",
+        )
     if dataset is None:
         same_title = session.scalars(
             select(Dataset).where(
@@ -109,7 +125,17 @@ def plan_target(
                 current = res.current
                 if current is not None and current.source_hash == source_hash:
                     return _target_for(organization, candidate, res, name)
-        return _target_for(organization, None, None, name)
+        target = _target_for(organization, None, None, name)
+        if new_id:
+            target.new_id = check_id(new_id)
+            if id_taken(session, "dataset", target.new_id):
+                raise ConflictError(
+                    f"id: dataset id {target.new_id!r} is already in use",
+                    hint=f"Choose another id, or add a version to it with --dataset "
+                    f"{target.new_id}.",
+                    key="id",
+                )
+        return target
     found = find_dataset(session, dataset)
     if found.organization_id != organization.id:
         raise ForbiddenError(
@@ -120,13 +146,20 @@ def plan_target(
     return _target_for(organization, found, _pick_resource(found, resource, file), name)
 
 
-def new_resource_slug(session: Session, target: Target, title: str) -> str:
-    """A free slug for a new resource: from its name, else the title, else the organization."""
+def new_resource_slug(
+    session: Session, target: Target, title: str, reserved: Collection[str] = ()
+) -> str:
+    """A free slug for a new resource: from its name, else the title, else the organization
+    (``reserved``: slugs other resources of the same publish will take)."""
 
     def taken(slug: str) -> bool:
+        if slug in reserved:
+            return True
         return session.scalar(select(Resource.id).where(Resource.slug == slug)) is not None
 
-    return unique_slug([target.resource_name, title], f"t_{target.org_code.lower()}", taken)
+    # a name taken gets a suffix (data_2) rather than another candidate's id
+    candidates = [target.resource_name] if slugify(target.resource_name) else [title]
+    return unique_slug(candidates, f"t_{target.org_code.lower()}", taken)
 
 
 def _apply_metadata(dataset: Dataset, meta: DatasetMetadata, session: Session) -> None:
@@ -163,13 +196,34 @@ def _locked(session: Session, stmt: Any) -> Any:
     )
 
 
-def _create_dataset(session: Session, target: Target, title: str, file: Path) -> Dataset:
-    return new_dataset(session, target.org_code, title=title, slugs=[title, file.stem])
+def readable_ids(title: str, title_en: str = "") -> list[str]:
+    """Id candidates people can read, best first: from the English title, else the Chinese
+    title in pinyin (:func:`kaifang.catalog.identifiers.readable_id`); never a file name."""
+    return [c for c in (readable_id(title_en), readable_id(title)) if c]
+
+
+def _create_dataset(
+    session: Session, target: Target, title: str, metadata: DatasetMetadata | None
+) -> Dataset:
+    if target.new_id:
+        if id_taken(session, "dataset", target.new_id):
+            raise ConflictError(
+                f"id: dataset id {target.new_id!r} was taken by another publish meanwhile",
+                hint="Choose another id.",
+                key="id",
+            )
+        slugs = [target.new_id]
+    else:
+        title_en = metadata.title_en if metadata is not None else ""
+        slugs = target.id_candidates or readable_ids(title, title_en)
+    return new_dataset(session, target.org_code, title=title, slugs=slugs)
 
 
 def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]) -> Dataset:
     """A new dataset of ``org_code`` numbered next in its organization (whose row is locked),
-    its id the first of ``slugs`` that is free once slugified; added to ``session``."""
+    its id the first of ``slugs`` that is free once slugified (a former id of a renamed
+    dataset is not free), else the first one with a short suffix (``_2``); added to
+    ``session``."""
     org = session.scalar(
         _locked(session, select(Organization).where(Organization.code == org_code))
     )
@@ -178,10 +232,7 @@ def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]
         or 0
     ) + 1
 
-    def taken(slug: str) -> bool:
-        return session.scalar(select(Dataset.id).where(Dataset.slug == slug)) is not None
-
-    slug = unique_slug(slugs, f"d_{org.code.lower()}", taken)
+    slug = unique_slug(slugs, f"d_{org.code.lower()}", lambda s: id_taken(session, "dataset", s))
     dataset = Dataset(
         slug=slug,
         identifier=dataset_identifier(org.code, serial),
@@ -243,7 +294,7 @@ def register_version(
 ) -> tuple[Dataset, Resource]:
     """Create the dataset/resource if new, add the version and make it current."""
     if target.dataset is None:
-        dataset = _create_dataset(session, target, title, file)
+        dataset = _create_dataset(session, target, title, metadata)
     else:
         dataset = session.scalar(
             _locked(session, select(Dataset).where(Dataset.slug == target.dataset))

@@ -1,10 +1,15 @@
-"""``kaifang catalog migrate``: copy a catalog (and optionally its tables) to another database."""
+"""``kaifang catalog migrate``: copy a catalog (and optionally its tables) to another database;
+``kaifang catalog rename``: give a dataset a new id, keeping the old one as a redirect."""
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 import click
 from rich.table import Table as RichTable
 
+from kaifang.catalog.aliases import rename_dataset
+from kaifang.catalog.db import open_catalog
 from kaifang.catalog.migrate import check_database_url, migrate_data_dir
 from kaifang.cli.common import console, print_json
 from kaifang.settings import Settings
@@ -12,7 +17,7 @@ from kaifang.settings import Settings
 
 @click.group()
 def catalog() -> None:
-    """The catalog database: moving it to PostgreSQL."""
+    """The catalog database: moving it to PostgreSQL, renaming a dataset's id."""
 
 
 @catalog.command("migrate")
@@ -67,3 +72,22 @@ def migrate(
     console.print(table)
     where = f" to {tables_to}" if tables_to is not None else " (tables not copied)"
     console.print(f"{report.files} table files copied{where}.", highlight=False)
+
+
+@catalog.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def rename(settings: Settings, old: str, new: str, as_json: bool) -> None:
+    """Give dataset OLD the id NEW (e.g. t_2020 -> cec_2020_president). Pages and API calls
+    with OLD are redirected to NEW from then on, and importers keep adding versions to it."""
+    with open_catalog(settings) as opened:
+        renamed = rename_dataset(opened, old, new)
+    if as_json:
+        print_json(asdict(renamed))
+        return
+    console.print(
+        f"dataset {renamed.old} is now {renamed.new}; links to {renamed.old} redirect to it.",
+        highlight=False,
+    )

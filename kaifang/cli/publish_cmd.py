@@ -23,6 +23,13 @@ from kaifang.settings import Settings
 @click.option("--dataset", default=None, help="Add a version to this dataset instead.")
 @click.option("--resource", default=None, help="Which resource of --dataset (default: by file).")
 @click.option(
+    "--id",
+    "dataset_id",
+    default=None,
+    help="The new dataset's id (lower-case letters, digits, _), e.g. theft_points_2024; "
+    "default: from the English title, else the title in pinyin.",
+)
+@click.option(
     "--metadata",
     type=click.Path(path_type=Path),
     default=None,
@@ -67,6 +74,7 @@ def publish(
     title: str | None,
     dataset: str | None,
     resource: str | None,
+    dataset_id: str | None,
     metadata: Path | None,
     license_id: str | None,
     policy: Path | None,
@@ -100,6 +108,7 @@ def publish(
         title=title,
         dataset=dataset,
         resource=resource,
+        dataset_id=dataset_id,
         metadata=metadata,
         license=license_id,
         policy=policy,

@@ -27,6 +27,7 @@ import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 
 from kaifang.catalog.db import Catalog, open_catalog
+from kaifang.catalog.identifiers import check_id
 from kaifang.catalog.licenses import license_info
 from kaifang.catalog.metadata import DatasetMetadata, load_metadata, validate_metadata
 from kaifang.catalog.registry import NewVersion, Target, plan_target
@@ -120,6 +121,7 @@ def publish_file(
     title: str | None = None,
     dataset: str | None = None,
     resource: str | None = None,
+    dataset_id: str | None = None,
     metadata: MetadataInput = None,
     license: str | None = None,
     policy: str | Path | None = None,
@@ -131,6 +133,9 @@ def publish_file(
 ) -> PublishResult:
     """Publish ``file`` as a new dataset, or (with ``dataset``) as a new version of one of its
     resources. Publishing the file that is already current changes nothing (``unchanged``).
+
+    A new dataset's id is ``dataset_id`` when given (a free, valid id), else one made from
+    its English title, else its title in pinyin (:func:`kaifang.catalog.registry.readable_ids`).
 
     A file with more than 1 % ragged rows (more or fewer cells than the header) is refused
     unless ``allow_ragged``; a new version whose columns differ from the current version's
@@ -148,6 +153,8 @@ def publish_file(
             key="legal_basis",
         )
     path = Path(file)
+    if dataset_id is not None:
+        dataset_id = check_id(dataset_id)  # before the file is read
     meta = _metadata(metadata, license)
     policy_map = load_policy(policy)
     title = (title or (meta.title if meta else "") or "").strip()
@@ -171,6 +178,7 @@ def publish_file(
                     file=path,
                     title=title,
                     source_hash=source_hash,
+                    new_id=dataset_id,
                 )
             if target.new_dataset and not title:
                 raise ValidationError(

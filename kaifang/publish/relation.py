@@ -79,6 +79,12 @@ class RelationSpec:
     source_file: str = ""
     screening: Mapping[str, Any] = field(default_factory=dict)
     extra_manifest: Mapping[str, Any] = field(default_factory=dict)
+    dataset_id: str | None = None
+    """The id a new dataset gets when it is free (else with a short suffix), e.g.
+    ``cec_2020_president``; an existing dataset, found by organization and title, keeps its."""
+    former_names: Sequence[str] = ()
+    """Names the resource had under earlier importers (``cec_2020_1a2b3c_elctks``): a
+    catalog that has one keeps adding versions to it instead of making a second resource."""
 
 
 def check_fields(spec: RelationSpec, columns: list[str]) -> None:
@@ -124,19 +130,26 @@ def _find_dataset(catalog: Catalog, org: str, title: str) -> str | None:
 
 
 def _plan(catalog: Catalog, spec: RelationSpec) -> Target:
-    """Where ``spec``'s rows go: its dataset (found by organization and title) and resource,
-    either of which may be new."""
+    """Where ``spec``'s rows go: its dataset (found by organization and title) and resource
+    (found by its name or a former one), either of which may be new."""
     dataset = _find_dataset(catalog, spec.org, spec.title)
     with catalog.read() as session:
-        return plan_target(
-            session,
-            org=spec.org,
-            dataset=dataset,
-            resource=spec.resource,
-            file=Path(spec.resource),
-            title=spec.title,
-            source_hash="",
-        )
+        for name in (spec.resource, *spec.former_names):
+            target = plan_target(
+                session,
+                org=spec.org,
+                dataset=dataset,
+                resource=name,
+                file=Path(name),
+                title=spec.title,
+                source_hash="",
+            )
+            if not target.new_resource:
+                return target
+        target.resource_name = spec.resource
+        if spec.dataset_id:
+            target.id_candidates = [spec.dataset_id]
+        return target
 
 
 def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
@@ -222,7 +235,8 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
             spec = item.spec
             target = _plan(catalog, spec)
             with catalog.read() as session:
-                slug = target.resource or new_resource_slug(session, target, spec.title)
+                reserved = {s for _, _, s in planned}
+                slug = target.resource or new_resource_slug(session, target, spec.title, reserved)
             if slug in {s for _, _, s in planned}:
                 raise ConflictError(
                     f"two tables of one import would both be resource {slug!r}",

@@ -22,6 +22,7 @@ import duckdb
 import yaml
 
 from kaifang.catalog.edits import check_form, form_metadata
+from kaifang.catalog.identifiers import check_id
 from kaifang.catalog.records import UserRecord
 from kaifang.errors import (
     KaifangError,
@@ -400,6 +401,12 @@ def publish_reviewed(
     title, dataset = form.get("title", "").strip(), form.get("dataset", "").strip()
     if not title and not dataset:
         problems.append(PolicyProblem("", "title", "give the new dataset a title"))
+    dataset_id = form.get("dataset_id", "").strip() or None
+    if dataset_id is not None:
+        try:
+            check_id(dataset_id)
+        except ValidationError as exc:
+            problems.append(PolicyProblem("dataset_id", "id", f"{exc.message} {exc.hint}"))
     # the metadata the openness rubric asks for, so that a first publish can reach 金
     for problem in check_form(form):
         problems.append(PolicyProblem(problem.field, f"metadata_{problem.code}", problem.message))
@@ -430,6 +437,7 @@ def publish_reviewed(
             org=org,
             title=title or None,
             dataset=dataset or None,
+            dataset_id=dataset_id,
             policy=area.write_policy(upload_id, policy),
             legal_basis=chosen,
             allow_ragged=form.get("allow_ragged") == "1",

@@ -420,6 +420,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "publish.metadata": ("資料集", "Dataset"),
     "publish.title": ("新資料集名稱", "New dataset title"),
+    "publish.dataset_id": ("新資料集編號（選填）", "New dataset id (optional)"),
+    "publish.dataset_id_help": (
+        "小寫英文字母、數字與底線，以字母開頭，例如 theft_points_2024；"
+        "留空則由英文名稱或名稱的拼音產生。",
+        "Lower-case letters, digits and underscores, starting with a letter, e.g. "
+        "theft_points_2024; left empty, it is made from the English title or the title in "
+        "pinyin.",
+    ),
     "publish.dataset": (
         "或：既有資料集編號（上架新版本）",
         "Or: existing dataset id (new version)",

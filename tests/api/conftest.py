@@ -77,6 +77,7 @@ def publish_fixtures(settings: Settings, files: Path) -> Published:
         settings,
         write_theft(files / "theft.csv"),
         org=ORG,
+        dataset_id="theft",  # chosen by the publisher (else qie_dao_dian_wei_zi_xun)
         metadata={
             "title": "竊盜點位資訊",
             "description": "臺北市住宅、汽車、機車、自行車竊盜案件的發生地點。",

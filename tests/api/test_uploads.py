@@ -43,7 +43,13 @@ def accounts(tmp_path: Path, make_settings: MakeSettings) -> Accounts:
         ]:
             create_user(catalog, name, org=org, role=role)
             tokens[name] = create_token(catalog, name).token
-    publish_file(settings, write_theft(tmp_path / "theft.csv"), org=ORG, title="竊盜點位資訊")
+    publish_file(
+        settings,
+        write_theft(tmp_path / "theft.csv"),
+        org=ORG,
+        title="竊盜點位資訊",
+        dataset_id="theft",
+    )
     return Accounts(settings, **tokens)
 
 

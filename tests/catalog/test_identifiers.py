@@ -3,9 +3,12 @@ from __future__ import annotations
 import pytest
 
 from kaifang.catalog.identifiers import (
+    READABLE_MAX,
+    check_id,
     dataset_identifier,
     is_slug,
     normalize_org_code,
+    readable_id,
     resource_identifier,
     slugify,
     unique_slug,
@@ -46,3 +49,47 @@ def test_national_identifiers() -> None:
 def test_bad_org_codes_are_refused(code: str) -> None:
     with pytest.raises(ValidationError, match="379130000E"):
         normalize_org_code(code)
+
+
+@pytest.mark.parametrize(
+    ("title", "wanted"),
+    [
+        ("Theft points 竊盜點位", "theft_points"),  # the English words
+        ("臺北市竊盜點位資訊", "tai_bei_shi_qie_dao_dian_wei_zi_xun"),  # pinyin, no tones
+        ("中選會選舉資料庫 2020總統立委 總統", "zhong_xuan_hui_xuan_ju_zi_liao_ku_2020"),
+        ("2020 總統", "t_2020_zong_tong"),  # digits alone are no word
+        (
+            "Traffic volume by vehicle type at each ETC gantry",
+            "traffic_volume_by_vehicle_type_at_each",
+        ),
+        ("竊盜", "qie_dao"),
+        ("？！", ""),
+    ],
+)
+def test_readable_id_from_english_else_pinyin(title: str, wanted: str) -> None:
+    made = readable_id(title)
+    assert made == wanted
+    assert len(made) <= READABLE_MAX
+    assert made == "" or is_slug(made)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "suggestion"),
+    [
+        ("Theft-Points", "theft_points"),
+        ("2024_theft", "t_2024_theft"),
+        ("竊盜", "qie_dao"),
+        ("a__b", "a_b"),
+        ("x" * 64, "x" * 63),
+        ("", "theft_points_2024"),
+    ],
+)
+def test_check_id_refuses_with_a_suggestion(wanted: str, suggestion: str) -> None:
+    with pytest.raises(ValidationError, match="lower-case ASCII letters") as caught:
+        check_id(wanted)
+    assert caught.value.hint == f"Choose an id such as {suggestion!r}."
+    assert caught.value.details["key"] == "id"
+
+
+def test_check_id_keeps_a_valid_id() -> None:
+    assert check_id(" cec_2020_president ") == "cec_2020_president"

@@ -76,7 +76,7 @@ def test_without_a_time_column_rows_are_clustered_by_the_code(
     assert codes == ["0100", "0200", "0300"]
 
 
-def test_chinese_title_falls_back_to_the_file_name_for_ids(
+def test_a_chinese_title_gives_a_pinyin_id_not_the_file_name(
     org_settings: Settings, write_csv: WriteCsv
 ) -> None:
     first = publish_file(
@@ -85,8 +85,8 @@ def test_chinese_title_falls_back_to_the_file_name_for_ids(
     second = publish_file(
         org_settings, write_csv("b/a.csv", ["x"], [[2]]), org=ORG, title="竊盜點位資訊"
     )
-    assert (first.dataset, first.resource) == ("a", "a")
-    assert (second.dataset, second.resource) == ("a_2", "a_2")
+    assert (first.dataset, first.resource) == ("qie_dao_dian_wei_zi_xun", "a")
+    assert (second.dataset, second.resource) == ("qie_dao_dian_wei_zi_xun_2", "a_2")
     assert second.dataset_identifier == f"{ORG}-000002"
 
 

@@ -255,3 +255,21 @@ def test_a_first_publish_with_the_metadata_the_rubric_asks_for_reaches_gold(
     detail = client.get(f"/api/datasets/{dataset}").json()
     fields = {f["name"]: f.get("description") for f in detail["resources"][0]["fields"]}
     assert fields["件數"] == "陳情案件數（件）"
+
+
+def test_the_publisher_chooses_the_new_dataset_id(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    log_in(client, tokens["steward"])
+    review_url = _upload(client)
+    review = client.get(review_url)
+    assert 'name="dataset_id"' in review.text
+    form = {**_form(review.text), "action:姓名": "drop", "title": "陳情案件"}
+    refused = client.post(review_url, data={**form, "dataset_id": "Petitions-2024"})
+    assert refused.status_code == 422
+    assert 'id="error-dataset_id"' in refused.text and "petitions_2024" in refused.text
+    done = client.post(
+        review_url, data={**form, "dataset_id": "petitions_2024"}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"].startswith("/datasets/petitions_2024")

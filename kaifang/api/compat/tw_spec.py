@@ -163,7 +163,13 @@ def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
     _check_params(request, set())
     service = service_of(request)
     try:
-        dataset = service.get_dataset(identifier)
+        try:
+            dataset = service.get_dataset(identifier)
+        except NotFoundError as exc:  # a renamed dataset's former id: answer the current one
+            moved = exc.details.get("moved_to")
+            if not isinstance(moved, dict):
+                raise
+            dataset = service.get_dataset(str(moved["new"]))
     except NotFoundError:
         raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
     return _ok(spec_metadata(dataset, base_url=link_base(request)))

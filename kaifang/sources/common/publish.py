@@ -243,8 +243,12 @@ def stage_rows(
     legal_basis: LegalBasis | None = None,
     institutional: tuple[str, ...] = (),
     exception: PublicByNature | None = None,
+    dataset_id: str | None = None,
+    former_names: tuple[str, ...] = (),
 ) -> StagedRows:
-    """Screen ``relation`` (see :func:`screened`) and check its fields; nothing is written."""
+    """Screen ``relation`` (see :func:`screened`) and check its fields; nothing is written.
+    ``dataset_id`` is the readable id a new dataset gets; ``former_names`` the resource's
+    names under earlier importers (see :class:`kaifang.publish.relation.RelationSpec`)."""
     summary = screened(
         settings,
         relation,
@@ -264,6 +268,8 @@ def stage_rows(
         legal_basis=summary.get("legal_basis"),
         source_file=source_file,
         screening=summary,
+        dataset_id=dataset_id,
+        former_names=former_names,
     )
     check_fields(spec, list(relation.columns))
     return StagedRows(spec, summary)
@@ -312,6 +318,7 @@ def publish_rows(
     legal_basis: LegalBasis | None = None,
     institutional: tuple[str, ...] = (),
     exception: PublicByNature | None = None,
+    dataset_id: str | None = None,
 ) -> ResourceImport:
     """Screen ``relation`` (see :func:`screened`), then publish it as ``resource``."""
     staged = stage_rows(
@@ -327,5 +334,6 @@ def publish_rows(
         legal_basis=legal_basis,
         institutional=institutional,
         exception=exception,
+        dataset_id=dataset_id,
     )
     return publish_staged(settings, relation, staged)

@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from kaifang.catalog.identifiers import readable_id
 from kaifang.errors import ReadError
 from kaifang.reading.limits import SOURCE_ARCHIVE_LIMITS
 from kaifang.sources.elections.columns import FILES
@@ -43,10 +44,60 @@ class ElectionFolder:
 
     @property
     def key(self) -> str:
-        """A short ASCII id for the election's resources: its numbers plus a hash."""
+        """A short ASCII key unique to the election: its numbers plus a hash (the name of
+        its resources under importers before readable ids, and of its work files)."""
         digits = "_".join(re.findall(r"[0-9]+", self.title))[:24]
         digest = hashlib.sha1(self.title.encode("utf-8")).hexdigest()[:6]
         return f"{digits}_{digest}" if digits else digest
+
+    @property
+    def readable_key(self) -> str:
+        """A key people can read: the election's year and the seat type of the folder below
+        it in English (``2020總統立委 總統`` -> ``2020_president``), else in pinyin."""
+        return readable_election_key(self.title)
+
+
+SEATS = {
+    "總統": "president",
+    "區域立委": "legislator_district",
+    "山地立委": "legislator_mountain_indigenous",
+    "平地立委": "legislator_plains_indigenous",
+    "不分區政黨": "legislator_party_list",
+    "不分區立委": "legislator_party_list",
+    "立委": "legislator",
+    "立法委員": "legislator",
+    "直轄市長": "mayor",
+    "縣市長": "magistrate",
+    "直轄市議員": "city_councillor",
+    "縣市議員": "county_councillor",
+    "鄉鎮市長": "township_mayor",
+    "村里長": "village_chief",
+    "地方公職人員選舉": "local",
+    "公民投票": "referendum",
+    "修憲複決": "constitutional_referendum",
+}
+"""The CEC folders' seat and election types in English, for readable ids."""
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+def readable_election_key(title: str) -> str:
+    """``2020總統立委 總統`` -> ``2020_president``; ``2022-111年地方公職人員選舉 C1 prv`` ->
+    ``2022_c1_prv``; ``20080322-總統`` -> ``2008_president``. The year is the first one the
+    title names; the rest is the folders below the election's (the seat type), or the
+    election's own words when it has no subfolder, in English where :data:`SEATS` knows
+    them, else in pinyin."""
+    parts = title.split(" ")
+    year = _YEAR.search(title)
+    if len(parts) > 1:
+        rest = parts[1:]
+    else:  # the election's own words, without its dates and term numbers
+        rest = [re.sub(r"[0-9]+|年|任|[-_]", " ", parts[0]).strip() if year else parts[0]]
+    words: list[str] = []
+    for text in rest:
+        known = SEATS.get(text)
+        words.append(known if known is not None else readable_id(text, limit=30))
+    key = "_".join(w for w in [year.group(0) if year else "", *words] if w)
+    return key or readable_id(title)
 
 
 def normalize_title(text: str) -> str:

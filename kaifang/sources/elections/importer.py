@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from kaifang.catalog.identifiers import SLUG_MAX
 from kaifang.catalog.metadata import DatasetMetadata, validate_metadata
 from kaifang.errors import ReadError
 from kaifang.privacy.exception import PublicByNature
@@ -115,8 +116,19 @@ LEVEL_FIELD = {
 }
 
 
+def dataset_id(election: ElectionFolder) -> str:
+    """A new election dataset's id, e.g. ``cec_2020_president``."""
+    return f"cec_{election.readable_key}"[: SLUG_MAX - 8].rstrip("_")
+
+
 def resource_name(election: ElectionFolder, stem: str) -> str:
-    """The table name of one file of one election, e.g. ``cec_2020_1a2b3c_elctks``."""
+    """The table name of one file of one election, e.g. ``cec_2020_president_elctks``."""
+    return f"{dataset_id(election)}_{stem}"
+
+
+def former_resource_name(election: ElectionFolder, stem: str) -> str:
+    """The name importers gave it before readable ids, e.g. ``cec_2020_1a2b3c_elctks``: a
+    catalog that has it keeps it (and its id)."""
     return f"cec_{election.key}_{stem}"
 
 
@@ -302,6 +314,8 @@ def _stage_election(
                     publisher=CEC,
                     title=report.title,
                     resource=resource,
+                    dataset_id=dataset_id(election),
+                    former_names=(former_resource_name(election, stem),),
                     fields=fields,
                     metadata=metadata,
                     source_file=f"{election.folder.name}/{file.name}",

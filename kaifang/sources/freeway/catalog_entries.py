@@ -43,7 +43,8 @@ FREQUENCY: dict[str, str] = {"M03A": "realtime", "M04A": "realtime", "M05A": "re
 
 
 def resource_name(code: str) -> str:
-    """The table name a dataset's rows are queried by, e.g. ``freeway_m03a``."""
+    """The table name a dataset's rows are queried by, e.g. ``freeway_m03a``; a new dataset
+    gets it as its id too (catalogs made before keep ``etc_m03a``)."""
     return f"freeway_{code.lower()}"
 
 

@@ -50,6 +50,7 @@ from kaifang.sqlutil import quote_ident, quote_literal
 
 MOE = Publisher("A09000000E", "教育部", "Ministry of Education")
 TITLE = "各級學校名錄"
+DATASET_ID = "moe_schools"  # a new dataset's id (catalogs made before keep moe_schools_all)
 COMBINED = "all"
 HEADER_SCAN_LINES = 10
 # The school's own contact data: never a person's, whatever a detector says (some university
@@ -262,8 +263,7 @@ def import_schools(settings: Settings, path: str | Path) -> ImportResult:
         union = " UNION ALL BY NAME ".join(f"SELECT * FROM {t}" for t, _ in loaded.values())
         columns = ", ".join(quote_ident(c) for c in order)
         con.execute(f"CREATE TABLE schools_all AS SELECT {columns} FROM ({union})")
-        # The combined resource goes first: a new dataset takes its id (moe_schools_all)
-        # from the first resource published, and this one names every level.
+        # The combined resource goes first: it names every level.
         staged = [
             ("schools_all", _stage(settings, con.table("schools_all"), COMBINED,
                                    [all_fields[c] for c in order], metadata, None)),
@@ -292,6 +292,7 @@ def _stage(
         relation,
         publisher=MOE,
         title=TITLE,
+        dataset_id=DATASET_ID,
         resource=resource_name(key),
         fields=fields,
         metadata=metadata,

@@ -290,6 +290,7 @@ def import_theft(settings: Settings, path: str | Path) -> ImportResult:
             con.table("theft_next"),
             publisher=TAIPEI_POLICE,
             title=TITLE,
+            dataset_id=RESOURCE,
             resource=RESOURCE,
             fields=_fields(),
             metadata=_metadata(first, last),

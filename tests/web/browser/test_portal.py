@@ -316,9 +316,9 @@ def test_election_dashboard_draws_real_results(page: Page, site: Site) -> None:
     ("dataset", "expected"),
     [
         # an importer's summary: the candidates' names are public by law
-        ("t_2020", ("依法公開之個人資料", "名字", "是否為個人紀錄")),
+        ("cec_2020_president", ("依法公開之個人資料", "名字", "是否為個人紀錄")),
         # the freeway trips' protection: coarsened times, rare trips suppressed
-        ("etc_m06a", ("已去識別化", "時間粗化", "稀有旅次抑制", "k ≥ 5")),
+        ("freeway_m06a", ("已去識別化", "時間粗化", "稀有旅次抑制", "k ≥ 5")),
         # the police's coarsened points: k fails, waived by a recorded, reviewable exception
         ("taipei_theft_points", ("依資料性質公開之例外", "例外理由", "核准者", "發生地點")),
     ],

@@ -119,7 +119,15 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
             raise CkanError("Bad Request", f"{name} changes data: send it as a POST", 400)
         params, files = await _params(request)
         call = Call(service_of(request), params, base_url, _token(request), files)
-        result = await run_in_threadpool(info.fn, call)
+        try:
+            result = await run_in_threadpool(info.fn, call)
+        except NotFoundError as exc:  # a renamed dataset's former id: answer the current one
+            moved = exc.details.get("moved_to")
+            if not isinstance(moved, dict) or moved["old"] not in params.values():
+                raise
+            renamed = {k: moved["new"] if v == moved["old"] else v for k, v in params.items()}
+            call = Call(service_of(request), renamed, base_url, _token(request), files)
+            result = await run_in_threadpool(info.fn, call)
     except CkanError as exc:
         return ckan_error_response(base_url, name, exc)
     except RecursionError:  # json.loads of a deeply nested body or filters
