@@ -553,6 +553,8 @@ class Showcase(Base):
     reviewed: Mapped[datetime | None] = mapped_column(DateTime)
 
     datasets: Mapped[list[Dataset]] = relationship(secondary=showcase_datasets)
+
+
 class IdAlias(Base):
     """A dataset's or resource's former id (``old``) and its id now (``new``), recorded by
     ``kaifang catalog rename``: pages and APIs given the old id redirect to the new one."""
