@@ -97,7 +97,7 @@ def test_catalog_commands_import_no_heavy_module(
         create_organization(catalog, "379130000E", name="臺北市政府警察局")
     path = tmp_path / "counts.csv"
     path.write_text("縣市,件數\n臺北市,10\n新北市,12\n", encoding="utf-8")
-    publish_file(settings, path, org="379130000E", title="件數")
+    publish_file(settings, path, org="379130000E", title="件數", dataset_id="counts")
     script = (
         "import sys, json\n"
         "from kaifang.cli import cli\n"
