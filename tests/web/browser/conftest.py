@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from kaifang.catalog.accounts import create_organization, create_token, create_user
 from kaifang.catalog.db import open_catalog
@@ -180,3 +180,16 @@ def chart_option(page: Page, selector: str) -> dict[str, Any]:
     )
     option: dict[str, Any] = page.evaluate(_OPTION, selector)
     return option
+
+
+def watch_requests(page: Page, problems: list[str]) -> None:
+    """Record each request of ``page`` that fails, but not one the browser cancelled because
+    the page navigated on (``net::ERR_ABORTED``: a favicon still loading when a link is
+    followed); a refused or broken request is a problem."""
+
+    def failed(request: Request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" not in failure:
+            problems.append(f"failed: {request.url} ({failure})")
+
+    page.on("requestfailed", failed)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser.conftest import Site, api, chart_option, screenshot
+from tests.web.browser.conftest import Site, api, chart_option, screenshot, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,7 +28,7 @@ def tab(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterato
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    watch_requests(page, problems)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.url) else None)
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser.conftest import Site, screenshot
+from tests.web.browser.conftest import Site, screenshot, watch_requests
 from tests.web.browser.test_crawl import AXE, _axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,7 +57,7 @@ def tab(request: pytest.FixtureRequest, browser: Browser, site: Site) -> Iterato
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    watch_requests(page, errors)
     try:
         yield page
         assert errors == []

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.web.browser.conftest import SCREENSHOTS, Site, api, screenshot
+from tests.web.browser.conftest import SCREENSHOTS, Site, api, screenshot, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -185,7 +185,7 @@ def _tab(browser: Browser, site: Site, width: int, lang: str) -> Iterator[tuple[
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    watch_requests(page, problems)
     try:
         yield page, problems
     finally:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser.conftest import CATEGORIES, Site, api, screenshot
+from tests.web.browser.conftest import CATEGORIES, Site, api, screenshot, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,7 +38,7 @@ def tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    watch_requests(page, problems)
     try:
         yield page
         expected = EXPECTED_CONSOLE.get(request.node.originalname)
