@@ -27,7 +27,7 @@ def tab(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterato
     page.set_default_timeout(15_000)
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("pageerror", lambda e: problems.append(f"{e}\n{e.stack}"))  # the stack says where
     watch_requests(page, problems)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.url) else None)
