@@ -178,11 +178,11 @@ def run_import(
     (answered, not raised: the worker goes on with the next one)."""
     now = now or datetime.now(UTC)
     source_name, path, options = _lock(catalog, name, now)
-    source = source_named(source_name)
-    defaults = {o.name: o.default for o in source.options}
     report: dict[str, Any] = {}
     error: str | None = None
-    try:
+    try:  # whatever fails, the lock is released below and the failure recorded
+        source = source_named(source_name)
+        defaults = {o.name: o.default for o in source.options}
         if source.path_must_exist and not path.exists():
             raise ValidationError(
                 f"{path.name}: the scheduled import's path no longer exists",

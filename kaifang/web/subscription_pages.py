@@ -77,7 +77,9 @@ def delivery_page(request: Request, subscription_id: str) -> Response:
     number = _number(subscription_id)
     service = service_of(request)
     log = service.deliveries(user, number)  # 404 unless it is this user's
-    subscription = next(s for s in service.subscriptions(user) if s["id"] == number)
+    subscription = next((s for s in service.subscriptions(user) if s["id"] == number), None)
+    if subscription is None:  # removed meanwhile, in another tab
+        raise NotFoundError(f"no subscription {number}", key="subscription")
     return render(request, "subscription_log.html", subscription=subscription, deliveries=log)
 
 
