@@ -4,8 +4,10 @@ each type (codes stay strings)."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import duckdb
@@ -45,6 +47,33 @@ def utf8_copy(file: Path, target: Path, *, skip_lines: int = 0) -> DecodedFile:
         text = "".join(text.splitlines(keepends=True)[skip_lines:])
     target.write_text(text, encoding="utf-8")
     return DecodedFile(target, encoding, replaced)
+
+
+def expect_header(
+    decoded: DecodedFile, names: Sequence[str], *, file: Path, row: int = 1, hint: str
+) -> None:
+    """Refuse ``file`` unless its header row (the first line of its UTF-8 copy, line ``row``
+    of the file) names ``names`` in that order. Importers read columns by position, so any
+    other header (another layout, a reordered export, a file that is not this source's)
+    would publish values under the wrong names; padding and trailing empty cells are
+    tolerated."""
+    with decoded.path.open(encoding="utf-8", newline="") as handle:
+        first = next(csv.reader(handle), [])
+    found = [cell.strip(" \t\u3000") for cell in first]
+    while found and found[-1] == "":
+        found.pop()
+    if found == list(names):
+        return
+    wrong = next((i for i, (f, n) in enumerate(zip_longest(found, names)) if f != n), len(names))
+    column = found[wrong] if wrong < len(found) else names[wrong]
+    raise ReadError(
+        f"the header row is {','.join(found)!r}, not {','.join(names)!r}: the columns "
+        "are read by position, so this layout would publish values under the wrong names",
+        file=file,
+        row=row,
+        column=column,
+        hint=hint,
+    )
 
 
 def read_text_csv(

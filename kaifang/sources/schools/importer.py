@@ -36,7 +36,12 @@ from kaifang.sources.common.publish import (
     publish_all_staged,
     stage_rows,
 )
-from kaifang.sources.common.text_files import decode_text, read_text_csv, utf8_copy
+from kaifang.sources.common.text_files import (
+    decode_text,
+    expect_header,
+    read_text_csv,
+    utf8_copy,
+)
 from kaifang.sources.model import SourceColumn
 from kaifang.sources.schools.columns import LEVELS, SchoolLevel
 from kaifang.sources.schools.parse import (
@@ -191,6 +196,14 @@ def _load_level(
     column gets one from the title row or the file name (NULL when neither names it)."""
     header = _header_line(file)
     decoded = utf8_copy(file, workdir / f"{level.key}.csv", skip_lines=header)
+    expect_header(
+        decoded,
+        [c.name for c in level.columns],
+        file=file,
+        row=header + 1,
+        hint=f"A {level.file} of this layout is not known to kaifang yet; pass the file as "
+        "the statistics office publishes it, or report the new layout. Nothing was published.",
+    )
     present = {c.name for c in level.columns}
     raw = f"raw_{level.key}"
     read_text_csv(con, decoded.path, [c.name for c in level.columns], header=True).create(raw)

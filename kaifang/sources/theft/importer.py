@@ -46,7 +46,7 @@ from kaifang.sources.common.publish import (
     field_for,
     publish_rows,
 )
-from kaifang.sources.common.text_files import read_text_csv, utf8_copy
+from kaifang.sources.common.text_files import expect_header, read_text_csv, utf8_copy
 from kaifang.sources.sqltext import roc_compact_date_sql, trim_padding_sql
 from kaifang.sources.theft.columns import CATEGORIES, COLUMNS, PUBLISHER
 from kaifang.sources.theft.parse import (
@@ -165,6 +165,13 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[Path], workdir: Path) -> l
                  "message": f"{file.name}: {decoded.replaced} bytes are not Big5/CP950; "
                  "they are kept as U+FFFD"}
             )  # fmt: skip
+        expect_header(
+            decoded,
+            names,
+            file=file,
+            hint="Pass the police's 竊盜點位資訊 CSV as downloaded (header "
+            "編號,案類,發生日期,發生時段,發生地點); nothing was published.",
+        )
         relation = read_text_csv(con, decoded.path, names, header=True)
         if index == 0:
             relation.create("raw_theft")

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from kaifang.errors import ReadError
 from kaifang.openness import ColumnFacts, DatasetFacts, ResourceFacts, detect_split_datasets
 from kaifang.privacy import gate, screen
 from kaifang.service import Service
@@ -195,3 +196,22 @@ def test_a_school_site_given_as_an_ip_address_does_not_block(
     assert screening["status"] == "passed"
     assert screening["direct_identifiers"] == []
     assert [c["column"] for c in screening["institutional_contact"]] == ["網址"]
+
+
+def test_a_layout_with_columns_in_another_order_is_refused(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    """Columns are read by position: a 大專 file whose 電話 and 地址 trade places would publish
+    phones as addresses, so it is refused at its header row (line 3, after the title rows)."""
+    source = tmp_path / "u1_new.csv"
+    header = "代碼,學校名稱,縣市名稱,電話,地址,網址,體系別"
+    row = (
+        "0001,國立第1大學,[30]臺北市,(02)29393091,[106]臺北市大安區羅斯福路1號,http://a.tw,[1]一般"
+    )
+    source.write_text("\n".join(["103學年度大專校院名錄,,,,,,", ",,,,,,", header, row]) + "\n")
+    settings = make_settings(tmp_path / "data")
+    with pytest.raises(ReadError) as raised:
+        import_schools(settings, source)
+    assert (raised.value.row, raised.value.column) == (3, "電話")
+    assert "u1_new.csv" in str(raised.value)
+    assert VersionStore(settings).list_versions(resource_name("u1")) == []

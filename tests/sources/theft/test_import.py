@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from kaifang.errors import ReadError
 from kaifang.privacy import gate, screen
 from kaifang.settings import Settings
 from kaifang.sources.theft.columns import CATEGORIES
@@ -159,3 +160,36 @@ def test_rows_repeated_across_files_are_published_once(settings: Settings, tmp_p
     assert result.datasets[0].resources[0].rows == 5
     problems = {p["code"]: p["count"] for p in result.to_dict()["problems"]}
     assert problems["duplicate_rows"] == 4
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("not,a\n", "not"),  # another file altogether
+        ("編號,案類,發生時段,發生日期,發生地點\n", "發生時段"),  # reordered: dates would be bands
+        ("編號,案類,發生日期,發生時段\n", "發生地點"),  # a column missing
+        ("", "1"),  # no header: the first incident would be read as one
+    ],
+)
+def test_a_file_whose_header_is_not_the_polices_is_refused(
+    settings: Settings, tmp_path: Path, header: str, column: str
+) -> None:
+    """Columns are read by position: a file with another header is refused, naming the file,
+    the row and the first column that differs, and nothing is published."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "points.csv").write_bytes((header + HANDMADE).encode("utf-8"))
+    with pytest.raises(ReadError) as raised:
+        import_theft(settings, folder)
+    error = raised.value
+    assert (Path(str(error.file)).name, error.row, error.column) == ("points.csv", 1, column)
+    assert "nothing was published" in str(error.hint)
+    assert not VersionStore(settings).list_versions(RESOURCE)
+
+
+def test_a_padded_header_with_a_trailing_comma_is_read(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    padded = " 編號 ,案類,發生日期,\u3000發生時段,發生地點,\n"
+    (folder / "points.csv").write_bytes((padded + HANDMADE).encode("utf-8-sig"))
+    assert import_theft(settings, folder).datasets[0].rows_out == 4
