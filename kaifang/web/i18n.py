@@ -165,6 +165,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "來源平臺已不再列出此資料集（{when} 起）；此處保留其紀錄。",
         "The source no longer lists this dataset (since {when}); its record is kept here.",
     ),
+    "dataset.withdrawn": (
+        "此資料集已於 {when} 下架，不再列於搜尋與目錄中；此處保留其紀錄與已發布的版本。",
+        "This dataset was withdrawn on {when}: it is no longer listed in search or the "
+        "catalogs; its record and published versions are kept here.",
+    ),
     "dataset.downloads": ("下載", "Downloads"),
     "dataset.api": ("API 範例", "API examples"),
     "dataset.explore": ("瀏覽與圖表", "Explore and chart"),

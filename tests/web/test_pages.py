@@ -3,6 +3,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from kaifang.catalog.db import open_catalog
+from kaifang.catalog.editing import withdraw_dataset
+from kaifang.settings import Settings
+
 
 @pytest.mark.parametrize(
     "path",
@@ -98,3 +102,18 @@ def test_api_docs_page_has_a_language_a_landmark_and_a_way_back(client: TestClie
     assert "<script>" not in text  # every script is a local file (the CSP can forbid inline)
     for asset in ("/static/portal/api-docs.js", "/static/portal/api-docs.css"):
         assert client.get(asset).status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh-TW", "已於"), ("en", "was withdrawn on")])
+def test_a_withdrawn_dataset_says_so_on_its_page(
+    settings: Settings, client: TestClient, published: dict[str, str], lang: str, words: str
+) -> None:
+    """Withdrawn without a harvest source (through CKAN's package_delete or the API), the page
+    still opens (its links keep working) but says the dataset is no longer listed."""
+    page = f"/datasets/{published['dataset']}?lang={lang}"
+    assert words not in client.get(page).text
+    with open_catalog(settings) as catalog:
+        withdraw_dataset(catalog, published["dataset"])
+    answer = client.get(page)
+    assert answer.status_code == 200
+    assert words in answer.text
