@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from kaifang.catalog import accounts
-from kaifang.catalog import requests as dataset_requests
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.categories import CATEGORIES
 from kaifang.catalog.datasets import find_dataset, popular, use_counts
@@ -292,15 +291,6 @@ def organization_page(
         "median_response_days": together["median_response_days"],
         "community": together,
     }
-
-
-def create_request(
-    service: Service, org: str, *, title: str, description: str, requester: str
-) -> RequestRecord:
-    """Anyone may ask an organization for a dataset."""
-    return dataset_requests.create_request(
-        service.catalog, org, title=title, description=description, requester=requester
-    )
 
 
 def answer_request(
