@@ -9,6 +9,7 @@ history holds; ``files_read`` in every answer says how many files were scanned.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -219,13 +220,26 @@ class FreewayAnalyses:
         return self._run(sql, params, ["freeway_m07a"], days)
 
 
+_CHOICES: dict[tuple[str, int], dict[str, Any]] = {}  # (store, M03A version) → choices
+
+
 def freeway_choices(data: SourceData) -> dict[str, Any]:
     """The dashboard's choices: the days the volume table (M03A) holds, and the first day's
-    window and busiest section to show at first."""
+    window and busiest section to show at first. Versions are immutable, so the choices are
+    computed once per version of M03A, not on every render."""
     with data.catalog.read() as session:
         version = session.scalar(
             select(Resource.current_version).where(Resource.slug == VOLUME_TABLE)
         )
+    key = (str(data.store.settings.data_dir), int(version or 0))
+    if key not in _CHOICES:
+        if len(_CHOICES) >= 16:
+            _CHOICES.clear()
+        _CHOICES[key] = _choices(data, version)
+    return copy.deepcopy(_CHOICES[key])
+
+
+def _choices(data: SourceData, version: int | None) -> dict[str, Any]:
     days: set[str] = set()
     if version is not None:
         found = (

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from kaifang.service import Service
+from kaifang.service.web import dashboard_choices
 from kaifang.settings import Settings
 from kaifang.sources.freeway.generate import GeneratedFreeway
 from kaifang.sources.freeway.importer import import_freeway
@@ -70,3 +71,29 @@ def test_a_day_is_read_from_its_own_partition_only(
     # The one file holds that day and nothing else.
     dates = duckdb.sql(f"SELECT DISTINCT Date::VARCHAR FROM {parquet_scan_sql(day)}").fetchall()
     assert dates == [("2024-03-26",)]
+
+
+def test_the_dashboards_days_follow_each_new_version(
+    settings: Settings, tmp_path: Path, two_days: tuple[Path, GeneratedFreeway]
+) -> None:
+    """The dashboard's choices are kept per version of M03A: a new day shows at once."""
+
+    def day(name: str) -> Path:
+        folder = tmp_path / name
+        for table in ("M03A", "M05A"):  # volumes, and the speeds of the busiest section
+            shutil.copytree(two_days[0] / table / name, folder / table / name)
+        return folder
+
+    import_freeway(settings, day("20240325"))
+    service = Service(settings)
+    try:
+        before = dashboard_choices(service, "freeway")
+        assert before["freeway_days"] == ["2024-03-25"]
+        before["freeway_days"].append("mutated by a caller")
+        assert dashboard_choices(service, "freeway")["freeway_days"] == ["2024-03-25"]
+        import_freeway(settings, day("20240326"))
+        after = dashboard_choices(service, "freeway")
+    finally:
+        service.close()
+    assert after["freeway_days"] == ["2024-03-25", "2024-03-26"]
+    assert after["freeway"]["day"] == "2024-03-25"
