@@ -1,6 +1,6 @@
 """Registering many catalog entries at once, each a new dataset with its resources described
 by their columns (version 1 each, no stored file): what a publish registers, with the
-metadata applied by the registry's own :func:`_apply_metadata`, identifiers and slugs made
+metadata applied by the registry's own :func:`merge_metadata`, identifiers and slugs made
 as the registry makes them and index texts by :func:`search_texts`, but with every lookup
 batched and each table written with one multi-row ``INSERT ... RETURNING``, so that
 ``kaifang generate catalog`` loads a national catalog at hundreds of datasets per second.
@@ -27,6 +27,7 @@ from kaifang.catalog.identifiers import (
     unique_slug,
 )
 from kaifang.catalog.metadata import DatasetMetadata
+from kaifang.catalog.metadata_writes import merge_metadata
 from kaifang.catalog.models import (
     Dataset,
     Organization,
@@ -36,7 +37,6 @@ from kaifang.catalog.models import (
     dataset_tags,
     utcnow,
 )
-from kaifang.catalog.registry import _apply_metadata
 from kaifang.catalog.search import search_texts
 
 
@@ -160,7 +160,7 @@ def _dataset_row(
         license_id="OGDL-Taiwan-1.0",
         extras={},
     )
-    _apply_metadata(dataset, replace(meta, keywords=[]), session)  # no keywords: no lookup
+    merge_metadata(session, dataset, replace(meta, keywords=[]))  # no keywords: no lookup
     modified = entry.modified or utcnow()
     row = _column_values(dataset)
     row.update(

@@ -21,13 +21,11 @@ from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.identifiers import is_slug, unique_slug
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Resource, Tag, utcnow
+from kaifang.catalog.metadata_writes import replace_metadata
+from kaifang.catalog.models import Dataset, Resource, utcnow
 from kaifang.catalog.registry import new_dataset, new_resource, readable_ids
 from kaifang.catalog.search import refresh_search_text
 from kaifang.errors import ConflictError, ValidationError
-
-EXTRA_KEYS = ("title_en", "cost_law", "landing_page", "notes")
-"""Metadata kept in ``datasets.extras`` (``primary_key`` too, which editing leaves alone)."""
 
 
 @dataclass(frozen=True)
@@ -51,33 +49,6 @@ def _check_slug(session: Session, model: type[Dataset] | type[Resource], slug: s
         )
     if session.scalar(select(model.id).where(model.slug == slug)) is not None:
         raise ConflictError(f"{key}: {slug!r} is already in use", key=key)
-
-
-def _set_metadata(session: Session, dataset: Dataset, meta: DatasetMetadata) -> None:
-    """Replace every metadata field with ``meta`` (an empty value clears the field)."""
-    if meta.title:
-        dataset.title = meta.title
-    dataset.description = meta.description
-    dataset.category = meta.category
-    dataset.license_id = meta.license
-    dataset.license_url = meta.license_url
-    dataset.cost = meta.cost
-    dataset.update_frequency = meta.update_frequency
-    dataset.temporal_from = meta.temporal_from
-    dataset.temporal_to = meta.temporal_to
-    dataset.spatial = meta.spatial
-    dataset.language = meta.language
-    dataset.contact_name = meta.contact_name
-    dataset.contact_email = meta.contact_email
-    dataset.contact_phone = meta.contact_phone
-    extras = dict(dataset.extras or {})
-    for key in EXTRA_KEYS:
-        extras[key] = getattr(meta, key)
-    dataset.extras = extras
-    tags = []
-    for word in dict.fromkeys(meta.keywords):
-        tags.append(session.scalar(select(Tag).where(Tag.name == word)) or Tag(name=word))
-    dataset.tags = tags
 
 
 def _merge_extras(dataset: Dataset, extras: dict[str, Any]) -> None:
@@ -153,7 +124,7 @@ def create_dataset(
         slugs = [slug] if slug else readable_ids(metadata.title, metadata.title_en)
         dataset = new_dataset(session, organization.code, title=metadata.title, slugs=slugs)
         session.flush()
-        _set_metadata(session, dataset, metadata)
+        replace_metadata(session, dataset, metadata)
         _merge_extras(dataset, extras or {})
         for spec in resources or []:
             _add_resource(session, dataset, spec)
@@ -178,7 +149,7 @@ def update_dataset(
     with catalog.write() as session:
         dataset = find_dataset(session, ref)
         was_withdrawn = dataset.withdrawn is not None
-        _set_metadata(session, dataset, metadata)
+        replace_metadata(session, dataset, metadata)
         _merge_extras(dataset, extras or {})
         if resources is not None:
             _set_resources(session, dataset, resources)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from kaifang.catalog.activity import record_activity
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.metadata import validate_metadata
-from kaifang.catalog.models import Dataset, MetadataEdit, Tag
+from kaifang.catalog.metadata_writes import EXTRA_KEYS, replace_metadata
+from kaifang.catalog.models import Dataset, MetadataEdit
 from kaifang.catalog.search import refresh_search_text
 from kaifang.errors import ValidationError
 
@@ -46,7 +47,6 @@ EDITABLE = (
     ("notes", "notes"),
 )
 FIELDS = tuple(name for name, _ in EDITABLE)
-EXTRAS = ("title_en", "cost_law", "landing_page", "notes")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def current_values(dataset: Dataset) -> dict[str, Any]:
         "contact_email": dataset.contact_email or "",
         "contact_phone": dataset.contact_phone or "",
     }
-    values.update({key: str(extras.get(key) or "") for key in EXTRAS})
+    values.update({key: str(extras.get(key) or "") for key in EXTRA_KEYS})
     values["columns"] = {
         r.slug: {str(f.get("name")): str(f.get("description") or "") for f in r.fields or []}
         for r in dataset.resources
@@ -161,7 +161,9 @@ def edit_metadata(
     with catalog.write() as session:
         dataset = find_dataset(session, ref)
         before = current_values(dataset)
-        _apply(session, dataset, meta, form)
+        replace_metadata(session, dataset, meta)
+        if not (form.get("cost") or "").strip():
+            dataset.cost = "free"
         for resource in dataset.resources:
             described = columns.get(resource.slug) or {}
             resource.fields = [
@@ -178,35 +180,6 @@ def edit_metadata(
             record_activity(session, "metadata_edited", dataset, actor=editor,
                             fields=sorted(changes))  # fmt: skip
         return {"dataset": dataset.slug, "changes": changes}
-
-
-def _apply(session: Session, dataset: Dataset, meta: Any, form: Mapping[str, str]) -> None:
-    dataset.description = meta.description
-    dataset.category = meta.category
-    dataset.license_id = meta.license
-    dataset.license_url = meta.license_url
-    dataset.cost = meta.cost if (form.get("cost") or "").strip() else "free"
-    dataset.update_frequency = meta.update_frequency
-    dataset.temporal_from = meta.temporal_from
-    dataset.temporal_to = meta.temporal_to
-    dataset.spatial = meta.spatial
-    dataset.language = meta.language
-    dataset.contact_name = meta.contact_name
-    dataset.contact_email = meta.contact_email
-    dataset.contact_phone = meta.contact_phone
-    extras = dict(dataset.extras or {})
-    for key in EXTRAS:
-        value = getattr(meta, key)
-        if value:
-            extras[key] = value
-        else:
-            extras.pop(key, None)
-    dataset.extras = extras
-    tags = []
-    for word in dict.fromkeys(meta.keywords):
-        tag = session.scalar(select(Tag).where(Tag.name == word))
-        tags.append(tag or Tag(name=word))
-    dataset.tags = tags
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

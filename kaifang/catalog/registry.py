@@ -30,7 +30,8 @@ from kaifang.catalog.identifiers import (
     unique_slug,
 )
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Dataset, Organization, Resource, Tag, Version, utcnow
+from kaifang.catalog.metadata_writes import merge_metadata
+from kaifang.catalog.models import Dataset, Organization, Resource, Version, utcnow
 from kaifang.catalog.search import refresh_search_text
 from kaifang.errors import ConflictError, ForbiddenError, ValidationError
 
@@ -162,33 +163,6 @@ def new_resource_slug(
     return unique_slug(candidates, f"t_{target.org_code.lower()}", taken)
 
 
-def _apply_metadata(dataset: Dataset, meta: DatasetMetadata, session: Session) -> None:
-    dataset.description = meta.description or dataset.description
-    dataset.category = meta.category or dataset.category
-    dataset.license_id = meta.license
-    dataset.license_url = meta.license_url
-    dataset.cost = meta.cost
-    dataset.update_frequency = meta.update_frequency or dataset.update_frequency
-    dataset.temporal_from = meta.temporal_from or dataset.temporal_from
-    dataset.temporal_to = meta.temporal_to or dataset.temporal_to
-    dataset.spatial = meta.spatial or dataset.spatial
-    dataset.language = meta.language
-    dataset.contact_name = meta.contact_name or dataset.contact_name
-    dataset.contact_email = meta.contact_email or dataset.contact_email
-    dataset.contact_phone = meta.contact_phone or dataset.contact_phone
-    extras = dict(dataset.extras or {})
-    for key in ("title_en", "cost_law", "landing_page", "notes", "primary_key"):
-        if getattr(meta, key):
-            extras[key] = getattr(meta, key)
-    dataset.extras = extras
-    if meta.keywords:
-        tags = []
-        for word in dict.fromkeys(meta.keywords):
-            tag = session.scalar(select(Tag).where(Tag.name == word))
-            tags.append(tag or Tag(name=word))
-        dataset.tags = tags
-
-
 def _locked(session: Session, stmt: Any) -> Any:
     """``stmt`` with ``FOR UPDATE`` where the backend supports row locks."""
     return (
@@ -302,7 +276,7 @@ def register_version(
         if title:
             dataset.title = title
     if metadata is not None:
-        _apply_metadata(dataset, metadata, session)
+        merge_metadata(session, dataset, metadata)
     if target.resource is None:
         resource = new_resource(session, dataset, slug=resource_slug, name=target.resource_name)
     else:
