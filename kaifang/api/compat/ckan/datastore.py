@@ -188,37 +188,35 @@ def datastore_search(call: Call) -> dict[str, Any]:
 @action("datastore_search_sql")
 def datastore_search_sql(call: Call) -> dict[str, Any]:
     """A read-only SQL query over published tables (the query layer of ``/api/sql``); each
-    field's ``type`` is the PostgreSQL name of its values' type."""
+    field's ``type`` is the PostgreSQL name of the column's type as the engine declares it
+    (``int4`` for an INTEGER column), or of its values' type where the engine cannot say."""
     sql = required(call.params, "sql")
-    result, types = call.service.sql_typed(sql)
-    if None in types:  # no rows, or only NULLs: ask the engine for the columns' types
-        types = [
-            t or e for t, e in zip(types, _engine_types(call, sql, result.columns), strict=True)
-        ]
+    result, values = call.service.sql_typed(sql)
+    declared = _engine_types(call, sql, result.columns)
     return {
         "sql": sql,
         "fields": [
-            {"id": c, "type": VALUE_PG_TYPES.get(t or "", t if t in PG_NAMES else "text")}
-            for c, t in zip(result.columns, types, strict=True)
+            {"id": c, "type": d or VALUE_PG_TYPES.get(v or "", "text")}
+            for c, d, v in zip(result.columns, declared, values, strict=True)
         ],
         "records": [dict(zip(result.columns, row, strict=True)) for row in result.rows],
         "records_truncated": result.truncated,
     }
 
 
-PG_NAMES = frozenset(ENGINE_PG_TYPES.values()) | {"numeric", "json"}
-
-
 def _engine_types(call: Call, sql: str, columns: list[str]) -> list[str | None]:
     """The PostgreSQL name of each result column's type as the engine declares it: the
-    query is read under a one-row LEFT JOIN, so ``typeof`` sees its columns even when it
-    answers nothing. None where that cannot be asked (repeated names) or fails."""
+    query, cut to no rows, is read under a one-row LEFT JOIN, so ``typeof`` sees its columns
+    without running it again. None where that cannot be asked (repeated names) or fails."""
     unknown: list[str | None] = [None] * len(columns)
     if not columns or len(set(columns)) != len(columns):
         return unknown
     probes = ", ".join('typeof("' + c.replace('"', '""') + '")' for c in columns)
     query = sql.strip().rstrip(";")
-    probe = f"SELECT {probes} FROM (SELECT 1) AS kaifang_one LEFT JOIN ({query}) AS q ON true"
+    probe = (
+        f"SELECT {probes} FROM (SELECT 1) AS kaifang_one "
+        f"LEFT JOIN (SELECT * FROM ({query}) AS q LIMIT 0) AS q ON true"
+    )
     try:
         answer, _types = call.service.sql_typed(probe)
     except KaifangError:
