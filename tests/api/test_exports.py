@@ -70,6 +70,15 @@ def test_datapackage_validates_with_frictionless(
 
 def test_datapackage_of_an_unknown_dataset_is_404(client: TestClient) -> None:
     assert client.get("/api/datasets/nope/datapackage.json").status_code == 404
+    assert client.head("/api/datasets/nope/datapackage.json").status_code == 404
+
+
+def test_datapackage_answers_head_like_get_without_the_body(client: TestClient) -> None:
+    url = "/api/datasets/freeway_traffic_volume/datapackage.json"
+    got, head = client.get(url), client.head(url)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert int(head.headers["content-length"]) == len(got.content)
 
 
 def test_openapi_is_3_1_and_documents_the_native_routes(client: TestClient) -> None:

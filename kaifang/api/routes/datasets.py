@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
 
 from kaifang.api.responses import native_errors
 from kaifang.service import DatasetSearch
@@ -62,3 +64,11 @@ def get_dataset(request: Request, dataset_id: str) -> DatasetDetail:
 )
 def datapackage(request: Request, dataset_id: str) -> DataPackage:
     return service_of(request).data_package(dataset_id, base_url=link_base(request))
+
+
+@router.head("/datasets/{dataset_id}/datapackage.json", include_in_schema=False)
+def datapackage_head(request: Request, dataset_id: str) -> Response:
+    """The GET's status and headers (``Content-Length`` included) without the body, for
+    Frictionless tools and link checkers that look before they fetch."""
+    answer = JSONResponse(jsonable_encoder(datapackage(request, dataset_id)))
+    return Response(headers=dict(answer.headers))
