@@ -4,7 +4,7 @@ reader fed with recorded answers in the shape CKAN's API documentation gives."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -134,3 +134,26 @@ def test_recorded_ckan_answers_map_onto_kaifang_fields() -> None:
     assert licence_id(first) == "CC-BY-4.0"
     second = found[1]
     assert isinstance(second, RemoteDataset) and licence_id(second) == "other"
+
+
+@pytest.mark.parametrize(
+    "expr", ["daily", "hourly", "*/7 9-17 * * 1-5", "0 0 29 2 *", "30 4 1,15 * *", "5 5 31 * 0"]
+)
+def test_next_scheduled_minute_is_the_first_that_matches(expr: str) -> None:
+    """Skipping whole months, days and hours finds the same minute as walking every minute."""
+    schedule = Schedule(expr)
+    start = datetime(2027, 12, 30, 22, 58)
+    until = start + timedelta(days=70)  # past 29 February 2028
+    found = schedule.next_after(start, until)
+    walked = start
+    while walked <= until and not schedule.matches(walked):
+        walked += timedelta(minutes=1)
+    assert found == (walked if walked <= until else None)
+    assert found is None or found.second == 0
+
+
+def test_a_schedule_that_never_comes_is_never_due() -> None:
+    """31 February never comes: ten years are looked at in month steps, not 5 M minutes."""
+    never = Schedule("0 0 31 2 *")
+    assert not never.due(datetime(2020, 1, 1), datetime(2030, 1, 1))
+    assert never.next_after(datetime(2020, 1, 1), datetime(2030, 1, 1)) is None
