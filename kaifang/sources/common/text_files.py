@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from kaifang.errors import ReadError
-from kaifang.sqlutil import quote_literal
+from kaifang.sqlutil import quote_ident, quote_literal
 
 
 @dataclass(frozen=True)
@@ -76,18 +76,45 @@ def expect_header(
     )
 
 
+EXTRA_CELL = "kaifang_extra_cell"
+"""A column past the layout's last: a row that fills it has more cells than the layout."""
+
+
 def read_text_csv(
     con: duckdb.DuckDBPyConnection,
     file: Path,
     names: Sequence[str],
     *,
     header: bool,
+    source: Path | None = None,
+    lines_before: int = 0,
 ) -> duckdb.DuckDBPyRelation:
     """The rows of a UTF-8 CSV, every column VARCHAR and named ``names`` (short rows are
-    padded with NULL; surrounding quotes removed by the CSV reader)."""
-    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names)
-    return con.sql(
-        f"SELECT * FROM read_csv({quote_literal(str(file))}, header = {str(header).lower()}, "
+    padded with NULL; surrounding quotes removed by the CSV reader).
+
+    A row with more cells than ``names`` is refused (ReadError naming ``source``, the file
+    the agency gave, and the row's line there; ``lines_before`` lines of it precede ``file``):
+    its last cells would otherwise be dropped without a word, usually because a value holds
+    an unquoted comma or the layout gained a column."""
+    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in [*names, EXTRA_CELL])
+    scan = (
+        f"read_csv({quote_literal(str(file))}, header = {str(header).lower()}, "
         f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         f"null_padding = true, strict_mode = false, columns = {{{columns}}})"
     )
+    longer, first = con.sql(
+        f"SELECT count(*), min(n) FROM (SELECT row_number() OVER () AS n, "
+        f"{quote_ident(EXTRA_CELL)} AS extra FROM {scan}) WHERE extra IS NOT NULL"
+    ).fetchall()[0]
+    if longer:
+        line = int(first) + lines_before + (1 if header else 0)
+        raise ReadError(
+            f"{longer} rows have more than the {len(names)} cells of this layout "
+            f"({', '.join(names)}); the first is line {line}",
+            file=source or file,
+            row=line,
+            hint="Quote values that hold a comma, or check that the file has this source's "
+            "layout; nothing was published.",
+        )
+    listed = ", ".join(quote_ident(n) for n in names)
+    return con.sql(f"SELECT {listed} FROM {scan}")

@@ -206,7 +206,10 @@ def _load_level(
     )
     present = {c.name for c in level.columns}
     raw = f"raw_{level.key}"
-    read_text_csv(con, decoded.path, [c.name for c in level.columns], header=True).create(raw)
+    names = [c.name for c in level.columns]
+    read_text_csv(con, decoded.path, names, header=True, source=file, lines_before=header).create(
+        raw
+    )
     outputs = [o for o in _OUTPUT if o[1] in present or o[0] == "學年度"]
     selects = [f"{_expression(n, s, k)} AS {quote_ident(n)}" for n, s, k, _, _ in outputs]
     if "學年度" not in present:

@@ -172,7 +172,7 @@ def _load(con: duckdb.DuckDBPyConnection, files: list[Path], workdir: Path) -> l
             hint="Pass the police's 竊盜點位資訊 CSV as downloaded (header "
             "編號,案類,發生日期,發生時段,發生地點); nothing was published.",
         )
-        relation = read_text_csv(con, decoded.path, names, header=True)
+        relation = read_text_csv(con, decoded.path, names, header=True, source=file)
         if index == 0:
             relation.create("raw_theft")
         else:

@@ -77,3 +77,18 @@ def test_a_failing_file_publishes_no_election(settings: Settings, tree: Path) ->
     assert "elprof.csv" in str(failed.value)
     assert "so no table was published" in str(failed.value)
     assert _versions(settings) == before
+
+
+def test_a_file_that_gained_a_column_publishes_no_election(settings: Settings, tree: Path) -> None:
+    """Headerless files are read by position: a party file with a third column (a layout the
+    importer does not know) would lose that column without a word, so it is refused."""
+    folder = next(p.parent for p in sorted(tree.rglob("elpaty.csv")))
+    lines = (folder / "elpaty.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] += ",多出來的欄位"
+    (folder / "elpaty.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReadError) as failed:
+        import_elections(settings, tree)
+    assert failed.value.row == 2
+    assert "elpaty.csv" in str(failed.value)
+    assert "more than the 2 cells" in str(failed.value)
+    assert _versions(settings) == 0

@@ -193,3 +193,19 @@ def test_a_padded_header_with_a_trailing_comma_is_read(settings: Settings, tmp_p
     padded = " 編號 ,案類,發生日期,\u3000發生時段,發生地點,\n"
     (folder / "points.csv").write_bytes((padded + HANDMADE).encode("utf-8-sig"))
     assert import_theft(settings, folder).datasets[0].rows_out == 4
+
+
+def test_a_row_with_more_cells_than_the_layout_is_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """An unquoted comma in a place splits it into a sixth cell, which the reader would drop
+    without a word: the file is refused at that row's line instead."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    split = "5,住宅竊盜,1120301,08~10,臺北市大安區復興南路1段1~30號,前\n"
+    (folder / "points.csv").write_bytes((HEADER + HANDMADE + split).encode("cp950"))
+    with pytest.raises(ReadError) as raised:
+        import_theft(settings, folder)
+    assert (Path(str(raised.value.file)).name, raised.value.row) == ("points.csv", 6)
+    assert "1 rows have more than the 5 cells" in str(raised.value)
+    assert not VersionStore(settings).list_versions(RESOURCE)
