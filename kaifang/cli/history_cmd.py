@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kaifang.catalog import open_catalog
-from kaifang.cli.common import console, print_json, rich_table
+from kaifang.catalog.quick import read_quickly
+from kaifang.cli import common
+from kaifang.cli.common import print_json, rich_table
 from kaifang.settings import Settings
-from kaifang.storage import VersionStore
+
+if TYPE_CHECKING:
+    from kaifang.catalog.records import ResourceHistory
 
 
 @click.command()
@@ -20,10 +23,14 @@ from kaifang.storage import VersionStore
 def history(settings: Settings, resource: str, as_json: bool) -> None:
     """List every version of RESOURCE (its id or national identifier) with the rows it
     added, removed and changed, its schema change and its reading problems."""
-    from kaifang.diff.history import history_with_changes
+    found = read_quickly(settings, lambda q: _without_changes(q.history(resource)))
+    if found is None:  # versions to compare (DuckDB), or an unknown or renamed id
+        from kaifang.catalog import open_catalog
+        from kaifang.diff.history import history_with_changes
+        from kaifang.storage import VersionStore
 
-    with open_catalog(settings) as catalog:
-        found = history_with_changes(catalog, VersionStore(settings), resource)
+        with open_catalog(settings) as catalog:
+            found = history_with_changes(catalog, VersionStore(settings), resource)
     if as_json:
         print_json(found)
         return
@@ -44,8 +51,20 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
             v["publisher"],
             v["source_file"],
         )
-    console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
-    console.print(table)
+    common.console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
+    common.console.print(table)
+
+
+def _without_changes(found: ResourceHistory | None) -> dict[str, Any] | None:
+    """The history of a resource with at most one version, which has nothing to compare
+    (``changes`` null, as :func:`kaifang.diff.history.history_with_changes` has it); None
+    otherwise."""
+    if found is None or len(found.versions) > 1:
+        return None
+    out = found.to_dict()
+    for version in out["versions"]:
+        version["changes"] = None
+    return out
 
 
 def _schema_change(change: Any) -> str:
@@ -83,7 +102,7 @@ def rollback(
     if as_json:
         print_json(result.to_dict())
     else:
-        console.print(
+        common.console.print(
             f"{result.resource}: version {result.version} restores version {to_version} "
             f"({result.rows} rows)",
             highlight=False,
