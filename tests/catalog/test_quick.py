@@ -171,16 +171,21 @@ def test_unknown_and_renamed_ids_are_left_to_the_orm(built: Settings) -> None:
         assert read_quickly(built, read) is None
 
 
-def test_a_catalog_at_an_older_migration_takes_the_orm_path_which_migrates_it(
-    settings: Settings,
-) -> None:
+def catalog_at(settings: Settings, revision: str) -> None:
+    """A new SQLite catalog migrated up to ``revision`` only."""
     settings.data_dir.mkdir(parents=True)
     engine = create_catalog_engine(settings.catalog_url)
     with engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn
-        command.upgrade(config, "community")
+        command.upgrade(config, revision)
     engine.dispose()
+
+
+def test_a_catalog_at_an_older_migration_takes_the_orm_path_which_migrates_it(
+    settings: Settings,
+) -> None:
+    catalog_at(settings, "community")  # the migration before the head's
     with quick_catalog(settings) as quick:
         assert quick is None
     with open_catalog(settings) as catalog:

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from click.testing import CliRunner
 
 from kaifang.catalog import open_catalog, show_dataset
-from kaifang.catalog.db import HEAD_REVISION, alembic_config, create_catalog_engine
+from kaifang.catalog.db import HEAD_REVISION
 from kaifang.catalog.quick import QuickCatalog, read_quickly
 from kaifang.cli import cli, datasets_cmd, history_cmd, org_cmd, score_cmd
 from kaifang.settings import Settings
-from tests.catalog.test_quick import build_catalog
+from tests.catalog.test_quick import build_catalog, catalog_at
 
 pytestmark = pytest.mark.sqlite
 
@@ -87,13 +86,7 @@ def test_quick_and_orm_paths_print_the_same(
 def test_a_catalog_to_migrate_is_migrated_by_the_command(
     settings: Settings, runner: CliRunner
 ) -> None:
-    settings.data_dir.mkdir(parents=True)
-    engine = create_catalog_engine(settings.catalog_url)
-    with engine.begin() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "community")  # the migration before the head's
-    engine.dispose()
+    catalog_at(settings, "community")  # the migration before the head's
     assert _run(runner, settings, ["datasets", "--json"]) == (
         0,
         '{\n  "data": [],\n  "count": 0\n}\n',
