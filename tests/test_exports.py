@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-LAZY = ("kaifang.catalog", "kaifang.scoring", "kaifang.storage")
+LAZY = ("kaifang.catalog", "kaifang.diff", "kaifang.scoring", "kaifang.storage")
 
 
 @pytest.mark.parametrize("name", LAZY)
