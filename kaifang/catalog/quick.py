@@ -233,6 +233,12 @@ class QuickCatalog:
 
     def history(self, ref: str) -> ResourceHistory | None:
         """:func:`kaifang.catalog.history`; None when no resource has that id."""
+        found = self.find_resource(ref)
+        return ResourceHistory.from_row(found) if found is not None else None
+
+    def find_resource(self, ref: str) -> ResourceRow | None:
+        """:func:`kaifang.catalog.datasets.find_resource`: by id or national identifier,
+        with its versions and its dataset."""
         found = self._db.execute(
             "SELECT id, dataset_id FROM resources WHERE slug = :ref OR identifier = :upper",
             {"ref": ref, "upper": ref.upper()},
@@ -241,8 +247,7 @@ class QuickCatalog:
             return None
         resource_id, dataset_id = found
         (dataset,) = self._datasets("id = :id", {"id": dataset_id})
-        resource = next(r for r in dataset.resources if r.id == resource_id)
-        return ResourceHistory.from_row(resource)
+        return next(r for r in dataset.resources if r.id == resource_id)
 
     def list_organizations(self) -> list[OrganizationRecord]:
         """:func:`kaifang.catalog.list_organizations`."""

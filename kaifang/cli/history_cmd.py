@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from kaifang.catalog.quick import read_quickly
 from kaifang.cli import common
 from kaifang.cli.common import print_json, rich_table
+from kaifang.diff.history import history_with_changes, quick_history_with_changes
 from kaifang.settings import Settings
-
-if TYPE_CHECKING:
-    from kaifang.catalog.records import ResourceHistory
+from kaifang.storage.filesystem import local_versions
 
 
 @click.command()
@@ -23,10 +22,12 @@ if TYPE_CHECKING:
 def history(settings: Settings, resource: str, as_json: bool) -> None:
     """List every version of RESOURCE (its id or national identifier) with the rows it
     added, removed and changed, its schema change and its reading problems."""
-    found = read_quickly(settings, lambda q: _without_changes(q.history(resource)))
-    if found is None:  # versions to compare (DuckDB), or an unknown or renamed id
-        from kaifang.catalog import open_catalog
-        from kaifang.diff.history import history_with_changes
+    local = local_versions(settings)
+    found = None
+    if local is not None:
+        found = read_quickly(settings, lambda q: quick_history_with_changes(q, local, resource))
+    if found is None:  # an object store, or an unknown or renamed id
+        from kaifang.catalog import open_catalog  # lazy: SQLAlchemy's start-up
         from kaifang.storage import VersionStore
 
         with open_catalog(settings) as catalog:
@@ -55,22 +56,10 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
     common.console.print(table)
 
 
-def _without_changes(found: ResourceHistory | None) -> dict[str, Any] | None:
-    """The history of a resource with at most one version, which has nothing to compare
-    (``changes`` null, as :func:`kaifang.diff.history.history_with_changes` has it); None
-    otherwise."""
-    if found is None or len(found.versions) > 1:
-        return None
-    out = found.to_dict()
-    for version in out["versions"]:
-        version["changes"] = None
-    return out
-
-
 def _schema_change(change: Any) -> str:
     if not change:
         return ""
-    from kaifang.publish.checks import describe_difference
+    from kaifang.storage.columns import describe_difference
 
     return describe_difference(change) or ""
 

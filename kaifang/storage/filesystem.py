@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from kaifang.errors import ValidationError
+from kaifang.errors import NotFoundError, ValidationError
 from kaifang.settings import Settings
 from kaifang.storage.layout import MANIFEST_NAME, check_resource_id, version_dir
+from kaifang.storage.manifest import file_entries, load_manifest
 
 if TYPE_CHECKING:  # imported where a filesystem is made: local_has_version needs none
     import pyarrow.fs as pafs
@@ -59,6 +60,40 @@ def local_base(settings: Settings) -> Path | None:
             key="storage_url",
         )
     return Path(urlsplit(url).path if url.startswith("file://") else url).resolve()
+
+
+class LocalVersions:
+    """``read_manifest`` and ``version_files`` of a local store, read without PyArrow (the
+    command line's quick reads: ``kaifang history`` compares versions in DuckDB by path)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+
+    def _folder(self, resource_id: str, version: int) -> Path:
+        return self.base / check_resource_id(resource_id) / version_dir(version)
+
+    def read_manifest(self, resource_id: str, version: int) -> dict[str, Any]:
+        path = self._folder(resource_id, version) / MANIFEST_NAME
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"resource {resource_id!r} has no version {version}",
+                resource_id=resource_id,
+                version=version,
+            ) from None
+        return load_manifest(raw, where=f"resource {resource_id!r} version {version}")
+
+    def version_files(self, resource_id: str, version: int) -> list[str]:
+        """Absolute paths of the version's Parquet files, in order."""
+        manifest = self.read_manifest(resource_id, version)
+        return [str(self.base / resource_id / e.path) for e in file_entries(manifest)]
+
+
+def local_versions(settings: Settings) -> LocalVersions | None:
+    """The local store of ``settings`` read without PyArrow; None for an object store."""
+    base = local_base(settings)
+    return LocalVersions(base) if base is not None else None
 
 
 def local_has_version(settings: Settings) -> Callable[[str, int], bool] | None:

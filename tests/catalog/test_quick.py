@@ -25,13 +25,15 @@ from kaifang.catalog.db import HEAD_REVISION, alembic_config, create_catalog_eng
 from kaifang.catalog.editing import withdraw_dataset
 from kaifang.catalog.quick import QuickCatalog, quick_catalog, read_quickly, sqlite_path
 from kaifang.catalog.search import SORTS
+from kaifang.diff.history import history_with_changes, quick_history_with_changes
+from kaifang.errors import NotFoundError
 from kaifang.openness import score_dataset
 from kaifang.publish import publish_file
 from kaifang.scoring import dataset_openness
 from kaifang.scoring.facts import dataset_facts
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
-from kaifang.storage.filesystem import local_has_version
+from kaifang.storage.filesystem import local_has_version, local_versions
 
 pytestmark = pytest.mark.sqlite
 
@@ -158,6 +160,35 @@ def test_scores_equal_the_orms(built: Settings) -> None:
             row = _quick(built, lambda q, ref=ref: q.find_dataset(ref))
             facts = dataset_facts(row, has_version=has_version)
             assert score_dataset(facts, now=NOW).to_dict() == expected
+
+
+def test_a_local_store_read_without_pyarrow_lists_the_same_files(built: Settings) -> None:
+    store, local = VersionStore(built), local_versions(built)
+    assert local is not None
+    for resource, version in (("counts", 1), ("counts", 2), ("monthly", 1)):
+        assert local.read_manifest(resource, version) == store.read_manifest(resource, version)
+        assert local.version_files(resource, version) == store.version_files(resource, version)
+    with pytest.raises(NotFoundError, match="has no version 9"):
+        local.read_manifest("counts", 9)
+
+
+def test_histories_with_their_changes_equal_the_orms(built: Settings) -> None:
+    local = local_versions(built)
+    assert local is not None
+    with open_catalog(built) as catalog:
+        for ref in ("counts", "monthly"):
+            expected = history_with_changes(catalog, VersionStore(built), ref)
+            found = _quick(built, lambda q, ref=ref: quick_history_with_changes(q, local, ref))
+            assert found == expected
+    assert expected["versions"][0]["changes"] is None
+    assert found["versions"][0]["changes"] is None
+    counts = _quick(built, lambda q: quick_history_with_changes(q, local, "counts"))
+    assert counts["versions"][1]["changes"] == {
+        "added": 1,
+        "removed": 0,
+        "changed": 1,
+        "key": ["縣市"],
+    }
 
 
 def test_unknown_and_renamed_ids_are_left_to_the_orm(built: Settings) -> None:
