@@ -4,9 +4,11 @@
     pip install sqlite-utils
     python benchmarks/bench_cli.py --repeats 5
 
-A one-dataset catalog is built under benchmarks/data/cli/ (git-ignored). Each command runs
+A small catalog (one organization; a dataset with one version, one with two) is built under
+benchmarks/data/cli/ (git-ignored). Each command runs
 ``--repeats`` times in a fresh process, interleaved with the peer; the minimum is reported
-(the least disturbed by other load). Results go to benchmarks/results/cli.json.
+(the least disturbed by other load); the load average is printed before and after. Results go
+to benchmarks/results/cli.json.
 """
 
 from __future__ import annotations
@@ -36,7 +38,13 @@ def build_catalog(data_dir: Path) -> Path:
         create_organization(catalog, "379130000E", name="臺北市政府警察局")
     source = data_dir.parent / "counts.csv"
     source.write_text("縣市,件數\n臺北市,10\n新北市,12\n", encoding="utf-8")
-    publish_file(settings, source, org="379130000E", title="件數")
+    publish_file(settings, source, org="379130000E", title="件數", dataset_id="counts")
+    # a resource with two versions: its history compares them (DuckDB, through the ORM)
+    source = data_dir.parent / "twice.csv"
+    source.write_text("縣市,件數\n臺北市,10\n", encoding="utf-8")
+    first = publish_file(settings, source, org="379130000E", title="兩版", dataset_id="twice")
+    source.write_text("縣市,件數\n臺北市,11\n新北市,12\n", encoding="utf-8")
+    publish_file(settings, source, org="379130000E", dataset=first.dataset)
     return data_dir / "catalog.sqlite"
 
 
@@ -64,7 +72,10 @@ def main() -> None:
             [kaifang, "show", "counts", "--json"],
             [peer, "query", db, "select * from datasets where slug = 'counts'"],
         ),
+        "datasets (text)": ([kaifang, "datasets"], None),
+        "show counts (text)": ([kaifang, "show", "counts"], None),
         "history counts --json": ([kaifang, "history", "counts", "--json"], None),
+        "history twice --json (2 versions)": ([kaifang, "history", "twice", "--json"], None),
         "org list --json": (
             [kaifang, "org", "list", "--json"],
             [peer, "rows", db, "organizations"],
@@ -72,6 +83,7 @@ def main() -> None:
         "score counts --json": ([kaifang, "score", "counts", "--json"], None),
         "tables (peer only)": ([], [peer, "tables", db]),
     }
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     results: dict[str, dict[str, float | None]] = {}
     for name, (ours, theirs) in cases.items():
         times: dict[str, list[float]] = {"kaifang": [], "sqlite-utils": []}
@@ -83,7 +95,8 @@ def main() -> None:
         results[name] = {tool: min(t) if t else None for tool, t in times.items()}
         shown = {t: "-" if v is None else f"{v:.3f}" for t, v in results[name].items()}
         ours_s, peer_s = shown["kaifang"], shown["sqlite-utils"]
-        print(f"{name:24s} kaifang {ours_s:>6} s   sqlite-utils {peer_s:>6} s")
+        print(f"{name:36s} kaifang {ours_s:>6} s   sqlite-utils {peer_s:>6} s")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     out = HERE / "results" / "cli.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

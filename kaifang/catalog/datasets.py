@@ -22,7 +22,6 @@ from kaifang.catalog.records import (
     DatasetList,
     DatasetRecord,
     ResourceHistory,
-    VersionRecord,
     personal_data_records,
     personal_data_text,
 )
@@ -118,14 +117,7 @@ def datasets_by_id(session: Session, ids: list[int]) -> list[DatasetRecord]:
 def history(catalog: Catalog, ref: str) -> ResourceHistory:
     """A resource's versions, oldest first."""
     with catalog.read() as session:
-        resource = find_resource(session, ref)
-        return ResourceHistory(
-            resource=resource.slug,
-            identifier=resource.identifier,
-            dataset=resource.dataset.slug,
-            current=resource.current_version,
-            versions=tuple(VersionRecord.from_row(v) for v in resource.versions),
-        )
+        return ResourceHistory.from_row(find_resource(session, ref))
 
 
 def add_downloads(catalog: Catalog, counts: Mapping[str, int]) -> None:

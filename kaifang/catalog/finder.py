@@ -41,6 +41,8 @@ from kaifang.catalog.models import (
     dataset_tags,
 )
 from kaifang.catalog.search import (
+    BM25,
+    SORTS,
     Query,
     fts5_match,
     fts5_query,
@@ -49,14 +51,9 @@ from kaifang.catalog.search import (
     tsquery,
 )
 
-SORTS = ("relevance", "modified", "title", "popularity")
-"""``relevance`` (best match first; newest first without a query), ``modified`` (newest
-first), ``title`` and ``popularity`` (most row and download requests first, see
-:mod:`kaifang.service.usage`)."""
 FACETS = ("organization", "groups", "tags", "res_format", "license_id", "band", "update_frequency")
 """Facet names: organization code (lower case), service category, keyword, format, licence,
 openness band (``none`` without a score record) and update frequency."""
-BM25 = "bm25(dataset_search, 10.0, 5.0, 3.0, 2.0, 1.0)"
 PG_VECTOR = "search_vector"
 """PostgreSQL: the stored, GIN-indexed weighted ``tsvector`` that migration 0004 generates
 from the index texts (title A, keywords B, columns and organization C, description D)."""

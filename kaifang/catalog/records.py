@@ -4,7 +4,8 @@ outlive it.
 
 Each record's ``to_dict()`` is the one place that turns it into the JSON shape that
 ``kaifang show --json`` (and ``datasets``, ``history``, ``user``, ``token``), the APIs and the
-pages print; the ``from_row`` constructors are the one place that reads the ORM rows.
+pages print; the ``from_row`` constructors are the one place that reads the rows: the ORM's,
+or the quick read path's plain rows with the same attributes (:mod:`kaifang.catalog.quick`).
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaifang.catalog.categories import category as service_category
-from kaifang.catalog.models import (
-    WRITE_ROLES,
-    ApiToken,
-    Dataset,
-    DatasetRequest,
-    Organization,
-    Resource,
-    User,
-    Version,
-)
+
+if TYPE_CHECKING:  # the quick read path (kaifang.catalog.quick) imports no SQLAlchemy
+    from kaifang.catalog.models import (
+        ApiToken,
+        Dataset,
+        DatasetRequest,
+        Organization,
+        Resource,
+        User,
+        Version,
+    )
+    from kaifang.catalog.quick import DatasetRow, OrganizationRow, ResourceRow, VersionRow
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -42,7 +45,7 @@ class OrganizationRecord:
     name_en: str
 
     @classmethod
-    def from_row(cls, org: Organization) -> OrganizationRecord:
+    def from_row(cls, org: Organization | OrganizationRow) -> OrganizationRecord:
         return cls(code=org.code, name=org.name, name_en=org.name_en)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +73,8 @@ class UserRecord:
 
     def may_write(self, org: str) -> bool:
         """Whether the user may publish to ``org`` and answer its requests."""
+        from kaifang.catalog.models import WRITE_ROLES  # listed once, with the models
+
         return self.role_in(org) in WRITE_ROLES
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,7 +138,7 @@ class VersionRecord:
     problems: tuple[Any, ...]
 
     @classmethod
-    def from_row(cls, version: Version) -> VersionRecord:
+    def from_row(cls, version: Version | VersionRow) -> VersionRecord:
         summary = version.summary or {}
         reading = summary.get("reading") or {}
         return cls(
@@ -184,7 +189,7 @@ class ResourceRecord:
     versions: tuple[VersionRecord, ...]
 
     @classmethod
-    def from_row(cls, resource: Resource) -> ResourceRecord:
+    def from_row(cls, resource: Resource | ResourceRow) -> ResourceRecord:
         return cls(
             slug=resource.slug,
             identifier=resource.identifier,
@@ -273,7 +278,7 @@ class DatasetRecord:
     """A harvested dataset's remote files: url, format, title, whether the link answered."""
 
     @classmethod
-    def from_row(cls, dataset: Dataset) -> DatasetRecord:
+    def from_row(cls, dataset: Dataset | DatasetRow) -> DatasetRecord:
         extras = dataset.extras or {}
         resources = tuple(ResourceRecord.from_row(r) for r in dataset.resources)
         return cls(
@@ -396,6 +401,17 @@ class ResourceHistory:
     current: int | None
     versions: tuple[VersionRecord, ...]
 
+    @classmethod
+    def from_row(cls, resource: Resource | ResourceRow) -> ResourceHistory:
+        """A resource's versions, oldest first (loaded with them and its dataset)."""
+        return cls(
+            resource=resource.slug,
+            identifier=resource.identifier,
+            dataset=resource.dataset.slug,
+            current=resource.current_version,
+            versions=tuple(VersionRecord.from_row(v) for v in resource.versions),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The ``kaifang history --json`` object (before ``changes`` are added)."""
         return {
@@ -463,7 +479,7 @@ class RequestRecord:
         return out
 
 
-def personal_data_records(dataset: Dataset) -> list[dict[str, Any]]:
+def personal_data_records(dataset: Dataset | DatasetRow) -> list[dict[str, Any]]:
     """Why each current version may publish what it publishes about people: a structured
     legal basis (``kind: legal_basis``: law, article, note, the columns it covers and who
     approved it) or a recorded exception (``kind: public_by_nature`` or

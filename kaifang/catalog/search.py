@@ -21,9 +21,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kaifang.catalog.models import Dataset
+if TYPE_CHECKING:
+    from kaifang.catalog.models import Dataset
+
+SORTS = ("relevance", "modified", "title", "popularity")
+"""``relevance`` (best match first; newest first without a query), ``modified`` (newest
+first), ``title`` and ``popularity`` (most row and download requests first, see
+:mod:`kaifang.service.usage`)."""
+BM25 = "bm25(dataset_search, 10.0, 5.0, 3.0, 2.0, 1.0)"
+"""SQLite's rank of a hit: a title hit above keywords, then columns and organization, then
+description (the columns of the ``dataset_search`` FTS5 table, migration 0004)."""
 
 VARIANTS = str.maketrans(
     {

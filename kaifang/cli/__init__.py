@@ -26,7 +26,7 @@ COMMANDS: dict[str, str] = {
     "history": "kaifang.cli.history_cmd:history",
     "import": "kaifang.cli.import_cmd:importer",
     "inspect": "kaifang.cli.inspect_cmd:inspect",
-    "org": "kaifang.cli.accounts_cmd:org",
+    "org": "kaifang.cli.org_cmd:org",
     "privacy": "kaifang.cli.privacy_cmd:privacy",
     "publish": "kaifang.cli.publish_cmd:publish",
     "query": "kaifang.cli.query_cmd:query",

@@ -1,14 +1,12 @@
-"""``kaifang org create``, ``kaifang user create``, ``kaifang token create|list|revoke``."""
+"""``kaifang user create``, ``kaifang token create|list|revoke``."""
 
 from __future__ import annotations
 
 import click
 
 from kaifang.catalog import (
-    create_organization,
     create_token,
     create_user,
-    list_organizations,
     list_tokens,
     open_catalog,
     revoke_token,
@@ -18,41 +16,6 @@ from kaifang.cli.common import console, print_json
 from kaifang.settings import Settings
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-
-
-@click.group()
-def org() -> None:
-    """Organizations (agencies) that publish."""
-
-
-@org.command("create")
-@click.argument("code")
-@click.option("--name", required=True, help="The organization's name, e.g. 臺北市政府警察局.")
-@click.option("--name-en", default="", help="English name.")
-@JSON_OPTION
-@click.pass_obj
-def org_create(settings: Settings, code: str, name: str, name_en: str, as_json: bool) -> None:
-    """Create organization CODE (the national organization code, e.g. 379130000E)."""
-    with open_catalog(settings) as catalog:
-        created = create_organization(catalog, code, name=name, name_en=name_en)
-    if as_json:
-        print_json(created.to_dict())
-    else:
-        console.print(f"Created organization {created.code} {created.name}", highlight=False)
-
-
-@org.command("list")
-@JSON_OPTION
-@click.pass_obj
-def org_list(settings: Settings, as_json: bool) -> None:
-    """List organizations."""
-    with open_catalog(settings) as catalog:
-        orgs = list_organizations(catalog)
-    if as_json:
-        print_json({"data": [o.to_dict() for o in orgs], "count": len(orgs)})
-        return
-    for item in orgs:
-        console.print(f"{item.code}  {item.name}", highlight=False)
 
 
 @click.group()

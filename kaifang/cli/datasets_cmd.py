@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from kaifang.catalog import list_datasets, open_catalog, show_dataset
-from kaifang.catalog.finder import SORTS
-from kaifang.cli.common import console, print_json, rich_table
+from kaifang.catalog.quick import read_quickly
+from kaifang.catalog.search import SORTS
+from kaifang.cli import common
+from kaifang.cli.common import print_json, rich_table
 from kaifang.settings import Settings
 
 
@@ -34,10 +35,15 @@ def datasets(
     as_json: bool,
 ) -> None:
     """List published datasets, best matches first with --search."""
-    with open_catalog(settings) as catalog:
-        found = list_datasets(
-            catalog, search=query, sort=sort, limit=limit, offset=offset
-        ).to_dict()
+    listed = read_quickly(
+        settings, lambda q: q.list_datasets(search=query, sort=sort, limit=limit, offset=offset)
+    )
+    if listed is None:
+        from kaifang.catalog import list_datasets, open_catalog  # lazy: SQLAlchemy's start-up
+
+        with open_catalog(settings) as catalog:
+            listed = list_datasets(catalog, search=query, sort=sort, limit=limit, offset=offset)
+    found = listed.to_dict()
     if as_json:
         print_json(found)
         return
@@ -50,28 +56,30 @@ def datasets(
             item["organization"]["name"],
             ", ".join(r["id"] for r in item["resources"]),
         )
-    console.print(table)
-    console.print(f"{found['count']} dataset(s)", highlight=False)
+    common.console.print(table)
+    common.console.print(f"{found['count']} dataset(s)", highlight=False)
 
 
 def _print_dataset(item: dict[str, Any]) -> None:
-    console.print(f"[bold]{item['title']}[/]  ({item['id']} · {item['identifier']})")
-    console.print(
+    common.console.print(f"[bold]{item['title']}[/]  ({item['id']} · {item['identifier']})")
+    common.console.print(
         f"{item['organization']['name']} · license {item['license']['id']}"
         + (f" · category {item['category']} {item['category_name']}" if item["category"] else ""),
         highlight=False,
         markup=False,
     )
     if item["description"]:
-        console.print(item["description"], highlight=False, markup=False)
+        common.console.print(item["description"], highlight=False, markup=False)
     if item["keywords"]:
-        console.print("keywords: " + ", ".join(item["keywords"]), highlight=False, markup=False)
+        common.console.print(
+            "keywords: " + ", ".join(item["keywords"]), highlight=False, markup=False
+        )
     table = rich_table("resource", "identifier", "name", "version", "rows")
     for res in item["resources"]:
         table.add_row(
             res["id"], res["identifier"], res["name"], str(res["current_version"]), str(res["rows"])
         )
-    console.print(table)
+    common.console.print(table)
 
 
 @click.command()
@@ -80,8 +88,13 @@ def _print_dataset(item: dict[str, Any]) -> None:
 @click.pass_obj
 def show(settings: Settings, dataset: str, as_json: bool) -> None:
     """Show DATASET (its id or national identifier): metadata and resources."""
-    with open_catalog(settings) as catalog:
-        item = show_dataset(catalog, dataset).to_dict()
+    record = read_quickly(settings, lambda q: q.show_dataset(dataset))
+    if record is None:  # also an unknown or renamed id, whose error the catalog words
+        from kaifang.catalog import open_catalog, show_dataset  # lazy: SQLAlchemy's start-up
+
+        with open_catalog(settings) as catalog:
+            record = show_dataset(catalog, dataset)
+    item = record.to_dict()
     if as_json:
         print_json(item)
     else:

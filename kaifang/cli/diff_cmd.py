@@ -10,9 +10,9 @@ from rich.table import Table as RichTable
 from kaifang.catalog import open_catalog
 from kaifang.cli.common import console, print_json
 from kaifang.diff import diff_resource
-from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
+from kaifang.storage.columns import describe_difference
 
 
 @click.command()

@@ -7,10 +7,12 @@ from typing import Any
 
 import click
 
-from kaifang.catalog import open_catalog
-from kaifang.cli.common import console, print_json, rich_table
+from kaifang.catalog.quick import read_quickly
+from kaifang.cli import common
+from kaifang.cli.common import print_json, rich_table
+from kaifang.diff.history import history_with_changes, quick_history_with_changes
 from kaifang.settings import Settings
-from kaifang.storage import VersionStore
+from kaifang.storage.filesystem import local_versions
 
 
 @click.command()
@@ -20,10 +22,16 @@ from kaifang.storage import VersionStore
 def history(settings: Settings, resource: str, as_json: bool) -> None:
     """List every version of RESOURCE (its id or national identifier) with the rows it
     added, removed and changed, its schema change and its reading problems."""
-    from kaifang.diff.history import history_with_changes
+    local = local_versions(settings)
+    found = None
+    if local is not None:
+        found = read_quickly(settings, lambda q: quick_history_with_changes(q, local, resource))
+    if found is None:  # an object store, or an unknown or renamed id
+        from kaifang.catalog import open_catalog  # lazy: SQLAlchemy's start-up
+        from kaifang.storage import VersionStore
 
-    with open_catalog(settings) as catalog:
-        found = history_with_changes(catalog, VersionStore(settings), resource)
+        with open_catalog(settings) as catalog:
+            found = history_with_changes(catalog, VersionStore(settings), resource)
     if as_json:
         print_json(found)
         return
@@ -44,14 +52,14 @@ def history(settings: Settings, resource: str, as_json: bool) -> None:
             v["publisher"],
             v["source_file"],
         )
-    console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
-    console.print(table)
+    common.console.print(f"[bold]{found['resource']}[/] ({found['identifier']})")
+    common.console.print(table)
 
 
 def _schema_change(change: Any) -> str:
     if not change:
         return ""
-    from kaifang.publish.checks import describe_difference
+    from kaifang.storage.columns import describe_difference
 
     return describe_difference(change) or ""
 
@@ -83,7 +91,7 @@ def rollback(
     if as_json:
         print_json(result.to_dict())
     else:
-        console.print(
+        common.console.print(
             f"{result.resource}: version {result.version} restores version {to_version} "
             f"({result.rows} rows)",
             highlight=False,

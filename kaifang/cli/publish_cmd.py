@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kaifang.cli.common import console, err_console, print_json
 from kaifang.privacy.legal_basis import choose_basis, split_columns
 from kaifang.publish import PublishResult, publish_file
-from kaifang.publish.checks import describe_difference
 from kaifang.settings import Settings
+from kaifang.storage.columns import describe_difference
 
 
 @click.command()

@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from kaifang.catalog import open_catalog
-from kaifang.cli.common import console, print_json, rich_table
+from kaifang.catalog.quick import QuickCatalog, read_quickly
+from kaifang.cli import common
+from kaifang.cli.common import print_json, rich_table
 from kaifang.errors import ValidationError
-from kaifang.scoring import dataset_openness, organization_openness, rescore_all
 from kaifang.settings import Settings
-from kaifang.storage import VersionStore
+from kaifang.storage.filesystem import local_has_version
 
 
 def _moment(value: str | None) -> datetime:
@@ -29,18 +29,38 @@ def _moment(value: str | None) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _quick_score(settings: Settings, ref: str, now: datetime) -> dict[str, Any] | None:
+    """``dataset_openness`` on the quick read path (:mod:`kaifang.catalog.quick`) of a SQLite
+    catalog and a local store: the same facts from the same rows, scored by the same rubric;
+    None when the full path must answer."""
+    has_version = local_has_version(settings)
+    if has_version is None:
+        return None
+
+    def scored(quick: QuickCatalog) -> dict[str, Any] | None:
+        from kaifang.openness import score_dataset
+        from kaifang.scoring.facts import dataset_facts
+
+        row = quick.find_dataset(ref)
+        if row is None:
+            return None
+        return score_dataset(dataset_facts(row, has_version=has_version), now=now).to_dict()
+
+    return read_quickly(settings, scored)
+
+
 def _band(band: dict[str, Any] | None) -> str:
     return f"{band['zh']} {band['en']}" if band else "—"
 
 
 def _print_dataset(item: dict[str, Any]) -> None:
-    console.print(
+    common.console.print(
         f"[bold]{item['title']}[/] ({item['dataset']}): {item['score']}/{item['max_score']} · "
         f"{_band(item['band'])} · {item['stars']['symbol'] or '☆'}",
         highlight=False,
     )
     if item["band_note"]:
-        console.print(item["band_note"]["zh"], highlight=False, markup=False)
+        common.console.print(item["band_note"]["zh"], highlight=False, markup=False)
     table = rich_table("check", "points", "result")
     table.add_column("reason / fix", overflow="fold")
     for check in item["checks"]:
@@ -54,17 +74,17 @@ def _print_dataset(item: dict[str, Any]) -> None:
             mark,
             text,
         )
-    console.print(table)
+    common.console.print(table)
 
 
 def _print_organization(item: dict[str, Any]) -> None:
     mean = "—" if item["mean"] is None else f"{item['mean']}"
-    console.print(
+    common.console.print(
         f"[bold]{item['name'] or item['organization']}[/] ({item['organization']}): mean {mean}"
         f" over {item['counted_datasets']} counted of {item['datasets']} dataset(s)",
         highlight=False,
     )
-    console.print(
+    common.console.print(
         "distribution: " + ", ".join(f"{k} {v}" for k, v in item["distribution"].items()),
         highlight=False,
     )
@@ -73,22 +93,22 @@ def _print_organization(item: dict[str, Any]) -> None:
         table.add_row(
             row["dataset"], row["title"], str(row["score"]), row["band"] or "—", "★" * row["stars"]
         )
-    console.print(table)
+    common.console.print(table)
     for group in item["split_groups"]:
-        console.print(f"split: {group['suggestion']['zh']}", highlight=False, markup=False)
+        common.console.print(f"split: {group['suggestion']['zh']}", highlight=False, markup=False)
     for late in item["overdue"]:
-        console.print(
+        common.console.print(
             f"overdue: {late['dataset']} due {late['due']} ({late['days_overdue']} days)",
             highlight=False,
         )
     for request in item["requests"]:
-        console.print(
+        common.console.print(
             f"open request #{request['id']}: {request['title']} ({request['age_days']} days)",
             highlight=False,
             markup=False,
         )
     if item["trend"]:
-        console.print(
+        common.console.print(
             "trend: " + ", ".join(f"{p['month']} {p['mean']}" for p in item["trend"]),
             highlight=False,
         )
@@ -115,19 +135,25 @@ def score(
     if sum((dataset is not None, org is not None, rescore)) != 1:
         raise click.UsageError("Give exactly one of DATASET, --org CODE or --all.")
     now = _moment(at)
-    store = VersionStore(settings)
-    with open_catalog(settings) as catalog:
-        if rescore:
-            result = rescore_all(catalog, store, now=now).to_dict()
-        elif org is not None:
-            result = organization_openness(catalog, store, org, now=now).to_dict()
-        else:
-            assert dataset is not None
-            result = dataset_openness(catalog, store, dataset, now=now).to_dict()
+    result = None if dataset is None else _quick_score(settings, dataset, now)
+    if result is None:
+        from kaifang.catalog import open_catalog  # lazy: SQLAlchemy's start-up
+        from kaifang.scoring import dataset_openness, organization_openness, rescore_all
+        from kaifang.storage import VersionStore
+
+        store = VersionStore(settings)
+        with open_catalog(settings) as catalog:
+            if rescore:
+                result = rescore_all(catalog, store, now=now).to_dict()
+            elif org is not None:
+                result = organization_openness(catalog, store, org, now=now).to_dict()
+            else:
+                assert dataset is not None
+                result = dataset_openness(catalog, store, dataset, now=now).to_dict()
     if as_json:
         print_json(result)
     elif rescore:
-        console.print(
+        common.console.print(
             f"scored {result['scored']} dataset(s); recorded {result['recorded']} changed score(s)",
             highlight=False,
         )

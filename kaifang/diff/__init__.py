@@ -5,17 +5,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kaifang import lazy_exports
 
 if TYPE_CHECKING:
     from kaifang.diff.resource import diff_resource
 
 __all__ = ["diff_resource"]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "diff_resource":
-        from kaifang.diff.resource import diff_resource
-
-        return diff_resource
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(globals(), {"resource": "diff_resource"})

@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from kaifang.catalog.datasets import find_resource
-from kaifang.catalog.db import Catalog
 from kaifang.diff.engine import Side, hashed_diff, infer_key, key_is_unique, keyed_diff, row_count
 from kaifang.errors import NotFoundError, ValidationError
-from kaifang.publish.checks import schema_difference
-from kaifang.storage import VersionStore, parquet_scan_sql
+from kaifang.storage.columns import schema_difference
+from kaifang.storage.filesystem import LocalVersions
+from kaifang.storage.scan import parquet_scan_sql
+
+if TYPE_CHECKING:  # kaifang history compares a SQLite catalog's versions without SQLAlchemy
+    from kaifang.catalog.db import Catalog
+    from kaifang.catalog.models import Resource
+    from kaifang.catalog.quick import ResourceRow
+    from kaifang.storage import VersionStore
 
 DIFF_MEMORY_LIMIT = "1GB"
 SHOW_ROWS = 10
@@ -50,10 +56,12 @@ def _pick_versions(
     return start, to
 
 
-def _side(con: duckdb.DuckDBPyConnection, store: VersionStore, slug: str, number: int) -> Side:
+def _side(
+    con: duckdb.DuckDBPyConnection, store: VersionStore | LocalVersions, slug: str, number: int
+) -> Side:
     fields = (store.read_manifest(slug, number).get("schema") or {}).get("fields") or []
     files = store.version_files(slug, number)
-    if all(Path(f).is_absolute() for f in files):
+    if isinstance(store, LocalVersions) or all(Path(f).is_absolute() for f in files):
         return Side(parquet_scan_sql(files), fields)
     name = f"kaifang_v{number}"  # an object store: scan through pyarrow, no httpfs
     con.register(name, store.dataset(slug, number))
@@ -71,13 +79,47 @@ def diff_resource(
 ) -> dict[str, Any]:
     """The ``kaifang diff --json`` object: ``from`` defaults to the version before ``to``,
     ``to`` to the current version; ``show`` rows of each kind are listed."""
+    from kaifang.catalog.datasets import find_resource
+
     with catalog.read() as session:
-        resource = find_resource(session, ref)
-        slug = resource.slug
-        numbers = sorted(v.number for v in resource.versions)
-        hashes = {v.number: v.content_hash for v in resource.versions}
-        declared = list((resource.dataset.extras or {}).get("primary_key") or [])
-        start, end = _pick_versions(numbers, resource.current_version, from_version, to_version)
+        versions = Versions.from_row(find_resource(session, ref))
+    return compare_versions(
+        store, versions, from_version=from_version, to_version=to_version, show=show
+    )
+
+
+@dataclass(frozen=True)
+class Versions:
+    """What comparing a resource's versions needs from the catalog."""
+
+    slug: str
+    current: int | None
+    hashes: dict[int, str]  # content hash by version number
+    declared_key: list[str]  # the dataset metadata's primary_key
+
+    @classmethod
+    def from_row(cls, resource: Resource | ResourceRow) -> Versions:
+        """From the ORM's row or the quick read path's (:mod:`kaifang.catalog.quick`)."""
+        return cls(
+            slug=resource.slug,
+            current=resource.current_version,
+            hashes={v.number: v.content_hash for v in resource.versions},
+            declared_key=list((resource.dataset.extras or {}).get("primary_key") or []),
+        )
+
+
+def compare_versions(
+    store: VersionStore | LocalVersions,
+    versions: Versions,
+    *,
+    from_version: int | None = None,
+    to_version: int | None = None,
+    show: int = SHOW_ROWS,
+) -> dict[str, Any]:
+    """:func:`diff_resource` once the catalog said what the versions are."""
+    slug, hashes, declared = versions.slug, versions.hashes, versions.declared_key
+    numbers = sorted(hashes)
+    start, end = _pick_versions(numbers, versions.current, from_version, to_version)
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-diff-"))
     con = duckdb.connect(config={"memory_limit": DIFF_MEMORY_LIMIT, "temp_directory": str(workdir)})
     try:

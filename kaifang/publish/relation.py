@@ -39,7 +39,6 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.models import Dataset, Organization, Resource, utcnow
 from kaifang.catalog.registry import NewVersion, Target, new_resource_slug, plan_target
 from kaifang.errors import ConflictError, KaifangError, ReadError, ValidationError
-from kaifang.publish.checks import schema_difference
 from kaifang.publish.commit import (
     commit_version,
     current_fields,
@@ -53,6 +52,7 @@ from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
 from kaifang.sqlutil import quote_ident, quote_literal
 from kaifang.storage import FileEntry, StoredVersion, VersionStore
+from kaifang.storage.columns import schema_difference
 
 
 @dataclass

@@ -12,11 +12,11 @@ from kaifang.catalog.db import open_catalog
 from kaifang.catalog.models import utcnow
 from kaifang.catalog.registry import NewVersion, plan_target
 from kaifang.errors import NotFoundError
-from kaifang.publish.checks import schema_difference
 from kaifang.publish.commit import commit_version
 from kaifang.publish.result import PublishResult, result_for
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
+from kaifang.storage.columns import schema_difference
 from kaifang.storage.manifest import STORE_KEYS
 
 

@@ -19,10 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kaifang.catalog.models import Dataset, Resource, Version
 from kaifang.openness import ColumnFacts, DatasetFacts, ResourceFacts
+
+if TYPE_CHECKING:  # rows of the ORM or of the quick read path (kaifang.catalog.quick)
+    from kaifang.catalog.models import Dataset, Resource, Version
+    from kaifang.catalog.quick import DatasetRow, ResourceRow, VersionRow
 
 HasVersion = Callable[[str, int], bool]
 """``(resource slug, version) -> bool``: whether the store holds that version's files."""
@@ -39,7 +42,9 @@ def aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _declared_format(dataset: Dataset, resource: Resource, version: Version) -> str | None:
+def _declared_format(
+    dataset: Dataset | DatasetRow, resource: Resource | ResourceRow, version: Version | VersionRow
+) -> str | None:
     declared = (dataset.extras or {}).get("formats")
     if isinstance(declared, Mapping) and declared.get(resource.slug):
         return str(declared[resource.slug])
@@ -48,7 +53,7 @@ def _declared_format(dataset: Dataset, resource: Resource, version: Version) -> 
 
 
 def resource_facts(
-    dataset: Dataset, resource: Resource, *, has_version: HasVersion
+    dataset: Dataset | DatasetRow, resource: Resource | ResourceRow, *, has_version: HasVersion
 ) -> ResourceFacts:
     version = resource.current
     columns = tuple(
@@ -94,7 +99,7 @@ def _unresolved(screening: Mapping[str, Any]) -> list[Any]:
     ]
 
 
-def screening_facts(versions: Sequence[Version]) -> dict[str, Any] | None:
+def screening_facts(versions: Sequence[Version | VersionRow]) -> dict[str, Any] | None:
     """The privacy gate's input over the current versions: ``None`` when any of them was
     never screened; else ``{publishable, legal_basis, unresolved}`` — publishable only if
     every version is (screened publishable, or published under a recorded legal basis),
@@ -185,11 +190,11 @@ def _remote_modified(extras: Mapping[str, Any]) -> datetime | None:
     return aware(moment)
 
 
-def dataset_facts(dataset: Dataset, *, has_version: HasVersion) -> DatasetFacts:
+def dataset_facts(dataset: Dataset | DatasetRow, *, has_version: HasVersion) -> DatasetFacts:
     """The rubric's facts for ``dataset`` (loaded with its organization, license, tags, and
     resources with their versions) as its current versions stand."""
     extras = dataset.extras or {}
-    resources = list(dataset.resources)
+    resources: list[Resource | ResourceRow] = list(dataset.resources)
     currents = [current for r in resources if (current := r.current) is not None]
     temporal = None
     if dataset.temporal_from or dataset.temporal_to:

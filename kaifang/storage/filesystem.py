@@ -6,14 +6,19 @@ an S3-compatible object store reached through ``s3_endpoint`` with the configure
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import pyarrow.fs as pafs
-
-from kaifang.errors import ValidationError
+from kaifang.errors import NotFoundError, ValidationError
 from kaifang.settings import Settings
+from kaifang.storage.layout import MANIFEST_NAME, check_resource_id, version_dir
+from kaifang.storage.manifest import file_entries, load_manifest
+
+if TYPE_CHECKING:  # imported where a filesystem is made: local_has_version needs none
+    import pyarrow.fs as pafs
 
 
 @dataclass(frozen=True)
@@ -35,17 +40,74 @@ class StorageLocation:
 
 def open_location(settings: Settings) -> StorageLocation:
     """Build the storage location that ``settings`` describe."""
+    import pyarrow.fs as pafs
+
+    local = local_base(settings)
+    if local is None:
+        return _s3_location(settings, settings.tables_url)
+    return StorageLocation(pafs.LocalFileSystem(), str(local), is_local=True)
+
+
+def local_base(settings: Settings) -> Path | None:
+    """The folder of a local store's resource folders; None for an object store."""
     url = settings.tables_url
     if url.startswith("s3://"):
-        return _s3_location(settings, url)
+        return None
     if "://" in url and not url.startswith("file://"):
         raise ValidationError(
             f"unsupported storage_url {url!r}",
             hint="Use a local directory, file:///path, or s3://bucket/prefix.",
             key="storage_url",
         )
-    local = Path(urlsplit(url).path if url.startswith("file://") else url)
-    return StorageLocation(pafs.LocalFileSystem(), str(local.resolve()), is_local=True)
+    return Path(urlsplit(url).path if url.startswith("file://") else url).resolve()
+
+
+class LocalVersions:
+    """``read_manifest`` and ``version_files`` of a local store, read without PyArrow (the
+    command line's quick reads: ``kaifang history`` compares versions in DuckDB by path)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+
+    def _folder(self, resource_id: str, version: int) -> Path:
+        return self.base / check_resource_id(resource_id) / version_dir(version)
+
+    def read_manifest(self, resource_id: str, version: int) -> dict[str, Any]:
+        path = self._folder(resource_id, version) / MANIFEST_NAME
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"resource {resource_id!r} has no version {version}",
+                resource_id=resource_id,
+                version=version,
+            ) from None
+        return load_manifest(raw, where=f"resource {resource_id!r} version {version}")
+
+    def version_files(self, resource_id: str, version: int) -> list[str]:
+        """Absolute paths of the version's Parquet files, in order."""
+        manifest = self.read_manifest(resource_id, version)
+        return [str(self.base / resource_id / e.path) for e in file_entries(manifest)]
+
+
+def local_versions(settings: Settings) -> LocalVersions | None:
+    """The local store of ``settings`` read without PyArrow; None for an object store."""
+    base = local_base(settings)
+    return LocalVersions(base) if base is not None else None
+
+
+def local_has_version(settings: Settings) -> Callable[[str, int], bool] | None:
+    """``VersionStore.has_version`` of a local store (whether a version's manifest exists)
+    without PyArrow, for the command line's quick reads; None for an object store."""
+    base = local_base(settings)
+    if base is None:
+        return None
+
+    def has_version(resource_id: str, version: int) -> bool:
+        check_resource_id(resource_id)
+        return (base / resource_id / version_dir(version) / MANIFEST_NAME).is_file()
+
+    return has_version
 
 
 def _s3_location(settings: Settings, url: str) -> StorageLocation:
@@ -71,6 +133,8 @@ def _s3_location(settings: Settings, url: str) -> StorageLocation:
             )
         options["endpoint_override"] = endpoint.netloc
         options["scheme"] = endpoint.scheme
+    import pyarrow.fs as pafs
+
     filesystem = pafs.S3FileSystem(**options)
     base = f"{bucket}/{prefix}" if prefix else bucket
     return StorageLocation(filesystem, base, is_local=False)

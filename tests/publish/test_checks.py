@@ -11,9 +11,9 @@ import pytest
 from kaifang.catalog import history, open_catalog
 from kaifang.errors import ReadError, SchemaChangeError
 from kaifang.publish import publish_file, rollback
-from kaifang.publish.checks import schema_difference
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
+from kaifang.storage.columns import schema_difference
 from tests.publishing import ORG
 
 
