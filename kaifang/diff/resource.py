@@ -50,13 +50,13 @@ def _pick_versions(
     return start, to
 
 
-def _side(con: duckdb.DuckDBPyConnection, store: VersionStore, slug: str, number: int) -> Side:
-    fields = (store.read_manifest(slug, number).get("schema") or {}).get("fields") or []
-    files = store.version_files(slug, number)
+def _side(con: duckdb.DuckDBPyConnection, store: VersionStore, storage: str, number: int) -> Side:
+    fields = (store.read_manifest(storage, number).get("schema") or {}).get("fields") or []
+    files = store.version_files(storage, number)
     if all(Path(f).is_absolute() for f in files):
         return Side(parquet_scan_sql(files), fields)
     name = f"kaifang_v{number}"  # an object store: scan through pyarrow, no httpfs
-    con.register(name, store.dataset(slug, number))
+    con.register(name, store.dataset(storage, number))
     return Side(name, fields)
 
 
@@ -73,7 +73,7 @@ def diff_resource(
     ``to`` to the current version; ``show`` rows of each kind are listed."""
     with catalog.read() as session:
         resource = find_resource(session, ref)
-        slug = resource.slug
+        slug, storage = resource.slug, resource.storage
         numbers = sorted(v.number for v in resource.versions)
         hashes = {v.number: v.content_hash for v in resource.versions}
         declared = list((resource.dataset.extras or {}).get("primary_key") or [])
@@ -81,7 +81,7 @@ def diff_resource(
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-diff-"))
     con = duckdb.connect(config={"memory_limit": DIFF_MEMORY_LIMIT, "temp_directory": str(workdir)})
     try:
-        before, after = _side(con, store, slug, start), _side(con, store, slug, end)
+        before, after = _side(con, store, storage, start), _side(con, store, storage, end)
         out: dict[str, Any] = {
             "resource": slug,
             "from": start,
