@@ -19,6 +19,7 @@ from kaifang.storage import VersionStore
 from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv, stored_files
 
 OLD, NEW = "theft_2023", "taipei_theft_points"
+FOURTH = (4, "機車竊盜", "2023-01-04", "大同分局")
 
 
 @pytest.fixture
@@ -115,7 +116,9 @@ def test_the_next_publish_adds_a_version_to_the_renamed_resource(
 ) -> None:
     again = publish_file(
         settings,
-        write_csv("theft.csv", THEFT_HEADER, [*THEFT_ROWS, (4, "機車竊盜", "2023-01-04", "大同分局")]),
+        write_csv(
+            "theft.csv", THEFT_HEADER, [*THEFT_ROWS, (4, "機車竊盜", "2023-01-04", "大同分局")]
+        ),
         org=ORG,
         dataset=published.dataset,
         resource=NEW,
@@ -126,3 +129,23 @@ def test_the_next_publish_adds_a_version_to_the_renamed_resource(
     assert pinned.status_code == 200, pinned.text
     page = renamed.get(f"/api/resources/{NEW}/rows").json()
     assert page["total"] == 4
+
+
+def test_a_running_server_follows_a_rename(settings: Settings, published: PublishResult) -> None:
+    """What a server keeps per resource (its ref, its version's files, its serving copy,
+    counted rows) neither answers the former id as if it still were the id nor breaks the
+    new one."""
+    serving = settings.replace(serving_copy_min_rows=1)
+    with TestClient(create_app(serving), follow_redirects=False) as client:
+        for _ in range(2):  # the second request may read the serving copy
+            before = client.get(f"/api/resources/{OLD}/rows", params={"案類": "住宅竊盜"})
+            assert before.json()["total"] == 2
+        with open_catalog(serving) as catalog:
+            rename_resource(catalog, VersionStore(serving), OLD, NEW)
+        moved = client.get(f"/api/resources/{OLD}/rows", params={"案類": "住宅竊盜"})
+        assert moved.status_code == 301
+        after = client.get(f"/api/resources/{NEW}/rows", params={"案類": "住宅竊盜"})
+        assert after.status_code == 200, after.text
+        assert after.json()["total"] == 2
+        assert client.get(f"/resources/{NEW}").status_code == 200
+        assert client.get(f"/api/sql?sql=SELECT count(*) FROM {OLD}").json()["rows"] == [[3]]
