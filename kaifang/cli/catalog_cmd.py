@@ -106,3 +106,31 @@ def rename(settings: Settings, old: str, new: str, is_resource: bool, as_json: b
         "to it.",
         highlight=False,
     )
+
+
+@catalog.command("readable-ids")
+@click.option("--dry-run", is_flag=True, help="Only say what would be renamed.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def readable_ids(settings: Settings, dry_run: bool, as_json: bool) -> None:
+    """Give the datasets and resources that importers made before readable ids (t_2020,
+    etc_m03a, moe_schools_all, cec_2020_1a2b3c_elctks) the ids importers give them today,
+    the former ids redirecting. Ids someone chose by a rename are kept. Safe to run again."""
+    from kaifang.sources.readable_ids import converge_readable_ids  # lazy: imports sources
+    from kaifang.storage import VersionStore
+
+    with open_catalog(settings) as opened:
+        report = converge_readable_ids(opened, VersionStore(settings), dry_run=dry_run)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    verb = "would rename" if dry_run else "renamed"
+    for change in report.renamed:
+        console.print(f"{verb} {change.kind} {change.old} -> {change.new}", highlight=False)
+    for change in report.left:
+        console.print(
+            f"kept {change.kind} {change.old} (wanted {change.new}): {change.reason}",
+            highlight=False,
+        )
+    if not report.renamed and not report.left:
+        console.print("Every importer's dataset and resource has its readable id.")
