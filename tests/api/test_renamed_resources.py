@@ -109,6 +109,8 @@ def test_the_rename_is_in_the_activity_stream(renamed: TestClient) -> None:
     assert latest["kind"] == "resource_renamed"
     assert latest["actor"] == "admin"
     assert latest["detail"] == {"old": OLD, "new": NEW}
+    feed = renamed.get(f"/feeds/datasets/{latest['dataset']['id']}.atom")
+    assert f"資料表編號 {OLD} 改為 {NEW}" in feed.text
 
 
 def test_the_next_publish_adds_a_version_to_the_renamed_resource(

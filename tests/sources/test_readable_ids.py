@@ -165,3 +165,21 @@ def test_readable_ids_converges_a_catalog_with_the_former_ids(
         assert moved is not None
         assert moved.storage.startswith("cec_2020_") and moved.storage.endswith("_elctks")
         assert moved.storage != moved.slug  # its files did not move
+
+
+def test_an_importer_builds_on_a_renamed_resource(
+    tmp_path: Path, settings: Settings, runner: CliRunner
+) -> None:
+    """The theft importer merges a file with the current version's rows: it finds a renamed
+    resource by its name and reads its files by their unchanged storage name."""
+    generate_theft(tmp_path / "theft", TheftPlan(seed=1, scale=0.05))
+    first = import_theft(settings, tmp_path / "theft").datasets[0].resources[0]
+    counts = _counts(settings)
+    args = ["--data-dir", str(settings.data_dir), "catalog", "rename", "--resource",
+            "taipei_theft_points", "theft_points", "--json"]  # fmt: skip
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["kind"] == "resource"
+    again = import_theft(settings, tmp_path / "theft").datasets[0].resources[0]
+    assert (again.resource, again.unchanged, again.rows) == ("theft_points", True, first.rows)
+    assert _counts(settings) == counts
