@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
-from kaifang.catalog.aliases import id_taken, resource_id_taken
+from kaifang.catalog.aliases import id_taken, moved_to, resource_id_taken
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.identifiers import (
     check_id,
@@ -302,9 +302,13 @@ def register_version(
     if target.dataset is None:
         dataset = _create_dataset(session, target, title, metadata)
     else:
-        dataset = session.scalar(
-            _locked(session, select(Dataset).where(Dataset.slug == target.dataset))
-        )
+        slug = target.dataset
+        dataset = session.scalar(_locked(session, select(Dataset).where(Dataset.slug == slug)))
+        if dataset is None:  # renamed since the publish was planned: its id now
+            now_called = moved_to(session, "dataset", slug)
+            dataset = session.scalar(
+                _locked(session, select(Dataset).where(Dataset.slug == now_called))
+            )
         if title:
             dataset.title = title
     if metadata is not None:

@@ -5,14 +5,19 @@ activity stream, and the next publish adds a version to the renamed resource."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
-from kaifang.catalog.aliases import rename_resource
+from kaifang.catalog.aliases import rename_dataset, rename_resource
+from kaifang.catalog.datasets import find_resource
 from kaifang.publish import PublishResult, publish_file
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -151,3 +156,48 @@ def test_a_running_server_follows_a_rename(settings: Settings, published: Publis
         assert after.json()["total"] == 2
         assert client.get(f"/resources/{NEW}").status_code == 200
         assert client.get(f"/api/sql?sql=SELECT count(*) FROM {OLD}").json()["rows"] == [[3]]
+
+
+def test_renames_during_a_publish(settings: Settings, published: PublishResult) -> None:
+    """A resource rename waits for the publish writing to it (it holds the resource's storage
+    lock) and a dataset renamed meanwhile gets the version all the same."""
+    store = VersionStore(settings)
+    renames: list[threading.Thread] = []
+
+    def rename_both(done: int, total: int) -> None:
+        if renames:
+            return
+        with open_catalog(settings) as catalog:
+            rename_dataset(catalog, published.dataset, "taipei_theft")
+
+        def rename_table() -> None:
+            with open_catalog(settings) as catalog:
+                rename_resource(catalog, store, OLD, NEW)
+
+        renames.append(threading.Thread(target=rename_table))
+        renames[0].start()
+        renames[0].join(timeout=1.0)
+        assert renames[0].is_alive()  # waiting for the publish's lock
+
+    rows = [*THEFT_ROWS, FOURTH]
+    again = publish_file(
+        settings,
+        write_csv_rows(settings, rows),
+        org=ORG,
+        dataset=published.dataset,
+        resource=OLD,
+        progress=rename_both,
+    )
+    renames[0].join(timeout=30)
+    assert not renames[0].is_alive()
+    assert (again.dataset, again.version, again.rows) == ("taipei_theft", 2, 4)
+    with open_catalog(settings) as catalog, catalog.read() as session:
+        resource = find_resource(session, NEW)
+        assert (resource.current_version, resource.storage) == (2, OLD)
+
+
+def write_csv_rows(settings: Settings, rows: Sequence[Sequence[Any]]) -> Path:
+    path = settings.data_dir.parent / "theft_again.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([THEFT_HEADER, *rows])
+    return path
