@@ -4,7 +4,8 @@ it, and read back newest first, filtered by organization or dataset.
 Kinds: ``dataset_created``, ``version_published`` (rows, the change in rows, the schema change,
 a rollback's source), ``metadata_edited``, ``dataset_withdrawn`` / ``dataset_restored``
 (harvested datasets the source stops or starts listing again), ``score_changed`` (openness
-score or band). Datasets loaded in bulk (``kaifang generate catalog``) record none.
+score or band), ``dataset_renamed`` / ``resource_renamed`` (``old``, ``new``; see
+:mod:`kaifang.catalog.aliases`). Datasets loaded in bulk (``kaifang generate catalog``) record none.
 """
 
 from __future__ import annotations

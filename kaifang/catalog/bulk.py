@@ -69,10 +69,12 @@ class Entry:
 
 
 class _Slugs:
-    """Slugs taken in the catalog (looked up for a whole batch at once) or earlier in it."""
+    """Slugs taken in the catalog (looked up for a whole batch at once) or earlier in it; a
+    resource's storage name counts as taken too (a new resource is stored under its slug)."""
 
     def __init__(self, session: Session, model: type[Dataset] | type[Resource]) -> None:
         self.session, self.model = session, model
+        self.columns = [Resource.slug, Resource.storage] if model is Resource else [Dataset.slug]
         self.known: set[str] = set()  # taken
         self.free: set[str] = set()  # looked up, not taken
 
@@ -80,9 +82,8 @@ class _Slugs:
         wanted = list(set(slugs) - self.known - self.free)
         for chunk in range(0, len(wanted), 500):
             part = wanted[chunk : chunk + 500]
-            self.known.update(
-                self.session.scalars(select(self.model.slug).where(self.model.slug.in_(part)))
-            )
+            for column in self.columns:
+                self.known.update(self.session.scalars(select(column).where(column.in_(part))))
             self.free.update(set(part) - self.known)
 
     def taken(self, slug: str) -> bool:
@@ -90,8 +91,10 @@ class _Slugs:
             return True
         if slug in self.free:
             return False
-        found = self.session.scalar(select(self.model.id).where(self.model.slug == slug))
-        return found is not None
+        return any(
+            self.session.scalar(select(self.model.id).where(column == slug)) is not None
+            for column in self.columns
+        )
 
     def pick(self, candidates: list[str], fallback: str) -> str:
         slug = unique_slug(candidates, fallback, self.taken)
@@ -228,6 +231,8 @@ def register_entries(session: Session, entries: list[Entry]) -> list[int]:
             {"dataset_id": dataset_id, "tag_id": tags[w]}
             for w in dict.fromkeys(entry.metadata.keywords)
         )
+    for resource in resources:
+        resource["storage"] = resource["slug"]
     stmt = insert(Resource).returning(Resource.id, sort_by_parameter_order=True)
     resource_ids = list(session.scalars(stmt, resources))
     versions = []

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.activity import record_activity
+from kaifang.catalog.aliases import resource_id_taken
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.identifiers import is_slug, unique_slug
@@ -66,7 +67,7 @@ def _add_resource(session: Session, dataset: Dataset, spec: ResourceSpec) -> Res
     from the name (a copied catalog keeps its ids where it can)."""
 
     def taken(candidate: str) -> bool:
-        return session.scalar(select(Resource.id).where(Resource.slug == candidate)) is not None
+        return resource_id_taken(session, candidate)
 
     wanted = spec.slug if spec.slug and is_slug(spec.slug) else None
     slug = unique_slug(

@@ -194,13 +194,17 @@ class Dataset(Base):
 
 
 class Resource(Base):
-    """A table of a dataset; ``slug`` is its SQL table name and storage key."""
+    """A table of a dataset; ``slug`` is its id and SQL table name, which
+    ``kaifang catalog rename --resource`` may change; ``storage`` names its files in the
+    VersionStore, its serving copies and its storage lock, set once at creation (to the slug
+    then) and never changed, so a rename moves no file."""
 
     __tablename__ = "resources"
     __table_args__ = (UniqueConstraint("dataset_id", "serial"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
+    storage: Mapped[str] = mapped_column(String(63), unique=True)
     identifier: Mapped[str] = mapped_column(String(40), unique=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), index=True)
     serial: Mapped[int] = mapped_column(Integer)
@@ -395,6 +399,8 @@ ACTIVITY_KINDS = (
     "report_filed",
     "report_answered",
     "showcase_approved",
+    "dataset_renamed",
+    "resource_renamed",
 )
 
 

@@ -114,6 +114,7 @@ class ResourceRow:
     id: int
     dataset_id: int
     slug: str
+    storage: str
     identifier: str
     name: str
     current_version: int | None

@@ -177,6 +177,7 @@ class VersionRecord:
 @dataclass(frozen=True)
 class ResourceRecord:
     slug: str
+    storage: str  # the storage name of its files (not shown: see Resource.storage)
     identifier: str
     name: str
     dataset: str  # the dataset's slug
@@ -192,6 +193,7 @@ class ResourceRecord:
     def from_row(cls, resource: Resource | ResourceRow) -> ResourceRecord:
         return cls(
             slug=resource.slug,
+            storage=resource.storage,
             identifier=resource.identifier,
             name=resource.name,
             dataset=resource.dataset.slug,

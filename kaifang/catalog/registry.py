@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
-from kaifang.catalog.aliases import id_taken
+from kaifang.catalog.aliases import id_taken, moved_to, resource_id_taken
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.identifiers import (
     check_id,
@@ -38,12 +38,15 @@ from kaifang.errors import ConflictError, ForbiddenError, ValidationError
 
 @dataclass
 class Target:
-    """Where a publish goes. ``resource`` is the slug (a candidate one for a new resource)."""
+    """Where a publish goes. ``resource`` is the slug of an existing resource (None: a new
+    one) and ``storage`` its storage name, which the publish writes under and registers by
+    (a rename meanwhile changes the slug, never the storage name)."""
 
     org_code: str
     resource_name: str
     dataset: str | None = None  # slug of an existing dataset
     resource: str | None = None  # slug of an existing resource
+    storage: str | None = None  # the storage name of that resource
     current_source_hash: str = ""
     new_id: str | None = None  # the id the publisher chose for a new dataset
     id_candidates: list[str] = field(default_factory=list)  # an importer's, before the title's
@@ -80,6 +83,7 @@ def _target_for(
         target.dataset = dataset.slug
     if resource is not None:
         target.resource = resource.slug
+        target.storage = resource.storage
         target.resource_name = resource.name
         target.field_descriptions = {
             f["name"]: f["description"] for f in resource.fields if f.get("description")
@@ -154,9 +158,7 @@ def new_resource_slug(
     (``reserved``: slugs other resources of the same publish will take)."""
 
     def taken(slug: str) -> bool:
-        if slug in reserved:
-            return True
-        return session.scalar(select(Resource.id).where(Resource.slug == slug)) is not None
+        return slug in reserved or resource_id_taken(session, slug)
 
     # a name taken gets a suffix (data_2) rather than another candidate's id
     candidates = [target.resource_name] if slugify(target.resource_name) else [title]
@@ -223,7 +225,8 @@ def new_dataset(session: Session, org_code: str, *, title: str, slugs: list[str]
 
 
 def new_resource(session: Session, dataset: Dataset, *, slug: str, name: str) -> Resource:
-    """A new resource of ``dataset`` without versions, numbered next in it; added."""
+    """A new resource of ``dataset`` without versions, numbered next in it, stored under its
+    slug (check it with :func:`resource_id_taken` first); added."""
     session.flush()
     serial = (
         session.scalar(select(func.max(Resource.serial)).where(Resource.dataset_id == dataset.id))
@@ -231,6 +234,7 @@ def new_resource(session: Session, dataset: Dataset, *, slug: str, name: str) ->
     ) + 1
     resource = Resource(
         slug=slug,
+        storage=slug,
         identifier=resource_identifier(dataset.identifier, serial),
         dataset=dataset,
         serial=serial,
@@ -266,13 +270,19 @@ def register_version(
     metadata: DatasetMetadata | None,
     file: Path,
 ) -> tuple[Dataset, Resource]:
-    """Create the dataset/resource if new, add the version and make it current."""
+    """Create the dataset/resource if new (a new resource's id and storage name are
+    ``resource_slug``; an existing one is found by ``target.storage``), add the version and
+    make it current."""
     if target.dataset is None:
         dataset = _create_dataset(session, target, title, metadata)
     else:
-        dataset = session.scalar(
-            _locked(session, select(Dataset).where(Dataset.slug == target.dataset))
-        )
+        slug = target.dataset
+        dataset = session.scalar(_locked(session, select(Dataset).where(Dataset.slug == slug)))
+        if dataset is None:  # renamed since the publish was planned: its id now
+            now_called = moved_to(session, "dataset", slug)
+            dataset = session.scalar(
+                _locked(session, select(Dataset).where(Dataset.slug == now_called))
+            )
         if title:
             dataset.title = title
     if metadata is not None:
@@ -281,7 +291,7 @@ def register_version(
         resource = new_resource(session, dataset, slug=resource_slug, name=target.resource_name)
     else:
         resource = session.scalar(
-            _locked(session, select(Resource).where(Resource.slug == target.resource))
+            _locked(session, select(Resource).where(Resource.storage == target.storage))
         )
     latest = (
         session.scalar(select(func.max(Version.number)).where(Version.resource_id == resource.id))

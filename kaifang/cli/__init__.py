@@ -46,7 +46,7 @@ COMMANDS: dict[str, str] = {
 
 # Each command's first sentence, for ``kaifang --help`` (which then imports no command module).
 SUMMARIES: dict[str, str] = {
-    "catalog": "The catalog database: moving it to PostgreSQL, renaming a dataset's id.",
+    "catalog": "The catalog database: moving it to PostgreSQL, renaming datasets and resources.",
     "datasets": "List published datasets, best matches first with --search.",
     "diff": "Schema difference and rows added, removed and changed between two versions of "
     "RESOURCE, matched by its key (metadata primary_key, else a unique column, else whole "

@@ -57,14 +57,14 @@ def _pick_versions(
 
 
 def _side(
-    con: duckdb.DuckDBPyConnection, store: VersionStore | LocalVersions, slug: str, number: int
+    con: duckdb.DuckDBPyConnection, store: VersionStore | LocalVersions, storage: str, number: int
 ) -> Side:
-    fields = (store.read_manifest(slug, number).get("schema") or {}).get("fields") or []
-    files = store.version_files(slug, number)
+    fields = (store.read_manifest(storage, number).get("schema") or {}).get("fields") or []
+    files = store.version_files(storage, number)
     if isinstance(store, LocalVersions) or all(Path(f).is_absolute() for f in files):
         return Side(parquet_scan_sql(files), fields)
     name = f"kaifang_v{number}"  # an object store: scan through pyarrow, no httpfs
-    con.register(name, store.dataset(slug, number))
+    con.register(name, store.dataset(storage, number))
     return Side(name, fields)
 
 
@@ -93,6 +93,7 @@ class Versions:
     """What comparing a resource's versions needs from the catalog."""
 
     slug: str
+    storage: str  # the name its files are stored under (kept when the resource is renamed)
     current: int | None
     hashes: dict[int, str]  # content hash by version number
     declared_key: list[str]  # the dataset metadata's primary_key
@@ -102,6 +103,7 @@ class Versions:
         """From the ORM's row or the quick read path's (:mod:`kaifang.catalog.quick`)."""
         return cls(
             slug=resource.slug,
+            storage=resource.storage,
             current=resource.current_version,
             hashes={v.number: v.content_hash for v in resource.versions},
             declared_key=list((resource.dataset.extras or {}).get("primary_key") or []),
@@ -123,7 +125,8 @@ def compare_versions(
     workdir = Path(tempfile.mkdtemp(prefix="kaifang-diff-"))
     con = duckdb.connect(config={"memory_limit": DIFF_MEMORY_LIMIT, "temp_directory": str(workdir)})
     try:
-        before, after = _side(con, store, slug, start), _side(con, store, slug, end)
+        storage = versions.storage
+        before, after = _side(con, store, storage, start), _side(con, store, storage, end)
         out: dict[str, Any] = {
             "resource": slug,
             "from": start,

@@ -3,8 +3,10 @@
 Every path that creates a version (publishing a file, the importers' relations and adopted
 Spark files, rollback) calls it, so they share one order of operations:
 
-1. take the resource's storage lock (a new resource first gets a free slug; if another
-   publish registered that slug meanwhile, a new one is picked);
+1. take the resource's storage lock (a new resource first gets a free slug, which is also its
+   storage name; if another publish registered that slug meanwhile, a new one is picked). An
+   existing resource is written and registered by its storage name (``Target.storage``),
+   which a rename of the resource does not change;
 2. take the next version number past every number the catalog or the store knows (a version
    stored by a publish that died before registering it is skipped, never overwritten);
 3. let the caller write the version's files (``write``), which may decline (nothing changed);
@@ -39,41 +41,43 @@ from kaifang.scoring import latest_records, record_registered_version
 from kaifang.storage import VersionStore
 
 WriteStep = Callable[[str, int], NewVersion | None]
-"""``write(slug, number)`` stores version ``number`` of resource ``slug`` (under its lock) and
-says what to register, or returns None when there is nothing new to store."""
+"""``write(storage, number)`` stores version ``number`` of the resource stored as ``storage``
+(under its lock) and says what to register, or returns None when there is nothing new."""
 
 
 @dataclass(frozen=True)
 class Committed:
-    """Which resource the commit step used, and the version it registered (None: ``write``
-    declined and nothing was registered)."""
+    """Which resource the commit step used (its storage name), and the version it registered
+    (None: ``write`` declined and nothing was registered)."""
 
-    resource: str
+    storage: str
     version: int | None
 
 
-def registered_numbers(catalog: Catalog, resource_slug: str) -> list[int]:
-    """The version numbers the catalog has registered for ``resource_slug`` (none if new)."""
+def registered_numbers(catalog: Catalog, storage: str) -> list[int]:
+    """The version numbers the catalog has registered for the resource stored as
+    ``storage`` (none if new)."""
     with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        resource = session.scalar(select(Resource).where(Resource.storage == storage))
         return [v.number for v in resource.versions] if resource is not None else []
 
 
-def current_fields(catalog: Catalog, resource_slug: str) -> tuple[int, list[dict[str, Any]]]:
-    """The current version's number and the resource's Table Schema fields (which are the
-    current version's); 0 and none before the first version."""
+def current_fields(catalog: Catalog, storage: str) -> tuple[int, list[dict[str, Any]]]:
+    """The current version's number and the Table Schema fields (which are the current
+    version's) of the resource stored as ``storage``; 0 and none before the first version."""
     with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        resource = session.scalar(select(Resource).where(Resource.storage == storage))
         if resource is None or resource.current_version is None:
             return 0, []
         return resource.current_version, list(resource.fields)
 
 
-def next_number(catalog: Catalog, store: VersionStore, slug: str) -> int:
-    """The number of the next version of ``slug``: past every number the catalog registered
-    or the store holds (a version stored by a publish that died is skipped, never reused).
-    Call it under the resource's storage lock."""
-    return max([*registered_numbers(catalog, slug), *store.list_versions(slug)], default=0) + 1
+def next_number(catalog: Catalog, store: VersionStore, storage: str) -> int:
+    """The number of the next version of the resource stored as ``storage``: past every
+    number the catalog registered or the store holds (a version stored by a publish that died
+    is skipped, never reused). Call it under the resource's storage lock."""
+    numbers = [*registered_numbers(catalog, storage), *store.list_versions(storage)]
+    return max(numbers, default=0) + 1
 
 
 def register_and_score(
@@ -143,7 +147,7 @@ def _current_rows(session: Session, target: Target) -> int | None:
     """The rows of the resource's current version before this commit (None: a new one)."""
     if target.resource is None:
         return None
-    resource = session.scalar(select(Resource).where(Resource.slug == target.resource))
+    resource = session.scalar(select(Resource).where(Resource.storage == target.storage))
     current = resource.current if resource is not None else None
     return current.rows if current is not None else None
 
@@ -161,13 +165,13 @@ def commit_version(
     """Lock, number, write, register and score one new version of ``target`` (see the module
     docstring); ``title``, ``metadata`` and ``file`` go to the catalog's register step."""
     while True:
-        if target.resource is not None:
-            slug = target.resource
+        if target.storage is not None:
+            slug = target.storage
         else:
             with catalog.read() as session:
                 slug = new_resource_slug(session, target, title)
         with store.lock(slug):
-            if target.resource is None and registered_numbers(catalog, slug):
+            if target.storage is None and registered_numbers(catalog, slug):
                 continue  # another publish registered this slug meanwhile: pick another
             number = next_number(catalog, store, slug)
             version = write(slug, number)

@@ -187,8 +187,8 @@ def publish_file(
                     "a version to an existing dataset.",
                     key="title",
                 )
-            if target.resource is not None and target.current_source_hash == source_hash:
-                return result_for(catalog, target.resource, unchanged=True)
+            if target.storage is not None and target.current_source_hash == source_hash:
+                return result_for(catalog, target.storage, unchanged=True)
             workdir = Path(tempfile.mkdtemp(prefix="kaifang-publish-"))
             con = duckdb.connect(
                 config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
@@ -303,7 +303,13 @@ def _store_and_register(
     def write(slug: str, number: int) -> NewVersion:
         current, before = current_fields(catalog, slug)
         schema_change = (
-            check_schema(slug, current, before, fields, allow_schema_change=allow_schema_change)
+            check_schema(
+                target.resource or slug,
+                current,
+                before,
+                fields,
+                allow_schema_change=allow_schema_change,
+            )
             if current
             else {}
         )
@@ -351,7 +357,7 @@ def _store_and_register(
     )
     return result_for(
         catalog,
-        committed.resource,
+        committed.storage,
         created_dataset=target.new_dataset,
         created_resource=target.new_resource,
     )

@@ -152,9 +152,9 @@ def _plan(catalog: Catalog, spec: RelationSpec) -> Target:
         return target
 
 
-def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
+def _current(catalog: Catalog, storage: str) -> tuple[int | None, dict[str, str]]:
     with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == slug))
+        resource = session.scalar(select(Resource).where(Resource.storage == storage))
         version = resource.current if resource is not None else None
         if version is None:
             return None, {}
@@ -164,8 +164,8 @@ def _current(catalog: Catalog, slug: str) -> tuple[int | None, dict[str, str]]:
 WriteVersion = Callable[
     [VersionStore, str, int, dict[str, Any], list[FileEntry], list[str]], StoredVersion
 ]
-"""Stores version ``number`` of resource ``slug``: ``(store, slug, number, manifest, reuse,
-changed partitions)``; called under the resource's storage lock."""
+"""Stores version ``number`` of the resource stored as ``storage``: ``(store, storage,
+number, manifest, reuse, changed partitions)``; called under the resource's storage lock."""
 
 
 def publish_relation(
@@ -236,7 +236,7 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
             target = _plan(catalog, spec)
             with catalog.read() as session:
                 reserved = {s for _, _, s in planned}
-                slug = target.resource or new_resource_slug(session, target, spec.title, reserved)
+                slug = target.storage or new_resource_slug(session, target, spec.title, reserved)
             if slug in {s for _, _, s in planned}:
                 raise ConflictError(
                     f"two tables of one import would both be resource {slug!r}",
@@ -248,12 +248,12 @@ def publish_batch(settings: Settings, items: Sequence[BatchItem]) -> list[Relati
                 locks.enter_context(store.lock(slug))
             staged: list[_Staged] = []
             for place, (item, target, slug) in enumerate(planned, start=1):
-                if target.resource is None and registered_numbers(catalog, slug):
+                if target.storage is None and registered_numbers(catalog, slug):
                     raise ConflictError(
                         f"resource {slug!r} was created by another publish meanwhile",
                         hint="Import again.",
                     )
-                with _naming_the_table(slug, place, len(planned)):
+                with _naming_the_table(target.resource or slug, place, len(planned)):
                     staged.append(
                         _write(
                             catalog, store, target, slug, item.spec, dict(item.prints),

@@ -43,11 +43,12 @@ class PublishResult:
         return asdict(self)
 
 
-def result_for(catalog: Catalog, resource_slug: str, **extra: Any) -> PublishResult:
-    """The result of a publish that left ``resource_slug`` at its current version; ``extra``
-    sets the flags (``unchanged``, ``created_dataset``, ``created_resource``)."""
+def result_for(catalog: Catalog, storage: str, **extra: Any) -> PublishResult:
+    """The result of a publish that left the resource stored as ``storage`` at its current
+    version (with its id now); ``extra`` sets the flags (``unchanged``, ``created_dataset``,
+    ``created_resource``)."""
     with catalog.read() as session:
-        resource = session.scalar(select(Resource).where(Resource.slug == resource_slug))
+        resource = session.scalar(select(Resource).where(Resource.storage == storage))
         assert resource is not None  # registered by this publish or found by plan_target
         current = resource.current
         assert current is not None  # a publish leaves its resource at a version

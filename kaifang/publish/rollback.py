@@ -28,7 +28,7 @@ def rollback(
     with open_catalog(settings) as catalog:
         with catalog.read() as session:
             found = find_resource(session, resource)
-            slug, org = found.slug, found.dataset.organization.code
+            slug, storage, org = found.slug, found.storage, found.dataset.organization.code
             dataset, old = (
                 found.dataset.slug,
                 next((v for v in found.versions if v.number == to), None),
@@ -95,4 +95,4 @@ def rollback(
         commit_version(
             catalog, store, target, write, title="", metadata=None, file=Path(source_file)
         )
-        return result_for(catalog, slug)
+        return result_for(catalog, storage)

@@ -81,7 +81,7 @@ class _Table:
     version: int
     current: bool
     rows: int
-    slug: str
+    storage: str  # the resource's storage name: its files, and the key of their columns
 
 
 def information_schema_source(
@@ -94,11 +94,11 @@ def information_schema_source(
     lock = threading.Lock()
 
     def columns_of(table: _Table) -> list[_Column]:
-        key = (table.slug, table.version)
+        key = (table.storage, table.version)
         with lock:
             if key in known:
                 return known[key]
-        found = _version_columns(store, table.slug, table.version)
+        found = _version_columns(store, table.storage, table.version)
         with lock:
             known[key] = found
         return found
@@ -136,7 +136,7 @@ def _published(catalog: Catalog) -> list[_Table]:
                     version=number,
                     current=number == current,
                     rows=rows[number],
-                    slug=resource.slug,
+                    storage=resource.storage,
                 )
                 for name, number in names
                 if number is not None
@@ -185,12 +185,12 @@ def _columns_table(tables: list[_Table], columns_of: Callable[[_Table], list[_Co
     )
 
 
-def _version_columns(store: VersionStore, slug: str, version: int) -> list[_Column]:
+def _version_columns(store: VersionStore, storage: str, version: int) -> list[_Column]:
     """The version's columns: names and engine types from its Parquet schema, Table Schema
     types and descriptions from its manifest."""
     try:
-        schema = store.dataset(slug, version).schema
-        described = store.read_manifest(slug, version).get("schema", {}).get("fields", [])
+        schema = store.dataset(storage, version).schema
+        described = store.read_manifest(storage, version).get("schema", {}).get("fields", [])
     except NotFoundError:
         return []  # files gone: the query on the table itself says so
     fields = {f.get("name"): f for f in described if isinstance(f, dict)}

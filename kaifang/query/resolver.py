@@ -1,6 +1,8 @@
 """Table names in SQL -> Parquet files: a resource id means its current version,
 ``<resource>__v<N>`` a pinned registered version, ``information_schema.tables`` and
 ``.columns`` the published tables and their columns (kaifang.query.information_schema).
+A renamed resource's former id still names it (information_schema lists only the id now);
+its files are found by its storage name, which a rename does not change.
 This is the ``resolver`` that ``kaifang.query.run_sql(sql, *, resolver, settings)`` takes."""
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pyarrow.dataset as pads
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kaifang.catalog.aliases import named_resource
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.models import Resource
 from kaifang.errors import NotFoundError, StoredDataError
@@ -49,8 +52,8 @@ def catalog_resolver(
         source = _resolve(name)
         if source is None or serving is None:
             return source
-        slug, version, files, rows = source
-        return serving.source(slug, version, files, rows=rows)
+        storage, version, files, rows = source
+        return serving.source(storage, version, files, rows=rows)
 
     def plain(name: str) -> list[str] | pads.Dataset | ServingCopy | None:
         if name in NAMES:
@@ -61,21 +64,18 @@ def catalog_resolver(
     def _resolve(name: str) -> tuple[str, int, list[str] | pads.Dataset, int] | None:
         slug, pinned = parse_table_name(name)
         with catalog.read() as session:
-            resource = session.scalar(
-                select(Resource)
-                .where(Resource.slug == slug)
-                .options(selectinload(Resource.versions))
-            )
+            resource = named_resource(session, slug, selectinload(Resource.versions))
             if resource is None:
                 return None
             version = pinned if pinned is not None else resource.current_version
             rows = {v.number: v.rows for v in resource.versions}.get(version or 0)
             if version is None or rows is None:
                 return None
+            storage = resource.storage
         try:
             if local:
-                return slug, version, store.version_files(slug, version), rows
-            return slug, version, store.dataset(slug, version), rows
+                return storage, version, store.version_files(storage, version), rows
+            return storage, version, store.dataset(storage, version), rows
         except NotFoundError:
             raise StoredDataError(
                 f"version {version} of resource {slug!r} is listed in the catalog but its "

@@ -46,7 +46,8 @@ ROW_CONTROL = {"_sort", "_sort_desc", "_fields", "_limit", "_next", "_offset", "
 class ResourceRef:
     """What the data functions need to know about a resource."""
 
-    id: str
+    id: str  # its id now: the table name of the SQL the data functions write
+    storage: str  # its storage name: its files, serving copies and cached counts
     identifier: str
     columns: list[str]
     types: dict[str, str]
@@ -160,7 +161,7 @@ def rows_page(
     result = runner.run(
         query.sql,
         table=table,
-        resource_id=ref.id,
+        resource_id=ref.storage,
         version=number,
         params=query.params,
         max_rows=limit + 1,
@@ -187,12 +188,12 @@ def _filtered_total(
     are none, else an exact count (a columnar scan of the filtered columns)."""
     if not filters:
         return ref.versions[number]
-    key = (ref.id, number, tuple(sorted(filters)))
+    key = (ref.storage, number, tuple(sorted(filters)))
     remembered = runner.remembered_total(key)
     if remembered is not None:  # versions never change: a count holds for every next page
         return remembered
     sql, values = build_aggregate(table, columns=ref.columns, filters=filters)
-    counted = runner.run(sql, table=table, resource_id=ref.id, version=number, params=values)
+    counted = runner.run(sql, table=table, resource_id=ref.storage, version=number, params=values)
     total = int(counted.rows[0][0])
     runner.remember_total(key, total)
     return total
@@ -232,7 +233,7 @@ def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) 
     result = runner.run(
         query.sql,
         table=table,
-        resource_id=ref.id,
+        resource_id=ref.storage,
         version=number,
         params=query.params,
         max_rows=limit + 1,
@@ -308,7 +309,7 @@ def datastore(
         sql += f" ORDER BY {order}"
     sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     result = runner.run(
-        sql, table=table, resource_id=ref.id, version=number, params=values, max_rows=limit
+        sql, table=table, resource_id=ref.storage, version=number, params=values, max_rows=limit
     )
     columns = list(result.columns)
     records = [record(result.columns, row) for row in result.rows]
@@ -322,7 +323,7 @@ def datastore(
             counted = runner.run(
                 f"SELECT count(*) FROM ({inner})",
                 table=table,
-                resource_id=ref.id,
+                resource_id=ref.storage,
                 version=number,
                 params=values,
             )
@@ -385,7 +386,7 @@ def merge_records(
         )
     _table, number = ref.table(None)
     try:
-        current = store.dataset(ref.id, number)
+        current = store.dataset(ref.storage, number)
     except NotFoundError:
         raise missing_version(ref.id, number) from None
     con = duckdb.connect(config={"threads": 1, "memory_limit": "512MB"})
@@ -510,7 +511,7 @@ def export(
         title_filename(title or ref.id, number, extension, part),
     )
     try:
-        dataset = store.dataset(ref.id, number)
+        dataset = store.dataset(ref.storage, number)
     except NotFoundError:
         raise missing_version(ref.id, number) from None
     if head:

@@ -238,7 +238,8 @@ class ActivityOrganization(Shape):
 
 class Activity(Shape):
     """One catalog change: ``dataset_created``, ``version_published``, ``metadata_edited``,
-    ``dataset_withdrawn``, ``dataset_restored`` or ``score_changed``."""
+    ``dataset_withdrawn``, ``dataset_restored``, ``score_changed``, ``dataset_renamed``,
+    ``resource_renamed``, or the community's reports and showcases."""
 
     id: int
     kind: str

@@ -262,6 +262,7 @@ def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], Resourc
     }
     ref_ = ResourceRef(
         id=resource.slug,
+        storage=resource.storage,
         identifier=resource.identifier,
         columns=resource.columns,
         types={f["name"]: f.get("type", "string") for f in fields},

@@ -174,12 +174,13 @@ def version_history(service: Service, resource: dict[str, Any]) -> list[dict[str
             service.catalog, service.store, resource["id"], max_rows=PAGE_DIFF_MAX_ROWS, latest=5
         )["versions"]
     }
+    storage = service.refs.get(resource["id"]).storage
     history: list[dict[str, Any]] = []
     previous_fields: list[dict[str, Any]] | None = None
     previous_rows: int | None = None
     for version in sorted(resource["versions"], key=lambda v: v["version"]):
         try:
-            manifest = service.store.read_manifest(resource["id"], version["version"])
+            manifest = service.store.read_manifest(storage, version["version"])
             fields = list((manifest.get("schema") or {}).get("fields") or [])
         except KaifangError:
             fields = []

@@ -13,8 +13,8 @@ the safe query layer like any client's SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -104,10 +104,22 @@ class Generator:
 
 
 @dataclass(frozen=True)
+class ReadableIds:
+    """The ids a source's importer gives one of its datasets today: the dataset's, and each
+    resource's by the id importers gave it before readable ids (``cec_2020_1a2b3c_elctks``
+    -> ``cec_2020_president_elctks``)."""
+
+    dataset: str
+    resources: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Source:
     """A flagship source: ``import_files(settings, path, **options)`` publishes its files in
     their upstream layout; ``generator`` writes such files; ``dashboard(data)`` (None: no
-    dashboard) is what the dashboard page's forms offer."""
+    dashboard) is what the dashboard page's forms offer; ``readable_ids(title)`` the ids its
+    importer gives the dataset titled so today (None: not one of its datasets), which
+    ``kaifang catalog readable-ids`` gives the datasets older importers made."""
 
     name: str
     summary: str
@@ -116,6 +128,7 @@ class Source:
     path_must_exist: bool = True
     dashboard: Callable[[SourceData], dict[str, Any]] | None = None
     generator: Generator | None = None
+    readable_ids: Callable[[str], ReadableIds | None] | None = None
 
     def run_import(self, settings: Settings, path: Path, **options: Any) -> ImportReport:
         """Import ``path`` with the given options (refused: an option the source lacks)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -118,3 +119,67 @@ def test_schools_and_theft_datasets_have_readable_ids(tmp_path: Path, settings: 
         "taipei_theft_points",
         ["taipei_theft_points"],
     )
+
+
+def test_readable_ids_converges_a_catalog_with_the_former_ids(
+    votedata: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    with monkeypatch.context() as old:  # the importer before readable ids
+        old.setattr(importer, "resource_name", importer.former_resource_name)
+        old.setattr(importer, "dataset_id", lambda e: f"t_{e.readable_key[:4]}")
+        first = import_elections(settings, votedata)
+    former = {d.dataset: [r.resource for r in d.resources] for d in first.datasets}
+    assert "t_2020" in former
+    counts = _counts(settings)
+    # someone already chose an id for one dataset: it is kept
+    chosen = ["--data-dir", str(settings.data_dir), "catalog", "rename", "t_2008", "leg_2008"]
+    assert runner.invoke(cli, chosen).exit_code == 0
+
+    def converge(*flags: str) -> dict[str, Any]:
+        args = ["--data-dir", str(settings.data_dir), "catalog", "readable-ids", "--json"]
+        done = runner.invoke(cli, [*args, *flags])
+        assert done.exit_code == 0, done.output
+        return dict(json.loads(done.output))
+
+    planned = converge("--dry-run")
+    assert _ids(import_elections(settings, votedata)) == _ids(first) | {
+        "中選會選舉資料庫 2008立委 不分區政黨": "leg_2008"
+    }  # a dry run renames nothing
+    report = converge()
+    assert report["renamed"] == planned["renamed"]
+    renamed = {(c["kind"], c["old"]): c["new"] for c in report["renamed"]}
+    assert renamed[("dataset", "t_2020")] == "cec_2020_president"
+    president = former["t_2020"]
+    assert renamed[("resource", president[0])].startswith("cec_2020_president_")
+    assert [(c["old"], c["reason"]) for c in report["left"]] == [
+        ("leg_2008", "renamed by someone: kept")
+    ]
+    assert converge() == {"dry_run": False, "renamed": [], "left": report["left"]}
+
+    again = import_elections(settings, votedata)  # the importer finds them all again
+    assert _ids(again) == {**ELECTIONS, "中選會選舉資料庫 2008立委 不分區政黨": "leg_2008"}
+    assert all(r.unchanged for d in again.datasets for r in d.resources)
+    assert _counts(settings) == counts
+    with open_catalog(settings) as catalog, catalog.read() as session:
+        moved = session.scalar(select(Resource).where(Resource.slug == "cec_2020_president_elctks"))
+        assert moved is not None
+        assert moved.storage.startswith("cec_2020_") and moved.storage.endswith("_elctks")
+        assert moved.storage != moved.slug  # its files did not move
+
+
+def test_an_importer_builds_on_a_renamed_resource(
+    tmp_path: Path, settings: Settings, runner: CliRunner
+) -> None:
+    """The theft importer merges a file with the current version's rows: it finds a renamed
+    resource by its name and reads its files by their unchanged storage name."""
+    generate_theft(tmp_path / "theft", TheftPlan(seed=1, scale=0.05))
+    first = import_theft(settings, tmp_path / "theft").datasets[0].resources[0]
+    counts = _counts(settings)
+    args = ["--data-dir", str(settings.data_dir), "catalog", "rename", "--resource",
+            "taipei_theft_points", "theft_points", "--json"]  # fmt: skip
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["kind"] == "resource"
+    again = import_theft(settings, tmp_path / "theft").datasets[0].resources[0]
+    assert (again.resource, again.unchanged, again.rows) == ("theft_points", True, first.rows)
+    assert _counts(settings) == counts

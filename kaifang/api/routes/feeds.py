@@ -32,6 +32,8 @@ TITLES = {
     "report_filed": "{title}：有人回報資料問題",
     "report_answered": "{title}：機關回覆資料問題",
     "showcase_approved": "{title}：新應用展示「{showcase_title}」",
+    "dataset_renamed": "{title}：資料集編號 {old} 改為 {new}",
+    "resource_renamed": "{title}：資料表編號 {old} 改為 {new}",
 }
 
 

@@ -27,10 +27,12 @@ from kaifang.storage import VersionStore
 
 @dataclass(frozen=True)
 class CurrentVersion:
-    """Where the rows an import builds on come from."""
+    """Where the rows an import builds on come from: the resource (its id) and its files'
+    storage name, which a rename of the resource does not change."""
 
     resource: str
     version: int
+    storage: str
 
 
 def current_version(
@@ -49,7 +51,7 @@ def current_version(
                 if resource in (found.slug, found.identifier, found.name):
                     if found.current_version is None:
                         return None
-                    return CurrentVersion(found.slug, int(found.current_version))
+                    return CurrentVersion(found.slug, int(found.current_version), found.storage)
     return None
 
 
@@ -64,7 +66,7 @@ def register_current(
 
     A current version without one of ``columns`` (published by an older importer) cannot be
     merged: ValidationError says which columns are missing."""
-    dataset = VersionStore(settings).dataset(current.resource, current.version)
+    dataset = VersionStore(settings).dataset(current.storage, current.version)
     missing = [c for c in columns if c not in dataset.schema.names]
     if missing:
         raise ValidationError(

@@ -47,7 +47,7 @@ def election_choices(data: SourceData) -> dict[str, Any]:
             .join(Resource.dataset)
             .where(
                 Resource.current_version.is_not(None),
-                Resource.slug.endswith("_elctks", autoescape=True),
+                Resource.name.endswith("_elctks", autoescape=True),  # a rename keeps it
             )
         ).all()
     elections = sorted({(slug, title) for slug, title in rows}, key=lambda pair: pair[1])

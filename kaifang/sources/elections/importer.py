@@ -132,8 +132,11 @@ def former_resource_name(election: ElectionFolder, stem: str) -> str:
     return f"cec_{election.key}_{stem}"
 
 
+TITLE_PREFIX = "中選會選舉資料庫 "
+
+
 def dataset_title(election: ElectionFolder) -> str:
-    return f"中選會選舉資料庫 {election.title}"
+    return f"{TITLE_PREFIX}{election.title}"
 
 
 def _metadata(election: ElectionFolder) -> DatasetMetadata:

@@ -6,9 +6,27 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.sources.elections.analyses import election_choices
+from kaifang.sources.elections.columns import FILES
+from kaifang.sources.elections.discover import ElectionFolder
 from kaifang.sources.elections.generate import ElectionsPlan, generate_elections
-from kaifang.sources.elections.importer import import_elections
-from kaifang.sources.source import GenerateOption, Generator, ImportOption, Source
+from kaifang.sources.elections.importer import (
+    TITLE_PREFIX,
+    dataset_id,
+    former_resource_name,
+    import_elections,
+    resource_name,
+)
+from kaifang.sources.source import GenerateOption, Generator, ImportOption, ReadableIds, Source
+
+
+def readable_ids(title: str) -> ReadableIds | None:
+    """``中選會選舉資料庫 2020總統立委 總統`` -> ``cec_2020_president``, its resources
+    ``cec_2020_<hash>_<file>`` -> ``cec_2020_president_<file>``."""
+    if not title.startswith(TITLE_PREFIX):
+        return None
+    election = ElectionFolder(Path(), title.removeprefix(TITLE_PREFIX))
+    resources = {former_resource_name(election, s): resource_name(election, s) for s in FILES}
+    return ReadableIds(dataset_id(election), resources)
 
 
 def generate(out_dir: Path, *, seed: int, scale: float, zip_archive: bool) -> dict[str, Any]:
@@ -40,4 +58,5 @@ SOURCE = Source(
     ),
     dashboard=election_choices,
     generator=GENERATOR,
+    readable_ids=readable_ids,
 )

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from kaifang.catalog.models import Resource
+from kaifang.catalog.aliases import named_resource
 from kaifang.errors import NotFoundError, ValidationError
 from kaifang.query import TableSource
 from kaifang.sources.freeway.catalog_entries import GANTRY_RESOURCE
@@ -68,16 +66,19 @@ class FreewayAnalyses:
     def day_files(self, table: str, days: Sequence[str]) -> list[str]:
         """The current version's Parquet files of ``table`` holding the given ``days``."""
         with self.catalog.read() as session:
-            version = session.scalar(select(Resource.current_version).where(Resource.slug == table))
+            resource = named_resource(session, table)
+            version, storage = (
+                (resource.current_version, resource.storage) if resource else (None, table)
+            )
         if version is None:
             raise NotFoundError(
                 f"{table} is not published",
                 hint="Import the freeway files first: kaifang import freeway PATH.",
             )
         wanted = set(days)
-        entries = self.store.file_entries(table, version)
+        entries = self.store.file_entries(storage, version)
         return [
-            self.store.location.uri(table, e.path)
+            self.store.location.uri(storage, e.path)
             for e in entries
             if (e.partition or {}).get("Date") in wanted
         ]
@@ -228,8 +229,9 @@ def freeway_choices(data: SourceData) -> dict[str, Any]:
     window and busiest section to show at first. Versions are immutable, so the choices are
     computed once per version of M03A, not on every render."""
     with data.catalog.read() as session:
-        version = session.scalar(
-            select(Resource.current_version).where(Resource.slug == VOLUME_TABLE)
+        resource = named_resource(session, VOLUME_TABLE)
+        version, storage = (
+            (resource.current_version, resource.storage) if resource else (None, VOLUME_TABLE)
         )
     key = (str(data.store.settings.data_dir), int(version or 0))
     if key not in _CHOICES:
@@ -242,9 +244,7 @@ def freeway_choices(data: SourceData) -> dict[str, Any]:
 def _choices(data: SourceData, version: int | None) -> dict[str, Any]:
     days: set[str] = set()
     if version is not None:
-        found = (
-            (e.partition or {}).get("Date") for e in data.store.file_entries(VOLUME_TABLE, version)
-        )
+        found = ((e.partition or {}).get("Date") for e in data.store.file_entries(storage, version))
         days = {str(day) for day in found if day}
     freeway: dict[str, str] = {}
     if days:

@@ -7,10 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from kaifang.sources.freeway.analyses import freeway_choices
-from kaifang.sources.freeway.catalog_entries import ORG_CODE
+from kaifang.sources.freeway.catalog_entries import (
+    GANTRY_RESOURCE,
+    GANTRY_TITLE,
+    ORG_CODE,
+    dataset_title,
+    resource_name,
+)
+from kaifang.sources.freeway.columns import DATASETS
 from kaifang.sources.freeway.generate import ALL_DATASETS, FreewayPlan, generate_freeway
 from kaifang.sources.freeway.importer import import_freeway
-from kaifang.sources.source import GenerateOption, Generator, ImportOption, Source
+from kaifang.sources.source import GenerateOption, Generator, ImportOption, ReadableIds, Source
 
 
 def generate(
@@ -57,6 +64,18 @@ GENERATOR = Generator(
     ),
 )
 
+READABLE_IDS = {
+    **{dataset_title(code): resource_name(code) for code in DATASETS},
+    GANTRY_TITLE: GANTRY_RESOURCE,
+}
+"""Each freeway dataset's id by its title: its table's name (``etc_m03a`` -> ``freeway_m03a``)."""
+
+
+def readable_ids(title: str) -> ReadableIds | None:
+    wanted = READABLE_IDS.get(title)
+    return ReadableIds(wanted) if wanted is not None else None
+
+
 SOURCE = Source(
     name="freeway",
     summary="Import TDCS M03A…M08A files (a CSV, a day folder, a daily .tar.gz or a folder of "
@@ -84,4 +103,5 @@ SOURCE = Source(
     path_must_exist=False,
     dashboard=freeway_choices,
     generator=GENERATOR,
+    readable_ids=readable_ids,
 )

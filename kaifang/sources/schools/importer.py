@@ -55,7 +55,7 @@ from kaifang.sqlutil import quote_ident, quote_literal
 
 MOE = Publisher("A09000000E", "教育部", "Ministry of Education")
 TITLE = "各級學校名錄"
-DATASET_ID = "moe_schools"  # a new dataset's id (catalogs made before keep moe_schools_all)
+DATASET_ID = "moe_schools"  # its id (kaifang catalog readable-ids renames moe_schools_all)
 COMBINED = "all"
 HEADER_SCAN_LINES = 10
 # The school's own contact data: never a person's, whatever a detector says (some university

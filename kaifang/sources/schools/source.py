@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from kaifang.catalog.models import Resource
+from kaifang.catalog.aliases import named_resource
 from kaifang.sources.schools.generate import SchoolsPlan, generate_schools
-from kaifang.sources.schools.importer import COMBINED, import_schools, resource_name
-from kaifang.sources.source import GenerateOption, Generator, Source, SourceData
+from kaifang.sources.schools.importer import (
+    COMBINED,
+    DATASET_ID,
+    TITLE,
+    import_schools,
+    resource_name,
+)
+from kaifang.sources.source import GenerateOption, Generator, ReadableIds, Source, SourceData
 
 
 def generate(out_dir: Path, *, seed: int, scale: float, academic_year: int) -> dict[str, Any]:
@@ -32,8 +36,10 @@ def school_choices(data: SourceData) -> dict[str, Any]:
     through the aggregate API: its resource id, or none before the schools are published."""
     combined = resource_name(COMBINED)
     with data.catalog.read() as session:
-        version = session.scalar(select(Resource.current_version).where(Resource.slug == combined))
-    return {"schools": combined if version is not None else None}
+        resource = named_resource(session, combined)
+        if resource is None or resource.current_version is None:
+            return {"schools": None}
+        return {"schools": resource.slug}  # renamed: its id now
 
 
 SOURCE = Source(
@@ -42,4 +48,5 @@ SOURCE = Source(
     import_files=import_schools,
     dashboard=school_choices,
     generator=GENERATOR,
+    readable_ids=lambda title: ReadableIds(DATASET_ID) if title == TITLE else None,
 )

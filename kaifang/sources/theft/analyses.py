@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaifang.catalog.datasets import find_resource
-from kaifang.errors import ValidationError
+from kaifang.catalog.aliases import named_resource
+from kaifang.errors import NotFoundError, ValidationError
 from kaifang.sources.source import MAX_LIMIT, SourceData, checked_limit
 from kaifang.sources.theft.columns import CATEGORIES
 from kaifang.sources.theft.importer import RESOURCE
@@ -39,7 +39,13 @@ class TheftAnalyses:
 
     def _table(self) -> str:
         with self.data.catalog.read() as session:
-            return quote_ident(find_resource(session, RESOURCE).slug)
+            found = named_resource(session, RESOURCE)  # renamed: its id now
+            if found is None:
+                raise NotFoundError(
+                    f"{RESOURCE} is not published",
+                    hint="Import the theft files first: kaifang import theft PATH.",
+                )
+            return quote_ident(found.slug)
 
     def hotspots(self, *, category: str | None, district: str | None, limit: int) -> dict[str, Any]:
         """Counts by district × hour band × weekday × category, largest first."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kaifang.sources.source import GenerateOption, Generator, Source, SourceData
+from kaifang.sources.source import GenerateOption, Generator, ReadableIds, Source, SourceData
 from kaifang.sources.theft.generate import TheftPlan, generate_theft
-from kaifang.sources.theft.importer import RESOURCE, import_theft
+from kaifang.sources.theft.importer import RESOURCE, TITLE, import_theft
 
 
 def generate(out_dir: Path, *, seed: int, scale: float, year: int) -> dict[str, Any]:
@@ -34,4 +34,5 @@ SOURCE = Source(
     import_files=import_theft,
     dashboard=theft_choices,
     generator=GENERATOR,
+    readable_ids=lambda title: ReadableIds(RESOURCE) if title == TITLE else None,
 )
