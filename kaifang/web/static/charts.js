@@ -89,19 +89,54 @@
     return lib() ? box : null;
   }
 
+  // Each chart box is watched: a chart is drawn (and later resized) only while its box has a
+  // width and a height, and disposed of once its box left the page (a newer answer replaced
+  // it). ECharts 6.1.0 throws "Cannot read properties of null (reading '0')" on every frame
+  // when a map lays out at zero size (apache/echarts#21706): a page narrower than the map's
+  // margins, a box not laid out yet, a window resized while a screenshot is taken.
   const charts = new Set();
-  // charts whose box left the page (a new answer replaced it) are disposed of
-  function forget() {
-    charts.forEach((c) => { if (c.isDisposed() || !document.contains(c.getDom())) { charts.delete(c); if (!c.isDisposed()) c.dispose(); } });
+  const waiting = new Map();  // box → the option to draw once the box has a size
+  const sized = (box) => box.clientWidth > 0 && box.clientHeight > 0;
+  function drop(box) {
+    waiting.delete(box);
+    if (observer) observer.unobserve(box);
+    const chart = box.kaifangChart;
+    if (chart) { charts.delete(chart); if (!chart.isDisposed()) chart.dispose(); box.kaifangChart = null; }
   }
-  function start(box, option) {
+  function settle(box) {
+    if (!document.contains(box)) { drop(box); return; }
+    if (!sized(box)) return;  // keeps its last drawing until it has a size again
+    if (waiting.has(box)) { const option = waiting.get(box); waiting.delete(box); draw(box, option); return; }
+    const chart = box.kaifangChart;
+    if (chart && !chart.isDisposed()) chart.resize();
+  }
+  // Sizes are acted on at the next frame, never inside the observer's callback (a resize there
+  // could change the layout it reports on: "ResizeObserver loop" errors).
+  const changed = new Set();
+  const observer = window.ResizeObserver ? new ResizeObserver((entries) => {
+    if (!changed.size) requestAnimationFrame(() => { const boxes = [...changed]; changed.clear(); boxes.forEach(settle); });
+    entries.forEach((e) => changed.add(e.target));
+  }) : null;
+  // charts whose box left the page are disposed of
+  function forget() {
+    charts.forEach((c) => { if (c.isDisposed() || !document.contains(c.getDom())) drop(c.getDom()); });
+    waiting.forEach((option, box) => { if (!document.contains(box)) drop(box); });
+  }
+  function draw(box, option) {
     const chart = lib().init(box, null, { renderer: "canvas" });
     chart.setOption({ animation: false, textStyle: { fontSize: 13 }, ...option });
     charts.add(chart);
     box.kaifangChart = chart;
     return chart;
   }
-  window.addEventListener("resize", () => { forget(); charts.forEach((c) => c.resize()); });
+  // The chart, or null when its box has no size yet (it is drawn when it gets one).
+  function start(box, option) {
+    if (observer) observer.observe(box);
+    if (sized(box) || !observer) return draw(box, option);
+    waiting.set(box, option);
+    return null;
+  }
+  if (!observer) window.addEventListener("resize", () => { forget(); charts.forEach((c) => { if (sized(c.getDom())) c.resize(); }); });
 
   const axisTitle = (name, gap) => ({ name, nameLocation: "middle", nameGap: gap, nameTextStyle: { fontWeight: "bold" } });
   const valueAxis = (name, gap) => ({ type: "value", ...axisTitle(name, gap), axisLabel: { formatter: (v) => v.toLocaleString() } });

@@ -125,3 +125,30 @@ def test_a_chart_without_its_library_shows_its_table(page: Page, site: Site) -> 
     expect(section.locator("details.chart-data")).to_have_attribute("open", "")
     expect(section.locator("table.chart-table tbody tr").first).to_be_visible()
     assert page.locator(".echart").count() == 0
+
+
+def test_a_map_waits_for_its_box_to_have_a_width(page: Page, site: Site) -> None:
+    """ECharts 6.1.0 throws "Cannot read properties of null (reading '0')" on every frame once
+    a map lays out at zero width (apache/echarts#21706; seen once on the school dashboard): a
+    map whose box has no width is drawn when it gets one, and is not resized to nothing."""
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"{e}\n{e.stack}"))
+    watch_requests(page, problems)
+    box = "[data-kind=schools-county] .chart-map .echart"
+    width = f"document.querySelector('{box}').getBoundingClientRect().width"
+    page.set_viewport_size({"width": 20, "height": 900})  # the map's box: 0 px wide
+    with page.expect_response("**/static/vendor/taiwan-towns.json"):
+        page.goto(site.url + "/dashboards/schools")
+    page.wait_for_timeout(500)
+    assert page.evaluate(width) == 0
+    assert page.evaluate(f"echarts.getInstanceByDom(document.querySelector('{box}'))") is None
+    page.set_viewport_size({"width": 1280, "height": 900})
+    option = chart_option(page, box)
+    assert option["series"][0]["type"] == "map" and option["series"][0]["data"]
+    # narrowed to nothing and widened again: the drawing follows its box
+    for viewport in (20, 700):
+        page.set_viewport_size({"width": viewport, "height": 900})
+        page.wait_for_timeout(300)
+    drawn = f"echarts.getInstanceByDom(document.querySelector('{box}')).getWidth()"
+    page.wait_for_function(f"() => {drawn} === Math.round({width})")
+    assert problems == [], problems
