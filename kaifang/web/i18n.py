@@ -772,6 +772,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chartjs.fewer": ("少", "fewer"),
     "chartjs.no_map": ("無法載入行政區界圖。", "The boundaries could not be loaded."),
     "chartjs.no_value": ("無資料", "no data"),
+    "chartjs.tiles": ("底圖：", "Tiles:"),
     "chartjs.unmapped": (
         "有 {n} 個地名在界線圖上找不到，未畫在圖上（仍列在資料表中）。",
         "{n} places have no boundary on the map and are not drawn (they are in the data table).",

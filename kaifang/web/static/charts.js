@@ -108,7 +108,7 @@
     if (!sized(box)) return;  // keeps its last drawing until it has a size again
     if (waiting.has(box)) { const option = waiting.get(box); waiting.delete(box); draw(box, option); return; }
     const chart = box.kaifangChart;
-    if (chart && !chart.isDisposed()) chart.resize();
+    if (chart && !chart.isDisposed()) { chart.resize(); if (box.kaifangResized) box.kaifangResized(); }
   }
   // Sizes are acted on at the next frame, never inside the observer's callback (a resize there
   // could change the layout it reports on: "ResizeObserver loop" errors).
@@ -127,6 +127,7 @@
     chart.setOption({ animation: false, textStyle: { fontSize: 13 }, ...option });
     charts.add(chart);
     box.kaifangChart = chart;
+    if (box.kaifangDrawn) box.kaifangDrawn(chart);
     return chart;
   }
   // The chart, or null when its box has no size yet (it is drawn when it gets one).
@@ -324,21 +325,73 @@
     } catch (error) { mapFailed(figure, error); return null; }
   }
 
-  // Points on the counties of Taiwan's main island, coloured by value. opts: title, points
-  // [{name, lon, lat, value}], valueName, table.
+  // -- tiles (only when the portal sets map_tiles_url; by default no tile server is asked) ----
+  // Tile servers draw in Web Mercator, so a map drawn on tiles is projected the same way
+  // (world coordinates 0–1, y downwards) and each tile is an image placed at its corners.
+  const TILES = holder && holder.dataset.tiles;
+  const mercator = {
+    project: ([lon, lat]) => [lon / 360 + 0.5, 0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / (2 * Math.PI)],
+    unproject: ([x, y]) => [(x - 0.5) * 360, ((2 * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - Math.PI / 2) * 180) / Math.PI],
+  };
+  function layTiles(chart, box) {
+    if (chart.isDisposed() || !sized(box)) return;
+    // world coordinates → pixels is linear on a projected map: read it off two places
+    const geo = { geoIndex: 0 };
+    const a = mercator.project([120, 22]);
+    const b = mercator.project([122, 25]);
+    const [pa, pb] = [chart.convertToPixel(geo, [120, 22]), chart.convertToPixel(geo, [122, 25])];
+    const sx = (pb[0] - pa[0]) / (b[0] - a[0]);
+    const sy = (pb[1] - pa[1]) / (b[1] - a[1]);
+    const pixel = ([x, y]) => [pa[0] + (x - a[0]) * sx, pa[1] + (y - a[1]) * sy];
+    const [x0, y0] = [a[0] - pa[0] / sx, a[1] - pa[1] / sy];
+    const [x1, y1] = [x0 + box.clientWidth / sx, y0 + box.clientHeight / sy];
+    // the zoom whose 256 px tiles come closest to the map's scale
+    const z = Math.max(0, Math.min(18, Math.round(Math.log2(sx / 256))));
+    const n = 2 ** z;
+    const tiles = [];
+    for (let x = Math.max(0, Math.floor(x0 * n)); x <= Math.min(n - 1, Math.floor(x1 * n)); x += 1) {
+      for (let y = Math.max(0, Math.floor(y0 * n)); y <= Math.min(n - 1, Math.floor(y1 * n)); y += 1) {
+        const [left, top] = pixel([x / n, y / n]);
+        const [right, bottom] = pixel([(x + 1) / n, (y + 1) / n]);
+        const image = TILES.replace("{z}", z).replace("{x}", x).replace("{y}", y);
+        tiles.push({ type: "image", silent: true, z: -10, style: { image, x: left, y: top, width: right - left, height: bottom - top } });
+      }
+    }
+    if (tiles.length > 100) return;  // zoomed far out: boundaries only
+    chart.setOption({ graphic: [{ id: "tiles", type: "group", z: -10, silent: true, children: tiles }] }, { replaceMerge: ["graphic"] });
+  }
+  function tileAttribution(figure) {
+    const source = figure.querySelector(".map-source");
+    if (!source || !holder.dataset.tilesAttribution) return;
+    source.append(" · " + say("tiles") + " " + holder.dataset.tilesAttribution);
+  }
+
+  // Points on the counties of Taiwan's main island, coloured by value, on tiles when the
+  // portal sets a tile server. opts: title, points [{name, lon, lat, value}], valueName, table.
   async function points(figure, opts) {
     await ready;
     const box = frame(figure, opts, 560);
     attribution(figure);
+    if (TILES) tileAttribution(figure);
     if (!box) return null;
     try {
       const { counties } = await boundaries();
       if (!document.contains(box)) return null;  // a newer answer replaced this one
       const name = register("tw-counties-main", counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county)));
       const values = opts.points.map((p) => Number(p.value) || 0);
+      const land = TILES
+        ? { projection: mercator, itemStyle: { areaColor: "rgba(255,255,255,0)", borderColor: "#4b5563" } }
+        : { itemStyle: { areaColor: "#f3f4f6", borderColor: "#9ca3af" } };
+      if (TILES) {
+        // tiles laid when the chart is drawn, again after a pan or zoom, and when the box is
+        // resized (settle)
+        const lay = () => requestAnimationFrame(() => box.kaifangChart && layTiles(box.kaifangChart, box));
+        box.kaifangDrawn = (chart) => { chart.on("georoam", lay); lay(); };
+        box.kaifangResized = lay;
+      }
       return start(box, {
         tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${number(p.value[2])} ${opts.valueName}` },
-        geo: { map: name, roam: true, itemStyle: { areaColor: "#f3f4f6", borderColor: "#9ca3af" }, emphasis: { disabled: true } },
+        geo: { map: name, roam: true, ...land, emphasis: { disabled: true } },
         visualMap: { min: Math.min(...values), max: Math.max(1, ...values), dimension: 2, left: 8, bottom: 8, calculable: true, text: [say("more"), say("fewer")], inRange: { color: ["#fde68a", "#f97316", "#991b1b"] } },
         series: [{ type: "scatter", coordinateSystem: "geo", name: opts.valueName, symbolSize: 7, data: opts.points.map((p) => ({ name: p.name, value: [p.lon, p.lat, p.value] })) }],
       });

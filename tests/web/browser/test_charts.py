@@ -5,13 +5,25 @@ draws the numbers its endpoint answers, and no console error or failed request h
 
 from __future__ import annotations
 
+import math
+import re
+import struct
+import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.web.browser.conftest import Site, api, chart_option, screenshot, watch_requests
+from tests.web.browser.conftest import (
+    Site,
+    api,
+    chart_option,
+    screenshot,
+    serving,
+    watch_requests,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -184,3 +196,79 @@ def test_a_map_waits_for_its_box_to_have_a_width(page: Page, site: Site) -> None
     drawn = f"echarts.getInstanceByDom(document.querySelector('{box}')).getWidth()"
     page.wait_for_function(f"() => {drawn} === Math.round({width})")
     assert problems == [], problems
+
+
+def _png(rgb: tuple[int, int, int]) -> bytes:
+    """A 1×1 PNG of one colour: the tile the test's route answers for every tile address."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 8-bit RGB
+    pixels = zlib.compress(bytes([0, *rgb]))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+TILE = _png((203, 213, 225))
+
+
+def test_gantries_on_tiles_when_a_tile_server_is_set(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    """With map_tiles_url set, the gantry map is drawn over tiles from that server (answered
+    here by the test, never the network), the policy allows that origin's images, and the
+    map names the tiles' attribution."""
+    env = {
+        **site.env,
+        "KAIFANG_MAP_TILES_URL": "https://tiles.example.test/{z}/{x}/{y}.png",
+        "KAIFANG_MAP_TILES_ATTRIBUTION": "© Example tiles",
+    }
+    with serving(env, tmp_path / "tiles-server.log") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-TW")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"{e}\n{e.stack}"))
+        watch_requests(page, problems)
+        asked: list[str] = []
+
+        def tile(route: Route) -> None:
+            asked.append(route.request.url)
+            route.fulfill(body=TILE, content_type="image/png")
+
+        page.route("https://tiles.example.test/**", tile)
+        try:
+            response = page.goto(url + "/dashboards/freeway")
+            assert response is not None
+            policy = response.headers["content-security-policy"]
+            assert "img-src 'self' data: https://tiles.example.test;" in policy
+            box = "[data-kind=freeway-map] .echart"
+            chart_option(page, box)
+            page.wait_for_function(
+                "(s) => { const o = echarts.getInstanceByDom(document.querySelector(s))"
+                ".getOption(); return o.graphic && o.graphic[0].elements.length > 1; }",
+                arg=box,
+            )
+            assert asked and all(
+                re.fullmatch(r"https://tiles\.example\.test/\d+/\d+/\d+\.png", u) for u in asked
+            )
+            # the tiles under Taiwan (121°E, 23.5°N) are among those asked for
+            z = int(asked[0].split("test/")[1].split("/")[0])
+            n = 2**z
+            taiwan = (
+                int((121 / 360 + 0.5) * n),
+                int((0.5 - math.asinh(math.tan(math.radians(23.5))) / (2 * math.pi)) * n),
+            )
+            assert taiwan in {
+                tuple(int(v) for v in re.findall(r"\d+", u.split("test/")[1])[1:3]) for u in asked
+            }
+            source = page.locator("[data-kind=freeway-map] .map-source")
+            expect(source).to_contain_text("© Example tiles")
+            screenshot(page, "charts-freeway-tiles")
+            assert problems == [], problems
+        finally:
+            context.close()
