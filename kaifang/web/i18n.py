@@ -556,6 +556,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No freeway traffic is imported yet: run kaifang import freeway.",
     ),
     "dash.level": ("層級", "Level"),
+    "dash.noscript": (
+        "圖表與地圖需要 JavaScript；沒有 JavaScript 時，"
+        "按「畫圖」（或下方連結）會以 JSON 開啟同樣的數字。",
+        "The charts and maps need JavaScript; without it, Draw (or the links below) opens the same "
+        "numbers as JSON.",
+    ),
     "dash.level.national": ("全國", "national"),
     "dash.level.county": ("縣市", "county"),
     "dash.level.constituency": ("選區", "constituency"),

@@ -272,3 +272,50 @@ def test_gantries_on_tiles_when_a_tile_server_is_set(
             assert problems == [], problems
         finally:
             context.close()
+
+
+DASHBOARDS = ["theft", "freeway", "schools", "elections"]
+
+
+@pytest.mark.parametrize("kind", DASHBOARDS)
+def test_every_chart_and_map_comes_with_its_table(page: Page, site: Site, kind: str) -> None:
+    """Each drawn chart and map has a table of its numbers in its figure (what a screen
+    reader reads; the box itself is one image with the chart's title)."""
+    page.goto(site.url + f"/dashboards/{kind}")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.chart-area')].some((f) => f.textContent"
+        " === JSON.parse(document.getElementById('dashboard-messages').dataset.messages)"
+        "['dashjs.loading'])"
+    )
+    figures = page.locator("figure:has(.echart)")
+    assert figures.count() >= 1
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        expect(figure.locator(".echart")).to_have_attribute("role", "img")
+        title = figure.locator(".echart").get_attribute("aria-label")
+        assert title and figure.locator("figcaption").inner_text().startswith(title)
+        table = figure.locator("details.chart-data table.chart-table")
+        expect(table).to_have_count(1)
+        assert table.locator("tbody tr").count() >= 1
+        expect(table.locator("caption")).to_have_text(title)
+
+
+@pytest.mark.parametrize("kind", DASHBOARDS)
+def test_without_javascript_the_numbers_are_one_click_away(
+    browser: Browser, site: Site, kind: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="zh-TW")
+    try:
+        page = context.new_page()
+        page.goto(site.url + f"/dashboards/{kind}")
+        expect(page.locator("noscript, .notice").filter(has_text="JSON").first).to_be_visible()
+        form = page.locator(".dashboard form").first
+        action = form.get_attribute("action") or ""
+        links = page.locator(".dashboard a[href^='/api/']")
+        target = links.first.get_attribute("href") if kind == "elections" else action
+        assert target and target.startswith("/api/")
+        if kind == "elections":
+            assert api(site, target)["rows"]
+    finally:
+        context.close()
