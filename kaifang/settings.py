@@ -7,12 +7,16 @@ table in ``docs/settings.md`` is checked against :data:`SETTINGS` by the tests.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kaifang.errors import ValidationError
+
+# a tile address: http(s), a plain host (it goes into the Content-Security-Policy), a path
+TILES = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?/[^\s'\";,]*$")
 
 
 def _setting(default: Any, help_text: str) -> Any:
@@ -199,6 +203,18 @@ class Settings:
         "Whether webhooks may be sent to loopback, private and link-local addresses (off: a "
         "subscriber cannot make the server call into its own network).",
     )
+    map_tiles_url: str = _setting(
+        "",
+        "Address of map tiles drawn under the freeway gantry map, with {z}, {x} and {y} (e.g. "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png); empty draws Taiwan's boundaries "
+        "only, with no tile server (works offline). Its origin is added to the pages' "
+        "Content-Security-Policy (img-src).",
+    )
+    map_tiles_attribution: str = _setting(
+        "",
+        "Attribution shown under a map drawn on tiles, as the tile provider asks (e.g. © "
+        "OpenStreetMap contributors).",
+    )
 
     @property
     def catalog_url(self) -> str:
@@ -256,5 +272,13 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     if values.get("engine", "duckdb") not in {"duckdb", "spark"}:
         raise ValidationError(
             f"unknown engine {values['engine']!r}", hint="Valid engines: duckdb, spark."
+        )
+    tiles = str(values.get("map_tiles_url", ""))
+    if tiles and not (TILES.match(tiles) and all(k in tiles for k in ("{z}", "{x}", "{y}"))):
+        raise ValidationError(
+            f"map_tiles_url {tiles!r} is not a tile address",
+            hint="Give an http:// or https:// address with {z}, {x} and {y}, e.g. "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or leave it empty.",
+            key="map_tiles_url",
         )
     return Settings(**values)

@@ -248,12 +248,27 @@ def report_response_days(session: Session, organization_id: int) -> list[int]:
     return [max(0, (answered - created).days) for created, answered in rows if answered]
 
 
+def open_reports_per_organization(session: Session) -> dict[str, int]:
+    """Organization code → its reports not closed yet (open or answered); organizations
+    without one are left out."""
+    stmt = (
+        select(Organization.code, func.count())
+        .select_from(DataReport)
+        .join(Dataset, Dataset.id == DataReport.dataset_id)
+        .join(Organization, Organization.id == Dataset.organization_id)
+        .where(DataReport.status != "closed")
+        .group_by(Organization.code)
+    )
+    return {code: int(n) for code, n in session.execute(stmt)}
+
+
 __all__ = [
     "REPORT_KINDS",
     "REPORT_STATUSES",
     "file_report",
     "get_report",
     "list_reports",
+    "open_reports_per_organization",
     "report_response_days",
     "respond",
 ]

@@ -102,6 +102,17 @@ def answer_request(
         return RequestRecord.from_row(request)
 
 
+def response_days(session: Session, organization_id: int) -> list[int]:
+    """Whole days from asking to the answer, for each answered request to the organization."""
+    rows = session.execute(
+        select(DatasetRequest.created, DatasetRequest.answered).where(
+            DatasetRequest.organization_id == organization_id,
+            DatasetRequest.answered.is_not(None),
+        )
+    )
+    return [max(0, (answered - created).days) for created, answered in rows if answered]
+
+
 def open_requests_of(session: Session, organization_id: int) -> list[DatasetRequest]:
     return list(
         session.scalars(

@@ -228,3 +228,44 @@ def datasets_in_use(session: Session, organization_id: int | None = None) -> int
     if organization_id is not None:
         stmt = stmt.where(Dataset.organization_id == organization_id)
     return int(session.scalar(stmt) or 0)
+
+
+def _approved_uses() -> Any:
+    """(showcase, dataset, organization) for every dataset an approved showcase uses."""
+    return (
+        select(
+            showcase_datasets.c.showcase_id.label("showcase"),
+            Dataset.slug.label("dataset"),
+            Organization.code.label("organization"),
+        )
+        .join(Showcase, Showcase.id == showcase_datasets.c.showcase_id)
+        .join(Dataset, Dataset.id == showcase_datasets.c.dataset_id)
+        .join(Organization, Organization.id == Dataset.organization_id)
+        .where(Showcase.status == "approved")
+        .subquery()
+    )
+
+
+def showcases_per_dataset(session: Session, organization: str | None = None) -> dict[str, int]:
+    """Dataset id → how many approved showcases use it (of one organization's datasets, or
+    all); datasets no approved showcase uses are left out."""
+    uses = _approved_uses()
+    stmt = select(uses.c.dataset, func.count(distinct(uses.c.showcase))).group_by(uses.c.dataset)
+    if organization is not None:
+        stmt = stmt.where(uses.c.organization == organization.upper())
+    return {dataset: int(n) for dataset, n in session.execute(stmt)}
+
+
+def showcases_per_organization(session: Session) -> dict[str, dict[str, int]]:
+    """Organization code → ``{showcases, datasets_in_use}``: the approved showcases that use
+    any of its datasets (each once), and how many of its datasets they use."""
+    uses = _approved_uses()
+    stmt = select(
+        uses.c.organization,
+        func.count(distinct(uses.c.showcase)),
+        func.count(distinct(uses.c.dataset)),
+    ).group_by(uses.c.organization)
+    return {
+        code: {"showcases": int(showcases), "datasets_in_use": int(datasets)}
+        for code, showcases, datasets in session.execute(stmt)
+    }

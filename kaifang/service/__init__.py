@@ -35,7 +35,7 @@ from kaifang.query import QueryEngine, QueryResult
 from kaifang.query.engines import check_sql_settings, open_sql_engine
 from kaifang.query.keyset import cursor_key
 from kaifang.query.resolver import catalog_resolver
-from kaifang.service import data, exports, models, uploads, views
+from kaifang.service import community, data, exports, models, uploads, views
 from kaifang.service.catalog_cache import CatalogCache
 from kaifang.service.data import DatastorePage, Export, ResourceRef
 from kaifang.service.refs import ResourceRefs
@@ -302,11 +302,16 @@ class Service:
         """The dataset's score at ``now`` (default: the current time), every check with its
         reason and fix (``DatasetScore.to_dict()``)."""
         moment = now or datetime.now(UTC)
-        return scoring.dataset_openness(self.catalog, self.store, ref, now=moment).to_dict()
+        score = scoring.dataset_openness(self.catalog, self.store, ref, now=moment).to_dict()
+        score["showcases"] = community.dataset_showcases(self, score["dataset"])
+        return score
 
     def organization_openness(self, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+        """The organization's view at ``now``, with the datasets people use and how it answers
+        (:func:`kaifang.service.community.with_use`)."""
         moment = now or datetime.now(UTC)
-        return scoring.organization_openness(self.catalog, self.store, code, now=moment).to_dict()
+        view = scoring.organization_openness(self.catalog, self.store, code, now=moment)
+        return community.with_use(self, view.to_dict())
 
     def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
         """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with
@@ -318,7 +323,7 @@ class Service:
             ("ranking", by, day),
             lambda: scoring.openness_ranking(self.catalog, self.store, now=moment, by=by),
         )
-        rows = [dict(row) for row in kept]
+        rows = community.ranking_with_use(self, [dict(row) for row in kept])
         return {"data": rows, "count": len(rows)}
 
     def ranking_csv(self, *, by: str = "mean", now: datetime | None = None) -> str:

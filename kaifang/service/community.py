@@ -246,6 +246,63 @@ def organization_community(service: Service, code: str, request_days: list[int])
     }
 
 
+# -- what the openness views add: the datasets people use, and how the organization answers ----
+
+
+def _median(days: list[int]) -> int | None:
+    ordered = sorted(days)
+    return ordered[len(ordered) // 2] if ordered else None
+
+
+def with_use(service: Service, view: dict[str, Any]) -> dict[str, Any]:
+    """An organization's openness view (``organization_openness``) with ``showcases`` on each
+    of its ``scores`` and a ``community`` summary: approved showcases using its datasets, how
+    many of its datasets they use, its reports not closed yet, and the median whole days to a
+    first answer (dataset requests and data-quality reports together)."""
+    code = view["organization"]
+    with service.catalog.read() as session:
+        organization = find_organization(session, code)
+        per_dataset = showcases.showcases_per_dataset(session, organization.code)
+        per_org = showcases.showcases_per_organization(session).get(organization.code, {})
+        open_reports = reports.open_reports_per_organization(session).get(organization.code, 0)
+        days = [
+            *dataset_requests.response_days(session, organization.id),
+            *reports.report_response_days(session, organization.id),
+        ]
+    for row in view["scores"]:
+        row["showcases"] = per_dataset.get(row["dataset"], 0)
+    view["community"] = {
+        "showcases": per_org.get("showcases", 0),
+        "datasets_in_use": per_org.get("datasets_in_use", 0),
+        "open_reports": open_reports,
+        "median_response_days": _median(days),
+    }
+    return view
+
+
+def ranking_with_use(service: Service, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ranking's rows with each organization's ``showcases``, ``datasets_in_use`` and
+    ``open_reports`` (see :func:`with_use`)."""
+    with service.catalog.read() as session:
+        used = showcases.showcases_per_organization(session)
+        open_reports = reports.open_reports_per_organization(session)
+    for row in rows:
+        counts = used.get(row["organization"], {})
+        row["showcases"] = counts.get("showcases", 0)
+        row["datasets_in_use"] = counts.get("datasets_in_use", 0)
+        row["open_reports"] = open_reports.get(row["organization"], 0)
+    return rows
+
+
+def dataset_showcases(service: Service, ref: str) -> int:
+    """How many approved showcases use dataset ``ref``."""
+    with service.catalog.read() as session:
+        dataset = find_dataset(session, ref)
+        return showcases.showcases_per_dataset(session, dataset.organization.code).get(
+            dataset.slug, 0
+        )
+
+
 def dataset_exists(service: Service, ref: str) -> str:
     with service.catalog.read() as session:
         return find_dataset(session, ref).slug

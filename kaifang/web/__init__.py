@@ -23,7 +23,7 @@ from kaifang.web import (
 )
 from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
-from kaifang.web.security import SESSION_SECONDS, Sessions
+from kaifang.web.security import SESSION_SECONDS, Sessions, portal_csp
 from kaifang.web.session_store import SessionStore
 
 STATIC = Path(__file__).parent / "static"
@@ -56,6 +56,7 @@ def install_web(app: FastAPI, service: Service) -> None:
         usage=service.usage,
         session_store=store,
         logins=LoginLimiter(),
+        csp=portal_csp(service.settings),
     )
 
 

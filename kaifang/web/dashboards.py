@@ -25,5 +25,11 @@ def dashboards(request: Request) -> Response:
 
 @router.get("/dashboards/{kind}", response_class=HTMLResponse)
 def dashboard(request: Request, kind: str) -> Response:
-    choices = portal_web.dashboard_choices(service_of(request), kind)
-    return render(request, f"dashboard_{kind}.html", kind=kind, choices=choices)
+    service = service_of(request)
+    choices = portal_web.dashboard_choices(service, kind)
+    # tiles under the gantry map, when a tile server is set (map_tiles_url)
+    tiles = {
+        "url": service.settings.map_tiles_url,
+        "attribution": service.settings.map_tiles_attribution,
+    }
+    return render(request, f"dashboard_{kind}.html", kind=kind, choices=choices, tiles=tiles)

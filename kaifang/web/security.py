@@ -7,7 +7,8 @@
 - Every form carries the session's CSRF token; every POST is refused (403) unless the form's
   ``csrf`` field equals the session's token (compared in constant time).
 - Every response carries ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy``; portal
-  HTML pages carry a Content-Security-Policy without inline scripts (all JS is in static files).
+  HTML pages carry a Content-Security-Policy without inline scripts (all JS is in static files),
+  whose images come from the portal itself, or also from the map tile server when one is set.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
@@ -32,6 +34,18 @@ PORTAL_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def portal_csp(settings: Settings) -> str:
+    """The portal pages' policy; with ``map_tiles_url`` set, images may also come from the
+    tile server's origin (and from nowhere else)."""
+    if not settings.map_tiles_url:
+        return PORTAL_CSP
+    parts = urlsplit(settings.map_tiles_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return PORTAL_CSP.replace("img-src 'self' data:;", f"img-src 'self' data: {origin};")
+
+
 # Swagger UI's page boots with one inline script; it gets its own, looser policy.
 DOCS_CSP = (  # Swagger UI sets inline styles; every script is a local file
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

@@ -143,4 +143,8 @@ def test_a_showcase_is_approved_by_an_editor_and_shown(
     assert '<a href="https://example.tw/map" rel="nofollow noopener">' in page
     assert "<script>alert" not in page
     assert "1 個資料集有人使用" in client.get("/showcases").text
-    assert "有應用展示使用的資料集：1 個" in client.get(f"/organizations/{POLICE}").text
+    organization = client.get(f"/organizations/{POLICE}").text
+    assert "已核准的應用展示 1 件，用到本機關 1 個資料集" in organization
+    used = organization[organization.index('id="used"') : organization.index('id="reports"')]
+    assert f'href="/datasets/{dataset}#showcases"' in used
+    assert '<td class="number">1</td>' in used

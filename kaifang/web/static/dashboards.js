@@ -104,19 +104,25 @@
         table: { head: [say("month"), ...present.map((c) => say("cat_" + c))], rows: months.map((m) => [m, ...present.map((c) => cell.get(`${m}|${c}`) || 0)]) },
       });
     },
-    // Districts on the town boundaries; villages (whose boundaries the page does not load) as bars.
+    // Districts on the town boundaries, or villages on the village boundaries (fetched only
+    // when the village level is asked for); places that name no village are counted apart.
     "theft-map": async (figure, body, section, form) => {
       const level = form.querySelector("[name=group_by]").value.includes("village") ? "village" : "district";
       const rows = body.rows.filter((r) => r.district);
       if (level === "village") {
         const named = rows.filter((r) => r.village).sort((a, b) => b.count - a.count);
-        const top = named.slice(0, 30);
-        const labels = top.map((r) => `${r.district}${r.village}`);
-        await K.series(figure, {
-          title: say("villages"), kind: "bar", xName: say("village"), yName: say("cases"), labels,
-          series: [{ name: say("cases"), values: top.map((r) => r.count) }], cut: { shown: top.length, total: named.length },
-          table: { head: [say("village"), say("cases")], rows: top.map((r, i) => [labels[i], r.count]) },
+        const unnamed = rows.filter((r) => !r.village).reduce((n, r) => n + (Number(r.count) || 0), 0);
+        await K.choropleth(figure, {
+          title: say("village_map"), level: "village", valueName: say("cases"),
+          values: named.map((r) => ({ county: r.county, town: r.district, village: r.village, value: r.count })),
+          table: { head: [say("county"), say("district"), say("village"), say("cases")], rows: named.map((r) => [r.county, r.district, r.village, r.count]) },
         });
+        if (unnamed) {
+          const note = document.createElement("p");
+          note.className = "muted";
+          note.textContent = say("no_village", { n: unnamed.toLocaleString() });
+          figure.insertBefore(note, figure.querySelector("details"));
+        }
         return;
       }
       await K.choropleth(figure, {

