@@ -161,7 +161,7 @@ def _add_examples(
                 report,
                 f"(WITH masked AS MATERIALIZED (SELECT {mask_sql('t', det.mask_style)} AS e "
                 f"FROM (SELECT {token} AS t FROM {CELLS_TABLE} "
-                f"WHERE col = {i} AND {primary.hit_column})) "
+                f"WHERE col = {i} AND {primary.hit_filter})) "
                 f"SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM masked "
                 "WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )

@@ -71,12 +71,18 @@ class Detector:
     lengths: tuple[int, int | None] = (1, None)
     not_keywords: tuple[str, ...] = ()
 
-    def guard_sql(self, value: str, flags: str = "has_") -> str:
+    def guard_sql(self, value: str, flags: str | None = "has_") -> str:
         """SQL that is false for values this detector cannot match (too short, too long for a
         whole-cell pattern, or without the characters it requires): a cheap test that spares
-        most cells the regex."""
+        most cells the regex. The character classes are read from boolean columns named
+        ``flags`` + class, or tested on ``value`` itself when ``flags`` is None."""
         low, high = self.lengths
-        parts = [f"{flags}{c}" for c in self.requires]
+        parts = [
+            f"{flags}{c}"
+            if flags is not None
+            else f"regexp_matches({value}, {quote_literal(CHAR_CLASSES[c])})"
+            for c in self.requires
+        ]
         if high is not None:
             parts.insert(0, f"length({value}) BETWEEN {low} AND {high}")
         elif low > 1:
