@@ -155,7 +155,7 @@ def _add_examples(
         # The token once per value, then the mask over it, materialized: a mask names its
         # token several times and ``shown`` and the filter name the mask again, and DuckDB
         # would otherwise compute the token and the mask again for each mention.
-        token = "v" if det.whole_cell else f"({det.tokens_sql('v', context=ctx)})[1]"
+        token = "v" if det.whole_cell else det.hit_token_sql("v", context=ctx)
         parts.append(
             (
                 report,
