@@ -84,10 +84,13 @@ def column_stats(
         return []
     planned = plan(detectors, columns)
     hinted = hints(con, source, columns, planned)
+    compiles: dict[str, bool] = {}
     unions = []
     for i in range(len(columns)):
-        active = [p.token_regex(i) for p in planned if p.active(i)]
-        unions.append(not active or regex_compiles(con, union_regex(active)))
+        union = union_regex([p.token_regex(i) for p in planned if p.active(i)])
+        if union not in compiles:
+            compiles[union] = not union or regex_compiles(con, union)
+        unions.append(compiles[union])
     sql = cells_sql(source, columns, planned, hinted, unions)
     # Each CASE above runs a guard or a pattern only on the values that need it; DuckDB's
     # common-subexpression pass would lift a guard that several detectors share out of
