@@ -18,9 +18,17 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kaifang.privacy.detectors.base import CHAR_CLASSES, Detector
-from kaifang.privacy.normalize import normalized_sql
-from kaifang.sqlutil import quote_ident
+from kaifang.privacy.detectors.base import Detector
+from kaifang.privacy.matching import (
+    cells_sql,
+    flag_columns,
+    flag_filter,
+    hints,
+    plan,
+    regex_compiles,
+    union_regex,
+)
+from kaifang.sqlutil import quote_literal
 
 FREE_TEXT_LENGTH = 20
 STRONG_MIN_RATE = 0.005
@@ -34,8 +42,8 @@ class DetectorStats:
     context: bool
     hits: int
     candidates: int
-    # The column of :data:`CELLS_TABLE` that is true on this detector's hits.
-    hit_column: str = ""
+    # SQL over a row of :data:`CELLS_TABLE`, true on this detector's hits.
+    hit_filter: str = "false"
 
 
 @dataclass
@@ -54,26 +62,6 @@ class ColumnStats:
         return stats.hits / self.non_empty if self.non_empty else 0.0
 
 
-def distinct_cells_sql(columns: list[str], source: str) -> str:
-    """Every column of ``source`` in long form, one row per distinct (column, value) with
-    its count ``w``, the value normalized (``v``) and flags for the character classes it
-    holds. Detectors then run once per distinct value: a column of 22 county names costs 22
-    evaluations, not one per row. Each column is grouped on its own (a UNION ALL, not an
-    UNPIVOT grouped on column and value), which halves the cost of grouping."""
-    grouped = " UNION ALL ".join(
-        f"SELECT {i} AS col, raw, count(*) AS w FROM (SELECT CAST({quote_ident(name)} AS "
-        f"VARCHAR) AS raw FROM {source}) WHERE raw IS NOT NULL GROUP BY raw"
-        for i, name in enumerate(columns)
-    )
-    flags = ", ".join(
-        f"regexp_matches(v, '{rx}') AS has_{name}" for name, rx in CHAR_CLASSES.items()
-    )
-    return (
-        f"SELECT col, v, w, {flags} FROM (SELECT col, {normalized_sql('raw')} AS v, w "
-        f"FROM ({grouped}))"
-    )
-
-
 CELLS_TABLE = "screened_cells"
 
 
@@ -83,88 +71,76 @@ def column_stats(
     columns: list[str],
     detectors: tuple[Detector, ...],
 ) -> list[ColumnStats]:
-    """Run every detector over every column of ``source`` (a table name on ``con``), in one
-    query over the distinct values (see :func:`distinct_cells_sql`). A value without the
-    characters a detector ``requires`` (digits, Latin letters, CJK, ``@``) skips its regex.
+    """Run every detector over every column of ``source`` (a table name on ``con``), once per
+    distinct value of each column: a column of 22 county names costs 22 evaluations, not one
+    per row. :mod:`kaifang.privacy.matching` describes how a value skips the detectors that
+    cannot match it (the counts are exact).
 
     The per-value results stay in the temporary table :data:`CELLS_TABLE` on ``con`` (``col``,
-    the normalized value ``v`` and one boolean column per detector, named by
-    :attr:`DetectorStats.hit_column`), so that examples are taken from the hits without
-    running the regexes again."""
+    the normalized value ``v``, its count ``w`` and flag columns; a detector's hits are the
+    rows where :attr:`DetectorStats.hit_filter` holds), so that examples are taken from the
+    hits without running the regexes again."""
     if not columns:
         return []
-    aggregates = [
-        "sum(w) FILTER (WHERE v <> '')",
-        "count(*) FILTER (WHERE v <> '')",
-        "coalesce(sum(length(v) * w) / sum(w), 0)",
-    ]
-    # Two projections, so that each regex runs once per distinct value: ``c<k>`` is the
-    # cheap guard then the detector's shape (candidate), ``h<k>`` confirms candidates
-    # (checksums). CASE, not AND: a CASE runs its branch only on the rows that pass.
-    candidate_columns: list[str] = []
-    confirm_columns: list[str] = []
-    plan: list[tuple[Detector, list[bool], bool]] = []
-    for det in detectors:
-        contexts = [det.has_keyword(name) for name in columns]
-        with_context = [str(i) for i, ctx in enumerate(contexts) if ctx]
-        if det.needs_context and not with_context:
-            continue
-        k = len(plan)
-        guard = det.guard_sql("v")
-        in_context = f"col IN ({', '.join(with_context) or 'NULL'})"
-        if det.needs_context:
-            guard = f"{guard} AND {in_context}"
-        candidate = det.candidate_sql("v", context=False)
-        confirm = det.confirm_sql("v", context=False)
-        if with_context and det.context_pattern:
-            candidate = (
-                f"CASE WHEN {in_context} THEN {det.candidate_sql('v', context=True)} "
-                f"ELSE {candidate} END"
-            )
-            confirm = (
-                f"CASE WHEN {in_context} THEN {det.confirm_sql('v', context=True)} "
-                f"ELSE {confirm} END"
-            )
-        candidate_columns.append(f"CASE WHEN {guard} THEN {candidate} ELSE false END AS c{k}")
-        with_candidates = det.validate is not None
-        if with_candidates:
-            confirm_columns.append(f"CASE WHEN c{k} THEN {confirm} ELSE false END AS h{k}")
-            aggregates.append(f"coalesce(sum(w) FILTER (WHERE h{k}), 0)")
-            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
-        else:
-            aggregates.append(f"coalesce(sum(w) FILTER (WHERE c{k}), 0)")
-        plan.append((det, contexts, with_candidates))
-    cells = distinct_cells_sql(columns, source)
-    level1 = f"SELECT col, v, w, {', '.join(['true AS c_none', *candidate_columns])} FROM ({cells})"
-    level2 = f"SELECT *, {', '.join(['true AS h_none', *confirm_columns])} FROM ({level1})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS_TABLE} AS {level2}")
-    sql = f"SELECT col, {', '.join(aggregates)} FROM {CELLS_TABLE} GROUP BY col"
-    by_column = {int(row[0]): list(row[1:]) for row in con.execute(sql).fetchall()}
+    planned = plan(detectors, columns)
+    hinted = hints(con, source, columns, planned)
+    compiles: dict[str, bool] = {}
+    unions = []
+    for i in range(len(columns)):
+        union = union_regex([p.token_regex(i) for p in planned if p.active(i)])
+        if union not in compiles:
+            compiles[union] = not union or regex_compiles(con, union)
+        unions.append(compiles[union])
+    sql = cells_sql(source, columns, planned, hinted, unions)
+    # Each CASE above runs a guard or a pattern only on the values that need it; DuckDB's
+    # common-subexpression pass would lift a guard that several detectors share out of
+    # them, and run it on every value.
+    (disabled,) = con.execute("SELECT current_setting('disabled_optimizers')").fetchone() or ("",)
+    con.execute("SET disabled_optimizers = 'common_subexpressions'")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS_TABLE} AS {sql}")
+    finally:
+        con.execute(f"SET disabled_optimizers = {quote_literal(disabled)}")
+    # Grouped by column and flags, the table shrinks to a few rows per column; the counts
+    # per detector are summed from those.
+    masks = flag_columns(planned)
+    rows = con.execute(
+        f"SELECT col, v <> '' AS filled, {', '.join(masks)}, sum(w), count(*), "
+        f"sum(length(v) * w) FROM {CELLS_TABLE} GROUP BY ALL"
+    ).fetchall()
+    totals: dict[int, list[int]] = {}
+    counts: dict[tuple[int, int], int] = {}
+    for col, filled, *rest in rows:
+        flags, (weight, distinct, length) = rest[: len(masks)], rest[len(masks) :]
+        total = totals.setdefault(col, [0, 0, 0, 0])
+        total[0] += int(weight)
+        total[1] += int(length)
+        if filled:
+            total[2] += int(weight)
+            total[3] += int(distinct)
+        for m, mask in enumerate(flags):
+            bit = m * 62
+            while mask:
+                if mask & 1:
+                    counts[col, bit] = counts.get((col, bit), 0) + int(weight)
+                mask >>= 1
+                bit += 1
     out: list[ColumnStats] = []
     for i, name in enumerate(columns):
-        values = by_column.get(i)
-        if values is None:  # every value NULL
+        if i not in totals:  # every value NULL
             out.append(ColumnStats(name, 0, 0, 0.0, []))
             continue
-        non_empty, distinct, avg_length = values[:3]
-        pos = 3
+        weight, length, non_empty, distinct = totals[i]
         per_detector = []
-        for k, (det, contexts, with_candidates) in enumerate(plan):
-            hits = int(values[pos])
-            pos += 1
-            candidates = hits
-            if with_candidates:
-                candidates = int(values[pos])
-                pos += 1
-            if det.needs_context and not contexts[i]:
+        for p in planned:
+            if not p.active(i):
                 continue
-            hit_column = f"h{k}" if with_candidates else f"c{k}"
-            per_detector.append(DetectorStats(det, contexts[i], hits, candidates, hit_column))
-        out.append(
-            ColumnStats(
-                name, int(non_empty or 0), int(distinct or 0), float(avg_length), per_detector
+            hits = counts.get((i, p.hit_bit), 0)
+            candidates = hits if p.candidate_bit is None else counts.get((i, p.candidate_bit), 0)
+            per_detector.append(
+                DetectorStats(p.detector, p.contexts[i], hits, candidates, flag_filter(p.hit_bit))
             )
-        )
+        out.append(ColumnStats(name, non_empty, distinct, length / weight, per_detector))
     return out
 
 

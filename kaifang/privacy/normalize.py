@@ -35,9 +35,37 @@ def fold_sql(expr: str) -> str:
     )
 
 
+# Characters that folding, lower-casing and trimming all leave as they are: ASCII other than
+# upper-case letters (tab and newline too: ``trim`` strips only spaces), CJK punctuation
+# U+3001–U+303F (not the ideographic space U+3000) and CJK ideographs. Space is kept too,
+# but not first or last (``trim`` strips it).
+_KEPT = (
+    "\\x{9}\\x{a}\\x{d}\\x{21}-\\x{40}\\x{5b}-\\x{7f}"
+    "\\x{3001}-\\x{303f}\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}"
+)
+
+
+def _only_sql(text: str, chars: str) -> str:
+    """SQL: ``text`` holds only ``chars`` and inner spaces (a regex class body)."""
+    return f"regexp_full_match({text}, '(?:[{chars}](?:[ {chars}]*[{chars}])?)?')"
+
+
 def normalized_sql(expr: str) -> str:
-    """``expr`` folded and lower-cased: what every detector pattern is written against."""
-    return f"lower(trim({fold_sql(expr)}))"
+    """``expr`` folded and lower-cased: what every detector pattern is written against.
+
+    Most cells need neither: a cell of ASCII without upper-case letters and of CJK text
+    (one regex says so) is its own normal form, and Chinese prose whose only full-width
+    characters are its punctuation (，（）...) needs only that replaced."""
+    text = f"CAST({expr} AS VARCHAR)"
+    punctuation = text
+    for char in _PUNCTUATION:
+        half = chr(ord(char) - 0xFEE0)
+        punctuation = f"replace({punctuation}, {quote_literal(char)}, {quote_literal(half)})"
+    return (
+        f"CASE WHEN {_only_sql(text, _KEPT)} THEN {text} "
+        f"WHEN {_only_sql(text, _KEPT + _PUNCTUATION)} THEN {punctuation} "
+        f"ELSE lower(trim({fold_sql(expr)})) END"
+    )
 
 
 def fold_text(text: str) -> str:

@@ -155,13 +155,13 @@ def _add_examples(
         # The token once per value, then the mask over it, materialized: a mask names its
         # token several times and ``shown`` and the filter name the mask again, and DuckDB
         # would otherwise compute the token and the mask again for each mention.
-        token = "v" if det.whole_cell else f"({det.tokens_sql('v', context=ctx)})[1]"
+        token = "v" if det.whole_cell else det.hit_token_sql("v", context=ctx)
         parts.append(
             (
                 report,
                 f"(WITH masked AS MATERIALIZED (SELECT {mask_sql('t', det.mask_style)} AS e "
                 f"FROM (SELECT {token} AS t FROM {CELLS_TABLE} "
-                f"WHERE col = {i} AND {primary.hit_column})) "
+                f"WHERE col = {i} AND {primary.hit_filter})) "
                 f"SELECT list(s ORDER BY s) FROM (SELECT DISTINCT {shown} AS s FROM masked "
                 "WHERE e IS NOT NULL AND e <> '' ORDER BY s LIMIT 3))",
             )

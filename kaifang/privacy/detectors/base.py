@@ -71,12 +71,18 @@ class Detector:
     lengths: tuple[int, int | None] = (1, None)
     not_keywords: tuple[str, ...] = ()
 
-    def guard_sql(self, value: str, flags: str = "has_") -> str:
+    def guard_sql(self, value: str, flags: str | None = "has_") -> str:
         """SQL that is false for values this detector cannot match (too short, too long for a
         whole-cell pattern, or without the characters it requires): a cheap test that spares
-        most cells the regex."""
+        most cells the regex. The character classes are read from boolean columns named
+        ``flags`` + class, or tested on ``value`` itself when ``flags`` is None."""
         low, high = self.lengths
-        parts = [f"{flags}{c}" for c in self.requires]
+        parts = [
+            f"{flags}{c}"
+            if flags is not None
+            else f"regexp_matches({value}, {quote_literal(CHAR_CLASSES[c])})"
+            for c in self.requires
+        ]
         if high is not None:
             parts.insert(0, f"length({value}) BETWEEN {low} AND {high}")
         elif low > 1:
@@ -156,6 +162,36 @@ class Detector:
         confirm = self.confirm_sql(value, context=context)
         return f"(CASE WHEN {candidate} THEN {confirm} ELSE false END)"
 
+    def hit_token_sql(self, value: str, *, context: bool) -> str:
+        """:meth:`first_token_sql`, at less cost: extracting a capture group makes RE2 run
+        its slow matcher, while the whole match (group 0) comes from its fast one.
+
+        Without boundaries the token *is* the whole first match. With them, a cell that is
+        one token (a column of phone numbers) is its own first token when its first match
+        spans all of it, it matches the pattern on its own (so no boundary character was
+        consumed before it) and it ends in a letter or digit (so none after it). Other
+        cells take the general way."""
+        if self.whole_cell:
+            return f"({self.tokens_sql(value, context=context)})[1]"
+        body = self.pattern
+        if context and self.context_pattern:
+            body = f"{body}|{self.context_pattern}"
+        rx = quote_literal(self.token_regex(context=context))
+        general = self.first_token_sql(value, context=context)
+        if not self.bounded and self.validate is None:
+            return (
+                f"CASE WHEN regexp_matches({value}, {rx}) THEN regexp_extract({value}, {rx}, 0) END"
+            )
+        whole = (
+            f"regexp_full_match({value}, {quote_literal(f'(?:{body})')}) AND "
+            f"regexp_matches({value}, '[0-9a-z]$') AND regexp_extract({value}, {rx}, 0) = {value}"
+        )
+        if not self.bounded:
+            whole = f"regexp_extract({value}, {rx}, 0) = {value}"
+        if self.validate is not None:
+            whole = f"{whole} AND {self.validate(value)}"
+        return f"CASE WHEN {whole} THEN {value} ELSE {general} END"
+
     def first_token_sql(self, value: str, *, context: bool) -> str:
         """The first valid token of the cell, as it stands."""
         return f"({self.tokens_sql(value, context=context)})[1]"
@@ -178,15 +214,15 @@ def mask_sql(token: str, style: MaskStyle) -> str:
         )
     if style == "phone":
         return (
-            f"left({t}, 4) || regexp_replace(substr({t}, 5, length({t}) - 7), '[0-9]', '*', 'g')"
-            f" || right({t}, 3)"
+            f"left({t}, 4) || translate(substr({t}, 5, length({t}) - 7), '0123456789', "
+            f"'**********') || right({t}, 3)"
         )
     if style == "email":
         return f"left({t}, 1) || '***@' || split_part({t}, '@', 2)"
     if style == "address":
         return f"regexp_replace({t}, '[0-9]+(之[0-9]+)?號.*$', '**號')"
     if style == "date":
-        return f"left({t}, 4) || regexp_replace(substr({t}, 5), '[0-9]', '*', 'g')"
+        return f"left({t}, 4) || translate(substr({t}, 5), '0123456789', '**********')"
     if style == "coordinate":
         return f"regexp_replace({t}, '([0-9]+\\.[0-9]{{2}})[0-9]+', '\\1**', 'g')"
     if style == "none":
