@@ -221,7 +221,7 @@ class FreewayAnalyses:
         return self._run(sql, params, ["freeway_m07a"], days)
 
 
-_CHOICES: dict[tuple[str, int], dict[str, Any]] = {}  # (store, M03A version) → choices
+_CHOICES: dict[tuple[str, str, int], dict[str, Any]] = {}  # (data, M03A files, version) → choices
 
 
 def freeway_choices(data: SourceData) -> dict[str, Any]:
@@ -233,15 +233,15 @@ def freeway_choices(data: SourceData) -> dict[str, Any]:
         version, storage = (
             (resource.current_version, resource.storage) if resource else (None, VOLUME_TABLE)
         )
-    key = (str(data.store.settings.data_dir), int(version or 0))
+    key = (str(data.store.settings.data_dir), storage, int(version or 0))
     if key not in _CHOICES:
         if len(_CHOICES) >= 16:
             _CHOICES.clear()
-        _CHOICES[key] = _choices(data, version)
+        _CHOICES[key] = _choices(data, storage, version)
     return copy.deepcopy(_CHOICES[key])
 
 
-def _choices(data: SourceData, version: int | None) -> dict[str, Any]:
+def _choices(data: SourceData, storage: str, version: int | None) -> dict[str, Any]:
     days: set[str] = set()
     if version is not None:
         found = ((e.partition or {}).get("Date") for e in data.store.file_entries(storage, version))
