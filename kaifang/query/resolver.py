@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.models import Resource
+from kaifang.catalog.models import Resource, Version
 from kaifang.errors import NotFoundError, StoredDataError
 from kaifang.query.information_schema import NAMES, information_schema_source
 from kaifang.query.serving import ServingCopies, ServingCopy
@@ -60,18 +60,18 @@ def catalog_resolver(
 
     def _resolve(name: str) -> tuple[str, int, list[str] | pads.Dataset, int] | None:
         slug, pinned = parse_table_name(name)
+        number = Resource.current_version if pinned is None else pinned
         with catalog.read() as session:
-            resource = session.scalar(
-                select(Resource)
-                .where(Resource.slug == slug)
-                .options(selectinload(Resource.versions))
-            )
-            if resource is None:
-                return None
-            version = pinned if pinned is not None else resource.current_version
-            rows = {v.number: v.rows for v in resource.versions}.get(version or 0)
-            if version is None or rows is None:
-                return None
+            # one indexed look-up, no ORM objects: every query and aggregate resolves its
+            # tables here, in the server process that also answers the pages
+            found = session.execute(
+                select(Version.number, Version.rows)
+                .join(Resource, Version.resource_id == Resource.id)
+                .where(Resource.slug == slug, Version.number == number)
+            ).first()
+        if found is None:
+            return None
+        version, rows = found
         try:
             if local:
                 return slug, version, store.version_files(slug, version), rows
