@@ -4,13 +4,20 @@ One ``kaifang serve`` on 127.0.0.1 with the freeway table of bench_api.py. ``--h
 clients loop over aggregates and users' SQL, a third of it the hostile queries of issue 17
 (list and string builders that bypass DuckDB's memory limit); ``--cheap`` clients loop over
 a rows page, the dataset list, a resource's metadata and a static file, each pausing
-``--cheap-pause`` seconds between requests (0: back to back). The cheap clients run in a
-process of their own, so that their timings do not include waiting for the GIL behind 64
-heavy clients' threads. Every second the server's memory (its process and its SQL workers,
-RSS) is sampled. At the end it prints the status counts, 5xx other than deliberate 503s,
-p50/p99 latency per kind and per cheap path, the peak memory against
-``query_memory_budget``, and whether the server still answers. All clients share
-127.0.0.1, so ``heavy_per_client`` is raised to the number of heavy clients.
+``--cheap-pause`` seconds between requests (0: back to back). Every second the server's
+memory (its process and its SQL workers, RSS) is sampled. At the end it prints the status
+counts, 5xx other than deliberate 503s, p50/p99 latency per kind and per cheap path, beside
+the server's own part of it (its ``Server-Timing`` header), the cheap clients' own
+scheduling lag, the CPU seconds of the server, its SQL workers and each kind of client, the
+peak memory against ``query_memory_budget``, and whether the server still answers. All
+clients share 127.0.0.1, so ``heavy_per_client`` is raised to the number of heavy clients.
+
+The clients stand for people on other machines, so they should not take the server's CPU:
+the heavy clients run as asyncio tasks in one process of their own at ``--heavy-nice``
+(default 10) lower priority, each sending its next request as soon as the last is answered
+(the server's capacity, not the clients, sets their rate); the cheap clients run in another
+process at normal priority, one thread each, so that their timings do not wait behind the
+heavy clients.
 
     python benchmarks/bench_load.py --help
     python benchmarks/bench_load.py                          # 64 + 16 clients, 5 minutes
@@ -22,6 +29,7 @@ Data is generated under benchmarks/data/api/ (git-ignored) and reused when prese
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import multiprocessing
 import os
@@ -80,6 +88,12 @@ def main() -> None:
         "--cheap-pause", type=float, default=0.2, help="seconds each cheap client waits"
     )
     parser.add_argument("--workers", type=int, default=1, help="kaifang serve --workers")
+    parser.add_argument(
+        "--heavy-nice",
+        type=int,
+        default=10,
+        help="nice increment of the heavy clients' process (clients on other machines)",
+    )
     args = parser.parse_args()
 
     data_dir, _sqlite = prepare(ROOT / "data" / "api", args.rows)
@@ -105,7 +119,9 @@ def main() -> None:
 
 
 def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) -> None:
-    heavy = [("sql", {"sql": q.format(t=table)}) for q in HOSTILE + PLAIN_SQL * 4]
+    heavy: list[tuple[str, dict[str, str] | None]] = [
+        ("sql", {"sql": q.format(t=table)}) for q in HOSTILE + PLAIN_SQL * 4
+    ]
     heavy += [("aggregate", None)] * len(heavy)
     cheap = [
         f"/api/resources/{table}/rows?_limit=20",
@@ -123,36 +139,9 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
             f"/api/resources/{table}/aggregate",
             params={"group_by": "GantryID", "metric": "count,sum:Volume"},
         )
-    stop = time.monotonic() + args.seconds
-    statuses: Counter[tuple[str, int]] = Counter()
-    latencies: dict[str, list[float]] = {"heavy": [], "cheap": []}
-    lock = threading.Lock()
     peak = [0]
     loads: list[float] = []  # the machine's 1-minute load average, each second
-
-    def record(kind: str, status: int, seconds: float) -> None:
-        with lock:
-            statuses[(kind, status)] += 1
-            latencies[kind].append(seconds)
-
-    def heavy_client(n: int) -> None:
-        with httpx.Client(base_url=url, timeout=60, limits=KEEP_ALIVE) as client:
-            for kind, params in itertools.cycle(heavy[n % len(heavy) :] + heavy):
-                if time.monotonic() > stop:
-                    return
-                started = time.perf_counter()
-                if kind == "sql":
-                    response = fetch(client, "/api/sql", params)
-                else:
-                    response = fetch(
-                        client,
-                        f"/api/resources/{table}/aggregate",
-                        {"group_by": "GantryID", "metric": "count,sum:Volume"},
-                    )
-                status = response.status_code if response is not None else 0
-                record("heavy", status, time.perf_counter() - started)
-                if response is not None and status in (429, 503):  # as a polite client would
-                    time.sleep(float(response.headers.get("retry-after", "1")))
+    stop = time.monotonic() + args.seconds
 
     def sample() -> None:
         while time.monotonic() < stop:
@@ -160,51 +149,112 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
             loads.append(os.getloadavg()[0])
             time.sleep(1)
 
-    threads = [threading.Thread(target=heavy_client, args=(n,)) for n in range(args.heavy)]
-    threads.append(threading.Thread(target=sample))
-    results: multiprocessing.Queue[list[tuple[str, int, float]]] = multiprocessing.Queue()
-    readers = multiprocessing.Process(
-        target=cheap_clients, args=(url, cheap, args.cheap, args.seconds, args.cheap_pause, results)
+    server_cpu = cpu_seconds(proc)
+    heavy_results: multiprocessing.Queue[Outcome] = multiprocessing.Queue()
+    cheap_results: multiprocessing.Queue[Outcome] = multiprocessing.Queue()
+    heavy_process = multiprocessing.Process(
+        target=heavy_clients,
+        args=(url, table, heavy, args.heavy, args.seconds, args.heavy_nice, heavy_results),
     )
-    readers.start()
-    for thread in threads:
-        thread.start()
-    cheap_timings = results.get()
-    readers.join()
-    for thread in threads:
-        thread.join()
-    by_path: dict[str, list[float]] = {}
-    for path, status, seconds in cheap_timings:
-        record("cheap", status, seconds)
-        by_path.setdefault(path.split("?")[0], []).append(seconds)
+    cheap_process = multiprocessing.Process(
+        target=cheap_clients,
+        args=(url, cheap, args.cheap, args.seconds, args.cheap_pause, cheap_results),
+    )
+    sampler = threading.Thread(target=sample)
+    cheap_process.start()
+    heavy_process.start()
+    sampler.start()
+    cheap_timings, cheap_cpu, lags = cheap_results.get()
+    heavy_timings, heavy_cpu, _ = heavy_results.get()
+    cheap_process.join()
+    heavy_process.join()
+    sampler.join()
+    server_after, workers_after = cpu_seconds(proc)
+    server_cpu = (server_after - server_cpu[0], workers_after - server_cpu[1])
     after = httpx.get(f"{url}/api/datasets", timeout=30).status_code
-    bad = sum(
-        count for (_kind, status), count in statuses.items() if status >= 500 and status != 503
-    )
+    report(args, heavy_timings, cheap_timings, lags)
     print(
-        f"clients: {args.heavy} heavy, {args.cheap} cheap (pause {args.cheap_pause} s), "
-        f"{args.seconds:.0f} s"
+        f"  CPU seconds used: server {server_cpu[0]:.0f}, its SQL workers {server_cpu[1]:.0f}, "
+        f"heavy clients {heavy_cpu:.0f}, cheap clients {cheap_cpu:.0f}"
     )
-    for (kind, status), count in sorted(statuses.items()):
-        print(f"  {kind:5} {status}: {count}")
-    for kind, values in latencies.items():
-        if values:
-            print(
-                f"  {kind} latency p50 {statistics.median(values) * 1000:.0f} ms, "
-                f"p99 {percentile(values, 0.99) * 1000:.0f} ms ({len(values)} requests)"
-            )
-    for path, values in by_path.items():
-        print(
-            f"    {path}: p50 {statistics.median(values) * 1000:.0f} ms, "
-            f"p99 {percentile(values, 0.99) * 1000:.0f} ms"
-        )
-    print(f"  5xx other than 503: {bad}")
-    failed = sum(count for (_kind, status), count in statuses.items() if status == 0)
-    print(f"  connection errors (status 0 above): {failed}")
     print(f"  peak memory (server + SQL workers, RSS): {peak[0] / 2**20:.0f} MB")
     print(f"  server answers after the run: {after}")
     if loads:
         print(f"  machine load average (1 min) during the run: {min(loads):.1f}-{max(loads):.1f}")
+
+
+Timing = tuple[str, int, float, float | None]
+"""(path or kind, status, seconds seen by the client, seconds the server's Server-Timing
+header gave, if any)."""
+Outcome = tuple[list[Timing], float, list[float]]
+"""A client process's timings, its CPU seconds, and its scheduling lags (seconds)."""
+
+
+def report(
+    args: argparse.Namespace, heavy: list[Timing], cheap: list[Timing], lags: list[float]
+) -> None:
+    statuses = Counter(("heavy", status) for _path, status, _s, _a in heavy)
+    statuses.update(("cheap", status) for _path, status, _s, _a in cheap)
+    print(
+        f"clients: {args.heavy} heavy (nice +{args.heavy_nice}), {args.cheap} cheap "
+        f"(pause {args.cheap_pause} s), {args.seconds:.0f} s"
+    )
+    for (kind, status), count in sorted(statuses.items()):
+        print(f"  {kind:5} {status}: {count}")
+    print(f"  heavy requests answered per second: {len(heavy) / args.seconds:.1f}")
+    for kind, timings in (("heavy", heavy), ("cheap", cheap)):
+        if timings:
+            print(f"  {kind} latency {spread([t[2] for t in timings])} ({len(timings)} requests)")
+            inside = [t[3] for t in timings if t[3] is not None]
+            if inside:
+                print(f"    of which inside the server's application: {spread(inside)}")
+    by_path: dict[str, list[Timing]] = {}
+    for timing in cheap:
+        by_path.setdefault(timing[0].split("?")[0], []).append(timing)
+    for path, timings in by_path.items():
+        inside = [t[3] for t in timings if t[3] is not None]
+        print(
+            f"    {path}: {spread([t[2] for t in timings])}"
+            + (f" (server {spread(inside)})" if inside else "")
+        )
+    if lags:
+        print(f"  cheap clients' own scheduling lag (a 10 ms sleep's overshoot): {spread(lags)}")
+    bad = sum(
+        count for (_kind, status), count in statuses.items() if status >= 500 and status != 503
+    )
+    print(f"  5xx other than 503: {bad}")
+    failed = sum(count for (_kind, status), count in statuses.items() if status == 0)
+    print(f"  connection errors (status 0 above): {failed}")
+
+
+def spread(seconds: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(seconds) * 1000:.0f} ms, "
+        f"p99 {percentile(seconds, 0.99) * 1000:.0f} ms"
+    )
+
+
+def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
+    """CPU seconds of the server process and of its SQL workers, living and reaped."""
+    times = proc.cpu_times()
+    workers = times.children_user + times.children_system
+    for child in proc.children(recursive=True):
+        try:
+            child_times = child.cpu_times()
+        except psutil.Error:
+            continue
+        workers += child_times.user + child_times.system
+    return times.user + times.system, workers
+
+
+def server_seconds(response: httpx.Response | None) -> float | None:
+    """The server's own time from its ``Server-Timing: app;dur=<ms>`` header."""
+    header = response.headers.get("server-timing", "") if response is not None else ""
+    for metric in header.split(","):
+        name, _, dur = metric.strip().partition(";dur=")
+        if name == "app" and dur:
+            return float(dur) / 1000
+    return None
 
 
 def fetch(
@@ -217,17 +267,63 @@ def fetch(
         return None
 
 
+def heavy_clients(
+    url: str,
+    table: str,
+    requests: list[tuple[str, dict[str, str] | None]],
+    clients: int,
+    seconds: float,
+    nice: int,
+    results: multiprocessing.Queue[Outcome],
+) -> None:
+    """The heavy clients, in a process of their own at ``nice`` lower priority: one asyncio
+    task and connection per client, each sending its next request when the last is answered
+    (and after ``Retry-After`` on 429 and 503)."""
+    os.nice(nice)
+    stop = time.monotonic() + seconds
+    timings: list[Timing] = []
+    aggregate = {"group_by": "GantryID", "metric": "count,sum:Volume"}
+
+    async def client_loop(n: int) -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=60, limits=KEEP_ALIVE) as client:
+            for kind, params in itertools.cycle(requests[n % len(requests) :] + requests):
+                if time.monotonic() > stop:
+                    return
+                path = "/api/sql" if kind == "sql" else f"/api/resources/{table}/aggregate"
+                started = time.perf_counter()
+                try:
+                    response: httpx.Response | None = await client.get(
+                        path, params=params if kind == "sql" else aggregate
+                    )
+                except httpx.TransportError:
+                    response = None
+                elapsed = time.perf_counter() - started
+                status = response.status_code if response is not None else 0
+                timings.append((kind, status, elapsed, server_seconds(response)))
+                if response is not None and status in (429, 503):  # as a polite client would
+                    await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+
+    async def all_clients() -> None:
+        await asyncio.gather(*(client_loop(n) for n in range(clients)))
+
+    asyncio.run(all_clients())
+    results.put((timings, time.process_time(), []))
+
+
 def cheap_clients(
     url: str,
     paths: list[str],
     clients: int,
     seconds: float,
     pause: float,
-    results: multiprocessing.Queue[list[tuple[str, int, float]]],
+    results: multiprocessing.Queue[Outcome],
 ) -> None:
-    """The cheap clients, in a process of their own: (path, status, seconds) per request."""
+    """The cheap clients, in a process of their own at normal priority, one thread each, and a
+    thread that measures how late this process wakes from a 10 ms sleep (its own share of the
+    CPU and of its GIL, which the clients' timings include)."""
     stop = time.monotonic() + seconds
-    timings: list[tuple[str, int, float]] = []
+    timings: list[Timing] = []
+    lags: list[float] = []
     lock = threading.Lock()
 
     def client_loop(n: int) -> None:
@@ -238,16 +334,24 @@ def cheap_clients(
                 started = time.perf_counter()
                 response = fetch(client, path)
                 elapsed = time.perf_counter() - started
+                status = response.status_code if response is not None else 0
                 with lock:
-                    timings.append((path, response.status_code if response else 0, elapsed))
+                    timings.append((path, status, elapsed, server_seconds(response)))
                 time.sleep(pause)
 
+    def probe() -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            time.sleep(0.01)
+            lags.append(time.perf_counter() - started - 0.01)
+
     threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
+    threads.append(threading.Thread(target=probe))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    results.put(timings)
+    results.put((timings, time.process_time(), lags))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from kaifang.api.routes import (
     sql,
     uploads,
 )
+from kaifang.api.timing import ServerTimingMiddleware
 from kaifang.service import Service
 from kaifang.service.access import attach
 from kaifang.settings import Settings
@@ -96,6 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(CapacityMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_mb * 1024 * 1024)
+    app.add_middleware(ServerTimingMiddleware)  # outermost: times all of the above too
     app.router.add_event_handler("startup", service.start)
     app.router.add_event_handler("shutdown", service.close)
     return app

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pyarrow.dataset as pads
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from kaifang.catalog.aliases import named_resource
+from kaifang.catalog.aliases import moved_to
 from kaifang.catalog.db import Catalog
-from kaifang.catalog.models import Resource
+from kaifang.catalog.models import Resource, Version
 from kaifang.errors import NotFoundError, StoredDataError
 from kaifang.query.information_schema import NAMES, information_schema_source
 from kaifang.query.serving import ServingCopies, ServingCopy
@@ -63,15 +64,17 @@ def catalog_resolver(
 
     def _resolve(name: str) -> tuple[str, int, list[str] | pads.Dataset, int] | None:
         slug, pinned = parse_table_name(name)
+        number = Resource.current_version if pinned is None else pinned
         with catalog.read() as session:
-            resource = named_resource(session, slug, selectinload(Resource.versions))
-            if resource is None:
-                return None
-            version = pinned if pinned is not None else resource.current_version
-            rows = {v.number: v.rows for v in resource.versions}.get(version or 0)
-            if version is None or rows is None:
-                return None
-            storage = resource.storage
+            # one indexed look-up, no ORM objects: every query and aggregate resolves its
+            # tables here, in the server process that also answers the pages
+            found = _version_of(session, slug, number)
+            if found is None:  # a renamed table's former name still answers
+                moved = moved_to(session, "resource", slug)
+                found = _version_of(session, moved, number) if moved else None
+        if found is None:
+            return None
+        version, rows, storage = found
         try:
             if local:
                 return storage, version, store.version_files(storage, version), rows
@@ -99,3 +102,14 @@ def published_tables(catalog: Catalog) -> list[str]:
                 names.append(resource.slug)
             names.extend(f"{resource.slug}__v{v.number}" for v in resource.versions)
         return names
+
+
+def _version_of(session: Session, slug: str, number: Any) -> tuple[int, int, str] | None:
+    """(version, rows, storage name) of resource ``slug``'s version ``number`` (a number, or
+    the resource's current-version column)."""
+    found = session.execute(
+        select(Version.number, Version.rows, Resource.storage)
+        .join(Resource, Version.resource_id == Resource.id)
+        .where(Resource.slug == slug, Version.number == number)
+    ).first()
+    return None if found is None else (int(found[0]), int(found[1]), str(found[2]))

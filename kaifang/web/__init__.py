@@ -25,6 +25,7 @@ from kaifang.web.login_limit import LoginLimiter
 from kaifang.web.middleware import PortalMiddleware
 from kaifang.web.security import SESSION_SECONDS, Sessions, portal_csp
 from kaifang.web.session_store import SessionStore
+from kaifang.web.static_files import PackagedFiles
 
 STATIC = Path(__file__).parent / "static"
 
@@ -50,6 +51,8 @@ def install_web(app: FastAPI, service: Service) -> None:
         app.include_router(module.router)
     app.mount("/static/portal", StaticFiles(directory=STATIC), name="portal-static")
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
+    # before routing, inside the portal's middleware (its security headers still apply)
+    app.add_middleware(PackagedFiles, directory=STATIC, prefix="/static/portal")
     app.add_middleware(
         PortalMiddleware,
         sessions=Sessions(service.settings),

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -73,3 +74,21 @@ def test_one_client_cannot_hold_more_than_its_share(published: Published) -> Non
             assert second.status_code == 429, second.text
             assert "heavy requests" in second.json()["error"]["message"]
             assert second.headers["retry-after"]
+
+
+def _server_ms(response: httpx.Response) -> float:
+    name, _, duration = response.headers["server-timing"].partition(";dur=")
+    assert name == "app"
+    return float(duration)
+
+
+def test_responses_tell_the_servers_own_time(published: Published) -> None:
+    """Server-Timing tells the server's share of a wait (the load test reports it beside the
+    client's): a queued heavy request's includes its time in the queue."""
+    with _limited(published, heavy_requests=1, heavy_queue=4) as client:
+        for path in ("/api/datasets", "/static/portal/kaifang.css", "/api/nowhere"):
+            assert 0 <= _server_ms(client.get(path)) < 60_000
+        for _thread in _in_background(client, SLOW):
+            queued = client.get("/api/sql", params={"sql": "SELECT 1"})
+            assert queued.status_code == 200, queued.text
+            assert _server_ms(queued) >= 500  # waited for SLOW's slot (time limit 2 s)

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import withdraw_dataset
 from kaifang.settings import Settings
+from kaifang.web import STATIC
 
 
 @pytest.mark.parametrize(
@@ -91,6 +92,29 @@ def test_every_page_names_the_portals_icon(client: TestClient, published: dict[s
     assert icon.text.startswith("<svg")
     moved = client.get("/favicon.ico", follow_redirects=False)
     assert (moved.status_code, moved.headers["location"]) == (301, "/static/portal/favicon.svg")
+
+
+def test_static_files_are_answered_from_memory_as_static_files_would(
+    client: TestClient,
+) -> None:
+    css = client.get("/static/portal/kaifang.css")
+    on_disk = (STATIC / "kaifang.css").read_bytes()
+    assert css.status_code == 200 and css.content == on_disk
+    assert css.headers["content-type"].startswith("text/css")
+    assert css.headers["content-length"] == str(len(on_disk))
+    assert css.headers["x-content-type-options"] == "nosniff"  # the portal's headers still
+    current = client.get(
+        "/static/portal/kaifang.css", headers={"if-none-match": css.headers["etag"]}
+    )
+    assert (current.status_code, current.content) == (304, b"")
+    since = {"if-modified-since": css.headers["last-modified"]}
+    assert client.get("/static/portal/kaifang.css", headers=since).status_code == 304
+    head = client.head("/static/portal/kaifang.css")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(on_disk))
+    part = client.get("/static/portal/kaifang.css", headers={"range": "bytes=0-9"})
+    assert (part.status_code, part.content) == (206, on_disk[:10])  # StaticFiles answers it
+    assert client.get("/static/portal/missing.css").status_code == 404
 
 
 def test_api_docs_page_has_a_language_a_landmark_and_a_way_back(client: TestClient) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
-from kaifang.api.responses import native_errors
+from kaifang.api.responses import Encoded, documented, native_errors
 from kaifang.service import DatasetSearch
 from kaifang.service.access import link_base, service_of
 from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
@@ -14,7 +14,12 @@ from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
 router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
 
 
-@router.get("/datasets", summary="Search datasets")
+@router.get(
+    "/datasets",
+    summary="Search datasets",
+    response_class=JSONResponse,
+    responses=documented(DatasetPage, "A page of datasets"),
+)
 def list_datasets(
     request: Request,
     q: str | None = Query(
@@ -34,7 +39,7 @@ def list_datasets(
     ),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> DatasetPage:
+) -> Encoded:
     query = DatasetSearch(
         q=q,
         org=org,
@@ -45,7 +50,7 @@ def list_datasets(
         band=band,
         frequency=frequency,
     )
-    return service_of(request).dataset_page(query, sort=sort, limit=limit, offset=offset)
+    return Encoded(service_of(request).dataset_page(query, sort=sort, limit=limit, offset=offset))
 
 
 @router.get(

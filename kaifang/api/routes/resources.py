@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import HEAVY, attachment, native_errors
+from kaifang.api.responses import HEAVY, Encoded, attachment, documented, native_errors
 from kaifang.export import FORMATS
 from kaifang.service.access import service_of
 from kaifang.service.models import AggregatePage, Resource, RowsPage
@@ -22,9 +22,14 @@ ROW_PARAMS_DOC = (
 )
 
 
-@router.get("/{resource_id}", summary="One resource: schema, versions, screening")
-def get_resource(request: Request, resource_id: str) -> Resource:
-    return service_of(request).resource(resource_id)
+@router.get(
+    "/{resource_id}",
+    summary="One resource: schema, versions, screening",
+    response_class=JSONResponse,
+    responses=documented(Resource, "The resource"),
+)
+def get_resource(request: Request, resource_id: str) -> Encoded:
+    return Encoded(service_of(request).resource(resource_id))
 
 
 @router.get(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from kaifang.api.responses import WITH_BODY, native_errors
+from kaifang.api.responses import WITH_BODY, Encoded, documented, native_errors
 from kaifang.errors import ValidationError
 from kaifang.service.access import service_of
 from kaifang.service.models import SqlResult
@@ -15,10 +16,13 @@ from kaifang.service.models import SqlResult
 router = APIRouter(prefix="/api", tags=["sql"], responses=native_errors(400, 503))
 
 
-def _run(request: Request, sql: str | None) -> SqlResult:
+def _run(request: Request, sql: str | None) -> Encoded:
     if not sql or not sql.strip():
         raise ValidationError("sql is empty", hint="Pass ?sql=SELECT ... FROM <resource id>.")
-    return service_of(request).sql_result(sql)
+    return Encoded(service_of(request).sql_result(sql))
+
+
+RESULT = documented(SqlResult, "The columns and rows")
 
 
 NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}  # documented; _run answers 400 when blank
@@ -28,22 +32,28 @@ class SqlBody(BaseModel):
     sql: str = Field(description="One SELECT statement.", json_schema_extra=NOT_BLANK)
 
 
-@router.get("/sql", summary="Run read-only SQL over published resources")
+@router.get(
+    "/sql",
+    summary="Run read-only SQL over published resources",
+    response_class=JSONResponse,
+    responses=RESULT,
+)
 def sql_get(
     request: Request,
     sql: str = Query(..., description="One SELECT statement.", json_schema_extra=NOT_BLANK),
-) -> SqlResult:
+) -> Encoded:
     return _run(request, sql)
 
 
 @router.post(
     "/sql",
     summary="Run read-only SQL over published resources (body)",
-    responses=native_errors(*WITH_BODY),
+    response_class=JSONResponse,
+    responses={**native_errors(*WITH_BODY), **RESULT},
 )
 def sql_post(
     request: Request, body: SqlBody = Body(..., examples=[{"sql": "SELECT 1"}])
-) -> SqlResult:
+) -> Encoded:
     return _run(request, body.sql)
 
 
