@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import math
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 
 def jsonable(value: Any) -> Any:
@@ -41,3 +44,19 @@ def record(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
         name: value if type(value) in _AS_IS else jsonable(value)
         for name, value in zip(columns, row, strict=True)
     }
+
+
+def dumps(content: Any) -> bytes:
+    """``content`` as compact UTF-8 JSON, its engine values converted as :func:`jsonable`
+    converts them, without building the converted copy first: orjson writes dates, times,
+    UUIDs and non-finite floats (as null) itself and asks :func:`jsonable` for the rest.
+    What orjson refuses (an integer past 64 bits, a map with non-string keys) goes the slow
+    way, through :func:`jsonable` and the standard library. Floats in exponent form are
+    written without the ``+`` and the leading zeros (``1e16``, ``1e-5``): the same numbers."""
+    try:
+        return orjson.dumps(content, default=jsonable)
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+        return text.encode("utf-8")

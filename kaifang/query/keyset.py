@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -113,6 +114,21 @@ def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
     )[:length]
 
 
+def _xor(data: bytes, stream: bytes) -> bytes:
+    """``data`` XOR ``stream`` (of the same length), as whole integers rather than byte by
+    byte in Python."""
+    mixed = int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")
+    return mixed.to_bytes(len(data), "big")
+
+
+@functools.lru_cache(maxsize=16)
+def _subkeys(key: bytes) -> tuple[bytes, bytes]:
+    """The encryption and signing keys derived from ``key`` (kept: every page derives them)."""
+    enc = hmac.new(key, b"kaifang-cursor-enc", hashlib.sha256).digest()
+    mac = hmac.new(key, b"kaifang-cursor-mac", hashlib.sha256).digest()
+    return enc, mac
+
+
 def cursor_key(settings: Settings) -> bytes:
     """The key cursors are sealed with: the ``cursor_key`` setting, or else a random key
     kept in ``<data_dir>/secrets/cursor.key`` (:func:`kaifang.keys.shared_key`)."""
@@ -125,12 +141,11 @@ def seal(plain: bytes, key: bytes) -> str:
     Encryption and signing use keys derived from ``key`` (the ``cursor_key`` setting)."""
     if not key:
         raise QueryError("paging needs a cursor key", hint="Set KAIFANG_CURSOR_KEY.")
-    enc = hmac.new(key, b"kaifang-cursor-enc", hashlib.sha256).digest()
-    mac = hmac.new(key, b"kaifang-cursor-mac", hashlib.sha256).digest()
+    enc, mac = _subkeys(key)
     # Deterministic (the nonce is a MAC of the payload, as in SIV): one page always gets one
     # token, which caches and compares well; only equal cursors share a token.
     nonce = hmac.new(enc, b"nonce" + plain, hashlib.sha256).digest()[:_NONCE]
-    body = bytes(a ^ b for a, b in zip(plain, _keystream(enc, nonce, len(plain)), strict=True))
+    body = _xor(plain, _keystream(enc, nonce, len(plain)))
     head = _SEAL_VERSION + nonce + body
     tag = hmac.new(mac, head, hashlib.sha256).digest()[:_TAG]
     return base64.urlsafe_b64encode(head + tag).decode().rstrip("=")
@@ -148,12 +163,11 @@ def unseal(token: str, key: bytes) -> bytes:
     if len(raw) < 1 + _NONCE + _TAG or raw[:1] != _SEAL_VERSION:
         raise _invalid()
     head, tag = raw[:-_TAG], raw[-_TAG:]
-    mac = hmac.new(key, b"kaifang-cursor-mac", hashlib.sha256).digest()
+    enc, mac = _subkeys(key)
     if not hmac.compare_digest(hmac.new(mac, head, hashlib.sha256).digest()[:_TAG], tag):
         raise _invalid()
-    enc = hmac.new(key, b"kaifang-cursor-enc", hashlib.sha256).digest()
     nonce, body = head[1 : 1 + _NONCE], head[1 + _NONCE :]
-    return bytes(a ^ b for a, b in zip(body, _keystream(enc, nonce, len(body)), strict=True))
+    return _xor(body, _keystream(enc, nonce, len(body)))
 
 
 def page_cursor(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from kaifang.errors import QueryError
@@ -31,6 +32,8 @@ MAX_OFFSET = 10_000
 
 METRICS = ("count", "sum", "avg", "min", "max")
 _KEY_PREFIX = "__kaifang_key_"
+_TOTAL = "__kaifang_total"
+_MATCHING = "kaifang_matching"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class RowsQuery:
     key_positions: tuple[int, ...]
     after: Cursor | None
     cursor_key: bytes = b""
+    count_within: int = 0
+    """When above 0, the query also counts the matching rows, as long as there are at most
+    this many (:meth:`total`); 0: it does not count."""
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.sql, self.params))
@@ -65,16 +71,45 @@ class RowsQuery:
         """The ``max_rows`` to run this query with: the page and one row more."""
         return self.limit + 1
 
+    def total(self, result: QueryResult) -> int | None:
+        """The rows matching the filters, counted by the page's own query (``count_within``);
+        None when it did not count, or found no row to read the count from (an ``_offset``
+        past the last match)."""
+        if not self.count_within or not result.rows:
+            return None
+        counted: int = result.rows[0][-1]
+        return counted
+
+    def overflowed(self, result: QueryResult) -> bool:
+        """Whether more rows matched than the query counts (``count_within``): its page is
+        then drawn from only some of them and must be asked again without counting."""
+        total = self.total(result)
+        return total is not None and total > self.count_within
+
     def page(self, result: QueryResult) -> RowsPage:
         """The page's visible rows and the ``next`` token (None on the last page)."""
         rows = result.rows[: self.limit]
-        width = len(self.fields)
         has_next = len(result.rows) > self.limit or result.truncated
         token = None
         if has_next and rows:
-            keys = [tuple(row[i] for i in self.key_positions) for row in rows]
+            key_of = _values_at(self.key_positions)
+            keys = [key_of(row) for row in rows]
             token = encode_cursor(page_cursor(self.order, keys, self.after), self.cursor_key)
-        return RowsPage(columns=list(self.fields), rows=[row[:width] for row in rows], next=token)
+        width = len(self.fields)
+        if rows and len(rows[0]) > width:  # the order's key columns, or the count, follow
+            rows = [row[:width] for row in rows]
+        return RowsPage(columns=list(self.fields), rows=rows, next=token)
+
+
+def _values_at(positions: Sequence[int]) -> Any:
+    """A function giving a row's values at ``positions``, as a tuple (itemgetter returns a
+    bare value for one position, and needs one)."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda row: (row[position],)
+    return itemgetter(*positions)
 
 
 def build_select(
@@ -89,6 +124,7 @@ def build_select(
     key: Sequence[str] | None = None,
     cursor_key: bytes = b"",
     offset: int = 0,
+    count_within: int = 0,
 ) -> RowsQuery:
     """The SQL of one page of ``table`` (a resource name, as in user SQL).
 
@@ -97,7 +133,11 @@ def build_select(
     ``next`` token; ``key`` lists columns that identify a row (default: all columns), used
     after ``sort`` to make the order total; ``cursor_key`` seals the ``next`` token
     (the ``cursor_key`` setting, :func:`kaifang.query.keyset.seal`); ``offset`` skips that
-    many rows before the first page (at most :data:`MAX_OFFSET`; not with ``after``).
+    many rows before the first page (at most :data:`MAX_OFFSET`; not with ``after``);
+    ``count_within`` (a first page with filters) makes the same query count the matching
+    rows when there are at most that many (:meth:`RowsQuery.total`), which saves a second
+    query and a second scan; past that many, :meth:`RowsQuery.overflowed` says so and the
+    page must be asked again without it.
     """
     if not 1 <= limit <= MAX_PAGE_ROWS:
         raise QueryError(
@@ -139,9 +179,16 @@ def build_select(
             alias = f"{_KEY_PREFIX}{len(key_positions)}"
             key_positions.append(len(selected))
             selected.append(f"{quote_ident(item.column)} AS {quote_ident(alias)}")
-    sql = f"SELECT {', '.join(selected)} FROM {quote_ident(table)}"
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    counting = count_within if count_within > 0 and cursor is None and conditions else 0
+    if counting:
+        # the matching rows, at most one more than counted (so that more is seen), counted
+        # over the window of all of them, then sorted and cut to the page
+        selected.append(f"count(*) OVER () AS {quote_ident(_TOTAL)}")
+        source = f"(SELECT * FROM {quote_ident(table)}{where} LIMIT {counting + 1}) AS {_MATCHING}"
+        sql = f"SELECT {', '.join(selected)} FROM {source}"
+    else:
+        sql = f"SELECT {', '.join(selected)} FROM {quote_ident(table)}{where}"
     sql += " ORDER BY " + ", ".join(item.sql() for item in order)
     sql += f" LIMIT {limit + 1}"
     if skip:
@@ -155,6 +202,7 @@ def build_select(
         key_positions=tuple(key_positions),
         after=cursor,
         cursor_key=cursor_key,
+        count_within=counting,
     )
 
 

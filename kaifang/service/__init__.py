@@ -8,6 +8,7 @@ reshape the plain dicts of ``get_dataset`` and friends.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Mapping
@@ -333,9 +334,21 @@ class Service:
 
     # -- rows ---------------------------------------------------------------------------------
     def rows(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
-        return data.rows_page(
-            self.pages, self._ref(ref), params, cursor_key=cursor_key(self.settings)
-        )
+        """``{rows, next, total, total_exact, version}``: a page of the resource's rows
+        (``params``: the rows endpoint's filters, sort, fields and paging)."""
+        return self._rows(ref, params).to_dict()
+
+    def rows_json(self, ref: str, params: Mapping[str, str]) -> bytes:
+        """:meth:`rows` as the JSON the API answers."""
+        return self._rows(ref, params).to_json()
+
+    def _rows(self, ref: str, params: Mapping[str, str]) -> data.RowsAnswer:
+        return data.rows_page(self.pages, self._ref(ref), params, cursor_key=self._cursor_key)
+
+    @functools.cached_property
+    def _cursor_key(self) -> bytes:
+        """The key ``next`` tokens are sealed with (read once: it never changes)."""
+        return cursor_key(self.settings)
 
     def aggregate(self, ref: str, params: Mapping[str, str]) -> dict[str, Any]:
         return data.aggregate(self.runner, self._ref(ref), params)

@@ -17,11 +17,12 @@ import duckdb
 
 from kaifang.errors import NotFoundError, QueryError, ValidationError
 from kaifang.export import FORMATS, stream_rows
-from kaifang.jsonable import jsonable, record
+from kaifang.jsonable import dumps, jsonable, record
 from kaifang.query import (
     MAX_PAGE_ROWS,
     QueryResult,
     Resolver,
+    RowsQuery,
     build_aggregate,
     build_aggregate_query,
     build_select,
@@ -123,11 +124,50 @@ def _row_filter(key: str, ref: ResourceRef) -> bool:
     return key in ref.columns or key.rpartition("__")[0] in ref.columns
 
 
+COUNT_WITHIN = 10_000
+"""A first page with filters counts its matching rows in its own query when there are at
+most this many (one query and one scan instead of two); a filter shape whose last count was
+larger asks for the page and the count separately."""
+
+
+@dataclass(frozen=True)
+class RowsAnswer:
+    """One page of the native rows endpoint, its values as the engine returned them."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    next: str | None
+    total: int
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{rows, next, total, total_exact, version}`` with JSON-ready values."""
+        return self._shape([record(self.columns, row) for row in self.rows])
+
+    def to_json(self) -> bytes:
+        """:meth:`to_dict` as compact UTF-8 JSON, encoded without the intermediate values."""
+        return dumps(self._shape([dict(zip(self.columns, row, strict=True)) for row in self.rows]))
+
+    def _shape(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "rows": rows,
+            "next": self.next,
+            "total": self.total,
+            "total_exact": True,
+            "version": self.version,
+        }
+
+
 def rows_page(
-    runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str], *, cursor_key: bytes
-) -> dict[str, Any]:
-    """``{rows, next, total}`` for the native rows endpoint; ``next`` is sealed with
-    ``cursor_key``."""
+    runner: QueryRunner,
+    ref: ResourceRef,
+    params: Mapping[str, str],
+    *,
+    cursor_key: bytes,
+    count_within: int = COUNT_WITHIN,
+) -> RowsAnswer:
+    """A page of the native rows endpoint; its ``next`` is sealed with ``cursor_key``. A
+    first page with filters counts its matches in its own query up to ``count_within``."""
     version = _int(params, "_version", 0) or None
     table, number = ref.table(version)
     sort = _names(params.get("_sort")) + [f"-{n}" for n in _names(params.get("_sort_desc"))]
@@ -146,57 +186,102 @@ def rows_page(
         )
     filters = [(k, v) for k, v in params.items() if k not in ROW_CONTROL]
     check_filter_values(ref, filters)
-    query = build_select(
-        table,
-        columns=ref.columns,
-        filters=filters,
-        sort=sort,
-        fields=_names(params.get("_fields")) or None,
-        limit=limit,
-        after=params.get("_next") or None,
-        key=ref.scalar_columns,
-        cursor_key=cursor_key,
-        offset=_int(params, "_offset", 0),
-    )
-    result = runner.run(
-        query.sql,
-        table=table,
-        resource_id=ref.storage,
-        version=number,
-        params=query.params,
-        max_rows=limit + 1,
-    )
+    offset = _int(params, "_offset", 0)
+    first = not params.get("_next") and not offset
+    counts = _Counts(runner, ref, number, filters, count_within)
+
+    def select(counting: int) -> RowsQuery:
+        return build_select(
+            table,
+            columns=ref.columns,
+            filters=filters,
+            sort=sort,
+            fields=_names(params.get("_fields")) or None,
+            limit=limit,
+            after=params.get("_next") or None,
+            key=ref.scalar_columns,
+            cursor_key=cursor_key,
+            offset=offset,
+            count_within=counting,
+        )
+
+    def run(query: RowsQuery) -> QueryResult:
+        return runner.run(
+            query.sql,
+            table=table,
+            resource_id=ref.storage,
+            version=number,
+            params=query.params,
+            max_rows=limit + 1,
+        )
+
+    query = select(count_within if counts.in_page() else 0)
+    result = run(query)
+    counted = query.total(result)
+    if query.overflowed(result):  # too many matches to count with the page: ask again
+        counts.too_many()
+        query = select(0)
+        result = run(query)
+        counted = None
     page = query.page(result)
-    first = not params.get("_next") and not _int(params, "_offset", 0)
-    if first and page.next is None and not result.truncated:
+    if counted is not None:
+        counts.remember(counted)
+        total = counted
+    elif first and page.next is None and not result.truncated:
         total = len(page.rows)  # every matching row is on this first page: no count needed
     else:
-        total = _filtered_total(runner, ref, table, number, filters)
-    return {
-        "rows": [record(page.columns, row) for row in page.rows],
-        "next": page.next,
-        "total": total,
-        "total_exact": True,
-        "version": number,
-    }
+        total = counts.total(table)
+    return RowsAnswer(page.columns, page.rows, page.next, total, number)
 
 
-def _filtered_total(
-    runner: QueryRunner, ref: ResourceRef, table: str, number: int, filters: list[tuple[str, str]]
-) -> int:
-    """The rows matching ``filters``: the version's row count (from its manifest) when there
-    are none, else an exact count (a columnar scan of the filtered columns)."""
-    if not filters:
-        return ref.versions[number]
-    key = (ref.storage, number, tuple(sorted(filters)))
-    remembered = runner.remembered_total(key)
-    if remembered is not None:  # versions never change: a count holds for every next page
-        return remembered
-    sql, values = build_aggregate(table, columns=ref.columns, filters=filters)
-    counted = runner.run(sql, table=table, resource_id=ref.storage, version=number, params=values)
-    total = int(counted.rows[0][0])
-    runner.remember_total(key, total)
-    return total
+class _Counts:
+    """The rows matching a page's filters: from the version's manifest when there are none,
+    else counted (by the page's own query, or by one of its own), kept per filters (a
+    version never changes, so neither does a count) and, per filter shape (the filtered
+    columns and operators), the last count, to tell whether the page's query should count."""
+
+    def __init__(
+        self,
+        runner: QueryRunner,
+        ref: ResourceRef,
+        number: int,
+        filters: list[tuple[str, str]],
+        within: int,
+    ) -> None:
+        self.runner, self.ref, self.number, self.filters = runner, ref, number, filters
+        self.within = within
+        self.key = (ref.storage, number, tuple(sorted(filters)))
+        self.shape = ("shape", ref.storage, number, tuple(sorted(key for key, _ in filters)))
+
+    def in_page(self) -> bool:
+        """Whether the page's query should count: filters whose count is not known yet, of
+        a shape whose last count (if any) was small enough."""
+        if not self.filters or self.runner.remembered_total(self.key) is not None:
+            return False
+        last = self.runner.remembered_total(self.shape)
+        return self.within > 0 and (last is None or last <= self.within)
+
+    def remember(self, total: int) -> None:
+        self.runner.remember_total(self.key, total)
+        self.runner.remember_total(self.shape, total)
+
+    def too_many(self) -> None:
+        """The page's query found more matches than it counts: its shape counts apart."""
+        self.runner.remember_total(self.shape, self.within + 1)
+
+    def total(self, table: str) -> int:
+        if not self.filters:
+            return self.ref.versions[self.number]
+        remembered = self.runner.remembered_total(self.key)
+        if remembered is not None:
+            return remembered
+        sql, values = build_aggregate(table, columns=self.ref.columns, filters=self.filters)
+        counted = self.runner.run(
+            sql, table=table, resource_id=self.ref.storage, version=self.number, params=values
+        )
+        total = int(counted.rows[0][0])
+        self.remember(total)
+        return total
 
 
 def aggregate(runner: QueryRunner, ref: ResourceRef, params: Mapping[str, str]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from kaifang.service.data import rows_page
+from kaifang.service.runner import QueryRunner
 from tests.api.conftest import FREEWAY_V1_ROWS, Published
 from tests.api.data import FreewayRow
 
@@ -91,6 +93,37 @@ def test_the_filtered_total_is_the_same_on_every_page(
         if cursor is None:
             break
     assert totals == {len(matching)}
+
+
+@pytest.mark.parametrize("count_within", [0, 40, 10_000])
+def test_a_first_page_counts_its_matches_in_its_own_query_up_to_a_bound(
+    client: TestClient, published: Published, count_within: int
+) -> None:
+    """Up to ``count_within`` matches, a first page's own query counts them; past it the
+    page is asked again and counted apart, and then so is every filter of that shape (the
+    same columns and operators) until one counts fewer. Totals and rows are the same."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    ref = service.refs.get("freeway")
+    runner = QueryRunner(service.page_engine, service.resolver, service.store)  # no counts yet
+    questions: list[tuple[dict[str, str], Predicate]] = [
+        ({"VehicleType": "31"}, lambda r: r.vehicle_type == 31),  # about 500: past 40
+        ({"VehicleType": "5"}, lambda r: r.vehicle_type == 5),  # same shape: counted apart
+        (
+            {"GantryID": "03F0150S", "Volume__gt": "400"},
+            lambda r: r.gantry == "03F0150S" and r.volume > 400,
+        ),
+        ({"VehicleType": "31", "_offset": "5"}, lambda r: r.vehicle_type == 31),
+        ({"VehicleType": "31", "_offset": "9999"}, lambda r: r.vehicle_type == 31),
+        ({"Volume__gt": "600"}, lambda r: r.volume > 600),  # none
+    ]
+    for filters, predicate in questions:
+        params = {**filters, "_sort": "id", "_limit": "10"}
+        answer = rows_page(runner, ref, params, cursor_key=b"k" * 32, count_within=count_within)
+        matching = sorted(r.id for r in published.rows if predicate(r))
+        skip = int(filters.get("_offset", 0))
+        assert answer.total == len(matching), filters
+        assert [row[0] for row in answer.rows] == matching[skip : skip + 10], filters
+        assert (answer.next is None) == (len(matching) <= skip + 10), filters
 
 
 def test_page_shape_and_the_filtered_total(client: TestClient, published: Published) -> None:

@@ -57,9 +57,11 @@ def diff(
     responses={**native_errors(400), 200: {"model": RowsPage, "description": "A page of rows"}},
     description=ROW_PARAMS_DOC,
 )
-def rows(request: Request, resource_id: str) -> JSONResponse:
-    # The page's values are JSON-ready (kaifang.jsonable): skip FastAPI's re-encoding.
-    return JSONResponse(service_of(request).rows(resource_id, dict(request.query_params)))
+def rows(request: Request, resource_id: str) -> Response:
+    # the service writes the page's JSON itself (kaifang.jsonable.dumps): no FastAPI
+    # validation or re-encoding of a page that is already in its final shape
+    body = service_of(request).rows_json(resource_id, dict(request.query_params))
+    return Response(body, media_type="application/json")
 
 
 @router.get(
