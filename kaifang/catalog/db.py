@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 MIGRATION_LOCK_ID = 0x6B616966  # "kaif"
-HEAD_REVISION = "dataset_aliases"
+HEAD_REVISION = "listed_index"
 """The newest migration. Opening a catalog already there reads one row and never imports
 alembic (most of a catalog command's start-up); tests/catalog/test_db.py checks this equals
 alembic's own head, so a new migration must update it."""

@@ -10,7 +10,7 @@ never overlap or skip a dataset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -241,8 +241,7 @@ def find_ids(
     ``sort`` is one of :data:`SORTS` or an explicit order of :data:`SORT_KEYS`."""
     if isinstance(sort, str) and sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    unranked, _ = matching(session, f)
-    count = session.scalar(select(func.count()).select_from(unranked.subquery())) or 0
+    count = _count(session, f)
     by_score = sort == "relevance" or (
         not isinstance(sort, str) and any(key == "score" for key, _ in sort)
     )
@@ -260,6 +259,20 @@ def find_ids(
         order = [Dataset.modified.desc(), Dataset.id.desc()]
     ids = list(session.scalars(stmt.order_by(*order).offset(offset).limit(limit)))
     return ids, count
+
+
+def _count(session: Session, f: Filters) -> int:
+    """How many datasets match ``f``. Every listed dataset: the rows less the few withdrawn
+    ones, both counted from an index (SQLite counts ``withdrawn IS NULL`` by reading every
+    row, 30 ms at 20,000 datasets)."""
+    if replace(f, q=f.q if f.q and f.q.strip() else None) == Filters():
+        everything = select(func.count()).select_from(Dataset).scalar_subquery()
+        withdrawn = (
+            select(func.count()).select_from(Dataset).where(Dataset.withdrawn.is_not(None))
+        ).scalar_subquery()
+        return session.scalar(select(everything - withdrawn)) or 0
+    unranked, _ = matching(session, f)
+    return session.scalar(select(func.count()).select_from(unranked.subquery())) or 0
 
 
 def _explicit_order(sort: tuple[tuple[str, bool], ...], hits: FromClause | None) -> list[Any]:

@@ -20,7 +20,7 @@ from kaifang.catalog import accounts
 from kaifang.catalog import editing as record_editing
 from kaifang.catalog.activity import list_activity
 from kaifang.catalog.categories import CATEGORY_CODES
-from kaifang.catalog.datasets import add_downloads, find_dataset
+from kaifang.catalog.datasets import add_downloads, find_dataset, list_datasets
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import ResourceSpec
 from kaifang.catalog.finder import Sort
@@ -225,12 +225,13 @@ class Service:
         return exports.datapackage(self.get_dataset(ref), base_url=base_url)
 
     def dcat_catalog(self, *, page: int, base_url: str) -> dict[str, Any]:
-        found = views.search_page(
+        """One page of the DCAT-AP catalog: the datasets as listings read them (a DCAT node
+        shows no versions, screening or scores)."""
+        found = list_datasets(
             self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
         )
-        details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
         return exports.dcat_catalog(
-            details,
+            [d.to_dict() for d in found.data],
             page=page,
             base_url=base_url,
             total=found.count,
