@@ -24,12 +24,14 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    join,
     literal,
     literal_column,
     or_,
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -304,47 +306,64 @@ def facet_counts(
 ) -> dict[str, dict[str, int]]:
     """``{facet: {value: datasets}}`` over every match of ``f``, most datasets first (the
     ``limit`` most common values of each facet, each counted exactly). A dataset with a
-    resource counts under each of ``formats`` (the export formats, upper case)."""
+    resource counts under each of ``formats`` (the export formats, upper case).
+
+    One statement: the matches are found once (a materialized CTE) and every facet counts
+    over them, where a statement per facet ran the search again for each (7 facets of a
+    search at 100,000 datasets: 65-87 ms, each facet 8-14 ms)."""
+    wanted = [name for name in dict.fromkeys(fields) if name in FACETS]
+    if not wanted:
+        return {}
     ids, _ = matching(session, f)
-    out: dict[str, dict[str, int]] = {}
-    for name in fields:
-        if name not in FACETS:
-            continue
+    matched = ids.cte("matched").prefix_with("MATERIALIZED")
+    parts = []
+    for name in wanted:
+        label: ColumnElement[Any] = literal_column(f"'{name}'").label("facet")  # not input
         if name == "res_format":
-            with_data = session.scalar(
-                select(func.count()).where(Dataset.id.in_(ids), _with_data())
-            )
-            out[name] = {fmt.upper(): with_data for fmt in formats} if with_data else {}
+            parts.append(
+                select(label, literal_column("''").label("value"), func.count().label("n"),
+                       literal_column("1").label("position"))
+                .select_from(Dataset)
+                .join(matched, matched.c.id == Dataset.id)
+                .where(_with_data())
+            )  # fmt: skip
             continue
         key, source = _facet_source(name)
-        rows = session.execute(
-            source.add_columns(func.count().label("n"))
-            .where(Dataset.id.in_(ids), key != "")
+        n = func.count()
+        grouped = (
+            select(label, key.label("value"), n.label("n"),
+                   func.row_number().over(order_by=(n.desc(), key)).label("position"))
+            .select_from(source.join(matched, matched.c.id == Dataset.id))
+            .where(key != "")
             .group_by(key)
-            .order_by(func.count().desc(), key)
-            .limit(limit)
-        )
-        out[name] = {str(value): int(n) for value, n in rows}
+            .subquery()
+        )  # fmt: skip
+        kept = select(grouped.c.facet, grouped.c.value, grouped.c.n, grouped.c.position)
+        parts.append(kept.where(grouped.c.position <= limit) if limit is not None else kept)
+    rows = sorted(session.execute(union_all(*parts)), key=lambda row: row.position)
+    out: dict[str, dict[str, int]] = {name: {} for name in wanted}
+    for facet, value, count, _ in rows:
+        if facet == "res_format":
+            out[facet] = {fmt.upper(): int(count) for fmt in formats} if count else {}
+        else:
+            out[facet][str(value)] = int(count)
     return out
 
 
-def _facet_source(name: str) -> tuple[Any, Select[Any]]:
+def _facet_source(name: str) -> tuple[Any, FromClause]:
+    """A facet's value and the datasets joined with what holds it."""
     if name == "organization":
-        key: ColumnElement[Any] = func.lower(Organization.code)
-        return key, select(key).select_from(Dataset).join(Organization)
-    if name == "tags":
-        return Tag.name, (
-            select(Tag.name)
-            .select_from(Dataset)
-            .join(dataset_tags, dataset_tags.c.dataset_id == Dataset.id)
-            .join(Tag, Tag.id == dataset_tags.c.tag_id)
+        return func.lower(Organization.code), join(
+            Dataset, Organization, Organization.id == Dataset.organization_id
         )
+    if name == "tags":
+        tagged = join(Dataset, dataset_tags, dataset_tags.c.dataset_id == Dataset.id)
+        return Tag.name, join(tagged, Tag, Tag.id == dataset_tags.c.tag_id)
     if name == "band":
-        key = func.coalesce(Dataset.band, "none")
-        return key, select(key)
+        return func.coalesce(Dataset.band, "none"), Dataset.__table__
     simple = {
         "groups": Dataset.category,
         "license_id": Dataset.license_id,
         "update_frequency": Dataset.update_frequency,
     }[name]
-    return simple, select(simple)
+    return simple, Dataset.__table__
