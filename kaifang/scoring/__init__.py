@@ -8,6 +8,7 @@ from kaifang.scoring.records import history_of, latest_records, record_dict, rec
 from kaifang.scoring.service import (
     RescoreResult,
     dataset_openness,
+    dataset_scores,
     openness_ranking,
     openness_ranking_csv,
     organization_openness,
@@ -19,6 +20,7 @@ __all__ = [
     "RescoreResult",
     "dataset_facts",
     "dataset_openness",
+    "dataset_scores",
     "history_of",
     "latest_records",
     "openness_ranking",

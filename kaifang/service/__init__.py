@@ -305,9 +305,25 @@ class Service:
         moment = now or datetime.now(UTC)
         return scoring.dataset_openness(self.catalog, self.store, ref, now=moment).to_dict()
 
-    def organization_openness(self, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+    def dataset_scores(
+        self, refs: list[str], *, now: datetime | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """:meth:`dataset_openness` of many datasets (ids), read together."""
         moment = now or datetime.now(UTC)
-        return scoring.organization_openness(self.catalog, self.store, code, now=moment).to_dict()
+        found = scoring.dataset_scores(self.catalog, self.store, refs, now=moment)
+        return {ref: score.to_dict() for ref, score in found.items()}
+
+    def organization_openness(self, code: str, *, now: datetime | None = None) -> dict[str, Any]:
+        return self.organization_scores(code, now=now)[0]
+
+    def organization_scores(
+        self, code: str, *, now: datetime | None = None
+    ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """:meth:`organization_openness` and the score of each of its datasets (by id), as
+        :meth:`dataset_openness` gives it: one scoring of the organization for both."""
+        moment = now or datetime.now(UTC)
+        found = scoring.organization_openness(self.catalog, self.store, code, now=moment)
+        return found.to_dict(), {d.dataset: d.to_dict() for d in found.datasets}
 
     def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
         """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with
