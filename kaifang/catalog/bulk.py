@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.accounts import find_organization
+from kaifang.catalog.aliases import id_taken, resource_id_taken
 from kaifang.catalog.identifiers import (
     dataset_identifier,
     resource_identifier,
@@ -30,6 +31,7 @@ from kaifang.catalog.metadata import DatasetMetadata
 from kaifang.catalog.metadata_writes import merge_metadata
 from kaifang.catalog.models import (
     Dataset,
+    IdAlias,
     Organization,
     Resource,
     Tag,
@@ -37,6 +39,7 @@ from kaifang.catalog.models import (
     dataset_tags,
     utcnow,
 )
+from kaifang.catalog.registry import readable_ids
 from kaifang.catalog.search import search_texts
 
 
@@ -84,17 +87,25 @@ class _Slugs:
             part = wanted[chunk : chunk + 500]
             for column in self.columns:
                 self.known.update(self.session.scalars(select(column).where(column.in_(part))))
+            self.known.update(  # a former id is not free either: its links redirect
+                self.session.scalars(
+                    select(IdAlias.old).where(IdAlias.kind == self.kind, IdAlias.old.in_(part))
+                )
+            )
             self.free.update(set(part) - self.known)
+
+    @property
+    def kind(self) -> str:
+        return "dataset" if self.model is Dataset else "resource"
 
     def taken(self, slug: str) -> bool:
         if slug in self.known:
             return True
         if slug in self.free:
             return False
-        return any(
-            self.session.scalar(select(self.model.id).where(column == slug)) is not None
-            for column in self.columns
-        )
+        if self.model is Resource:
+            return resource_id_taken(self.session, slug)
+        return id_taken(self.session, "dataset", slug)
 
     def pick(self, candidates: list[str], fallback: str) -> str:
         slug = unique_slug(candidates, fallback, self.taken)
@@ -193,17 +204,18 @@ def register_entries(session: Session, entries: list[Entry]) -> list[int]:
     tags = _tag_ids(session, {w for e in entries for w in e.metadata.keywords})
     dataset_slugs, resource_slugs = _Slugs(session, Dataset), _Slugs(session, Resource)
     titles = [slugify(e.metadata.title) for e in entries]
-    dataset_slugs.prefetch([*titles, *(slugify(_stem(e.file_name)) for e in entries)])
+    readable = [readable_ids(e.metadata.title, e.metadata.title_en) for e in entries]
+    dataset_slugs.prefetch([slugify(c) for candidates in readable for c in candidates])
     resource_slugs.prefetch(
         [*titles, *(slugify(_stem(t.file_name)) for e in entries for t in e.all_tables)]
     )
     rows: list[dict[str, Any]] = []
     owners: list[Organization] = []
-    for entry in entries:
+    for entry, candidates in zip(entries, readable, strict=True):
         org = orgs[entry.org.strip().upper()]
         serials[org.id] = serials.get(org.id, 0) + 1
-        slug = dataset_slugs.pick([entry.metadata.title, _stem(entry.file_name)],
-                                  f"d_{org.code.lower()}")  # fmt: skip
+        # an id people can read, as a publish makes it: never the file's name
+        slug = dataset_slugs.pick(candidates, f"d_{org.code.lower()}")
         rows.append(_dataset_row(session, entry, org, serials[org.id], slug))
         owners.append(org)
     stmt = insert(Dataset).returning(Dataset.id, sort_by_parameter_order=True)

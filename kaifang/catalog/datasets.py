@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from kaifang.catalog.aliases import moved_to
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import Filters, Sort, find_ids
+from kaifang.catalog.listing import dataset_records
 from kaifang.catalog.models import Dataset, Resource
 from kaifang.catalog.records import (
     DatasetList,
@@ -105,13 +106,9 @@ def list_datasets(
 
 
 def datasets_by_id(session: Session, ids: list[int]) -> list[DatasetRecord]:
-    """The datasets with these ids, in the order of ``ids``."""
-    if not ids:
-        return []
-    loaded = {
-        d.id: d for d in session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(*_LOAD))
-    }
-    return [DatasetRecord.from_row(loaded[i]) for i in ids if i in loaded]
+    """The datasets with these ids, in the order of ``ids``, as listings show them (each
+    resource with its current version only: :mod:`kaifang.catalog.listing`)."""
+    return dataset_records(session, ids)
 
 
 def history(catalog: Catalog, ref: str) -> ResourceHistory:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 60
 MIGRATION_LOCK_ID = 0x6B616966  # "kaif"
-HEAD_REVISION = "resource_storage"
+HEAD_REVISION = "listed_index"
 """The newest migration. Opening a catalog already there reads one row and never imports
 alembic (most of a catalog command's start-up); tests/catalog/test_db.py checks this equals
 alembic's own head, so a new migration must update it."""
@@ -82,6 +82,13 @@ default limit), so busy pages reuse connections instead of opening and configuri
 past SQLAlchemy's default pool of 5 (which showed in the profile under 16 clients)."""
 
 
+SQLITE_MMAP_BYTES = 1 << 30
+"""How much of the catalog file SQLite reads through memory mapping rather than a read call
+per page: every connection of the pool then shares the operating system's cache of the file
+instead of warming a 2 MB cache of its own (a search's rows at 100,000 datasets spent more
+time in those calls than in SQLite). Address space, not memory: pages are the OS cache's."""
+
+
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
@@ -97,6 +104,8 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        if not in_memory:
+            cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

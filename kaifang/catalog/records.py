@@ -121,6 +121,20 @@ class RevokedToken:
         return {"prefix": self.prefix, "user": self.user, "revoked": _iso_seconds(self.revoked)}
 
 
+VERSION_COLUMNS = (
+    "number",
+    "rows",
+    "created",
+    "publisher",
+    "source_file",
+    "source_hash",
+    "content_hash",
+    "legal_basis",
+    "rollback_of",
+)
+"""The version columns a :class:`VersionRecord` reads (besides its summary)."""
+
+
 @dataclass(frozen=True)
 class VersionRecord:
     number: int
@@ -139,18 +153,28 @@ class VersionRecord:
 
     @classmethod
     def from_row(cls, version: Version | VersionRow) -> VersionRecord:
-        summary = version.summary or {}
+        return cls.from_columns(
+            {name: getattr(version, name) for name in VERSION_COLUMNS}, version.summary
+        )
+
+    @classmethod
+    def from_columns(
+        cls, row: Mapping[Any, Any], summary: Mapping[str, Any] | None
+    ) -> VersionRecord:
+        """From a version's column values (by name) and its ``summary`` (a listing reads
+        only the parts it shows, :mod:`kaifang.catalog.listing`)."""
+        summary = summary or {}
         reading = summary.get("reading") or {}
         return cls(
-            number=version.number,
-            rows=version.rows,
-            created=version.created,
-            publisher=version.publisher,
-            source_file=version.source_file,
-            source_hash=version.source_hash,
-            content_hash=version.content_hash,
-            legal_basis=version.legal_basis or None,
-            rollback_of=version.rollback_of,
+            number=row["number"],
+            rows=row["rows"],
+            created=row["created"],
+            publisher=row["publisher"],
+            source_file=row["source_file"],
+            source_hash=row["source_hash"],
+            content_hash=row["content_hash"],
+            legal_basis=row["legal_basis"] or None,
+            rollback_of=row["rollback_of"],
             schema_change=summary.get("schema_change") or {},
             problem_count=int(reading.get("problem_count") or 0),
             screening=summary.get("screening", {}),
@@ -234,6 +258,32 @@ class ResourceRecord:
         }
 
 
+DATASET_COLUMNS = (
+    "slug",
+    "identifier",
+    "title",
+    "description",
+    "category",
+    "license_id",
+    "license_url",
+    "cost",
+    "update_frequency",
+    "temporal_from",
+    "temporal_to",
+    "spatial",
+    "language",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "extras",
+    "created",
+    "modified",
+    "withdrawn",
+)
+"""The dataset columns a :class:`DatasetRecord` reads (not the search texts, scores or
+counters)."""
+
+
 @dataclass(frozen=True)
 class DatasetRecord:
     slug: str
@@ -281,41 +331,69 @@ class DatasetRecord:
 
     @classmethod
     def from_row(cls, dataset: Dataset | DatasetRow) -> DatasetRecord:
-        extras = dataset.extras or {}
         resources = tuple(ResourceRecord.from_row(r) for r in dataset.resources)
-        return cls(
-            slug=dataset.slug,
-            identifier=dataset.identifier,
-            title=dataset.title,
-            title_en=extras.get("title_en", ""),
-            description=dataset.description,
+        return cls.from_columns(
+            {name: getattr(dataset, name) for name in DATASET_COLUMNS},
             organization=OrganizationRecord.from_row(dataset.organization),
-            category=dataset.category or None,
-            category_name=service_category(dataset.category).name if dataset.category else None,
-            keywords=tuple(tag.name for tag in dataset.tags),
-            license_id=dataset.license.id,
             license_title=dataset.license.title,
-            license_url=dataset.license_url or dataset.license.url,
-            cost=dataset.cost,
+            license_url=dataset.license.url,
+            keywords=tuple(tag.name for tag in dataset.tags),
+            resources=resources,
+            first_publisher=_first_publisher(resources),
+            personal_data=tuple(personal_data_records(dataset)),
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        row: Mapping[Any, Any],
+        *,
+        organization: OrganizationRecord,
+        license_title: str,
+        license_url: str,
+        keywords: tuple[str, ...],
+        resources: tuple[ResourceRecord, ...],
+        first_publisher: str | None,
+        personal_data: tuple[Mapping[str, Any], ...],
+    ) -> DatasetRecord:
+        """From a dataset's :data:`DATASET_COLUMNS` (by name), its organization, its
+        licence's title and URL, keywords, resources, the publisher of its first version
+        (the creator unless one is recorded) and :func:`personal_data_records`."""
+        extras = row["extras"] or {}
+        category = row["category"]
+        return cls(
+            slug=row["slug"],
+            identifier=row["identifier"],
+            title=row["title"],
+            title_en=extras.get("title_en", ""),
+            description=row["description"],
+            organization=organization,
+            category=category or None,
+            category_name=service_category(category).name if category else None,
+            keywords=keywords,
+            license_id=row["license_id"],
+            license_title=license_title,
+            license_url=row["license_url"] or license_url,
+            cost=row["cost"],
             cost_law=extras.get("cost_law", ""),
-            update_frequency=dataset.update_frequency or None,
-            temporal_from=dataset.temporal_from,
-            temporal_to=dataset.temporal_to,
-            spatial=dataset.spatial,
-            language=dataset.language,
-            contact_name=dataset.contact_name,
-            contact_email=dataset.contact_email,
-            contact_phone=dataset.contact_phone,
+            update_frequency=row["update_frequency"] or None,
+            temporal_from=row["temporal_from"],
+            temporal_to=row["temporal_to"],
+            spatial=row["spatial"],
+            language=row["language"],
+            contact_name=row["contact_name"],
+            contact_email=row["contact_email"],
+            contact_phone=row["contact_phone"],
             landing_page=extras.get("landing_page", ""),
             notes=extras.get("notes", ""),
-            created=dataset.created,
-            modified=dataset.modified,
-            withdrawn=dataset.withdrawn,
+            created=row["created"],
+            modified=row["modified"],
+            withdrawn=row["withdrawn"],
             resources=resources,
-            creator=extras.get("creator") or _first_publisher(resources),
+            creator=extras.get("creator") or first_publisher,
             primary_key=tuple(extras.get("primary_key") or ()),
             custom=dict(extras.get("custom") or {}),
-            personal_data=tuple(personal_data_records(dataset)),
+            personal_data=personal_data,
             harvest=extras.get("harvest"),
             distributions=tuple(extras.get("distributions") or ()),
         )
@@ -490,32 +568,40 @@ def personal_data_records(dataset: Dataset | DatasetRow) -> list[dict[str, Any]]
     for resource in dataset.resources:
         current = resource.current
         screening = (current.summary or {}).get("screening") or {} if current else {}
-        detail = screening.get("legal_basis_detail")
-        if isinstance(detail, dict):
-            records.append(
-                {
-                    "resource": resource.slug,
-                    "kind": "legal_basis",
-                    "label": f"{detail.get('law', '')}{detail.get('article', '')}",
-                    "law": detail.get("law") or "",
-                    "article": detail.get("article") or "",
-                    "note": detail.get("note") or "",
-                    "columns": list(detail.get("columns") or []),
-                    "approved_by": detail.get("approved_by") or "",
-                    "listed": bool(detail.get("listed", True)),
-                }
-            )
-        exception = screening.get("exception")
-        if isinstance(exception, dict):
-            records.append(
-                {
-                    "resource": resource.slug,
-                    "kind": exception.get("kind") or "public_by_nature",
-                    "reason": exception.get("reason") or "",
-                    "columns": list(exception.get("columns") or []),
-                    "approved_by": exception.get("approved_by") or "",
-                }
-            )
+        records.extend(personal_data_of(resource.slug, screening))
+    return records
+
+
+def personal_data_of(resource: str, screening: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """:func:`personal_data_records` of one resource (its id) from its current version's
+    screening summary (its ``legal_basis_detail`` and ``exception``)."""
+    records: list[dict[str, Any]] = []
+    detail = screening.get("legal_basis_detail")
+    if isinstance(detail, dict):
+        records.append(
+            {
+                "resource": resource,
+                "kind": "legal_basis",
+                "label": f"{detail.get('law', '')}{detail.get('article', '')}",
+                "law": detail.get("law") or "",
+                "article": detail.get("article") or "",
+                "note": detail.get("note") or "",
+                "columns": list(detail.get("columns") or []),
+                "approved_by": detail.get("approved_by") or "",
+                "listed": bool(detail.get("listed", True)),
+            }
+        )
+    exception = screening.get("exception")
+    if isinstance(exception, dict):
+        records.append(
+            {
+                "resource": resource,
+                "kind": exception.get("kind") or "public_by_nature",
+                "reason": exception.get("reason") or "",
+                "columns": list(exception.get("columns") or []),
+                "approved_by": exception.get("approved_by") or "",
+            }
+        )
     return records
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kaifang.scoring.service import (
         RescoreResult,
         dataset_openness,
+        dataset_scores,
         openness_ranking,
         openness_ranking_csv,
         organization_openness,
@@ -29,6 +30,7 @@ __all__ = [
     "RescoreResult",
     "dataset_facts",
     "dataset_openness",
+    "dataset_scores",
     "history_of",
     "latest_records",
     "openness_ranking",
@@ -46,7 +48,7 @@ _MODULES = {
     "facts": "dataset_facts resource_facts screening_facts",
     "records": "history_of latest_records record_dict record_score",
     "service": (
-        "RescoreResult dataset_openness openness_ranking openness_ranking_csv "
+        "RescoreResult dataset_openness dataset_scores openness_ranking openness_ranking_csv "
         "organization_openness record_registered_version rescore_all"
     ),
 }

@@ -21,7 +21,7 @@ from kaifang.catalog import accounts
 from kaifang.catalog import editing as record_editing
 from kaifang.catalog.activity import list_activity
 from kaifang.catalog.categories import CATEGORY_CODES
-from kaifang.catalog.datasets import add_downloads, find_dataset
+from kaifang.catalog.datasets import add_downloads, find_dataset, list_datasets
 from kaifang.catalog.db import open_catalog
 from kaifang.catalog.editing import ResourceSpec
 from kaifang.catalog.finder import Sort
@@ -226,12 +226,13 @@ class Service:
         return exports.datapackage(self.get_dataset(ref), base_url=base_url)
 
     def dcat_catalog(self, *, page: int, base_url: str) -> dict[str, Any]:
-        found = views.search_page(
+        """One page of the DCAT-AP catalog: the datasets as listings read them (a DCAT node
+        shows no versions, screening or scores)."""
+        found = list_datasets(
             self.catalog, limit=exports.PAGE_SIZE, offset=(page - 1) * exports.PAGE_SIZE
         )
-        details = views.dataset_details(self.catalog, [d["id"] for d in found.items])
         return exports.dcat_catalog(
-            details,
+            [d.to_dict() for d in found.data],
             page=page,
             base_url=base_url,
             total=found.count,
@@ -307,12 +308,28 @@ class Service:
         score["showcases"] = community.dataset_showcases(self, score["dataset"])
         return score
 
+    def dataset_scores(
+        self, refs: list[str], *, now: datetime | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """:meth:`dataset_openness` of many datasets (ids), read together."""
+        moment = now or datetime.now(UTC)
+        found = scoring.dataset_scores(self.catalog, self.store, refs, now=moment)
+        return {ref: score.to_dict() for ref, score in found.items()}
+
     def organization_openness(self, code: str, *, now: datetime | None = None) -> dict[str, Any]:
         """The organization's view at ``now``, with the datasets people use and how it answers
         (:func:`kaifang.service.community.with_use`)."""
+        return self.organization_scores(code, now=now)[0]
+
+    def organization_scores(
+        self, code: str, *, now: datetime | None = None
+    ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """:meth:`organization_openness` and the score of each of its datasets (by id, the
+        rubric's part of :meth:`dataset_openness`): one scoring of the organization for both."""
         moment = now or datetime.now(UTC)
-        view = scoring.organization_openness(self.catalog, self.store, code, now=moment)
-        return community.with_use(self, view.to_dict())
+        found = scoring.organization_openness(self.catalog, self.store, code, now=moment)
+        view = community.with_use(self, found.to_dict())
+        return view, {d.dataset: d.to_dict() for d in found.datasets}
 
     def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
         """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with

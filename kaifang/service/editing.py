@@ -135,14 +135,25 @@ def save_metadata(
 
 
 def organization_fixes(
-    service: Service, code: str, *, now: datetime | None = None
+    service: Service,
+    code: str,
+    *,
+    now: datetime | None = None,
+    datasets: list[dict[str, Any]] | None = None,
+    scores: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Across the organization's datasets, every openness point a metadata edit wins back,
-    most points per minute of work first."""
-    org = service.organization(code, with_datasets=True)
+    most points per minute of work first; ``datasets`` and their ``scores`` (by id) when
+    the caller has them already."""
+    if datasets is None:
+        datasets = service.organization(code, with_datasets=True)["datasets"]
+    if scores is None:
+        scores = service.dataset_scores([d["id"] for d in datasets], now=now)
     found: list[dict[str, Any]] = []
-    for dataset in org["datasets"]:
-        score = service.dataset_openness(dataset["id"], now=now)
+    for dataset in datasets:
+        score = scores.get(dataset["id"])
+        if score is None:  # removed meanwhile
+            continue
         columns = sum(
             1
             for r in dataset.get("resources") or []

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from kaifang.catalog import finder
 from kaifang.catalog.accounts import list_organizations
 from kaifang.catalog.datasets import (
-    DATASET_LOAD,
     find_dataset,
     find_resource,
     list_datasets,
@@ -225,17 +224,6 @@ def dataset_org(catalog: Catalog, ref: str) -> str:
 def dataset_detail(catalog: Catalog, ref: str) -> dict[str, Any]:
     """A dataset with each resource's schema, versions and screening summary."""
     return with_scores(catalog, [_detail(show_dataset(catalog, ref))])[0]
-
-
-def dataset_details(catalog: Catalog, slugs: list[str]) -> list[dict[str, Any]]:
-    """:func:`dataset_detail` of many datasets, in the order of ``slugs``, in a few queries."""
-    with catalog.read() as session:
-        found = session.scalars(
-            select(Dataset).where(Dataset.slug.in_(slugs)).options(*DATASET_LOAD)
-        )
-        records = [DatasetRecord.from_row(d) for d in found]
-    by_slug = {d.slug: _detail(d) for d in records}
-    return with_scores(catalog, [by_slug[s] for s in slugs if s in by_slug])
 
 
 def resource_detail(catalog: Catalog, ref: str) -> tuple[dict[str, Any], ResourceRef]:

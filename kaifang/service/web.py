@@ -268,7 +268,7 @@ def organization_page(
     """The organization, its datasets, its openness view and its dataset requests."""
     moment = now or datetime.now(UTC)
     org = service.organization(code, with_datasets=True)
-    openness = service.organization_openness(org["code"], now=moment)
+    openness, scores = service.organization_scores(org["code"], now=moment)
     with service.catalog.read() as session:
         organization = find_organization(session, org["code"])
         rows = session.scalars(
@@ -286,7 +286,9 @@ def organization_page(
     return {
         "org": org,
         "openness": openness,
-        "fix_first": editing.organization_fixes(service, org["code"], now=moment),
+        "fix_first": editing.organization_fixes(
+            service, org["code"], now=moment, datasets=org["datasets"], scores=scores
+        ),
         "requests": requests,
         "open_requests": [r for r in requests if r["status"] == "open"],
         "median_response_days": together["median_response_days"],

@@ -28,7 +28,9 @@ def test_records_outlive_their_session_and_are_frozen(
     assert (resource.current_version, resource.rows) == (2, 3)
     assert resource.current is not None and resource.current.number == 2
     assert [v.rows for v in versions.versions] == [2, 3]
-    assert listed.count == 1 and listed.data[0] == shown
+    # a listing shows the same dataset, reading only each resource's current version
+    assert listed.count == 1 and listed.data[0].to_dict() == shown.to_dict()
+    assert [v.number for v in listed.data[0].resources[0].versions] == [2]
     with pytest.raises(dataclasses.FrozenInstanceError):
         shown.title = "changed"  # type: ignore[misc]
     assert isinstance(shown, DatasetRecord)

@@ -126,6 +126,11 @@ def test_paging_is_stable_and_counts_every_match(catalog: Catalog) -> None:
             assert count == len(ENTRIES)
             seen += ids
         by_title, _ = find_ids(session, Filters(), sort="title", limit=None)
+        for filters in (Filters(), Filters(q="停車"), Filters(category="H00")):
+            total = len(find_ids(session, filters, limit=None)[0])
+            # the count alone (CKAN's rows=0) and a page past the last match count every match
+            assert find_ids(session, filters, limit=0) == ([], total)
+            assert find_ids(session, filters, limit=2, offset=50) == ([], total)
     assert len(seen) == len(set(seen)) == len(ENTRIES)
     assert len(by_title) == len(ENTRIES)
     with pytest.raises(ValueError, match="sort must be one of"):

@@ -1,0 +1,182 @@
+"""Datasets as a page of a listing shows them, read with a few Core statements.
+
+A listing (``kaifang datasets``, ``/api/datasets``, the portal's search and organization
+pages, CKAN's ``package_search``, the DCAT catalog's pages) shows each dataset's
+``to_dict()``: its metadata, organization, licence, keywords and resources, each resource
+with the rows of its current version, and the legal bases under which current versions
+publish personal data. Loading ORM objects for that read every version of every resource
+with its whole summary (reading problems and screening report), and building the objects
+cost more than the queries. Here each statement selects only the columns a page shows:
+
+- the datasets joined with their organization and licence;
+- their keywords;
+- their resources joined with their *current* version, whose summary is read in the
+  database only for the screening's ``legal_basis_detail`` and ``exception``;
+- who published each dataset's first version (its creator unless one is recorded).
+
+The records are the same :class:`~kaifang.catalog.records.DatasetRecord` that ``show``
+builds, except that each resource's ``versions`` holds only its current version (what
+``to_dict()`` reads); ``show`` and ``history`` still load every version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from kaifang.catalog.models import (
+    Dataset,
+    License,
+    Organization,
+    Resource,
+    Tag,
+    Version,
+    dataset_tags,
+)
+from kaifang.catalog.records import (
+    DATASET_COLUMNS,
+    VERSION_COLUMNS,
+    DatasetRecord,
+    OrganizationRecord,
+    ResourceRecord,
+    VersionRecord,
+    personal_data_of,
+)
+
+_SCREENING = ("legal_basis_detail", "exception")
+"""The parts of a current version's screening summary a listing shows (personal data)."""
+
+
+def dataset_records(session: Session, ids: Sequence[int]) -> list[DatasetRecord]:
+    """The datasets with these ids, in the order of ``ids`` (unknown ids left out)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(
+            Dataset.id,
+            *(getattr(Dataset, name) for name in DATASET_COLUMNS),
+            Organization.code.label("org_code"),
+            Organization.name.label("org_name"),
+            Organization.name_en.label("org_name_en"),
+            License.title.label("license_title"),
+            License.url.label("license_default_url"),
+        )
+        .join(Organization, Organization.id == Dataset.organization_id)
+        .join(License, License.id == Dataset.license_id)
+        .where(Dataset.id.in_(wanted))
+    ).mappings()
+    datasets = {row["id"]: row for row in rows}
+    keywords: dict[int, list[str]] = defaultdict(list)
+    for dataset_id, name in session.execute(
+        select(dataset_tags.c.dataset_id, Tag.name)
+        .join(Tag, Tag.id == dataset_tags.c.tag_id)
+        .where(dataset_tags.c.dataset_id.in_(wanted))
+        .order_by(Tag.name)
+    ):
+        keywords[dataset_id].append(name)
+    resources, personal = _resources(session, wanted, datasets)
+    first = _first_publishers(session, [i for i, d in datasets.items() if _needs_creator(d)])
+    records = []
+    for dataset_id in wanted:
+        row = datasets.get(dataset_id)
+        if row is None:
+            continue
+        records.append(
+            DatasetRecord.from_columns(
+                row,
+                organization=OrganizationRecord(
+                    code=row["org_code"], name=row["org_name"], name_en=row["org_name_en"]
+                ),
+                license_title=row["license_title"],
+                license_url=row["license_default_url"],
+                keywords=tuple(keywords.get(dataset_id, ())),
+                resources=tuple(resources.get(dataset_id, ())),
+                first_publisher=first.get(dataset_id),
+                personal_data=tuple(personal.get(dataset_id, ())),
+            )
+        )
+    return records
+
+
+def _needs_creator(row: Any) -> bool:
+    return not (row["extras"] or {}).get("creator")
+
+
+def _resources(
+    session: Session, ids: list[int], datasets: dict[int, Any]
+) -> tuple[dict[int, list[ResourceRecord]], dict[int, list[dict[str, Any]]]]:
+    """Each dataset's resources (by serial) with their current version, and its personal
+    data records."""
+    current = and_(Version.resource_id == Resource.id, Version.number == Resource.current_version)
+    screening = [Version.summary[("screening", key)].label(key) for key in _SCREENING]
+    rows = session.execute(
+        select(
+            Resource.dataset_id,
+            Resource.slug,
+            Resource.storage,
+            Resource.identifier,
+            Resource.name,
+            Resource.current_version,
+            Resource.fields,
+            Resource.created.label("resource_created"),
+            Resource.modified.label("resource_modified"),
+            Version.id.label("version_id"),
+            *(getattr(Version, name) for name in VERSION_COLUMNS),
+            *screening,
+        )
+        .outerjoin(Version, current)
+        .where(Resource.dataset_id.in_(ids))
+        .order_by(Resource.dataset_id, Resource.serial)
+    ).mappings()
+    resources: dict[int, list[ResourceRecord]] = defaultdict(list)
+    personal: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        dataset = datasets.get(row["dataset_id"])
+        if dataset is None:
+            continue
+        parts = {key: row[key] for key in _SCREENING if row[key] is not None}
+        versions: tuple[VersionRecord, ...] = ()
+        if row["version_id"] is not None:
+            versions = (VersionRecord.from_columns(row, {"screening": parts}),)
+            personal[row["dataset_id"]].extend(personal_data_of(row["slug"], parts))
+        resources[row["dataset_id"]].append(
+            ResourceRecord(
+                slug=row["slug"],
+                storage=row["storage"],
+                identifier=row["identifier"],
+                name=row["name"],
+                dataset=dataset["slug"],
+                dataset_identifier=dataset["identifier"],
+                dataset_title=dataset["title"],
+                current_version=row["current_version"],
+                fields=tuple(row["fields"] or ()),
+                created=row["resource_created"],
+                modified=row["resource_modified"],
+                versions=versions,
+            )
+        )
+    return resources, personal
+
+
+def _first_publishers(session: Session, ids: list[int]) -> dict[int, str | None]:
+    """Who published each dataset's first version (the earliest created; ties go to the
+    first resource, then the lowest version number, as :class:`DatasetRecord` orders them)."""
+    if not ids:
+        return {}
+    order = func.row_number().over(
+        partition_by=Resource.dataset_id,
+        order_by=(Version.created, Resource.serial, Version.number),
+    )
+    ranked = (
+        select(Resource.dataset_id, Version.publisher, order.label("n"))
+        .join(Version, Version.resource_id == Resource.id)
+        .where(Resource.dataset_id.in_(ids))
+        .subquery()
+    )
+    rows = session.execute(select(ranked.c.dataset_id, ranked.c.publisher).where(ranked.c.n == 1))
+    return {dataset_id: (publisher or None) for dataset_id, publisher in rows}
