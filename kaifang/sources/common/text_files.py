@@ -57,8 +57,12 @@ def expect_header(
     other header (another layout, a reordered export, a file that is not this source's)
     would publish values under the wrong names; padding and trailing empty cells are
     tolerated."""
-    with decoded.path.open(encoding="utf-8", newline="") as handle:
-        first = next(csv.reader(handle), [])
+    try:
+        with decoded.path.open(encoding="utf-8", newline="") as handle:
+            first = next(csv.reader(handle), [])
+    except csv.Error as error:  # a cell past the csv module's limit: not a header
+        raise ReadError(f"the header row cannot be read ({error})", file=file, row=row,
+                        hint=hint) from None  # fmt: skip
     found = [cell.strip(" \t\u3000") for cell in first]
     while found and found[-1] == "":
         found.pop()
@@ -67,13 +71,19 @@ def expect_header(
     wrong = next((i for i, (f, n) in enumerate(zip_longest(found, names)) if f != n), len(names))
     column = found[wrong] if wrong < len(found) else names[wrong]
     raise ReadError(
-        f"the header row is {','.join(found)!r}, not {','.join(names)!r}: the columns "
+        f"the header row is {_shown(found)!r}, not {','.join(names)!r}: the columns "
         "are read by position, so this layout would publish values under the wrong names",
         file=file,
         row=row,
         column=column,
         hint=hint,
     )
+
+
+def _shown(cells: list[str], limit: int = 200) -> str:
+    """The cells as a CSV line, cut to ``limit`` characters (a hostile header may be huge)."""
+    line = ",".join(cells)
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 EXTRA_CELL = "kaifang_extra_cell"

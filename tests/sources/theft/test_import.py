@@ -209,3 +209,22 @@ def test_a_row_with_more_cells_than_the_layout_is_refused(
     assert (Path(str(raised.value.file)).name, raised.value.row) == ("points.csv", 6)
     assert "1 rows have more than the 5 cells" in str(raised.value)
     assert not VersionStore(settings).list_versions(RESOURCE)
+
+
+def test_a_header_too_long_to_read_is_refused_with_a_short_message(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A first line of 200,000 characters (a file that is not a CSV at all) is refused as a
+    reading error naming the file and row, not a crash, and the message stays short."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "points.csv").write_bytes(b"x" * 200_000 + b"\n" + HANDMADE.encode("utf-8"))
+    with pytest.raises(ReadError) as raised:
+        import_theft(settings, folder)
+    assert (raised.value.row, Path(str(raised.value.file)).name) == (1, "points.csv")
+    wide = folder / "points.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(20_000)) + "\n" + HANDMADE, encoding="utf-8")
+    with pytest.raises(ReadError) as refused:
+        import_theft(settings, folder)
+    assert len(str(refused.value)) < 1_000
+    assert not VersionStore(settings).list_versions(RESOURCE)
