@@ -62,7 +62,7 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         if current_revision(conn) == HEAD_REVISION:
             return
-    with engine.begin() as conn:
+    with engine.connect() as conn, _foreign_keys_deferred_to_the_end(conn), conn.begin():
         # Processes opening a new catalog at once: one migrates, the others wait and see it done
         # (SQLite: the write engine's BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock).
         if conn.dialect.name == "postgresql":
@@ -74,6 +74,43 @@ def upgrade(engine: Engine) -> None:
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        _check_foreign_keys(conn)
+
+
+@contextmanager
+def _foreign_keys_deferred_to_the_end(conn: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while migrations run, on again after.
+
+    A SQLite migration that alters a table copies it into a new one and drops the old
+    (alembic's batch mode); with foreign keys on, dropping a table that other rows refer to
+    (resources, referred to by versions) fails, so a catalog holding data could not be
+    upgraded. The pragma has no effect inside a transaction, so it is set on the driver's
+    connection before the migration's transaction begins; :func:`_check_foreign_keys` then
+    checks every reference before that transaction commits."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Refuse (and so roll back) a SQLite migration that left a reference dangling."""
+    if conn.dialect.name != "sqlite":
+        return
+    dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        table, rowid, parent, _ = dangling[0]
+        raise KaifangError(
+            f"upgrading the catalog would leave {len(dangling)} rows referring to missing "
+            f"rows (first: {table} row {rowid} refers to {parent}); nothing was changed",
+            hint="Report this with the catalog's kaifang version; keep the catalog file as is.",
+        )
 
 
 SQLITE_POOL_SIZE = 40
@@ -159,6 +196,11 @@ class Catalog:
         upgrade(self._write_engine)
         from sqlalchemy.orm import sessionmaker
 
+        from kaifang.catalog.stamp import ChangeStamp
+
+        self.stamp = ChangeStamp(self.engine)
+        """Changes whenever anyone commits to the catalog (kaifang.catalog.stamp)."""
+
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
 
@@ -174,6 +216,7 @@ class Catalog:
             yield session
 
     def close(self) -> None:
+        self.stamp.close()
         self.engine.dispose()
         self._write_engine.dispose()
 
