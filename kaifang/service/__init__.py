@@ -53,6 +53,10 @@ from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
 TAIWAN = timezone(timedelta(hours=8))
+KEPT_PAGES = 64
+KEPT_PAGE_BYTES = 256 * 1024
+"""Dataset lists kept encoded until the catalog changes: the 64 most recently asked, each up
+to 256 KB (a page of 20 is about 3 KB), so at most 16 MB whatever clients ask."""
 
 
 class Service:
@@ -98,6 +102,7 @@ class Service:
         self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
         self.cache = CatalogCache(self.catalog)  # facet counts and the ranking, per stamp
+        self.lists = CatalogCache(self.catalog, limit=KEPT_PAGES)  # encoded dataset lists
         self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
         # row and download requests per resource, added to the catalog's popularity sort
         self.usage = UsageCounter(
@@ -261,6 +266,29 @@ class Service:
         return models.DatasetPage.model_validate(
             {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
         )
+
+    def dataset_page_json(
+        self, query: DatasetSearch = EVERYTHING, *, sort: str, limit: int, offset: int
+    ) -> bytes:
+        """:meth:`dataset_page` encoded as the API sends it, kept until the catalog changes
+        (pages up to :data:`KEPT_PAGE_BYTES`)."""
+        return self.lists.get(
+            ("dataset_page", query, sort, limit, offset),
+            lambda: (
+                self.dataset_page(query, sort=sort, limit=limit, offset=offset)
+                .model_dump_json(by_alias=True)
+                .encode()
+            ),
+            keep_if=lambda body: len(body) <= KEPT_PAGE_BYTES,
+        )
+
+    def kept_dataset_page_json(
+        self, query: DatasetSearch = EVERYTHING, *, sort: str, limit: int, offset: int
+    ) -> bytes | None:
+        """The kept answer of :meth:`dataset_page_json` if it is current and saying so is
+        cheap (SQLite), else None; asks no database server, so an event loop may call it."""
+        kept: bytes | None = self.lists.peek(("dataset_page", query, sort, limit, offset))
+        return kept
 
     def dataset(self, ref: str) -> models.DatasetDetail:
         return models.DatasetDetail.model_validate(self.get_dataset(ref))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from kaifang.api.responses import Encoded, documented, native_errors
+from kaifang.api.responses import documented, native_errors
 from kaifang.service import DatasetSearch
 from kaifang.service.access import link_base, service_of
 from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
@@ -20,7 +23,7 @@ router = APIRouter(prefix="/api", tags=["datasets"], responses=native_errors())
     response_class=JSONResponse,
     responses=documented(DatasetPage, "A page of datasets"),
 )
-def list_datasets(
+async def list_datasets(
     request: Request,
     q: str | None = Query(
         None, description="Full-text search (title, description, keywords, columns)."
@@ -39,7 +42,7 @@ def list_datasets(
     ),
     limit: int = Query(20, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> Encoded:
+) -> Response:
     query = DatasetSearch(
         q=q,
         org=org,
@@ -50,7 +53,17 @@ def list_datasets(
         band=band,
         frequency=frequency,
     )
-    return Encoded(service_of(request).dataset_page(query, sort=sort, limit=limit, offset=offset))
+    service = service_of(request)
+    # the API's most asked page: kept encoded until the catalog changes, and a kept answer is
+    # sent from the event loop, without waiting for a pool thread behind heavy requests
+    body = service.kept_dataset_page_json(query, sort=sort, limit=limit, offset=offset)
+    if body is None:
+        body = await run_in_threadpool(
+            functools.partial(
+                service.dataset_page_json, query, sort=sort, limit=limit, offset=offset
+            )
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.get(
