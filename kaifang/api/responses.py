@@ -7,11 +7,16 @@ The shapes are rendered by :mod:`kaifang.api.errors`; these models only describe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import Response
+
+from kaifang.service.access import service_of
 
 
 class ErrorDetail(BaseModel):
@@ -147,3 +152,17 @@ class Encoded(Response):
 def documented(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
     """The 200 entry of ``responses=`` for a route that returns :class:`Encoded`."""
     return {200: {"model": model, "description": description}}
+
+
+async def kept_until_the_catalog_changes(
+    request: Request, key: tuple[Hashable, ...], build: Callable[[], BaseModel | bytes]
+) -> Response:
+    """``build()``'s model (or JSON) as JSON, kept encoded until the catalog changes (the service's
+    :meth:`~kaifang.service.Service.catalog_json`). A kept answer is sent from the event loop
+    when telling that it is current is cheap (SQLite): no wait for a pool thread behind heavy
+    requests; otherwise ``build`` runs, or the kept answer is checked, on a pool thread."""
+    service = service_of(request)
+    body = service.kept_catalog_json(key)
+    if body is None:
+        body = await run_in_threadpool(service.catalog_json, key, build)
+    return Response(body, media_type="application/json")

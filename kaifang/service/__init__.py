@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from kaifang import scoring
 from kaifang.catalog import accounts
@@ -53,10 +55,16 @@ from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
 TAIWAN = timezone(timedelta(hours=8))
-KEPT_PAGES = 64
-KEPT_PAGE_BYTES = 256 * 1024
-"""Dataset lists kept encoded until the catalog changes: the 64 most recently asked, each up
-to 256 KB (a page of 20 is about 3 KB), so at most 16 MB whatever clients ask."""
+KEPT_ANSWERS = 64
+KEPT_ANSWER_BYTES = 256 * 1024
+"""API answers kept encoded until the catalog changes (dataset lists, resources): per kind the
+64 most recently asked, each up to 256 KB (a page of 20 datasets is about 3 KB), so at most
+16 MB a kind whatever clients ask."""
+
+
+def _encoded(answer: BaseModel | bytes) -> bytes:
+    """A model as FastAPI encodes it (by alias); JSON already built as it is."""
+    return answer if isinstance(answer, bytes) else answer.model_dump_json(by_alias=True).encode()
 
 
 class Service:
@@ -102,7 +110,8 @@ class Service:
         self.pages = QueryRunner(self.page_engine, self.resolver, self.store)
         self.refs = ResourceRefs(self.catalog)
         self.cache = CatalogCache(self.catalog)  # facet counts and the ranking, per stamp
-        self.lists = CatalogCache(self.catalog, limit=KEPT_PAGES)  # encoded dataset lists
+        self._answers: dict[Hashable, CatalogCache] = {}  # encoded answers, per kind
+        self._answers_lock = threading.Lock()
         self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
         # row and download requests per resource, added to the catalog's popularity sort
         self.usage = UsageCounter(
@@ -267,28 +276,30 @@ class Service:
             {"data": page.items, "count": page.count, "limit": limit, "offset": offset}
         )
 
-    def dataset_page_json(
-        self, query: DatasetSearch = EVERYTHING, *, sort: str, limit: int, offset: int
-    ) -> bytes:
-        """:meth:`dataset_page` encoded as the API sends it, kept until the catalog changes
-        (pages up to :data:`KEPT_PAGE_BYTES`)."""
-        return self.lists.get(
-            ("dataset_page", query, sort, limit, offset),
-            lambda: (
-                self.dataset_page(query, sort=sort, limit=limit, offset=offset)
-                .model_dump_json(by_alias=True)
-                .encode()
-            ),
-            keep_if=lambda body: len(body) <= KEPT_PAGE_BYTES,
+    def catalog_json(self, key: Hashable, build: Callable[[], BaseModel | bytes]) -> bytes:
+        """``build()``'s model encoded as the API sends it (or its JSON as built), kept until
+        the catalog changes (:class:`CatalogCache`; answers up to :data:`KEPT_ANSWER_BYTES`).
+        ``key`` starts with the kind of answer; kinds are kept apart, so that one cannot push
+        out another."""
+        return self._kept_answers(key).get(
+            key,
+            lambda: _encoded(build()),
+            keep_if=lambda body: len(body) <= KEPT_ANSWER_BYTES,
         )
 
-    def kept_dataset_page_json(
-        self, query: DatasetSearch = EVERYTHING, *, sort: str, limit: int, offset: int
-    ) -> bytes | None:
-        """The kept answer of :meth:`dataset_page_json` if it is current and saying so is
-        cheap (SQLite), else None; asks no database server, so an event loop may call it."""
-        kept: bytes | None = self.lists.peek(("dataset_page", query, sort, limit, offset))
+    def kept_catalog_json(self, key: Hashable) -> bytes | None:
+        """The kept answer of :meth:`catalog_json` if it is current and saying so is cheap
+        (SQLite), else None; asks no database server, so an event loop may call it."""
+        kept: bytes | None = self._kept_answers(key).peek(key)
         return kept
+
+    def _kept_answers(self, key: Hashable) -> CatalogCache:
+        kind = key[0] if isinstance(key, tuple) else key
+        with self._answers_lock:
+            cache = self._answers.get(kind)
+            if cache is None:
+                cache = self._answers[kind] = CatalogCache(self.catalog, limit=KEPT_ANSWERS)
+            return cache
 
     def dataset(self, ref: str) -> models.DatasetDetail:
         return models.DatasetDetail.model_validate(self.get_dataset(ref))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from kaifang.api.responses import documented, native_errors
+from kaifang.api.responses import documented, kept_until_the_catalog_changes, native_errors
 from kaifang.service import DatasetSearch
 from kaifang.service.access import link_base, service_of
 from kaifang.service.models import DataPackage, DatasetDetail, DatasetPage
@@ -54,16 +51,11 @@ async def list_datasets(
         frequency=frequency,
     )
     service = service_of(request)
-    # the API's most asked page: kept encoded until the catalog changes, and a kept answer is
-    # sent from the event loop, without waiting for a pool thread behind heavy requests
-    body = service.kept_dataset_page_json(query, sort=sort, limit=limit, offset=offset)
-    if body is None:
-        body = await run_in_threadpool(
-            functools.partial(
-                service.dataset_page_json, query, sort=sort, limit=limit, offset=offset
-            )
-        )
-    return Response(body, media_type="application/json")
+    return await kept_until_the_catalog_changes(
+        request,
+        ("dataset_page", query, sort, limit, offset),
+        lambda: service.dataset_page(query, sort=sort, limit=limit, offset=offset),
+    )
 
 
 @router.get(

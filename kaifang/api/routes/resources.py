@@ -7,7 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from kaifang.api.responses import HEAVY, Encoded, attachment, documented, native_errors
+from kaifang.api.responses import (
+    HEAVY,
+    attachment,
+    documented,
+    kept_until_the_catalog_changes,
+    native_errors,
+)
 from kaifang.export import FORMATS
 from kaifang.service.access import service_of
 from kaifang.service.models import AggregatePage, Resource, RowsPage
@@ -28,8 +34,11 @@ ROW_PARAMS_DOC = (
     response_class=JSONResponse,
     responses=documented(Resource, "The resource"),
 )
-def get_resource(request: Request, resource_id: str) -> Encoded:
-    return Encoded(service_of(request).resource(resource_id))
+async def get_resource(request: Request, resource_id: str) -> Response:
+    service = service_of(request)
+    return await kept_until_the_catalog_changes(
+        request, ("resource", resource_id), lambda: service.resource(resource_id)
+    )
 
 
 @router.get(
@@ -57,11 +66,17 @@ def diff(
     responses={**native_errors(400), 200: {"model": RowsPage, "description": "A page of rows"}},
     description=ROW_PARAMS_DOC,
 )
-def rows(request: Request, resource_id: str) -> Response:
+async def rows(request: Request, resource_id: str) -> Response:
     # the service writes the page's JSON itself (kaifang.jsonable.dumps): no FastAPI
-    # validation or re-encoding of a page that is already in its final shape
-    body = service_of(request).rows_json(resource_id, dict(request.query_params))
-    return Response(body, media_type="application/json")
+    # validation or re-encoding of a page that is already in its final shape; a version's
+    # rows never change, and which version is current is the catalog's, so the page is kept
+    # until the catalog changes
+    service, params = service_of(request), dict(request.query_params)
+    return await kept_until_the_catalog_changes(
+        request,
+        ("rows", resource_id, tuple(sorted(params.items()))),
+        lambda: service.rows_json(resource_id, params),
+    )
 
 
 @router.get(

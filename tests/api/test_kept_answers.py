@@ -1,7 +1,8 @@
-"""The dataset list is kept encoded until the catalog changes (issue 17: the API's most asked
-page answered without the catalog's queries), and a kept answer is never stale: any commit to
-the catalog, from this process or another one, moves the catalog's change stamp
-(kaifang.catalog.stamp) and the next request sees it."""
+"""The dataset list, a resource and its rows pages are kept encoded until the catalog changes
+(issue 17: the API's most asked answers sent without the catalog's or DuckDB's queries, from
+the event loop), and a kept answer is never stale: any commit to the catalog, from this
+process or another one, moves the catalog's change stamp (kaifang.catalog.stamp) and the next
+request sees it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from kaifang.publish import PublishResult, publish_file
 from kaifang.service import EVERYTHING, Service
 from kaifang.settings import Settings
 from tests.publishing import ORG, THEFT_HEADER, THEFT_ROWS, WriteCsv
+
+FOURTH = (4, "機車竊盜", "2023-01-04", "大同分局")
 
 
 @pytest.fixture
@@ -58,20 +61,41 @@ def _listed(client: TestClient, **params: Any) -> dict[str, Any]:
 
 
 def test_the_list_is_kept_until_the_catalog_changes(client: TestClient) -> None:
+    service = _service(client)
     first = client.get("/api/datasets").content
-    kept = _service(client).kept_dataset_page_json(sort="relevance", limit=20, offset=0)
-    if _service(client).catalog.stamp.is_local:
+    kept = service.kept_catalog_json(("dataset_page", EVERYTHING, "relevance", 20, 0))
+    if service.catalog.stamp.is_local:
         assert kept == first  # the next request is answered from the event loop
     else:
         assert kept is None  # PostgreSQL: telling asks the server, so never on the loop
     assert client.get("/api/datasets").content == first
-    assert (
-        _service(client).dataset_page_json(EVERYTHING, sort="relevance", limit=20, offset=0)
-        == first
-    )
     # other pages and orders are kept apart
     page = _listed(client, limit=1, offset=1, sort="title")
     assert page["count"] == 2 and len(page["data"]) == 1
+    assert client.get("/api/datasets").content == first
+
+
+def test_a_resource_and_its_rows_follow_a_new_version(
+    client: TestClient, settings: Settings, published: list[PublishResult], write_csv: WriteCsv
+) -> None:
+    resource = published[0].resource
+    before = client.get(f"/api/resources/{resource}").json()
+    rows = client.get(f"/api/resources/{resource}/rows", params={"_limit": 2}).json()
+    assert (before["current_version"], rows["version"], rows["total"]) == (1, 1, len(THEFT_ROWS))
+    assert client.get(f"/api/resources/{resource}").json() == before  # kept
+
+    more = write_csv("more.csv", THEFT_HEADER, [*THEFT_ROWS, FOURTH])
+    publish_file(settings, more, org=ORG, dataset=published[0].dataset, resource=resource)
+    after = client.get(f"/api/resources/{resource}").json()
+    assert after["current_version"] == 2 and after["rows"] == len(THEFT_ROWS) + 1
+    rows = client.get(f"/api/resources/{resource}/rows", params={"_limit": 2}).json()
+    assert (rows["version"], rows["total"]) == (2, len(THEFT_ROWS) + 1)
+    old = client.get(f"/api/resources/{resource}/rows", params={"_limit": 2, "_version": 1})
+    assert old.json()["total"] == len(THEFT_ROWS)
+    # answers that are errors are never kept
+    missing = client.get("/api/resources/no_such_table/rows")
+    assert missing.status_code == 404
+    assert client.get("/api/resources/no_such_table").status_code == 404
 
 
 def test_a_rename_withdrawal_or_name_change_shows_at_once(
