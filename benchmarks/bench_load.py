@@ -33,6 +33,7 @@ import asyncio
 import itertools
 import multiprocessing
 import os
+import random
 import statistics
 import sys
 import threading
@@ -89,6 +90,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="kaifang serve --workers")
     parser.add_argument(
+        "--vary",
+        action="store_true",
+        help="cheap clients ask a different rows page (a random gantry and _limit) and dataset "
+        "list page (limit, offset) each time, so that few answers are kept ones",
+    )
+    parser.add_argument(
         "--heavy-nice",
         type=int,
         default=10,
@@ -139,6 +146,16 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
             f"/api/resources/{table}/aggregate",
             params={"group_by": "GantryID", "metric": "count,sum:Volume"},
         )
+        gantries = (
+            [
+                str(row[0])
+                for row in client.get(
+                    "/api/sql", params={"sql": f"SELECT DISTINCT GantryID FROM {table}"}
+                ).json()["rows"]
+            ]
+            if args.vary
+            else []
+        )
     peak = [0]
     loads: list[float] = []  # the machine's 1-minute load average, each second
     stop = time.monotonic() + args.seconds
@@ -158,7 +175,7 @@ def run(url: str, table: str, proc: psutil.Process, args: argparse.Namespace) ->
     )
     cheap_process = multiprocessing.Process(
         target=cheap_clients,
-        args=(url, cheap, args.cheap, args.seconds, args.cheap_pause, cheap_results),
+        args=(url, cheap, args.cheap, args.seconds, args.cheap_pause, cheap_results, gantries),
     )
     sampler = threading.Thread(target=sample)
     cheap_process.start()
@@ -317,22 +334,26 @@ def cheap_clients(
     seconds: float,
     pause: float,
     results: multiprocessing.Queue[Outcome],
+    gantries: list[str],
 ) -> None:
     """The cheap clients, in a process of their own at normal priority, one thread each, and a
     thread that measures how late this process wakes from a 10 ms sleep (its own share of the
-    CPU and of its GIL, which the clients' timings include)."""
+    CPU and of its GIL, which the clients' timings include). With ``gantries`` (``--vary``)
+    each rows page filters on a random gantry with a random ``_limit`` and each dataset list
+    asks a random page, reported under the plain path."""
     stop = time.monotonic() + seconds
     timings: list[Timing] = []
     lags: list[float] = []
     lock = threading.Lock()
 
     def client_loop(n: int) -> None:
+        rng = random.Random(n)
         with httpx.Client(base_url=url, timeout=60, limits=KEEP_ALIVE) as client:
             for path in itertools.cycle(paths[n % len(paths) :] + paths):
                 if time.monotonic() > stop:
                     return
                 started = time.perf_counter()
-                response = fetch(client, path)
+                response = fetch(client, varied(path, gantries, rng) if gantries else path)
                 elapsed = time.perf_counter() - started
                 status = response.status_code if response is not None else 0
                 with lock:
@@ -352,6 +373,16 @@ def cheap_clients(
     for thread in threads:
         thread.join()
     results.put((timings, time.process_time(), lags))
+
+
+def varied(path: str, gantries: list[str], rng: random.Random) -> str:
+    """``path`` asking for a page few clients asked before (``--vary``)."""
+    if "/rows?" in path:
+        base = path.split("?", 1)[0]
+        return f"{base}?_limit={rng.randint(15, 25)}&GantryID={rng.choice(gantries)}"
+    if path == "/api/datasets":
+        return f"/api/datasets?limit={rng.randint(1, 100)}&offset={rng.randint(0, 99)}"
+    return path
 
 
 if __name__ == "__main__":
