@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -161,9 +161,9 @@ def publish_file(
     legal_basis = allow_personal_data
     if legal_basis is not None and not legal_basis.approved_by:
         legal_basis = replace(legal_basis, approved_by=publisher or "")
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-publish") as background:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaifang-hash") as hashing:
         # The source hash reads the file once more; it runs while the reader analyses it.
-        source_hash_future = background.submit(file_sha256, path)
+        source_hash_future = hashing.submit(file_sha256, path)
         limits = ReadLimits.from_settings(settings)
         with open_table(path, limits=limits) as table, open_catalog(settings) as catalog:
             _check_fields(meta, table)
@@ -193,8 +193,6 @@ def publish_file(
             con = duckdb.connect(
                 config={"memory_limit": PUBLISH_MEMORY_LIMIT, "temp_directory": str(workdir)}
             )
-            screening_con = con.cursor()  # the screen of the rows as read, while they are written
-            plan: ScreeningPlan | None = None
             try:
                 rows, plan = prepare_screening(
                     table.relation(con),
@@ -203,8 +201,6 @@ def publish_file(
                     legal_basis,
                     name=path.name,
                     rows=table.rows,
-                    background=background,
-                    as_read=lambda: table.relation(screening_con),
                 )
                 if not plan.in_file_order:
                     # The file's order is gone (the policy's count groups rows by class), so
@@ -227,9 +223,6 @@ def publish_file(
                     allow_schema_change=allow_schema_change,
                 )
             finally:
-                if plan is not None and plan.screened is not None:
-                    wait([plan.screened])  # its failure, if any, was raised by the gate
-                screening_con.close()
                 con.close()
                 shutil.rmtree(workdir, ignore_errors=True)
 

@@ -14,8 +14,7 @@ catalog and the manifest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,18 +89,11 @@ class ScreeningPlan:
     name: str
     legal_basis: LegalBasis | None
     rules: Policy | None
-    screened: Future[ScreeningReport] | None
-    """The screen of the rows as read (only when a policy applies), perhaps still running
-    while the rows are written."""
+    before: ScreeningReport | None  # the rows as read, screened only when a policy applies
     original_rows: int | None
     in_file_order: bool = True
     """Whether the rows to write come in the file's order: not when the policy removes rare
     rows (they come out of the count grouped by class)."""
-
-    @property
-    def before(self) -> ScreeningReport | None:
-        """The screen of the rows as read (waits for it; raises what it raised)."""
-        return self.screened.result() if self.screened is not None else None
 
 
 def prepare_screening(
@@ -112,17 +104,10 @@ def prepare_screening(
     *,
     name: str = "file",
     rows: int | None = None,
-    background: Executor | None = None,
-    as_read: Callable[[], duckdb.DuckDBPyRelation] | None = None,
 ) -> tuple[duckdb.DuckDBPyRelation, ScreeningPlan]:
     """The rows to write (the policy applied, if any) and the plan that
     :func:`finish_screening` completes on the written rows. Without a policy nothing is read
-    here: the written rows are the rows as read, and they are screened once, after writing.
-
-    With ``background`` the rows as read are screened there while the caller writes (the
-    screen is wanted only by :func:`finish_screening`); ``as_read`` then gives them on a
-    connection of the screen's own (a DuckDB connection runs one query at a time), and the
-    caller waits for ``plan.screened`` before closing its connection."""
+    here: the written rows are the rows as read, and they are screened once, after writing."""
     # The caller checked who may cite an unlisted law (kaifang.service for the portal and
     # the API; the CLI's operator holds the data directory, an admin).
     rules = Policy.from_dict(dict(policy), source="policy") if policy is not None else None
@@ -134,23 +119,12 @@ def prepare_screening(
             f"policy names columns the file does not have: {', '.join(unknown)}",
             hint="Columns: " + ", ".join(relation.columns) + ".",
         )
-
     # The rows as read are classified (the report's columns, describes_people); their classes
     # are not counted: the gate counts those of the rows published, on the written files.
-    def screen_as_read() -> ScreeningReport:
-        screened = as_read() if as_read is not None else relation
-        return screen(screened, settings=settings, table_name=name, rows=rows, count_classes=False)
-
-    if background is None:
-        before: Future[ScreeningReport] = Future()
-        before.set_result(screen_as_read())
-    else:
-        before = background.submit(screen_as_read)
-    if rows is None:
-        rows = before.result().rows
+    before = screen(relation, settings=settings, table_name=name, rows=rows, count_classes=False)
     published = apply_policy(relation, rules, settings)
     in_file_order = not suppressed_classes(relation.columns, rules)
-    return published, ScreeningPlan(name, legal_basis, rules, before, rows, in_file_order)
+    return published, ScreeningPlan(name, legal_basis, rules, before, before.rows, in_file_order)
 
 
 def finish_screening(

@@ -1,7 +1,7 @@
 """A headerless trip file published with its protection (the M06A case of issue 22): the rows
-published are exactly the policy's rows, computed here in Python; the screen of the rows as
-read (run while the rows are written) is the one a plain screen gives; and a publish the gate
-refuses leaves the previous version current and nothing behind."""
+published are exactly the policy's rows, computed here in Python; the summary's screen of the
+rows as read is the one a plain screen gives; and a publish the gate refuses leaves the
+previous version current and nothing behind."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def test_the_published_rows_are_the_policys_rows(
     assert summary["verification"]["rows"] == len(expected)
     assert summary["k_anonymity"]["k"] >= 5
     assert set(summary["quasi_identifiers"]) == set(QUASI)
-    # the screen of the rows as read, run beside the write, is the plain screen of the file
+    # the summary's screen of the rows as read is the plain screen of the file
     with open_table(trips) as table:
         con = duckdb.connect()
         as_read = screen(table.relation(con), settings=org_settings, count_classes=False)
