@@ -3,7 +3,7 @@ same policy can later run on Spark: drop, pseudonymize, mask, generalize, suppre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -67,7 +67,12 @@ def date_sql(text: str) -> str:
     return f"coalesce({build(iso, 0)}, {build(ymd8, 0)}, {build(roc, 1911)}, {build(roc7, 1911)})"
 
 
-def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
+# DuckDB's names of the types whose values ``generalize_sql`` buckets without their text.
+_TIME_TYPES = {"TIMESTAMP", "DATE"}
+
+
+def generalize_sql(column: str, to: str, *, numeric: bool, type_name: str = "") -> str:
+    """``type_name``: the column's type as DuckDB names it (``TIMESTAMP``, ``VARCHAR``...)."""
     s = _text(column)
     if to in ("month", "quarter", "year", "year5", "year10"):
         d = date_sql(s)
@@ -121,12 +126,20 @@ def generalize_sql(column: str, to: str, *, numeric: bool) -> str:
             f"ELSE {grid(s)} END"
         )
     interval = {"5min": "INTERVAL 5 MINUTE", "hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY"}
+    if type_name in _TIME_TYPES:
+        # A typed column's text cast back is the same timestamp: bucket the value itself
+        # (the text round trip, folding and trimming cost most of a publish's write).
+        return (
+            f"strftime(time_bucket({interval[to]}, CAST({column} AS TIMESTAMP)), '%Y-%m-%d %H:%M')"
+        )
     t = f"TRY_CAST({s} AS TIMESTAMP)"
     bucket = f"strftime(time_bucket({interval[to]}, {t}), '%Y-%m-%d %H:%M')"
     return f"coalesce({bucket}, {s})"
 
 
-def column_sql(name: str, spec: ColumnPolicy, settings: Settings, *, numeric: bool) -> str | None:
+def column_sql(
+    name: str, spec: ColumnPolicy, settings: Settings, *, numeric: bool, type_name: str = ""
+) -> str | None:
     """The SQL expression that replaces column ``name`` (None: the column is dropped)."""
     col = quote_ident(name)
     if spec.action == "drop":
@@ -141,7 +154,7 @@ def column_sql(name: str, spec: ColumnPolicy, settings: Settings, *, numeric: bo
         return f"CASE WHEN {col} IS NULL THEN NULL ELSE {mask_sql(_text(col), masked)} END"
     if spec.action == "generalize":
         assert spec.to is not None  # validated in policy.py
-        return generalize_sql(col, spec.to, numeric=numeric)
+        return generalize_sql(col, spec.to, numeric=numeric, type_name=type_name)
     return col
 
 
@@ -161,7 +174,9 @@ def policy_sql(
     select: list[str] = []
     for name, type_name in types.items():
         spec = policy.columns.get(name, ColumnPolicy("keep"))
-        expr = column_sql(name, spec, settings, numeric=is_numeric_type(type_name))
+        expr = column_sql(
+            name, spec, settings, numeric=is_numeric_type(type_name), type_name=type_name
+        )
         if expr is not None:
             select.append(f"{expr} AS {quote_ident(name)}")
     if not select:
@@ -170,12 +185,8 @@ def policy_sql(
     kept = [
         name for name in types if policy.columns.get(name, ColumnPolicy("keep")).action != "drop"
     ]
-    quasi = [c for c in policy.quasi_identifiers if c in kept]
-    quasi += [n for n, s in policy.columns.items() if s.action == "suppress" and n not in quasi]
-    suppress = policy.suppress_rare_rows or any(
-        s.action == "suppress" for s in policy.columns.values()
-    )
-    if not quasi or not suppress:
+    quasi = suppressed_classes(kept, policy)
+    if not quasi:
         return transformed
     k = policy.k or (
         settings.k_anonymity_sensitive if policy.sensitive_columns else settings.k_anonymity
@@ -186,6 +197,21 @@ def policy_sql(
         k=k,
         select=[quote_ident(c) for c in kept],
     )
+
+
+def suppressed_classes(columns: Sequence[str], policy: Policy) -> list[str]:
+    """The columns whose value combinations rarer than k ``policy`` removes from a table of
+    ``columns`` (its kept columns); empty when it removes no rows. Rows then come out of
+    the count grouped by class, not in the table's order."""
+    kept = [
+        name for name in columns if policy.columns.get(name, ColumnPolicy("keep")).action != "drop"
+    ]
+    quasi = [c for c in policy.quasi_identifiers if c in kept]
+    quasi += [n for n, s in policy.columns.items() if s.action == "suppress" and n not in quasi]
+    suppress = policy.suppress_rare_rows or any(
+        s.action == "suppress" for s in policy.columns.values()
+    )
+    return quasi if suppress else []
 
 
 def is_numeric_type(type_name: str) -> bool:

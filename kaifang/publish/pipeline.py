@@ -202,6 +202,11 @@ def publish_file(
                     name=path.name,
                     rows=table.rows,
                 )
+                if not plan.in_file_order:
+                    # The file's order is gone (the policy's count groups rows by class), so
+                    # DuckDB need not keep the order it produces them in: the count's rows
+                    # then stream out on every core instead of one.
+                    con.execute("SET preserve_insertion_order = false")
                 return _store_and_register(
                     catalog,
                     VersionStore(settings),

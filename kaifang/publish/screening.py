@@ -27,6 +27,7 @@ from kaifang.errors import PublishRefusedError, ValidationError
 from kaifang.privacy import Policy, ScreeningReport, apply_policy, gate, screen, verify
 from kaifang.privacy.decide import PERSON_ATTRIBUTES, PERSON_DETECTORS
 from kaifang.privacy.legal_basis import LegalBasis, covered_columns
+from kaifang.privacy.transforms import suppressed_classes
 from kaifang.settings import Settings
 
 PERSON_SIGNALS = PERSON_DETECTORS | PERSON_ATTRIBUTES | {"special_category"}
@@ -90,6 +91,9 @@ class ScreeningPlan:
     rules: Policy | None
     before: ScreeningReport | None  # the rows as read, screened only when a policy applies
     original_rows: int | None
+    in_file_order: bool = True
+    """Whether the rows to write come in the file's order: not when the policy removes rare
+    rows (they come out of the count grouped by class)."""
 
 
 def prepare_screening(
@@ -119,7 +123,8 @@ def prepare_screening(
     # are not counted: the gate counts those of the rows published, on the written files.
     before = screen(relation, settings=settings, table_name=name, rows=rows, count_classes=False)
     published = apply_policy(relation, rules, settings)
-    return published, ScreeningPlan(name, legal_basis, rules, before, before.rows)
+    in_file_order = not suppressed_classes(relation.columns, rules)
+    return published, ScreeningPlan(name, legal_basis, rules, before, before.rows, in_file_order)
 
 
 def finish_screening(

@@ -83,6 +83,33 @@ def test_generalize(
     assert apply_one(make_relation, settings, value, spec) == expected
 
 
+@pytest.mark.parametrize("to", ["5min", "hour", "day"])
+@pytest.mark.parametrize("column_type", ["TIMESTAMP", "DATE"])
+def test_generalize_typed_times_as_their_text(
+    settings: Settings, to: str, column_type: str
+) -> None:
+    """A typed time column is bucketed from its value; the result is what its text gives."""
+    values = [
+        "2024-01-05 08:17:42",
+        "2024-01-05 08:17:42.987654",
+        "2024-02-29 23:59:59.999999",
+        "1999-12-31 00:00:00",
+        "2024-01-05 00:04:59",
+        None,
+    ]
+    con = duckdb.connect()
+    listed = ", ".join("(NULL)" if v is None else f"('{v}')" for v in values)
+    con.execute(
+        f"CREATE TABLE t AS SELECT CAST(v AS {column_type}) AS c FROM (VALUES {listed}) _(v)"
+    )
+    policy = Policy(columns={"c": ColumnPolicy("generalize", to=to)})
+    typed = apply_policy(con.sql("SELECT c FROM t"), policy, settings)
+    as_text = apply_policy(con.sql("SELECT CAST(c AS VARCHAR) AS c FROM t"), policy, settings)
+    assert "time_bucket" in typed.sql_query() and "TRY_CAST" not in typed.sql_query()
+    assert typed.fetchall() == as_text.fetchall()
+    con.close()
+
+
 def test_generalize_numeric_coordinates_keeps_numbers(
     make_relation: MakeRelation, settings: Settings
 ) -> None:
