@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import BindParameter, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from kaifang.catalog.aliases import moved_to
 from kaifang.catalog.db import Catalog
 from kaifang.catalog.finder import Filters, Sort, find_ids
 from kaifang.catalog.listing import dataset_records
-from kaifang.catalog.models import Dataset, Resource
+from kaifang.catalog.models import Dataset, IdAlias, Resource
 from kaifang.catalog.records import (
     DatasetList,
     DatasetRecord,
@@ -119,11 +119,16 @@ def history(catalog: Catalog, ref: str) -> ResourceHistory:
 
 def add_downloads(catalog: Catalog, counts: Mapping[str, int]) -> None:
     """Add row and download requests, counted per resource (id), to their datasets'
-    ``downloads`` (the popularity sort); unknown resources are ignored."""
+    ``downloads`` (the popularity sort); a resource renamed since it was counted is found by
+    its former id (kaifang.catalog.aliases), unknown resources are ignored."""
     wanted = [{"resource_slug": slug, "hits": int(n)} for slug, n in counts.items() if n > 0]
     if not wanted:
         return
-    owner = select(Resource.dataset_id).where(Resource.slug == bindparam("resource_slug"))
+    counted: BindParameter[str] = bindparam("resource_slug")
+    renamed = select(IdAlias.new).where(IdAlias.kind == "resource", IdAlias.old == counted)
+    owner = select(Resource.dataset_id).where(
+        Resource.slug == func.coalesce(renamed.scalar_subquery(), counted)
+    )
     stmt = (
         update(Dataset)
         .where(Dataset.id == owner.scalar_subquery())

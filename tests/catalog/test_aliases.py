@@ -9,10 +9,10 @@ from sqlalchemy import select
 from kaifang.catalog import create_organization, open_catalog, show_dataset
 from kaifang.catalog.activity import list_activity
 from kaifang.catalog.aliases import moved_to, rename_dataset, rename_resource, resource_id_taken
-from kaifang.catalog.datasets import find_resource
+from kaifang.catalog.datasets import add_downloads, find_resource
 from kaifang.catalog.editing import ResourceSpec, add_resource, create_dataset
 from kaifang.catalog.metadata import DatasetMetadata
-from kaifang.catalog.models import Resource
+from kaifang.catalog.models import Dataset, Resource
 from kaifang.errors import ConflictError, NotFoundError, ValidationError
 from kaifang.settings import Settings
 from kaifang.storage import VersionStore
@@ -149,3 +149,17 @@ def test_another_resources_storage_name_is_not_free(two_resources: Settings) -> 
         # theft_points is now a former id (it redirects) and still a storage name
         with pytest.raises(ConflictError, match="already in use"):
             rename_resource(catalog, store, "cec_2020_4d1bc4_elbase", "theft_points")
+
+
+def test_requests_counted_before_a_rename_are_added_after_it(two_resources: Settings) -> None:
+    """Row and download requests are counted per resource id and added to the catalog once
+    a minute: a rename in between must not drop them (the popularity sort reads them)."""
+    store = VersionStore(two_resources)
+    with open_catalog(two_resources) as catalog:
+        pending = {"theft_points": 7, "cec_2020_4d1bc4_elbase": 2, "never_was": 5}
+        rename_resource(catalog, store, "theft_points", "taipei_theft_points")
+        add_downloads(catalog, pending)  # the counts still name the former id
+        add_downloads(catalog, {"taipei_theft_points": 1})
+        with catalog.read() as session:
+            downloads = dict(session.execute(select(Dataset.slug, Dataset.downloads)).all())
+    assert downloads == {"theft": 8, "t_2020": 2}
