@@ -38,11 +38,10 @@ pytest: system-deps install
 	$(BIN)/python -m pytest -m "not spark"
 	$(BIN)/python -m pytest -m spark
 
-# Every test that builds a catalog again, on PostgreSQL (`--catalog=postgres`: each test's
-# settings get a fresh database on the throwaway server the tests start). Tests that build no
-# catalog, tests marked `sqlite` (the SQLite file itself) and the SQLite half of the tests
-# parametrized over both backends run as they did above, so they are deselected
-# (tests/conftest.py). The Spark tests again in a process of their own.
+# The whole suite again with every catalog on PostgreSQL (`--catalog=postgres`: each test's
+# settings get a fresh database on the throwaway server the tests start; tests marked `sqlite`
+# check the SQLite file itself and keep it, and the SQLite half of the tests parametrized over
+# both backends is not repeated). The Spark tests again in a process of their own.
 pytest-postgres: system-deps install
 	$(BIN)/python -m pytest --catalog=postgres -m "not spark"
 	$(BIN)/python -m pytest --catalog=postgres -m spark

@@ -45,38 +45,19 @@ def settings(
     return made
 
 
-CATALOG_FIXTURES = frozenset({"catalogs", "catalog_settings", "postgres_url"})
-"""The fixtures every catalog a test builds comes through (``settings``, ``make_settings``,
-``fresh_postgres_url`` and the API's ``published`` all depend on ``catalogs``); the session
-fails when a test builds a SQLite catalog any other way (``sqlite_allowed``)."""
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``--catalog=postgres``, run only what PostgreSQL can change: tests that build a
-    catalog through the fixtures above, or are marked ``postgres``. Deselected (and counted
-    as such in the summary): the SQLite half of the tests parametrized over both backends
-    (``catalog_settings``), tests marked ``sqlite`` only (they keep the SQLite file, as in
-    the SQLite run), and tests that build no catalog at all (reading, screening, formats),
-    which the SQLite run already ran exactly as they would run here."""
+    """With ``--catalog=postgres``, drop the SQLite half of the tests parametrized over both
+    backends (``catalog_settings``): the SQLite run already ran it, and this run is PostgreSQL's."""
     if config.getoption("--catalog") != "postgres":
         return
     kept, dropped = [], []
     for item in items:
-        (kept if _touches_postgres(item) else dropped).append(item)
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("catalog_settings") == "sqlite"
+        (dropped if on_sqlite else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
-
-
-def _touches_postgres(item: pytest.Item) -> bool:
-    if item.get_closest_marker("postgres") is not None:
-        return True
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None and callspec.params.get("catalog_settings") == "sqlite":
-        return False
-    if item.get_closest_marker("sqlite") is not None:
-        return False
-    return bool(CATALOG_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(autouse=True)
