@@ -8,6 +8,7 @@ The shapes are rendered by :mod:`kaifang.api.errors`; these models only describe
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kaifang.service.access import service_of
+from kaifang.openness.checks.timeliness import TAIWAN
+from kaifang.service.access import link_base, service_of
 
 
 class ErrorDetail(BaseModel):
@@ -155,14 +157,31 @@ def documented(model: type[BaseModel], description: str) -> dict[int | str, dict
 
 
 async def kept_until_the_catalog_changes(
-    request: Request, key: tuple[Hashable, ...], build: Callable[[], BaseModel | bytes]
+    request: Request,
+    key: tuple[Hashable, ...],
+    build: Callable[[], BaseModel | bytes],
+    *,
+    media_type: str = "application/json",
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """``build()``'s model (or JSON) as JSON, kept encoded until the catalog changes (the service's
-    :meth:`~kaifang.service.Service.catalog_json`). A kept answer is sent from the event loop
-    when telling that it is current is cheap (SQLite): no wait for a pool thread behind heavy
-    requests; otherwise ``build`` runs, or the kept answer is checked, on a pool thread."""
+    """``build()``'s model (or body) as JSON, kept encoded until the catalog changes (the
+    service's :meth:`~kaifang.service.Service.catalog_json`). A kept answer is sent from the
+    event loop when telling that it is current is cheap (SQLite): no wait for a pool thread
+    behind heavy requests; otherwise ``build`` runs, or the kept answer is checked, on a pool
+    thread. ``build`` raises for an error, which is never kept."""
     service = service_of(request)
     body = service.kept_catalog_json(key)
     if body is None:
         body = await run_in_threadpool(service.catalog_json, key, build)
-    return Response(body, media_type="application/json")
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def request_key(request: Request, kind: str, *more: Hashable) -> tuple[Hashable, ...]:
+    """The key of a kept answer that follows the request as sent: ``kind``, the path and
+    the query string as they came (parameters in another order are another key, so a
+    repeated parameter's order always counts), where the answer's links point
+    (:func:`~kaifang.service.access.link_base`: answers for two hosts are kept apart), the
+    day in Taiwan (what is overdue changes with it, the catalog unchanged) and ``more``."""
+    query = bytes(request.scope.get("query_string", b""))
+    day = datetime.now(TAIWAN).date()
+    return (kind, request.url.path, query, link_base(request), day, *more)

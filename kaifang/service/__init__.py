@@ -56,10 +56,13 @@ from kaifang.storage import VersionStore
 TOKEN_CACHE_SECONDS = 60.0
 TAIWAN = timezone(timedelta(hours=8))
 KEPT_ANSWERS = 64
-KEPT_ANSWER_BYTES = 256 * 1024
-"""API answers kept encoded until the catalog changes (dataset lists, resources): per kind the
-64 most recently asked, each up to 256 KB (a page of 20 datasets is about 3 KB), so at most
-16 MB a kind whatever clients ask."""
+KEPT_ANSWER_BYTES = 1024 * 1024
+KEPT_BYTES = 8 * 1024 * 1024
+"""API answers kept encoded until the catalog changes (dataset lists, resources, CKAN, the
+national spec, DCAT pages, organizations, the ranking): per kind the 64 most recently asked,
+each up to 1 MB (a page of 20 datasets is about 3 KB, a DCAT page of 100 about 380 KB, the
+ranking of 2,000 organizations about 560 KB) and 8 MB in all, whatever clients ask: nine
+kinds, at most 72 MB a server process."""
 
 
 def _encoded(answer: BaseModel | bytes) -> bytes:
@@ -277,7 +280,7 @@ class Service:
         )
 
     def catalog_json(self, key: Hashable, build: Callable[[], BaseModel | bytes]) -> bytes:
-        """``build()``'s model encoded as the API sends it (or its JSON as built), kept until
+        """``build()``'s model encoded as the API sends it (or its body as built), kept until
         the catalog changes (:class:`CatalogCache`; answers up to :data:`KEPT_ANSWER_BYTES`).
         ``key`` starts with the kind of answer; kinds are kept apart, so that one cannot push
         out another."""
@@ -298,7 +301,8 @@ class Service:
         with self._answers_lock:
             cache = self._answers.get(kind)
             if cache is None:
-                cache = self._answers[kind] = CatalogCache(self.catalog, limit=KEPT_ANSWERS)
+                cache = CatalogCache(self.catalog, limit=KEPT_ANSWERS, max_bytes=KEPT_BYTES)
+                self._answers[kind] = cache
             return cache
 
     def dataset(self, ref: str) -> models.DatasetDetail:

@@ -24,9 +24,13 @@ MAX_ANSWERS = 512
 
 
 class CatalogCache:
-    def __init__(self, catalog: Catalog, *, limit: int = MAX_ANSWERS) -> None:
+    def __init__(self, catalog: Catalog, *, limit: int = MAX_ANSWERS, max_bytes: int = 0) -> None:
+        """Keep up to ``limit`` answers; with ``max_bytes``, answers are bytes and those kept
+        weigh at most that much in all (the least recently asked go first)."""
         self.catalog = catalog
-        self._answers = Bounded(limit)  # key -> (stamp, answer)
+        weight = (lambda kept: len(kept[1])) if max_bytes else None
+        # key -> (stamp, answer)
+        self._answers = Bounded(limit, weight=weight, max_weight=max_bytes)
         self._lock = threading.Lock()
 
     def stamp(self) -> Hashable:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kaifang.errors import NotFoundError, QueryError, StoredDataError
@@ -57,17 +57,33 @@ def listed_files(store: VersionStore, resource_id: str, version: int) -> tuple[l
 
 
 class Bounded(OrderedDict[Any, Any]):
-    """A dict that forgets its least recently used entry past ``limit`` (callers lock)."""
+    """A dict that forgets its least recently used entries past ``limit`` entries, or past
+    ``max_weight`` in all when ``weight`` weighs each value (callers lock)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self,
+        limit: int,
+        *,
+        weight: Callable[[Any], int] | None = None,
+        max_weight: int = 0,
+    ) -> None:
         super().__init__()
         self.limit = limit
+        self.weight = weight
+        self.max_weight = max_weight
+        self.total = 0
 
     def remember(self, key: Any, value: Any) -> None:
+        if self.weight is not None:
+            if key in self:
+                self.total -= self.weight(self[key])
+            self.total += self.weight(value)
         self[key] = value
         self.move_to_end(key)
-        while len(self) > self.limit:
-            self.popitem(last=False)
+        while len(self) > self.limit or (self.max_weight and self.total > self.max_weight):
+            _key, old = self.popitem(last=False)
+            if self.weight is not None:
+                self.total -= self.weight(old)
 
 
 class QueryRunner:

@@ -21,7 +21,7 @@ from kaifang.app import create_app
 from kaifang.catalog import create_organization, open_catalog
 from kaifang.catalog.aliases import rename_dataset
 from kaifang.catalog.editing import withdraw_dataset
-from kaifang.catalog.models import Organization
+from kaifang.catalog.models import Dataset, Organization
 from kaifang.publish import PublishResult, publish_file
 from kaifang.service import EVERYTHING, Service
 from kaifang.settings import Settings
@@ -137,3 +137,117 @@ def test_a_change_from_another_process_shows_at_once(
     )
     assert done.returncode == 0, done.stderr
     assert {d["id"] for d in _listed(client)["data"]} == {"theft_points", "theft_twice"}
+
+
+# -- the harvesters' surfaces: CKAN, the national spec, DCAT, organizations, the ranking -----
+SECOND_TITLE = "竊盜點位二"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        '/api/3/action/package_search?q=竊盜&facet.field=["organization"]',
+        "/api/3/action/package_list",
+        f"/api/3/action/organization_show?id={ORG}&include_datasets=true",
+        "/api/3/action/recently_changed_packages_activity_list",
+        "/api/v1/rest/dataset",
+        "/catalog.jsonld",
+        "/catalog.ttl",
+        f"/api/organizations/{ORG}",
+        "/api/organizations",
+    ],
+)
+def test_a_harvested_answer_is_kept_until_a_withdrawal(
+    client: TestClient, settings: Settings, published: list[PublishResult], path: str
+) -> None:
+    second = published[1]
+    marks = (SECOND_TITLE, second.dataset, second.dataset_identifier)
+    kept_before = _kept_count(client)
+    first = client.get(path)
+    assert first.status_code == 200, first.text
+    assert _kept_count(client) == kept_before + 1  # the answer is kept
+    assert client.get(path).content == first.content
+    if path != "/api/organizations":  # counts only
+        assert any(mark in first.text for mark in marks), first.text[:500]
+
+    with open_catalog(settings) as catalog:
+        withdraw_dataset(catalog, second.dataset, actor="admin")
+    after = client.get(path)
+    assert after.status_code == 200, after.text
+    assert after.content != first.content
+    if path == "/api/3/action/recently_changed_packages_activity_list":
+        return  # the withdrawal is itself the newest activity, naming the dataset
+    assert not any(mark in after.text for mark in marks if mark != second.dataset_identifier)
+
+
+def _kept_count(client: TestClient) -> int:
+    """How many answers the service keeps, over every kind."""
+    service = _service(client)
+    return sum(len(cache._answers) for cache in service._answers.values())
+
+
+def test_a_dataset_answer_follows_an_edit_and_a_withdrawal(
+    client: TestClient, settings: Settings, published: list[PublishResult]
+) -> None:
+    second = published[1]
+    spec = f"/api/v1/rest/dataset/{second.dataset_identifier}"
+    ckan = f"/api/3/action/package_show?id={second.dataset}"
+    for path in (spec, ckan):
+        assert SECOND_TITLE in client.get(path).text
+        assert SECOND_TITLE in client.get(path).text
+    with open_catalog(settings) as catalog, catalog.write() as session:
+        session.execute(
+            update(Dataset).where(Dataset.slug == second.dataset).values(title="竊盜點位乙")
+        )
+    for path in (spec, ckan):
+        text = client.get(path).text
+        assert "竊盜點位乙" in text and SECOND_TITLE not in text, path
+    assert client.get(ckan).json()["result"]["state"] == "active"
+    with open_catalog(settings) as catalog:
+        withdraw_dataset(catalog, second.dataset, actor="admin")
+    assert client.get(ckan).json()["result"]["state"] == "deleted"  # CKAN's tombstone
+
+
+def test_an_error_is_not_kept_for_what_appears_later(
+    client: TestClient, settings: Settings, published: list[PublishResult], write_csv: WriteCsv
+) -> None:
+    path = "/api/3/action/package_show?id=theft_third"
+    assert client.get(path).status_code == 404
+    theft = write_csv("third.csv", THEFT_HEADER, THEFT_ROWS)
+    publish_file(settings, theft, org=ORG, title="竊盜點位三", dataset_id="theft_third")
+    shown = client.get(path)
+    assert shown.status_code == 200 and shown.json()["result"]["title"] == "竊盜點位三"
+
+
+def test_an_organization_and_the_ranking_follow_its_new_name(
+    client: TestClient, settings: Settings
+) -> None:
+    paths = [f"/api/organizations/{ORG}", "/api/openness/ranking", "/api/organizations"]
+    for path in paths:
+        assert "臺北市政府警察局" in client.get(path).text
+    with open_catalog(settings) as catalog, catalog.write() as session:
+        session.execute(
+            update(Organization).where(Organization.code == ORG).values(name="臺北市警察局")
+        )
+    for path in paths:
+        text = client.get(path).text
+        assert "臺北市警察局" in text and "臺北市政府警察局" not in text, path
+
+
+def test_answers_for_two_hosts_are_kept_apart(
+    settings: Settings, published: list[PublishResult]
+) -> None:
+    trusted = settings.replace(rate_limit=0, trusted_hosts="one.example,two.example")
+    paths = [
+        "/catalog.jsonld",
+        "/api/3/action/package_search",
+        "/api/v1/rest/dataset/" + published[0].dataset_identifier,
+    ]
+    with TestClient(create_app(trusted)) as client:
+        for path in paths:
+            one = client.get(path, headers={"host": "one.example"})
+            two = client.get(path, headers={"host": "two.example"})
+            assert one.status_code == two.status_code == 200, (one.text, two.text)
+            assert "one.example" in one.text and "two.example" not in one.text, path
+            assert "two.example" in two.text and "one.example" not in two.text, path
+            assert client.get(path, headers={"host": "one.example"}).content == one.content

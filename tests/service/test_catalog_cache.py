@@ -42,3 +42,17 @@ def test_an_answer_is_kept_until_the_catalog_changes(catalog_settings: Settings)
         before = cache.stamp()
         create_request(catalog, ORG, title="路口監視器位置")
         assert cache.stamp() != before  # so does a dataset request (the ranking counts them)
+
+
+def test_answers_kept_weigh_at_most_their_budget(catalog_settings: Settings) -> None:
+    with open_catalog(catalog_settings) as catalog:
+        cache = CatalogCache(catalog, limit=10, max_bytes=1000)
+        for n in range(4):
+            cache.get(f"page {n}", lambda n=n: bytes([n]) * 300)
+        kept = [key for key in (f"page {n}" for n in range(4)) if cache._kept(key, cache.stamp())]
+        assert kept == ["page 1", "page 2", "page 3"]  # 1,200 bytes: the oldest went first
+        cache.get("page 1", lambda: b"")  # asked again: the most recent now
+        cache.get("big", lambda: b"x" * 700)
+        kept = [k for k in ("page 1", "page 2", "page 3", "big") if cache._kept(k, cache.stamp())]
+        assert kept == ["page 1", "big"]
+        assert cache._answers.total == 1000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from kaifang.api.errors import spec_error
-from kaifang.api.responses import HEAVY, SPEC_OK, attachment, errors, spec_errors
+from kaifang.api.responses import (
+    HEAVY,
+    SPEC_OK,
+    attachment,
+    errors,
+    request_key,
+    spec_errors,
+)
 from kaifang.catalog.categories import category
 from kaifang.catalog.datasets import personal_data_text
 from kaifang.errors import KaifangError, NotFoundError, QueryError, ValidationError
@@ -65,6 +72,15 @@ def _ok(result: Any) -> JSONResponse:
     return JSONResponse({"success": True, "result": result})
 
 
+def _kept(request: Request, result: Callable[[], Any]) -> Response:
+    """The spec's answer with ``result()``, kept until the catalog changes (per path, query
+    and link base: :func:`~kaifang.api.responses.request_key`); errors are raised, never kept."""
+    body = service_of(request).catalog_json(
+        request_key(request, "tw_spec"), lambda: bytes(_ok(result()).body)
+    )
+    return Response(body, media_type="application/json")
+
+
 def _check_params(request: Request, allowed: set[str]) -> None:
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
@@ -92,14 +108,15 @@ def _page(request: Request, items: list[Any]) -> list[Any]:
 
 
 @router.get("/rest/group", operation_id="listGroup", responses=SPEC_OK)
-def list_group(request: Request) -> JSONResponse:
+def list_group(request: Request) -> Response:
     _check_params(request, {"limit", "offset"})
-    codes = [code for code, _count in service_of(request).categories()]
-    return _ok(_page(request, codes))
+    return _kept(
+        request, lambda: _page(request, [code for code, _n in service_of(request).categories()])
+    )
 
 
 @router.get("/rest/group/{categoryCode}", operation_id="getDatasetIdInGroup", responses=SPEC_OK)
-def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
+def dataset_ids_in_group(request: Request, categoryCode: str) -> Response:
     _check_params(request, set())
     try:
         group = category(categoryCode)
@@ -108,9 +125,10 @@ def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
             "ER0100", f"找不到分類 {categoryCode}；分類為 3 碼服務分類，如 E00", 404
         ) from None
     service = service_of(request)
-    identifiers = service.dataset_identifiers(category=categoryCode)
-    return _ok(
-        {
+
+    def result() -> dict[str, Any]:
+        identifiers = service.dataset_identifiers(category=categoryCode)
+        return {
             "categoryCode": categoryCode,
             "display_name": group.name,
             "description": f"{categoryCode} {group.name}（{group.name_en}）",
@@ -118,23 +136,24 @@ def dataset_ids_in_group(request: Request, categoryCode: str) -> JSONResponse:
             "created": service.created_at().strftime("%Y-%m-%d %H:%M:%S"),
             "packages": identifiers,
         }
-    )
+
+    return _kept(request, result)
 
 
 @router.get("/rest/tag", operation_id="listTag", responses=SPEC_OK)
-def list_tag(request: Request) -> JSONResponse:
+def list_tag(request: Request) -> Response:
     _check_params(request, {"limit", "offset"})
-    return _ok(_page(request, service_of(request).tags()))
+    return _kept(request, lambda: _page(request, service_of(request).tags()))
 
 
 @router.get("/rest/tag/{tagName}", operation_id="getDatasetIdOfTag", responses=SPEC_OK)
-def dataset_ids_of_tag(request: Request, tagName: str) -> JSONResponse:
+def dataset_ids_of_tag(request: Request, tagName: str) -> Response:
     _check_params(request, set())
-    return _ok(service_of(request).dataset_identifiers(tag=tagName))
+    return _kept(request, lambda: service_of(request).dataset_identifiers(tag=tagName))
 
 
 @router.get("/rest/dataset", operation_id="listDatasetId", responses=SPEC_OK)
-def list_dataset_ids(request: Request) -> JSONResponse:
+def list_dataset_ids(request: Request) -> Response:
     _check_params(request, {"modified", "limit", "offset"})
     modified = request.query_params.get("modified")
     since = None
@@ -149,30 +168,35 @@ def list_dataset_ids(request: Request) -> JSONResponse:
                 f"modified={modified!r} 須為 RFC 3339 日期時間，如 2024-01-01T00:00:00Z",
                 400,
             ) from None
-    limit = request.query_params.get("limit")
-    identifiers = service_of(request).dataset_identifiers(
-        modified_since=since,
-        limit=_int_param(request, "limit", 0) if limit else None,
-        offset=_int_param(request, "offset", 0),
+    limit = _int_param(request, "limit", 0) if request.query_params.get("limit") else None
+    offset = _int_param(request, "offset", 0)
+    return _kept(
+        request,
+        lambda: service_of(request).dataset_identifiers(
+            modified_since=since, limit=limit, offset=offset
+        ),
     )
-    return _ok(identifiers)
 
 
 @router.get("/rest/dataset/{identifier}", operation_id="getDatasetById", responses=SPEC_OK)
-def dataset_metadata(request: Request, identifier: str) -> JSONResponse:
+def dataset_metadata(request: Request, identifier: str) -> Response:
     _check_params(request, set())
     service = service_of(request)
-    try:
+
+    def result() -> dict[str, Any]:
         try:
-            dataset = service.get_dataset(identifier)
-        except NotFoundError as exc:  # a renamed dataset's former id: answer the current one
-            moved = exc.details.get("moved_to")
-            if not isinstance(moved, dict):
-                raise
-            dataset = service.get_dataset(str(moved["new"]))
-    except NotFoundError:
-        raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
-    return _ok(spec_metadata(dataset, base_url=link_base(request)))
+            try:
+                dataset = service.get_dataset(identifier)
+            except NotFoundError as exc:  # a renamed dataset's former id: the current one
+                moved = exc.details.get("moved_to")
+                if not isinstance(moved, dict):
+                    raise
+                dataset = service.get_dataset(str(moved["new"]))
+        except NotFoundError:
+            raise SpecError("ER0100", f"找不到資料集 {identifier}", 404) from None
+        return spec_metadata(dataset, base_url=link_base(request))
+
+    return _kept(request, result)
 
 
 def spec_metadata(dataset: dict[str, Any], *, base_url: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from kaifang.api.responses import errors
+from kaifang.api.responses import errors, request_key
 from kaifang.catalog.rdf import RDF_FORMATS, negotiate, serialize
 from kaifang.service.access import link_base, service_of
 
@@ -48,17 +48,29 @@ PAGE = Query(1, ge=1, description="Page number, 100 datasets a page.")
 
 
 def _rdf(document: dict[str, Any], extension: str) -> Response:
+    return _rdf_response(serialize(document, extension), extension)
+
+
+def _rdf_response(body: bytes, extension: str) -> Response:
     media_type = RDF_FORMATS[extension].media_type
     return Response(
-        serialize(document, extension),
+        body,
         media_type=f"{media_type}; charset=utf-8" if extension == "ttl" else media_type,
         headers={"Vary": "Accept"},
     )
 
 
 def _catalog(request: Request, page: int, extension: str) -> Response:
-    document = service_of(request).dcat_catalog(page=page, base_url=link_base(request))
-    return _rdf(document, extension)
+    """A page of the catalog in ``extension``, kept serialized until the catalog changes
+    (harvesters ask for every page again and again; a page reads 100 datasets)."""
+    service = service_of(request)
+
+    def build() -> bytes:
+        document = service.dcat_catalog(page=page, base_url=link_base(request))
+        return serialize(document, extension)
+
+    body = service.catalog_json(request_key(request, "dcat", extension), build)
+    return _rdf_response(body, extension)
 
 
 # response_class=Response: errors stay application/json; the success body is RDF

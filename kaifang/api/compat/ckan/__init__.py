@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -33,7 +33,13 @@ from kaifang.api.compat.ckan.core import (
     not_found,
 )
 from kaifang.api.errors import ckan_error
-from kaifang.api.responses import CkanAnswer, ckan_errors, errors
+from kaifang.api.responses import (
+    CkanAnswer,
+    ckan_errors,
+    errors,
+    kept_until_the_catalog_changes,
+    request_key,
+)
 from kaifang.errors import KaifangError, NotFoundError, QueryError
 from kaifang.service.access import link_base, service_of
 
@@ -101,7 +107,34 @@ def _as_ckan(exc: KaifangError) -> CkanError:
     return CkanError("Validation Error", exc.message, 409, **{field: messages})
 
 
-async def _dispatch(request: Request, name: str) -> JSONResponse:
+def _kept(request: Request, name: str) -> bool:
+    """Whether action ``name``'s answer to ``request`` is kept until the catalog changes: a
+    GET of an action that reads the catalog (its parameters are all in the query string);
+    not the DataStore's, whose answers are rows and ad hoc SQL."""
+    info = ACTIONS[name]
+    return request.method == "GET" and not info.writes and not name.startswith("datastore_")
+
+
+def _run(name: str, call: Call) -> Any:
+    """Action ``name``'s result; a renamed dataset's former id answers as the current one."""
+    info = ACTIONS[name]
+    try:
+        return info.fn(call)
+    except NotFoundError as exc:
+        moved = exc.details.get("moved_to")
+        if not isinstance(moved, dict) or moved["old"] not in call.params.values():
+            raise
+        renamed = {k: moved["new"] if v == moved["old"] else v for k, v in call.params.items()}
+        return info.fn(Call(call.service, renamed, call.base_url, call.token, call.files))
+
+
+def _envelope(base_url: str, name: str, result: Any) -> bytes:
+    """CKAN's success body, encoded as :class:`JSONResponse` encodes it."""
+    answer = {"help": help_url(base_url, name), "success": True, "result": result}
+    return bytes(JSONResponse(answer).body)
+
+
+async def _dispatch(request: Request, name: str) -> Response:
     base_url = link_base(request)
     info = ACTIONS.get(name)
     if info is None:  # the help link names help_show, which resolves
@@ -119,15 +152,15 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
             raise CkanError("Bad Request", f"{name} changes data: send it as a POST", 400)
         params, files = await _params(request)
         call = Call(service_of(request), params, base_url, _token(request), files)
-        try:
-            result = await run_in_threadpool(info.fn, call)
-        except NotFoundError as exc:  # a renamed dataset's former id: answer the current one
-            moved = exc.details.get("moved_to")
-            if not isinstance(moved, dict) or moved["old"] not in params.values():
-                raise
-            renamed = {k: moved["new"] if v == moved["old"] else v for k, v in params.items()}
-            call = Call(service_of(request), renamed, base_url, _token(request), files)
-            result = await run_in_threadpool(info.fn, call)
+
+        def build() -> bytes:
+            return _envelope(base_url, name, _run(name, call))
+
+        if _kept(request, name):
+            return await kept_until_the_catalog_changes(
+                request, request_key(request, "ckan", name), build
+            )
+        return Response(await run_in_threadpool(build), media_type="application/json")
     except CkanError as exc:
         return ckan_error_response(base_url, name, exc)
     except RecursionError:  # json.loads of a deeply nested body or filters
@@ -140,12 +173,11 @@ async def _dispatch(request: Request, name: str) -> JSONResponse:
         form = getattr(request.state, "ckan_form", None)
         if form is not None:
             await form.close()
-    return JSONResponse({"help": help_url(base_url, name), "success": True, "result": result})
 
 
 # -- routes ------------------------------------------------------------------------------
-def _answer(name: str) -> Callable[[Request], Awaitable[JSONResponse]]:
-    async def answer(request: Request) -> JSONResponse:
+def _answer(name: str) -> Callable[[Request], Awaitable[Response]]:
+    async def answer(request: Request) -> Response:
         return await _dispatch(request, name)
 
     return answer
