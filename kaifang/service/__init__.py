@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -55,6 +55,7 @@ from kaifang.storage import VersionStore
 
 TOKEN_CACHE_SECONDS = 60.0
 TAIWAN = timezone(timedelta(hours=8))
+T = TypeVar("T")
 KEPT_ANSWERS = 64
 KEPT_ANSWER_BYTES = 1024 * 1024
 KEPT_BYTES = 8 * 1024 * 1024
@@ -114,6 +115,7 @@ class Service:
         self.refs = ResourceRefs(self.catalog)
         self.cache = CatalogCache(self.catalog)  # facet counts and the ranking, per stamp
         self._answers: dict[Hashable, CatalogCache] = {}  # encoded answers, per kind
+        self._views: dict[Hashable, CatalogCache] = {}  # portal pages' data, per kind
         self._answers_lock = threading.Lock()
         self.uploads = UploadArea(settings)  # files editors upload in the portal, until published
         # row and download requests per resource, added to the catalog's popularity sort
@@ -289,6 +291,17 @@ class Service:
             lambda: _encoded(build()),
             keep_if=lambda body: len(body) <= KEPT_ANSWER_BYTES,
         )
+
+    def kept_view(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, a page's data (not encoded: the portal renders it per request, in the
+        visitor's language and session), kept until the catalog changes, the 64 most recently
+        asked per kind (``key[0]``). Callers must not change what they get: it is shared."""
+        kind = key[0] if isinstance(key, tuple) else key
+        with self._answers_lock:
+            cache = self._views.get(kind)
+            if cache is None:
+                cache = self._views[kind] = CatalogCache(self.catalog, limit=KEPT_ANSWERS)
+        return cache.get(key, build)
 
     def kept_catalog_json(self, key: Hashable) -> bytes | None:
         """The kept answer of :meth:`catalog_json` if it is current and saying so is cheap

@@ -25,6 +25,7 @@ from kaifang.errors import (
     UnauthorizedError,
     ValidationError,
 )
+from kaifang.openness.checks.timeliness import TAIWAN
 from kaifang.service import community, editing, views
 from kaifang.sources.registry import dashboard_sources
 
@@ -93,7 +94,26 @@ def search_page(
 ) -> dict[str, Any]:
     """Results and facet counts (organization, category, tag, format, licence, band, update
     frequency), all computed in the database; the band facet counts before the band filter
-    applies."""
+    applies. Kept until the catalog changes (:meth:`Service.kept_view`)."""
+    key = ("search_page", q, tuple(sorted(filters.items())), band, limit, offset, sort)
+    return service.kept_view(
+        key,
+        lambda: _search_page(
+            service, q=q, filters=filters, band=band, limit=limit, offset=offset, sort=sort
+        ),
+    )
+
+
+def _search_page(
+    service: Service,
+    *,
+    q: str | None,
+    filters: dict[str, str],
+    band: str | None,
+    limit: int,
+    offset: int,
+    sort: str,
+) -> dict[str, Any]:
     query = views.DatasetSearch.from_params({**filters, "q": q})
     page = service.search_datasets(replace(query, band=band), limit=limit, offset=offset, sort=sort)
     facets = service.top_facets(
@@ -265,10 +285,16 @@ def _response_days(request: DatasetRequest) -> int | None:
 def organization_page(
     service: Service, code: str, *, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The organization, its datasets, its openness view and its dataset requests."""
+    """The organization, its datasets, its openness view and its dataset requests. The first
+    three are kept until the catalog changes or the day in Taiwan does (scores and what is
+    overdue go by that day); the requests, whose ages count whole days from the moment each
+    was made, are read for each page."""
     moment = now or datetime.now(UTC)
-    org = service.organization(code, with_datasets=True)
-    openness, scores = service.organization_scores(org["code"], now=moment)
+    day = moment.astimezone(TAIWAN).date()
+    view = service.kept_view(
+        ("organization_page", code, day), lambda: _organization_view(service, code, moment)
+    )
+    org = view["org"]
     with service.catalog.read() as session:
         organization = find_organization(session, org["code"])
         rows = session.scalars(
@@ -284,16 +310,21 @@ def organization_page(
     # reports count in the response times too (community.organization_community)
     together = community.organization_community(service, org["code"], answered)
     return {
-        "org": org,
-        "openness": openness,
-        "fix_first": editing.organization_fixes(
-            service, org["code"], now=moment, datasets=org["datasets"], scores=scores
-        ),
+        **view,
         "requests": requests,
         "open_requests": [r for r in requests if r["status"] == "open"],
         "median_response_days": together["median_response_days"],
         "community": together,
     }
+
+
+def _organization_view(service: Service, code: str, moment: datetime) -> dict[str, Any]:
+    org = service.organization(code, with_datasets=True)
+    openness, scores = service.organization_scores(org["code"], now=moment)
+    fixes = editing.organization_fixes(
+        service, org["code"], now=moment, datasets=org["datasets"], scores=scores
+    )
+    return {"org": org, "openness": openness, "fix_first": fixes}
 
 
 def answer_request(

@@ -251,3 +251,21 @@ def test_answers_for_two_hosts_are_kept_apart(
             assert "one.example" in one.text and "two.example" not in one.text, path
             assert "two.example" in two.text and "one.example" not in two.text, path
             assert client.get(path, headers={"host": "one.example"}).content == one.content
+
+
+def test_the_portal_search_and_organization_pages_follow_the_catalog(
+    client: TestClient, settings: Settings, published: list[PublishResult]
+) -> None:
+    second = published[1]
+    paths = ["/search?q=竊盜", f"/search?q=竊盜&org={ORG}", f"/organizations/{ORG}"]
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200 and SECOND_TITLE in page.text, path
+        assert SECOND_TITLE in client.get(path).text
+    kinds = _service(client)._views
+    assert {"search_page", "organization_page"} <= set(kinds)  # their data was kept
+    with open_catalog(settings) as catalog:
+        withdraw_dataset(catalog, second.dataset, actor="admin")
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200 and SECOND_TITLE not in page.text, path
