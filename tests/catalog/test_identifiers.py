@@ -24,6 +24,9 @@ from kaifang.errors import ValidationError
         ("2023 elections", "t_2023_elections"),
         ("竊盜點位資訊", ""),
         ("Café—bar", "cafe_bar"),
+        ("naïve 竊盜 Ångström", "naive_angstrom"),  # marks go, Chinese splits words
+        ("ｅ\u0301ｘ２０２４", "ex2024"),  # full-width forms and a combining mark
+        ("ﬁle Ⅻ", "file_xii"),  # compatibility forms decompose to ASCII
         ("x" * 80, "x" * 63),
     ],
 )
