@@ -11,6 +11,12 @@ title) and measures its search and facet pages.
 
     python benchmarks/bench_catalog.py --sizes 1000,100000
     python benchmarks/bench_catalog.py --sizes 1000 --backends sqlite --requests 50   # quick
+    python benchmarks/bench_catalog.py --sizes 100000 --backends sqlite --kaifang-workers 2 \
+        --distinct --peers ""     # two server processes; nearly every request a new one
+
+The searches draw from a small vocabulary, as people's do, so most are asked again and
+answered from what the server keeps until the catalog changes; ``--distinct`` shows what
+each costs when it is built afresh.
 
 Catalogs are generated under benchmarks/data/catalog/ (git-ignored) and reused when present
 (SQLite; a PostgreSQL catalog lives in a throwaway server started for the run, unless
@@ -49,27 +55,46 @@ def _q(text: str) -> str:
     return quote(text, safe="")
 
 
-def kaifang_questions(orgs: list[str], size: int) -> dict[str, Make]:
+def kaifang_questions(orgs: list[str], size: int, distinct: bool = False) -> dict[str, Make]:
+    """The questions as people ask them: searches from a small vocabulary, so that most are
+    asked again (and answered from what the server keeps until the catalog changes). With
+    ``distinct``, each request adds a parameter drawn at random that changes its answer
+    (a page size, a start time), so nearly every request is built afresh."""
     fq = "&facet.field=" + _q('["organization","license_id","groups"]')
     # datasets published in the last 30 days (the generator spreads them over five years)
-    since = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC)
+    since = (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def sized(r: random.Random, name: str, sep: str = "&") -> str:
+        return f"{sep}{name}={r.randint(10, 100)}" if distinct else ""
+
+    def moment(r: random.Random) -> str:
+        if not distinct:
+            return since
+        start = now - timedelta(days=30, seconds=r.randrange(86_400 * 30))
+        return start.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     return {
-        "search 2-char word": lambda r: f"/api/datasets?q={_q(r.choice(TWO_CHAR))}",
-        "search phrase": lambda r: f"/api/datasets?q={_q(r.choice(PHRASES))}",
+        "search 2-char word": lambda r: (
+            f"/api/datasets?q={_q(r.choice(TWO_CHAR))}{sized(r, 'limit')}"
+        ),
+        "search phrase": lambda r: f"/api/datasets?q={_q(r.choice(PHRASES))}{sized(r, 'limit')}",
         "search page, facets + filter": lambda r: (
             f"/search?q={_q(r.choice(TWO_CHAR))}&category={r.choice(CATEGORIES)}"
         ),
         "portal list page, all facets": lambda r: f"/search?page={r.randint(1, 50)}",
         "dataset list page": lambda r: f"/api/datasets?offset={r.randrange(0, size // 2)}",
-        "popular first": lambda r: f"/api/datasets?sort=popularity&offset={r.randrange(0, 200)}",
-        "organization": lambda r: f"/api/organizations/{r.choice(orgs)}",
+        "popular first": lambda r: (
+            f"/api/datasets?sort=popularity&offset={r.randrange(0, 200)}{sized(r, 'limit')}"
+        ),
+        "organization": lambda r: f"/api/organizations/{r.choice(orgs)}{sized(r, 'limit', '?')}",
         "organization page (portal)": lambda r: f"/organizations/{r.choice(orgs)}",
         "openness ranking": lambda r: "/api/openness/ranking",
         "CKAN package_search fq + facets": lambda r: (
             f"/api/3/action/package_search?q={_q(r.choice(TWO_CHAR))}"
-            f"&fq=groups:{r.choice(CATEGORIES)}{fq}"
+            f"&fq=groups:{r.choice(CATEGORIES)}{fq}{sized(r, 'rows')}"
         ),
-        "/api/v1/rest/dataset?modified=": lambda r: f"/api/v1/rest/dataset?modified={since}",
+        "/api/v1/rest/dataset?modified=": lambda r: f"/api/v1/rest/dataset?modified={moment(r)}",
         "DCAT catalog page": lambda r: f"/catalog.jsonld?page={r.randint(1, max(1, size // 200))}",
     }
 
@@ -150,6 +175,12 @@ def measure(base: str, pid: int, questions: dict[str, Make], a: argparse.Namespa
     return out
 
 
+def _chosen(questions: dict[str, Make], a: argparse.Namespace) -> dict[str, Make]:
+    """The questions ``--questions`` names (all when it names none)."""
+    names = {n.strip() for n in a.questions.split(";") if n.strip()}
+    return {k: v for k, v in questions.items() if not names or k in names}
+
+
 def run_backend(backend: str, size: int, a: argparse.Namespace) -> dict[str, Any]:
     data_dir = ROOT / "data" / "catalog" / f"{backend}-{size}"
     env = {**os.environ, "KAIFANG_RATE_LIMIT": "0"}
@@ -175,11 +206,13 @@ def run_backend(backend: str, size: int, a: argparse.Namespace) -> dict[str, Any
         orgs = org_codes(size)
         port = free_port()
         command = [sys.executable, "-m", "kaifang", "serve", "--data-dir", str(data_dir)]
+        command += ["--workers", str(a.kaifang_workers)]
         proc = stack.enter_context(
             server([*command, "--port", str(port)], f"http://127.0.0.1:{port}/api/datasets", env)
         )
         base = f"http://127.0.0.1:{port}"
-        result["kaifang"] = measure(base, proc.pid, kaifang_questions(orgs, size), a)
+        questions = _chosen(kaifang_questions(orgs, size, distinct=a.distinct), a)
+        result["kaifang"] = measure(base, proc.pid, questions, a)
     if backend == "sqlite" and "datasette" in a.peers:
         db = data_dir / "datasette" / "catalog.db"
         db.parent.mkdir(exist_ok=True)
@@ -187,7 +220,7 @@ def run_backend(backend: str, size: int, a: argparse.Namespace) -> dict[str, Any
         port = free_port()
         with datasette_server(db, port) as proc:
             base = f"http://127.0.0.1:{port}"
-            result["datasette"] = measure(base, proc.pid, datasette_questions(), a)
+            result["datasette"] = measure(base, proc.pid, _chosen(datasette_questions(), a), a)
     return result
 
 
@@ -201,6 +234,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="Concurrent clients.")
     parser.add_argument("--seconds", type=float, default=8, help="Seconds of concurrent load.")
     parser.add_argument("--out", type=Path, help="Also write the results as JSON here.")
+    parser.add_argument(
+        "--kaifang-workers", type=int, default=1, help="kaifang serve --workers (processes)."
+    )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="Make nearly every kaifang request a new one (a random page size or start time), "
+        "so that none is answered from what the server keeps until the catalog changes.",
+    )
+    parser.add_argument(
+        "--questions",
+        default="",
+        help="Names of the questions to ask, separated by ';' (default: all).",
+    )
     parser.add_argument(
         "--postgres-url",
         default="",
