@@ -80,6 +80,11 @@ class _Slugs:
         self.columns = [Resource.slug, Resource.storage] if model is Resource else [Dataset.slug]
         self.known: set[str] = set()  # taken
         self.free: set[str] = set()  # looked up, not taken
+        self.families: set[str] = set()  # bases whose numbered slugs (base_2...) are all known
+        # SQLite compares text byte by byte (BINARY), so the slugs starting with "base_" are
+        # one range of its indexes; PostgreSQL's order follows a collation: one query a slug
+        bind = session.get_bind()
+        self.by_range = bind.dialect.name == "sqlite"
 
     def prefetch(self, slugs: Iterable[str]) -> None:
         wanted = list(set(slugs) - self.known - self.free)
@@ -103,9 +108,32 @@ class _Slugs:
             return True
         if slug in self.free:
             return False
+        base, _, number = slug.rpartition("_")
+        if self.by_range and number.isdigit() and base in self.known:
+            # a clash numbered (unique_slug: base_2, base_3...): fetch the taken slugs of the
+            # whole family once, instead of one query for each number tried
+            if base not in self.families:
+                self._fetch_family(base)
+            return slug in self.known
         if self.model is Resource:
             return resource_id_taken(self.session, slug)
         return id_taken(self.session, "dataset", slug)
+
+    def _fetch_family(self, base: str) -> None:
+        """Every taken slug that starts with ``base_`` (SQLite: one index range a column)."""
+        low, high = f"{base}_", f"{base}`"  # "`" follows "_" in ASCII
+        for column in self.columns:
+            self.known.update(
+                self.session.scalars(select(column).where(column >= low, column < high))
+            )
+        self.known.update(
+            self.session.scalars(
+                select(IdAlias.old).where(
+                    IdAlias.kind == self.kind, IdAlias.old >= low, IdAlias.old < high
+                )
+            )
+        )
+        self.families.add(base)
 
     def pick(self, candidates: list[str], fallback: str) -> str:
         slug = unique_slug(candidates, fallback, self.taken)
