@@ -7,6 +7,7 @@ The shapes are rendered by :mod:`kaifang.api.errors`; these models only describe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any
@@ -160,9 +161,6 @@ async def kept_until_the_catalog_changes(
     request: Request,
     key: tuple[Hashable, ...],
     build: Callable[[], BaseModel | bytes],
-    *,
-    media_type: str = "application/json",
-    headers: dict[str, str] | None = None,
 ) -> Response:
     """``build()``'s model (or body) as JSON, kept encoded until the catalog changes (the
     service's :meth:`~kaifang.service.Service.catalog_json`). A kept answer is sent from the
@@ -173,7 +171,7 @@ async def kept_until_the_catalog_changes(
     body = service.kept_catalog_json(key)
     if body is None:
         body = await run_in_threadpool(service.catalog_json, key, build)
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(body, media_type="application/json")
 
 
 def request_key(request: Request, kind: str, *more: Hashable) -> tuple[Hashable, ...]:
@@ -181,7 +179,10 @@ def request_key(request: Request, kind: str, *more: Hashable) -> tuple[Hashable,
     the query string as they came (parameters in another order are another key, so a
     repeated parameter's order always counts), where the answer's links point
     (:func:`~kaifang.service.access.link_base`: answers for two hosts are kept apart), the
-    day in Taiwan (what is overdue changes with it, the catalog unchanged) and ``more``."""
+    day in Taiwan (what is overdue changes with it, the catalog unchanged) and ``more``. A
+    long query string is kept as its digest: what a client sends cannot make a key large."""
     query = bytes(request.scope.get("query_string", b""))
+    if len(query) > 64:
+        query = hashlib.sha256(query).digest()
     day = datetime.now(TAIWAN).date()
     return (kind, request.url.path, query, link_base(request), day, *more)

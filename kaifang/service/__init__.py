@@ -292,16 +292,19 @@ class Service:
             keep_if=lambda body: len(body) <= KEPT_ANSWER_BYTES,
         )
 
-    def kept_view(self, key: Hashable, build: Callable[[], T]) -> T:
+    def kept_view(
+        self, key: Hashable, build: Callable[[], T], *, keep_if: Callable[[T], bool] | None = None
+    ) -> T:
         """``build()``, a page's data (not encoded: the portal renders it per request, in the
         visitor's language and session), kept until the catalog changes, the 64 most recently
-        asked per kind (``key[0]``). Callers must not change what they get: it is shared."""
+        asked per kind (``key[0]``), those ``keep_if`` accepts (the data is not weighed: the
+        caller bounds its size). Callers must not change what they get: it is shared."""
         kind = key[0] if isinstance(key, tuple) else key
         with self._answers_lock:
             cache = self._views.get(kind)
             if cache is None:
                 cache = self._views[kind] = CatalogCache(self.catalog, limit=KEPT_ANSWERS)
-        return cache.get(key, build)
+        return cache.get(key, build, keep_if=keep_if)
 
     def kept_catalog_json(self, key: Hashable) -> bytes | None:
         """The kept answer of :meth:`catalog_json` if it is current and saying so is cheap

@@ -269,3 +269,27 @@ def test_the_portal_search_and_organization_pages_follow_the_catalog(
     for path in paths:
         page = client.get(path)
         assert page.status_code == 200 and SECOND_TITLE not in page.text, path
+
+
+def test_a_long_query_string_is_kept_under_a_short_key(client: TestClient) -> None:
+    long_q = "竊盜 " + "x" * 480  # a search may be 500 characters long
+    path = f"/api/3/action/package_search?q={long_q}"
+    first = client.get(path)
+    assert first.status_code == 200, first.text
+    assert client.get(path).content == first.content
+    (ckan,) = [cache for kind, cache in _service(client)._answers.items() if kind == "ckan"]
+    (key,) = [k for k in ckan._answers if "package_search" in k]
+    assert len(repr(key)) < 400  # the query's digest, not its 1,500 bytes (encoded)
+
+
+def test_a_large_organizations_page_is_built_each_time(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaifang.service import web
+
+    monkeypatch.setattr(web, "KEPT_ORGANIZATION_DATASETS", 1)  # the organization has two
+    for _ in range(2):
+        page = client.get(f"/organizations/{ORG}")
+        assert page.status_code == 200 and SECOND_TITLE in page.text
+    views = _service(client)._views.get("organization_page")
+    assert views is None or not views._answers
