@@ -34,6 +34,8 @@ class Catalogs:
         self._open: list[str] = []
         self._admin_engine: sqlalchemy.Engine | None = None
         self._template: str | None = None
+        self.sqlite_dirs: list[Path] = []
+        """The data directories given SQLite catalogs here (checked at the session's end)."""
 
     @property
     def on_postgres(self) -> bool:
@@ -86,6 +88,8 @@ class Catalogs:
         """``load_settings({}, data_dir=..., **overrides)`` on this run's catalog backend."""
         if self.on_postgres and "database_url" not in overrides:
             overrides["database_url"] = self.new_catalog()
+        elif not overrides.get("database_url"):
+            self.sqlite_dirs.append(data_dir)
         return load_settings({}, data_dir=data_dir, **overrides)
 
     def close(self) -> None:

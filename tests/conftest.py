@@ -45,16 +45,30 @@ def settings(
     return made
 
 
+CATALOG_FIXTURES = frozenset(
+    ("settings", "make_settings", "catalogs", "catalog_settings", "fresh_postgres_url")
+)
+"""The fixtures through which a test gets a catalog on the run's backend (directly or through
+the fixtures it uses): only these tests can differ between the SQLite and PostgreSQL runs."""
+
+
+def touches_the_catalog(item: pytest.Item) -> bool:
+    return not CATALOG_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``--catalog=postgres``, drop the SQLite half of the tests parametrized over both
-    backends (``catalog_settings``): the SQLite run already ran it, and this run is PostgreSQL's."""
+    """With ``--catalog=postgres``, run only the tests that get a catalog from the fixtures
+    (``touches_the_catalog``), and not the SQLite half of those parametrized over both backends
+    (``catalog_settings``): every other test would repeat the SQLite run exactly. The SQLite run
+    checks that no test builds a catalog some other way (``sqlite_allowed``), so none is left
+    out of this run."""
     if config.getoption("--catalog") != "postgres":
         return
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_sqlite = callspec is not None and callspec.params.get("catalog_settings") == "sqlite"
-        (dropped if on_sqlite else kept).append(item)
+        (dropped if on_sqlite or not touches_the_catalog(item) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -62,33 +76,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _sqlite_allowed_here(request: pytest.FixtureRequest, sqlite_allowed: list[Path]) -> None:
-    """Tests marked ``sqlite`` may leave a SQLite catalog in their tmp_path on any backend."""
-    if request.node.get_closest_marker("sqlite") is not None:
-        sqlite_allowed.append(request.getfixturevalue("tmp_path"))
+    """Tests marked ``sqlite`` may leave a SQLite catalog in their tmp_path on any backend; on
+    SQLite, so may the tests that get their catalog from the fixtures."""
+    marked = request.node.get_closest_marker("sqlite") is not None
+    on_sqlite = request.config.getoption("--catalog") == "sqlite"
+    if marked or (on_sqlite and touches_the_catalog(request.node)):
+        if "tmp_path" in request.fixturenames or marked:
+            sqlite_allowed.append(request.getfixturevalue("tmp_path"))
 
 
 @pytest.fixture(scope="session")
 def sqlite_allowed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[Path]]:
-    """With ``--catalog=postgres``, fail the session when a test left a SQLite catalog in the
-    temporary folders: some settings bypassed the PostgreSQL catalog (use the ``settings`` /
-    ``make_settings`` fixtures or ``catalogs.settings``) and the run would silently test SQLite."""
+    """Fail the session when a test left a SQLite catalog in the temporary folders outside
+    the places allowed: it built its settings some other way than the ``settings`` /
+    ``make_settings`` fixtures or ``catalogs.settings``. With ``--catalog=postgres`` that test
+    would silently test SQLite; on SQLite it would be left out of the PostgreSQL run."""
+    # asked for here rather than as an argument: every test uses this fixture, and a test that
+    # does not ask for ``catalogs`` itself must not count as one that touches the catalog
+    catalogs: Catalogs = request.getfixturevalue("catalogs")
     allowed: list[Path] = []
     yield allowed
-    if request.config.getoption("--catalog") != "postgres":
-        return
+    allowed += catalogs.sqlite_dirs
     stray = [
         path
         for path in tmp_path_factory.getbasetemp().rglob("catalog.sqlite")
         if not any(path.is_relative_to(folder) for folder in allowed)
     ]
-    if stray:
-        pytest.fail(
-            "--catalog=postgres, yet tests built SQLite catalogs (route their settings through "
-            "the settings/make_settings fixtures or catalogs.settings):\n"
-            + "\n".join(str(path) for path in stray)
-        )
+    if not stray:
+        return
+    if catalogs.on_postgres:
+        why = "--catalog=postgres, yet tests built SQLite catalogs"
+    else:
+        why = "tests built catalogs the PostgreSQL run would leave out"
+    pytest.fail(
+        f"{why} (route their settings through the settings/make_settings fixtures or "
+        "catalogs.settings):\n" + "\n".join(str(path) for path in stray)
+    )
 
 
 @pytest.fixture
