@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.models import (
@@ -50,34 +50,85 @@ from kaifang.catalog.records import (
 _SCREENING = ("legal_basis_detail", "exception")
 """The parts of a current version's screening summary a listing shows (personal data)."""
 
+# The statements are built once, on the tables (not the ORM classes), with the page's ids as
+# one expanding parameter: building a statement, coercing a hundred ids into parameters and
+# turning ORM rows into tuples cost more than SQLite took to answer.
+_IDS = bindparam("ids", expanding=True)
+_datasets, _organizations, _licenses = Dataset.__table__, Organization.__table__, License.__table__
+_resources_t, _versions, _tags = Resource.__table__, Version.__table__, Tag.__table__
+
+_DATASETS = (
+    select(
+        _datasets.c.id,
+        *(_datasets.c[name] for name in DATASET_COLUMNS),
+        _organizations.c.code.label("org_code"),
+        _organizations.c.name.label("org_name"),
+        _organizations.c.name_en.label("org_name_en"),
+        _licenses.c.title.label("license_title"),
+        _licenses.c.url.label("license_default_url"),
+    )
+    .join(_organizations, _organizations.c.id == _datasets.c.organization_id)
+    .join(_licenses, _licenses.c.id == _datasets.c.license_id)
+    .where(_datasets.c.id.in_(_IDS))
+)
+_KEYWORDS = (
+    select(dataset_tags.c.dataset_id, _tags.c.name)
+    .join(_tags, _tags.c.id == dataset_tags.c.tag_id)
+    .where(dataset_tags.c.dataset_id.in_(_IDS))
+    .order_by(_tags.c.name)
+)
+_RESOURCES = (
+    select(
+        _resources_t.c.dataset_id,
+        _resources_t.c.slug,
+        _resources_t.c.storage,
+        _resources_t.c.identifier,
+        _resources_t.c.name,
+        _resources_t.c.current_version,
+        _resources_t.c.fields,
+        _resources_t.c.created.label("resource_created"),
+        _resources_t.c.modified.label("resource_modified"),
+        _versions.c.id.label("version_id"),
+        *(_versions.c[name] for name in VERSION_COLUMNS),
+        *(_versions.c.summary[("screening", key)].label(key) for key in _SCREENING),
+    )
+    .outerjoin(
+        _versions,
+        and_(
+            _versions.c.resource_id == _resources_t.c.id,
+            _versions.c.number == _resources_t.c.current_version,
+        ),
+    )
+    .where(_resources_t.c.dataset_id.in_(_IDS))
+    .order_by(_resources_t.c.dataset_id, _resources_t.c.serial)
+)
+_RANKED = (
+    select(
+        _resources_t.c.dataset_id,
+        _versions.c.publisher,
+        func.row_number()
+        .over(
+            partition_by=_resources_t.c.dataset_id,
+            order_by=(_versions.c.created, _resources_t.c.serial, _versions.c.number),
+        )
+        .label("n"),
+    )
+    .join(_versions, _versions.c.resource_id == _resources_t.c.id)
+    .where(_resources_t.c.dataset_id.in_(_IDS))
+    .subquery()
+)
+_FIRST_PUBLISHERS = select(_RANKED.c.dataset_id, _RANKED.c.publisher).where(_RANKED.c.n == 1)
+
 
 def dataset_records(session: Session, ids: Sequence[int]) -> list[DatasetRecord]:
     """The datasets with these ids, in the order of ``ids`` (unknown ids left out)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    rows = session.execute(
-        select(
-            Dataset.id,
-            *(getattr(Dataset, name) for name in DATASET_COLUMNS),
-            Organization.code.label("org_code"),
-            Organization.name.label("org_name"),
-            Organization.name_en.label("org_name_en"),
-            License.title.label("license_title"),
-            License.url.label("license_default_url"),
-        )
-        .join(Organization, Organization.id == Dataset.organization_id)
-        .join(License, License.id == Dataset.license_id)
-        .where(Dataset.id.in_(wanted))
-    ).mappings()
-    datasets = {row["id"]: row for row in rows}
+    ids_param = {"ids": wanted}
+    datasets = {row["id"]: row for row in session.execute(_DATASETS, ids_param).mappings()}
     keywords: dict[int, list[str]] = defaultdict(list)
-    for dataset_id, name in session.execute(
-        select(dataset_tags.c.dataset_id, Tag.name)
-        .join(Tag, Tag.id == dataset_tags.c.tag_id)
-        .where(dataset_tags.c.dataset_id.in_(wanted))
-        .order_by(Tag.name)
-    ):
+    for dataset_id, name in session.execute(_KEYWORDS, ids_param):
         keywords[dataset_id].append(name)
     resources, personal = _resources(session, wanted, datasets)
     first = _first_publishers(session, [i for i, d in datasets.items() if _needs_creator(d)])
@@ -112,27 +163,7 @@ def _resources(
 ) -> tuple[dict[int, list[ResourceRecord]], dict[int, list[dict[str, Any]]]]:
     """Each dataset's resources (by serial) with their current version, and its personal
     data records."""
-    current = and_(Version.resource_id == Resource.id, Version.number == Resource.current_version)
-    screening = [Version.summary[("screening", key)].label(key) for key in _SCREENING]
-    rows = session.execute(
-        select(
-            Resource.dataset_id,
-            Resource.slug,
-            Resource.storage,
-            Resource.identifier,
-            Resource.name,
-            Resource.current_version,
-            Resource.fields,
-            Resource.created.label("resource_created"),
-            Resource.modified.label("resource_modified"),
-            Version.id.label("version_id"),
-            *(getattr(Version, name) for name in VERSION_COLUMNS),
-            *screening,
-        )
-        .outerjoin(Version, current)
-        .where(Resource.dataset_id.in_(ids))
-        .order_by(Resource.dataset_id, Resource.serial)
-    ).mappings()
+    rows = session.execute(_RESOURCES, {"ids": ids}).mappings()
     resources: dict[int, list[ResourceRecord]] = defaultdict(list)
     personal: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -168,15 +199,5 @@ def _first_publishers(session: Session, ids: list[int]) -> dict[int, str | None]
     first resource, then the lowest version number, as :class:`DatasetRecord` orders them)."""
     if not ids:
         return {}
-    order = func.row_number().over(
-        partition_by=Resource.dataset_id,
-        order_by=(Version.created, Resource.serial, Version.number),
-    )
-    ranked = (
-        select(Resource.dataset_id, Version.publisher, order.label("n"))
-        .join(Version, Version.resource_id == Resource.id)
-        .where(Resource.dataset_id.in_(ids))
-        .subquery()
-    )
-    rows = session.execute(select(ranked.c.dataset_id, ranked.c.publisher).where(ranked.c.n == 1))
+    rows = session.execute(_FIRST_PUBLISHERS, {"ids": ids})
     return {dataset_id: (publisher or None) for dataset_id, publisher in rows}

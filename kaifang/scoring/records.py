@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.models import Dataset, ScoreRecordRow, utcnow
@@ -123,14 +123,45 @@ def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecor
     ]
 
 
+_scores = ScoreRecordRow.__table__
+_datasets = Dataset.__table__
+_newest = _scores.alias("newest")
+_NEWEST_OF_SLUGS = (
+    select(
+        _datasets.c.slug,
+        _scores.c.score,
+        _scores.c.band,
+        _scores.c.stars,
+        _scores.c.recorded_at,
+    )
+    .select_from(_datasets)
+    .join(
+        _scores,
+        _scores.c.id
+        == select(func.max(_newest.c.id))
+        .where(_newest.c.dataset_id == _datasets.c.id)
+        .correlate(_datasets)
+        .scalar_subquery(),
+    )
+    .where(_datasets.c.slug.in_(bindparam("slugs", expanding=True)))
+)
+"""Each named dataset's newest record, found through the record index one dataset at a time
+(a page of a listing names a hundred); built once, like the listing's statements."""
+
+
 def latest_by_slug(session: Session, slugs: list[str] | None = None) -> dict[str, RecordedScore]:
     """``{dataset id: score}`` from each dataset's newest record
     (of the datasets ``slugs`` name, default every one), in one query (what listings show
     without recomputing)."""
-    newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
     if slugs is not None:
-        ids = select(Dataset.id).where(Dataset.slug.in_(slugs))
-        newest = newest.where(ScoreRecordRow.dataset_id.in_(ids))
+        if not slugs:
+            return {}
+        found = session.execute(_NEWEST_OF_SLUGS, {"slugs": slugs})
+        return {
+            slug: RecordedScore(score=score, band=band, stars=stars, recorded_at=aware(at))
+            for slug, score, band, stars, at in found
+        }
+    newest = select(func.max(ScoreRecordRow.id)).group_by(ScoreRecordRow.dataset_id)
     rows = session.execute(
         select(Dataset.slug, ScoreRecordRow)
         .join(ScoreRecordRow, ScoreRecordRow.dataset_id == Dataset.id)
