@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kaifang.jsonable import dumps, jsonable
+from kaifang.jsonable import dumps, jsonable, loads
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
 
@@ -77,3 +77,27 @@ def test_floats_are_the_same_numbers(value: float) -> None:
     """orjson writes exponents without ``+`` and leading zeros (``1e16``, not ``1e+16``): the
     text may differ, the number does not."""
     assert json.loads(dumps([value])) == json.loads(standard([value])) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"fields": [{"name": "路段", "type": "VARCHAR", "description": "國道 1 號"}]}',
+        '{"a": 1, "a": 2}',  # the last of a repeated key
+        "[NaN, Infinity, -Infinity]",  # orjson refuses these: the standard way
+        "[18446744073709551616, -9223372036854775809]",  # past 64 bits: the standard way
+        '"\\ud800 lone surrogate"',
+        "[1e400, 0.1, 1.5e-7, -0.0, 123456789.125]",
+        '  {"nested": {"deep": [true, false, null, ""]}}  ',
+    ],
+)
+def test_loads_reads_what_the_standard_library_reads(text: str) -> None:
+    """The catalog's JSON columns are parsed with ``loads``: the same values as json.loads
+    (NaN compared by its text)."""
+    assert repr(loads(text)) == repr(json.loads(text))
+    assert repr(loads(text.encode())) == repr(json.loads(text))
+
+
+def test_loads_refuses_what_the_standard_library_refuses() -> None:
+    with pytest.raises(json.JSONDecodeError):
+        loads("{not json")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kaifang import jsonable
 from kaifang.errors import KaifangError
 from kaifang.settings import Settings
 
@@ -132,7 +133,12 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
 
     in_memory = make_url(url).database in (None, "", ":memory:")  # one shared connection
     pool = {} if in_memory else {"pool_size": SQLITE_POOL_SIZE}
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pool)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S},
+        json_deserializer=jsonable.loads,  # the JSON columns are text here
+        **pool,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
