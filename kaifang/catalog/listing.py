@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import BindParameter, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.models import (
@@ -53,7 +53,7 @@ _SCREENING = ("legal_basis_detail", "exception")
 # The statements are built once, on the tables (not the ORM classes), with the page's ids as
 # one expanding parameter: building a statement, coercing a hundred ids into parameters and
 # turning ORM rows into tuples cost more than SQLite took to answer.
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _datasets, _organizations, _licenses = Dataset.__table__, Organization.__table__, License.__table__
 _resources_t, _versions, _tags = Resource.__table__, Version.__table__, Tag.__table__
 
