@@ -68,7 +68,7 @@ CONVERT: dict[str, Callable[[Any], Any]] = {
 RELATION = {"relation": True}
 
 
-def _columns(row_class: type[Any]) -> list[str]:
+def row_columns(row_class: type[Any]) -> list[str]:
     return [f.name for f in fields(row_class) if not f.metadata.get("relation")]
 
 
@@ -252,7 +252,7 @@ class QuickCatalog:
 
     def list_organizations(self) -> list[OrganizationRecord]:
         """:func:`kaifang.catalog.list_organizations`."""
-        query = f"SELECT {', '.join(_columns(OrganizationRow))} FROM organizations ORDER BY code"
+        query = f"SELECT {', '.join(row_columns(OrganizationRow))} FROM organizations ORDER BY code"
         return [
             OrganizationRecord.from_row(OrganizationRow(*row)) for row in self._db.execute(query)
         ]
@@ -260,7 +260,7 @@ class QuickCatalog:
     # -- loading rows and what DATASET_LOAD loads with them ---------------------------------
 
     def _rows(self, row_class: type[T], sql: str, params: Any = ()) -> list[T]:
-        names = _columns(row_class)
+        names = row_columns(row_class)
         converters = [CONVERT.get(name) for name in names]
         return [
             row_class(*(c(v) if c else v for c, v in zip(converters, row, strict=True)))
@@ -272,7 +272,7 @@ class QuickCatalog:
     ) -> list[T]:
         """The rows of ``table`` whose ``column`` is one of ``ids`` (in batches)."""
         found: list[T] = []
-        names = ", ".join(_columns(row_class))
+        names = ", ".join(row_columns(row_class))
         for start in range(0, len(ids), BATCH):
             part = list(ids[start : start + BATCH])
             marks = ", ".join("?" * len(part))
@@ -283,7 +283,7 @@ class QuickCatalog:
     def _datasets(
         self, where: str, params: dict[str, Any], first: bool = False
     ) -> list[DatasetRow]:
-        sql = f"SELECT {', '.join(_columns(DatasetRow))} FROM datasets WHERE {where}"
+        sql = f"SELECT {', '.join(row_columns(DatasetRow))} FROM datasets WHERE {where}"
         found = self._rows(DatasetRow, sql + (" LIMIT 1" if first else ""), params)
         self._load(found)
         return found

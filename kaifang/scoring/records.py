@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from kaifang.catalog.models import Dataset, ScoreRecordRow, utcnow
 from kaifang.openness import DatasetScore, ScoreRecord
 from kaifang.scoring.facts import aware
+
+if TYPE_CHECKING:
+    from kaifang.catalog.quick import DatasetRow
 
 
 def naive_utc(moment: datetime) -> datetime:
@@ -106,7 +109,7 @@ def record_dict(row: ScoreRecordRow | None) -> dict[str, Any] | None:
     return RecordedScore.from_row(row).to_dict() if row is not None else None
 
 
-def history_of(session: Session, datasets: Iterable[Dataset]) -> list[ScoreRecord]:
+def history_of(session: Session, datasets: Iterable[Dataset | DatasetRow]) -> list[ScoreRecord]:
     """Every record of ``datasets`` as the library's ``ScoreRecord`` (a rescore has no
     version and counts as version 0), oldest first."""
     slugs = {d.id: d.slug for d in datasets}

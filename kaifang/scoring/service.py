@@ -20,6 +20,7 @@ from kaifang.catalog.accounts import find_organization
 from kaifang.catalog.activity import record_activity
 from kaifang.catalog.datasets import find_dataset
 from kaifang.catalog.db import Catalog
+from kaifang.catalog.fact_rows import organization_fact_rows
 from kaifang.catalog.models import Dataset, Organization, Resource
 from kaifang.catalog.models import DatasetRequest as DatasetRequestRow
 from kaifang.catalog.requests import open_requests_of
@@ -88,7 +89,7 @@ def dataset_scores(
 def _organization_score(
     session: Session, store: VersionStore, org: Organization, *, now: datetime
 ) -> OrganizationScore:
-    datasets = _datasets(session, organization_id=org.id)
+    datasets = organization_fact_rows(session, org.id)
     requests = [
         DatasetRequest(str(r.id), r.title, aware(r.created))
         for r in open_requests_of(session, org.id)
