@@ -383,12 +383,18 @@ class Service:
     def organization_scores(
         self, code: str, *, now: datetime | None = None
     ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-        """:meth:`organization_openness` and the score of each of its datasets (by id, the
-        rubric's part of :meth:`dataset_openness`): one scoring of the organization for both."""
+        """:meth:`organization_openness` and the failed checks of each of its datasets (by
+        id, ``{"checks": [...]}`` as in :meth:`dataset_openness`; what an edit could win back,
+        :func:`kaifang.service.editing.organization_fixes`): one scoring for both. Only the
+        failed ones: a large agency's datasets pass thousands of checks nobody reads here."""
         moment = now or datetime.now(UTC)
         found = scoring.organization_openness(self.catalog, self.store, code, now=moment)
         view = community.with_use(self, found.to_dict())
-        return view, {d.dataset: d.to_dict() for d in found.datasets}
+        failed = {
+            d.dataset: {"checks": [c.to_dict() for c in d.checks if not c.passed]}
+            for d in found.datasets
+        }
+        return view, failed
 
     def ranking(self, *, by: str = "mean", now: datetime | None = None) -> dict[str, Any]:
         """``{data, count}``: organizations ordered ``by`` mean score or 金 count, each with

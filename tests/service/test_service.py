@@ -94,3 +94,20 @@ def test_token_checks_are_cached_and_fake_tokens_rejected(
     user = service.authenticate(token)
     with pytest.raises(ForbiddenError, match="may not publish"):
         service.publish_upload(user, "theft", "theft", published.settings.data_dir / "x.csv")
+
+
+def test_the_organization_page_fixes_are_those_of_each_datasets_own_score(
+    service: Service,
+) -> None:
+    """The page reads only the failed checks of one scoring of the organization; the points
+    to win back are those each dataset's own score names."""
+    from kaifang.service import editing, web
+
+    now = datetime.now(UTC)
+    page = web.organization_page(service, ORG, now=now)
+    datasets = page["org"]["datasets"]
+    full = service.dataset_scores([d["id"] for d in datasets], now=now)
+    assert any(not c["passed"] for score in full.values() for c in score["checks"])
+    expected = editing.organization_fixes(service, ORG, now=now, datasets=datasets, scores=full)
+    assert page["fix_first"] == expected
+    assert expected, "the fixture organization should have a point to win back"
