@@ -38,15 +38,16 @@ pytest: system-deps install
 	$(BIN)/python -m pytest -m "not spark"
 	$(BIN)/python -m pytest -m spark
 
-# The whole suite again with every catalog on PostgreSQL (`--catalog=postgres`: each test's
-# settings get a fresh database on the throwaway server the tests start; tests marked `sqlite`
-# check the SQLite file itself and keep it, and the SQLite half of the tests parametrized over
-# both backends is not repeated). The Spark tests again in a process of their own.
+# Every test that gets a catalog, again with the catalog on PostgreSQL (`--catalog=postgres`:
+# each test's settings get a fresh database on the throwaway server the tests start; tests
+# marked `sqlite` check the SQLite file itself and keep it; the SQLite half of the tests
+# parametrized over both backends, and the tests without a catalog, would repeat the SQLite
+# run and are left out, see tests/conftest.py). The Spark tests again in a process of their own.
 pytest-postgres: system-deps install
 	$(BIN)/python -m pytest --catalog=postgres -m "not spark"
 	$(BIN)/python -m pytest --catalog=postgres -m spark
 
-test: lint typecheck pytest pytest-postgres  ## ruff, mypy strict, every test on SQLite, then every test on PostgreSQL
+test: lint typecheck pytest pytest-postgres  ## ruff, mypy strict, every test on SQLite, then every test with a catalog on PostgreSQL
 
 demo: install  ## generate and publish the demo data, then serve the portal at http://127.0.0.1:8000
 	$(BIN)/kaifang demo
