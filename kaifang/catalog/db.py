@@ -127,6 +127,25 @@ instead of warming a 2 MB cache of its own (a search's rows at 100,000 datasets 
 time in those calls than in SQLite). Address space, not memory: pages are the OS cache's."""
 
 
+def _wal(cursor: Any) -> None:
+    """Put the catalog file in WAL mode. On a new file, several processes opening it at once
+    (two server workers, a publish beside them) race to switch the mode, and SQLite answers
+    the losers "database is locked" at once, without waiting on the busy timeout: they try
+    again until the timeout (the winner's switch is in the file, so the next try succeeds)."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
@@ -144,9 +163,9 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let the "begin" hook below emit BEGIN
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        _wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:
             cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,33 @@ def test_processes_opening_a_new_catalog_at_once_migrate_it_once(
         assert proc.returncode == 0, err
     with open_catalog(catalog_settings) as catalog, catalog.read() as session:
         assert session.scalar(text("SELECT version_num FROM alembic_version")) == head_revision()
+
+
+@pytest.mark.sqlite
+def test_opening_waits_while_another_process_writes_to_a_new_catalog_file(
+    tmp_path: Path,
+) -> None:
+    """A new file is not in WAL mode yet; while another connection holds a write transaction
+    on it, SQLite refuses the switch at once ("database is locked"), busy timeout or not.
+    Opening the catalog tries again until the writer is done (CI saw three processes opening
+    a new catalog at once fail this way)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    writer = sqlite3.connect(
+        data / "catalog.sqlite", isolation_level=None, check_same_thread=False
+    )
+    writer.execute("CREATE TABLE other_writer (x)")
+    writer.execute("BEGIN")
+    writer.execute("INSERT INTO other_writer VALUES (1)")  # holds the write lock
+    done = threading.Timer(0.5, writer.execute, ["COMMIT"])
+    done.start()
+    try:
+        settings = load_settings({}, data_dir=data)
+        with open_catalog(settings) as catalog, catalog.read() as session:
+            assert session.scalar(text("PRAGMA journal_mode")) == "wal"
+    finally:
+        done.join()
+        writer.close()
 
 
 def test_head_revision_constant_is_alembics_head() -> None:
