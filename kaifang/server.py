@@ -10,6 +10,7 @@ processes serve. Serving copies are shared (built once, under a file lock).
 
 from __future__ import annotations
 
+import gc
 import os
 
 import uvicorn
@@ -19,10 +20,18 @@ from kaifang.settings import SETTINGS, Settings, env_name, load_settings
 
 
 def app_from_environ() -> FastAPI:
-    """The uvicorn factory: ``uvicorn --factory kaifang.server:app_from_environ``."""
+    """The uvicorn factory: ``uvicorn --factory kaifang.server:app_from_environ``.
+
+    What importing and building the app made (about 190,000 objects that live as long as the
+    process) is moved out of the garbage collector's sight (``gc.freeze``): every full
+    collection walked them all, 100 ms each at 100,000 datasets, and those pauses were the
+    p99 of the catalog's pages (110 ms against a p50 of 14 ms for a page of datasets)."""
     from kaifang.app import create_app
 
-    return create_app(load_settings(os.environ))
+    app = create_app(load_settings(os.environ))
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def per_process(settings: Settings, workers: int) -> Settings:

@@ -3,13 +3,14 @@ its N processes, so that together they hold what the settings say."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
 from kaifang.query.limits import parse_size
-from kaifang.server import per_process
-from kaifang.settings import load_settings
+from kaifang.server import app_from_environ, per_process
+from kaifang.settings import Settings, load_settings
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,20 @@ def test_the_budget_and_slots_are_divided_between_server_processes(
     assert parse_size(shared.query_memory_budget, setting="") * workers <= 2_000_000_000
     assert (shared.query_workers, shared.heavy_requests) == (sql_workers, heavy)
     assert (shared.heavy_queue, shared.heavy_per_client) == (queue, per_client)
+
+
+def test_the_server_app_keeps_what_it_was_built_with_out_of_the_collectors_way(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's factory freezes the objects import and start-up made, so that no full
+    collection walks them again (they were the catalog pages' 100 ms pauses)."""
+    monkeypatch.setenv("KAIFANG_DATA_DIR", str(settings.data_dir))
+    gc.unfreeze()
+    try:
+        app_from_environ()
+        frozen = gc.get_freeze_count()
+        assert frozen > 50_000  # the modules, classes and routes of the app, at least
+        young = len(gc.get_objects(generation=2))
+        assert young < frozen / 10  # what is left for full collections is small
+    finally:
+        gc.unfreeze()
