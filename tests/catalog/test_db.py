@@ -96,9 +96,7 @@ def test_opening_waits_while_another_process_writes_to_a_new_catalog_file(
     a new catalog at once fail this way)."""
     data = tmp_path / "data"
     data.mkdir()
-    writer = sqlite3.connect(
-        data / "catalog.sqlite", isolation_level=None, check_same_thread=False
-    )
+    writer = sqlite3.connect(data / "catalog.sqlite", isolation_level=None, check_same_thread=False)
     writer.execute("CREATE TABLE other_writer (x)")
     writer.execute("BEGIN")
     writer.execute("INSERT INTO other_writer VALUES (1)")  # holds the write lock
