@@ -12,18 +12,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from kaifang.catalog.models import (
-    Dataset,
-    License,
-    Organization,
-    Resource,
-    Tag,
-    Version,
-    dataset_tags,
-)
+from kaifang.catalog.listing import CURRENT_VERSION, keywords_of
+from kaifang.catalog.models import Dataset, License, Organization, Resource, Version
 from kaifang.catalog.quick import (
     DatasetRow,
     LicenseRow,
@@ -37,7 +30,7 @@ from kaifang.catalog.quick import (
 T = TypeVar("T")
 
 _datasets, _organizations, _licenses = Dataset.__table__, Organization.__table__, License.__table__
-_resources, _versions, _tags = Resource.__table__, Version.__table__, Tag.__table__
+_resources, _versions = Resource.__table__, Version.__table__
 _ORG: BindParameter[int] = bindparam("organization")
 _OF_ORG = select(_datasets.c.id).where(_datasets.c.organization_id == _ORG)
 """The organization's dataset ids: each statement below filters by them, so a large agency
@@ -57,12 +50,7 @@ _ORGANIZATION = _select(_organizations, OrganizationRow).where(_organizations.c.
 _LICENSES = _select(_licenses, LicenseRow).where(
     _licenses.c.id.in_(select(_datasets.c.license_id).where(_datasets.c.organization_id == _ORG))
 )
-_TAGS = (
-    select(dataset_tags.c.dataset_id, _tags.c.name)
-    .join(_tags, _tags.c.id == dataset_tags.c.tag_id)
-    .where(dataset_tags.c.dataset_id.in_(_OF_ORG))
-    .order_by(_tags.c.name)
-)
+_TAGS = keywords_of(_OF_ORG)
 _RESOURCES = (
     _select(_resources, ResourceRow)
     .where(_resources.c.dataset_id.in_(_OF_ORG))
@@ -70,13 +58,7 @@ _RESOURCES = (
 )
 _CURRENT_VERSIONS = (
     _select(_versions, VersionRow)
-    .join(
-        _resources,
-        and_(
-            _resources.c.id == _versions.c.resource_id,
-            _resources.c.current_version == _versions.c.number,
-        ),
-    )
+    .join(_resources, CURRENT_VERSION)
     .where(_resources.c.dataset_id.in_(_OF_ORG))
 )
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, and_, bindparam, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kaifang.catalog.models import (
@@ -71,12 +71,25 @@ _DATASETS = (
     .join(_licenses, _licenses.c.id == _datasets.c.license_id)
     .where(_datasets.c.id.in_(_IDS))
 )
-_KEYWORDS = (
-    select(dataset_tags.c.dataset_id, _tags.c.name)
-    .join(_tags, _tags.c.id == dataset_tags.c.tag_id)
-    .where(dataset_tags.c.dataset_id.in_(_IDS))
-    .order_by(_tags.c.name)
+CURRENT_VERSION = and_(
+    _versions.c.resource_id == _resources_t.c.id,
+    _versions.c.number == _resources_t.c.current_version,
 )
+"""A resource's current version, as a join condition on the tables."""
+
+
+def keywords_of(dataset_ids: Any) -> Select[int, str]:
+    """``(dataset id, keyword)`` of the datasets ``dataset_ids`` names (a parameter or a
+    subquery), by keyword."""
+    return (
+        select(dataset_tags.c.dataset_id, _tags.c.name)
+        .join(_tags, _tags.c.id == dataset_tags.c.tag_id)
+        .where(dataset_tags.c.dataset_id.in_(dataset_ids))
+        .order_by(_tags.c.name)
+    )
+
+
+_KEYWORDS = keywords_of(_IDS)
 _RESOURCES = (
     select(
         _resources_t.c.dataset_id,
@@ -92,13 +105,7 @@ _RESOURCES = (
         *(_versions.c[name] for name in VERSION_COLUMNS),
         *(_versions.c.summary[("screening", key)].label(key) for key in _SCREENING),
     )
-    .outerjoin(
-        _versions,
-        and_(
-            _versions.c.resource_id == _resources_t.c.id,
-            _versions.c.number == _resources_t.c.current_version,
-        ),
-    )
+    .outerjoin(_versions, CURRENT_VERSION)
     .where(_resources_t.c.dataset_id.in_(_IDS))
     .order_by(_resources_t.c.dataset_id, _resources_t.c.serial)
 )
