@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -111,3 +112,19 @@ def test_the_organization_page_fixes_are_those_of_each_datasets_own_score(
     expected = editing.organization_fixes(service, ORG, now=now, datasets=datasets, scores=full)
     assert page["fix_first"] == expected
     assert expected, "the fixture organization should have a point to win back"
+
+
+@pytest.mark.parametrize("sort", ["relevance", "popularity", "title"])
+def test_the_dataset_page_is_its_documented_model(service: Service, sort: str) -> None:
+    """``/api/datasets`` is encoded without building its model: the same JSON as the model
+    validated and dumped the way FastAPI would."""
+    from kaifang.service import models
+
+    body = service.dataset_page(sort=sort, limit=2, offset=1)
+    page = json.loads(body)
+    assert page["count"] >= 3 and len(page["data"]) == 2
+    model = models.DatasetPage.model_validate(page)  # the shape the OpenAPI document names
+    assert json.loads(model.model_dump_json(by_alias=True)) == page
+    assert [d["id"] for d in page["data"]] == [
+        d["id"] for d in service.search_datasets(sort=sort, limit=2, offset=1).items
+    ]
