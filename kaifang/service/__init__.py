@@ -334,11 +334,11 @@ class Service:
         orgs = self.organizations()
         return models.OrganizationList.model_validate({"data": orgs, "count": len(orgs)})
 
-    def organization_detail(
-        self, code: str, *, limit: int = 100, offset: int = 0
-    ) -> models.OrganizationDetail:
-        org = self.organization(code, with_datasets=True, limit=limit, offset=offset)
-        return models.OrganizationDetail.model_validate(org)
+    def organization_detail(self, code: str, *, limit: int = 100, offset: int = 0) -> bytes:
+        """The organization and a page of its datasets as ``/api/organizations/{code}``
+        sends them: a :class:`models.OrganizationDetail`, encoded by orjson without building
+        the model (see :meth:`dataset_page`)."""
+        return dumps(self.organization(code, with_datasets=True, limit=limit, offset=offset))
 
     def data_package(self, ref: str, *, base_url: str) -> models.DataPackage:
         return models.DataPackage.model_validate(self.datapackage(ref, base_url=base_url))

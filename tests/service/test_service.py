@@ -128,3 +128,14 @@ def test_the_dataset_page_is_its_documented_model(service: Service, sort: str) -
     assert [d["id"] for d in page["data"]] == [
         d["id"] for d in service.search_datasets(sort=sort, limit=2, offset=1).items
     ]
+
+
+def test_the_organization_answer_is_its_documented_model(service: Service) -> None:
+    """``/api/organizations/{code}`` too is encoded without building its model."""
+    from kaifang.service import models
+
+    answer = json.loads(service.organization_detail(ORG, limit=1, offset=0))
+    assert answer["code"] == ORG and answer["dataset_count"] >= 2
+    assert len(answer["datasets"]) == 1
+    model = models.OrganizationDetail.model_validate(answer)
+    assert json.loads(model.model_dump_json(by_alias=True)) == answer
