@@ -278,9 +278,9 @@ class Service:
     ) -> bytes:
         """One page of the dataset list as ``/api/datasets`` sends it: a
         :class:`models.DatasetPage` (its fields in the order the records give them),
-        encoded by orjson. Validating the page's model and encoding it took 0.8 ms for 20
-        datasets, 15 times orjson's time; tests/service/test_service.py checks the page
-        still is the model."""
+        encoded by orjson. Validating the page's model and encoding it took 0.84 ms for 20
+        datasets against orjson's 0.05 ms (in process, 100,000-dataset catalog);
+        tests/service/test_service.py checks the page still is the model."""
         page = self.search_datasets(query, sort=sort, limit=limit, offset=offset)
         return dumps({"data": page.items, "count": page.count, "limit": limit, "offset": offset})
 
